@@ -1,0 +1,308 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  type Customer,
+  CustomerSchema,
+  type Order,
+  OrderSchema,
+} from '../../core/customers/model.ts';
+import type { Enrolment } from '../../core/segments/enrolment.ts';
+import type { ClaimResult, CustomerSnapshot, CustomerStore, CustomerView, SendRecord } from '../../ports/customer-store.ts';
+import { customerTableDesign, keys } from './table-design.ts';
+
+const EnrolmentItemSchema = z.object({
+  enrolmentId: z.string(),
+  customerId: z.string(),
+  sequenceId: z.string(),
+  segmentId: z.string(),
+  enrolledAt: z.number(),
+  state: z.enum(['active', 'completed', 'exited']),
+});
+
+const SendItemSchema = z.object({
+  enrolmentId: z.string(),
+  stepIndex: z.number(),
+  customerId: z.string(),
+  sequenceId: z.string(),
+  stepId: z.string(),
+  state: z.enum(['claimed', 'sent', 'failed']),
+  claimedAt: z.number(),
+  sentAt: z.number().optional(),
+  messageId: z.string().optional(),
+  templateId: z.string().optional(),
+  locale: z.string().optional(),
+  error: z.string().optional(),
+});
+
+/** A table item failed its schema: the data in DynamoDB is not what this code wrote. */
+export class CorruptItemError extends Error {
+  override readonly name = 'CorruptItemError';
+}
+
+type Item = Record<string, unknown>;
+
+const stripKeys = ({ pk, sk, gsi1pk, gsi1sk, type, expiresAt, ...rest }: Item): Item => rest;
+
+function parseItem<T>(schema: z.ZodType<T>, item: Item): T {
+  const result = schema.safeParse(stripKeys(item));
+  if (!result.success) {
+    throw new CorruptItemError(`item ${String(item.pk)} / ${String(item.sk)}: ${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+const snapshot = (customer: Customer, parts: { orders: Order[]; enrolments: Enrolment[] }): CustomerSnapshot => ({
+  customer,
+  orders: parts.orders,
+  enrolments: parts.enrolments,
+});
+
+const customerItem = (customer: Customer): Item => ({
+  [customerTableDesign.partitionKey]: keys.customer(customer.customerId),
+  [customerTableDesign.sortKey]: keys.profile(),
+  type: 'customer',
+  gsi1pk: keys.emailIndex(customer.email),
+  gsi1sk: keys.profile(),
+  ...customer,
+});
+
+const orderItem = (order: Order): Item => ({
+  [customerTableDesign.partitionKey]: keys.customer(order.customerId),
+  [customerTableDesign.sortKey]: keys.order(order.placedAt, order.orderId),
+  type: 'order',
+  ...order,
+});
+
+const sendKey = (record: Pick<SendRecord, 'customerId' | 'enrolmentId' | 'stepIndex'>) => ({
+  pk: keys.customer(record.customerId),
+  sk: keys.send(record.enrolmentId, record.stepIndex),
+});
+
+/** The CustomerStore over one DynamoDB table (see table-design.ts for the keys). */
+export class DynamoCustomerStore implements CustomerStore {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#tableName = tableName;
+  }
+
+  async putCustomers(customers: readonly Customer[]): Promise<void> {
+    await this.#batchPut(customers.map(customerItem));
+  }
+
+  async putOrders(orders: readonly Order[]): Promise<void> {
+    await this.#batchPut(orders.map(orderItem));
+  }
+
+  async *scanCustomers(options: { segment?: number; totalSegments?: number } = {}): AsyncIterable<CustomerSnapshot> {
+    // Items of one partition come back contiguously in a Scan, so a customer is complete when
+    // the partition key changes.
+    let current: { pk: string; customer?: Customer; orders: Order[]; enrolments: Enrolment[] } | undefined;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#documents.send(
+        new ScanCommand({
+          TableName: this.#tableName,
+          FilterExpression: '#type IN (:customer, :order, :enrolment)',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':customer': 'customer', ':order': 'order', ':enrolment': 'enrolment' },
+          ExclusiveStartKey: startKey,
+          Segment: options.segment,
+          TotalSegments: options.totalSegments,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const pk = String(item.pk);
+        if (current?.pk !== pk) {
+          if (current?.customer !== undefined) yield snapshot(current.customer, current);
+          current = { pk, orders: [], enrolments: [] };
+        }
+        if (item.type === 'customer') current.customer = parseItem(CustomerSchema, item);
+        else if (item.type === 'order') current.orders.push(parseItem(OrderSchema, item));
+        else current.enrolments.push(parseItem(EnrolmentItemSchema, item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    if (current?.customer !== undefined) yield snapshot(current.customer, current);
+  }
+
+  async getCustomerView(customerId: string): Promise<CustomerView | undefined> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#documents.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.customer(customerId) },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    const profile = items.find((item) => item.type === 'customer');
+    if (profile === undefined) return undefined;
+    return {
+      customer: parseItem(CustomerSchema, profile),
+      orders: items.filter((item) => item.type === 'order').map((item) => parseItem(OrderSchema, item)),
+      enrolments: items.filter((item) => item.type === 'enrolment').map((item) => parseItem(EnrolmentItemSchema, item)),
+      sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
+    };
+  }
+
+  async createEnrolment(enrolment: Enrolment): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            pk: keys.customer(enrolment.customerId),
+            sk: keys.enrolment(enrolment.enrolmentId),
+            type: 'enrolment',
+            ...enrolment,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async updateEnrolmentState(customerId: string, enrolmentId: string, state: Enrolment['state'], at: number) {
+    await this.#documents.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: { pk: keys.customer(customerId), sk: keys.enrolment(enrolmentId) },
+        UpdateExpression: 'SET #state = :state, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':state': state, ':at': at },
+      }),
+    );
+  }
+
+  async claimSend(record: SendRecord): Promise<ClaimResult> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...sendKey(record),
+            type: 'send',
+            gsi1pk: keys.sendState('claimed'),
+            gsi1sk: `${String(record.claimedAt).padStart(15, '0')}#${record.customerId}`,
+            ...record,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { ok: true };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.#documents.send(
+        new GetCommand({ TableName: this.#tableName, Key: sendKey(record), ConsistentRead: true }),
+      );
+      if (existing.Item === undefined) throw new CorruptItemError('send claim refused but no claim found', { cause: error });
+      return { ok: false, existing: parseItem(SendItemSchema, existing.Item) };
+    }
+  }
+
+  async confirmSend(record: SendRecord, sent: { messageId: string; sentAt: number }): Promise<void> {
+    await this.#documents.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: sendKey(record),
+        // Leaving the "claimed" index entry: REMOVE drops it from the sparse GSI.
+        UpdateExpression: 'SET #state = :sent, messageId = :messageId, sentAt = :sentAt REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':messageId': sent.messageId, ':sentAt': sent.sentAt },
+      }),
+    );
+  }
+
+  async releaseClaim(record: SendRecord): Promise<void> {
+    await this.#documents.send(
+      new DeleteCommand({
+        TableName: this.#tableName,
+        Key: sendKey(record),
+        // Only our own unconfirmed claim: never a record that says the email went.
+        ConditionExpression: '#state = :claimed AND claimedAt = :claimedAt',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':claimed': 'claimed', ':claimedAt': record.claimedAt },
+      }),
+    );
+  }
+
+  async failSend(record: SendRecord, error: string): Promise<void> {
+    await this.#documents.send(
+      new UpdateCommand({
+        TableName: this.#tableName,
+        Key: sendKey(record),
+        UpdateExpression: 'SET #state = :failed, #error = :error REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':error': error.slice(0, 1_000) },
+      }),
+    );
+  }
+
+  async listClaimedSends(olderThan: number): Promise<SendRecord[]> {
+    const records: SendRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#documents.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: customerTableDesign.index.name,
+          KeyConditionExpression: 'gsi1pk = :claimed AND gsi1sk < :before',
+          ExpressionAttributeValues: {
+            ':claimed': keys.sendState('claimed'),
+            ':before': String(olderThan).padStart(15, '0'),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      records.push(...(page.Items ?? []).map((item) => parseItem(SendItemSchema, item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return records;
+  }
+
+  async #batchPut(all: readonly Item[]): Promise<void> {
+    // BatchWrite refuses two puts of one key in a request; the last one wins, as it would in sequence.
+    const items = [...new Map(all.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item])).values()];
+    for (let start = 0; start < items.length; start += 25) {
+      let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      // Unprocessed items (throttling) are retried with backoff, never dropped.
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt * 25, 2_000)));
+        if (attempt > 10) throw new Error(`DynamoDB kept ${requests.length} items unprocessed after 10 retries`);
+        const result = await this.#documents.send(
+          new BatchWriteCommand({ RequestItems: { [this.#tableName]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[this.#tableName] ?? []).flatMap((request) =>
+          request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The one DynamoDB table, declared once: CDK (infra/constructs/data.ts), the local bootstrap
+ * (functions/local/dynamodb-local.ts) and the adapters all read these names. Pure data, no SDK.
+ *
+ * Single-table design: every item about one customer shares the partition `CUSTOMER#<id>`, so the
+ * send decision reads it all with one Query. See docs/architecture.md for the access patterns.
+ */
+export const customerTableDesign = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  /** Overloaded index: email → customer, send ledger by state, message id → send. */
+  index: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+/** Key builders: the only place item keys are spelled. Ids are validated to exclude `#`. */
+export const keys = {
+  customer: (customerId: string) => `CUSTOMER#${customerId}`,
+  profile: () => 'PROFILE',
+  order: (placedAt: string, orderId: string) => `ORDER#${placedAt}#${orderId}`,
+  incident: (incidentId: string) => `INCIDENT#${incidentId}`,
+  score: () => 'SCORE',
+  enrolment: (enrolmentId: string) => `ENROLMENT#${enrolmentId}`,
+  send: (enrolmentId: string, stepIndex: number) => `SEND#${enrolmentId}#${String(stepIndex).padStart(3, '0')}`,
+  emailIndex: (email: string) => `EMAIL#${email.toLowerCase()}`,
+  sendState: (state: string) => `SENDSTATE#${state}`,
+  message: (messageId: string) => `MESSAGE#${messageId}`,
+} as const;
+
+export type KeyAttributeType = 'S' | 'N' | 'B';

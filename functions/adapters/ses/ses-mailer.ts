@@ -1,0 +1,58 @@
+import { SendEmailCommand, type SESv2Client, SESv2ServiceException } from '@aws-sdk/client-sesv2';
+import { type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
+
+/** SES errors that may succeed if tried again later. */
+const retryableErrors = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'InternalFailure',
+  'ServiceUnavailable',
+]);
+
+/** Tag values allow only [A-Za-z0-9_-.@]; anything else becomes `_`. */
+const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_\-.@]/g, '_').slice(0, 256) || '_';
+
+/** The Mailer over SES v2 SendEmail, Simple content (so SES keeps our custom headers). */
+export class SesMailer implements Mailer {
+  readonly #client: SESv2Client;
+  readonly #configurationSet: string;
+
+  constructor(client: SESv2Client, configurationSet: string) {
+    this.#client = client;
+    this.#configurationSet = configurationSet;
+  }
+
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    try {
+      const result = await this.#client.send(
+        new SendEmailCommand({
+          FromEmailAddress: email.from,
+          Destination: { ToAddresses: [email.to] },
+          ReplyToAddresses: email.replyTo === undefined ? undefined : [...email.replyTo],
+          ConfigurationSetName: this.#configurationSet,
+          EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: tagValue(Value) })),
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+              Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })),
+            },
+          },
+        }),
+      );
+      if (result.MessageId === undefined) throw new MailerError('SES returned no MessageId', true, 'unknown');
+      return { messageId: result.MessageId };
+    } catch (error: unknown) {
+      if (error instanceof MailerError) throw error;
+      if (error instanceof SESv2ServiceException) {
+        const retryable = retryableErrors.has(error.name) || error.$retryable !== undefined || (error.$metadata.httpStatusCode ?? 0) >= 500;
+        throw new MailerError(`SES ${error.name}: ${error.message}`, retryable, 'no', { cause: error });
+      }
+      // Network errors and the like: the send may not have happened; the caller decides.
+      throw new MailerError(`SES call failed: ${error instanceof Error ? error.message : String(error)}`, true, 'unknown', {
+        cause: error,
+      });
+    }
+  }
+}

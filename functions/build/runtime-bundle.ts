@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, parseConfig } from '../core/config/load.ts';
+import type { RekindleConfig } from '../core/config/schema.ts';
+import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
+import { compileTemplates } from './compile-templates.ts';
+
+/** What every function needs besides its environment: the validated config and compiled templates. */
+export interface RuntimeBundle {
+  readonly config: RekindleConfig;
+  readonly templates: TemplateCatalog;
+  /** The JSON baked into each Lambda bundle; handlers parse it again at cold start. */
+  readonly serialized: string;
+}
+
+/**
+ * Reads and validates the marketer's config and compiles the templates. Used by `cdk synth` (the
+ * result is baked into each bundle), by `rekindle validate` and by the local runtime, so a bad
+ * config fails all three with the same messages.
+ */
+export async function buildRuntimeBundle(paths: { configFile: string; templatesDir: string }): Promise<RuntimeBundle> {
+  const parsed = parseConfig(await readFile(paths.configFile, 'utf8'), paths.configFile);
+  if (!parsed.ok) throw new ConfigError(parsed.issues);
+  const templates = await compileTemplates(paths.templatesDir);
+  const missing = parsed.config.sequences.flatMap((sequence) =>
+    sequence.steps
+      .filter((step) => templates[`${step.template}/${parsed.config.shop.defaultLocale}`] === undefined)
+      .map((step) => ({
+        file: paths.configFile,
+        line: 1,
+        column: 1,
+        path: `sequences.${sequence.id}.steps.${step.id}.template`,
+        message: `no template "${step.template}" in the default locale "${parsed.config.shop.defaultLocale}" under ${paths.templatesDir}`,
+      })),
+  );
+  if (missing.length > 0) throw new ConfigError(missing);
+  return {
+    config: parsed.config,
+    templates,
+    serialized: JSON.stringify({ config: parsed.input, templates }),
+  };
+}

@@ -1,0 +1,47 @@
+import type { Command } from './command.ts';
+import { UsageError } from './command.ts';
+import { commands } from './commands/index.ts';
+import { type Output, processOutput } from './output.ts';
+
+/** Dispatches `rekindle <command> [...args]`; returns the exit code. */
+export async function main(argv: readonly string[], out: Output, all: readonly Command[] = commands): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    out.line('Usage: rekindle <command> [options]\n');
+    for (const command of all) out.line(`  ${command.name.padEnd(14)} ${command.summary}`);
+    return name === undefined ? 2 : 0;
+  }
+  // Multi-word commands ("model fit") are matched on their longest prefix.
+  const match = [...all]
+    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
+    .find((command) => {
+      const words = command.name.split(' ');
+      return words.every((word, i) => argv[i] === word);
+    });
+  if (match === undefined) {
+    out.error(`rekindle: unknown command "${name}". Run "rekindle help" for the list.`);
+    return 2;
+  }
+  const args = argv.slice(match.name.split(' ').length);
+  try {
+    return await match.run(args, out);
+  } catch (error: unknown) {
+    if (error instanceof UsageError) {
+      out.error(`rekindle ${match.name}: ${error.message}\nUsage: ${match.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2), processOutput).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      processOutput.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type RekindleConfig, RekindleConfigSchema } from './schema.ts';
+
+/** One problem in a config file, placed at its line and column (1-based). */
+export interface ConfigIssue {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** `input` is the plain data before parsing (durations unconverted): what ships to the functions. */
+export type ConfigResult =
+  | { ok: true; config: RekindleConfig; input: unknown }
+  | { ok: false; issues: ConfigIssue[] };
+
+/** Formats issues as `file:line:column  path  message`, one per line. */
+export function formatConfigIssues(issues: readonly ConfigIssue[]): string {
+  return issues
+    .map((issue) => `${issue.file}:${issue.line}:${issue.column}  ${issue.path || '(root)'}  ${issue.message}`)
+    .join('\n');
+}
+
+/** The config is invalid; `issues` says where. Thrown by callers that cannot go on without it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(`invalid Rekindle config:\n${formatConfigIssues(issues)}`);
+  }
+}
+
+/** Parses and validates the YAML text of `file`; every error carries its line and column. */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const place = (offset: number) => lineCounter.linePos(offset);
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      issues: document.errors.map((error) => {
+        const { line, col } = place(error.pos[0]);
+        return { file, line, column: col, path: '', message: error.message.split('\n')[0] ?? error.message };
+      }),
+    };
+  }
+  const input: unknown = document.toJS();
+  const result = RekindleConfigSchema.safeParse(input);
+  if (result.success) return { ok: true, config: result.data, input };
+  return { ok: false, issues: result.error.issues.map((issue) => locate(issue, document, place, file)) };
+}
+
+function locate(
+  issue: z.core.$ZodIssue,
+  document: ReturnType<typeof parseDocument>,
+  place: (offset: number) => { line: number; col: number },
+  file: string,
+): ConfigIssue {
+  const path = issue.path.map(String);
+  // Walk down as far as the document goes: a missing field is reported at its parent.
+  let node: unknown = document.contents;
+  let range: readonly number[] | undefined = document.contents?.range ?? undefined;
+  for (const segment of issue.path) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => String((item.key as { value?: unknown } | null)?.value) === String(segment));
+      if (pair === undefined) break;
+      const key = pair.key as { range?: readonly number[] } | null;
+      if (issue.code === 'unrecognized_keys' || pair.value === null) range = key?.range ?? range;
+      next = pair.value;
+      range = (next as { range?: readonly number[] } | null)?.range ?? key?.range ?? range;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+      range = (next as { range?: readonly number[] } | undefined)?.range ?? range;
+    } else break;
+    node = next;
+  }
+  if (issue.code === 'unrecognized_keys' && isMap(node)) {
+    const unknownKey = issue.keys[0];
+    const pair = node.items.find((item) => String((item.key as { value?: unknown } | null)?.value) === unknownKey);
+    range = (pair?.key as { range?: readonly number[] } | null)?.range ?? range;
+  }
+  const { line, col } = place(range?.[0] ?? 0);
+  return { file, line, column: col, path: path.join('.'), message: issue.message };
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { isTimeZone } from '../config/schema.ts';
+
+/** Ids become parts of DynamoDB keys, so `#` (the key separator) and control characters are refused. */
+export const EntityIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'is empty')
+  .max(128, 'is longer than 128 characters')
+  .regex(/^[^#\p{Cc}]+$/u, 'may not contain "#" or control characters');
+
+const IsoInstantSchema = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time such as 2026-03-01T09:30:00Z' });
+const IsoDateOrInstantSchema = z.union([z.iso.date(), IsoInstantSchema], {
+  message: 'expected a date (2026-03-01) or an ISO 8601 date-time',
+});
+
+export const CustomerSchema = z.strictObject({
+  customerId: EntityIdSchema,
+  email: z.email('is not a valid email address').transform((email) => email.toLowerCase()),
+  firstName: z.string().trim().max(200).default(''),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as "en" or "hi-IN"')
+    .default('en'),
+  timeZone: z.string().refine(isTimeZone, 'is not an IANA time zone such as "Asia/Kolkata"').optional(),
+  consent: z.enum(['granted', 'withdrawn', 'unknown']).default('unknown'),
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+
+export const OrderSchema = z.strictObject({
+  orderId: EntityIdSchema,
+  customerId: EntityIdSchema,
+  placedAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()),
+  amount: z.coerce.number().nonnegative('may not be negative').finite().default(0),
+});
+export type Order = z.infer<typeof OrderSchema>;
+
+/** A customer with the order history the segmenter needs. */
+export interface CustomerWithOrders {
+  readonly customer: Customer;
+  readonly orders: readonly Order[];
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/**
+ * A message after build: MJML already compiled to HTML that still holds Liquid tags. This is what
+ * ships to the sender Lambda, so it never bundles mjml.
+ */
+export const CompiledTemplateSchema = z.object({
+  id: z.string(),
+  locale: z.string(),
+  subject: z.string(),
+  preheader: z.string(),
+  html: z.string(),
+});
+export type CompiledTemplate = z.infer<typeof CompiledTemplateSchema>;
+
+/** All compiled messages, keyed `<id>/<locale>`. */
+export const TemplateCatalogSchema = z.record(z.string(), CompiledTemplateSchema);
+export type TemplateCatalog = z.infer<typeof TemplateCatalogSchema>;
+
+export const catalogKey = (id: string, locale: string) => `${id}/${locale}`;

@@ -1,0 +1,53 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Event } from 'aws-lambda';
+import { describeImport, type ImportReport, importText } from '../core/import/import-file.ts';
+import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { S3ObjectStore } from '../adapters/s3/object-store.ts';
+import type { CustomerStore } from '../ports/customer-store.ts';
+import type { ObjectStore } from '../ports/object-store.ts';
+import { ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
+import { createClients, createLogger, lazyHandler } from './wiring.ts';
+
+export interface ImportFileDeps {
+  readonly store: CustomerStore;
+  readonly objects: ObjectStore;
+  readonly logger: Logger;
+}
+
+/** Where the report of `imports/<path>` goes: `reports/<path>.report.json`, next to it. */
+export const reportKeyFor = (key: string) => `reports/${key.replace(/^imports\//, '')}.report.json`;
+
+/** Imports each file dropped under `imports/` and writes a report of written and rejected rows. */
+export function makeHandler(deps: ImportFileDeps) {
+  return async (event: S3Event): Promise<ImportReport[]> => {
+    const reports: ImportReport[] = [];
+    for (const record of event.Records) {
+      const bucket = record.s3.bucket.name;
+      // Keys in S3 events are URL-encoded, with spaces as "+".
+      const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+      const kind = describeImport(key);
+      if (kind === undefined) {
+        const report = { file: key, error: 'unknown file: expected customers*.csv|jsonl or orders*.csv|jsonl' };
+        deps.logger.warn('import skipped', report);
+        await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
+        continue;
+      }
+      const text = await deps.objects.getText(bucket, key);
+      const report = await importText(text, { file: key, ...kind }, deps.store);
+      await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
+      deps.logger.info('import done', { file: key, written: report.written, rejected: report.rejected.length });
+      reports.push(report);
+    }
+    return reports;
+  };
+}
+
+export const handler = lazyHandler(async () => {
+  const env = parseEnvironment(ImportEnvironmentSchema, process.env);
+  const clients = createClients();
+  return makeHandler({
+    store: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
+    objects: new S3ObjectStore(clients.s3),
+    logger: createLogger('import-file'),
+  });
+});

@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * AWS clients, built once per container. Endpoints come from the SDK's standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, which is all that differs when running locally.
+ */
+export function createClients() {
+  return {
+    dynamodb: new DynamoDBClient({}),
+    sesv2: new SESv2Client({}),
+    scheduler: new SchedulerClient({}),
+    // Path-style addressing works on AWS and in s3rver alike.
+    s3: new S3Client({ forcePathStyle: true }),
+  };
+}
+export type AwsClients = ReturnType<typeof createClients>;
+
+/** The link-signing key from Secrets Manager, read once per container. */
+export async function readSecret(secretArn: string): Promise<string> {
+  const result = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+  if (result.SecretString === undefined || result.SecretString === '') {
+    throw new Error(`secret ${secretArn} has no string value`);
+  }
+  return result.SecretString;
+}
+
+export function createLogger(serviceName: string): Logger {
+  return new Logger({ serviceName });
+}
+
+/**
+ * A Lambda entry point whose dependencies are built on the first (cold-start) invocation, so the
+ * module can also be imported by tests and the local runtime, which call `makeHandler` themselves.
+ */
+export function lazyHandler<E, R>(build: () => Promise<(event: E) => Promise<R>>): (event: E) => Promise<R> {
+  let built: Promise<(event: E) => Promise<R>> | undefined;
+  return async (event: E) => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return (await built)(event);
+  };
+}

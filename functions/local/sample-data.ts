@@ -1,0 +1,78 @@
+import type { Customer, Order } from '../core/customers/model.ts';
+
+/** Mulberry32: a small, fast, seeded PRNG so the demo is the same every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const people: readonly { firstName: string; locale: string; timeZone: string }[] = [
+  { firstName: 'Amelia', locale: 'en', timeZone: 'Europe/London' },
+  { firstName: 'Priya', locale: 'hi', timeZone: 'Asia/Kolkata' },
+  { firstName: 'Dhruv', locale: 'gu', timeZone: 'Asia/Kolkata' },
+  { firstName: 'Nimali', locale: 'si', timeZone: 'Asia/Colombo' },
+  { firstName: 'Jack', locale: 'en', timeZone: 'America/New_York' },
+  { firstName: 'Aroha', locale: 'en', timeZone: 'Pacific/Chatham' },
+  { firstName: 'Olivia', locale: 'en', timeZone: 'Australia/Sydney' },
+  { firstName: 'Kavya', locale: 'en', timeZone: 'Asia/Kolkata' },
+];
+
+const dayMs = 86_400_000;
+
+/**
+ * Seeded sample customers and their orders over the two years before `now`: each buys at a
+ * personal rate and may drop out, as in a "buy till you die" process, so some have lapsed.
+ */
+export function generateSampleData(options: { customers: number; seed: number; now: number }): {
+  customers: Customer[];
+  orders: Order[];
+} {
+  const random = seededRandom(options.seed);
+  const customers: Customer[] = [];
+  const orders: Order[] = [];
+  for (let i = 1; i <= options.customers; i += 1) {
+    const person = people[Math.floor(random() * people.length)] ?? people[0];
+    if (person === undefined) continue;
+    const customerId = `c${String(i).padStart(6, '0')}`;
+    customers.push({
+      customerId,
+      email: `${person.firstName.toLowerCase()}.${customerId}@customers.example`,
+      firstName: person.firstName,
+      locale: person.locale,
+      timeZone: person.timeZone,
+      consent: random() < 0.95 ? 'granted' : 'withdrawn',
+    });
+    // Exponential gaps between orders at a rate of one per 20–120 days; 0.5–3% chance to drop out after each.
+    const meanGapDays = 20 + random() * 100;
+    const dropOut = 0.005 + random() * 0.25;
+    let at = options.now - (60 + random() * 670) * dayMs;
+    let orderNumber = 1;
+    while (at < options.now) {
+      orders.push({
+        orderId: `${customerId}-o${orderNumber}`,
+        customerId,
+        placedAt: new Date(at).toISOString(),
+        amount: Math.round((10 + random() * 90) * 100) / 100,
+      });
+      orderNumber += 1;
+      if (random() < dropOut) break;
+      at += -Math.log(1 - random()) * meanGapDays * dayMs;
+    }
+  }
+  return { customers, orders };
+}
+
+/** CSV text of rows with the given columns; values containing commas or quotes are quoted. */
+export function toCsv<T extends object>(rows: readonly T[], columns: readonly (keyof T & string)[]): string {
+  const cell = (value: unknown) => {
+    const text = value === undefined ? '' : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
+}

@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sesLocal from 'aws-ses-v2-local';
+import { z } from 'zod';
+
+/** One message as aws-ses-v2-local keeps it in its store (`GET /store`). */
+export const StoredEmailSchema = z.object({
+  messageId: z.string(),
+  from: z.string(),
+  replyTo: z.array(z.string()),
+  destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
+  subject: z.string(),
+  body: z.object({ html: z.string().optional(), text: z.string().optional() }),
+  headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  at: z.number(),
+});
+export type StoredEmail = z.infer<typeof StoredEmailSchema>;
+
+export interface SesLocal {
+  /** The SES v2 API endpoint; its web UI (the outbox) is at the same address. */
+  readonly endpoint: string;
+  /** Every message sent so far, oldest first. */
+  outbox(): Promise<StoredEmail[]>;
+  clear(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts aws-ses-v2-local on 127.0.0.1 and a free port. */
+export async function startSesLocal(): Promise<SesLocal> {
+  const server: Server = await sesLocal.default({ host: '127.0.0.1', port: 0 });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    outbox: async () => {
+      const response = await fetch(`${endpoint}/store`);
+      const body = z.object({ emails: z.array(StoredEmailSchema) }).parse(await response.json());
+      return body.emails;
+    },
+    clear: async () => {
+      await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,57 @@
+import type { Customer, CustomerWithOrders, Order } from '../core/customers/model.ts';
+import type { Enrolment } from '../core/segments/enrolment.ts';
+
+/** The ledger entry of one (enrolment, step): claimed before sending, confirmed after. */
+export interface SendRecord {
+  readonly enrolmentId: string;
+  readonly stepIndex: number;
+  readonly customerId: string;
+  readonly sequenceId: string;
+  readonly stepId: string;
+  readonly state: 'claimed' | 'sent' | 'failed';
+  readonly claimedAt: number;
+  readonly sentAt?: number;
+  readonly messageId?: string;
+  readonly templateId?: string;
+  readonly locale?: string;
+  readonly error?: string;
+}
+
+/** A customer as the segmenter sees them. */
+export interface CustomerSnapshot extends CustomerWithOrders {
+  readonly enrolments: readonly Enrolment[];
+}
+
+/** Everything about one customer, from one Query of their partition. */
+export interface CustomerView extends CustomerSnapshot {
+  readonly sends: readonly SendRecord[];
+}
+
+export type ClaimResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly existing: SendRecord };
+
+/** Customers, orders, enrolments and the send ledger. Implemented over DynamoDB. */
+export interface CustomerStore {
+  /** Writes customers; re-importing the same customer overwrites it with the same values. */
+  putCustomers(customers: readonly Customer[]): Promise<void>;
+  /** Writes orders; an order is keyed by its date and id, so re-importing changes nothing. */
+  putOrders(orders: readonly Order[]): Promise<void>;
+  /** Streams every customer with their orders and enrolments, one page at a time. */
+  scanCustomers(options?: { segment?: number; totalSegments?: number }): AsyncIterable<CustomerSnapshot>;
+  /** One Query: the customer, orders, enrolments and sends. Undefined if no such customer. */
+  getCustomerView(customerId: string): Promise<CustomerView | undefined>;
+  /** Creates the enrolment unless it exists; false if it already did. */
+  createEnrolment(enrolment: Enrolment): Promise<boolean>;
+  updateEnrolmentState(customerId: string, enrolmentId: string, state: Enrolment['state'], at: number): Promise<void>;
+  /** Claims the step with a conditional write; refused (with the existing record) if already claimed. */
+  claimSend(record: SendRecord): Promise<ClaimResult>;
+  /** Marks a claimed step as sent, with the SES message id. */
+  confirmSend(record: SendRecord, sent: { messageId: string; sentAt: number }): Promise<void>;
+  /** Deletes a claim that certainly sent nothing (SES answered with an error), so a retry may claim again. */
+  releaseClaim(record: SendRecord): Promise<void>;
+  /** Marks a claimed step as failed permanently, with the reason. */
+  failSend(record: SendRecord, error: string): Promise<void>;
+  /** Steps claimed but never confirmed (a crash between claim and send): for operators. */
+  listClaimedSends(olderThan: number): Promise<SendRecord[]>;
+}

@@ -1,0 +1,32 @@
+/** One email ready to go: rendered content, headers and the tags SES events will carry back. */
+export interface OutgoingEmail {
+  readonly from: string;
+  readonly to: string;
+  readonly replyTo?: readonly string[];
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  readonly headers: readonly { name: string; value: string }[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The send failed. `retryable`: trying again later may succeed. `delivered`: 'no' when the provider
+ * answered with an error (nothing went out), 'unknown' when the call broke off (it may have).
+ */
+export class MailerError extends Error {
+  override readonly name = 'MailerError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly delivered: 'no' | 'unknown',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface Mailer {
+  /** Sends one email; resolves with the provider's message id or throws MailerError. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}

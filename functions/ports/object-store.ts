@@ -1,0 +1,5 @@
+/** Objects in a bucket (S3): imports in, reports out. */
+export interface ObjectStore {
+  getText(bucket: string, key: string): Promise<string>;
+  putText(bucket: string, key: string, body: string, contentType?: string): Promise<void>;
+}
