@@ -3,7 +3,11 @@ import { join, relative, resolve } from 'node:path';
 import mjml2html from 'mjml';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { type CompiledTemplate, catalogKey, type TemplateCatalog } from '../core/rendering/compiled-template.ts';
+import {
+  type CompiledTemplate,
+  catalogKey,
+  type TemplateCatalog,
+} from '../core/rendering/compiled-template.ts';
 
 /** One problem with a template file, with its line where MJML gives one. */
 export interface TemplateIssue {
@@ -15,7 +19,9 @@ export interface TemplateIssue {
 export class TemplateCompileError extends Error {
   override readonly name = 'TemplateCompileError';
   constructor(readonly issues: readonly TemplateIssue[]) {
-    super(`templates failed to compile:\n${issues.map((i) => `${i.file}:${i.line}  ${i.message}`).join('\n')}`);
+    super(
+      `templates failed to compile:\n${issues.map((i) => `${i.file}:${i.line}  ${i.message}`).join('\n')}`,
+    );
   }
 }
 
@@ -42,7 +48,11 @@ export async function compileTemplates(templatesDir: string): Promise<TemplateCa
       const path = join(templatesDir, folder.name, name);
       const file = relative(process.cwd(), path);
       const source = await readFile(path, 'utf8');
-      const result = await compileOne(folder.name, name.replace(/\.mjml$/, ''), source, { path, file, templatesDir });
+      const result = await compileOne(folder.name, name.replace(/\.mjml$/, ''), source, {
+        path,
+        file,
+        templatesDir,
+      });
       if (result.ok) catalog[catalogKey(result.template.id, result.template.locale)] = result.template;
       else issues.push(...result.issues);
     }
@@ -64,7 +74,10 @@ async function compileOne(
   }
   const meta = FrontMatterSchema.safeParse(parseYaml(front[1] ?? ''));
   if (!meta.success) {
-    return { ok: false, issues: [{ file, line: 2, message: z.prettifyError(meta.error).replace(/\n/g, ' ') }] };
+    return {
+      ok: false,
+      issues: [{ file, line: 2, message: z.prettifyError(meta.error).replace(/\n/g, ' ') }],
+    };
   }
   const body = source.slice(front[0].length);
   const bodyLineOffset = front[0].split('\n').length - 1;
@@ -85,16 +98,26 @@ async function compileOne(
         issues: errors.map((error) => ({ file, line: error.line + bodyLineOffset, message: error.message })),
       };
     }
-    return { ok: true, template: { id, locale, subject: meta.data.subject, preheader: meta.data.preheader, html } };
+    return {
+      ok: true,
+      template: { id, locale, subject: meta.data.subject, preheader: meta.data.preheader, html },
+    };
   } catch (error: unknown) {
     // Strict validation throws with every error listed in `details`.
     const details = (error as { details?: { line: number; message: string }[] }).details;
     if (Array.isArray(details)) {
       return {
         ok: false,
-        issues: details.map((detail) => ({ file, line: detail.line + bodyLineOffset, message: detail.message })),
+        issues: details.map((detail) => ({
+          file,
+          line: detail.line + bodyLineOffset,
+          message: detail.message,
+        })),
       };
     }
-    return { ok: false, issues: [{ file, line: 1, message: error instanceof Error ? error.message : String(error) }] };
+    return {
+      ok: false,
+      issues: [{ file, line: 1, message: error instanceof Error ? error.message : String(error) }],
+    };
   }
 }

@@ -15,5 +15,8 @@ declare module 'mjml' {
     includePath?: string | string[];
     fonts?: Record<string, string>;
   }
-  export default function mjml2html(input: string, options?: MjmlOptions): Promise<{ html: string; errors: MjmlError[] }>;
+  export default function mjml2html(
+    input: string,
+    options?: MjmlOptions,
+  ): Promise<{ html: string; errors: MjmlError[] }>;
 }

@@ -17,7 +17,10 @@ export interface RuntimeBundle {
  * result is baked into each bundle), by `rekindle validate` and by the local runtime, so a bad
  * config fails all three with the same messages.
  */
-export async function buildRuntimeBundle(paths: { configFile: string; templatesDir: string }): Promise<RuntimeBundle> {
+export async function buildRuntimeBundle(paths: {
+  configFile: string;
+  templatesDir: string;
+}): Promise<RuntimeBundle> {
   const parsed = parseConfig(await readFile(paths.configFile, 'utf8'), paths.configFile);
   if (!parsed.ok) throw new ConfigError(parsed.issues);
   const templates = await compileTemplates(paths.templatesDir);

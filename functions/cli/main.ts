@@ -4,8 +4,12 @@ import { commands } from './commands/index.ts';
 import { type Output, processOutput } from './output.ts';
 
 /** Dispatches `rekindle <command> [...args]`; returns the exit code. */
-export async function main(argv: readonly string[], out: Output, all: readonly Command[] = commands): Promise<number> {
-  const [name, ...rest] = argv;
+export async function main(
+  argv: readonly string[],
+  out: Output,
+  all: readonly Command[] = commands,
+): Promise<number> {
+  const [name] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     out.line('Usage: rekindle <command> [options]\n');
     for (const command of all) out.line(`  ${command.name.padEnd(14)} ${command.summary}`);

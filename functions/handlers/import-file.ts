@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Event } from 'aws-lambda';
-import { describeImport, type ImportReport, importText } from '../core/import/import-file.ts';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
+import { describeImport, type ImportReport, importText } from '../core/import/import-file.ts';
 import type { CustomerStore } from '../ports/customer-store.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import { ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
@@ -27,7 +27,10 @@ export function makeHandler(deps: ImportFileDeps) {
       const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
       const kind = describeImport(key);
       if (kind === undefined) {
-        const report = { file: key, error: 'unknown file: expected customers*.csv|jsonl or orders*.csv|jsonl' };
+        const report = {
+          file: key,
+          error: 'unknown file: expected customers*.csv|jsonl or orders*.csv|jsonl',
+        };
         deps.logger.warn('import skipped', report);
         await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
         continue;
@@ -35,7 +38,11 @@ export function makeHandler(deps: ImportFileDeps) {
       const text = await deps.objects.getText(bucket, key);
       const report = await importText(text, { file: key, ...kind }, deps.store);
       await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
-      deps.logger.info('import done', { file: key, written: report.written, rejected: report.rejected.length });
+      deps.logger.info('import done', {
+        file: key,
+        written: report.written,
+        rejected: report.rejected.length,
+      });
       reports.push(report);
     }
     return reports;

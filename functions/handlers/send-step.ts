@@ -2,8 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
-import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
+import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
 import { StepMessageSchema } from '../core/sending/step-message.ts';
 import { systemClock } from '../ports/clock.ts';
@@ -33,14 +33,21 @@ export function makeHandler(deps: SendStepHandlerDeps) {
       }
       const parsed = StepMessageSchema.safeParse(body);
       if (!parsed.success) {
-        deps.logger.error('malformed step message', { messageId: record.messageId, issues: z.prettifyError(parsed.error) });
+        deps.logger.error('malformed step message', {
+          messageId: record.messageId,
+          issues: z.prettifyError(parsed.error),
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
         continue;
       }
       try {
         const outcome = await sendStep(parsed.data, deps);
         outcomes.push(outcome);
-        deps.logger.info('step handled', { enrolmentId: parsed.data.enrolmentId, step: parsed.data.stepIndex, outcome: outcome.kind });
+        deps.logger.info('step handled', {
+          enrolmentId: parsed.data.enrolmentId,
+          step: parsed.data.stepIndex,
+          outcome: outcome.kind,
+        });
         if (outcome.kind === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
       } catch (error: unknown) {
         deps.logger.error('step failed', { enrolmentId: parsed.data.enrolmentId, error });

@@ -14,10 +14,12 @@ export async function createCustomerTable(client: DynamoDBClient, tableName: str
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [partitionKey, sortKey, index.partitionKey, index.sortKey].map((AttributeName) => ({
-          AttributeName,
-          AttributeType: 'S',
-        })),
+        AttributeDefinitions: [partitionKey, sortKey, index.partitionKey, index.sortKey].map(
+          (AttributeName) => ({
+            AttributeName,
+            AttributeType: 'S',
+          }),
+        ),
         KeySchema: [
           { AttributeName: partitionKey, KeyType: 'HASH' },
           { AttributeName: sortKey, KeyType: 'RANGE' },

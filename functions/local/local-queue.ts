@@ -38,7 +38,8 @@ export class LocalQueue {
       const record = this.#record(messageId, message.body, receive);
       try {
         const response = await consumer({ Records: [record] });
-        const failed = response?.batchItemFailures.some((failure) => failure.itemIdentifier === messageId) ?? false;
+        const failed =
+          response?.batchItemFailures.some((failure) => failure.itemIdentifier === messageId) ?? false;
         if (!failed) return;
         reason = 'reported as a batch item failure';
       } catch (error: unknown) {

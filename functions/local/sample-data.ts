@@ -74,5 +74,7 @@ export function toCsv<T extends object>(rows: readonly T[], columns: readonly (k
     const text = value === undefined ? '' : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return [columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
+  return [columns.join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join(
+    '\n',
+  );
 }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sesLocal from 'aws-ses-v2-local';
+import * as sesLocalModule from 'aws-ses-v2-local';
 import { z } from 'zod';
 
 /** One message as aws-ses-v2-local keeps it in its store (`GET /store`). */
@@ -25,9 +25,22 @@ export interface SesLocal {
   stop(): Promise<void>;
 }
 
+type StartServer = (config: { host: string; port: number }) => Promise<Server>;
+
+/** The package is CommonJS: Node's ESM loader and Vite unwrap its default export differently. */
+function resolveStart(): StartServer {
+  const candidates: unknown[] = [
+    sesLocalModule.default,
+    (sesLocalModule.default as { default?: unknown }).default,
+  ];
+  const start = candidates.find((candidate) => typeof candidate === 'function');
+  if (start === undefined) throw new Error('aws-ses-v2-local exports no server function');
+  return start as StartServer;
+}
+
 /** Starts aws-ses-v2-local on 127.0.0.1 and a free port. */
 export async function startSesLocal(): Promise<SesLocal> {
-  const server: Server = await sesLocal.default({ host: '127.0.0.1', port: 0 });
+  const server = await resolveStart()({ host: '127.0.0.1', port: 0 });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   return {

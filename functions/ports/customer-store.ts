@@ -27,9 +27,7 @@ export interface CustomerView extends CustomerSnapshot {
   readonly sends: readonly SendRecord[];
 }
 
-export type ClaimResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly existing: SendRecord };
+export type ClaimResult = { readonly ok: true } | { readonly ok: false; readonly existing: SendRecord };
 
 /** Customers, orders, enrolments and the send ledger. Implemented over DynamoDB. */
 export interface CustomerStore {
@@ -43,7 +41,12 @@ export interface CustomerStore {
   getCustomerView(customerId: string): Promise<CustomerView | undefined>;
   /** Creates the enrolment unless it exists; false if it already did. */
   createEnrolment(enrolment: Enrolment): Promise<boolean>;
-  updateEnrolmentState(customerId: string, enrolmentId: string, state: Enrolment['state'], at: number): Promise<void>;
+  updateEnrolmentState(
+    customerId: string,
+    enrolmentId: string,
+    state: Enrolment['state'],
+    at: number,
+  ): Promise<void>;
   /** Claims the step with a conditional write; refused (with the existing record) if already claimed. */
   claimSend(record: SendRecord): Promise<ClaimResult>;
   /** Marks a claimed step as sent, with the SES message id. */

@@ -11,14 +11,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import {
-  type Customer,
-  CustomerSchema,
-  type Order,
-  OrderSchema,
-} from '../../core/customers/model.ts';
+import { type Customer, CustomerSchema, type Order, OrderSchema } from '../../core/customers/model.ts';
 import type { Enrolment } from '../../core/segments/enrolment.ts';
-import type { ClaimResult, CustomerSnapshot, CustomerStore, CustomerView, SendRecord } from '../../ports/customer-store.ts';
+import type {
+  ClaimResult,
+  CustomerSnapshot,
+  CustomerStore,
+  CustomerView,
+  SendRecord,
+} from '../../ports/customer-store.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
 const EnrolmentItemSchema = z.object({
@@ -57,12 +58,17 @@ const stripKeys = ({ pk, sk, gsi1pk, gsi1sk, type, expiresAt, ...rest }: Item): 
 function parseItem<T>(schema: z.ZodType<T>, item: Item): T {
   const result = schema.safeParse(stripKeys(item));
   if (!result.success) {
-    throw new CorruptItemError(`item ${String(item.pk)} / ${String(item.sk)}: ${z.prettifyError(result.error)}`);
+    throw new CorruptItemError(
+      `item ${String(item.pk)} / ${String(item.sk)}: ${z.prettifyError(result.error)}`,
+    );
   }
   return result.data;
 }
 
-const snapshot = (customer: Customer, parts: { orders: Order[]; enrolments: Enrolment[] }): CustomerSnapshot => ({
+const snapshot = (
+  customer: Customer,
+  parts: { orders: Order[]; enrolments: Enrolment[] },
+): CustomerSnapshot => ({
   customer,
   orders: parts.orders,
   enrolments: parts.enrolments,
@@ -95,7 +101,9 @@ export class DynamoCustomerStore implements CustomerStore {
   readonly #tableName: string;
 
   constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     this.#tableName = tableName;
   }
 
@@ -107,7 +115,9 @@ export class DynamoCustomerStore implements CustomerStore {
     await this.#batchPut(orders.map(orderItem));
   }
 
-  async *scanCustomers(options: { segment?: number; totalSegments?: number } = {}): AsyncIterable<CustomerSnapshot> {
+  async *scanCustomers(
+    options: { segment?: number; totalSegments?: number } = {},
+  ): AsyncIterable<CustomerSnapshot> {
     // Items of one partition come back contiguously in a Scan, so a customer is complete when
     // the partition key changes.
     let current: { pk: string; customer?: Customer; orders: Order[]; enrolments: Enrolment[] } | undefined;
@@ -118,7 +128,11 @@ export class DynamoCustomerStore implements CustomerStore {
           TableName: this.#tableName,
           FilterExpression: '#type IN (:customer, :order, :enrolment)',
           ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':customer': 'customer', ':order': 'order', ':enrolment': 'enrolment' },
+          ExpressionAttributeValues: {
+            ':customer': 'customer',
+            ':order': 'order',
+            ':enrolment': 'enrolment',
+          },
           ExclusiveStartKey: startKey,
           Segment: options.segment,
           TotalSegments: options.totalSegments,
@@ -160,7 +174,9 @@ export class DynamoCustomerStore implements CustomerStore {
     return {
       customer: parseItem(CustomerSchema, profile),
       orders: items.filter((item) => item.type === 'order').map((item) => parseItem(OrderSchema, item)),
-      enrolments: items.filter((item) => item.type === 'enrolment').map((item) => parseItem(EnrolmentItemSchema, item)),
+      enrolments: items
+        .filter((item) => item.type === 'enrolment')
+        .map((item) => parseItem(EnrolmentItemSchema, item)),
       sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
     };
   }
@@ -220,7 +236,8 @@ export class DynamoCustomerStore implements CustomerStore {
       const existing = await this.#documents.send(
         new GetCommand({ TableName: this.#tableName, Key: sendKey(record), ConsistentRead: true }),
       );
-      if (existing.Item === undefined) throw new CorruptItemError('send claim refused but no claim found', { cause: error });
+      if (existing.Item === undefined)
+        throw new CorruptItemError('send claim refused but no claim found', { cause: error });
       return { ok: false, existing: parseItem(SendItemSchema, existing.Item) };
     }
   }
@@ -231,7 +248,8 @@ export class DynamoCustomerStore implements CustomerStore {
         TableName: this.#tableName,
         Key: sendKey(record),
         // Leaving the "claimed" index entry: REMOVE drops it from the sparse GSI.
-        UpdateExpression: 'SET #state = :sent, messageId = :messageId, sentAt = :sentAt REMOVE gsi1pk, gsi1sk',
+        UpdateExpression:
+          'SET #state = :sent, messageId = :messageId, sentAt = :sentAt REMOVE gsi1pk, gsi1sk',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':sent': 'sent', ':messageId': sent.messageId, ':sentAt': sent.sentAt },
@@ -289,13 +307,17 @@ export class DynamoCustomerStore implements CustomerStore {
 
   async #batchPut(all: readonly Item[]): Promise<void> {
     // BatchWrite refuses two puts of one key in a request; the last one wins, as it would in sequence.
-    const items = [...new Map(all.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item])).values()];
+    const items = [
+      ...new Map(all.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item])).values(),
+    ];
     for (let start = 0; start < items.length; start += 25) {
       let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
       // Unprocessed items (throttling) are retried with backoff, never dropped.
       for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt * 25, 2_000)));
-        if (attempt > 10) throw new Error(`DynamoDB kept ${requests.length} items unprocessed after 10 retries`);
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt * 25, 2_000)));
+        if (attempt > 10)
+          throw new Error(`DynamoDB kept ${requests.length} items unprocessed after 10 retries`);
         const result = await this.#documents.send(
           new BatchWriteCommand({ RequestItems: { [this.#tableName]: requests } }),
         );

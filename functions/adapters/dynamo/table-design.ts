@@ -21,7 +21,8 @@ export const keys = {
   incident: (incidentId: string) => `INCIDENT#${incidentId}`,
   score: () => 'SCORE',
   enrolment: (enrolmentId: string) => `ENROLMENT#${enrolmentId}`,
-  send: (enrolmentId: string, stepIndex: number) => `SEND#${enrolmentId}#${String(stepIndex).padStart(3, '0')}`,
+  send: (enrolmentId: string, stepIndex: number) =>
+    `SEND#${enrolmentId}#${String(stepIndex).padStart(3, '0')}`,
   emailIndex: (email: string) => `EMAIL#${email.toLowerCase()}`,
   sendState: (state: string) => `SENDSTATE#${state}`,
   message: (messageId: string) => `MESSAGE#${messageId}`,

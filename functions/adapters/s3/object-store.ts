@@ -16,6 +16,8 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putText(bucket: string, key: string, body: string, contentType = 'application/json'): Promise<void> {
-    await this.#client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.#client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 }

@@ -35,7 +35,11 @@ export class EventBridgeStepScheduler implements StepScheduler {
     this.#target = target;
   }
 
-  async scheduleStep(name: string, message: StepMessage, options: { timeZone: string }): Promise<'created' | 'exists'> {
+  async scheduleStep(
+    name: string,
+    message: StepMessage,
+    options: { timeZone: string },
+  ): Promise<'created' | 'exists'> {
     try {
       await this.#client.send(
         new CreateScheduleCommand({

@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client, SESv2ServiceException } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
 
 /** SES errors that may succeed if tried again later. */
@@ -35,7 +35,10 @@ export class SesMailer implements Mailer {
           Content: {
             Simple: {
               Subject: { Data: email.subject, Charset: 'UTF-8' },
-              Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+              Body: {
+                Html: { Data: email.html, Charset: 'UTF-8' },
+                Text: { Data: email.text, Charset: 'UTF-8' },
+              },
               Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })),
             },
           },
@@ -46,13 +49,21 @@ export class SesMailer implements Mailer {
     } catch (error: unknown) {
       if (error instanceof MailerError) throw error;
       if (error instanceof SESv2ServiceException) {
-        const retryable = retryableErrors.has(error.name) || error.$retryable !== undefined || (error.$metadata.httpStatusCode ?? 0) >= 500;
+        const retryable =
+          retryableErrors.has(error.name) ||
+          error.$retryable !== undefined ||
+          (error.$metadata.httpStatusCode ?? 0) >= 500;
         throw new MailerError(`SES ${error.name}: ${error.message}`, retryable, 'no', { cause: error });
       }
       // Network errors and the like: the send may not have happened; the caller decides.
-      throw new MailerError(`SES call failed: ${error instanceof Error ? error.message : String(error)}`, true, 'unknown', {
-        cause: error,
-      });
+      throw new MailerError(
+        `SES call failed: ${error instanceof Error ? error.message : String(error)}`,
+        true,
+        'unknown',
+        {
+          cause: error,
+        },
+      );
     }
   }
 }

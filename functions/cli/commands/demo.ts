@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
-import { runDemo } from '../../local/demo.ts';
 import { type Command, UsageError } from '../command.ts';
 
-const usage = 'rekindle demo [--customers N] [--seed N] [--days N] [--config FILE] [--out DIR] [--keep-running]';
+const usage =
+  'rekindle demo [--customers N] [--seed N] [--days N] [--config FILE] [--out DIR] [--keep-running]';
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new UsageError(`--${name} must be a positive whole number, got "${value}"`);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new UsageError(`--${name} must be a positive whole number, got "${value}"`);
   return parsed;
 }
 
@@ -29,6 +30,8 @@ export const demoCommand: Command = {
       },
       strict: true,
     });
+    // Loaded on use: the local runtime pulls in the emulators, which other commands never need.
+    const { runDemo } = await import('../../local/demo.ts');
     const report = await runDemo({
       customers: positiveInteger('customers', values.customers, 200),
       seed: positiveInteger('seed', values.seed, 42),
@@ -47,8 +50,11 @@ export const demoCommand: Command = {
     const rejected = report.imported.customers.rejected.length + report.imported.orders.rejected.length;
     out.line('');
     out.line('Rekindle demo — what happened');
-    out.line(`  customers       ${report.customers} (${report.imported.customers.written} imported, ${report.imported.orders.written} orders, ${rejected} rows rejected)`);
-    for (const [segment, size] of Object.entries(report.bySegment)) out.line(`  segment         ${segment}: ${size}`);
+    out.line(
+      `  customers       ${report.customers} (${report.imported.customers.written} imported, ${report.imported.orders.written} orders, ${rejected} rows rejected)`,
+    );
+    for (const [segment, size] of Object.entries(report.bySegment))
+      out.line(`  segment         ${segment}: ${size}`);
     out.line(`  enrolled        ${report.enrolled}`);
     out.line(`  scheduled       ${report.scheduled} step schedules fired`);
     out.line(`  sent            ${report.sent} emails (${report.emails.length} in the SES outbox)`);
@@ -61,7 +67,9 @@ export const demoCommand: Command = {
       for (const header of first.headers ?? []) out.line(`  ${header.name}: ${header.value}`);
     }
     out.line('');
-    out.line(`The emails are in ${report.outDir}/ (HTML and text); run with --keep-running to browse the SES outbox.`);
+    out.line(
+      `The emails are in ${report.outDir}/ (HTML and text); run with --keep-running to browse the SES outbox.`,
+    );
     return report.deadLetters > 0 || report.sent !== report.emails.length ? 1 : 0;
   },
 };

@@ -20,7 +20,9 @@ export const validateCommand: Command = {
     try {
       const bundle = await buildRuntimeBundle({ configFile, templatesDir });
       const templates = Object.keys(bundle.templates).length;
-      out.line(`${configFile}: valid (${bundle.config.sequences.length} sequences, ${templates} compiled templates)`);
+      out.line(
+        `${configFile}: valid (${bundle.config.sequences.length} sequences, ${templates} compiled templates)`,
+      );
       return 0;
     } catch (error: unknown) {
       if (error instanceof ConfigError) {

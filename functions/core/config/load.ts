@@ -19,7 +19,9 @@ export type ConfigResult =
 /** Formats issues as `file:line:column  path  message`, one per line. */
 export function formatConfigIssues(issues: readonly ConfigIssue[]): string {
   return issues
-    .map((issue) => `${issue.file}:${issue.line}:${issue.column}  ${issue.path || '(root)'}  ${issue.message}`)
+    .map(
+      (issue) => `${issue.file}:${issue.line}:${issue.column}  ${issue.path || '(root)'}  ${issue.message}`,
+    )
     .join('\n');
 }
 
@@ -64,7 +66,9 @@ function locate(
   for (const segment of issue.path) {
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((item) => String((item.key as { value?: unknown } | null)?.value) === String(segment));
+      const pair = node.items.find(
+        (item) => String((item.key as { value?: unknown } | null)?.value) === String(segment),
+      );
       if (pair === undefined) break;
       const key = pair.key as { range?: readonly number[] } | null;
       if (issue.code === 'unrecognized_keys' || pair.value === null) range = key?.range ?? range;
@@ -78,7 +82,9 @@ function locate(
   }
   if (issue.code === 'unrecognized_keys' && isMap(node)) {
     const unknownKey = issue.keys[0];
-    const pair = node.items.find((item) => String((item.key as { value?: unknown } | null)?.value) === unknownKey);
+    const pair = node.items.find(
+      (item) => String((item.key as { value?: unknown } | null)?.value) === unknownKey,
+    );
     range = (pair?.key as { range?: readonly number[] } | null)?.range ?? range;
   }
   const { line, col } = place(range?.[0] ?? 0);

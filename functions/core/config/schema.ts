@@ -16,7 +16,9 @@ const IdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lower-case letters, digits and dashes (at most 63)');
 
-const TimeZoneSchema = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as "Europe/London"' });
+const TimeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'expected an IANA time zone such as "Europe/London"' });
 
 /** True when `zone` is an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {

@@ -9,7 +9,10 @@ export const EntityIdSchema = z
   .max(128, 'is longer than 128 characters')
   .regex(/^[^#\p{Cc}]+$/u, 'may not contain "#" or control characters');
 
-const IsoInstantSchema = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time such as 2026-03-01T09:30:00Z' });
+const IsoInstantSchema = z.iso.datetime({
+  offset: true,
+  message: 'expected an ISO 8601 date-time such as 2026-03-01T09:30:00Z',
+});
 const IsoDateOrInstantSchema = z.union([z.iso.date(), IsoInstantSchema], {
   message: 'expected a date (2026-03-01) or an ISO 8601 date-time',
 });

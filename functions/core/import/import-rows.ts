@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseCsv } from './csv.ts';
 
 /** A row that was refused, with where it was and why, so the sender of the file can fix it. */

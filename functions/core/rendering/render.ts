@@ -28,7 +28,12 @@ export class RenderError extends Error {
 
 // Strict: an unknown variable is an error, never an empty string in someone's inbox.
 // outputEscape: every {{ value }} is HTML-escaped, so a name like "<script>" stays inert.
-const liquid = new Liquid({ strictVariables: true, strictFilters: true, outputEscape: 'escape', cache: true });
+const liquid = new Liquid({
+  strictVariables: true,
+  strictFilters: true,
+  outputEscape: 'escape',
+  cache: true,
+});
 const subjectLiquid = new Liquid({ strictVariables: true, strictFilters: true, cache: true });
 
 /** Picks the customer's locale, or the default one. */
@@ -48,7 +53,10 @@ export function selectTemplate(
 }
 
 /** Renders subject, HTML and plain text of one message for one recipient. */
-export async function renderEmail(template: CompiledTemplate, variables: RenderVariables): Promise<RenderedEmail> {
+export async function renderEmail(
+  template: CompiledTemplate,
+  variables: RenderVariables,
+): Promise<RenderedEmail> {
   try {
     const [subject, html] = await Promise.all([
       subjectLiquid.parseAndRender(template.subject, variables),

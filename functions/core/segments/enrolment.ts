@@ -20,7 +20,12 @@ export function enrolmentIdFor(customerId: string, sequenceId: string, at: numbe
   return `${sequenceId}-${day}-${fnv1a(`${customerId}\u0000${sequenceId}`)}`;
 }
 
-export function newEnrolment(customerId: string, segment: Segment, sequence: Sequence, now: number): Enrolment {
+export function newEnrolment(
+  customerId: string,
+  segment: Segment,
+  sequence: Sequence,
+  now: number,
+): Enrolment {
   return {
     enrolmentId: enrolmentIdFor(customerId, sequence.id, now),
     customerId,
@@ -32,7 +37,12 @@ export function newEnrolment(customerId: string, segment: Segment, sequence: Seq
 }
 
 /** The message for step `stepIndex`, due its delay after `from` (enrolment or the previous send). */
-export function planStep(enrolment: Enrolment, sequence: Sequence, stepIndex: number, from: number): StepMessage | undefined {
+export function planStep(
+  enrolment: Enrolment,
+  sequence: Sequence,
+  stepIndex: number,
+  from: number,
+): StepMessage | undefined {
   const step = sequence.steps[stepIndex];
   if (step === undefined) return undefined;
   return {

@@ -30,7 +30,13 @@ export async function runSegmenter(
   scan: { segment?: number; totalSegments?: number } = {},
 ): Promise<SegmenterReport> {
   const { store, scheduler, clock, config } = deps;
-  const report: SegmenterReport = { customers: 0, bySegment: {}, enrolled: 0, alreadyEnrolled: 0, scheduled: 0 };
+  const report: SegmenterReport = {
+    customers: 0,
+    bySegment: {},
+    enrolled: 0,
+    alreadyEnrolled: 0,
+    scheduled: 0,
+  };
   const now = clock.now();
   for await (const subject of store.scanCustomers(scan)) {
     report.customers += 1;

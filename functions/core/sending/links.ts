@@ -12,7 +12,9 @@ const encode = (text: string) => Buffer.from(text, 'utf8').toString('base64url')
 
 /** `<payload>.<mac>`, base64url; the MAC is HMAC-SHA256 truncated to 128 bits. */
 export function signLink(claims: LinkClaims, key: string): string {
-  const payload = encode(JSON.stringify([claims.purpose, claims.customerId, claims.enrolmentId, claims.stepIndex]));
+  const payload = encode(
+    JSON.stringify([claims.purpose, claims.customerId, claims.enrolmentId, claims.stepIndex]),
+  );
   const mac = createHmac('sha256', key).update(payload).digest().subarray(0, 16).toString('base64url');
   return `${payload}.${mac}`;
 }

@@ -1,13 +1,13 @@
-import type { RekindleConfig } from '../config/schema.ts';
-import type { TemplateCatalog } from '../rendering/compiled-template.ts';
-import { renderEmail, selectTemplate } from '../rendering/render.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore, SendRecord } from '../../ports/customer-store.ts';
 import { type Mailer, MailerError } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
+import type { RekindleConfig } from '../config/schema.ts';
+import type { TemplateCatalog } from '../rendering/compiled-template.ts';
+import { renderEmail, selectTemplate } from '../rendering/render.ts';
 import { planStep } from '../segments/enrolment.ts';
 import { signLink } from './links.ts';
-import { scheduleNameFor, type StepMessage } from './step-message.ts';
+import { type StepMessage, scheduleNameFor } from './step-message.ts';
 
 export interface SendStepDeps {
   readonly store: CustomerStore;
@@ -36,7 +36,10 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
   const sequence = config.sequences.find((candidate) => candidate.id === message.sequenceId);
   const step = sequence?.steps[message.stepIndex];
   if (sequence === undefined || step === undefined) {
-    return { kind: 'closed', reason: `sequence "${message.sequenceId}" has no step ${message.stepIndex} any more` };
+    return {
+      kind: 'closed',
+      reason: `sequence "${message.sequenceId}" has no step ${message.stepIndex} any more`,
+    };
   }
   const view = await store.getCustomerView(message.customerId);
   if (view === undefined) return { kind: 'closed', reason: 'customer no longer exists' };
@@ -62,7 +65,12 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
   }
 
   const { customer } = view;
-  const { template, fellBackFrom } = selectTemplate(deps.templates, step.template, customer.locale, config.shop.defaultLocale);
+  const { template, fellBackFrom } = selectTemplate(
+    deps.templates,
+    step.template,
+    customer.locale,
+    config.shop.defaultLocale,
+  );
   const unsubscribeToken = signLink({ ...message, purpose: 'unsubscribe' }, deps.links.signingKey);
   const unsubscribeUrl = `${deps.links.unsubscribeUrl}?t=${unsubscribeToken}`;
   let rendered: Awaited<ReturnType<typeof renderEmail>>;

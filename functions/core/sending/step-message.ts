@@ -21,7 +21,10 @@ export type StepMessage = z.infer<typeof StepMessageSchema>;
  * duplicate name, which is what makes re-planning harmless). At most 64 characters.
  */
 export function scheduleNameFor(enrolmentId: string, stepIndex: number, attempt = 0): string {
-  const base = `${enrolmentId}-s${stepIndex}${attempt > 0 ? `-d${attempt}` : ''}`.replace(/[^0-9a-zA-Z-_.]/g, '_');
+  const base = `${enrolmentId}-s${stepIndex}${attempt > 0 ? `-d${attempt}` : ''}`.replace(
+    /[^0-9a-zA-Z-_.]/g,
+    '_',
+  );
   if (base.length <= 64) return base;
   // Long ids keep a readable prefix and a stable hash of the whole.
   return `${base.slice(0, 47)}-${fnv1a(base)}`;

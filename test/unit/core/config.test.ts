@@ -21,13 +21,20 @@ describe('parseConfig', () => {
     if (!result.ok) {
       const line = text.split('\n').findIndex((l) => l.includes('colour')) + 1;
       expect(result.issues).toEqual([
-        expect.objectContaining({ file: 'rekindle.yaml', line, column: 3, message: expect.stringContaining('colour') }),
+        expect.objectContaining({
+          file: 'rekindle.yaml',
+          line,
+          column: 3,
+          message: expect.stringContaining('colour'),
+        }),
       ]);
     }
   });
 
   it('names the field of a reference to a missing sequence and of a bad duration', () => {
-    const text = valid.replace('sequence: gentle-winback', 'sequence: nope').replace('delay: 0d', 'delay: soon');
+    const text = valid
+      .replace('sequence: gentle-winback', 'sequence: nope')
+      .replace('delay: 0d', 'delay: soon');
     const result = parseConfig(text, 'rekindle.yaml');
     expect(result.ok).toBe(false);
     if (!result.ok) {

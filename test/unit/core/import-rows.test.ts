@@ -23,7 +23,8 @@ describe('parseRows', () => {
   });
 
   it('refuses a row with the wrong number of fields and a negative amount', () => {
-    const csv = 'orderId,customerId,placedAt,amount\no1,c1,2026-01-02,10\no2,c1\no3,c1,2026-01-03,-5\no4,c1,yesterday,1';
+    const csv =
+      'orderId,customerId,placedAt,amount\no1,c1,2026-01-02,10\no2,c1\no3,c1,2026-01-03,-5\no4,c1,yesterday,1';
     const { rows, rejected } = parseRows(csv, 'csv', OrderSchema);
     expect(rows.map((row) => row.value.orderId)).toEqual(['o1']);
     expect(rejected.map((row) => row.line)).toEqual([3, 4, 5]);
@@ -32,7 +33,8 @@ describe('parseRows', () => {
   });
 
   it('reads JSON Lines, naming the line of invalid JSON', () => {
-    const jsonl = '{"orderId":"o1","customerId":"c1","placedAt":"2026-01-02T10:00:00Z","amount":3}\n{oops\n\n';
+    const jsonl =
+      '{"orderId":"o1","customerId":"c1","placedAt":"2026-01-02T10:00:00Z","amount":3}\n{oops\n\n';
     const { rows, rejected } = parseRows(jsonl, 'jsonl', OrderSchema);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.value.placedAt).toBe('2026-01-02T10:00:00.000Z');

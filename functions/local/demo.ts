@@ -1,0 +1,135 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
+import type { ImportReport } from '../core/import/import-file.ts';
+import { customerFacts, matchSegment } from '../core/segments/evaluate.ts';
+import { VirtualClock } from '../ports/clock.ts';
+import { localNames, startLocalRuntime } from './local-runtime.ts';
+import { generateSampleData, toCsv } from './sample-data.ts';
+import type { StoredEmail } from './ses-local.ts';
+
+export interface DemoOptions {
+  readonly customers: number;
+  readonly seed: number;
+  /** Virtual days to run after the import. */
+  readonly days: number;
+  readonly configFile: string;
+  readonly templatesDir: string;
+  /** Where the outbox is written as HTML and text files. */
+  readonly outDir: string;
+  /** Called with the running stack before it is stopped (e.g. to keep the SES outbox UI up). */
+  readonly beforeStop?: (info: { sesUrl: string }) => Promise<void>;
+  readonly progress?: (line: string) => void;
+}
+
+export interface DemoReport {
+  readonly customers: number;
+  readonly imported: { customers: ImportReport; orders: ImportReport };
+  readonly bySegment: Record<string, number>;
+  readonly enrolled: number;
+  readonly scheduled: number;
+  readonly sent: number;
+  readonly schedulesLeft: number;
+  readonly deadLetters: number;
+  readonly emails: readonly StoredEmail[];
+  readonly outDir: string;
+}
+
+/** A fixed start so every run of the demo tells the same story. */
+export const demoStart = Date.parse('2026-11-23T09:00:00Z');
+
+/**
+ * The walking skeleton, end to end on the local emulators: generate customers and orders, import
+ * them through the S3 import handler, let the daily segmenter schedule fire, send each due step
+ * through the queue consumer, and report what happened.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  const progress = options.progress ?? (() => undefined);
+  const bundle = await buildRuntimeBundle({
+    configFile: options.configFile,
+    templatesDir: options.templatesDir,
+  });
+  const clock = new VirtualClock(demoStart);
+  progress('starting DynamoDB Local, SES, S3 and the Scheduler emulator on 127.0.0.1 …');
+  const runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT' });
+  try {
+    const sample = generateSampleData({ customers: options.customers, seed: options.seed, now: demoStart });
+    progress(
+      `importing ${sample.customers.length} customers and ${sample.orders.length} orders through S3 …`,
+    );
+    const [customersReport] = await runtime.dropImport(
+      'customers.csv',
+      toCsv(sample.customers, ['customerId', 'email', 'firstName', 'locale', 'timeZone', 'consent']),
+    );
+    const [ordersReport] = await runtime.dropImport(
+      'orders.csv',
+      toCsv(sample.orders, ['orderId', 'customerId', 'placedAt', 'amount']),
+    );
+    if (customersReport === undefined || ordersReport === undefined)
+      throw new Error('the import produced no report');
+
+    // The recurring segmenter schedule, as infra/constructs/segmentation.ts deploys it.
+    await runtime.clients.scheduler.send(
+      new CreateScheduleCommand({
+        Name: 'daily-segmenter',
+        ScheduleExpression: 'cron(0 6 * * ? *)',
+        ScheduleExpressionTimezone: bundle.config.shop.fallbackTimeZone,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: { Arn: localNames.segmenterArn, RoleArn: localNames.schedulerRoleArn, Input: '{}' },
+      }),
+    );
+    progress(`running ${options.days} days of virtual time …`);
+    const end = demoStart + options.days * 86_400_000;
+    await runtime.scheduler.runUntil(end);
+
+    const bySegment: Record<string, number> = {};
+    let enrolled = 0;
+    let sent = 0;
+    for await (const subject of runtime.store.scanCustomers()) {
+      const segment = matchSegment(bundle.config.segments, customerFacts(subject, clock.now()));
+      if (segment !== undefined) bySegment[segment.id] = (bySegment[segment.id] ?? 0) + 1;
+      enrolled += subject.enrolments.length;
+      const view = await runtime.store.getCustomerView(subject.customer.customerId);
+      sent += view?.sends.filter((send) => send.state === 'sent').length ?? 0;
+    }
+    const emails = await runtime.ses.outbox();
+    await writeOutbox(options.outDir, emails);
+    const firings = runtime.scheduler.firings;
+    const report: DemoReport = {
+      customers: sample.customers.length,
+      imported: { customers: customersReport, orders: ordersReport },
+      bySegment,
+      enrolled,
+      scheduled: firings.filter((firing) => firing.targetArn === localNames.sendQueueArn).length,
+      sent,
+      schedulesLeft: runtime.scheduler.schedules().filter((schedule) => schedule.name !== 'daily-segmenter')
+        .length,
+      deadLetters: runtime.sendQueue.deadLetters.length + runtime.scheduler.deadLetters.length,
+      emails,
+      outDir: options.outDir,
+    };
+    await options.beforeStop?.({ sesUrl: runtime.endpoints.sesv2 });
+    return report;
+  } finally {
+    await runtime.stop();
+  }
+}
+
+async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await Promise.all(
+    emails.map(async (email, index) => {
+      const base = join(
+        outDir,
+        `${String(index + 1).padStart(4, '0')}-${email.destination.to[0] ?? 'unknown'}`,
+      );
+      const headers = (email.headers ?? []).map((header) => `${header.name}: ${header.value}`).join('\n');
+      await writeFile(`${base}.html`, email.body.html ?? '');
+      await writeFile(
+        `${base}.txt`,
+        `From: ${email.from}\nTo: ${email.destination.to.join(', ')}\nSubject: ${email.subject}\n${headers}\n\n${email.body.text ?? ''}\n`,
+      );
+    }),
+  );
+}

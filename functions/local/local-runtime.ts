@@ -1,0 +1,211 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
+import type { S3Event } from 'aws-lambda';
+import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { S3ObjectStore } from '../adapters/s3/object-store.ts';
+import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
+import { SesMailer } from '../adapters/ses/ses-mailer.ts';
+import type { RuntimeBundle } from '../build/runtime-bundle.ts';
+import { makeHandler as makeImportFile } from '../handlers/import-file.ts';
+import { makeHandler as makeSegmentCustomers } from '../handlers/segment-customers.ts';
+import { makeHandler as makeSendStep } from '../handlers/send-step.ts';
+import { type AwsClients, createClients } from '../handlers/wiring.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { CustomerStore } from '../ports/customer-store.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import { createCustomerTable } from './bootstrap-table.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { LocalQueue } from './local-queue.ts';
+import { startS3Local } from './s3-local.ts';
+import { type SchedulerEmulator, startSchedulerEmulator } from './scheduler-emulator/index.ts';
+import { type SesLocal, startSesLocal } from './ses-local.ts';
+
+const region = 'eu-west-1';
+const account = '000000000000';
+
+/** The names the local stack uses where CDK would generate them. */
+export const localNames = {
+  tableName: 'rekindle-local',
+  importBucket: 'rekindle-imports',
+  scheduleGroup: 'rekindle-steps',
+  schedulerRoleArn: `arn:aws:iam::${account}:role/rekindle-scheduler`,
+  sendQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send`,
+  sendDeadLetterQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send-dlq`,
+  segmenterArn: `arn:aws:lambda:${region}:${account}:function:rekindle-segment-customers`,
+  configurationSet: 'rekindle-local',
+  unsubscribeUrl: 'http://127.0.0.1/unsubscribe',
+  linkSigningKey: 'local-development-link-key-not-secret',
+} as const;
+
+export interface LocalRuntime {
+  readonly clock: Clock;
+  readonly clients: AwsClients;
+  readonly endpoints: Readonly<Record<'dynamodb' | 'sesv2' | 's3' | 'scheduler', string>>;
+  readonly ses: SesLocal;
+  readonly scheduler: SchedulerEmulator;
+  readonly sendQueue: LocalQueue;
+  readonly store: CustomerStore;
+  readonly handlers: {
+    readonly importFile: ReturnType<typeof makeImportFile>;
+    readonly segmentCustomers: ReturnType<typeof makeSegmentCustomers>;
+    readonly sendStep: ReturnType<typeof makeSendStep>;
+  };
+  /** Puts a file in the import bucket and delivers the ObjectCreated notification S3 would send. */
+  dropImport(name: string, text: string): Promise<Awaited<ReturnType<ReturnType<typeof makeImportFile>>>>;
+  stop(): Promise<void>;
+}
+
+export interface LocalRuntimeOptions {
+  readonly clock: Clock;
+  readonly bundle: RuntimeBundle;
+  /** Lets tests wrap the mailer (fault injection); defaults to SES through the emulator. */
+  readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Handler logs at this level; the demo keeps them quiet. @default 'WARN' */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/**
+ * Starts DynamoDB Local, aws-ses-v2-local, s3rver and our Scheduler emulator on 127.0.0.1, points
+ * the SDK at them through the standard AWS_ENDPOINT_URL_<SERVICE> variables, and wires the real
+ * handlers behind the local targets. `stop()` ends every server and restores the environment.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const started: { stop(): Promise<void> }[] = [];
+  const savedEnv = { ...process.env };
+  const stopAll = async () => {
+    await Promise.allSettled(started.reverse().map((server) => server.stop()));
+    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
+    Object.assign(process.env, savedEnv);
+  };
+  try {
+    const track = <T extends { stop(): Promise<void> }>(server: T): T => {
+      started.push(server);
+      return server;
+    };
+    const sendQueue = new LocalQueue({ arn: localNames.sendQueueArn });
+    const lambdaTargets = new Map<string, (event: unknown) => Promise<unknown>>();
+    const [dynamo, ses, s3, scheduler] = await Promise.all([
+      startDynamoDbLocal().then(track),
+      startSesLocal().then(track),
+      startS3Local({ buckets: [localNames.importBucket] }).then(track),
+      startSchedulerEmulator({
+        clock: options.clock,
+        region,
+        accountId: account,
+        targets: (arn) => {
+          if (arn === localNames.sendQueueArn) {
+            return { kind: 'sqs', deliver: (message) => sendQueue.deliver(message) };
+          }
+          const invoke = lambdaTargets.get(arn);
+          return invoke === undefined ? undefined : { kind: 'lambda', invoke };
+        },
+      }).then(track),
+    ]);
+    const endpoints = {
+      dynamodb: dynamo.endpoint,
+      sesv2: ses.endpoint,
+      s3: s3.endpoint,
+      scheduler: scheduler.endpoint,
+    };
+    Object.assign(process.env, {
+      AWS_REGION: region,
+      // Local runs are on Node 20 by design; Lambda runs Node 22.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Dummy credentials; s3rver accepts only its own well-known pair, the others accept any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SESV2: endpoints.sesv2,
+      AWS_ENDPOINT_URL_S3: endpoints.s3,
+      AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
+    });
+    delete process.env.AWS_PROFILE;
+
+    // The same client factory as in Lambda: only the endpoint variables differ.
+    const clients = createClients();
+    await createCustomerTable(clients.dynamodb, localNames.tableName);
+    await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: localNames.scheduleGroup }));
+    await clients.s3
+      .send(new CreateBucketCommand({ Bucket: localNames.importBucket }))
+      .catch(() => undefined);
+
+    const logger = (serviceName: string) => new Logger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
+    const store = new DynamoCustomerStore(clients.dynamodb, localNames.tableName);
+    const stepScheduler = new EventBridgeStepScheduler(clients.scheduler, {
+      groupName: localNames.scheduleGroup,
+      roleArn: localNames.schedulerRoleArn,
+      sendQueueArn: localNames.sendQueueArn,
+      deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
+    });
+    const sesMailer = new SesMailer(clients.sesv2, localNames.configurationSet);
+    const objects = new S3ObjectStore(clients.s3);
+    const handlers = {
+      importFile: makeImportFile({ store, objects, logger: logger('import-file') }),
+      segmentCustomers: makeSegmentCustomers({
+        store,
+        scheduler: stepScheduler,
+        clock: options.clock,
+        config: options.bundle.config,
+        logger: logger('segment-customers'),
+      }),
+      sendStep: makeSendStep({
+        store,
+        mailer: options.wrapMailer?.(sesMailer) ?? sesMailer,
+        scheduler: stepScheduler,
+        clock: options.clock,
+        config: options.bundle.config,
+        templates: options.bundle.templates,
+        links: { unsubscribeUrl: localNames.unsubscribeUrl, signingKey: localNames.linkSigningKey },
+        logger: logger('send-step'),
+      }),
+    };
+    lambdaTargets.set(localNames.segmenterArn, handlers.segmentCustomers);
+    sendQueue.consumeWith(handlers.sendStep);
+
+    return {
+      clock: options.clock,
+      clients,
+      endpoints,
+      ses,
+      scheduler,
+      sendQueue,
+      store,
+      handlers,
+      dropImport: async (name, text) => {
+        const key = `imports/${name}`;
+        await objects.putText(localNames.importBucket, key, text, 'text/plain');
+        return handlers.importFile(s3ObjectCreated(localNames.importBucket, key, text.length));
+      },
+      stop: stopAll,
+    };
+  } catch (error: unknown) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The S3 ObjectCreated:Put notification as Lambda receives it. */
+function s3ObjectCreated(bucket: string, key: string, size: number): S3Event {
+  const encodedKey = encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: region,
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'local' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'local', 'x-amz-id-2': 'local' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'rekindle-imports',
+          bucket: { name: bucket, ownerIdentity: { principalId: 'local' }, arn: `arn:aws:s3:::${bucket}` },
+          object: { key: encodedKey, size, eTag: '', sequencer: '0' },
+        },
+      },
+    ],
+  };
+}
