@@ -1,4 +1,11 @@
-import type { Customer, CustomerWithOrders, Order } from '../core/customers/model.ts';
+import type {
+  ContactStatus,
+  Customer,
+  CustomerWithOrders,
+  Incident,
+  Order,
+} from '../core/customers/model.ts';
+import type { EngagementEvent } from '../core/engagement/model.ts';
 import type { Enrolment } from '../core/segments/enrolment.ts';
 
 /** The ledger entry of one (enrolment, step): claimed before sending, confirmed after. */
@@ -25,6 +32,10 @@ export interface CustomerSnapshot extends CustomerWithOrders {
 /** Everything about one customer, from one Query of their partition. */
 export interface CustomerView extends CustomerSnapshot {
   readonly sends: readonly SendRecord[];
+  readonly incidents: readonly Incident[];
+  readonly engagement: readonly EngagementEvent[];
+  /** Unsubscribed, suppressed or paused; empty when we may write. */
+  readonly status: ContactStatus;
 }
 
 export type ClaimResult = { readonly ok: true } | { readonly ok: false; readonly existing: SendRecord };

@@ -11,7 +11,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { type Customer, CustomerSchema, type Order, OrderSchema } from '../../core/customers/model.ts';
+import {
+  ContactStatusSchema,
+  type Customer,
+  CustomerSchema,
+  IncidentSchema,
+  type Order,
+  OrderSchema,
+} from '../../core/customers/model.ts';
+import { EngagementEventSchema } from '../../core/engagement/model.ts';
 import type { Enrolment } from '../../core/segments/enrolment.ts';
 import type {
   ClaimResult,
@@ -178,6 +186,13 @@ export class DynamoCustomerStore implements CustomerStore {
         .filter((item) => item.type === 'enrolment')
         .map((item) => parseItem(EnrolmentItemSchema, item)),
       sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
+      incidents: items
+        .filter((item) => item.type === 'incident')
+        .map((item) => parseItem(IncidentSchema, item)),
+      engagement: items
+        .filter((item) => item.type === 'engagement')
+        .map((item) => parseItem(EngagementEventSchema, item)),
+      status: parseItem(ContactStatusSchema, items.find((item) => item.type === 'status') ?? {}),
     };
   }
 

@@ -23,6 +23,8 @@ export const keys = {
   enrolment: (enrolmentId: string) => `ENROLMENT#${enrolmentId}`,
   send: (enrolmentId: string, stepIndex: number) =>
     `SEND#${enrolmentId}#${String(stepIndex).padStart(3, '0')}`,
+  status: () => 'STATUS',
+  engagement: (at: number, eventId: string) => `EVENT#${String(at).padStart(15, '0')}#${eventId}`,
   emailIndex: (email: string) => `EMAIL#${email.toLowerCase()}`,
   sendState: (state: string) => `SENDSTATE#${state}`,
   message: (messageId: string) => `MESSAGE#${messageId}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from '../config/schema.ts';
+import { isTimeZone } from '../config/common.ts';
 
 /** Ids become parts of DynamoDB keys, so `#` (the key separator) and control characters are refused. */
 export const EntityIdSchema = z
@@ -37,6 +37,45 @@ export const OrderSchema = z.strictObject({
   amount: z.coerce.number().nonnegative('may not be negative').finite().default(0),
 });
 export type Order = z.infer<typeof OrderSchema>;
+
+export const IncidentKindSchema = z.enum([
+  'damaged',
+  'late',
+  'wrong_item',
+  'refund_delay',
+  'billing',
+  'outage',
+  'support',
+  'other',
+]);
+export type IncidentKind = z.infer<typeof IncidentKindSchema>;
+
+/** A past problem the customer had: what the emails must own up to. */
+export const IncidentSchema = z.strictObject({
+  incidentId: EntityIdSchema,
+  customerId: EntityIdSchema,
+  kind: IncidentKindSchema,
+  occurredAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()),
+  orderId: EntityIdSchema.optional(),
+  resolvedAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()).optional(),
+  resolution: z.string().trim().max(2_000).optional(),
+  ticketOpen: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
+    .default(false),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
+/**
+ * Whether we may write to this customer at all. Set by engagement (unsubscribe, hard bounce,
+ * complaint, "pause for 3 months") and read by the sender before every step.
+ */
+export const ContactStatusSchema = z.object({
+  unsubscribedAt: z.number().optional(),
+  suppressedAt: z.number().optional(),
+  suppressionReason: z.enum(['hard-bounce', 'complaint', 'manual']).optional(),
+  pausedUntil: z.number().optional(),
+});
+export type ContactStatus = z.infer<typeof ContactStatusSchema>;
 
 /** A customer with the order history the segmenter needs. */
 export interface CustomerWithOrders {
