@@ -1,12 +1,11 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore, SendRecord } from '../../ports/customer-store.ts';
-import { type Mailer, MailerError } from '../../ports/mailer.ts';
+import { type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { TemplateCatalog } from '../rendering/compiled-template.ts';
-import { renderEmail, selectTemplate } from '../rendering/render.ts';
+import { composeEmail } from '../rendering/compose-email.ts';
 import { planStep } from '../segments/enrolment.ts';
-import { signLink } from './links.ts';
 import { type StepMessage, scheduleNameFor } from './step-message.ts';
 
 export interface SendStepDeps {
@@ -64,24 +63,9 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     return { kind: 'duplicate', state: claim.existing.state };
   }
 
-  const { customer } = view;
-  const { template, fellBackFrom } = selectTemplate(
-    deps.templates,
-    step.template,
-    customer.locale,
-    config.shop.defaultLocale,
-  );
-  const unsubscribeToken = signLink({ ...message, purpose: 'unsubscribe' }, deps.links.signingKey);
-  const unsubscribeUrl = `${deps.links.unsubscribeUrl}?t=${unsubscribeToken}`;
-  let rendered: Awaited<ReturnType<typeof renderEmail>>;
+  let email: OutgoingEmail;
   try {
-    rendered = await renderEmail(template, {
-      customer: { id: customer.customerId, firstName: customer.firstName || 'there', email: customer.email },
-      shop: { name: config.shop.name, postalAddress: config.shop.postalAddress },
-      unsubscribeUrl,
-      unsubscribeLabel: 'Unsubscribe',
-      whyLine: `You are receiving this because you have bought from ${config.shop.name}.`,
-    });
+    email = await composeEmail({ view, message, step, config, templates: deps.templates, links: deps.links });
   } catch (error: unknown) {
     const reason = error instanceof Error ? error.message : String(error);
     await store.failSend(record, reason);
@@ -90,29 +74,7 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
 
   let messageId: string;
   try {
-    ({ messageId } = await deps.mailer.send({
-      from: config.sender.from,
-      to: customer.email,
-      replyTo: config.sender.replyTo === undefined ? undefined : [config.sender.replyTo],
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      headers: [
-        {
-          name: 'List-Unsubscribe',
-          value: `<${unsubscribeUrl}>, <mailto:${config.sender.unsubscribeMailto}?subject=unsubscribe-${unsubscribeToken}>`,
-        },
-        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
-      ],
-      tags: {
-        sequence: message.sequenceId,
-        step: step.id,
-        segment: message.segmentId,
-        customer: message.customerId,
-        enrolment: message.enrolmentId,
-        ...(fellBackFrom === undefined ? {} : { localeFallback: fellBackFrom }),
-      },
-    }));
+    ({ messageId } = await deps.mailer.send(email));
   } catch (error: unknown) {
     const reason = error instanceof Error ? error.message : String(error);
     if (error instanceof MailerError && error.delivered === 'no') {
