@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { validation } from './errors.ts';
+
+const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;
+const CLIENT_TOKEN_PATTERN = /^[a-zA-Z0-9-_]+$/;
+
+/** The service's timestamps travel as epoch seconds (restJson1 default); strings are accepted for curl users. */
+const TimestampSchema = z.union([z.number(), z.iso.datetime({ offset: true })]).transform((value) => {
+  return typeof value === 'number' ? Math.round(value * 1000) : Date.parse(value);
+});
+
+export const TargetSchema = z.looseObject({
+  Arn: z.string().min(1).max(1600),
+  RoleArn: z.string().min(1).max(1600),
+  Input: z.string().min(1).optional(),
+  DeadLetterConfig: z.object({ Arn: z.string().min(1).max(1600).optional() }).optional(),
+  RetryPolicy: z
+    .object({
+      MaximumEventAgeInSeconds: z.number().int().min(60).max(86_400).optional(),
+      MaximumRetryAttempts: z.number().int().min(0).max(185).optional(),
+    })
+    .optional(),
+  SqsParameters: z.object({ MessageGroupId: z.string().min(1).max(128).optional() }).optional(),
+});
+export type Target = z.infer<typeof TargetSchema>;
+
+export const FlexibleTimeWindowSchema = z.object({
+  Mode: z.enum(['OFF', 'FLEXIBLE']),
+  MaximumWindowInMinutes: z.number().int().min(1).max(1440).optional(),
+});
+export type FlexibleTimeWindow = z.infer<typeof FlexibleTimeWindowSchema>;
+
+/** The body of CreateSchedule and UpdateSchedule (the name is in the path). */
+export const ScheduleBodySchema = z.object({
+  ScheduleExpression: z.string().min(1).max(256),
+  Target: TargetSchema,
+  FlexibleTimeWindow: FlexibleTimeWindowSchema,
+  GroupName: z.string().optional(),
+  StartDate: TimestampSchema.optional(),
+  EndDate: TimestampSchema.optional(),
+  Description: z.string().max(512).optional(),
+  ScheduleExpressionTimezone: z.string().min(1).max(50).optional(),
+  State: z.enum(['ENABLED', 'DISABLED']).optional(),
+  KmsKeyArn: z.string().min(1).max(2048).optional(),
+  ClientToken: z.string().min(1).max(64).regex(CLIENT_TOKEN_PATTERN).optional(),
+  ActionAfterCompletion: z.enum(['NONE', 'DELETE']).optional(),
+});
+export type ScheduleBody = z.infer<typeof ScheduleBodySchema>;
+
+export const CreateGroupBodySchema = z.object({
+  ClientToken: z.string().min(1).max(64).regex(CLIENT_TOKEN_PATTERN).optional(),
+  Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
+});
+
+/** Parses `input` or throws the ValidationException the service would send, naming each bad field. */
+export function parseBody<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const count = result.error.issues.length;
+  const noun = count === 1 ? 'error' : 'errors';
+  throw validation(`${count} validation ${noun} detected: ${z.prettifyError(result.error)}`, {
+    cause: result.error,
+  });
+}
+
+/** Schedule and group names: 1–64 of `[0-9a-zA-Z-_.]`, reported in the service's own wording. */
+export function checkName(value: string, field: 'name' | 'groupName'): string {
+  if (value.length < 1 || value.length > 64) {
+    throw validation(
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have length ${value.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 64'}`,
+    );
+  }
+  if (!NAME_PATTERN.test(value)) {
+    throw validation(
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z-_.]+$`,
+    );
+  }
+  return value;
+}
+
+/** The query string's MaxResults: 1–100. */
+export function parseMaxResults(raw: string | null): number | undefined {
+  if (raw === null) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw validation(
+      `1 validation error detected: Value '${raw}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100`,
+    );
+  }
+  return value;
+}
