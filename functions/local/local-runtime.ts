@@ -85,10 +85,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const sendQueue = new LocalQueue({ arn: localNames.sendQueueArn });
     const lambdaTargets = new Map<string, (event: unknown) => Promise<unknown>>();
-    const [dynamo, ses, s3, scheduler] = await Promise.all([
-      startDynamoDbLocal().then(track),
-      startSesLocal().then(track),
-      startS3Local({ buckets: [localNames.importBucket] }).then(track),
+    // allSettled, not all: a server that starts after another failed must still be stopped.
+    const results = await Promise.allSettled([
+      startDynamoDbLocal(),
+      startSesLocal(),
+      startS3Local({ buckets: [localNames.importBucket] }),
       startSchedulerEmulator({
         clock: options.clock,
         region,
@@ -100,8 +101,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           const invoke = lambdaTargets.get(arn);
           return invoke === undefined ? undefined : { kind: 'lambda', invoke };
         },
-      }).then(track),
+      }),
     ]);
+    for (const result of results) if (result.status === 'fulfilled') track(result.value);
+    const [dynamoResult, sesResult, s3Result, schedulerResult] = results;
+    if (dynamoResult.status === 'rejected') throw dynamoResult.reason;
+    if (sesResult.status === 'rejected') throw sesResult.reason;
+    if (s3Result.status === 'rejected') throw s3Result.reason;
+    if (schedulerResult.status === 'rejected') throw schedulerResult.reason;
+    const [dynamo, ses, s3, scheduler] = [
+      dynamoResult.value,
+      sesResult.value,
+      s3Result.value,
+      schedulerResult.value,
+    ];
     const endpoints = {
       dynamodb: dynamo.endpoint,
       sesv2: ses.endpoint,
