@@ -1,30 +1,44 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
-import { StepMessageSchema } from '../core/sending/step-message.ts';
+import { type StepMessage, StepMessageSchema } from '../core/sending/step-message.ts';
 import { systemClock } from '../ports/clock.ts';
 import { parseEnvironment, SendEnvironmentSchema } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { createClients, createLogger, lazyHandler, readSecret } from './wiring.ts';
 
+/** The metric an alarm watches: SES has paused sending for the account. */
+export const sendingPausedMetric = 'SesSendingPaused';
+
 export interface SendStepHandlerDeps extends SendStepDeps {
   readonly logger: Logger;
+  /** CloudWatch metrics (EMF); absent locally. */
+  readonly metrics?: Metrics;
+  /** Sees every outcome; the demo counts them. */
+  readonly onOutcome?: (message: StepMessage, outcome: SendStepOutcome) => void;
 }
 
 /**
  * Consumes the send queue. Each record is one step; a record that should be tried again is
  * reported as a batch item failure so SQS redelivers only it. A malformed record is logged and
- * dropped to the dead-letter queue by failing it until maxReceiveCount.
+ * dropped to the dead-letter queue by failing it until maxReceiveCount. When SES has paused
+ * sending, every remaining record is failed untouched, so nothing is burnt while a person acts.
  */
 export function makeHandler(deps: SendStepHandlerDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse & { outcomes: SendStepOutcome[] }> => {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     const outcomes: SendStepOutcome[] = [];
+    let paused = false;
     for (const record of event.Records) {
+      if (paused) {
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
       let body: unknown;
       try {
         body = JSON.parse(record.body);
@@ -43,17 +57,30 @@ export function makeHandler(deps: SendStepHandlerDeps) {
       try {
         const outcome = await sendStep(parsed.data, deps);
         outcomes.push(outcome);
+        deps.onOutcome?.(parsed.data, outcome);
         deps.logger.info('step handled', {
           enrolmentId: parsed.data.enrolmentId,
           step: parsed.data.stepIndex,
           outcome: outcome.kind,
+          ...('reason' in outcome ? { reason: outcome.reason } : {}),
         });
         if (outcome.kind === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+        if (outcome.kind === 'failed')
+          deps.logger.warn('step failed', { enrolmentId: parsed.data.enrolmentId, reason: outcome.reason });
+        if (outcome.kind === 'paused') {
+          paused = true;
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+          deps.logger.error('SES sending is paused: stopping, every message stays on the queue', {
+            reason: outcome.reason,
+          });
+          deps.metrics?.addMetric(sendingPausedMetric, MetricUnit.Count, 1);
+        }
       } catch (error: unknown) {
         deps.logger.error('step failed', { enrolmentId: parsed.data.enrolmentId, error });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
+    deps.metrics?.publishStoredMetrics();
     return { batchItemFailures, outcomes };
   };
 }
@@ -76,5 +103,6 @@ export const handler = lazyHandler(async () => {
     templates,
     links: { unsubscribeUrl: env.UNSUBSCRIBE_URL, signingKey: await readSecret(env.LINK_SECRET_ARN) },
     logger: createLogger('send-step'),
+    metrics: new Metrics({ namespace: 'Rekindle', serviceName: 'send-step' }),
   });
 });

@@ -4,6 +4,8 @@ import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
 import { customerFacts, matchSegment } from '../core/segments/evaluate.ts';
+import type { SendStepOutcome } from '../core/sending/send-step.ts';
+import { fnv1a, type StepMessage } from '../core/sending/step-message.ts';
 import { VirtualClock } from '../ports/clock.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
 import { generateSampleData, toCsv } from './sample-data.ts';
@@ -32,9 +34,27 @@ export interface DemoReport {
   readonly sent: number;
   readonly schedulesLeft: number;
   readonly deadLetters: number;
+  /** Per sequence step (`<sequence>/<step id>`): what happened each time it fell due. */
+  readonly steps: readonly StepReport[];
+  /** Customers who bought again during the demo (the win-backs that end sequences). */
+  readonly cameBack: number;
   readonly emails: readonly StoredEmail[];
   readonly outDir: string;
 }
+
+/** What happened to one step of a sequence over the demo. */
+export interface StepReport {
+  readonly step: string;
+  sent: number;
+  skipped: number;
+  deferredByWindow: number;
+  /** The cap, the minimum gap, a pause or an open ticket. */
+  deferredByCap: number;
+  exited: Record<string, number>;
+}
+
+/** Share of customers (per mille) who order again a day after an email: the demo's come-backs. */
+const comeBackPerMille = 120;
 
 /** A fixed start so every run of the demo tells the same story. */
 export const demoStart = Date.parse('2026-11-23T09:00:00Z');
@@ -52,7 +72,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   });
   const clock = new VirtualClock(demoStart);
   progress('starting DynamoDB Local, SES, S3 and the Scheduler emulator on 127.0.0.1 …');
-  const runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT' });
+  const steps = new Map<string, StepReport>();
+  const emailed: string[] = [];
+  const onSendOutcome = (message: StepMessage, outcome: SendStepOutcome) => {
+    const sequence = bundle.config.sequences.find((candidate) => candidate.id === message.sequenceId);
+    const key = `${message.sequenceId}/${sequence?.steps[message.stepIndex]?.id ?? message.stepIndex}`;
+    let report = steps.get(key);
+    if (report === undefined) {
+      report = { step: key, sent: 0, skipped: 0, deferredByWindow: 0, deferredByCap: 0, exited: {} };
+      steps.set(key, report);
+    }
+    if (outcome.kind === 'sent') {
+      report.sent += 1;
+      emailed.push(message.customerId);
+    } else if (outcome.kind === 'skipped') report.skipped += 1;
+    else if (outcome.kind === 'deferred') {
+      if (outcome.reason === 'window') report.deferredByWindow += 1;
+      else report.deferredByCap += 1;
+    } else if (outcome.kind === 'exited')
+      report.exited[outcome.reason] = (report.exited[outcome.reason] ?? 0) + 1;
+  };
+  const runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT', onSendOutcome });
   try {
     const sample = generateSampleData({ customers: options.customers, seed: options.seed, now: demoStart });
     progress(
@@ -81,6 +121,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     );
     progress(`running ${options.days} days of virtual time …`);
     const end = demoStart + options.days * 86_400_000;
+    // Day by day, so that some customers come back (order again) after an email and their
+    // sequence ends at its next step.
+    const cameBack = new Set<string>();
+    for (let dayEnd = demoStart + 86_400_000; dayEnd <= end; dayEnd += 86_400_000) {
+      await runtime.scheduler.runUntil(dayEnd);
+      const returning = emailed
+        .splice(0)
+        .filter(
+          (id) => !cameBack.has(id) && Number.parseInt(fnv1a(`back:${id}`), 16) % 1000 < comeBackPerMille,
+        );
+      for (const id of returning) cameBack.add(id);
+      await runtime.store.putOrders(
+        returning.map((customerId) => ({
+          orderId: `${customerId}-back`,
+          customerId,
+          placedAt: new Date(dayEnd).toISOString(),
+          amount: 30,
+        })),
+      );
+    }
     await runtime.scheduler.runUntil(end);
 
     const bySegment: Record<string, number> = {};
@@ -106,6 +166,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       schedulesLeft: runtime.scheduler.schedules().filter((schedule) => schedule.name !== 'daily-segmenter')
         .length,
       deadLetters: runtime.sendQueue.deadLetters.length + runtime.scheduler.deadLetters.length,
+      steps: [...steps.values()].sort(
+        (a, b) => stepOrder(bundle.config, a.step) - stepOrder(bundle.config, b.step),
+      ),
+      cameBack: cameBack.size,
       emails,
       outDir: options.outDir,
     };
@@ -114,6 +178,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   } finally {
     await runtime.stop();
   }
+}
+
+/** Steps in config order: sequence, then step. */
+function stepOrder(
+  config: { sequences: readonly { id: string; steps: readonly { id: string }[] }[] },
+  key: string,
+): number {
+  const [sequenceId, stepId] = key.split('/');
+  const sequenceIndex = config.sequences.findIndex((sequence) => sequence.id === sequenceId);
+  const stepIndex = config.sequences[sequenceIndex]?.steps.findIndex((step) => step.id === stepId) ?? 0;
+  return sequenceIndex * 1000 + stepIndex;
 }
 
 async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Promise<void> {

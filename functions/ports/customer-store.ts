@@ -7,15 +7,19 @@ import type {
 } from '../core/customers/model.ts';
 import type { EngagementEvent } from '../core/engagement/model.ts';
 import type { Enrolment } from '../core/segments/enrolment.ts';
+import type { EnrolmentRecord } from '../core/sequences/enrolment-state.ts';
 
-/** The ledger entry of one (enrolment, step): claimed before sending, confirmed after. */
+/**
+ * The ledger entry of one (enrolment, step): claimed before sending, confirmed after. `skipped`:
+ * the step's condition did not hold, so it was passed over (written once, like a claim).
+ */
 export interface SendRecord {
   readonly enrolmentId: string;
   readonly stepIndex: number;
   readonly customerId: string;
   readonly sequenceId: string;
   readonly stepId: string;
-  readonly state: 'claimed' | 'sent' | 'failed';
+  readonly state: 'claimed' | 'sent' | 'failed' | 'skipped';
   readonly claimedAt: number;
   readonly sentAt?: number;
   readonly messageId?: string;
@@ -31,6 +35,8 @@ export interface CustomerSnapshot extends CustomerWithOrders {
 
 /** Everything about one customer, from one Query of their partition. */
 export interface CustomerView extends CustomerSnapshot {
+  /** With how each ended (reason, time), for exits and the cooldown. */
+  readonly enrolments: readonly EnrolmentRecord[];
   readonly sends: readonly SendRecord[];
   readonly incidents: readonly Incident[];
   readonly engagement: readonly EngagementEvent[];
@@ -58,9 +64,26 @@ export interface CustomerStore {
     state: Enrolment['state'],
     at: number,
   ): Promise<void>;
-  /** Claims the step with a conditional write; refused (with the existing record) if already claimed. */
+  /**
+   * Ends an active enrolment (the only state that moves; see core/sequences/enrolment-state.ts).
+   * False when it was not active any more (a late redelivery): nothing changes.
+   */
+  endEnrolment(
+    customerId: string,
+    enrolmentId: string,
+    end: {
+      readonly state: 'completed' | 'exited';
+      readonly at: number;
+      readonly stepIndex: number;
+      readonly exitReason?: string;
+    },
+  ): Promise<boolean>;
+  /**
+   * Claims the step with a conditional write; refused (with the existing record) if already
+   * claimed. A `skipped` record is written the same way, and is final.
+   */
   claimSend(record: SendRecord): Promise<ClaimResult>;
-  /** Marks a claimed step as sent, with the SES message id. */
+  /** Marks our own claim (same claimedAt) as sent, with the SES message id; throws if it is not ours any more. */
   confirmSend(record: SendRecord, sent: { messageId: string; sentAt: number }): Promise<void>;
   /** Deletes a claim that certainly sent nothing (SES answered with an error), so a retry may claim again. */
   releaseClaim(record: SendRecord): Promise<void>;

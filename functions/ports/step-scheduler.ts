@@ -1,6 +1,16 @@
 import type { StepMessage } from '../core/sending/step-message.ts';
 
-/** Plans a step to be delivered to the send queue at `message.dueAt`. */
+/** When and how a schedule fires. */
+export interface ScheduleStepOptions {
+  /** The recipient's IANA zone: the `at()` expression is written in it. */
+  readonly timeZone: string;
+  /** When to fire, epoch ms; defaults to `message.dueAt` (a deferral fires later than it was due). */
+  readonly at?: number;
+  /** The flexible time window in minutes; 0 turns it off. @default 15 */
+  readonly flexibleWindowMinutes?: number;
+}
+
+/** Plans a step to be delivered to the send queue at `options.at` (default `message.dueAt`). */
 export interface StepScheduler {
   /**
    * Creates a one-time schedule named `name`. Idempotent: if a schedule of that name already
@@ -9,6 +19,6 @@ export interface StepScheduler {
   scheduleStep(
     name: string,
     message: StepMessage,
-    options: { timeZone: string },
+    options: ScheduleStepOptions,
   ): Promise<'created' | 'exists'>;
 }

@@ -100,7 +100,8 @@ describe('the walking skeleton on the local emulators', () => {
         stepId: 'check-in',
       }),
     ]);
-    expect(after?.enrolments[0]?.state).toBe('completed');
+    // The first of three steps: the enrolment goes on, the next step is planned.
+    expect(after?.enrolments[0]?.state).toBe('active');
     await expect(
       runtime.clients.scheduler.send(
         new GetScheduleCommand({ Name: scheduleName, GroupName: localNames.scheduleGroup }),

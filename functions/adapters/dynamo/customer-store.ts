@@ -37,7 +37,13 @@ const EnrolmentItemSchema = z.object({
   segmentId: z.string(),
   enrolledAt: z.number(),
   state: z.enum(['active', 'completed', 'exited']),
+  exitReason: z.string().optional(),
+  endedAt: z.number().optional(),
+  endedAtStep: z.number().optional(),
 });
+
+/** Hold-out records share the enrolment key space but are not enrolments: the sender never sees them. */
+const isEnrolmentItem = (item: Item) => item.type === 'enrolment' && item.state !== 'held-out';
 
 const SendItemSchema = z.object({
   enrolmentId: z.string(),
@@ -45,7 +51,7 @@ const SendItemSchema = z.object({
   customerId: z.string(),
   sequenceId: z.string(),
   stepId: z.string(),
-  state: z.enum(['claimed', 'sent', 'failed']),
+  state: z.enum(['claimed', 'sent', 'failed', 'skipped']),
   claimedAt: z.number(),
   sentAt: z.number().optional(),
   messageId: z.string().optional(),
@@ -182,9 +188,7 @@ export class DynamoCustomerStore implements CustomerStore {
     return {
       customer: parseItem(CustomerSchema, profile),
       orders: items.filter((item) => item.type === 'order').map((item) => parseItem(OrderSchema, item)),
-      enrolments: items
-        .filter((item) => item.type === 'enrolment')
-        .map((item) => parseItem(EnrolmentItemSchema, item)),
+      enrolments: items.filter(isEnrolmentItem).map((item) => parseItem(EnrolmentItemSchema, item)),
       sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
       incidents: items
         .filter((item) => item.type === 'incident')
@@ -230,6 +234,38 @@ export class DynamoCustomerStore implements CustomerStore {
     );
   }
 
+  async endEnrolment(
+    customerId: string,
+    enrolmentId: string,
+    end: { state: 'completed' | 'exited'; at: number; stepIndex: number; exitReason?: string },
+  ): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk: keys.customer(customerId), sk: keys.enrolment(enrolmentId) },
+          UpdateExpression: `SET #state = :state, endedAt = :at, updatedAt = :at, endedAtStep = :step${
+            end.exitReason === undefined ? '' : ', exitReason = :reason'
+          }`,
+          // The state machine: only an active enrolment ends, and only once.
+          ConditionExpression: '#state = :active',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':state': end.state,
+            ':at': end.at,
+            ':step': end.stepIndex,
+            ':active': 'active',
+            ...(end.exitReason === undefined ? {} : { ':reason': end.exitReason }),
+          },
+        }),
+      );
+      return true;
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async claimSend(record: SendRecord): Promise<ClaimResult> {
     try {
       await this.#documents.send(
@@ -238,8 +274,13 @@ export class DynamoCustomerStore implements CustomerStore {
           Item: {
             ...sendKey(record),
             type: 'send',
-            gsi1pk: keys.sendState('claimed'),
-            gsi1sk: `${String(record.claimedAt).padStart(15, '0')}#${record.customerId}`,
+            // Only a claim is listed as in flight; a skipped step is final from the start.
+            ...(record.state === 'claimed'
+              ? {
+                  gsi1pk: keys.sendState('claimed'),
+                  gsi1sk: `${String(record.claimedAt).padStart(15, '0')}#${record.customerId}`,
+                }
+              : {}),
             ...record,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -265,9 +306,16 @@ export class DynamoCustomerStore implements CustomerStore {
         // Leaving the "claimed" index entry: REMOVE drops it from the sparse GSI.
         UpdateExpression:
           'SET #state = :sent, messageId = :messageId, sentAt = :sentAt REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk)',
+        // Only our own claim: an operator may have released it and another attempt claimed it since.
+        ConditionExpression: '#state = :claimed AND claimedAt = :claimedAt',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':messageId': sent.messageId, ':sentAt': sent.sentAt },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':messageId': sent.messageId,
+          ':sentAt': sent.sentAt,
+          ':claimed': 'claimed',
+          ':claimedAt': record.claimedAt,
+        },
       }),
     );
   }
@@ -291,9 +339,14 @@ export class DynamoCustomerStore implements CustomerStore {
         TableName: this.#tableName,
         Key: sendKey(record),
         UpdateExpression: 'SET #state = :failed, #error = :error REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: '#state = :claimed AND claimedAt = :claimedAt',
         ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':error': error.slice(0, 1_000) },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':error': error.slice(0, 1_000),
+          ':claimed': 'claimed',
+          ':claimedAt': record.claimedAt,
+        },
       }),
     );
   }

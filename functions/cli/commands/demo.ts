@@ -35,7 +35,7 @@ export const demoCommand: Command = {
     const report = await runDemo({
       customers: positiveInteger('customers', values.customers, 200),
       seed: positiveInteger('seed', values.seed, 42),
-      days: positiveInteger('days', values.days, 3),
+      days: positiveInteger('days', values.days, 21),
       configFile: values.config ?? 'config/rekindle.yaml',
       templatesDir: 'templates',
       outDir: values.out ?? '.rekindle/demo/outbox',
@@ -58,8 +58,23 @@ export const demoCommand: Command = {
     out.line(`  enrolled        ${report.enrolled}`);
     out.line(`  scheduled       ${report.scheduled} step schedules fired`);
     out.line(`  sent            ${report.sent} emails (${report.emails.length} in the SES outbox)`);
+    out.line(`  came back       ${report.cameBack} customers ordered again after an email`);
     out.line(`  schedules left  ${report.schedulesLeft}`);
     out.line(`  dead letters    ${report.deadLetters}`);
+    out.line('');
+    out.line('Per step (each time it fell due)');
+    out.line(
+      `  ${'step'.padEnd(32)} ${'sent'.padStart(5)} ${'skipped'.padStart(8)} ${'deferred: window'.padStart(17)} ${'cap/gap'.padStart(8)}  exited`,
+    );
+    for (const step of report.steps) {
+      const exited =
+        Object.entries(step.exited)
+          .map(([reason, count]) => `${reason} ${count}`)
+          .join(', ') || '-';
+      out.line(
+        `  ${step.step.padEnd(32)} ${String(step.sent).padStart(5)} ${String(step.skipped).padStart(8)} ${String(step.deferredByWindow).padStart(17)} ${String(step.deferredByCap).padStart(8)}  ${exited}`,
+      );
+    }
     const first = report.emails[0];
     if (first !== undefined) {
       out.line('');

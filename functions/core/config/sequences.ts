@@ -1,25 +1,128 @@
 import { z } from 'zod';
-import { DurationSchema, IdSchema } from './common.ts';
+import { DurationSchema, IdSchema, TimeZoneSchema } from './common.ts';
 
 /** Sequences, steps and the global sending policy. Owned by the delivery work. */
+
+/** Engagement with earlier steps that a step may require; every field given must hold. */
+export const StepConditionSchema = z
+  .strictObject({
+    clicked: z
+      .boolean()
+      .optional()
+      .describe('A link in an earlier step was (true) or was not (false) clicked.'),
+    replied: z.boolean().optional().describe('The customer replied to an earlier step (or not).'),
+    purchased: z.boolean().optional().describe('The customer ordered since the earlier step (or not).'),
+    opened: z
+      .boolean()
+      .optional()
+      .describe('Unreliable: Apple Mail Privacy Protection opens every email. `validate` warns.'),
+    step: IdSchema.optional().describe(
+      'Only engagement with this earlier step counts; default any earlier step.',
+    ),
+  })
+  .refine(
+    (condition) =>
+      condition.clicked !== undefined ||
+      condition.replied !== undefined ||
+      condition.purchased !== undefined ||
+      condition.opened !== undefined,
+    { message: 'a condition needs at least one of clicked, replied, purchased, opened' },
+  );
+export type StepCondition = z.infer<typeof StepConditionSchema>;
+
 export const StepSchema = z.strictObject({
   id: IdSchema.describe('Stable id of the step; part of the send ledger key, so never reuse one.'),
   template: IdSchema.describe('Folder under templates/ holding the message.'),
   delay: DurationSchema.describe('Wait after the previous step (or after enrolment for the first).'),
+  when: StepConditionSchema.optional().describe('Send only if this holds; otherwise the step is skipped.'),
+  // Optional rather than defaulted: steps written in code (tests, previews) need not mention it.
+  promotional: z
+    .boolean()
+    .optional()
+    .describe('An offer or sales message: never sent while the customer has a support ticket open.'),
 });
 export type Step = z.infer<typeof StepSchema>;
+
+export const exitReasons = [
+  'purchase',
+  'reply',
+  'unsubscribe',
+  'complaint',
+  'hard-bounce',
+  'incident-opened',
+  'incident-resolved',
+] as const;
+export const ExitReasonSchema = z.enum(exitReasons);
+export type ExitReason = z.infer<typeof ExitReasonSchema>;
+
+/** Unsubscribes, complaints and hard bounces always end a sequence, listed or not. */
+export const mandatoryExits: readonly ExitReason[] = ['unsubscribe', 'complaint', 'hard-bounce'];
+/** A sequence without `exitOn` ends on these. */
+export const defaultExits: readonly ExitReason[] = ['purchase', 'reply', ...mandatoryExits];
 
 export const SequenceSchema = z.strictObject({
   id: IdSchema.describe('Stable id of the sequence.'),
   description: z.string().optional(),
   steps: z.array(StepSchema).min(1, 'a sequence needs at least one step'),
+  exitOn: z
+    .array(ExitReasonSchema)
+    .optional()
+    .describe(
+      'What ends the sequence early (default purchase, reply, unsubscribe, complaint, hard-bounce); unsubscribe, complaint and hard-bounce always do.',
+    ),
 });
 export type Sequence = z.infer<typeof SequenceSchema>;
 
+export const WeekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+/** `HH:MM` (24-hour); `24:00` closes a window at midnight. Minutes after midnight after parsing. */
+export const LocalTimeSchema = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected a local time such as "09:00" or "18:30"')
+  .transform((text) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5)));
+
+export const SendWindowSchema = z
+  .strictObject({
+    days: z
+      .array(WeekdaySchema)
+      .min(1, 'a send window needs at least one day')
+      .default(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])
+      .describe('Days of the week, in the recipient’s time zone.'),
+    from: LocalTimeSchema.prefault('09:00').describe('Opening time, local to the recipient.'),
+    to: LocalTimeSchema.prefault('19:00').describe('Closing time (exclusive), local to the recipient.'),
+    fallbackTimeZone: TimeZoneSchema.optional().describe(
+      'Zone for customers without one; default shop.fallbackTimeZone.',
+    ),
+  })
+  .refine((window) => window.from < window.to, {
+    message: 'the window must open before it closes (no windows across midnight)',
+    path: ['to'],
+  })
+  .prefault({});
+export type SendWindowConfig = z.infer<typeof SendWindowSchema>;
+
 export const PolicySchema = z
   .strictObject({
-    cooldown: DurationSchema.default(7_776_000_000).describe(
-      'After an enrolment, the customer is not enrolled again in any sequence for this long.',
+    sendWindow: SendWindowSchema,
+    cap: z
+      .strictObject({
+        emails: z.number().int().min(1).describe('At most this many emails …'),
+        per: DurationSchema.describe('… in any rolling period this long, across all sequences.'),
+      })
+      .prefault({ emails: 2, per: '7d' }),
+    minimumGap: DurationSchema.prefault('2d').describe('At least this long between any two emails.'),
+    cooldown: DurationSchema.prefault('90d').describe(
+      'After a sequence ends, the customer is not enrolled again in any sequence for this long.',
+    ),
+    noPromotionalWhileTicketOpen: z
+      .boolean()
+      .default(true)
+      .describe('Hold promotional steps while a support ticket is open.'),
+    ticketRecheck: DurationSchema.prefault('1d').describe(
+      'How long a held promotional step waits before looking again.',
+    ),
+    scheduleFlexibility: DurationSchema.prefault('15m').describe(
+      'The Scheduler flexible time window; steps are planned at least this long before the window closes.',
     ),
   })
   .prefault({});

@@ -1,11 +1,13 @@
 import type { Clock } from '../../ports/clock.ts';
-import type { CustomerStore, SendRecord } from '../../ports/customer-store.ts';
+import type { CustomerStore, CustomerView, SendRecord } from '../../ports/customer-store.ts';
 import { type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
+import { type DeferReason, decideStep, plannedInstant, recipientTimeZone } from '../policy/decide.ts';
 import type { TemplateCatalog } from '../rendering/compiled-template.ts';
 import { composeEmail } from '../rendering/compose-email.ts';
 import { planStep } from '../segments/enrolment.ts';
+import type { EnrolmentExitReason } from '../sequences/enrolment-state.ts';
 import { type StepMessage, scheduleNameFor } from './step-message.ts';
 
 export interface SendStepDeps {
@@ -18,23 +20,63 @@ export interface SendStepDeps {
   readonly links: { readonly unsubscribeUrl: string; readonly signingKey: string };
 }
 
-/** What became of one step message. `retry` asks the queue to deliver it again later. */
+/**
+ * What became of one step message. `retry` asks the queue to deliver it again later; `paused`
+ * means SES refuses to send for the whole account: stop and keep every message.
+ */
 export type SendStepOutcome =
   | { readonly kind: 'sent'; readonly messageId: string; readonly nextStep?: number }
   | { readonly kind: 'duplicate'; readonly state: SendRecord['state'] }
   | { readonly kind: 'closed'; readonly reason: string }
+  | { readonly kind: 'exited'; readonly reason: EnrolmentExitReason }
+  | {
+      readonly kind: 'deferred';
+      readonly reason: DeferReason;
+      readonly until: number;
+      readonly attempt: number;
+    }
+  | { readonly kind: 'skipped'; readonly reason: string; readonly nextStep?: number }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'retry'; readonly reason: string };
+  | { readonly kind: 'retry'; readonly reason: string }
+  | { readonly kind: 'paused'; readonly reason: string };
+
+/** SES refuses every send until a person acts (account or configuration set paused, account suspended). */
+const pausedErrors = new Set(['SendingPausedException', 'AccountSuspendedException']);
+/** SES asks us to slow down: the send did not happen and will succeed later. */
+const throttlingErrors = new Set([
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+]);
+
+/** The SES error's name, from the MailerError's cause (the SDK exception). */
+function sesErrorName(error: MailerError): string | undefined {
+  const cause: unknown = error.cause;
+  return typeof cause === 'object' && cause !== null && 'name' in cause && typeof cause.name === 'string'
+    ? cause.name
+    : undefined;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Sends one step of one enrolment, at most once: claim the ledger item with a conditional write,
- * render, send, confirm, and only then plan the next step. See docs/architecture.md.
+ * Sends one step of one enrolment, at most once. One read of the customer decides: exit (closed
+ * with the reason), skip (condition not met), defer to the next allowed moment (a new schedule),
+ * or send: claim the ledger item with a conditional write, render, send, confirm, and only then
+ * plan the next step or complete the enrolment. See docs/architecture.md.
  */
 export async function sendStep(message: StepMessage, deps: SendStepDeps): Promise<SendStepOutcome> {
   const { store, config, clock } = deps;
   const sequence = config.sequences.find((candidate) => candidate.id === message.sequenceId);
   const step = sequence?.steps[message.stepIndex];
   if (sequence === undefined || step === undefined) {
+    await store.endEnrolment(message.customerId, message.enrolmentId, {
+      state: 'exited',
+      at: clock.now(),
+      stepIndex: message.stepIndex,
+      exitReason: 'sequence-removed',
+    });
     return {
       kind: 'closed',
       reason: `sequence "${message.sequenceId}" has no step ${message.stepIndex} any more`,
@@ -44,9 +86,48 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
   if (view === undefined) return { kind: 'closed', reason: 'customer no longer exists' };
   const enrolment = view.enrolments.find((candidate) => candidate.enrolmentId === message.enrolmentId);
   if (enrolment === undefined) return { kind: 'closed', reason: 'enrolment not found' };
-  if (enrolment.state !== 'active') return { kind: 'closed', reason: `enrolment is ${enrolment.state}` };
+  if (enrolment.state !== 'active') {
+    return {
+      kind: 'closed',
+      reason: `enrolment is ${enrolment.state}${enrolment.exitReason === undefined ? '' : ` (${enrolment.exitReason})`}`,
+    };
+  }
+  const timeZone = recipientTimeZone(view.customer, config.policy, config.shop.fallbackTimeZone);
+  const existing = view.sends.find(
+    (send) => send.enrolmentId === message.enrolmentId && send.stepIndex === message.stepIndex,
+  );
+  if (existing !== undefined) return duplicate(existing, message, view, timeZone, deps);
 
   const now = clock.now();
+  const decision = decideStep({
+    now,
+    view,
+    enrolment,
+    sequence,
+    stepIndex: message.stepIndex,
+    policy: config.policy,
+    fallbackTimeZone: config.shop.fallbackTimeZone,
+  });
+  if (decision.kind === 'exit') {
+    await store.endEnrolment(message.customerId, message.enrolmentId, {
+      state: 'exited',
+      at: now,
+      stepIndex: message.stepIndex,
+      exitReason: decision.reason,
+    });
+    return { kind: 'exited', reason: decision.reason };
+  }
+  if (decision.kind === 'defer') {
+    // Never dropped: the same step again at the next allowed moment, under a name of its own.
+    const attempt = (message.attempt ?? 0) + 1;
+    await deps.scheduler.scheduleStep(
+      scheduleNameFor(message.enrolmentId, message.stepIndex, attempt, message.retryOf),
+      { ...message, attempt },
+      { timeZone: decision.timeZone, at: decision.until, flexibleWindowMinutes: flexMinutes(config) },
+    );
+    return { kind: 'deferred', reason: decision.reason, until: decision.until, attempt };
+  }
+
   const record: SendRecord = {
     enrolmentId: message.enrolmentId,
     stepIndex: message.stepIndex,
@@ -55,49 +136,101 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     stepId: step.id,
     state: 'claimed',
     claimedAt: now,
+    templateId: step.template,
   };
-  const claim = await store.claimSend(record);
-  if (!claim.ok) {
-    // Already sent: a redelivery that must not send again, but the next step may still need planning.
-    if (claim.existing.state === 'sent') await planNext(message, claim.existing.sentAt ?? now, deps);
-    return { kind: 'duplicate', state: claim.existing.state };
+  if (decision.kind === 'skip') {
+    const skip = await store.claimSend({ ...record, state: 'skipped', error: decision.reason });
+    if (!skip.ok) return duplicate(skip.existing, message, view, timeZone, deps);
+    const nextStep = await planNext(message, now, timeZone, deps);
+    return { kind: 'skipped', reason: decision.reason, ...(nextStep === undefined ? {} : { nextStep }) };
   }
+
+  const claim = await store.claimSend(record);
+  if (!claim.ok) return duplicate(claim.existing, message, view, timeZone, deps);
 
   let email: OutgoingEmail;
   try {
     email = await composeEmail({ view, message, step, config, templates: deps.templates, links: deps.links });
   } catch (error: unknown) {
-    const reason = error instanceof Error ? error.message : String(error);
-    await store.failSend(record, reason);
-    return { kind: 'failed', reason };
+    return fail(record, `render: ${messageOf(error)}`, deps);
   }
 
   let messageId: string;
   try {
     ({ messageId } = await deps.mailer.send(email));
   } catch (error: unknown) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof MailerError && error.delivered === 'no') {
-      if (!error.retryable) {
-        await store.failSend(record, reason);
-        return { kind: 'failed', reason };
-      }
-      // SES answered with an error, so nothing went out: free the claim and let the queue retry.
+    const reason = messageOf(error);
+    if (!(error instanceof MailerError) || error.delivered !== 'no') {
+      // Unknown whether SES sent it: the claim stays, listed by `rekindle sends stuck`, never resent blindly.
+      return { kind: 'failed', reason: `unconfirmed, left claimed for an operator: ${reason}` };
+    }
+    // SES answered with an error, so nothing went out: our claim may be released safely.
+    const name = sesErrorName(error);
+    if (name !== undefined && pausedErrors.has(name)) {
+      await store.releaseClaim(record);
+      return { kind: 'paused', reason };
+    }
+    if (
+      (name !== undefined && throttlingErrors.has(name)) ||
+      /sending rate/i.test(reason) ||
+      error.retryable
+    ) {
       await store.releaseClaim(record);
       return { kind: 'retry', reason };
     }
-    // Unknown whether SES sent it: the claim stays, visible to `rekindle sends stuck`, never resent blindly.
-    return { kind: 'failed', reason: `unconfirmed, left claimed for an operator: ${reason}` };
+    return fail(record, reason, deps);
   }
   // A crash from here on leaves the claim; a redelivery then finds it and never sends again.
   const sentAt = clock.now();
   await store.confirmSend(record, { messageId, sentAt });
-  const nextStep = await planNext(message, sentAt, deps);
+  const nextStep = await planNext(message, sentAt, timeZone, deps);
   return { kind: 'sent', messageId, ...(nextStep === undefined ? {} : { nextStep }) };
 }
 
-async function planNext(message: StepMessage, from: number, deps: SendStepDeps): Promise<number | undefined> {
-  const sequence = deps.config.sequences.find((candidate) => candidate.id === message.sequenceId);
+const flexMinutes = (config: RekindleConfig) => Math.round(config.policy.scheduleFlexibility / 60_000);
+
+/** A permanent failure: recorded on the step, and the enrolment ends (it has nowhere to go). */
+async function fail(record: SendRecord, reason: string, deps: SendStepDeps): Promise<SendStepOutcome> {
+  await deps.store.failSend(record, reason);
+  await deps.store.endEnrolment(record.customerId, record.enrolmentId, {
+    state: 'exited',
+    at: deps.clock.now(),
+    stepIndex: record.stepIndex,
+    exitReason: 'send-failed',
+  });
+  return { kind: 'failed', reason };
+}
+
+/**
+ * The step already has a ledger item: a redelivery. Nothing is sent again; if the step is done
+ * (sent or skipped) the next one is planned again, idempotently, in case the first attempt
+ * stopped before planning it.
+ */
+async function duplicate(
+  existing: SendRecord,
+  message: StepMessage,
+  view: CustomerView,
+  timeZone: string,
+  deps: SendStepDeps,
+): Promise<SendStepOutcome> {
+  if (existing.state === 'sent' || existing.state === 'skipped') {
+    const nextPlanned = view.sends.some(
+      (send) => send.enrolmentId === message.enrolmentId && send.stepIndex === message.stepIndex + 1,
+    );
+    if (!nextPlanned) await planNext(message, existing.sentAt ?? existing.claimedAt, timeZone, deps);
+  }
+  return { kind: 'duplicate', state: existing.state };
+}
+
+/** Plans the step after `message`'s, due its delay after `from`, in the window; or completes the enrolment. */
+async function planNext(
+  message: StepMessage,
+  from: number,
+  timeZone: string,
+  deps: SendStepDeps,
+): Promise<number | undefined> {
+  const { config } = deps;
+  const sequence = config.sequences.find((candidate) => candidate.id === message.sequenceId);
   if (sequence === undefined) return undefined;
   const enrolment = {
     enrolmentId: message.enrolmentId,
@@ -109,11 +242,17 @@ async function planNext(message: StepMessage, from: number, deps: SendStepDeps):
   };
   const next = planStep(enrolment, sequence, message.stepIndex + 1, from);
   if (next === undefined) {
-    await deps.store.updateEnrolmentState(message.customerId, message.enrolmentId, 'completed', from);
+    await deps.store.endEnrolment(message.customerId, message.enrolmentId, {
+      state: 'completed',
+      at: from,
+      stepIndex: message.stepIndex,
+    });
     return undefined;
   }
   await deps.scheduler.scheduleStep(scheduleNameFor(next.enrolmentId, next.stepIndex), next, {
-    timeZone: deps.config.shop.fallbackTimeZone,
+    timeZone,
+    at: plannedInstant(next.dueAt, config.policy, timeZone),
+    flexibleWindowMinutes: flexMinutes(config),
   });
   return next.stepIndex;
 }

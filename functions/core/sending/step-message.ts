@@ -13,15 +13,26 @@ export const StepMessageSchema = z.strictObject({
   stepIndex: z.number().int().nonnegative(),
   /** When the step was meant to go, epoch ms; deferrals keep the original. */
   dueAt: z.number().int(),
+  /** How often this step was deferred so far (window, cap, gap…); names the next deferral's schedule. */
+  attempt: z.number().int().nonnegative().optional(),
+  /** Set when an operator re-planned the step (`rekindle sends retry`): the released claim's time. */
+  retryOf: z.number().int().optional(),
 });
 export type StepMessage = z.infer<typeof StepMessageSchema>;
 
 /**
  * A schedule name that is the same however often the step is planned (Scheduler rejects a
- * duplicate name, which is what makes re-planning harmless). At most 64 characters.
+ * duplicate name, which is what makes re-planning harmless). Deferrals add `-d<attempt>`, an
+ * operator's retry `-r<claim time>`. At most 64 characters.
  */
-export function scheduleNameFor(enrolmentId: string, stepIndex: number, attempt = 0): string {
-  const base = `${enrolmentId}-s${stepIndex}${attempt > 0 ? `-d${attempt}` : ''}`.replace(
+export function scheduleNameFor(
+  enrolmentId: string,
+  stepIndex: number,
+  attempt = 0,
+  retryOf?: number,
+): string {
+  const retry = retryOf === undefined ? '' : `-r${retryOf.toString(36)}`;
+  const base = `${enrolmentId}-s${stepIndex}${retry}${attempt > 0 ? `-d${attempt}` : ''}`.replace(
     /[^0-9a-zA-Z-_.]/g,
     '_',
   );

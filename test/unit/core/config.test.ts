@@ -36,10 +36,14 @@ describe('parseConfig', () => {
       .replace('sequence: gentle-winback', 'sequence: nope')
       .replace('delay: 0d', 'delay: soon');
     const result = parseConfig(text, 'rekindle.yaml');
+    const original = parseConfig(valid, 'rekindle.yaml');
+    const segmentIndex = original.ok
+      ? original.config.segments.findIndex((segment) => segment.sequence === 'gentle-winback')
+      : -1;
     expect(result.ok).toBe(false);
     if (!result.ok) {
       const paths = result.issues.map((issue) => issue.path);
-      expect(paths).toContain('segments.0.sequence');
+      expect(paths).toContain(`segments.${segmentIndex}.sequence`);
       expect(paths).toContain('sequences.0.steps.0.delay');
       const delay = result.issues.find((issue) => issue.path.endsWith('delay'));
       expect(delay?.line).toBe(text.split('\n').findIndex((l) => l.includes('delay: soon')) + 1);

@@ -1,0 +1,95 @@
+/**
+ * Wall time ↔ instant in an IANA zone with Intl only (no time-zone library). DST-safe: a wall time
+ * repeated when clocks go back resolves to its earlier instant, one skipped when they go forward
+ * moves forward by the length of the gap (Temporal's `compatible`, which is also what `at()` does).
+ */
+
+/** A local calendar time; month is 1–12. */
+export interface WallTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let cached = formatters.get(timeZone);
+  if (cached === undefined) {
+    cached = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, cached);
+  }
+  return cached;
+}
+
+/** The wall time `instant` shows in `timeZone`. */
+export function wallTimeAt(instant: number, timeZone: string): WallTime {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year ?? 1970,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    // Some engines print midnight as 24 even with h23.
+    hour: (parts.hour ?? 0) % 24,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+const utcOf = (wall: WallTime) =>
+  Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+
+/** The zone's offset from UTC at `instant`, in milliseconds (+05:30 → 19 800 000). */
+export function offsetAt(instant: number, timeZone: string): number {
+  const whole = Math.floor(instant / 1000) * 1000;
+  return utcOf(wallTimeAt(whole, timeZone)) - whole;
+}
+
+/** Normalises overflowing fields (hour 24, day 32) into a real calendar time. */
+export function normaliseWall(wall: WallTime): WallTime {
+  const date = new Date(utcOf(wall));
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
+}
+
+/** The instant at which `timeZone` shows `wall`; repeated times take the earlier, skipped ones move forward. */
+export function instantOf(input: WallTime, timeZone: string): number {
+  const wall = normaliseWall(input);
+  const naive = utcOf(wall);
+  // The two offsets around any transition: a day either side covers every zone's change.
+  const before = offsetAt(naive - 86_400_000, timeZone);
+  const after = offsetAt(naive + 86_400_000, timeZone);
+  const candidates = [naive - before, naive - after]
+    .filter((instant) => utcOf(wallTimeAt(instant, timeZone)) === naive)
+    .sort((a, b) => a - b);
+  const [earliest] = candidates;
+  if (earliest !== undefined) return earliest;
+  // Skipped (clocks went forward): the offset before the gap puts it as far past the gap's start.
+  return naive - before;
+}
+
+/** Day of the week of a local date: 0 = Sunday … 6 = Saturday. */
+export function weekdayOf(wall: Pick<WallTime, 'year' | 'month' | 'day'>): number {
+  return new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay();
+}

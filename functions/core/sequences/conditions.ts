@@ -1,0 +1,47 @@
+import type { CustomerView } from '../../ports/customer-store.ts';
+import type { Sequence, StepCondition } from '../config/sequences.ts';
+import type { Enrolment } from '../segments/enrolment.ts';
+
+/**
+ * Whether a step's `when` holds: engagement with the named earlier step of this enrolment, or with
+ * any earlier one. Machine opens (Apple Mail Privacy Protection) never count as opens.
+ */
+export function conditionHolds(
+  condition: StepCondition,
+  context: {
+    readonly view: CustomerView;
+    readonly enrolment: Pick<Enrolment, 'enrolmentId' | 'enrolledAt'>;
+    readonly sequence: Sequence;
+    readonly stepIndex: number;
+  },
+): boolean {
+  const { view, enrolment, sequence, stepIndex } = context;
+  const namedIndex =
+    condition.step === undefined ? undefined : sequence.steps.findIndex((step) => step.id === condition.step);
+  const inScope = (index: number | undefined) =>
+    index !== undefined && (namedIndex === undefined ? index < stepIndex : index === namedIndex);
+  const namedSend =
+    namedIndex === undefined
+      ? undefined
+      : view.sends.find(
+          (send) => send.enrolmentId === enrolment.enrolmentId && send.stepIndex === namedIndex,
+        );
+  const since = namedSend?.sentAt ?? enrolment.enrolledAt;
+  const ours = view.engagement.filter(
+    (event) => event.enrolmentId === enrolment.enrolmentId && inScope(event.stepIndex),
+  );
+  const clicked = ours.some((event) => event.type === 'click');
+  const opened = ours.some((event) => event.type === 'open' && event.machine !== true);
+  // A reply may not be matched to a message; then any reply since counts.
+  const replied = view.engagement.some(
+    (event) =>
+      event.type === 'reply' && (event.enrolmentId === undefined ? event.at >= since : ours.includes(event)),
+  );
+  const purchased = view.orders.some((order) => Date.parse(order.placedAt) >= since);
+  return (
+    (condition.clicked === undefined || condition.clicked === clicked) &&
+    (condition.opened === undefined || condition.opened === opened) &&
+    (condition.replied === undefined || condition.replied === replied) &&
+    (condition.purchased === undefined || condition.purchased === purchased)
+  );
+}

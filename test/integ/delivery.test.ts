@@ -1,0 +1,302 @@
+import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBridgeStepScheduler } from '../../functions/adapters/scheduler/step-scheduler.ts';
+import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { makeSendsCommand } from '../../functions/cli/commands/sends.ts';
+import { MemoryOutput } from '../../functions/cli/output.ts';
+import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
+import { isInWindow } from '../../functions/core/policy/send-window.ts';
+import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
+import { fnv1a, type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
+import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { VirtualClock } from '../../functions/ports/clock.ts';
+import type { Mailer } from '../../functions/ports/mailer.ts';
+import { MailerError } from '../../functions/ports/mailer.ts';
+
+/** Sequences on the Scheduler emulator: windows in each zone, DST, caps across sequences, exits, SES errors. */
+const day = 86_400_000;
+const iso = (text: string) => Date.parse(text);
+const start = iso('2026-03-01T12:00:00Z'); // a Sunday
+
+let runtime: LocalRuntime;
+let clock: VirtualClock;
+let bundle: RuntimeBundle;
+const outcomes: { message: StepMessage; outcome: SendStepOutcome }[] = [];
+/** Per recipient, an SES failure to throw instead of sending (by error name). */
+const sesFailures = new Map<string, string>();
+/** Per recipient, crash once right after the claim. */
+const crashAfterClaim = new Set<string>();
+
+const window = { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, fromMinute: 9 * 60, toMinute: 18 * 60 };
+
+function failingMailer(mailer: Mailer): Mailer {
+  return {
+    async send(email) {
+      const failure = sesFailures.get(email.to);
+      if (failure !== undefined) {
+        throw new MailerError(`SES ${failure}: refused`, false, 'no', { cause: { name: failure } });
+      }
+      return mailer.send(email);
+    },
+  };
+}
+
+beforeAll(async () => {
+  const built = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
+  bundle = {
+    ...built,
+    config: {
+      ...built.config,
+      policy: PolicySchema.parse({
+        sendWindow: { days: [...window.days], from: '09:00', to: '18:00' },
+        cap: { emails: 2, per: '7d' },
+        minimumGap: '1d',
+      }),
+      sequences: [
+        SequenceSchema.parse({
+          id: 'winback',
+          steps: [
+            { id: 'check-in', template: 'checking-in', delay: '0d' },
+            { id: 'fixed', template: 'we-fixed-it', delay: '3d' },
+            { id: 'last', template: 'last-note', delay: '4d' },
+          ],
+        }),
+        SequenceSchema.parse({
+          id: 'second',
+          steps: [{ id: 'hello', template: 'checking-in', delay: '0d' }],
+        }),
+      ],
+    },
+  };
+  clock = new VirtualClock(start);
+  runtime = await startLocalRuntime({
+    clock,
+    bundle,
+    logLevel: 'SILENT',
+    wrapMailer: failingMailer,
+    wrapStore: (store) =>
+      new Proxy(store, {
+        get(target, property) {
+          if (property === 'claimSend') {
+            return async (record: Parameters<typeof store.claimSend>[0]) => {
+              const result = await target.claimSend(record);
+              if (crashAfterClaim.delete(record.customerId)) throw new Error('crashed after the claim');
+              return result;
+            };
+          }
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    onSendOutcome: (message, outcome) => outcomes.push({ message, outcome }),
+  });
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const stepScheduler = () =>
+  new EventBridgeStepScheduler(runtime.clients.scheduler, {
+    groupName: localNames.scheduleGroup,
+    roleArn: localNames.schedulerRoleArn,
+    sendQueueArn: localNames.sendQueueArn,
+    deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
+  });
+
+/** A customer enrolled in `sequenceId` at `at`, first step scheduled as the segmenter does. */
+async function enrol(customerId: string, timeZone: string, sequenceId = 'winback', at = clock.now()) {
+  await runtime.store.putCustomers([
+    {
+      customerId,
+      email: `${customerId}@delivery.example`,
+      firstName: customerId,
+      locale: 'en',
+      timeZone,
+      consent: 'granted',
+    },
+  ]);
+  const enrolmentId = `${sequenceId}-x-${fnv1a(customerId)}`;
+  await runtime.store.createEnrolment({
+    enrolmentId,
+    customerId,
+    sequenceId,
+    segmentId: 'lapsed',
+    enrolledAt: at,
+    state: 'active',
+  });
+  const message: StepMessage = {
+    version: 1,
+    customerId,
+    enrolmentId,
+    sequenceId,
+    segmentId: 'lapsed',
+    stepIndex: 0,
+    dueAt: at,
+  };
+  await stepScheduler().scheduleStep(scheduleNameFor(enrolmentId, 0), message, { timeZone });
+  return enrolmentId;
+}
+
+const sendsOf = async (customerId: string) => (await runtime.store.getCustomerView(customerId))?.sends ?? [];
+const outcomesOf = (customerId: string) =>
+  outcomes.filter((entry) => entry.message.customerId === customerId).map((entry) => entry.outcome);
+
+describe('respectful delivery', () => {
+  it('defers a Sunday enrolment to Monday morning in each recipient zone, half and three-quarter hours too', async () => {
+    const zones = { kolkata: 'Asia/Kolkata', chatham: 'Pacific/Chatham', london: 'Europe/London' } as const;
+    for (const [customerId, zone] of Object.entries(zones)) await enrol(customerId, zone);
+    await runtime.scheduler.runUntil(iso('2026-03-03T00:00:00Z'));
+    for (const [customerId, zone] of Object.entries(zones)) {
+      const [first] = await sendsOf(customerId);
+      expect(first?.state, customerId).toBe('sent');
+      expect(isInWindow(first?.sentAt ?? 0, window, zone), customerId).toBe(true);
+      expect(outcomesOf(customerId)[0]).toMatchObject({ kind: 'deferred', reason: 'window' });
+    }
+    // Monday 09:00 local, within the 15-minute flexible window.
+    const kolkata = (await sendsOf('kolkata'))[0]?.sentAt ?? 0;
+    expect(kolkata - iso('2026-03-02T03:30:00Z')).toBeGreaterThanOrEqual(0);
+    expect(kolkata - iso('2026-03-02T03:30:00Z')).toBeLessThan(15 * 60_000);
+    const chatham = (await sendsOf('chatham'))[0]?.sentAt ?? 0;
+    expect(chatham - iso('2026-03-01T19:15:00Z')).toBeGreaterThanOrEqual(0);
+    expect(chatham - iso('2026-03-01T19:15:00Z')).toBeLessThan(15 * 60_000);
+  });
+
+  it('plans the next step as a flexible at() schedule in the recipient zone, then exits on a purchase', async () => {
+    const view = await runtime.store.getCustomerView('kolkata');
+    const enrolmentId = view?.enrolments[0]?.enrolmentId ?? '';
+    const next = await runtime.clients.scheduler.send(
+      new GetScheduleCommand({ Name: scheduleNameFor(enrolmentId, 1), GroupName: localNames.scheduleGroup }),
+    );
+    expect(next).toMatchObject({
+      ScheduleExpressionTimezone: 'Asia/Kolkata',
+      ActionAfterCompletion: 'DELETE',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+      Target: { Arn: localNames.sendQueueArn, DeadLetterConfig: { Arn: localNames.sendDeadLetterQueueArn } },
+    });
+    expect(next.ScheduleExpression).toMatch(/^at\(2026-03-05T09:\d\d:\d\d\)$/);
+
+    await runtime.store.putOrders([
+      { orderId: 'back-1', customerId: 'kolkata', placedAt: '2026-03-03T10:00:00.000Z', amount: 25 },
+    ]);
+    const emailsBefore = (await runtime.ses.outbox()).length;
+    await runtime.scheduler.runUntil(iso('2026-03-12T00:00:00Z'));
+    const after = await runtime.store.getCustomerView('kolkata');
+    expect(after?.enrolments[0]).toMatchObject({ state: 'exited', exitReason: 'purchase', endedAtStep: 1 });
+    expect(after?.sends).toHaveLength(1);
+    expect(outcomesOf('kolkata').at(-1)).toEqual({ kind: 'exited', reason: 'purchase' });
+    // The others went on: Chatham and London got their second and third steps, Kolkata nothing more.
+    const outbox = await runtime.ses.outbox();
+    expect(outbox.filter((email) => email.destination.to[0] === 'kolkata@delivery.example')).toHaveLength(1);
+    expect(outbox.length).toBeGreaterThan(emailsBefore);
+  });
+
+  it('follows the clock change: a step due on the Saturday of the spring-forward weekend goes Monday 09:00 BST', async () => {
+    await runtime.scheduler.runUntil(iso('2026-03-28T10:00:00Z')); // Saturday, still GMT
+    await enrol('dst', 'Europe/London');
+    await runtime.scheduler.runUntil(iso('2026-03-31T00:00:00Z'));
+    const [first] = await sendsOf('dst');
+    // 09:00 BST is 08:00Z on Monday 30 March (it was 09:00Z the Monday before).
+    expect((first?.sentAt ?? 0) - iso('2026-03-30T08:00:00Z')).toBeGreaterThanOrEqual(0);
+    expect((first?.sentAt ?? 0) - iso('2026-03-30T08:00:00Z')).toBeLessThan(15 * 60_000);
+  });
+
+  it('caps emails across two sequences and keeps the minimum gap, deferring rather than dropping', async () => {
+    await runtime.scheduler.runUntil(iso('2026-04-06T10:00:00Z')); // Monday
+    await enrol('capped', 'Europe/London', 'winback');
+    await runtime.store.createEnrolment({
+      enrolmentId: 'second-x-capped',
+      customerId: 'capped',
+      sequenceId: 'second',
+      segmentId: 'other',
+      enrolledAt: clock.now(),
+      state: 'active',
+    });
+    await stepScheduler().scheduleStep(
+      scheduleNameFor('second-x-capped', 0),
+      {
+        version: 1,
+        customerId: 'capped',
+        enrolmentId: 'second-x-capped',
+        sequenceId: 'second',
+        segmentId: 'other',
+        stepIndex: 0,
+        dueAt: clock.now(),
+      },
+      { timeZone: 'Europe/London' },
+    );
+    await runtime.scheduler.runUntil(iso('2026-04-30T00:00:00Z'));
+    const sends = (await sendsOf('capped')).filter((send) => send.state === 'sent');
+    expect(sends).toHaveLength(4);
+    const times = sends.map((send) => send.sentAt ?? 0).sort((a, b) => a - b);
+    for (let i = 1; i < times.length; i += 1)
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(day);
+    for (const at of times)
+      expect(times.filter((other) => other > at - 7 * day && other <= at).length).toBeLessThanOrEqual(2);
+    const reasons = outcomesOf('capped').flatMap((outcome) =>
+      outcome.kind === 'deferred' ? [outcome.reason] : [],
+    );
+    expect(reasons).toContain('gap');
+    expect(reasons).toContain('cap');
+  });
+
+  it('records a permanent SES error on the step and stops; a paused account keeps the message', async () => {
+    await runtime.scheduler.runUntil(iso('2026-05-04T10:00:00Z')); // Monday
+    sesFailures.set('rejected@delivery.example', 'MessageRejected');
+    sesFailures.set('paused@delivery.example', 'SendingPausedException');
+    await enrol('rejected', 'Europe/London');
+    await enrol('paused', 'Europe/London');
+    await runtime.scheduler.runUntil(iso('2026-05-04T12:00:00Z'));
+    const rejected = await runtime.store.getCustomerView('rejected');
+    expect(rejected?.sends[0]).toMatchObject({
+      state: 'failed',
+      error: expect.stringContaining('MessageRejected'),
+    });
+    expect(rejected?.enrolments[0]).toMatchObject({ state: 'exited', exitReason: 'send-failed' });
+    // Paused: the claim is released, nothing recorded, and the message is failed back to the queue
+    // (locally it lands in the dead-letter list after three receives, ready to be redriven).
+    const paused = await runtime.store.getCustomerView('paused');
+    expect(paused?.sends).toEqual([]);
+    expect(paused?.enrolments[0]?.state).toBe('active');
+    expect(outcomesOf('paused').map((outcome) => outcome.kind)).toEqual(['paused', 'paused', 'paused']);
+    expect(runtime.sendQueue.deadLetters.map((letter) => JSON.parse(letter.body).customerId)).toEqual([
+      'paused',
+    ]);
+  });
+
+  it('lists a step stuck after its claim and retries it once the operator says it did not go', async () => {
+    crashAfterClaim.add('stuck');
+    await enrol('stuck', 'Europe/London');
+    // The flexible window may put the firing up to 15 minutes after the planned time.
+    await runtime.scheduler.runUntil(clock.now() + 20 * 60_000);
+    expect(
+      await runtime.ses
+        .outbox()
+        .then((emails) => emails.filter((email) => email.destination.to[0] === 'stuck@delivery.example')),
+    ).toEqual([]);
+
+    const command = makeSendsCommand(async () => ({
+      store: runtime.store,
+      scheduler: stepScheduler(),
+      clock,
+      config: bundle.config,
+    }));
+    const listing = new MemoryOutput();
+    expect(await command.run(['stuck', '--older-than', '0m'], listing)).toBe(0);
+    const enrolmentId = (await runtime.store.getCustomerView('stuck'))?.enrolments[0]?.enrolmentId ?? '';
+    expect(listing.lines.join('\n')).toContain(enrolmentId);
+
+    const retry = new MemoryOutput();
+    expect(await command.run(['retry', enrolmentId, '0'], retry)).toBe(0);
+    expect(await command.run(['retry', enrolmentId, '0'], new MemoryOutput())).toBe(1);
+    await runtime.scheduler.runUntil(clock.now() + day);
+    const sent = (await runtime.ses.outbox()).filter(
+      (email) => email.destination.to[0] === 'stuck@delivery.example',
+    );
+    expect(sent).toHaveLength(1);
+    expect((await sendsOf('stuck'))[0]?.state).toBe('sent');
+    const after = new MemoryOutput();
+    await command.run(['stuck', '--older-than', '0m'], after);
+    expect(after.lines).toEqual(['No stuck sends.']);
+  });
+});
