@@ -14,6 +14,7 @@ export const EnvironmentNames = {
   configurationSet: 'SES_CONFIGURATION_SET',
   unsubscribeUrl: 'UNSUBSCRIBE_URL',
   linkSecretArn: 'LINK_SECRET_ARN',
+  segmentQueueUrl: 'SEGMENT_QUEUE_URL',
 } as const;
 
 const arn = z.string().startsWith('arn:', 'must be an ARN');
@@ -36,6 +37,12 @@ export const SendEnvironmentSchema = SchedulingEnvironmentSchema.extend({
   LINK_SECRET_ARN: arn,
 });
 
+/** The segmentation planner: the table, and the queue each scan segment is sent to. */
+export const PlanSegmentationEnvironmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  SEGMENT_QUEUE_URL: z.url(),
+});
+
 /** A required variable is missing or malformed; raised at cold start. */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
@@ -52,3 +59,23 @@ export function parseEnvironment<T extends z.ZodType>(
   }
   return result.data;
 }
+
+/** record-engagement: SES events from EventBridge into the table. */
+export const EngagementEnvironmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+});
+
+/** receive-reply: SES receipt rule stores the raw mail in INBOUND_BUCKET under INBOUND_PREFIX. */
+export const ReplyEnvironmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  INBOUND_BUCKET: z.string().min(1),
+  INBOUND_PREFIX: z.string().default(''),
+  SES_CONFIGURATION_SET: z.string().min(1),
+  LINK_SECRET_ARN: arn,
+});
+
+/** unsubscribe: the Function URL behind every List-Unsubscribe link. */
+export const UnsubscribeEnvironmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  LINK_SECRET_ARN: arn,
+});

@@ -1,16 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Event } from 'aws-lambda';
-import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
-import { describeImport, type ImportReport, importText } from '../core/import/import-file.ts';
-import type { CustomerStore } from '../ports/customer-store.ts';
+import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
+import { describeImport, type ImportReport, importStream } from '../core/import/import-file.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
+import type { ObjectReader } from '../ports/object-stream.ts';
+import type { ImportSink } from '../ports/segmentation-store.ts';
 import { ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
 import { createClients, createLogger, lazyHandler } from './wiring.ts';
 
 export interface ImportFileDeps {
-  readonly store: CustomerStore;
+  readonly store: ImportSink;
+  /** Writes the report. */
   readonly objects: ObjectStore;
+  /** Streams the file; without it the file is read whole through `objects`. */
+  readonly reader?: ObjectReader;
   readonly logger: Logger;
 }
 
@@ -29,19 +34,19 @@ export function makeHandler(deps: ImportFileDeps) {
       if (kind === undefined) {
         const report = {
           file: key,
-          error: 'unknown file: expected customers*.csv|jsonl or orders*.csv|jsonl',
+          error: 'unknown file: expected customers*, orders* or incidents*, as .csv or .jsonl',
         };
         deps.logger.warn('import skipped', report);
         await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
         continue;
       }
-      const text = await deps.objects.getText(bucket, key);
-      const report = await importText(text, { file: key, ...kind }, deps.store);
+      const chunks = deps.reader?.streamText(bucket, key) ?? [await deps.objects.getText(bucket, key)];
+      const report = await importStream(chunks, { file: key, ...kind }, deps.store);
       await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
       deps.logger.info('import done', {
         file: key,
         written: report.written,
-        rejected: report.rejected.length,
+        rejected: report.rejectedTotal,
       });
       reports.push(report);
     }
@@ -53,8 +58,9 @@ export const handler = lazyHandler(async () => {
   const env = parseEnvironment(ImportEnvironmentSchema, process.env);
   const clients = createClients();
   return makeHandler({
-    store: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
+    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
     objects: new S3ObjectStore(clients.s3),
+    reader: new S3ObjectReader(clients.s3),
     logger: createLogger('import-file'),
   });
 });

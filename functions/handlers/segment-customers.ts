@@ -1,29 +1,58 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
-import { runSegmenter, type SegmenterReport } from '../core/segments/run-segmenter.ts';
+import { scoringModel } from '../core/segments/model-adapter.ts';
+import { planRun } from '../core/segments/plan-run.ts';
+import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
+import type { ScoringModel } from '../core/segments/scoring.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import type { CustomerStore } from '../ports/customer-store.ts';
+import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { parseEnvironment, SchedulingEnvironmentSchema } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { createClients, createLogger, lazyHandler } from './wiring.ts';
 
 export interface SegmentCustomersDeps {
-  readonly store: CustomerStore;
+  readonly store: SegmentationStore;
   readonly scheduler: StepScheduler;
   readonly clock: Clock;
   readonly config: RekindleConfig;
   readonly logger: Logger;
+  /** Without a model, rules on model fields match nobody. */
+  readonly model?: ScoringModel;
+  readonly random?: () => number;
 }
 
-/** Invoked by the recurring Scheduler schedule: segment everyone and enrol new members. */
+/**
+ * The whole daily run in one invocation: fit on a sample, then score and enrol everyone. Right for
+ * shops up to a few hundred thousand customers and for the local runtime; beyond that, the
+ * plan-segmentation → score-segment fan-out does the same work in parallel.
+ */
 export function makeHandler(deps: SegmentCustomersDeps) {
-  return async (_event: unknown): Promise<SegmenterReport> => {
-    const report = await runSegmenter(deps);
-    deps.logger.info('segmenter done', { ...report });
-    return report;
+  return async (_event: unknown): Promise<SegmenterReport & { runId: string; fitError?: string }> => {
+    const now = deps.clock.now();
+    const { run } = await planRun(
+      {
+        store: deps.store,
+        model: deps.model,
+        config: deps.config.segmentation,
+        random: deps.random ?? Math.random,
+      },
+      now,
+    );
+    const report = await segmentCustomers(
+      deps.store.scanCustomerRecords(),
+      {
+        store: deps.store,
+        scheduler: deps.scheduler,
+        config: deps.config,
+        ...(deps.model === undefined ? {} : { scoring: { model: deps.model, run } }),
+      },
+      now,
+    );
+    deps.logger.info('segmenter done', { runId: run.runId, fitError: run.fitError, ...report });
+    return { runId: run.runId, ...(run.fitError === undefined ? {} : { fitError: run.fitError }), ...report };
   };
 }
 
@@ -32,7 +61,7 @@ export const handler = lazyHandler(async () => {
   const { config } = loadRuntimeBundle();
   const clients = createClients();
   return makeHandler({
-    store: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
+    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
     scheduler: new EventBridgeStepScheduler(clients.scheduler, {
       groupName: env.SCHEDULE_GROUP,
       roleArn: env.SCHEDULER_ROLE_ARN,
@@ -42,5 +71,6 @@ export const handler = lazyHandler(async () => {
     clock: systemClock,
     config,
     logger: createLogger('segment-customers'),
+    model: scoringModel,
   });
 });

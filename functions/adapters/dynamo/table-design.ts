@@ -28,6 +28,25 @@ export const keys = {
   emailIndex: (email: string) => `EMAIL#${email.toLowerCase()}`,
   sendState: (state: string) => `SENDSTATE#${state}`,
   message: (messageId: string) => `MESSAGE#${messageId}`,
+  /** The partition of fitted models; one item per segmenter run. */
+  models: () => 'MODEL',
+  modelRun: (runId: string) => `RUN#${runId}`,
+  /** Engagement counters of one sequence; one item per step and segment. */
+  stats: (sequenceId: string) => `STATS#${sequenceId}`,
+  statsStep: (stepIndex: number, segmentId: string) =>
+    `STEP#${String(stepIndex).padStart(3, '0')}#SEGMENT#${segmentId}`,
+  /** Per message (enrolment, step) markers of the first open, click or reply, so counters count messages. */
+  messageStats: (enrolmentId: string, stepIndex: number) =>
+    `MSGSTATS#${enrolmentId}#${String(stepIndex).padStart(3, '0')}`,
+  /** Under `emailIndex(email)`: the address stays suppressed whichever customer id it comes back with. */
+  suppression: () => 'SUPPRESSION',
+  sequence: (sequenceId: string) => `SEQUENCE#${sequenceId}`,
+  paused: () => 'PAUSED',
+  /** Events SES published about a message without our tags: kept, never counted. */
+  unattributed: (messageId: string) => `UNATTRIBUTED#${messageId}`,
+  /** Inbound mail that was not a reply we could attribute, by UTC day. */
+  inbound: (day: string) => `INBOUND#${day}`,
+  inboundMail: (mailId: string) => `MAIL#${mailId}`,
 } as const;
 
 export type KeyAttributeType = 'S' | 'N' | 'B';

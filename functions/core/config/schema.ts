@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { TimeZoneSchema } from './common.ts';
 import { ContentSchema } from './content.ts';
 import { EngagementConfigSchema } from './engagement.ts';
-import { SegmentSchema } from './segments.ts';
+import { SegmentationSchema, SegmentSchema } from './segments.ts';
 import { PolicySchema, SequenceSchema } from './sequences.ts';
 
 export { DurationSchema, isTimeZone } from './common.ts';
 export type { Segment } from './segments.ts';
-export type { Sequence, Step } from './sequences.ts';
+export type { ExitReason, Policy, Sequence, Step, StepCondition } from './sequences.ts';
 export { SegmentSchema, SequenceSchema };
 
 /**
@@ -30,6 +30,7 @@ export const RekindleConfigSchema = z
     }),
     policy: PolicySchema,
     segments: z.array(SegmentSchema).min(1),
+    segmentation: SegmentationSchema,
     sequences: z.array(SequenceSchema),
     content: ContentSchema,
     engagement: EngagementConfigSchema,
@@ -53,6 +54,21 @@ export const RekindleConfigSchema = z
             code: 'custom',
             path: ['sequences', index, 'steps', stepIndex, 'id'],
             message: `step id "${step.id}" is used twice`,
+          });
+        }
+        const earlier = step.when?.step;
+        if (earlier !== undefined && !seen.has(earlier)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sequences', index, 'steps', stepIndex, 'when', 'step'],
+            message: `"${earlier}" is not an earlier step of sequence "${sequence.id}"`,
+          });
+        }
+        if (stepIndex === 0 && step.when !== undefined && earlier === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sequences', index, 'steps', stepIndex, 'when'],
+            message: 'the first step has no earlier step to have engaged with',
           });
         }
         seen.add(step.id);

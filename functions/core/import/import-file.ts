@@ -1,36 +1,162 @@
-import type { CustomerStore } from '../../ports/customer-store.ts';
-import { CustomerSchema, OrderSchema } from '../customers/model.ts';
-import { parseRows, type RejectedRow } from './import-rows.ts';
+import type { z } from 'zod';
+import type { ImportSink } from '../../ports/segmentation-store.ts';
+import {
+  type Customer,
+  CustomerSchema,
+  type Incident,
+  IncidentSchema,
+  type Order,
+  OrderSchema,
+} from '../customers/model.ts';
+import { type ImportFormat, type RejectedRow, RowReader } from './import-rows.ts';
 
-export type ImportKind = 'customers' | 'orders';
+export type ImportKind = 'customers' | 'orders' | 'incidents';
+export const importKinds: readonly ImportKind[] = ['customers', 'orders', 'incidents'];
 
 export interface ImportReport {
   readonly file: string;
   readonly kind: ImportKind;
   readonly written: number;
+  /** Every rejected row, in line order, up to `maxRejectedListed`; `rejectedTotal` counts them all. */
   readonly rejected: readonly RejectedRow[];
+  readonly rejectedTotal: number;
 }
 
-/** The kind and format of an import, from its name: `.../customers*.csv`, `.../orders*.jsonl`. */
-export function describeImport(name: string): { kind: ImportKind; format: 'csv' | 'jsonl' } | undefined {
+export interface ImportSource {
+  readonly file: string;
+  readonly kind: ImportKind;
+  readonly format: ImportFormat;
+}
+
+export interface ImportOptions {
+  /** Rows per write; the adapter splits them into DynamoDB batches of 25. @default 500 */
+  readonly batchSize?: number;
+  /** Called after each chunk with the characters consumed so far and the running counts. */
+  readonly onProgress?: (progress: { chars: number; written: number; rejected: number }) => void;
+  /** A report lists at most this many rejected rows (a bad export can have millions). @default 10000 */
+  readonly maxRejectedListed?: number;
+}
+
+/** The kind and format of an import, from its name: `.../customers*.csv`, `.../incidents*.jsonl`. */
+export function describeImport(name: string): { kind: ImportKind; format: ImportFormat } | undefined {
   const base = name.split('/').at(-1)?.toLowerCase() ?? '';
   const format = base.endsWith('.csv') ? 'csv' : base.endsWith('.jsonl') ? 'jsonl' : undefined;
-  const kind = base.startsWith('customers') ? 'customers' : base.startsWith('orders') ? 'orders' : undefined;
+  const kind = importKinds.find((candidate) => base.startsWith(candidate));
   return format === undefined || kind === undefined ? undefined : { kind, format };
 }
 
-/** Validates every row and writes the good ones; the same file twice writes the same items. */
-export async function importText(
-  text: string,
-  source: { file: string; kind: ImportKind; format: 'csv' | 'jsonl' },
-  store: CustomerStore,
+interface KindSpec<T> {
+  readonly schema: z.ZodType<T>;
+  readonly id: (row: T) => string;
+  readonly idName: string;
+  readonly write: (sink: ImportSink, rows: readonly T[]) => Promise<void>;
+}
+
+const specs: { customers: KindSpec<Customer>; orders: KindSpec<Order>; incidents: KindSpec<Incident> } = {
+  customers: {
+    schema: CustomerSchema,
+    id: (row) => row.customerId,
+    idName: 'customerId',
+    write: (sink, rows) => sink.putCustomers(rows),
+  },
+  orders: {
+    schema: OrderSchema,
+    id: (row) => row.orderId,
+    idName: 'orderId',
+    write: (sink, rows) => sink.putOrders(rows),
+  },
+  incidents: {
+    schema: IncidentSchema,
+    id: (row) => row.incidentId,
+    idName: 'incidentId',
+    write: (sink, rows) => sink.putIncidents(rows),
+  },
+};
+
+/**
+ * Streams `chunks` through the row validator and writes good rows in batches as it goes, so a file
+ * of any size runs in bounded memory. Bad rows are reported with line and reason and skipped; a
+ * second row with an id seen earlier in the file is refused (which one would be meant is unclear).
+ * Every write is a put keyed by the row's id, so importing the same file twice changes nothing.
+ */
+export async function importStream(
+  chunks: AsyncIterable<string> | Iterable<string>,
+  source: ImportSource,
+  sink: ImportSink,
+  options: ImportOptions = {},
 ): Promise<ImportReport> {
-  if (source.kind === 'customers') {
-    const { rows, rejected } = parseRows(text, source.format, CustomerSchema);
-    await store.putCustomers(rows.map((row) => row.value));
-    return { file: source.file, kind: source.kind, written: rows.length, rejected };
+  switch (source.kind) {
+    case 'customers':
+      return run(specs.customers, chunks, source, sink, options);
+    case 'orders':
+      return run(specs.orders, chunks, source, sink, options);
+    case 'incidents':
+      return run(specs.incidents, chunks, source, sink, options);
   }
-  const { rows, rejected } = parseRows(text, source.format, OrderSchema);
-  await store.putOrders(rows.map((row) => row.value));
-  return { file: source.file, kind: source.kind, written: rows.length, rejected };
+}
+
+async function run<T>(
+  spec: KindSpec<T>,
+  chunks: AsyncIterable<string> | Iterable<string>,
+  source: ImportSource,
+  sink: ImportSink,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const batchSize = options.batchSize ?? 500;
+  const maxListed = options.maxRejectedListed ?? 10_000;
+  const reader = new RowReader(source.format, spec.schema);
+  const firstLineOf = new Map<string, number>();
+  const rejected: RejectedRow[] = [];
+  let rejectedTotal = 0;
+  let written = 0;
+  let chars = 0;
+  let batch: T[] = [];
+  const reject = (row: RejectedRow) => {
+    rejectedTotal += 1;
+    if (rejected.length < maxListed) rejected.push(row);
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const rows = batch;
+    batch = [];
+    await spec.write(sink, rows);
+    written += rows.length;
+  };
+  const take = async (outcomes: ReturnType<RowReader<T>['push']>) => {
+    for (const outcome of outcomes) {
+      if (!outcome.ok) {
+        reject({ line: outcome.line, reason: outcome.reason });
+        continue;
+      }
+      const id = spec.id(outcome.value);
+      const first = firstLineOf.get(id);
+      if (first !== undefined) {
+        reject({ line: outcome.line, reason: `${spec.idName} "${id}" already appeared on line ${first}` });
+        continue;
+      }
+      firstLineOf.set(id, outcome.line);
+      batch.push(outcome.value);
+      if (batch.length >= batchSize) await flush();
+    }
+  };
+  for await (const chunk of chunks) {
+    chars += chunk.length;
+    await take(reader.push(chunk));
+    options.onProgress?.({ chars, written, rejected: rejectedTotal });
+  }
+  await take(reader.end());
+  await flush();
+  options.onProgress?.({ chars, written, rejected: rejectedTotal });
+  rejected.sort((a, b) => a.line - b.line);
+  return { file: source.file, kind: source.kind, written, rejected, rejectedTotal };
+}
+
+/** Imports a whole text; see importStream. */
+export function importText(
+  text: string,
+  source: ImportSource,
+  sink: ImportSink,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  return importStream([text], source, sink, options);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Segment, Sequence } from '../config/schema.ts';
 import { fnv1a, type StepMessage } from '../sending/step-message.ts';
 
@@ -12,12 +13,37 @@ export interface Enrolment {
 }
 
 /**
+ * A customer who entered a segment but was held out of its sequence: never emailed, compared with
+ * the enrolled to measure lift. Stored under the same key as the enrolment would have been, so a
+ * customer is either enrolled or held out for a given day, never both.
+ */
+export interface HeldOut extends Omit<Enrolment, 'state'> {
+  readonly state: 'held-out';
+}
+
+export type Assignment = Enrolment | HeldOut;
+
+/**
  * Enrolment ids are deterministic for (customer, sequence, UTC day), so the segmenter running twice
  * on one day creates the same id and the conditional write refuses the second.
  */
 export function enrolmentIdFor(customerId: string, sequenceId: string, at: number): string {
   const day = new Date(at).toISOString().slice(0, 10).replaceAll('-', '');
   return `${sequenceId}-${day}-${fnv1a(`${customerId}\u0000${sequenceId}`)}`;
+}
+
+/**
+ * Where the customer falls in [0, 100) for this sequence: a SHA-256 of (customer, sequence), so
+ * the split is stable across runs and days, independent between sequences, and uniform.
+ */
+export function holdoutPosition(customerId: string, sequenceId: string): number {
+  const digest = createHash('sha256').update(`holdout\u0000${sequenceId}\u0000${customerId}`).digest();
+  return (digest.readUInt32BE(0) / 4_294_967_296) * 100;
+}
+
+/** True when the customer is in the held-out share of `percent` for this sequence. */
+export function isHeldOut(customerId: string, sequenceId: string, percent: number): boolean {
+  return percent > 0 && holdoutPosition(customerId, sequenceId) < percent;
 }
 
 export function newEnrolment(
@@ -34,6 +60,19 @@ export function newEnrolment(
     enrolledAt: now,
     state: 'active',
   };
+}
+
+/** The enrolment, or the hold-out record when the segment holds this customer out. */
+export function newAssignment(
+  customerId: string,
+  segment: Segment,
+  sequence: Sequence,
+  now: number,
+): Assignment {
+  const enrolment = newEnrolment(customerId, segment, sequence, now);
+  return isHeldOut(customerId, sequence.id, segment.holdoutPercent)
+    ? { ...enrolment, state: 'held-out' }
+    : enrolment;
 }
 
 /** The message for step `stepIndex`, due its delay after `from` (enrolment or the previous send). */

@@ -1,39 +1,153 @@
 import type { Segment } from '../config/schema.ts';
-import type { CustomerWithOrders } from '../customers/model.ts';
+import type { IncidentCondition } from '../config/segments.ts';
+import type { CustomerWithOrders, Incident } from '../customers/model.ts';
 
 const dayMs = 86_400_000;
 
+/** What the model says about one customer (see scoring.ts). */
+export interface ScoreFacts {
+  readonly pAlive: number;
+  readonly pReturn: number;
+  readonly expectedPurchases: number;
+  /** Days since the last order over the customer's expected gap; from the model when it has one. */
+  readonly overdueRatio?: number;
+}
+
 /** What the segment rules look at for one customer, computed once. */
 export interface CustomerFacts {
+  readonly now?: number;
   readonly orderCount: number;
   readonly lastOrderAt: number | undefined;
   readonly daysSinceLastOrder: number | undefined;
   readonly totalSpend: number;
+  /** Days since the last order over the customer's mean gap between orders (two orders or more). */
+  readonly overdueRatio?: number | undefined;
+  readonly locale?: string;
+  readonly consent?: string;
+  readonly incidents?: readonly Incident[];
+  /** Undefined when no model has scored the customer: every model condition then fails. */
+  readonly score?: ScoreFacts | undefined;
 }
 
-export function customerFacts(subject: CustomerWithOrders, now: number): CustomerFacts {
+export function customerFacts(
+  subject: CustomerWithOrders & { readonly incidents?: readonly Incident[] },
+  now: number,
+  score?: ScoreFacts,
+): CustomerFacts {
+  let firstOrderAt: number | undefined;
   let lastOrderAt: number | undefined;
   let totalSpend = 0;
   for (const order of subject.orders) {
     const at = Date.parse(order.placedAt);
     if (lastOrderAt === undefined || at > lastOrderAt) lastOrderAt = at;
+    if (firstOrderAt === undefined || at < firstOrderAt) firstOrderAt = at;
     totalSpend += order.amount;
   }
+  const daysSinceLastOrder = lastOrderAt === undefined ? undefined : Math.floor((now - lastOrderAt) / dayMs);
+  const meanGapDays =
+    subject.orders.length >= 2 && firstOrderAt !== undefined && lastOrderAt !== undefined
+      ? (lastOrderAt - firstOrderAt) / dayMs / (subject.orders.length - 1)
+      : undefined;
+  const observedOverdue =
+    meanGapDays !== undefined && meanGapDays > 0 && daysSinceLastOrder !== undefined
+      ? daysSinceLastOrder / meanGapDays
+      : undefined;
   return {
+    now,
     orderCount: subject.orders.length,
     lastOrderAt,
-    daysSinceLastOrder: lastOrderAt === undefined ? undefined : Math.floor((now - lastOrderAt) / dayMs),
+    daysSinceLastOrder,
     totalSpend,
+    overdueRatio: score?.overdueRatio ?? observedOverdue,
+    locale: subject.customer.locale,
+    consent: subject.customer.consent,
+    incidents: subject.incidents ?? [],
+    score,
   };
 }
 
-function inRange(value: number | undefined, range: { min?: number; max?: number } | undefined): boolean {
+type Range = { readonly min?: number | undefined; readonly max?: number | undefined };
+
+function inRange(value: number | undefined, range: Range | undefined): boolean {
   if (range === undefined) return true;
   if (value === undefined) return false;
   return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
 }
 
+function matchesIncident(facts: CustomerFacts, condition: IncidentCondition | undefined): boolean {
+  if (condition === undefined) return true;
+  return (facts.incidents ?? []).some((incident) => {
+    if (condition.kind !== undefined && !condition.kind.includes(incident.kind)) return false;
+    if (condition.withinDays !== undefined) {
+      if (facts.now === undefined) return false;
+      if ((facts.now - Date.parse(incident.occurredAt)) / dayMs > condition.withinDays) return false;
+    }
+    if (condition.ticketOpen !== undefined && incident.ticketOpen !== condition.ticketOpen) return false;
+    if (condition.resolved !== undefined && (incident.resolvedAt !== undefined) !== condition.resolved)
+      return false;
+    return true;
+  });
+}
+
+function matchesLocale(locale: string | undefined, wanted: readonly string[] | undefined): boolean {
+  if (wanted === undefined) return true;
+  if (locale === undefined) return false;
+  const lower = locale.toLowerCase();
+  return wanted.some((tag) => {
+    const prefix = tag.toLowerCase();
+    return lower === prefix || lower.startsWith(`${prefix}-`);
+  });
+}
+
+/** Whether every condition of `segment` holds for these facts. */
+export function matchesSegment(segment: Segment, facts: CustomerFacts): boolean {
+  const when = segment.when;
+  return (
+    inRange(facts.score?.pAlive, when.pAlive) &&
+    inRange(facts.score?.pReturn, when.pReturn) &&
+    inRange(facts.score?.expectedPurchases, when.expectedPurchases) &&
+    inRange(facts.overdueRatio, when.overdueRatio) &&
+    inRange(facts.daysSinceLastOrder, when.daysSinceLastOrder) &&
+    inRange(facts.orderCount, when.orderCount) &&
+    inRange(facts.totalSpend, when.totalSpend) &&
+    matchesIncident(facts, when.incident) &&
+    matchesLocale(facts.locale, when.locale) &&
+    (when.consent === undefined ||
+      (facts.consent !== undefined && when.consent.some((consent) => consent === facts.consent)))
+  );
+}
+
 /** The first segment whose conditions all hold, or undefined. First match wins. */
 export function matchSegment(segments: readonly Segment[], facts: CustomerFacts): Segment | undefined {
-  return segments.find((segment) => inRange(facts.daysSinceLastOrder, segment.when.daysSinceLastOrder));
+  return segments.find((segment) => matchesSegment(segment, facts));
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+/** The conditions of `segment` as they held for this customer, for people: "pAlive 0.18 (≤ 0.3)". */
+export function describeMatch(segment: Segment, facts: CustomerFacts): string[] {
+  const when = segment.when;
+  const parts: string[] = [];
+  const bound = (range: Range) =>
+    [range.min === undefined ? '' : `≥ ${range.min}`, range.max === undefined ? '' : `≤ ${range.max}`]
+      .filter((text) => text !== '')
+      .join(', ');
+  const numeric: [string, number | undefined, Range | undefined][] = [
+    ['pAlive', facts.score?.pAlive, when.pAlive],
+    ['pReturn', facts.score?.pReturn, when.pReturn],
+    ['expectedPurchases', facts.score?.expectedPurchases, when.expectedPurchases],
+    ['overdueRatio', facts.overdueRatio, when.overdueRatio],
+    ['daysSinceLastOrder', facts.daysSinceLastOrder, when.daysSinceLastOrder],
+    ['orderCount', facts.orderCount, when.orderCount],
+    ['totalSpend', facts.totalSpend, when.totalSpend],
+  ];
+  for (const [name, value, range] of numeric)
+    if (range !== undefined && value !== undefined) parts.push(`${name} ${round(value)} (${bound(range)})`);
+  if (when.incident !== undefined) {
+    const kinds = (facts.incidents ?? []).map((incident) => incident.kind).join(', ');
+    parts.push(`incident: ${kinds}`);
+  }
+  if (when.locale !== undefined) parts.push(`locale ${facts.locale ?? '?'}`);
+  if (when.consent !== undefined) parts.push(`consent ${facts.consent ?? '?'}`);
+  return parts;
 }

@@ -1,70 +1,229 @@
-import type { Clock } from '../../ports/clock.ts';
-import type { CustomerStore } from '../../ports/customer-store.ts';
+import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
-import type { RekindleConfig } from '../config/schema.ts';
+import type { RekindleConfig, Segment, Sequence } from '../config/schema.ts';
 import { scheduleNameFor } from '../sending/step-message.ts';
-import { newEnrolment, planStep } from './enrolment.ts';
+import { type Assignment, type Enrolment, enrolmentIdFor, newAssignment, planStep } from './enrolment.ts';
 import { customerFacts, matchSegment } from './evaluate.ts';
+import type { CustomerScore, ModelRun, PurchaseSummary, ScoringModel, StoredScore } from './scoring.ts';
+import { summariseOrders } from './scoring.ts';
 
 export interface SegmenterDeps {
-  readonly store: CustomerStore;
+  readonly store: Pick<SegmentationStore, 'putScores' | 'createAssignment'>;
   readonly scheduler: StepScheduler;
-  readonly clock: Clock;
   readonly config: RekindleConfig;
+  /** The model and the run's stored fit; without them no customer is scored and model rules never match. */
+  readonly scoring?: { readonly model: ScoringModel; readonly run: ModelRun };
 }
 
 export interface SegmenterReport {
   customers: number;
+  scored: number;
   bySegment: Record<string, number>;
   enrolled: number;
+  heldOut: number;
+  /** Already enrolled today, in a sequence, or resting in the cooldown. */
   alreadyEnrolled: number;
+  /** In a segment with a sequence but not to be written to: consent withdrawn, unsubscribed, suppressed, paused. */
+  notContactable: number;
   scheduled: number;
+  /** Enrolled earlier the same day; their first step was planned again (idempotently) in case it was lost. */
+  resumed: number;
 }
 
-/**
- * Places every customer in the first matching segment and enrols members in its sequence,
- * scheduling the first step. Safe to run twice: enrolment ids are deterministic per day.
- */
-export async function runSegmenter(
-  deps: SegmenterDeps,
-  scan: { segment?: number; totalSegments?: number } = {},
-): Promise<SegmenterReport> {
-  const { store, scheduler, clock, config } = deps;
-  const report: SegmenterReport = {
-    customers: 0,
-    bySegment: {},
-    enrolled: 0,
-    alreadyEnrolled: 0,
-    scheduled: 0,
+export const emptyReport = (): SegmenterReport => ({
+  customers: 0,
+  scored: 0,
+  bySegment: {},
+  enrolled: 0,
+  heldOut: 0,
+  alreadyEnrolled: 0,
+  notContactable: 0,
+  scheduled: 0,
+  resumed: 0,
+});
+
+/** Adds `part` into `total` (segments scored by separate invocations). */
+export function mergeReports(total: SegmenterReport, part: SegmenterReport): SegmenterReport {
+  const bySegment = { ...total.bySegment };
+  for (const [id, count] of Object.entries(part.bySegment)) bySegment[id] = (bySegment[id] ?? 0) + count;
+  return {
+    customers: total.customers + part.customers,
+    scored: total.scored + part.scored,
+    bySegment,
+    enrolled: total.enrolled + part.enrolled,
+    heldOut: total.heldOut + part.heldOut,
+    alreadyEnrolled: total.alreadyEnrolled + part.alreadyEnrolled,
+    notContactable: total.notContactable + part.notContactable,
+    scheduled: total.scheduled + part.scheduled,
+    resumed: total.resumed + part.resumed,
   };
-  const now = clock.now();
-  for await (const subject of store.scanCustomers(scan)) {
+}
+
+export type EnrolmentDecision =
+  | { readonly enrol: true }
+  | { readonly enrol: false; readonly reason: 'no-sequence' | 'not-contactable' | 'busy' | 'cooldown' };
+
+/**
+ * Whether a member of `segment` may be enrolled now: the segment has a sequence, we may write to
+ * the customer, no sequence is running (never two at once) and none started or ended within the
+ * cooldown. Hold-outs count as enrolments, so the control group rests as long as the treated.
+ */
+export function decideEnrolment(
+  record: Pick<CustomerRecord, 'customer' | 'assignments' | 'status'>,
+  segment: Segment,
+  config: Pick<RekindleConfig, 'policy'>,
+  now: number,
+): EnrolmentDecision {
+  if (segment.sequence === null) return { enrol: false, reason: 'no-sequence' };
+  const status = record.status;
+  if (
+    record.customer.consent === 'withdrawn' ||
+    status?.unsubscribedAt !== undefined ||
+    status?.suppressedAt !== undefined ||
+    (status?.pausedUntil !== undefined && status.pausedUntil > now)
+  )
+    return { enrol: false, reason: 'not-contactable' };
+  if (record.assignments.some((assignment) => assignment.state === 'active'))
+    return { enrol: false, reason: 'busy' };
+  if (record.assignments.some((assignment) => now - assignment.enrolledAt < config.policy.cooldown))
+    return { enrol: false, reason: 'cooldown' };
+  return { enrol: true };
+}
+
+const toScoreFacts = (score: CustomerScore | undefined) =>
+  score === undefined
+    ? undefined
+    : {
+        pAlive: score.pAlive,
+        pReturn: score.pReturn,
+        expectedPurchases: score.expectedPurchases,
+        ...(score.overdueRatio === undefined ? {} : { overdueRatio: score.overdueRatio }),
+      };
+
+/**
+ * Scores a stream of customers with the run's model, places each in the first matching segment,
+ * stores score and membership, and enrols new members (or holds them out), scheduling the first
+ * step. Safe to run twice: enrolment ids are deterministic per day and written conditionally.
+ */
+export async function segmentCustomers(
+  records: AsyncIterable<CustomerRecord> | Iterable<CustomerRecord>,
+  deps: SegmenterDeps,
+  now: number,
+  options: { batchSize?: number } = {},
+): Promise<SegmenterReport> {
+  const batchSize = options.batchSize ?? 200;
+  const report = emptyReport();
+  let batch: CustomerRecord[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    await processBatch(current, deps, now, report);
+  };
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+  return report;
+}
+
+async function processBatch(
+  records: readonly CustomerRecord[],
+  deps: SegmenterDeps,
+  now: number,
+  report: SegmenterReport,
+): Promise<void> {
+  const { config, scoring } = deps;
+  const scores = new Map<string, CustomerScore>();
+  const fit = scoring?.run.fit;
+  if (scoring !== undefined && fit !== undefined) {
+    const summaries = records.flatMap((record) => {
+      const summary = summariseOrders(record.customer.customerId, record.orders, now);
+      return summary === undefined ? [] : [summary satisfies PurchaseSummary];
+    });
+    for (const score of scoring.model.score(fit, summaries, scoring.run.horizonDays))
+      scores.set(score.customerId, score);
+  }
+  const stored: StoredScore[] = [];
+  const members: { record: CustomerRecord; segment: Segment; sequence: Sequence }[] = [];
+  const resumes: { record: CustomerRecord; enrolment: Enrolment; sequence: Sequence }[] = [];
+  for (const record of records) {
     report.customers += 1;
-    const segment = matchSegment(config.segments, customerFacts(subject, now));
+    const score = scores.get(record.customer.customerId);
+    const segment = matchSegment(config.segments, customerFacts(record, now, toScoreFacts(score)));
+    if (score !== undefined && scoring !== undefined && fit !== undefined) {
+      report.scored += 1;
+      stored.push({
+        ...score,
+        runId: scoring.run.runId,
+        scoredAt: now,
+        model: fit.kind,
+        segmentId: segment?.id ?? null,
+      });
+    }
     if (segment === undefined) continue;
     report.bySegment[segment.id] = (report.bySegment[segment.id] ?? 0) + 1;
+    const decision = decideEnrolment(record, segment, config, now);
+    if (!decision.enrol) {
+      const today =
+        segment.sequence === null
+          ? undefined
+          : enrolmentIdFor(record.customer.customerId, segment.sequence, now);
+      const resumable = record.assignments.find(
+        (assignment): assignment is Enrolment =>
+          assignment.state === 'active' && assignment.enrolmentId === today,
+      );
+      const sequence = config.sequences.find((candidate) => candidate.id === segment.sequence);
+      // Enrolled earlier today, perhaps by an attempt that stopped before scheduling: plan step 0
+      // again. The schedule name is deterministic and the send ledger refuses a second send.
+      if (resumable !== undefined && sequence !== undefined)
+        resumes.push({ record, enrolment: resumable, sequence });
+      if (decision.reason === 'not-contactable') report.notContactable += 1;
+      else if (decision.reason !== 'no-sequence') report.alreadyEnrolled += 1;
+      continue;
+    }
     const sequence = config.sequences.find((candidate) => candidate.id === segment.sequence);
-    if (sequence === undefined || subject.customer.consent === 'withdrawn') continue;
-    // One sequence at a time, and a rest after each: never two enrolments within the cooldown.
-    const recent = subject.enrolments.some(
-      (enrolment) => enrolment.state === 'active' || now - enrolment.enrolledAt < config.policy.cooldown,
-    );
-    if (recent) {
-      report.alreadyEnrolled += 1;
-      continue;
-    }
-    const enrolment = newEnrolment(subject.customer.customerId, segment, sequence, now);
-    const created = await store.createEnrolment(enrolment);
-    if (!created) {
-      report.alreadyEnrolled += 1;
-      continue;
-    }
-    report.enrolled += 1;
-    const first = planStep(enrolment, sequence, 0, now);
-    if (first === undefined) continue;
-    const timeZone = subject.customer.timeZone ?? config.shop.fallbackTimeZone;
-    await scheduler.scheduleStep(scheduleNameFor(first.enrolmentId, 0), first, { timeZone });
-    report.scheduled += 1;
+    // The config schema refuses a segment naming a missing sequence; this guards hand-built configs.
+    if (sequence !== undefined) members.push({ record, segment, sequence });
   }
-  return report;
+  if (stored.length > 0) await deps.store.putScores(stored);
+  for (const { record, segment, sequence } of members)
+    await enrol(record, segment, sequence, deps, now, report);
+  for (const { record, enrolment, sequence } of resumes)
+    if (await scheduleFirst(record, enrolment, sequence, deps)) report.resumed += 1;
+}
+
+async function enrol(
+  record: CustomerRecord,
+  segment: Segment,
+  sequence: Sequence,
+  deps: SegmenterDeps,
+  now: number,
+  report: SegmenterReport,
+): Promise<void> {
+  const assignment: Assignment = newAssignment(record.customer.customerId, segment, sequence, now);
+  if (!(await deps.store.createAssignment(assignment))) {
+    report.alreadyEnrolled += 1;
+    return;
+  }
+  if (assignment.state === 'held-out') {
+    report.heldOut += 1;
+    return;
+  }
+  report.enrolled += 1;
+  if (await scheduleFirst(record, assignment, sequence, deps)) report.scheduled += 1;
+}
+
+async function scheduleFirst(
+  record: CustomerRecord,
+  enrolment: Enrolment,
+  sequence: Sequence,
+  deps: SegmenterDeps,
+): Promise<boolean> {
+  const first = planStep(enrolment, sequence, 0, enrolment.enrolledAt);
+  if (first === undefined) return false;
+  const timeZone = record.customer.timeZone ?? deps.config.shop.fallbackTimeZone;
+  await deps.scheduler.scheduleStep(scheduleNameFor(first.enrolmentId, 0), first, { timeZone });
+  return true;
 }

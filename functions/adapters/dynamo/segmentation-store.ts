@@ -1,0 +1,321 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  ContactStatusSchema,
+  type Customer,
+  CustomerSchema,
+  type Incident,
+  IncidentSchema,
+  type Order,
+  OrderSchema,
+} from '../../core/customers/model.ts';
+import type { Assignment } from '../../core/segments/enrolment.ts';
+import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
+import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
+import { CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
+import { keys } from './table-design.ts';
+
+type Item = Record<string, unknown>;
+
+/** Enrolments as the sender leaves them (it may add fields such as endedAt) and hold-outs. */
+const AssignmentItemSchema = z.object({
+  enrolmentId: z.string(),
+  customerId: z.string(),
+  sequenceId: z.string(),
+  segmentId: z.string(),
+  enrolledAt: z.number(),
+  endedAt: z.number().optional(),
+  state: z.enum(['active', 'completed', 'exited', 'held-out']),
+});
+
+const ScoreItemSchema = z.object({
+  customerId: z.string(),
+  runId: z.string(),
+  scoredAt: z.number(),
+  model: z.string(),
+  pAlive: z.number(),
+  pReturn: z.number(),
+  expectedPurchases: z.number(),
+  overdueRatio: z.number().optional(),
+  explanation: z.string(),
+  segmentId: z.string().nullable(),
+});
+
+const ModelRunItemSchema = z.object({
+  runId: z.string(),
+  createdAt: z.number(),
+  fitJson: z.string().optional(),
+  fitError: z.string().optional(),
+  sampleSize: z.number(),
+  totalSegments: z.number(),
+  horizonDays: z.number(),
+});
+
+const FitSchema = z.object({
+  kind: z.string(),
+  parameters: z.unknown(),
+  diagnostics: z.record(z.string(), z.unknown()),
+});
+
+const stripKeys = ({ pk, sk, gsi1pk, gsi1sk, type, expiresAt, ...rest }: Item): Item => rest;
+
+function parseItem<T>(schema: z.ZodType<T>, item: Item): T {
+  const result = schema.safeParse(stripKeys(item));
+  if (!result.success) {
+    throw new CorruptItemError(
+      `item ${String(item.pk)} / ${String(item.sk)}: ${z.prettifyError(result.error)}`,
+    );
+  }
+  return result.data;
+}
+
+const incidentItem = (incident: Incident): Item => ({
+  pk: keys.customer(incident.customerId),
+  sk: keys.incident(incident.incidentId),
+  type: 'incident',
+  ...incident,
+});
+
+const scoreItem = (score: StoredScore): Item => ({
+  pk: keys.customer(score.customerId),
+  sk: keys.score(),
+  type: 'score',
+  ...score,
+});
+
+/** Item types the segmenter reads; sends and engagement stay on the table's side of the filter. */
+const scannedTypes = ['customer', 'order', 'incident', 'enrolment', 'holdout', 'score', 'status'] as const;
+
+interface Partial {
+  pk: string;
+  customer?: Customer;
+  orders: Order[];
+  incidents: Incident[];
+  assignments: Assignment[];
+  score?: StoredScore;
+  status?: Item;
+}
+
+function assemble(parts: Partial): CustomerRecord | undefined {
+  if (parts.customer === undefined) return undefined;
+  parts.assignments.sort((a, b) => a.enrolledAt - b.enrolledAt);
+  return {
+    customer: parts.customer,
+    orders: parts.orders,
+    incidents: parts.incidents,
+    assignments: parts.assignments,
+    ...(parts.score === undefined ? {} : { score: parts.score }),
+    ...(parts.status === undefined ? {} : { status: parseItem(ContactStatusSchema, parts.status) }),
+  };
+}
+
+/**
+ * The SegmentationStore over the one table. Customers and orders are written through
+ * DynamoCustomerStore so their item shape is spelled once; incidents, scores, hold-outs and model
+ * runs are spelled here (see table-design.ts and docs/architecture.md).
+ */
+export class DynamoSegmentationStore implements SegmentationStore {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #customers: DynamoCustomerStore;
+  readonly #writeConcurrency: number;
+
+  /** `writeConcurrency`: BatchWrite requests in flight at once. @default 4 */
+  constructor(client: DynamoDBClient, tableName: string, options: { writeConcurrency?: number } = {}) {
+    this.#documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.#tableName = tableName;
+    this.#customers = new DynamoCustomerStore(client, tableName);
+    this.#writeConcurrency = options.writeConcurrency ?? 4;
+  }
+
+  putCustomers(customers: readonly Customer[]): Promise<void> {
+    return this.#customers.putCustomers(customers);
+  }
+
+  putOrders(orders: readonly Order[]): Promise<void> {
+    return this.#customers.putOrders(orders);
+  }
+
+  putIncidents(incidents: readonly Incident[]): Promise<void> {
+    return this.#batchPut(incidents.map(incidentItem));
+  }
+
+  async recordIncident(incident: Incident): Promise<'written' | 'kept-resolved'> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: incidentItem(incident),
+          // A resolution is never undone by a late "opened".
+          ...(incident.resolvedAt === undefined
+            ? { ConditionExpression: 'attribute_not_exists(resolvedAt)' }
+            : {}),
+        }),
+      );
+      return 'written';
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException) return 'kept-resolved';
+      throw error;
+    }
+  }
+
+  async *scanCustomerRecords(
+    options: { segment?: number; totalSegments?: number } = {},
+  ): AsyncIterable<CustomerRecord> {
+    // A partition's items arrive contiguously in a Scan: a customer is complete when the key changes.
+    let current: Partial | undefined;
+    let startKey: Record<string, unknown> | undefined;
+    const values = Object.fromEntries(scannedTypes.map((type, i) => [`:t${i}`, type]));
+    do {
+      const page = await this.#documents.send(
+        new ScanCommand({
+          TableName: this.#tableName,
+          FilterExpression: `#type IN (${Object.keys(values).join(', ')})`,
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: startKey,
+          Segment: options.segment,
+          TotalSegments: options.totalSegments,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const pk = String(item.pk);
+        if (current?.pk !== pk) {
+          const done = current === undefined ? undefined : assemble(current);
+          if (done !== undefined) yield done;
+          current = { pk, orders: [], incidents: [], assignments: [] };
+        }
+        switch (item.type) {
+          case 'customer':
+            current.customer = parseItem(CustomerSchema, item);
+            break;
+          case 'order':
+            current.orders.push(parseItem(OrderSchema, item));
+            break;
+          case 'incident':
+            current.incidents.push(parseItem(IncidentSchema, item));
+            break;
+          case 'score':
+            current.score = parseItem(ScoreItemSchema, item);
+            break;
+          case 'status':
+            current.status = item;
+            break;
+          default: {
+            const { endedAt, ...assignment } = parseItem(AssignmentItemSchema, item);
+            // A finished enrolment rests from when it ended; that is what the cooldown counts from.
+            current.assignments.push(
+              endedAt === undefined
+                ? assignment
+                : { ...assignment, enrolledAt: Math.max(assignment.enrolledAt, endedAt) },
+            );
+          }
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    const last = current === undefined ? undefined : assemble(current);
+    if (last !== undefined) yield last;
+  }
+
+  putScores(scores: readonly StoredScore[]): Promise<void> {
+    return this.#batchPut(scores.map(scoreItem));
+  }
+
+  async createAssignment(assignment: Assignment): Promise<boolean> {
+    try {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            pk: keys.customer(assignment.customerId),
+            sk: keys.enrolment(assignment.enrolmentId),
+            // Hold-outs are their own type so the sender's view never mistakes one for an enrolment.
+            type: assignment.state === 'held-out' ? 'holdout' : 'enrolment',
+            ...assignment,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error: unknown) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async putModelRun(run: ModelRun): Promise<void> {
+    const { fit, ...rest } = run;
+    await this.#documents.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: {
+          pk: keys.models(),
+          sk: keys.modelRun(run.runId),
+          type: 'model-run',
+          ...rest,
+          // JSON text: diagnostics may hold values DynamoDB numbers cannot (NaN, Infinity, nesting).
+          fitJson: fit === undefined ? undefined : JSON.stringify(fit),
+        },
+      }),
+    );
+  }
+
+  async getModelRun(runId: string): Promise<ModelRun | undefined> {
+    const result = await this.#documents.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { pk: keys.models(), sk: keys.modelRun(runId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (result.Item === undefined) return undefined;
+    const { fitJson, ...rest } = parseItem(ModelRunItemSchema, result.Item);
+    if (fitJson === undefined) return rest;
+    const fit = FitSchema.safeParse(JSON.parse(fitJson));
+    if (!fit.success) throw new CorruptItemError(`model run ${runId}: ${z.prettifyError(fit.error)}`);
+    return { ...rest, fit: fit.data };
+  }
+
+  async #batchPut(all: readonly Item[]): Promise<void> {
+    // BatchWrite refuses two puts of one key in a request; the last one wins, as it would in sequence.
+    const items = [
+      ...new Map(all.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item])).values(),
+    ];
+    const batches: Item[][] = [];
+    for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
+    let next = 0;
+    const worker = async () => {
+      for (let batch = batches[next++]; batch !== undefined; batch = batches[next++])
+        await this.#write(batch);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#writeConcurrency, batches.length) }, worker));
+  }
+
+  async #write(batch: readonly Item[]): Promise<void> {
+    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+    // Unprocessed items (throttling) are retried with backoff, never dropped.
+    for (let attempt = 0; requests.length > 0; attempt += 1) {
+      if (attempt > 10)
+        throw new Error(`DynamoDB kept ${requests.length} items unprocessed after 10 retries`);
+      if (attempt > 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt * 25, 2_000)));
+      const result = await this.#documents.send(
+        new BatchWriteCommand({ RequestItems: { [this.#tableName]: requests } }),
+      );
+      requests = (result.UnprocessedItems?.[this.#tableName] ?? []).flatMap((request) =>
+        request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
+      );
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import type { SegmentationStore } from '../../ports/segmentation-store.ts';
+import type { SegmentationConfig } from '../config/segments.ts';
+import {
+  type ModelRun,
+  type PurchaseSummary,
+  runIdFor,
+  type ScoringModel,
+  summariseOrders,
+} from './scoring.ts';
+
+/** One unit of scoring work: a parallel-scan segment of the table, scored with a run's fit. */
+export interface SegmentTask {
+  readonly runId: string;
+  readonly segment: number;
+  readonly totalSegments: number;
+}
+
+/** How finely the table is cut when sampling: fine enough that a few cuts fill a sample of 10 M. */
+export const samplingCutsPerSegment = 16;
+
+/** Fisher–Yates with an injected random source, so tests and runs can be reproduced. */
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    const a = copy[i];
+    const b = copy[j];
+    if (a !== undefined && b !== undefined) {
+      copy[i] = b;
+      copy[j] = a;
+    }
+  }
+  return copy;
+}
+
+/**
+ * A uniform random sample of at most `size` customers with orders. The table is cut into many
+ * parallel-scan segments (hash ranges of the partition key, so each is itself a random subset);
+ * whole cuts are read in random order until the sample is full, then trimmed at random. At 10 M
+ * customers that reads a few dozen cuts, not the table.
+ */
+export async function sampleSummaries(
+  store: Pick<SegmentationStore, 'scanCustomerRecords'>,
+  options: { size: number; cuts: number; now: number; random: () => number },
+): Promise<{ sample: PurchaseSummary[]; customersRead: number; cutsRead: number }> {
+  const collected: PurchaseSummary[] = [];
+  let customersRead = 0;
+  let cutsRead = 0;
+  const order = shuffle(
+    Array.from({ length: options.cuts }, (_, i) => i),
+    options.random,
+  );
+  for (const segment of order) {
+    if (collected.length >= options.size) break;
+    cutsRead += 1;
+    for await (const record of store.scanCustomerRecords({ segment, totalSegments: options.cuts })) {
+      customersRead += 1;
+      const summary = summariseOrders(record.customer.customerId, record.orders, options.now);
+      if (summary !== undefined) collected.push(summary);
+    }
+  }
+  return { sample: shuffle(collected, options.random).slice(0, options.size), customersRead, cutsRead };
+}
+
+/**
+ * Plans today's run: fits the configured model on a random sample, stores the fit with its
+ * diagnostics (pk MODEL, sk RUN#<day>), and returns one task per scan segment to fan out.
+ */
+export async function planRun(
+  deps: {
+    readonly store: Pick<SegmentationStore, 'scanCustomerRecords' | 'putModelRun'>;
+    readonly model: ScoringModel | undefined;
+    readonly config: SegmentationConfig;
+    readonly random: () => number;
+  },
+  now: number,
+): Promise<{ run: ModelRun; tasks: SegmentTask[]; customersRead: number }> {
+  const { config } = deps;
+  const runId = runIdFor(now);
+  let fitPart: Pick<ModelRun, 'fit' | 'fitError'> = { fitError: 'no model configured' };
+  let sampleSize = 0;
+  let customersRead = 0;
+  if (deps.model !== undefined) {
+    const sampled = await sampleSummaries(deps.store, {
+      size: config.sampleSize,
+      cuts: config.totalSegments * samplingCutsPerSegment,
+      now,
+      random: deps.random,
+    });
+    sampleSize = sampled.sample.length;
+    customersRead = sampled.customersRead;
+    try {
+      fitPart = { fit: deps.model.fit(config.model, sampled.sample) };
+    } catch (error: unknown) {
+      // A shop with too little history cannot be fitted yet: segment on the other rules today.
+      fitPart = { fitError: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  const run: ModelRun = {
+    runId,
+    createdAt: now,
+    ...fitPart,
+    sampleSize,
+    totalSegments: config.totalSegments,
+    horizonDays: config.horizonDays,
+  };
+  await deps.store.putModelRun(run);
+  const tasks = Array.from({ length: config.totalSegments }, (_, segment) => ({
+    runId,
+    segment,
+    totalSegments: config.totalSegments,
+  }));
+  return { run, tasks, customersRead };
+}

@@ -1,0 +1,98 @@
+import type { Order } from '../customers/model.ts';
+
+const dayMs = 86_400_000;
+
+export type ModelChoice = 'auto' | 'bgnbd' | 'mbgnbd' | 'paretonbd';
+
+/** A customer's purchase history as the buy-till-you-die models read it, in days. */
+export interface PurchaseSummary {
+  readonly customerId: string;
+  /** Repeat purchases: distinct purchase days after the first. */
+  readonly frequency: number;
+  /** Days from the first to the last purchase. */
+  readonly recency: number;
+  /** Days from the first purchase to the end of observation. */
+  readonly T: number;
+}
+
+/** The model's view of one customer, with a sentence a marketer can read. */
+export interface CustomerScore {
+  readonly customerId: string;
+  readonly pAlive: number;
+  /** Probability of at least one purchase within the horizon. */
+  readonly pReturn: number;
+  readonly expectedPurchases: number;
+  readonly overdueRatio?: number;
+  readonly explanation: string;
+}
+
+/** A fitted model as stored with the run: plain JSON, so every scoring invocation reuses it. */
+export interface FittedModel {
+  readonly kind: string;
+  readonly parameters: unknown;
+  readonly diagnostics: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The likelihood-of-return model, as the segmenter needs it: fit once per run on a sample, then
+ * score any number of customers with the stored fit. Implemented over functions/core/model/.
+ */
+export interface ScoringModel {
+  fit(choice: ModelChoice, summaries: readonly PurchaseSummary[]): FittedModel;
+  score(fit: FittedModel, summaries: readonly PurchaseSummary[], horizonDays: number): CustomerScore[];
+}
+
+/** One daily segmenter run: the fit every segment scores with, and how it was made. */
+export interface ModelRun {
+  readonly runId: string;
+  /** Every segment evaluates as of this instant, so a retried segment decides as its siblings did. */
+  readonly createdAt: number;
+  /** Absent when there was nothing to fit (no repeat buyers yet) or fitting failed: see `fitError`. */
+  readonly fit?: FittedModel;
+  readonly fitError?: string;
+  readonly sampleSize: number;
+  readonly totalSegments: number;
+  readonly horizonDays: number;
+}
+
+/** The stored score and segment membership of one customer (one item, replaced each run). */
+export interface StoredScore {
+  readonly customerId: string;
+  readonly runId: string;
+  readonly scoredAt: number;
+  readonly model: string;
+  readonly pAlive: number;
+  readonly pReturn: number;
+  readonly expectedPurchases: number;
+  readonly overdueRatio?: number;
+  readonly explanation: string;
+  /** The first matching segment, or null for none. */
+  readonly segmentId: string | null;
+}
+
+/** The run id of a day: `RUN#<id>` is the model item's sort key. */
+export const runIdFor = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+/** Summarises orders up to `now`; undefined for a customer without orders (the models need one). */
+export function summariseOrders(
+  customerId: string,
+  orders: readonly Pick<Order, 'placedAt'>[],
+  now: number,
+): PurchaseSummary | undefined {
+  const days = new Set<number>();
+  for (const order of orders) {
+    const at = Date.parse(order.placedAt);
+    if (at <= now) days.add(Math.floor(at / dayMs));
+  }
+  if (days.size === 0) return undefined;
+  const sorted = [...days].sort((a, b) => a - b);
+  const first = sorted[0] ?? 0;
+  const last = sorted.at(-1) ?? first;
+  return {
+    customerId,
+    frequency: sorted.length - 1,
+    recency: last - first,
+    // Whole days: customers with the same history share a row, which the model fit compresses.
+    T: Math.max(Math.floor(now / dayMs) - first, last - first),
+  };
+}

@@ -1,0 +1,87 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
+import { CustomerSchema, IncidentSchema, OrderSchema } from '../core/customers/model.ts';
+import type { SegmentationStore } from '../ports/segmentation-store.ts';
+import { ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
+import { createClients, createLogger, lazyHandler } from './wiring.ts';
+
+/** The events the shop puts on its bus (source `shop`), by detail-type; the same schemas as imports. */
+export const ShopEventSchemas = {
+  'order.placed': OrderSchema,
+  'incident.opened': IncidentSchema,
+  'incident.resolved': IncidentSchema.safeExtend({
+    resolvedAt: IncidentSchema.shape.resolvedAt.unwrap(),
+  }),
+  'customer.updated': CustomerSchema,
+} as const;
+export type ShopEventType = keyof typeof ShopEventSchemas;
+export const shopEventTypes: readonly string[] = Object.keys(ShopEventSchemas);
+
+/**
+ * The event cannot be stored as it is. Thrown, not swallowed: the invocation fails, Lambda's
+ * asynchronous retries run out (a bad event stays bad), and the event lands on the ingest
+ * dead-letter queue whole, with this message, for someone to fix and replay.
+ */
+export class MalformedEventError extends Error {
+  override readonly name = 'MalformedEventError';
+}
+
+export interface IngestEventDeps {
+  readonly store: Pick<SegmentationStore, 'putCustomers' | 'putOrders' | 'recordIncident'>;
+  readonly logger: Logger;
+}
+
+export type IngestOutcome = { readonly type: ShopEventType; readonly id: string; readonly result: string };
+
+const isShopEventType = (type: string): type is ShopEventType => type in ShopEventSchemas;
+
+/** Validates one shop event and writes it; every write is an idempotent put, so redelivery is harmless. */
+export function makeHandler(deps: IngestEventDeps) {
+  return async (event: EventBridgeEvent<string, unknown>): Promise<IngestOutcome> => {
+    const type = event['detail-type'];
+    const context = { eventId: event.id, source: event.source, detailType: type };
+    if (!isShopEventType(type)) {
+      const reason = `unknown detail-type "${type}": expected one of ${shopEventTypes.join(', ')}`;
+      deps.logger.error('event refused', { ...context, reason });
+      throw new MalformedEventError(reason);
+    }
+    const fail = (error: z.ZodError): never => {
+      const reason = `${type} detail is invalid: ${z.prettifyError(error)}`;
+      deps.logger.error('event refused', { ...context, reason });
+      throw new MalformedEventError(reason);
+    };
+    switch (type) {
+      case 'order.placed': {
+        const parsed = ShopEventSchemas[type].safeParse(event.detail);
+        if (!parsed.success) return fail(parsed.error);
+        await deps.store.putOrders([parsed.data]);
+        return { type, id: parsed.data.orderId, result: 'written' };
+      }
+      case 'customer.updated': {
+        const parsed = ShopEventSchemas[type].safeParse(event.detail);
+        if (!parsed.success) return fail(parsed.error);
+        await deps.store.putCustomers([parsed.data]);
+        return { type, id: parsed.data.customerId, result: 'written' };
+      }
+      case 'incident.opened':
+      case 'incident.resolved': {
+        const parsed = ShopEventSchemas[type].safeParse(event.detail);
+        if (!parsed.success) return fail(parsed.error);
+        const result = await deps.store.recordIncident(parsed.data);
+        deps.logger.info('incident recorded', { ...context, incidentId: parsed.data.incidentId, result });
+        return { type, id: parsed.data.incidentId, result };
+      }
+    }
+  };
+}
+
+export const handler = lazyHandler(async () => {
+  const env = parseEnvironment(ImportEnvironmentSchema, process.env);
+  const clients = createClients();
+  return makeHandler({
+    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
+    logger: createLogger('ingest-event'),
+  });
+});

@@ -1,0 +1,78 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
+import { SqsSegmentQueue } from '../adapters/sqs/segment-queue.ts';
+import type { RekindleConfig } from '../core/config/schema.ts';
+import { scoringModel } from '../core/segments/model-adapter.ts';
+import { planRun } from '../core/segments/plan-run.ts';
+import type { ScoringModel } from '../core/segments/scoring.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
+import type { SegmentationStore } from '../ports/segmentation-store.ts';
+import { PlanSegmentationEnvironmentSchema, parseEnvironment } from './environment.ts';
+import { loadRuntimeBundle } from './runtime-bundle.ts';
+import { createClients, createLogger, lazyHandler } from './wiring.ts';
+
+export interface PlanSegmentationDeps {
+  readonly store: SegmentationStore;
+  readonly fanOut: SegmentFanOut;
+  readonly clock: Clock;
+  readonly config: RekindleConfig;
+  readonly logger: Logger;
+  readonly model?: ScoringModel;
+  readonly random?: () => number;
+}
+
+export interface PlanSegmentationResult {
+  readonly runId: string;
+  readonly segments: number;
+  readonly sampleSize: number;
+  readonly customersRead: number;
+  readonly model?: string;
+  readonly fitError?: string;
+}
+
+/**
+ * Invoked by the daily Scheduler schedule: fits the model on a random sample, stores the fit
+ * (pk MODEL, sk RUN#<day>) and sends one message per scan segment to the scoring queue.
+ */
+export function makeHandler(deps: PlanSegmentationDeps) {
+  return async (_event: unknown): Promise<PlanSegmentationResult> => {
+    const { run, tasks, customersRead } = await planRun(
+      {
+        store: deps.store,
+        model: deps.model,
+        config: deps.config.segmentation,
+        random: deps.random ?? Math.random,
+      },
+      deps.clock.now(),
+    );
+    await deps.fanOut.dispatch(tasks);
+    const result = {
+      runId: run.runId,
+      segments: tasks.length,
+      sampleSize: run.sampleSize,
+      customersRead,
+      ...(run.fit === undefined ? {} : { model: run.fit.kind }),
+      ...(run.fitError === undefined ? {} : { fitError: run.fitError }),
+    };
+    if (run.fitError !== undefined)
+      deps.logger.warn('model not fitted; model rules match nobody today', result);
+    deps.logger.info('segmentation planned', { ...result, diagnostics: run.fit?.diagnostics });
+    return result;
+  };
+}
+
+export const handler = lazyHandler(async () => {
+  const env = parseEnvironment(PlanSegmentationEnvironmentSchema, process.env);
+  const { config } = loadRuntimeBundle();
+  const clients = createClients();
+  return makeHandler({
+    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
+    fanOut: new SqsSegmentQueue(new SQSClient({}), env.SEGMENT_QUEUE_URL),
+    clock: systemClock,
+    config,
+    logger: createLogger('plan-segmentation'),
+    model: scoringModel,
+  });
+});

@@ -1,0 +1,112 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
+import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
+import type { RekindleConfig } from '../core/config/schema.ts';
+import { scoringModel } from '../core/segments/model-adapter.ts';
+import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
+import type { ModelRun, ScoringModel } from '../core/segments/scoring.ts';
+import type { SegmentationStore } from '../ports/segmentation-store.ts';
+import type { StepScheduler } from '../ports/step-scheduler.ts';
+import { parseEnvironment, SchedulingEnvironmentSchema } from './environment.ts';
+import { loadRuntimeBundle } from './runtime-bundle.ts';
+import { createClients, createLogger, lazyHandler } from './wiring.ts';
+
+export const SegmentTaskSchema = z.strictObject({
+  runId: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  segment: z.number().int().nonnegative(),
+  totalSegments: z.number().int().positive(),
+});
+
+export interface ScoreSegmentDeps {
+  readonly store: SegmentationStore;
+  readonly scheduler: StepScheduler;
+  readonly config: RekindleConfig;
+  readonly logger: Logger;
+  readonly model?: ScoringModel;
+}
+
+export type ScoreSegmentResult = SQSBatchResponse & {
+  reports: (SegmenterReport & { runId: string; segment: number })[];
+};
+
+/**
+ * Consumes the segment queue: scans one parallel-scan segment, scores its customers with the
+ * run's stored fit, writes scores and memberships, and enrols. A failed segment is reported as a
+ * batch item failure; its retry redoes the segment, which is idempotent (scores are replaced,
+ * enrolment ids are deterministic for the run's day).
+ */
+export function makeHandler(deps: ScoreSegmentDeps) {
+  const runs = new Map<string, ModelRun>();
+  const loadRun = async (runId: string) => {
+    const cached = runs.get(runId);
+    if (cached !== undefined) return cached;
+    const run = await deps.store.getModelRun(runId);
+    if (run !== undefined) runs.set(runId, run);
+    return run;
+  };
+  return async (event: SQSEvent): Promise<ScoreSegmentResult> => {
+    const batchItemFailures: { itemIdentifier: string }[] = [];
+    const reports: ScoreSegmentResult['reports'] = [];
+    for (const record of event.Records) {
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        body = undefined;
+      }
+      const task = SegmentTaskSchema.safeParse(body);
+      if (!task.success) {
+        // Malformed: fail it until the queue's redrive moves it to the dead-letter queue.
+        deps.logger.error('malformed segment task', {
+          messageId: record.messageId,
+          issues: z.prettifyError(task.error),
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      try {
+        const run = await loadRun(task.data.runId);
+        if (run === undefined) throw new Error(`model run ${task.data.runId} not found`);
+        const report = await segmentCustomers(
+          deps.store.scanCustomerRecords({
+            segment: task.data.segment,
+            totalSegments: task.data.totalSegments,
+          }),
+          {
+            store: deps.store,
+            scheduler: deps.scheduler,
+            config: deps.config,
+            ...(deps.model === undefined ? {} : { scoring: { model: deps.model, run } }),
+          },
+          run.createdAt,
+        );
+        deps.logger.info('segment scored', { ...task.data, ...report });
+        reports.push({ runId: task.data.runId, segment: task.data.segment, ...report });
+      } catch (error: unknown) {
+        deps.logger.error('segment failed', { ...task.data, error });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures, reports };
+  };
+}
+
+export const handler = lazyHandler(async () => {
+  const env = parseEnvironment(SchedulingEnvironmentSchema, process.env);
+  const { config } = loadRuntimeBundle();
+  const clients = createClients();
+  return makeHandler({
+    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
+    scheduler: new EventBridgeStepScheduler(clients.scheduler, {
+      groupName: env.SCHEDULE_GROUP,
+      roleArn: env.SCHEDULER_ROLE_ARN,
+      sendQueueArn: env.SEND_QUEUE_ARN,
+      deadLetterQueueArn: env.SEND_DLQ_ARN,
+    }),
+    config,
+    logger: createLogger('score-segment'),
+    model: scoringModel,
+  });
+});

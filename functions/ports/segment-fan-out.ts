@@ -1,0 +1,6 @@
+import type { SegmentTask } from '../core/segments/plan-run.ts';
+
+/** Hands each scan segment of a run to its own scoring invocation (SQS in production). */
+export interface SegmentFanOut {
+  dispatch(tasks: readonly SegmentTask[]): Promise<void>;
+}

@@ -1,0 +1,142 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { main } from '../../functions/cli/main.ts';
+import { MemoryOutput } from '../../functions/cli/output.ts';
+import { makeHandler as makeIngestEvent } from '../../functions/handlers/ingest-event.ts';
+import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { VirtualClock } from '../../functions/ports/clock.ts';
+
+let runtime: LocalRuntime;
+let dir: string;
+
+beforeAll(async () => {
+  const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
+  runtime = await startLocalRuntime({
+    clock: new VirtualClock(Date.parse('2026-11-23T09:00:00Z')),
+    bundle,
+    logLevel: 'SILENT',
+  });
+  dir = await mkdtemp(join(tmpdir(), 'rekindle-import-'));
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+async function countItems(): Promise<number> {
+  let count = 0;
+  for await (const record of runtime.segmentationStore.scanCustomerRecords())
+    count += 1 + record.orders.length + record.incidents.length;
+  return count;
+}
+
+describe('imports against DynamoDB Local', () => {
+  it('rekindle import streams a file, reports rejected lines, exits 1, and changes nothing the second time', async () => {
+    const customers = join(dir, 'customers.csv');
+    await writeFile(
+      customers,
+      [
+        'customerId,email,firstName,locale,timeZone,consent',
+        'k1,kavya@example.com,कव्या,hi,Asia/Kolkata,granted',
+        'k2,nope,Bad,en,Europe/London,granted',
+        'k3,sam@example.com,Sam,en,Atlantis/Nowhere,granted',
+        'k4,lee@example.com,李,zh,Asia/Shanghai,unknown',
+        'k5,"trunc@example.com',
+      ].join('\n'),
+    );
+    const orders = join(dir, 'orders.jsonl');
+    await writeFile(
+      orders,
+      '{"orderId":"o1","customerId":"k1","placedAt":"2026-05-01","amount":10}\n{"orderId":"o2","customerId":"k4","placedAt":"2026-06-01T10:00:00+05:30","amount":5}\n',
+    );
+    const args = ['--table', localNames.tableName];
+    const out = new MemoryOutput();
+    expect(await main(['import', 'customers', customers, ...args], out)).toBe(1);
+    expect(out.lines).toEqual([
+      `${customers}: 2 customers rows written, 3 rejected`,
+      expect.stringMatching(/^ {2}line 3: email/),
+      expect.stringMatching(/^ {2}line 4: timeZone/),
+      expect.stringMatching(/^ {2}line 6: unterminated quoted field/),
+    ]);
+    expect(out.errors.at(-1)).toMatch(/100%\s+2 written, 3 rejected/);
+    expect(await main(['import', 'orders', orders, ...args], new MemoryOutput())).toBe(0);
+    const before = await countItems();
+    expect(before).toBe(4);
+    expect(await main(['import', 'customers', customers, ...args], new MemoryOutput())).toBe(1);
+    expect(await main(['import', 'orders', orders, ...args], new MemoryOutput())).toBe(0);
+    expect(await countItems()).toBe(before);
+    expect((await runtime.store.getCustomerView('k1'))?.customer.firstName).toBe('कव्या');
+  });
+
+  it('rekindle import refuses a missing table and an unknown kind as usage errors', async () => {
+    const out = new MemoryOutput();
+    const saved = process.env.REKINDLE_TABLE;
+    delete process.env.REKINDLE_TABLE;
+    expect(await main(['import', 'customers', 'x.csv'], out)).toBe(2);
+    expect(await main(['import', 'products', 'x.csv', '--table', 't'], out)).toBe(2);
+    if (saved !== undefined) process.env.REKINDLE_TABLE = saved;
+    expect(out.errors.join('\n')).toMatch(/REKINDLE_TABLE[\s\S]*customers, orders, incidents/);
+  });
+
+  it('an incidents file dropped in S3 is imported with a report next to it; the customer view shows them', async () => {
+    const [report] = await runtime.dropImport(
+      'incidents-2026-11.jsonl',
+      [
+        '{"incidentId":"n1","customerId":"k1","kind":"damaged","occurredAt":"2026-05-03","orderId":"o1","ticketOpen":"true"}',
+        '{"incidentId":"n2","customerId":"k1","kind":"late","occurredAt":"not a date"}',
+      ].join('\n'),
+    );
+    expect(report).toMatchObject({ kind: 'incidents', written: 1, rejectedTotal: 1 });
+    const stored = await runtime.clients.s3.send(
+      new GetObjectCommand({
+        Bucket: localNames.importBucket,
+        Key: 'reports/incidents-2026-11.jsonl.report.json',
+      }),
+    );
+    expect(JSON.parse((await stored.Body?.transformToString()) ?? '{}')).toMatchObject({
+      written: 1,
+      rejected: [{ line: 2, reason: expect.stringContaining('occurredAt') }],
+    });
+    const view = await runtime.store.getCustomerView('k1');
+    expect(view?.incidents).toEqual([
+      expect.objectContaining({ incidentId: 'n1', ticketOpen: true, orderId: 'o1' }),
+    ]);
+  });
+
+  it('shop events on EventBridge land in the same items; a late "opened" never reopens a resolved incident', async () => {
+    const ingest = makeIngestEvent({
+      store: runtime.segmentationStore,
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    const envelope = (type: string, detail: unknown) => ({
+      id: type,
+      version: '0',
+      account: '000000000000',
+      time: '2026-11-23T09:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      source: 'shop',
+      'detail-type': type,
+      detail,
+    });
+    await ingest(
+      envelope('order.placed', { orderId: 'o9', customerId: 'k4', placedAt: '2026-11-22', amount: 30 }),
+    );
+    const incident = { incidentId: 'n9', customerId: 'k4', kind: 'refund_delay', occurredAt: '2026-11-10' };
+    await ingest(
+      envelope('incident.resolved', { ...incident, resolvedAt: '2026-11-12', resolution: 'refund sent' }),
+    );
+    await ingest(envelope('incident.opened', { ...incident, ticketOpen: true }));
+    const view = await runtime.store.getCustomerView('k4');
+    expect(view?.orders.map((order) => order.orderId)).toEqual(['o2', 'o9']);
+    expect(view?.incidents).toEqual([
+      expect.objectContaining({ incidentId: 'n9', resolution: 'refund sent', ticketOpen: false }),
+    ]);
+  });
+});

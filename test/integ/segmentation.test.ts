@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { isHeldOut } from '../../functions/core/segments/enrolment.ts';
+import { emptyReport, mergeReports } from '../../functions/core/segments/run-segmenter.ts';
+import { type LocalRuntime, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { generateSampleData } from '../../functions/local/sample-data.ts';
+import { VirtualClock } from '../../functions/ports/clock.ts';
+import type { CustomerRecord } from '../../functions/ports/segmentation-store.ts';
+
+const start = Date.parse('2026-11-23T06:00:00Z');
+const customers = 600;
+const totalSegments = 4;
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
+  const config = {
+    ...bundle.config,
+    segmentation: { ...bundle.config.segmentation, totalSegments, sampleSize: 400 },
+  };
+  runtime = await startLocalRuntime({
+    clock: new VirtualClock(start),
+    bundle: { ...bundle, config },
+    logLevel: 'SILENT',
+  });
+  const sample = generateSampleData({ customers, seed: 11, now: start });
+  await runtime.segmentationStore.putCustomers(sample.customers);
+  await runtime.segmentationStore.putOrders(sample.orders);
+  await runtime.segmentationStore.putIncidents([
+    {
+      incidentId: 'i1',
+      customerId: 'c000001',
+      kind: 'damaged',
+      occurredAt: '2026-11-01T00:00:00.000Z',
+      ticketOpen: true,
+    },
+  ]);
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+async function scanAll(): Promise<CustomerRecord[]> {
+  const records: CustomerRecord[] = [];
+  for await (const record of runtime.segmentationStore.scanCustomerRecords()) records.push(record);
+  return records;
+}
+
+describe('the segmenter fanned out over parallel scan segments on DynamoDB Local', () => {
+  it('fits once, scores every customer exactly once across segments, and enrols', async () => {
+    const plan = await runtime.handlers.planSegmentation({});
+    expect(plan).toMatchObject({ runId: '2026-11-23', segments: totalSegments, sampleSize: 400 });
+    expect(plan.fitError).toBeUndefined();
+    const run = await runtime.segmentationStore.getModelRun('2026-11-23');
+    expect(run?.fit?.diagnostics).toMatchObject({ customers: 400 });
+
+    const results = runtime.segmentResults.splice(0);
+    expect(results).toHaveLength(totalSegments);
+    expect(results.flatMap((result) => result.batchItemFailures)).toEqual([]);
+    const reports = results.flatMap((result) => result.reports);
+    expect(new Set(reports.map((report) => report.segment))).toEqual(new Set([0, 1, 2, 3]));
+    // Every segment did real work: the split is by hash, so none is empty at this size.
+    for (const report of reports) expect(report.customers).toBeGreaterThan(customers / totalSegments / 2);
+    const total = reports.reduce(mergeReports, emptyReport());
+    expect(total.customers).toBe(customers);
+    expect(total.scored).toBe(customers);
+
+    const records = await scanAll();
+    expect(records.every((record) => record.score?.runId === '2026-11-23')).toBe(true);
+    expect(records.find((record) => record.customer.customerId === 'c000001')?.score?.segmentId).toBe(
+      'open-ticket',
+    );
+    const members = records.filter(
+      (record) => record.score?.segmentId === 'lapsed' || record.score?.segmentId === 'drifting',
+    );
+    const assigned = records.flatMap((record) => record.assignments);
+    expect(assigned.length).toBe(total.enrolled + total.heldOut);
+    expect(total.enrolled).toBeGreaterThan(0);
+    expect(members.length).toBeGreaterThanOrEqual(assigned.length);
+    for (const assignment of assigned)
+      expect(assignment.state === 'held-out').toBe(
+        isHeldOut(assignment.customerId, assignment.sequenceId, 10),
+      );
+    // The sender's view never mistakes a hold-out for an enrolment.
+    const heldOut = assigned.find((assignment) => assignment.state === 'held-out');
+    if (heldOut !== undefined)
+      expect((await runtime.store.getCustomerView(heldOut.customerId))?.enrolments).toEqual([]);
+    const schedules = runtime.scheduler.schedules().length;
+    expect(schedules).toBe(total.scheduled);
+
+    // A second run the same day (a retry, or the schedule firing twice) enrols nobody twice.
+    await runtime.handlers.planSegmentation({});
+    const again = runtime.segmentResults
+      .splice(0)
+      .flatMap((result) => result.reports)
+      .reduce(mergeReports, emptyReport());
+    expect(again).toMatchObject({
+      customers,
+      enrolled: 0,
+      heldOut: 0,
+      scheduled: 0,
+      resumed: total.enrolled,
+    });
+    expect(again.alreadyEnrolled).toBe(total.enrolled + total.heldOut);
+    expect(runtime.scheduler.schedules()).toHaveLength(schedules);
+  });
+});
