@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { Liquid } from 'liquidjs';
 import mjml2html from 'mjml';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -8,6 +9,14 @@ import {
   catalogKey,
   type TemplateCatalog,
 } from '../core/rendering/compiled-template.ts';
+import { renderEmail } from '../core/rendering/render.ts';
+import { sampleVariableSets } from '../core/rendering/sample-variables.ts';
+import {
+  declaredVariables,
+  isDeclaredPath,
+  type OptionalVariable,
+  OptionalVariableSchema,
+} from '../core/rendering/template-variables.ts';
 
 /** One problem with a template file, with its line where MJML gives one. */
 export interface TemplateIssue {
@@ -28,13 +37,18 @@ export class TemplateCompileError extends Error {
 const FrontMatterSchema = z.strictObject({
   subject: z.string().min(1),
   preheader: z.string().default(''),
+  /** Variables beyond customer, shop and unsubscribeUrl this message uses. */
+  variables: z.array(OptionalVariableSchema).default([]),
 });
 
 const frontMatterPattern = /^---\n([\s\S]*?)\n---\n/;
 
 /**
  * Compiles every `templates/<message>/<locale>.mjml` with MJML's strict validation. Each file
- * starts with YAML front matter (subject, preheader); `templates/_partials/` holds mj-includes.
+ * starts with YAML front matter (subject, preheader, the variables it uses); `templates/_partials/`
+ * holds mj-includes. Then every Liquid variable a file references must be one it declared, and
+ * every message must render strictly with each sample variable set: a missing variable fails the
+ * build, never reaches an inbox as an empty string.
  */
 export async function compileTemplates(templatesDir: string): Promise<TemplateCatalog> {
   const catalog: TemplateCatalog = {};
@@ -53,12 +67,120 @@ export async function compileTemplates(templatesDir: string): Promise<TemplateCa
         file,
         templatesDir,
       });
-      if (result.ok) catalog[catalogKey(result.template.id, result.template.locale)] = result.template;
-      else issues.push(...result.issues);
+      if (result.ok) {
+        catalog[catalogKey(result.template.id, result.template.locale)] = result.template;
+        issues.push(...(await sampleRenderIssues(result.template, file)));
+      } else issues.push(...result.issues);
     }
   }
+  issues.push(...(await partialIssues(templatesDir)));
   if (issues.length > 0) throw new TemplateCompileError(issues);
   return catalog;
+}
+
+/** A missing locale, which its customers get in the default one instead. */
+export interface LocaleGap {
+  readonly templateId: string;
+  readonly locale: string;
+  readonly message: string;
+}
+
+/**
+ * Locales some message has and another lacks: those customers are written to in the default
+ * locale. Warnings for `rekindle validate`, not errors.
+ */
+export function localeGaps(catalog: TemplateCatalog, defaultLocale: string): LocaleGap[] {
+  const templates = Object.values(catalog);
+  const locales = [...new Set(templates.map((template) => template.locale))].sort();
+  const ids = [...new Set(templates.map((template) => template.id))].sort();
+  return ids.flatMap((templateId) =>
+    locales
+      .filter((locale) => catalog[catalogKey(templateId, locale)] === undefined)
+      .map((locale) => ({
+        templateId,
+        locale,
+        message: `templates/${templateId} has no ${locale}.mjml; customers in "${locale}" get it in "${defaultLocale}"`,
+      })),
+  );
+}
+
+const analyser = new Liquid();
+
+/** Liquid variables in `source` that are not declared, with their line (offset by `firstLine - 1`). */
+function undeclaredVariables(
+  source: string,
+  declared: readonly OptionalVariable[],
+  file: string,
+  firstLine: number,
+): TemplateIssue[] {
+  try {
+    const analysis = analyser.analyzeSync(analyser.parse(source));
+    return Object.values(analysis.globals)
+      .flat()
+      .filter(
+        // A computed index (`updates[i]`) stands for any element.
+        (variable) =>
+          !isDeclaredPath(
+            variable.segments.map((segment) => (typeof segment === 'object' ? 0 : segment)),
+            declared,
+          ),
+      )
+      .map((variable) => ({
+        file,
+        line: (variable.location.row ?? 1) + firstLine - 1,
+        message: `"${variable.segments.join('.')}" is not a declared variable (declare ${String(
+          variable.segments[0],
+        )} under "variables:" in the front matter, or see docs/templates.md)`,
+      }));
+  } catch (error: unknown) {
+    return [
+      { file, line: firstLine, message: `Liquid: ${error instanceof Error ? error.message : String(error)}` },
+    ];
+  }
+}
+
+/** Partials may use only what every message has: customer, shop, unsubscribeUrl. */
+async function partialIssues(templatesDir: string): Promise<TemplateIssue[]> {
+  const issues: TemplateIssue[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.endsWith('.mjml'))
+        issues.push(
+          ...undeclaredVariables(await readFile(path, 'utf8'), [], relative(process.cwd(), path), 1),
+        );
+    }
+  };
+  const partials = (await readdir(templatesDir, { withFileTypes: true })).filter(
+    (entry) => entry.isDirectory() && entry.name.startsWith('_'),
+  );
+  for (const folder of partials) await walk(join(templatesDir, folder.name));
+  return issues;
+}
+
+/** Renders the message with every sample variable set; the first failure is the issue. */
+async function sampleRenderIssues(template: CompiledTemplate, file: string): Promise<TemplateIssue[]> {
+  for (const sample of sampleVariableSets()) {
+    try {
+      await renderEmail(template, {
+        ...declaredVariables(sample, template.variables),
+        customer: sample.customer,
+        shop: sample.shop,
+        unsubscribeUrl: sample.unsubscribeUrl,
+      });
+    } catch (error: unknown) {
+      const situation = sample.incident === null ? 'no incident' : `a ${sample.incident.kind} incident`;
+      return [
+        {
+          file,
+          line: 1,
+          message: `does not render for a customer with ${situation}: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ];
+    }
+  }
+  return [];
 }
 
 async function compileOne(
@@ -81,6 +203,12 @@ async function compileOne(
   }
   const body = source.slice(front[0].length);
   const bodyLineOffset = front[0].split('\n').length - 1;
+  const undeclared = [
+    ...undeclaredVariables(meta.data.subject, meta.data.variables, file, 2),
+    ...undeclaredVariables(meta.data.preheader, meta.data.variables, file, 3),
+    ...undeclaredVariables(body, meta.data.variables, file, bodyLineOffset + 1),
+  ];
+  if (undeclared.length > 0) return { ok: false, issues: undeclared };
   try {
     const { html, errors } = await mjml2html(body, {
       validationLevel: 'strict',
@@ -100,7 +228,14 @@ async function compileOne(
     }
     return {
       ok: true,
-      template: { id, locale, subject: meta.data.subject, preheader: meta.data.preheader, html },
+      template: {
+        id,
+        locale,
+        subject: meta.data.subject,
+        preheader: meta.data.preheader,
+        html,
+        variables: meta.data.variables,
+      },
     };
   } catch (error: unknown) {
     // Strict validation throws with every error listed in `details`.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OptionalVariableSchema } from './template-variables.ts';
 
 /**
  * A message after build: MJML already compiled to HTML that still holds Liquid tags. This is what
@@ -10,6 +11,8 @@ export const CompiledTemplateSchema = z.object({
   subject: z.string(),
   preheader: z.string(),
   html: z.string(),
+  /** The variables it declared beyond customer, shop and unsubscribeUrl (front matter `variables`). */
+  variables: z.array(OptionalVariableSchema).default([]),
 });
 export type CompiledTemplate = z.infer<typeof CompiledTemplateSchema>;
 

@@ -1,10 +1,13 @@
+import { z } from 'zod';
 import type { CustomerView } from '../../ports/customer-store.ts';
 import type { OutgoingEmail } from '../../ports/mailer.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
 import { signLink } from '../sending/links.ts';
 import type { StepMessage } from '../sending/step-message.ts';
 import type { TemplateCatalog } from './compiled-template.ts';
-import { renderEmail, selectTemplate } from './render.ts';
+import { buildTemplateVariables } from './content-variables.ts';
+import { RenderError, renderEmail, selectTemplate } from './render.ts';
+import { declaredVariables, TemplateVariablesSchema } from './template-variables.ts';
 
 export interface ComposeInput {
   readonly view: CustomerView;
@@ -15,12 +18,24 @@ export interface ComposeInput {
   readonly links: { readonly unsubscribeUrl: string; readonly signingKey: string };
 }
 
+/** An email ready for the Mailer, with what the send ledger should remember about it. */
+export interface ComposedEmail extends OutgoingEmail {
+  readonly templateId: string;
+  /** The locale actually rendered (the default one when the customer's had no version). */
+  readonly locale: string;
+  /** Ids of the updates-feed entries this email shows; the ledger keeps them so none repeats. */
+  readonly updateIds: string[];
+  /** Things worth logging that did not stop the send (a locale fallback). */
+  readonly warnings: string[];
+}
+
 /**
  * Everything about one email except sending it: the template in the customer's locale, the
- * variables, the rendered parts, the unsubscribe headers (RFC 8058) and the tags SES events carry
- * back. Throws RenderError when the template cannot be rendered for this customer.
+ * variables (incidents, relevant updates, dates in the email's language), the rendered parts, the
+ * unsubscribe headers (RFC 8058), a per-send Reply-To and the tags SES events carry back. Throws
+ * RenderError when the template cannot be rendered for this customer.
  */
-export async function composeEmail(input: ComposeInput): Promise<OutgoingEmail> {
+export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> {
   const { view, message, step, config } = input;
   const { customer } = view;
   const { template, fellBackFrom } = selectTemplate(
@@ -31,17 +46,36 @@ export async function composeEmail(input: ComposeInput): Promise<OutgoingEmail> 
   );
   const unsubscribeToken = signLink({ ...message, purpose: 'unsubscribe' }, input.links.signingKey);
   const unsubscribeUrl = `${input.links.unsubscribeUrl}?t=${unsubscribeToken}`;
-  const rendered = await renderEmail(template, {
-    customer: { id: customer.customerId, firstName: customer.firstName || 'there', email: customer.email },
-    shop: { name: config.shop.name, postalAddress: config.shop.postalAddress },
+  const { variables, updateIds } = buildTemplateVariables({
+    view,
+    config,
+    locale: template.locale,
     unsubscribeUrl,
-    unsubscribeLabel: 'Unsubscribe',
-    whyLine: `You are receiving this because you have bought from ${config.shop.name}.`,
   });
+  // Checked before rendering: a bad value is a failed send with a reason, never a broken email.
+  const checked = TemplateVariablesSchema.safeParse(variables);
+  if (!checked.success) {
+    throw new RenderError(
+      `template ${template.id}/${template.locale} for customer ${customer.customerId}: ${z.prettifyError(checked.error)}`,
+    );
+  }
+  const shown = template.variables.includes('updates') ? updateIds : [];
+  const rendered = await renderEmail(template, {
+    ...declaredVariables(checked.data, template.variables),
+    customer: checked.data.customer,
+    shop: checked.data.shop,
+    unsubscribeUrl,
+  });
+  const replyDomain = config.engagement.replyDomain;
+  // A per-send address lets an inbound reply be matched to the customer and step without parsing.
+  const replyTo =
+    replyDomain === undefined
+      ? config.sender.replyTo
+      : `r+${signLink({ ...message, purpose: 'reply' }, input.links.signingKey)}@${replyDomain}`;
   return {
     from: config.sender.from,
     to: customer.email,
-    replyTo: config.sender.replyTo === undefined ? undefined : [config.sender.replyTo],
+    replyTo: replyTo === undefined ? undefined : [replyTo],
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,
@@ -61,5 +95,14 @@ export async function composeEmail(input: ComposeInput): Promise<OutgoingEmail> 
       stepIndex: String(message.stepIndex),
       ...(fellBackFrom === undefined ? {} : { localeFallback: fellBackFrom }),
     },
+    templateId: template.id,
+    locale: template.locale,
+    updateIds: shown,
+    warnings:
+      fellBackFrom === undefined
+        ? []
+        : [
+            `template "${template.id}" has no "${fellBackFrom}" version; sent in "${template.locale}" to customer ${customer.customerId}`,
+          ],
   };
 }

@@ -1,4 +1,4 @@
-import { Liquid } from 'liquidjs';
+import { Liquid, type Template } from 'liquidjs';
 import type { CompiledTemplate, TemplateCatalog } from './compiled-template.ts';
 import { catalogKey } from './compiled-template.ts';
 import { htmlToText } from './html-to-text.ts';
@@ -15,10 +15,9 @@ export interface RenderedEmail {
   readonly templateId: string;
   readonly locale: string;
   readonly subject: string;
+  readonly preheader: string;
   readonly html: string;
   readonly text: string;
-  /** Set when the customer's locale had no version and the default was used. */
-  readonly fellBackFrom?: string;
 }
 
 /** A template could not be rendered for this recipient (missing variable, unknown template). */
@@ -26,24 +25,60 @@ export class RenderError extends Error {
   override readonly name = 'RenderError';
 }
 
-// Strict: an unknown variable is an error, never an empty string in someone's inbox.
-// outputEscape: every {{ value }} is HTML-escaped, so a name like "<script>" stays inert.
-const liquid = new Liquid({
-  strictVariables: true,
-  strictFilters: true,
-  outputEscape: 'escape',
-  cache: true,
-});
-const subjectLiquid = new Liquid({ strictVariables: true, strictFilters: true, cache: true });
+// Strict: an unknown or absent variable is an error, never an empty string in someone's inbox;
+// lenientIf lets `{% if incident %}` test for one. outputEscape: every {{ value }} is HTML-escaped,
+// so a name like "<script>" stays inert.
+const strict = { strictVariables: true, strictFilters: true, lenientIf: true } as const;
+const htmlLiquid = new Liquid({ ...strict, outputEscape: 'escape' });
+// Subject and preheader are plain text: escaping happens where they are placed in HTML.
+const textLiquid = new Liquid(strict);
 
-/** Picks the customer's locale, or the default one. */
+/**
+ * Null means "none" in the variables, but Liquid reads a field of null as empty; dropping nulls
+ * makes `{{ incident.kind }}` outside `{% if incident %}` fail instead of printing nothing.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== null) result[key] = withoutNulls(field);
+  return result;
+}
+
+interface ParsedTemplate {
+  readonly subject: Template[];
+  readonly preheader: Template[];
+  readonly html: Template[];
+}
+
+// Parsing the compiled HTML costs more than rendering it: parse each template once per container.
+const parsed = new WeakMap<CompiledTemplate, ParsedTemplate>();
+
+function parse(template: CompiledTemplate): ParsedTemplate {
+  let entry = parsed.get(template);
+  if (entry === undefined) {
+    entry = {
+      subject: textLiquid.parse(template.subject),
+      preheader: textLiquid.parse(template.preheader),
+      html: htmlLiquid.parse(template.html),
+    };
+    parsed.set(template, entry);
+  }
+  return entry;
+}
+
+/**
+ * Picks the customer's locale, then its base language (`hi` for `hi-IN`), then the default
+ * locale; `fellBackFrom` says the customer's language had no version.
+ */
 export function selectTemplate(
   catalog: TemplateCatalog,
   templateId: string,
   locale: string,
   defaultLocale: string,
 ): { template: CompiledTemplate; fellBackFrom?: string } {
-  const exact = catalog[catalogKey(templateId, locale)];
+  const base = locale.split('-')[0] ?? locale;
+  const exact = catalog[catalogKey(templateId, locale)] ?? catalog[catalogKey(templateId, base)];
   if (exact !== undefined) return { template: exact };
   const fallback = catalog[catalogKey(templateId, defaultLocale)];
   if (fallback === undefined) {
@@ -52,20 +87,27 @@ export function selectTemplate(
   return { template: fallback, fellBackFrom: locale };
 }
 
-/** Renders subject, HTML and plain text of one message for one recipient. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** Renders subject, preheader, HTML and plain text of one message for one recipient. */
 export async function renderEmail(
   template: CompiledTemplate,
   variables: RenderVariables,
 ): Promise<RenderedEmail> {
   try {
-    const [subject, html] = await Promise.all([
-      subjectLiquid.parseAndRender(template.subject, variables),
-      liquid.parseAndRender(template.html, { ...variables, preheader: template.preheader }),
+    const parts = parse(template);
+    const scope = withoutNulls(variables);
+    const context = typeof scope === 'object' && scope !== null ? scope : {};
+    const [subject, preheader] = await Promise.all([
+      textLiquid.render(parts.subject, context),
+      textLiquid.render(parts.preheader, context),
     ]);
+    const html = await htmlLiquid.render(parts.html, { ...context, preheader: oneLine(preheader) });
     return {
       templateId: template.id,
       locale: template.locale,
-      subject: subject.replace(/\s+/g, ' ').trim(),
+      subject: oneLine(subject),
+      preheader: oneLine(preheader),
       html,
       text: htmlToText(html),
     };

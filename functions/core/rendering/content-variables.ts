@@ -1,0 +1,120 @@
+import type { CustomerView, SendRecord } from '../../ports/customer-store.ts';
+import type { LocalizedText, Update } from '../config/content.ts';
+import type { RekindleConfig } from '../config/schema.ts';
+import type { Incident } from '../customers/model.ts';
+import type { IncidentVariables, TemplateVariables, UpdateVariables } from './template-variables.ts';
+
+/** How many past problems a template is given. */
+const maxIncidents = 3;
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
+/** A date in the email's language and the customer's zone, e.g. "3 मार्च 2026". */
+export function formatDate(iso: string, locale: string, timeZone: string): string {
+  // A bare date (the updates feed) is a calendar day, not an instant in some zone.
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso)
+    ? dateFormat(locale, 'UTC').format(new Date(`${iso}T00:00:00Z`))
+    : dateFormat(locale, timeZone).format(new Date(iso));
+}
+
+/** The text in `locale`, its base language (`hi` for `hi-IN`), the default locale, or any. */
+export function localize(text: LocalizedText, locale: string, defaultLocale: string): string {
+  const base = locale.split('-')[0] ?? locale;
+  return text[locale] ?? text[base] ?? text[defaultLocale] ?? Object.values(text)[0] ?? '';
+}
+
+/** Update ids earlier emails to this customer showed (the ledger's `updateIds`). */
+export function shownUpdateIds(sends: readonly SendRecord[]): Set<string> {
+  const shown = new Set<string>();
+  for (const send of sends) {
+    if (send.state === 'failed' || !('updateIds' in send) || !Array.isArray(send.updateIds)) continue;
+    for (const id of send.updateIds) if (typeof id === 'string') shown.add(id);
+  }
+  return shown;
+}
+
+/**
+ * The updates one customer should read about, newest first: a fix for a kind of problem they had,
+ * shipped after it happened; or a general update (no kinds) since their last order. Never one an
+ * earlier email showed them.
+ */
+export function selectUpdates(
+  updates: readonly Update[],
+  customer: { incidents: readonly Incident[]; lastOrderAt?: string; shown: ReadonlySet<string> },
+  limit: number,
+): Update[] {
+  const day = (iso: string) => iso.slice(0, 10);
+  const relevant = updates.filter((update) => {
+    if (customer.shown.has(update.id)) return false;
+    if (update.addresses.length === 0)
+      return customer.lastOrderAt === undefined || update.date >= day(customer.lastOrderAt);
+    return customer.incidents.some(
+      (incident) => update.addresses.includes(incident.kind) && day(incident.occurredAt) <= update.date,
+    );
+  });
+  return relevant
+    .sort((a, b) => (a.date === b.date ? a.id.localeCompare(b.id) : b.date.localeCompare(a.date)))
+    .slice(0, limit);
+}
+
+/**
+ * Everything a template may use, for one customer, in the email's language. `updates` are the
+ * feed entries picked by `selectUpdates`; their ids go to the send ledger.
+ */
+export function buildTemplateVariables(input: {
+  readonly view: CustomerView;
+  readonly config: RekindleConfig;
+  readonly locale: string;
+  readonly unsubscribeUrl: string;
+}): { variables: TemplateVariables; updateIds: string[] } {
+  const { view, config, locale } = input;
+  const { customer } = view;
+  const timeZone = customer.timeZone ?? config.shop.fallbackTimeZone;
+  const date = (iso: string) => formatDate(iso, locale, timeZone);
+  const incidents: IncidentVariables[] = [...view.incidents]
+    .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))
+    .slice(0, maxIncidents)
+    .map((incident) => ({
+      kind: incident.kind,
+      date: date(incident.occurredAt),
+      order: incident.orderId ?? null,
+      resolved: incident.resolvedAt !== undefined,
+      resolvedOn: incident.resolvedAt === undefined ? null : date(incident.resolvedAt),
+      resolution: incident.resolution || null,
+      ticketOpen: incident.ticketOpen,
+    }));
+  const lastOrder = [...view.orders].sort((a, b) => b.placedAt.localeCompare(a.placedAt))[0];
+  const picked = selectUpdates(
+    config.content.updates,
+    { incidents: view.incidents, lastOrderAt: lastOrder?.placedAt, shown: shownUpdateIds(view.sends) },
+    config.content.updatesPerEmail,
+  );
+  const updates: UpdateVariables[] = picked.map((update) => ({
+    id: update.id,
+    date: date(update.date),
+    title: localize(update.title, locale, config.shop.defaultLocale),
+    body: localize(update.body, locale, config.shop.defaultLocale),
+  }));
+  return {
+    variables: {
+      customer: { id: customer.customerId, firstName: customer.firstName, email: customer.email },
+      shop: { name: config.shop.name, postalAddress: config.shop.postalAddress },
+      unsubscribeUrl: input.unsubscribeUrl,
+      incident: incidents[0] ?? null,
+      incidents,
+      lastOrder: lastOrder === undefined ? null : { id: lastOrder.orderId, date: date(lastOrder.placedAt) },
+      updates,
+    },
+    updateIds: picked.map((update) => update.id),
+  };
+}

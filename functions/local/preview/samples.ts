@@ -1,0 +1,75 @@
+import type { CustomerView } from '../../ports/customer-store.ts';
+
+/** A sample recipient for the preview: a name for the page and the customer as the sender sees them. */
+export interface PreviewSample {
+  readonly id: string;
+  readonly label: string;
+  readonly view: CustomerView;
+}
+
+const customer = (customerId: string, firstName: string) => ({
+  customerId,
+  email: `${customerId}@example.com`,
+  firstName,
+  locale: 'en',
+  timeZone: 'Asia/Kolkata',
+  consent: 'granted' as const,
+});
+
+const base = (customerId: string, firstName: string): CustomerView => ({
+  customer: customer(customerId, firstName),
+  orders: [{ orderId: 'NW-1042', customerId, placedAt: '2025-10-01T09:00:00.000Z', amount: 38 }],
+  enrolments: [],
+  sends: [],
+  incidents: [],
+  engagement: [],
+  status: {},
+});
+
+/** Customers with and without past problems, so every branch of a template shows. */
+export const previewSamples: readonly PreviewSample[] = [
+  {
+    id: 'damaged-resolved',
+    label: 'Asha: damaged parcel, replaced',
+    view: {
+      ...base('asha', 'Asha'),
+      incidents: [
+        {
+          incidentId: 'inc-1',
+          customerId: 'asha',
+          kind: 'damaged',
+          occurredAt: '2025-10-06T08:00:00.000Z',
+          orderId: 'NW-1042',
+          resolvedAt: '2025-10-09T12:00:00.000Z',
+          resolution: 'We sent a replacement record and refunded the postage.',
+          ticketOpen: false,
+        },
+      ],
+    },
+  },
+  {
+    id: 'late-open',
+    label: 'Ravi: late delivery and a slow refund, ticket open',
+    view: {
+      ...base('ravi', 'Ravi'),
+      incidents: [
+        {
+          incidentId: 'inc-2',
+          customerId: 'ravi',
+          kind: 'late',
+          occurredAt: '2025-10-12T08:00:00.000Z',
+          orderId: 'NW-1042',
+          ticketOpen: true,
+        },
+        {
+          incidentId: 'inc-3',
+          customerId: 'ravi',
+          kind: 'refund_delay',
+          occurredAt: '2025-09-02T08:00:00.000Z',
+          ticketOpen: false,
+        },
+      ],
+    },
+  },
+  { id: 'no-incident', label: 'Nimal: no recorded problem', view: base('nimal', 'Nimal') },
+];
