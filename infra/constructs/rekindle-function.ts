@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stage, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+
+/** The repository root: esbuild's project root and where package-lock.json lives. */
+const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The identifier esbuild substitutes for `process.env.REKINDLE_BUNDLE`, exported by the injected module. */
+const bundleIdentifier = '__REKINDLE_BUNDLE__';
+
+/**
+ * Writes the serialized bundle as a module for esbuild to inject, next to the cloud assembly.
+ * Passing it inline as `--define` would put hundreds of KB in one process argument, past Linux's
+ * 128 KiB per-argument limit (E2BIG). Named by content, so every function shares one file.
+ */
+function writeBundleModule(scope: Construct, serialized: string): string {
+  const directory = Stage.of(scope)?.outdir ?? fileURLToPath(new URL('../../cdk.out/', import.meta.url));
+  const digest = createHash('sha256').update(serialized).digest('hex').slice(0, 16);
+  const file = join(directory, `rekindle-runtime-bundle-${digest}.mjs`);
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(file, `export const ${bundleIdentifier} = ${JSON.stringify(serialized)};\n`);
+  return file;
+}
+
+export interface RekindleFunctionProps {
+  /** The handler module, relative to the repository root; it must export `handler`. */
+  readonly entry: string;
+  /** The validated config and templates, baked into the bundle as `process.env.REKINDLE_BUNDLE`. */
+  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  /** What the function does, shown in the console. */
+  readonly description: string;
+  /**
+   * Variables the handler parses at cold start; names from functions/handlers/environment.ts.
+   * @default - none besides NODE_OPTIONS
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Active X-Ray tracing. Off by default because it needs `xray:Put*` on `*`.
+   * @default false
+   */
+  readonly tracing?: boolean;
+}
+
+/**
+ * One Rekindle Lambda: Node.js 22 on arm64, bundled by the local esbuild with the runtime bundle
+ * baked in, JSON logs into its own log group, and a role that starts with nothing but writing
+ * to that group (no AWS managed policies). Grant it more through the other constructs' intent methods.
+ */
+export class RekindleFunction extends Construct implements iam.IGrantable {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RekindleFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of: ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: fileURLToPath(new URL(props.entry, `file://${repositoryRoot}`)),
+      handler: 'handler',
+      projectRoot: repositoryRoot,
+      depsLockFilePath: `${repositoryRoot}package-lock.json`,
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: props.tracing === true ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // The SDK ships in the bundle, so the deployed client versions are the ones tested.
+        externalModules: [],
+        // The config is compiled in: a deploy is the only way to change it, and cold start reads no files.
+        define: { 'process.env.REKINDLE_BUNDLE': bundleIdentifier },
+        inject: [writeBundleModule(this, props.runtimeBundle.serialized)],
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to Node.js 22, the version the project builds, tests and runs its local runtime on; moving to 24 is a deliberate change here.',
+    });
+  }
+
+  get grantPrincipal(): iam.IPrincipal {
+    return this.role;
+  }
+
+  /** Adds one environment variable after construction, e.g. a value from a construct built later. */
+  addEnvironment(name: string, value: string): this {
+    this.function.addEnvironment(name, value);
+    return this;
+  }
+}

@@ -1,0 +1,98 @@
+import { Arn, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { EnvironmentNames } from '../../functions/handlers/environment.ts';
+import type { CustomerTable } from './data.ts';
+import type { LinkSigningKey } from './link-signing-key.ts';
+import { RekindleFunction } from './rekindle-function.ts';
+import type { StepScheduling } from './scheduling.ts';
+import type { SendQueue } from './send-queue.ts';
+
+export interface SendPipelineProps {
+  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly table: CustomerTable;
+  readonly sendQueue: SendQueue;
+  readonly scheduling: StepScheduling;
+  readonly linkSigningKey: LinkSigningKey;
+  /** The verified SES domain identity mail is sent from; the function may send as nothing else. */
+  readonly senderDomain: string;
+  /** The base of every List-Unsubscribe link. */
+  readonly unsubscribeUrl: string;
+  /**
+   * At most this many send functions run at once: the account's SES send rate is the bottleneck,
+   * and throttling there only burns retries. SQS event sources accept 2 to 1000.
+   * @default 2
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Steps per invocation; small, so a paused or throttled batch returns few messages to the queue.
+   * @default 5
+   */
+  readonly batchSize?: number;
+}
+
+/**
+ * Sending: the SES configuration set every message goes out through, and the send-step function
+ * consuming the send queue, which sends one step, records it and schedules the next.
+ */
+export class SendPipeline extends Construct {
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly sendFunction: RekindleFunction;
+
+  constructor(scope: Construct, id: string, props: SendPipelineProps) {
+    super(scope, id);
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+    });
+
+    this.sendFunction = new RekindleFunction(this, 'SendStep', {
+      entry: 'functions/handlers/send-step.ts',
+      description: 'Rekindle: send one due step of a sequence and schedule the next',
+      runtimeBundle: props.runtimeBundle,
+      timeout: Duration.seconds(30),
+      environment: {
+        [EnvironmentNames.tableName]: props.table.tableName,
+        ...props.scheduling.environment,
+        [EnvironmentNames.configurationSet]: this.configurationSet.configurationSetName,
+        [EnvironmentNames.unsubscribeUrl]: props.unsubscribeUrl,
+        [EnvironmentNames.linkSecretArn]: props.linkSigningKey.secretArn,
+      },
+    });
+    this.sendFunction.function.addEventSource(
+      new SqsEventSource(props.sendQueue.queue, {
+        batchSize: props.batchSize ?? 5,
+        maxConcurrency: props.maxConcurrency ?? 2,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    props.table.grantReadWrite(this.sendFunction);
+    props.scheduling.grantScheduleSteps(this.sendFunction);
+    props.linkSigningKey.grantRead(this.sendFunction);
+    this.grantSend(this.sendFunction, props.senderDomain);
+  }
+
+  /** `ses:SendEmail` through this configuration set, from `senderDomain`'s identity only. */
+  grantSend(grantee: iam.IGrantable, senderDomain: string): iam.Grant {
+    const stack = Stack.of(this);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ses:SendEmail'],
+      resourceArns: [
+        Arn.format(
+          {
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          },
+          stack,
+        ),
+        Arn.format({ service: 'ses', resource: 'identity', resourceName: senderDomain }, stack),
+      ],
+    });
+  }
+}
