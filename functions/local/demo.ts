@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
-import { customerFacts, matchSegment } from '../core/segments/evaluate.ts';
+import { emptyReport, mergeReports, type SegmenterReport } from '../core/segments/run-segmenter.ts';
 import type { SendStepOutcome } from '../core/sending/send-step.ts';
 import { fnv1a, type StepMessage } from '../core/sending/step-message.ts';
 import { VirtualClock } from '../ports/clock.ts';
@@ -27,8 +27,9 @@ export interface DemoOptions {
 
 export interface DemoReport {
   readonly customers: number;
-  readonly imported: { customers: ImportReport; orders: ImportReport };
-  readonly bySegment: Record<string, number>;
+  readonly imported: { customers: ImportReport; orders: ImportReport; incidents: ImportReport };
+  /** The first daily segmenter run: model, segment sizes, enrolled and held out. */
+  readonly segmentation: SegmenterReport & { model?: string };
   readonly enrolled: number;
   readonly scheduled: number;
   readonly sent: number;
@@ -106,7 +107,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       'orders.csv',
       toCsv(sample.orders, ['orderId', 'customerId', 'placedAt', 'amount']),
     );
-    if (customersReport === undefined || ordersReport === undefined)
+    const [incidentsReport] = await runtime.dropImport(
+      'incidents.csv',
+      toCsv(sample.incidents, [
+        'incidentId',
+        'customerId',
+        'kind',
+        'occurredAt',
+        'orderId',
+        'resolvedAt',
+        'resolution',
+        'ticketOpen',
+      ]),
+    );
+    if (customersReport === undefined || ordersReport === undefined || incidentsReport === undefined)
       throw new Error('the import produced no report');
 
     // The recurring segmenter schedule, as infra/constructs/segmentation.ts deploys it.
@@ -116,7 +130,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         ScheduleExpression: 'cron(0 6 * * ? *)',
         ScheduleExpressionTimezone: bundle.config.shop.fallbackTimeZone,
         FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: { Arn: localNames.segmenterArn, RoleArn: localNames.schedulerRoleArn, Input: '{}' },
+        // Plan (fit on a sample), then fan out one scoring task per parallel-scan segment.
+        Target: { Arn: localNames.planSegmentationArn, RoleArn: localNames.schedulerRoleArn, Input: '{}' },
       }),
     );
     progress(`running ${options.days} days of virtual time …`);
@@ -143,12 +158,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     }
     await runtime.scheduler.runUntil(end);
 
-    const bySegment: Record<string, number> = {};
+    const firstRun = runtime.segmentResults
+      .flatMap((result) => result.reports)
+      .filter((report, _, all) => report.runId === all[0]?.runId);
+    const segmentation = firstRun.reduce<SegmenterReport>(mergeReports, emptyReport());
     let enrolled = 0;
     let sent = 0;
     for await (const subject of runtime.store.scanCustomers()) {
-      const segment = matchSegment(bundle.config.segments, customerFacts(subject, clock.now()));
-      if (segment !== undefined) bySegment[segment.id] = (bySegment[segment.id] ?? 0) + 1;
       enrolled += subject.enrolments.length;
       const view = await runtime.store.getCustomerView(subject.customer.customerId);
       sent += view?.sends.filter((send) => send.state === 'sent').length ?? 0;
@@ -158,8 +174,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const firings = runtime.scheduler.firings;
     const report: DemoReport = {
       customers: sample.customers.length,
-      imported: { customers: customersReport, orders: ordersReport },
-      bySegment,
+      imported: { customers: customersReport, orders: ordersReport, incidents: incidentsReport },
+      segmentation,
       enrolled,
       scheduled: firings.filter((firing) => firing.targetArn === localNames.sendQueueArn).length,
       sent,

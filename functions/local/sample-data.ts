@@ -1,4 +1,4 @@
-import type { Customer, Order } from '../core/customers/model.ts';
+import type { Customer, Incident, IncidentKind, Order } from '../core/customers/model.ts';
 
 /** Mulberry32: a small, fast, seeded PRNG so the demo is the same every run. */
 export function seededRandom(seed: number): () => number {
@@ -32,10 +32,12 @@ const dayMs = 86_400_000;
 export function generateSampleData(options: { customers: number; seed: number; now: number }): {
   customers: Customer[];
   orders: Order[];
+  incidents: Incident[];
 } {
   const random = seededRandom(options.seed);
   const customers: Customer[] = [];
   const orders: Order[] = [];
+  const incidents: Incident[] = [];
   for (let i = 1; i <= options.customers; i += 1) {
     const person = people[Math.floor(random() * people.length)] ?? people[0];
     if (person === undefined) continue;
@@ -60,12 +62,50 @@ export function generateSampleData(options: { customers: number; seed: number; n
         placedAt: new Date(at).toISOString(),
         amount: Math.round((10 + random() * 90) * 100) / 100,
       });
+      // About one order in twelve went wrong; most problems were resolved, a few tickets are still open.
+      if (random() < 1 / 12)
+        incidents.push(sampleIncident(random, customerId, `${customerId}-o${orderNumber}`, at));
       orderNumber += 1;
       if (random() < dropOut) break;
       at += -Math.log(1 - random()) * meanGapDays * dayMs;
     }
   }
-  return { customers, orders };
+  return { customers, orders, incidents };
+}
+
+const incidentKinds: readonly { kind: IncidentKind; resolution: string }[] = [
+  { kind: 'damaged', resolution: 'We sent a replacement and changed our packaging supplier.' },
+  { kind: 'late', resolution: 'We refunded the delivery charge and moved to a faster courier.' },
+  {
+    kind: 'wrong_item',
+    resolution: 'We sent the right record and fixed the picking error in our warehouse.',
+  },
+  { kind: 'refund_delay', resolution: 'The refund was paid and refunds now go out within two days.' },
+];
+
+function sampleIncident(
+  random: () => number,
+  customerId: string,
+  orderId: string,
+  orderAt: number,
+): Incident {
+  const pick = incidentKinds[Math.floor(random() * incidentKinds.length)] ?? incidentKinds[0];
+  const occurredAt = orderAt + (2 + random() * 5) * dayMs;
+  const resolved = random() < 0.9;
+  return {
+    incidentId: `${orderId}-i1`,
+    customerId,
+    kind: pick?.kind ?? 'other',
+    occurredAt: new Date(occurredAt).toISOString(),
+    orderId,
+    ...(resolved
+      ? {
+          resolvedAt: new Date(occurredAt + (1 + random() * 10) * dayMs).toISOString(),
+          resolution: pick?.resolution,
+        }
+      : {}),
+    ticketOpen: !resolved,
+  };
 }
 
 /** CSV text of rows with the given columns; values containing commas or quotes are quoted. */

@@ -47,14 +47,18 @@ export const demoCommand: Command = {
           }
         : undefined,
     });
-    const rejected = report.imported.customers.rejected.length + report.imported.orders.rejected.length;
+    const { customers, orders, incidents } = report.imported;
+    const rejected = customers.rejected.length + orders.rejected.length + incidents.rejected.length;
+    const run = report.segmentation;
     out.line('');
     out.line('Rekindle demo — what happened');
     out.line(
-      `  customers       ${report.customers} (${report.imported.customers.written} imported, ${report.imported.orders.written} orders, ${rejected} rows rejected)`,
+      `  customers       ${report.customers} (${customers.written} imported, ${orders.written} orders, ${incidents.written} incidents, ${rejected} rows rejected)`,
     );
-    for (const [segment, size] of Object.entries(report.bySegment))
+    out.line(`  scored          ${run.scored} of ${run.customers} on the first daily run`);
+    for (const [segment, size] of Object.entries(run.bySegment))
       out.line(`  segment         ${segment}: ${size}`);
+    out.line(`  held out        ${run.heldOut} (never emailed; the report's control group)`);
     out.line(`  enrolled        ${report.enrolled}`);
     out.line(`  scheduled       ${report.scheduled} step schedules fired`);
     out.line(`  sent            ${report.sent} emails (${report.emails.length} in the SES outbox)`);
