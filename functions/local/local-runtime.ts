@@ -1,19 +1,36 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
-import type { S3Event } from 'aws-lambda';
+import type { S3Event, SQSEvent } from 'aws-lambda';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
+import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import type { RuntimeBundle } from '../build/runtime-bundle.ts';
+import { scoringModel } from '../core/segments/model-adapter.ts';
+import type { SegmentTask } from '../core/segments/plan-run.ts';
 import { makeHandler as makeImportFile } from '../handlers/import-file.ts';
+import { makeHandler as makePlanSegmentation } from '../handlers/plan-segmentation.ts';
+import {
+  makeHandler as makeReceiveReply,
+  S3RawMailSource,
+  sesReceiptEvent,
+} from '../handlers/receive-reply.ts';
+import { makeHandler as makeRecordEngagement } from '../handlers/record-engagement.ts';
+import { makeHandler as makeScoreSegment, type ScoreSegmentResult } from '../handlers/score-segment.ts';
 import { makeHandler as makeSegmentCustomers } from '../handlers/segment-customers.ts';
-import { makeHandler as makeSendStep } from '../handlers/send-step.ts';
+import { makeHandler as makeSendStep, type SendStepHandlerDeps } from '../handlers/send-step.ts';
+import { makeHandler as makeUnsubscribe } from '../handlers/unsubscribe.ts';
 import { type AwsClients, createClients } from '../handlers/wiring.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CustomerStore } from '../ports/customer-store.ts';
+import { type EngagementStore, noMetrics } from '../ports/engagement-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
+import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { createCustomerTable } from './bootstrap-table.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalQueue } from './local-queue.ts';
@@ -33,9 +50,13 @@ export const localNames = {
   sendQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send`,
   sendDeadLetterQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send-dlq`,
   segmenterArn: `arn:aws:lambda:${region}:${account}:function:rekindle-segment-customers`,
+  planSegmentationArn: `arn:aws:lambda:${region}:${account}:function:rekindle-plan-segmentation`,
   configurationSet: 'rekindle-local',
   unsubscribeUrl: 'http://127.0.0.1/unsubscribe',
   linkSigningKey: 'local-development-link-key-not-secret',
+  /** Where the SES receipt rule's S3 action would store inbound replies. */
+  inboundBucket: 'rekindle-inbound',
+  inboundPrefix: 'inbound/',
 } as const;
 
 export interface LocalRuntime {
@@ -46,13 +67,29 @@ export interface LocalRuntime {
   readonly scheduler: SchedulerEmulator;
   readonly sendQueue: LocalQueue;
   readonly store: CustomerStore;
+  /** Engagement events, counters, suppression and the report's data. */
+  readonly engagement: EngagementStore;
+  readonly segmentationStore: DynamoSegmentationStore;
+  /** What each fanned-out scoreSegment invocation returned, in completion order. */
+  readonly segmentResults: ScoreSegmentResult[];
   readonly handlers: {
     readonly importFile: ReturnType<typeof makeImportFile>;
     readonly segmentCustomers: ReturnType<typeof makeSegmentCustomers>;
+    /** Fits and fans out: each segment is handed straight to scoreSegment, all at once. */
+    readonly planSegmentation: ReturnType<typeof makePlanSegmentation>;
+    readonly scoreSegment: ReturnType<typeof makeScoreSegment>;
     readonly sendStep: ReturnType<typeof makeSendStep>;
+    readonly recordEngagement: ReturnType<typeof makeRecordEngagement>;
+    readonly receiveReply: ReturnType<typeof makeReceiveReply>;
+    readonly unsubscribe: ReturnType<typeof makeUnsubscribe>;
   };
   /** Puts a file in the import bucket and delivers the ObjectCreated notification S3 would send. */
   dropImport(name: string, text: string): Promise<Awaited<ReturnType<ReturnType<typeof makeImportFile>>>>;
+  /** Stores a raw inbound mail where the receipt rule would and runs receive-reply on it. */
+  dropInbound(
+    rawMime: string | Uint8Array,
+    recipients: readonly string[],
+  ): Promise<Awaited<ReturnType<ReturnType<typeof makeReceiveReply>>>>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +98,12 @@ export interface LocalRuntimeOptions {
   readonly bundle: RuntimeBundle;
   /** Lets tests wrap the mailer (fault injection); defaults to SES through the emulator. */
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Lets tests wrap the sender's store (fault injection); the runtime's `store` stays unwrapped. */
+  readonly wrapStore?: (store: CustomerStore) => CustomerStore;
+  /** Lets tests wrap the sender's step scheduler (fault injection, duplicate schedules). */
+  readonly wrapScheduler?: (scheduler: StepScheduler) => StepScheduler;
+  /** Sees every send-step outcome (the demo counts sent, deferred and exited steps). */
+  readonly onSendOutcome?: SendStepHandlerDeps['onOutcome'];
   /** Handler logs at this level; the demo keeps them quiet. @default 'WARN' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -89,7 +132,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const results = await Promise.allSettled([
       startDynamoDbLocal(),
       startSesLocal(),
-      startS3Local({ buckets: [localNames.importBucket] }),
+      startS3Local({ buckets: [localNames.importBucket, localNames.inboundBucket] }),
       startSchedulerEmulator({
         clock: options.clock,
         region,
@@ -142,9 +185,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await clients.s3
       .send(new CreateBucketCommand({ Bucket: localNames.importBucket }))
       .catch(() => undefined);
+    await clients.s3
+      .send(new CreateBucketCommand({ Bucket: localNames.inboundBucket }))
+      .catch(() => undefined);
 
     const logger = (serviceName: string) => new Logger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
     const store = new DynamoCustomerStore(clients.dynamodb, localNames.tableName);
+    const engagement = new DynamoEngagementStore(clients.dynamodb, localNames.tableName);
+    const segmentationStore = new DynamoSegmentationStore(clients.dynamodb, localNames.tableName);
     const stepScheduler = new EventBridgeStepScheduler(clients.scheduler, {
       groupName: localNames.scheduleGroup,
       roleArn: localNames.schedulerRoleArn,
@@ -153,27 +201,87 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const sesMailer = new SesMailer(clients.sesv2, localNames.configurationSet);
     const objects = new S3ObjectStore(clients.s3);
+    const segmentResults: ScoreSegmentResult[] = [];
+    const scoreSegment = makeScoreSegment({
+      store: segmentationStore,
+      scheduler: stepScheduler,
+      config: options.bundle.config,
+      logger: logger('score-segment'),
+      model: scoringModel,
+    });
     const handlers = {
-      importFile: makeImportFile({ store, objects, logger: logger('import-file') }),
+      importFile: makeImportFile({
+        store: segmentationStore,
+        objects,
+        reader: new S3ObjectReader(clients.s3),
+        logger: logger('import-file'),
+      }),
       segmentCustomers: makeSegmentCustomers({
-        store,
+        store: segmentationStore,
         scheduler: stepScheduler,
         clock: options.clock,
         config: options.bundle.config,
         logger: logger('segment-customers'),
+        model: scoringModel,
+      }),
+      scoreSegment,
+      planSegmentation: makePlanSegmentation({
+        store: segmentationStore,
+        // Where SQS would invoke score-segment once per message, the local fan-out calls it directly.
+        fanOut: {
+          dispatch: async (tasks: readonly SegmentTask[]) => {
+            await Promise.all(
+              tasks.map(async (task) => {
+                segmentResults.push(await scoreSegment(segmentTaskEvent(task)));
+              }),
+            );
+          },
+        },
+        clock: options.clock,
+        config: options.bundle.config,
+        logger: logger('plan-segmentation'),
+        model: scoringModel,
       }),
       sendStep: makeSendStep({
-        store,
+        store: options.wrapStore?.(store) ?? store,
         mailer: options.wrapMailer?.(sesMailer) ?? sesMailer,
-        scheduler: stepScheduler,
+        scheduler: options.wrapScheduler?.(stepScheduler) ?? stepScheduler,
+        ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
         clock: options.clock,
         config: options.bundle.config,
         templates: options.bundle.templates,
         links: { unsubscribeUrl: localNames.unsubscribeUrl, signingKey: localNames.linkSigningKey },
         logger: logger('send-step'),
       }),
+      recordEngagement: makeRecordEngagement({
+        store: engagement,
+        config: options.bundle.config.engagement,
+        metrics: noMetrics,
+        logger: logger('record-engagement'),
+      }),
+      receiveReply: makeReceiveReply({
+        store: engagement,
+        customers: store,
+        mailer: sesMailer,
+        signingKey: localNames.linkSigningKey,
+        config: options.bundle.config,
+        metrics: noMetrics,
+        raw: new S3RawMailSource(clients.s3, localNames.inboundBucket),
+        keyPrefix: localNames.inboundPrefix,
+        logger: logger('receive-reply'),
+      }),
+      unsubscribe: makeUnsubscribe({
+        store: engagement,
+        customers: store,
+        clock: options.clock,
+        signingKey: localNames.linkSigningKey,
+        shopName: options.bundle.config.shop.name,
+        config: options.bundle.config.engagement,
+        logger: logger('unsubscribe'),
+      }),
     };
     lambdaTargets.set(localNames.segmenterArn, handlers.segmentCustomers);
+    lambdaTargets.set(localNames.planSegmentationArn, handlers.planSegmentation);
     sendQueue.consumeWith(handlers.sendStep);
 
     return {
@@ -184,11 +292,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       scheduler,
       sendQueue,
       store,
+      segmentationStore,
+      segmentResults,
+      engagement,
       handlers,
       dropImport: async (name, text) => {
         const key = `imports/${name}`;
         await objects.putText(localNames.importBucket, key, text, 'text/plain');
         return handlers.importFile(s3ObjectCreated(localNames.importBucket, key, text.length));
+      },
+      dropInbound: async (rawMime, recipients) => {
+        const body = typeof rawMime === 'string' ? Buffer.from(rawMime) : rawMime;
+        const mailId = `local-${createHash('sha256').update(body).digest('hex').slice(0, 24)}`;
+        await clients.s3.send(
+          new PutObjectCommand({
+            Bucket: localNames.inboundBucket,
+            Key: `${localNames.inboundPrefix}${mailId}`,
+            Body: body,
+          }),
+        );
+        return handlers.receiveReply(sesReceiptEvent({ mailId, recipients, at: options.clock.now() }));
       },
       stop: stopAll,
     };
@@ -196,6 +319,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await stopAll();
     throw error;
   }
+}
+
+/** One segment task as the score-segment Lambda receives it from SQS. */
+function segmentTaskEvent(task: SegmentTask): SQSEvent {
+  return {
+    Records: [
+      {
+        messageId: `${task.runId}-s${task.segment}`,
+        receiptHandle: 'local',
+        body: JSON.stringify(task),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${region}:${account}:rekindle-segments`,
+        awsRegion: region,
+      },
+    ],
+  };
 }
 
 /** The S3 ObjectCreated:Put notification as Lambda receives it. */

@@ -2,7 +2,26 @@ import type { Command } from '../command.ts';
 import { configSchemaCommand } from './config-schema.ts';
 import { demoCommand } from './demo.ts';
 import { devCommand } from './dev.ts';
+import { importCommand } from './import.ts';
+import { modelEvaluateCommand, modelFitCommand, modelScoreCommand } from './model.ts';
+import { previewCommand } from './preview.ts';
+import { reportCommand } from './report.ts';
+import { segmentCommand } from './segment.ts';
+import { sendsCommand } from './sends.ts';
 import { validateCommand } from './validate.ts';
 
 /** Every `rekindle` sub-command; each lives in its own file beside this one. */
-export const commands: readonly Command[] = [configSchemaCommand, demoCommand, devCommand, validateCommand];
+export const commands: readonly Command[] = [
+  configSchemaCommand,
+  demoCommand,
+  devCommand,
+  previewCommand,
+  validateCommand,
+  importCommand,
+  segmentCommand,
+  sendsCommand,
+  modelFitCommand,
+  modelScoreCommand,
+  modelEvaluateCommand,
+  reportCommand,
+];

@@ -1,0 +1,100 @@
+import type { EngagementEvent } from './model.ts';
+
+/** The per (sequence, step, segment) counters. Message counters count each message once. */
+export const counterNames = [
+  'sent',
+  'delivered',
+  /** Messages with at least one open we believe was a person. */
+  'opened',
+  /** Messages with at least one likely machine open (Apple MPP, scanners, prefetch). */
+  'machineOpened',
+  'clicked',
+  'bounced',
+  'hardBounced',
+  'complained',
+  'rejected',
+  'delayed',
+  'renderingFailed',
+  'subscriptionChanged',
+  'replied',
+  'unsubscribed',
+  /** Every open and click event, including repeats. */
+  'opens',
+  'machineOpens',
+  'clicks',
+] as const;
+export type CounterName = (typeof counterNames)[number];
+export type Counters = Readonly<Record<CounterName, number>>;
+
+export const zeroCounters = (): Record<CounterName, number> => ({
+  sent: 0,
+  delivered: 0,
+  opened: 0,
+  machineOpened: 0,
+  clicked: 0,
+  bounced: 0,
+  hardBounced: 0,
+  complained: 0,
+  rejected: 0,
+  delayed: 0,
+  renderingFailed: 0,
+  subscriptionChanged: 0,
+  replied: 0,
+  unsubscribed: 0,
+  opens: 0,
+  machineOpens: 0,
+  clicks: 0,
+});
+
+/**
+ * What storing an event adds: `always` when the event is new, and `first` only when it is the
+ * first of its kind for its message (the marker is set in the same transaction).
+ */
+export interface CounterEffect {
+  readonly always: readonly CounterName[];
+  readonly first?: { readonly marker: string; readonly counters: readonly CounterName[] };
+}
+
+export function counterEffect(event: Pick<EngagementEvent, 'type' | 'machine' | 'detail'>): CounterEffect {
+  switch (event.type) {
+    case 'send':
+      return { always: ['sent'] };
+    case 'delivery':
+      return { always: [], first: { marker: 'deliveredAt', counters: ['delivered'] } };
+    case 'open':
+      return event.machine === true
+        ? { always: ['machineOpens'], first: { marker: 'machineOpenedAt', counters: ['machineOpened'] } }
+        : { always: ['opens'], first: { marker: 'openedAt', counters: ['opened'] } };
+    case 'click':
+      return { always: ['clicks'], first: { marker: 'clickedAt', counters: ['clicked'] } };
+    case 'bounce':
+      return {
+        always: [],
+        first: {
+          marker: 'bouncedAt',
+          counters: event.detail?.bounceType === 'Permanent' ? ['bounced', 'hardBounced'] : ['bounced'],
+        },
+      };
+    case 'complaint':
+      return { always: [], first: { marker: 'complainedAt', counters: ['complained'] } };
+    case 'reject':
+      return { always: ['rejected'] };
+    case 'delivery-delay':
+      return { always: ['delayed'] };
+    case 'rendering-failure':
+      return { always: ['renderingFailed'] };
+    case 'subscription':
+      return { always: ['subscriptionChanged'] };
+    case 'reply':
+      return { always: [], first: { marker: 'repliedAt', counters: ['replied'] } };
+    case 'unsubscribe':
+      return { always: [], first: { marker: 'unsubscribedAt', counters: ['unsubscribed'] } };
+  }
+}
+
+/** Adds counters item-wise; for summing steps or segments. */
+export function addCounters(a: Counters, b: Partial<Counters>): Counters {
+  const sum = zeroCounters();
+  for (const name of counterNames) sum[name] = a[name] + (b[name] ?? 0);
+  return sum;
+}

@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts';
+import type { EngagementStore, InboundRecord, MetricsSink } from '../../ports/engagement-store.ts';
+import type { Mailer } from '../../ports/mailer.ts';
+import type { RekindleConfig } from '../config/schema.ts';
+import type { EngagementEvent } from '../engagement/model.ts';
+import { unsubscribeCustomer } from '../engagement/unsubscribe.ts';
+import { htmlToText } from '../rendering/html-to-text.ts';
+import { type LinkClaims, signLink, verifyLink } from '../sending/links.ts';
+import { extractNewText, isAutoReply, unsubscribeRequestIn } from './reply-text.ts';
+
+/** The signed address a reply to one step comes back to: `r+<token>@<replyDomain>`. */
+export function replyAddressFor(
+  claims: Omit<LinkClaims, 'purpose'>,
+  signingKey: string,
+  replyDomain: string,
+): string {
+  return `r+${signLink({ ...claims, purpose: 'reply' }, signingKey)}@${replyDomain}`;
+}
+
+/** The reply token among the envelope recipients, if one is addressed to our reply domain. */
+export function replyTokenIn(
+  recipients: readonly string[],
+  replyDomain: string | undefined,
+): string | undefined {
+  for (const recipient of recipients) {
+    const match = /^r\+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)@([^@\s]+)$/.exec(recipient.trim());
+    if (match === null) continue;
+    if (replyDomain !== undefined && match[2]?.toLowerCase() !== replyDomain.toLowerCase()) continue;
+    return match[1];
+  }
+  return undefined;
+}
+
+/** One received mail as the receipt rule hands it over; `raw` is absent when it was too big to read. */
+export interface InboundMail {
+  readonly mailId: string;
+  readonly s3Key: string;
+  readonly receivedAt: number;
+  readonly recipients: readonly string[];
+  readonly size: number;
+  readonly raw?: Uint8Array;
+}
+
+export interface ReceiveReplyDeps {
+  readonly store: EngagementStore;
+  readonly customers: Pick<CustomerStore, 'getCustomerView'>;
+  readonly mailer: Mailer;
+  readonly signingKey: string;
+  readonly config: Pick<RekindleConfig, 'engagement' | 'sender' | 'shop'>;
+  readonly metrics: MetricsSink;
+}
+
+export type ReplyOutcome =
+  | {
+      readonly kind: 'reply';
+      readonly customerId: string;
+      readonly forwarded: boolean;
+      readonly newText: string;
+    }
+  | { readonly kind: 'duplicate'; readonly customerId: string }
+  | { readonly kind: 'unsubscribed'; readonly customerId: string; readonly locale: string }
+  | { readonly kind: 'auto-reply' | 'rejected'; readonly reason: string };
+
+const replyEventId = (mailId: string) =>
+  createHash('sha256').update(`reply\u0000${mailId}`).digest('hex').slice(0, 32);
+
+/** Control characters other than tab and newline are dropped from what we store. */
+const clean = (text: string, max: number) =>
+  [...text]
+    .filter((char) => char === '\t' || char === '\n' || !/\p{Cc}/u.test(char))
+    .join('')
+    .trim()
+    .slice(0, max);
+
+/**
+ * One inbound mail: verify the signed reply address, parse the MIME, and either record a reply
+ * (ending the enrolment and forwarding it to support with the customer's context), honour an
+ * unsubscribe request, or keep an auto-reply or a rejected mail on record with the reason. Hostile
+ * input never throws; the raw message stays in S3 whatever happens.
+ */
+export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): Promise<ReplyOutcome> {
+  const { store, config } = deps;
+  const reject = async (
+    reason: string,
+    extra: Partial<InboundRecord> = {},
+    outcome: InboundRecord['outcome'] = 'rejected',
+  ): Promise<ReplyOutcome> => {
+    await store.recordInbound({
+      mailId: mail.mailId,
+      receivedAt: mail.receivedAt,
+      outcome,
+      reason,
+      s3Key: mail.s3Key,
+      ...extra,
+    });
+    deps.metrics.count('InboundMail', 1, { outcome });
+    return { kind: outcome === 'auto-reply' ? 'auto-reply' : 'rejected', reason };
+  };
+
+  if (mail.raw === undefined || mail.size > config.engagement.maxInboundBytes) {
+    return reject(`too large: ${mail.size} bytes (limit ${config.engagement.maxInboundBytes})`);
+  }
+  const token = replyTokenIn(mail.recipients, config.engagement.replyDomain);
+  let parsed: ParsedMail;
+  if (token === undefined) {
+    // Not a reply: perhaps the List-Unsubscribe mailto ("unsubscribe-<token>" as the subject).
+    try {
+      parsed = await simpleParser(Buffer.from(mail.raw), { skipImageLinks: true, skipTextToHtml: true });
+    } catch (error: unknown) {
+      return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const mailto = /unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject ?? '')?.[1];
+    const unsubscribe = mailto === undefined ? undefined : verifyLink(mailto, deps.signingKey);
+    if (unsubscribe?.purpose === 'unsubscribe') {
+      const view = await deps.customers.getCustomerView(unsubscribe.customerId);
+      await unsubscribeCustomer(unsubscribe, view, mail.receivedAt, store, 'mailto');
+      deps.metrics.count('InboundMail', 1, { outcome: 'unsubscribe' });
+      return { kind: 'unsubscribed', customerId: unsubscribe.customerId, locale: 'mailto' };
+    }
+    if (mailto !== undefined) return reject('forged or altered unsubscribe token');
+    return reject('not addressed to a reply address', {}, 'unattributed');
+  }
+  const claims = verifyLink(token, deps.signingKey);
+  if (claims === undefined || claims.purpose !== 'reply') return reject('forged or altered reply token');
+
+  try {
+    parsed = await simpleParser(Buffer.from(mail.raw), { skipImageLinks: true, skipTextToHtml: true });
+  } catch (error: unknown) {
+    return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`, {
+      customerId: claims.customerId,
+    });
+  }
+  const headers = new Map<string, string>();
+  for (const line of parsed.headerLines ?? []) {
+    const value = line.line.slice(line.line.indexOf(':') + 1).trim();
+    headers.set(line.key.toLowerCase(), value);
+  }
+  const subject = clean(parsed.subject ?? '', 300);
+  const from = clean(parsed.from?.value[0]?.address ?? '', 300);
+  const context = { customerId: claims.customerId, subject, from };
+  if (isAutoReply(headers, subject)) return reject('auto-reply', context, 'auto-reply');
+
+  const body = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
+  const newText = clean(extractNewText(body), 5_000);
+  const view = await deps.customers.getCustomerView(claims.customerId);
+  const asked = unsubscribeRequestIn(newText, subject);
+  if (asked !== undefined) {
+    await unsubscribeCustomer(claims, view, mail.receivedAt, store, `reply:${asked}`);
+    deps.metrics.count('InboundMail', 1, { outcome: 'unsubscribe' });
+    return { kind: 'unsubscribed', customerId: claims.customerId, locale: asked };
+  }
+
+  const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
+  const send = view?.sends.find(
+    (candidate) => candidate.enrolmentId === claims.enrolmentId && candidate.stepIndex === claims.stepIndex,
+  );
+  const event: EngagementEvent = {
+    eventId: replyEventId(mail.mailId),
+    type: 'reply',
+    at: mail.receivedAt,
+    customerId: claims.customerId,
+    enrolmentId: claims.enrolmentId,
+    stepIndex: claims.stepIndex,
+    ...(enrolment === undefined ? {} : { sequenceId: enrolment.sequenceId, segmentId: enrolment.segmentId }),
+    ...(send === undefined ? {} : { stepId: send.stepId }),
+    ...(send?.messageId === undefined ? {} : { messageId: send.messageId }),
+    detail: { kind: 'human', excerpt: newText.slice(0, 500), s3Key: mail.s3Key, from },
+  };
+  const stored = await store.record(event);
+  await store.endActiveEnrolments(claims.customerId, 'reply', mail.receivedAt, claims.enrolmentId);
+  if (stored === 'duplicate') return { kind: 'duplicate', customerId: claims.customerId };
+  deps.metrics.count('InboundMail', 1, { outcome: 'reply' });
+
+  const supportAddress = config.engagement.supportAddress;
+  let forwarded = false;
+  if (supportAddress !== undefined) {
+    try {
+      await deps.mailer.send(
+        forwardEmail({ view, event, newText, subject, from, supportAddress, mail, deps }),
+      );
+      forwarded = true;
+    } catch {
+      // The reply is recorded and the raw mail kept; a failed forward is counted for the alarm, not retried.
+      deps.metrics.count('ReplyForwardFailed', 1);
+    }
+  }
+  return { kind: 'reply', customerId: claims.customerId, forwarded, newText };
+}
+
+function forwardEmail(input: {
+  view: CustomerView | undefined;
+  event: EngagementEvent;
+  newText: string;
+  subject: string;
+  from: string;
+  supportAddress: string;
+  mail: InboundMail;
+  deps: ReceiveReplyDeps;
+}) {
+  const { view, event, newText, subject, from } = input;
+  const customer = view?.customer;
+  const lastOrder = view?.orders
+    .map((order) => order.placedAt)
+    .sort()
+    .at(-1);
+  const problems =
+    view?.incidents.map(
+      (incident) =>
+        `- ${incident.occurredAt.slice(0, 10)} ${incident.kind}${incident.orderId === undefined ? '' : ` (order ${incident.orderId})`}: ${incident.resolvedAt === undefined ? 'unresolved' : `resolved ${incident.resolvedAt.slice(0, 10)}`}${incident.ticketOpen ? ', ticket open' : ''}${incident.resolution === undefined ? '' : ` — ${incident.resolution}`}`,
+    ) ?? [];
+  const lines = [
+    `${customer?.firstName || 'A customer'} (${customer?.email ?? from}) replied to a win-back email.`,
+    '',
+    newText === '' ? '(no new text)' : newText,
+    '',
+    '— Context —',
+    `Customer: ${event.customerId}${customer === undefined ? ' (profile not found)' : `, locale ${customer.locale}`}`,
+    `Sequence: ${event.sequenceId ?? 'unknown'}, step ${event.stepId ?? event.stepIndex ?? '?'} (segment ${event.segmentId ?? 'unknown'})`,
+    `Orders: ${view?.orders.length ?? 0}${lastOrder === undefined ? '' : `, last ${lastOrder.slice(0, 10)}`}`,
+    `Past problems:${problems.length === 0 ? ' none recorded' : `\n${problems.join('\n')}`}`,
+    `Raw message: s3 key ${input.mail.s3Key}`,
+  ];
+  const text = lines.join('\n');
+  const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return {
+    from: input.deps.config.sender.from,
+    to: input.supportAddress,
+    ...(from === '' ? {} : { replyTo: [from] }),
+    subject: clean(
+      `Reply from ${customer?.firstName || event.customerId}: ${subject || '(no subject)'}`,
+      200,
+    ),
+    text,
+    html: `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(text)}</pre>`,
+    headers: [],
+    tags: { kind: 'reply-forward' },
+  };
+}

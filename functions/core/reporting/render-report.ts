@@ -1,0 +1,159 @@
+import type { Counters } from '../engagement/counters.ts';
+import type { GroupReport, LiftResult, Report } from './build-report.ts';
+
+const percent = (value: number | undefined, digits = 1) =>
+  value === undefined || Number.isNaN(value) ? '–' : `${(value * 100).toFixed(digits)}%`;
+const points = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} pts`;
+
+/** The lift in words: the estimate and its interval, or why there is none yet. */
+export function describeLift(lift: LiftResult): string {
+  if (lift.kind === 'not-enough-data') return `not enough data yet (${lift.reason})`;
+  const verdict =
+    lift.low > 0
+      ? 'win-back worked'
+      : lift.high < 0
+        ? 'fewer returned than the hold-out'
+        : 'no clear effect yet';
+  return `${points(lift.estimate)} (95% CI ${points(lift.low)} to ${points(lift.high)}): ${verdict}`;
+}
+
+const funnel = (counters: Counters) =>
+  [
+    ['sent', counters.sent],
+    ['delivered', counters.delivered],
+    ['opened', counters.opened],
+    ['clicked', counters.clicked],
+    ['replied', counters.replied],
+  ] as const;
+
+/** Plain text for the terminal. */
+export function renderReportText(report: Report): string {
+  const lines: string[] = [
+    `Rekindle report — ${new Date(report.generatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    `Returned = a purchase within ${report.attributionWindowDays} days after the first email (hold-out: after the hold-out date).`,
+  ];
+  if (report.groups.length === 0) lines.push('', 'Nothing enrolled yet.');
+  for (const group of report.groups) {
+    lines.push(
+      '',
+      `${group.segmentId} → ${group.sequenceId}`,
+      `  enrolled ${group.enrolled}, held out ${group.heldOut}`,
+      `  returned ${group.returned} (${percent(group.returnRate)}), hold-out returned ${group.heldOutReturned} (${percent(group.heldOutReturnRate)})`,
+      `  lift ${describeLift(group.lift)}`,
+      `  ${'step'.padEnd(16)}${[
+        'sent',
+        'delivered',
+        'opened',
+        '(machine)',
+        'clicked',
+        'replied',
+        'unsub',
+        'bounced',
+        'complaints',
+      ]
+        .map((name) => name.padStart(11))
+        .join('')}`,
+    );
+    for (const step of [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]) {
+      const c = step.counters;
+      lines.push(
+        `  ${step.stepId.slice(0, 15).padEnd(16)}${[
+          c.sent,
+          c.delivered,
+          c.opened,
+          c.machineOpened,
+          c.clicked,
+          c.replied,
+          c.unsubscribed,
+          c.bounced,
+          c.complained,
+        ]
+          .map((value) => String(value).padStart(11))
+          .join('')}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** A horizontal funnel: one bar per stage, widths relative to the sent count. */
+function funnelSvg(group: GroupReport): string {
+  const stages = funnel(group.totals);
+  const max = Math.max(1, stages[0][1]);
+  const rowHeight = 26;
+  const width = 520;
+  const labelWidth = 90;
+  const rows = stages
+    .map(([name, value], index) => {
+      const barWidth = ((width - labelWidth - 110) * value) / max;
+      const y = index * rowHeight;
+      const extra =
+        name === 'opened' ? ` (and ${group.totals.machineOpened} with a likely machine open)` : '';
+      return `<text x="0" y="${y + 17}" font-size="13">${name}</text>
+<rect x="${labelWidth}" y="${y + 4}" width="${barWidth.toFixed(1)}" height="18" fill="#2563eb" rx="2"/>
+<text x="${(labelWidth + barWidth + 6).toFixed(1)}" y="${y + 17}" font-size="12">${value}${escapeHtml(extra)}</text>`;
+    })
+    .join('\n');
+  return `<svg role="img" aria-label="funnel for ${escapeHtml(group.sequenceId)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${stages.length * rowHeight + 4}" viewBox="0 0 ${width} ${stages.length * rowHeight + 4}">${rows}</svg>`;
+}
+
+/** The lift with its interval on an axis around zero. */
+function liftSvg(lift: LiftResult): string {
+  if (lift.kind === 'not-enough-data') return `<p class="muted">Lift: ${escapeHtml(describeLift(lift))}</p>`;
+  const width = 520;
+  const span = Math.max(0.05, Math.abs(lift.low), Math.abs(lift.high)) * 1.2;
+  const x = (value: number) => (width / 2 + (value / span) * (width / 2 - 20)).toFixed(1);
+  return `<svg role="img" aria-label="lift and 95% interval" xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" viewBox="0 0 ${width} 60">
+<line x1="10" y1="30" x2="${width - 10}" y2="30" stroke="#9ca3af"/>
+<line x1="${x(0)}" y1="12" x2="${x(0)}" y2="48" stroke="#111" stroke-dasharray="3 3"/>
+<text x="${x(0)}" y="58" font-size="11" text-anchor="middle">0</text>
+<line x1="${x(lift.low)}" y1="30" x2="${x(lift.high)}" y2="30" stroke="#16a34a" stroke-width="6" stroke-linecap="round"/>
+<circle cx="${x(lift.estimate)}" cy="30" r="6" fill="#14532d"/>
+<text x="${x(lift.low)}" y="16" font-size="11" text-anchor="middle">${points(lift.low)}</text>
+<text x="${x(lift.high)}" y="16" font-size="11" text-anchor="middle">${points(lift.high)}</text>
+</svg><p>Lift: ${escapeHtml(describeLift(lift))}</p>`;
+}
+
+/** A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): works offline. */
+export function renderReportHtml(report: Report): string {
+  const sections = report.groups
+    .map((group) => {
+      const rows = [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]
+        .map((step) => {
+          const c = step.counters;
+          const cells = [
+            c.sent,
+            c.delivered,
+            c.opened,
+            c.machineOpened,
+            c.clicked,
+            c.replied,
+            c.unsubscribed,
+            c.bounced,
+            c.complained,
+          ];
+          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}</tr>`;
+        })
+        .join('\n');
+      return `<section>
+<h2>${escapeHtml(group.segmentId)} → ${escapeHtml(group.sequenceId)}</h2>
+<p>Enrolled <b>${group.enrolled}</b>, held out <b>${group.heldOut}</b>. Returned <b>${group.returned}</b> (${percent(group.returnRate)}); hold-out returned <b>${group.heldOutReturned}</b> (${percent(group.heldOutReturnRate)}).</p>
+${funnelSvg(group)}
+${liftSvg(group.lift)}
+<table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th></tr></thead>
+<tbody>${rows}</tbody></table>
+</section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Rekindle report</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
+table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}
+th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}</style></head>
+<body><h1>Did win-back work?</h1>
+<p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart.</p>
+${sections || '<p>Nothing enrolled yet.</p>'}
+</body></html>`;
+}

@@ -1,0 +1,81 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsubscribe.ts';
+import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
+import { systemClock } from '../ports/clock.ts';
+import { parseEnvironment, UnsubscribeEnvironmentSchema } from './environment.ts';
+import { loadRuntimeBundle } from './runtime-bundle.ts';
+import { createClients, createLogger, lazyHandler, readSecret } from './wiring.ts';
+
+export interface UnsubscribeHandlerDeps extends UnsubscribeDeps {
+  readonly logger: Logger;
+}
+
+/** Form posts are small; anything larger is not ours. */
+const MAX_BODY_BYTES = 8_192;
+
+const headers = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-robots-tag': 'noindex',
+  'referrer-policy': 'no-referrer',
+  // No scripts, no external resources; forms post back to this URL only.
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+};
+
+/**
+ * The Lambda Function URL behind every List-Unsubscribe link. A failure shows a generic page
+ * (500) and is logged; its details never reach the browser.
+ */
+export function makeHandler(deps: UnsubscribeHandlerDeps) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const acceptLanguage = event.headers?.['accept-language'];
+    try {
+      const raw = event.body ?? '';
+      const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+        return {
+          statusCode: 413,
+          headers,
+          body: renderUnsubscribePage({ kind: 'invalid' }, pickLocale(acceptLanguage), deps.shopName),
+        };
+      }
+      const response = await handleUnsubscribe(
+        {
+          method: event.requestContext?.http?.method ?? 'GET',
+          queryToken: event.queryStringParameters?.t,
+          form: new URLSearchParams(body),
+          acceptLanguage,
+        },
+        deps,
+      );
+      deps.logger.info('unsubscribe request', { outcome: response.outcome });
+      return { statusCode: response.status, headers, body: response.html };
+    } catch (error: unknown) {
+      deps.logger.error('unsubscribe failed', { error });
+      return {
+        statusCode: 500,
+        headers,
+        body: renderUnsubscribePage({ kind: 'error' }, pickLocale(acceptLanguage), deps.shopName),
+      };
+    }
+  };
+}
+
+export const handler = lazyHandler(async () => {
+  const env = parseEnvironment(UnsubscribeEnvironmentSchema, process.env);
+  const { config } = loadRuntimeBundle();
+  const clients = createClients();
+  return makeHandler({
+    store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
+    customers: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
+    clock: systemClock,
+    signingKey: await readSecret(env.LINK_SECRET_ARN),
+    shopName: config.shop.name,
+    config: config.engagement,
+    logger: createLogger('unsubscribe'),
+  });
+});

@@ -1,0 +1,379 @@
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { replyAddressFor } from '../core/inbound/receive-reply.ts';
+import { verifyLink } from '../core/sending/links.ts';
+import { type LocalRuntime, localNames } from './local-runtime.ts';
+import type { StoredEmail } from './ses-local.ts';
+
+/** How a simulated audience behaves; each a probability. */
+export interface RecipientBehaviour {
+  readonly hardBounce: number;
+  readonly softBounce: number;
+  /** Recipients on Apple Mail with Privacy Protection: every email "opened" by the proxy. */
+  readonly appleMail: number;
+  readonly open: number;
+  /** Of those who open. */
+  readonly click: number;
+  readonly reply: number;
+  readonly unsubscribe: number;
+  readonly complaint: number;
+  /** A purchase within the window: emailed customers, and held-out ones (the baseline). */
+  readonly purchaseEmailed: number;
+  readonly purchaseHeldOut: number;
+}
+
+export const defaultBehaviour: RecipientBehaviour = {
+  hardBounce: 0.02,
+  softBounce: 0.01,
+  appleMail: 0.35,
+  open: 0.4,
+  click: 0.3,
+  reply: 0.12,
+  unsubscribe: 0.04,
+  complaint: 0.005,
+  purchaseEmailed: 0.14,
+  purchaseHeldOut: 0.07,
+};
+
+export interface SimulationOptions {
+  readonly seed: number;
+  readonly behaviour?: Partial<RecipientBehaviour>;
+  /** The reply domain when the config names none. @default 'reply.rekindle.local' */
+  readonly replyDomain?: string | undefined;
+}
+
+export interface SimulationSummary {
+  readonly emails: number;
+  readonly events: number;
+  readonly duplicatesIgnored: number;
+  readonly machineOpens: number;
+  readonly bounces: number;
+  readonly complaints: number;
+  readonly replies: number;
+  readonly unsubscribes: number;
+  readonly purchases: number;
+}
+
+/** mulberry32 seeded from a string: the same seed and message always behave the same. */
+function random(seed: number, ...parts: readonly string[]): () => number {
+  let state = createHash('sha256')
+    .update([String(seed), ...parts].join('\u0000'))
+    .digest()
+    .readUInt32BE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const iso = (at: number) => new Date(at).toISOString();
+
+const replies: Record<string, readonly string[]> = {
+  en: [
+    'Thanks for checking in. The last order was fine, I have just been busy.',
+    'The record arrived scratched last time. Is there a discount?',
+    'Please unsubscribe me.',
+  ],
+  hi: ['पूछने के लिए धन्यवाद, मैं जल्द ही फिर से ऑर्डर करूँगा।', 'कृपया ईमेल बंद करें।'],
+  gu: ['પૂછવા બદલ આભાર, હું ફરીથી ઓર્ડર કરીશ.', 'કૃપા કરીને બંધ કરો'],
+  si: ['විමසීමට ස්තූතියි, මම නැවත ඇණවුම් කරන්නම්.', 'කරුණාකර නවත්වන්න'],
+};
+
+/** A reply as a real mail client would send it: multipart, base64 UTF-8, Gmail-style quoting. */
+function replyMime(input: {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  original: string;
+  at: number;
+}): string {
+  const quoted = input.original
+    .split('\n')
+    .slice(0, 6)
+    .map((line) => `> ${line}`)
+    .join('\r\n');
+  const body = `${input.text}\r\n\r\nOn ${new Date(input.at).toUTCString()}, Shop <care@shop.example> wrote:\r\n${quoted}\r\n`;
+  const encoded = Buffer.from(body, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n');
+  const subject = `=?UTF-8?B?${Buffer.from(`Re: ${input.subject}`, 'utf8').toString('base64')}?=`;
+  return [
+    `From: ${input.from}`,
+    `To: ${input.to}`,
+    `Subject: ${subject}`,
+    `Date: ${new Date(input.at).toUTCString()}`,
+    `Message-ID: <${createHash('sha256').update(body).digest('hex').slice(0, 20)}@mail.example.com>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/alternative; boundary="sim-boundary"',
+    '',
+    '--sim-boundary',
+    'Content-Type: text/plain; charset="UTF-8"',
+    'Content-Transfer-Encoding: base64',
+    '',
+    encoded,
+    '--sim-boundary--',
+    '',
+  ].join('\r\n');
+}
+
+/**
+ * Plays the recipients of everything in the SES outbox: SES events in the EventBridge shape
+ * (send, delivery, Apple MPP machine opens, opens, clicks, a few bounces and complaints; each
+ * message's events shuffled and one repeated, as EventBridge may) fed to record-engagement,
+ * replies as real MIME through the inbound bucket and receive-reply, one-click unsubscribes
+ * through the unsubscribe handler, and purchases for emailed and held-out customers through the
+ * store. Deterministic for a seed; running it again records nothing twice.
+ */
+export async function simulateRecipients(
+  runtime: LocalRuntime,
+  options: SimulationOptions,
+): Promise<SimulationSummary> {
+  const behaviour = { ...defaultBehaviour, ...options.behaviour };
+  const replyDomain = options.replyDomain ?? 'reply.rekindle.local';
+  const emails = await runtime.ses.outbox();
+  const summary = {
+    emails: 0,
+    events: 0,
+    duplicatesIgnored: 0,
+    machineOpens: 0,
+    bounces: 0,
+    complaints: 0,
+    replies: 0,
+    unsubscribes: 0,
+    purchases: 0,
+  };
+  const now = runtime.clock.now();
+
+  for (const email of emails) {
+    const claims = claimsOf(email);
+    if (claims === undefined) continue;
+    const view = await runtime.store.getCustomerView(claims.customerId);
+    const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
+    const send = view?.sends.find((candidate) => candidate.messageId === email.messageId);
+    if (view === undefined || enrolment === undefined || send === undefined) continue;
+    summary.emails += 1;
+    const rng = random(options.seed, email.messageId);
+    const sentAt = send.sentAt ?? now;
+    const mail = {
+      timestamp: iso(sentAt),
+      source: email.from,
+      sendingAccountId: '000000000000',
+      messageId: email.messageId,
+      destination: email.destination.to,
+      headersTruncated: false,
+      headers: (email.headers ?? []).map((header) => ({ name: header.name, value: header.value })),
+      commonHeaders: { from: [email.from], to: email.destination.to, subject: email.subject },
+      tags: {
+        'ses:configuration-set': ['rekindle-local'],
+        sequence: [enrolment.sequenceId],
+        step: [send.stepId],
+        segment: [enrolment.segmentId],
+        customer: [claims.customerId],
+        enrolment: [claims.enrolmentId],
+        stepIndex: [String(claims.stepIndex)],
+      },
+    };
+    const recipient = email.destination.to[0] ?? view.customer.email;
+    const events: unknown[] = [];
+    const event = (detailType: string, eventType: string, body: Record<string, unknown>) => {
+      const key =
+        eventType === 'Send'
+          ? 'send'
+          : eventType === 'DeliveryDelay'
+            ? 'deliveryDelay'
+            : eventType === 'Rendering Failure'
+              ? 'failure'
+              : eventType.toLowerCase();
+      events.push({
+        version: '0',
+        id: createHash('sha256').update(`${email.messageId}${events.length}`).digest('hex').slice(0, 36),
+        'detail-type': detailType,
+        source: 'aws.ses',
+        account: '000000000000',
+        time: iso(now),
+        region: 'eu-west-1',
+        resources: [],
+        detail: { eventType, mail, [key]: body },
+      });
+    };
+    event('Email Sent', 'Send', {});
+    if (rng() < behaviour.hardBounce) {
+      event('Email Bounced', 'Bounce', {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: [
+          {
+            emailAddress: recipient,
+            action: 'failed',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          },
+        ],
+        timestamp: iso(sentAt + 3_000),
+        feedbackId: `sim-${email.messageId}-bounce`,
+      });
+      summary.bounces += 1;
+    } else {
+      if (rng() < behaviour.softBounce) {
+        event('Email Delivery Delayed', 'DeliveryDelay', {
+          timestamp: iso(sentAt + 60_000),
+          delayType: 'MailboxFull',
+          expirationTime: iso(sentAt + 86_400_000),
+          delayedRecipients: [
+            { emailAddress: recipient, status: '4.2.2', diagnosticCode: 'smtp; 452 4.2.2 mailbox full' },
+          ],
+        });
+      }
+      event('Email Delivered', 'Delivery', {
+        timestamp: iso(sentAt + 2_000),
+        processingTimeMillis: 2_000,
+        recipients: [recipient],
+        smtpResponse: '250 2.6.0 Message received',
+      });
+      if (rng() < behaviour.appleMail) {
+        event('Email Opened', 'Open', {
+          ipAddress: '104.28.40.110',
+          timestamp: iso(sentAt + 4_000),
+          userAgent: 'Mozilla/5.0',
+        });
+        summary.machineOpens += 1;
+      }
+      const opened = rng() < behaviour.open;
+      const openedAt = sentAt + Math.floor(rng() * 36) * 3_600_000 + 600_000;
+      if (opened) {
+        const userAgent =
+          'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36';
+        event('Email Opened', 'Open', { ipAddress: '198.51.100.23', timestamp: iso(openedAt), userAgent });
+        if (rng() < behaviour.click) {
+          event('Email Clicked', 'Click', {
+            ipAddress: '198.51.100.23',
+            timestamp: iso(openedAt + 20_000),
+            userAgent,
+            link: 'https://shop.example/records',
+            linkTags: {},
+          });
+        }
+      }
+      if (rng() < behaviour.complaint) {
+        event('Email Complaint Received', 'Complaint', {
+          complainedRecipients: [{ emailAddress: recipient }],
+          timestamp: iso(sentAt + 86_400_000),
+          feedbackId: `sim-${email.messageId}-complaint`,
+          complaintFeedbackType: 'abuse',
+        });
+        summary.complaints += 1;
+      }
+      if (opened && rng() < behaviour.reply) {
+        const texts = replies[view.customer.locale.slice(0, 2)] ?? replies.en ?? [];
+        const text = texts[Math.floor(rng() * texts.length)] ?? 'Thanks';
+        const to = replyAddressFor(claims, localNames.linkSigningKey, replyDomain);
+        const raw = replyMime({
+          from: `${view.customer.firstName} <${recipient}>`,
+          to,
+          subject: email.subject,
+          text,
+          original: email.body.text ?? '',
+          at: openedAt + 300_000,
+        });
+        await runtime.dropInbound(raw, [to]);
+        summary.replies += 1;
+      } else if (opened && rng() < behaviour.unsubscribe) {
+        const header =
+          (email.headers ?? []).find((candidate) => candidate.name === 'List-Unsubscribe')?.value ?? '';
+        const url = /<(https?:[^>]+)>/.exec(header)?.[1];
+        if (url !== undefined) {
+          await runtime.handlers.unsubscribe(oneClickPost(url));
+          summary.unsubscribes += 1;
+        }
+      }
+    }
+    // EventBridge promises neither order nor a single delivery.
+    shuffle(events, rng);
+    if (events.length > 1) events.push(events[0]);
+    for (const published of events) {
+      const outcome = await runtime.handlers.recordEngagement(published);
+      if (outcome.kind === 'duplicate') summary.duplicatesIgnored += 1;
+      else if (outcome.kind === 'recorded') summary.events += 1;
+    }
+  }
+
+  // Purchases: emailed customers return a little more often than the held-out baseline.
+  const data = await runtime.engagement.loadReportData();
+  const firstSend = new Map(data.firstSends.map((send) => [send.enrolmentId, send.sentAt]));
+  const orders = [];
+  for (const assignment of data.assignments) {
+    const rng = random(options.seed, 'purchase', assignment.enrolmentId);
+    const heldOut = assignment.state === 'held-out';
+    const from = heldOut ? assignment.enrolledAt : firstSend.get(assignment.enrolmentId);
+    if (from === undefined) continue;
+    if (rng() >= (heldOut ? behaviour.purchaseHeldOut : behaviour.purchaseEmailed)) continue;
+    const placedAt = from + Math.floor(rng() * Math.max(3_600_000, now - from));
+    orders.push({
+      orderId: `sim-${createHash('sha256').update(assignment.enrolmentId).digest('hex').slice(0, 12)}`,
+      customerId: assignment.customerId,
+      placedAt: iso(placedAt),
+      amount: Math.round(15 + rng() * 60),
+    });
+  }
+  await runtime.store.putOrders(orders);
+  summary.purchases = orders.length;
+  return summary;
+}
+
+function claimsOf(email: StoredEmail) {
+  const header =
+    (email.headers ?? []).find((candidate) => candidate.name === 'List-Unsubscribe')?.value ?? '';
+  const token = /[?&]t=([\w-]+\.[\w-]+)/.exec(header)?.[1];
+  return token === undefined ? undefined : verifyLinkLocal(token);
+}
+
+const verifyLinkLocal = (token: string) => {
+  const claims = verifyLink(token, localNames.linkSigningKey);
+  return claims?.purpose === 'unsubscribe' ? claims : undefined;
+};
+
+function shuffle<T>(items: T[], rng: () => number): void {
+  for (let index = items.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(rng() * (index + 1));
+    const held = items[index];
+    const swapped = items[other];
+    if (held === undefined || swapped === undefined) continue;
+    items[index] = swapped;
+    items[other] = held;
+  }
+}
+
+/** The RFC 8058 POST a mailbox provider sends for the List-Unsubscribe URL. */
+function oneClickPost(url: string): APIGatewayProxyEventV2 {
+  const parsed = new URL(url);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: parsed.pathname,
+    rawQueryString: parsed.search.slice(1),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    queryStringParameters: Object.fromEntries(parsed.searchParams),
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: parsed.host,
+      domainPrefix: 'local',
+      http: {
+        method: 'POST',
+        path: parsed.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'mailbox-provider',
+      },
+      requestId: 'simulated',
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: 'List-Unsubscribe=One-Click',
+    isBase64Encoded: false,
+  };
+}

@@ -1,0 +1,93 @@
+import type { Counters } from '../core/engagement/counters.ts';
+import type { EngagementEvent } from '../core/engagement/model.ts';
+
+export type SuppressionReason = 'hard-bounce' | 'complaint' | 'manual';
+
+/** One (sequence, step, segment) counter item. */
+export interface StepCounters {
+  readonly sequenceId: string;
+  readonly stepIndex: number;
+  readonly segmentId: string;
+  readonly stepId?: string;
+  readonly counters: Counters;
+}
+
+/** Inbound mail that did not become a reply (forged token, broken MIME, too big, auto-reply…). */
+export interface InboundRecord {
+  /** SES's id for the received mail; the raw message is at `s3Key`. */
+  readonly mailId: string;
+  readonly receivedAt: number;
+  readonly outcome: 'rejected' | 'auto-reply' | 'unattributed';
+  readonly reason: string;
+  readonly s3Key: string;
+  readonly customerId?: string;
+  readonly from?: string;
+  readonly subject?: string;
+}
+
+/** Everything the report reads, from one pass over the table. */
+export interface ReportData {
+  readonly assignments: readonly {
+    readonly customerId: string;
+    readonly enrolmentId: string;
+    readonly sequenceId: string;
+    readonly segmentId: string;
+    readonly enrolledAt: number;
+    readonly state: string;
+  }[];
+  /** The time of each customer's first email per enrolment (sent sends only). */
+  readonly firstSends: readonly { readonly enrolmentId: string; readonly sentAt: number }[];
+  readonly orders: readonly { readonly customerId: string; readonly placedAt: number }[];
+  readonly counters: readonly StepCounters[];
+}
+
+/**
+ * The engagement side of the table: events with their counters, contact status and suppression,
+ * ending enrolments, sequence pauses and rejected inbound mail. Implemented over DynamoDB.
+ */
+export interface EngagementStore {
+  /**
+   * Stores the event and adds its counters in one transaction; a duplicate (same id) changes
+   * nothing and returns 'duplicate'. Events without a customer are kept apart and not counted.
+   */
+  record(event: EngagementEvent): Promise<'recorded' | 'duplicate'>;
+  /** Customer ids whose profile has this email (the email index). */
+  customersByEmail(email: string): Promise<string[]>;
+  /** Suppresses the address for good (global item) and on each customer's status item. */
+  suppress(
+    email: string,
+    customerIds: readonly string[],
+    reason: SuppressionReason,
+    at: number,
+  ): Promise<void>;
+  /** The global suppression of an address, if any; the sender checks it for re-imported customers. */
+  suppressionOf(email: string): Promise<{ reason: SuppressionReason; at: number } | undefined>;
+  /** Marks the customer unsubscribed; the first time wins and is returned, so retries agree on it. */
+  unsubscribe(customerId: string, at: number): Promise<number>;
+  /** Pauses all email to the customer until `until`. */
+  pauseContact(customerId: string, until: number, at: number): Promise<void>;
+  /** Ends the customer's active enrolments (or only `enrolmentId`); returns the ids it ended. */
+  endActiveEnrolments(
+    customerId: string,
+    reason: string,
+    at: number,
+    enrolmentId?: string,
+  ): Promise<string[]>;
+  /** Counters of every step and segment of one sequence. */
+  sequenceCounters(sequenceId: string): Promise<StepCounters[]>;
+  /** Pauses the sequence; false if it already was. */
+  pauseSequence(sequenceId: string, reason: string, at: number): Promise<boolean>;
+  /** The pause of a sequence, if any; the sender checks it before each step. */
+  sequencePause(sequenceId: string): Promise<{ reason: string; at: number } | undefined>;
+  /** Keeps a record of inbound mail that was not a reply; writing it twice is harmless. */
+  recordInbound(record: InboundRecord): Promise<void>;
+  /** One pass over the table for the report. */
+  loadReportData(): Promise<ReportData>;
+}
+
+/** Where handlers count what alarms watch (CloudWatch EMF through Powertools in Lambda). */
+export interface MetricsSink {
+  count(name: string, value?: number, dimensions?: Readonly<Record<string, string>>): void;
+}
+
+export const noMetrics: MetricsSink = { count: () => undefined };

@@ -1,0 +1,263 @@
+import { readFileSync } from 'node:fs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/dynamo/table-design.ts';
+import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { writeReport } from '../../functions/cli/commands/report.ts';
+import { MemoryOutput } from '../../functions/cli/output.ts';
+import { recordSesEvent } from '../../functions/core/engagement/record-ses-event.ts';
+import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
+import { signLink } from '../../functions/core/sending/links.ts';
+import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { simulateRecipients } from '../../functions/local/recipient-simulator.ts';
+import { generateSampleData, toCsv } from '../../functions/local/sample-data.ts';
+import { VirtualClock } from '../../functions/ports/clock.ts';
+import { noMetrics } from '../../functions/ports/engagement-store.ts';
+
+const start = Date.parse('2026-11-23T09:00:00Z');
+let runtime: LocalRuntime;
+let bundle: RuntimeBundle;
+
+beforeAll(async () => {
+  bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
+  runtime = await startLocalRuntime({ clock: new VirtualClock(start), bundle, logLevel: 'SILENT' });
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+interface Target {
+  customerId: string;
+  enrolmentId: string;
+  messageId: string;
+  email: string;
+}
+
+/** A documented SES fixture, re-addressed to one of our test messages. */
+function sesEvent(name: string, target: Target): unknown {
+  const event = JSON.parse(readFileSync(`test/fixtures/ses-events/${name}.json`, 'utf8'));
+  const { mail } = event.detail;
+  mail.messageId = target.messageId;
+  mail.destination = [target.email];
+  mail.tags.customer = [target.customerId];
+  mail.tags.enrolment = [target.enrolmentId];
+  for (const key of ['bounce', 'complaint']) {
+    const recipients = event.detail[key]?.bouncedRecipients ?? event.detail[key]?.complainedRecipients;
+    for (const recipient of recipients ?? []) recipient.emailAddress = target.email;
+  }
+  if (event.detail.delivery !== undefined) event.detail.delivery.recipients = [target.email];
+  return event;
+}
+
+async function enrol(customerId: string, email: string): Promise<Target> {
+  await runtime.store.putCustomers([
+    { customerId, email, firstName: 'Asha', locale: 'en', consent: 'granted' },
+  ]);
+  const enrolmentId = `gentle-winback-20261123-${customerId}`;
+  await runtime.store.createEnrolment({
+    enrolmentId,
+    customerId,
+    sequenceId: 'gentle-winback',
+    segmentId: 'lapsed',
+    enrolledAt: start,
+    state: 'active',
+  });
+  return { customerId, enrolmentId, messageId: `ses-${customerId}`, email };
+}
+
+const countersOf = async (segmentId = 'lapsed') =>
+  (await runtime.engagement.sequenceCounters('gentle-winback')).find(
+    (item) => item.segmentId === segmentId && item.stepIndex === 0,
+  )?.counters;
+
+describe('recording SES events in DynamoDB', () => {
+  it('stores each event once and keeps the counters exact under duplicates and any order', async () => {
+    const target = await enrol('fx-1', 'fx1@example.com');
+    const names = [
+      'open',
+      'click',
+      'open-apple-mpp',
+      'delivery',
+      'send',
+      'open',
+      'delivery',
+      'click',
+      'send',
+    ];
+    const outcomes = [];
+    for (const name of names)
+      outcomes.push((await runtime.handlers.recordEngagement(sesEvent(name, target))).kind);
+    expect(outcomes.filter((kind) => kind === 'recorded')).toHaveLength(5);
+    expect(outcomes.filter((kind) => kind === 'duplicate')).toHaveLength(4);
+
+    const view = await runtime.store.getCustomerView('fx-1');
+    expect(view?.engagement.map((event) => event.type).sort()).toEqual([
+      'click',
+      'delivery',
+      'open',
+      'open',
+      'send',
+    ]);
+    expect(view?.engagement.find((event) => event.machine === true)?.detail?.userAgent).toBe('Mozilla/5.0');
+    expect(await countersOf()).toMatchObject({
+      sent: 1,
+      delivered: 1,
+      opened: 1,
+      machineOpened: 1,
+      clicked: 1,
+      opens: 1,
+      machineOpens: 1,
+      clicks: 1,
+    });
+  });
+
+  it('counts a second open of the same message as an open event, not as another opened message', async () => {
+    const target = await enrol('fx-2', 'fx2@example.com');
+    const before = await countersOf();
+    const later = sesEvent('open', target) as { detail: { open: { timestamp: string } } };
+    await runtime.handlers.recordEngagement(sesEvent('open', target));
+    later.detail.open.timestamp = '2026-11-25T08:00:00.000Z';
+    await runtime.handlers.recordEngagement(later);
+    const after = await countersOf();
+    expect((after?.opened ?? 0) - (before?.opened ?? 0)).toBe(1);
+    expect((after?.opens ?? 0) - (before?.opens ?? 0)).toBe(2);
+  });
+
+  it('logs and counts an event it does not understand, without throwing', async () => {
+    await expect(runtime.handlers.recordEngagement({ source: 'aws.ses', detail: {} })).resolves.toMatchObject(
+      {
+        kind: 'invalid',
+      },
+    );
+  });
+});
+
+describe('suppression', () => {
+  it('suppresses a hard-bounced address everywhere and ends its enrolments, even for a re-imported customer', async () => {
+    const target = await enrol('fx-3', 'gone@example.com');
+    const outcome = await runtime.handlers.recordEngagement(sesEvent('bounce-permanent', target));
+    expect(outcome).toMatchObject({
+      kind: 'recorded',
+      suppressed: 'hard-bounce',
+      endedEnrolments: [target.enrolmentId],
+    });
+    const view = await runtime.store.getCustomerView('fx-3');
+    expect(view?.status).toMatchObject({
+      suppressionReason: 'hard-bounce',
+      suppressedAt: Date.parse('2026-11-24T09:00:03.000Z'),
+    });
+    expect(view?.enrolments[0]).toMatchObject({ state: 'exited' });
+    const documents = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
+    const enrolmentItem = await documents.send(
+      new GetCommand({
+        TableName: localNames.tableName,
+        Key: { pk: keys.customer('fx-3'), sk: keys.enrolment(target.enrolmentId) },
+      }),
+    );
+    expect(enrolmentItem.Item).toMatchObject({ exitReason: 'hard-bounce' });
+    // The same address under a new customer id stays suppressed.
+    await runtime.store.putCustomers([
+      {
+        customerId: 'fx-3-again',
+        email: 'GONE@example.com',
+        firstName: 'A',
+        locale: 'en',
+        consent: 'granted',
+      },
+    ]);
+    await expect(runtime.engagement.suppressionOf('gone@example.com')).resolves.toMatchObject({
+      reason: 'hard-bounce',
+    });
+  });
+
+  it('does not suppress on a soft bounce', async () => {
+    const target = await enrol('fx-4', 'full@example.com');
+    await runtime.handlers.recordEngagement(sesEvent('bounce-transient', target));
+    expect((await runtime.store.getCustomerView('fx-4'))?.status.suppressedAt).toBeUndefined();
+    await expect(runtime.engagement.suppressionOf('full@example.com')).resolves.toBeUndefined();
+  });
+
+  it('suppresses on a complaint and pauses the sequence when the complaint rate crosses the threshold', async () => {
+    const target = await enrol('fx-5', 'angry@example.com');
+    const counted: string[] = [];
+    const deps = {
+      store: runtime.engagement,
+      config: { ...bundle.config.engagement, complaintRateMinSends: 1 },
+      metrics: { count: (name: string) => counted.push(name) },
+    };
+    const outcome = await recordSesEvent(sesEvent('complaint', target), deps);
+    expect(outcome).toMatchObject({ suppressed: 'complaint', pausedSequence: 'gentle-winback' });
+    expect(counted).toContain('SequencePausedForComplaints');
+    await expect(runtime.engagement.sequencePause('gentle-winback')).resolves.toMatchObject({
+      reason: expect.stringContaining('complaint rate'),
+    });
+    // The same complaint again: no new pause, no new count.
+    const again = await recordSesEvent(sesEvent('complaint', target), { ...deps, metrics: noMetrics });
+    expect(again).toMatchObject({ kind: 'duplicate' });
+    expect(again.kind !== 'invalid' && again.pausedSequence).toBeUndefined();
+  });
+});
+
+describe('replies through the inbound bucket', () => {
+  it('records a genuine reply, ends the enrolment and forwards it to support', async () => {
+    const target = await enrol('fx-6', 'replier@example.com');
+    const to = replyAddressFor(
+      { customerId: 'fx-6', enrolmentId: target.enrolmentId, stepIndex: 0 },
+      localNames.linkSigningKey,
+      'reply.northwind.example',
+    );
+    const before = (await runtime.ses.outbox()).length;
+    const raw = `From: Asha <replier@example.com>\r\nTo: ${to}\r\nSubject: Re: hello\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHappy to hear from you.\r\n\r\n> Hello Asha\r\n`;
+    const [outcome] = await runtime.dropInbound(raw, [to]);
+    expect(outcome).toMatchObject({ kind: 'reply', forwarded: true, newText: 'Happy to hear from you.' });
+    const view = await runtime.store.getCustomerView('fx-6');
+    expect(view?.engagement.map((event) => event.type)).toContain('reply');
+    expect(view?.enrolments[0]?.state).toBe('exited');
+    const outbox = await runtime.ses.outbox();
+    expect(outbox).toHaveLength(before + 1);
+    expect(outbox.at(-1)?.destination.to).toEqual(['support@northwind.example']);
+  });
+
+  it('records a forged reply address as rejected and keeps the raw mail', async () => {
+    const forged = `r+${signLink({ customerId: 'fx-6', enrolmentId: 'x', stepIndex: 0, purpose: 'reply' }, 'guessed')}@reply.northwind.example`;
+    const [outcome] = await runtime.dropInbound('Subject: hi\r\n\r\nhello', [forged]);
+    expect(outcome).toEqual({ kind: 'rejected', reason: 'forged or altered reply token' });
+  });
+});
+
+describe('the simulated audience and the report', () => {
+  it('runs the flow, simulates recipients once, and reports the funnel and returns per segment', async () => {
+    const sample = generateSampleData({ customers: 80, seed: 7, now: start });
+    await runtime.dropImport(
+      'customers.csv',
+      toCsv(sample.customers, ['customerId', 'email', 'firstName', 'locale', 'timeZone', 'consent']),
+    );
+    await runtime.dropImport(
+      'orders.csv',
+      toCsv(sample.orders, ['orderId', 'customerId', 'placedAt', 'amount']),
+    );
+    await runtime.handlers.segmentCustomers({});
+    await runtime.scheduler.runUntil(start + 3 * 86_400_000);
+
+    const first = await simulateRecipients(runtime, { seed: 42, replyDomain: 'reply.northwind.example' });
+    expect(first.emails).toBeGreaterThan(0);
+    expect(first.events).toBeGreaterThan(first.emails);
+    expect(first.duplicatesIgnored).toBeGreaterThan(0);
+    const again = await simulateRecipients(runtime, { seed: 42, replyDomain: 'reply.northwind.example' });
+    expect(again.events).toBe(0);
+
+    const out = new MemoryOutput();
+    await writeReport(runtime.engagement, bundle.config, { now: runtime.clock.now(), json: true }, out);
+    const report = JSON.parse(out.lines[0] ?? '{}');
+    const emailed = report.groups.filter((group: { totals: { sent: number } }) => group.totals.sent > 0);
+    expect(emailed.length).toBeGreaterThan(0);
+    for (const group of emailed) {
+      expect(group.totals.delivered).toBeLessThanOrEqual(group.totals.sent);
+      expect(group.totals.opened).toBeLessThanOrEqual(group.totals.delivered);
+    }
+    const text = new MemoryOutput();
+    await writeReport(runtime.engagement, bundle.config, { now: runtime.clock.now(), json: false }, text);
+    expect(text.lines.join('\n')).toMatch(/lift (not enough data yet|[+-])/);
+  });
+});
