@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
+import { buildReport } from '../core/reporting/build-report.ts';
+import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
 import { emptyReport, mergeReports, type SegmenterReport } from '../core/segments/run-segmenter.ts';
 import type { SendStepOutcome } from '../core/sending/send-step.ts';
-import { fnv1a, type StepMessage } from '../core/sending/step-message.ts';
+import type { StepMessage } from '../core/sending/step-message.ts';
 import { VirtualClock } from '../ports/clock.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
+import { type SimulationSummary, simulateRecipients } from './recipient-simulator.ts';
 import { generateSampleData, toCsv } from './sample-data.ts';
 import type { StoredEmail } from './ses-local.ts';
 
@@ -37,8 +40,13 @@ export interface DemoReport {
   readonly deadLetters: number;
   /** Per sequence step (`<sequence>/<step id>`): what happened each time it fell due. */
   readonly steps: readonly StepReport[];
-  /** Customers who bought again during the demo (the win-backs that end sequences). */
-  readonly cameBack: number;
+  /** What the simulated recipients did (events recorded, replies, unsubscribes, purchases). */
+  readonly engagement: SimulationSummary;
+  /** Replies forwarded to the support address with the customer's context. */
+  readonly forwardedReplies: number;
+  /** The win-back report (`rekindle report`), as text and as an HTML file. */
+  readonly reportText: string;
+  readonly reportFile: string;
   readonly emails: readonly StoredEmail[];
   readonly outDir: string;
 }
@@ -53,9 +61,6 @@ export interface StepReport {
   deferredByCap: number;
   exited: Record<string, number>;
 }
-
-/** Share of customers (per mille) who order again a day after an email: the demo's come-backs. */
-const comeBackPerMille = 120;
 
 /** A fixed start so every run of the demo tells the same story. */
 export const demoStart = Date.parse('2026-11-23T09:00:00Z');
@@ -74,7 +79,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const clock = new VirtualClock(demoStart);
   progress('starting DynamoDB Local, SES, S3 and the Scheduler emulator on 127.0.0.1 …');
   const steps = new Map<string, StepReport>();
-  const emailed: string[] = [];
   const onSendOutcome = (message: StepMessage, outcome: SendStepOutcome) => {
     const sequence = bundle.config.sequences.find((candidate) => candidate.id === message.sequenceId);
     const key = `${message.sequenceId}/${sequence?.steps[message.stepIndex]?.id ?? message.stepIndex}`;
@@ -85,7 +89,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     }
     if (outcome.kind === 'sent') {
       report.sent += 1;
-      emailed.push(message.customerId);
     } else if (outcome.kind === 'skipped') report.skipped += 1;
     else if (outcome.kind === 'deferred') {
       if (outcome.reason === 'window') report.deferredByWindow += 1;
@@ -93,6 +96,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     } else if (outcome.kind === 'exited')
       report.exited[outcome.reason] = (report.exited[outcome.reason] ?? 0) + 1;
   };
+  const simulation = { seed: options.seed, replyDomain: bundle.config.engagement.replyDomain };
   const runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT', onSendOutcome });
   try {
     const sample = generateSampleData({ customers: options.customers, seed: options.seed, now: demoStart });
@@ -136,27 +140,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     );
     progress(`running ${options.days} days of virtual time …`);
     const end = demoStart + options.days * 86_400_000;
-    // Day by day, so that some customers come back (order again) after an email and their
-    // sequence ends at its next step.
-    const cameBack = new Set<string>();
-    for (let dayEnd = demoStart + 86_400_000; dayEnd <= end; dayEnd += 86_400_000) {
-      await runtime.scheduler.runUntil(dayEnd);
-      const returning = emailed
-        .splice(0)
-        .filter(
-          (id) => !cameBack.has(id) && Number.parseInt(fnv1a(`back:${id}`), 16) % 1000 < comeBackPerMille,
-        );
-      for (const id of returning) cameBack.add(id);
-      await runtime.store.putOrders(
-        returning.map((customerId) => ({
-          orderId: `${customerId}-back`,
-          customerId,
-          placedAt: new Date(dayEnd).toISOString(),
-          amount: 30,
-        })),
-      );
+    // Week by week, recipients act on what they got: opens, clicks, replies (real MIME through the
+    // inbound handler), unsubscribes, bounces, complaints and purchases; these end sequences early.
+    let engagement: SimulationSummary | undefined;
+    for (let weekEnd = demoStart + 7 * 86_400_000; weekEnd < end; weekEnd += 7 * 86_400_000) {
+      await runtime.scheduler.runUntil(weekEnd);
+      engagement = await simulateRecipients(runtime, simulation);
     }
     await runtime.scheduler.runUntil(end);
+    engagement = await simulateRecipients(runtime, simulation);
 
     const firstRun = runtime.segmentResults
       .flatMap((result) => result.reports)
@@ -169,8 +161,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       const view = await runtime.store.getCustomerView(subject.customer.customerId);
       sent += view?.sends.filter((send) => send.state === 'sent').length ?? 0;
     }
-    const emails = await runtime.ses.outbox();
-    await writeOutbox(options.outDir, emails);
+    const outbox = await runtime.ses.outbox();
+    // Replies forwarded to the support team are in the outbox too; they are not campaign emails.
+    const supportAddress = bundle.config.engagement.supportAddress;
+    const emails = outbox.filter((email) => !email.destination.to.includes(supportAddress ?? ''));
+    await writeOutbox(options.outDir, outbox);
+    const winBack = buildReport(await runtime.engagement.loadReportData(), bundle.config, {
+      now: clock.now(),
+    });
+    const reportFile = join(options.outDir, '..', 'report.html');
+    await writeFile(reportFile, renderReportHtml(winBack));
     const firings = runtime.scheduler.firings;
     const report: DemoReport = {
       customers: sample.customers.length,
@@ -185,7 +185,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       steps: [...steps.values()].sort(
         (a, b) => stepOrder(bundle.config, a.step) - stepOrder(bundle.config, b.step),
       ),
-      cameBack: cameBack.size,
+      engagement: engagement ?? (await simulateRecipients(runtime, simulation)),
+      forwardedReplies: outbox.length - emails.length,
+      reportText: renderReportText(winBack),
+      reportFile,
       emails,
       outDir: options.outDir,
     };

@@ -250,6 +250,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock: options.clock,
         config: options.bundle.config,
         templates: options.bundle.templates,
+        guard: engagement,
         links: { unsubscribeUrl: localNames.unsubscribeUrl, signingKey: localNames.linkSigningKey },
         logger: logger('send-step'),
       }),

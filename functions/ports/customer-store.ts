@@ -25,6 +25,8 @@ export interface SendRecord {
   readonly messageId?: string;
   readonly templateId?: string;
   readonly locale?: string;
+  /** Updates from the feed this email showed, so the next email moves on to others. */
+  readonly updateIds?: readonly string[];
   readonly error?: string;
 }
 

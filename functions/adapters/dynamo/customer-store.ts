@@ -57,6 +57,7 @@ const SendItemSchema = z.object({
   messageId: z.string().optional(),
   templateId: z.string().optional(),
   locale: z.string().optional(),
+  updateIds: z.array(z.string()).optional(),
   error: z.string().optional(),
 });
 

@@ -62,7 +62,9 @@ export const demoCommand: Command = {
     out.line(`  enrolled        ${report.enrolled}`);
     out.line(`  scheduled       ${report.scheduled} step schedules fired`);
     out.line(`  sent            ${report.sent} emails (${report.emails.length} in the SES outbox)`);
-    out.line(`  came back       ${report.cameBack} customers ordered again after an email`);
+    out.line(
+      `  recipients      simulated weekly: opens, clicks, replies (${report.forwardedReplies} forwarded to support), unsubscribes, bounces, purchases — counts in the report below`,
+    );
     out.line(`  schedules left  ${report.schedulesLeft}`);
     out.line(`  dead letters    ${report.deadLetters}`);
     out.line('');
@@ -86,6 +88,8 @@ export const demoCommand: Command = {
       for (const header of first.headers ?? []) out.line(`  ${header.name}: ${header.value}`);
     }
     out.line('');
+    out.line(report.reportText);
+    out.line(`The report is also at ${report.reportFile}.`);
     out.line(
       `The emails are in ${report.outDir}/ (HTML and text); run with --keep-running to browse the SES outbox.`,
     );

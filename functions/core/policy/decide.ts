@@ -6,8 +6,11 @@ import type { EnrolmentExitReason } from '../sequences/enrolment-state.ts';
 import { findExit } from '../sequences/exits.ts';
 import { isInWindow, nextWindowInstant, type SendWindow } from './send-window.ts';
 
-/** Why a step waits: the customer paused, a ticket is open, the cap, the gap, or the send window. */
-export type DeferReason = 'paused' | 'ticket-open' | 'cap' | 'gap' | 'window';
+/**
+ * Why a step waits: the customer paused, a ticket is open, the cap, the gap, the send window, or the
+ * whole sequence is paused (complaint rate over the threshold).
+ */
+export type DeferReason = 'paused' | 'ticket-open' | 'cap' | 'gap' | 'window' | 'sequence-paused';
 
 /** What to do with a due step now. */
 export type StepDecision =

@@ -46,17 +46,36 @@ export async function sampleSummaries(
   const collected: PurchaseSummary[] = [];
   let customersRead = 0;
   let cutsRead = 0;
+  const read = async (scan: { segment?: number; totalSegments?: number }) => {
+    let count = 0;
+    for await (const record of store.scanCustomerRecords(scan)) {
+      count += 1;
+      const summary = summariseOrders(record.customer.customerId, record.orders, options.now);
+      if (summary !== undefined) collected.push(summary);
+    }
+    customersRead += count;
+    return count;
+  };
   const order = shuffle(
     Array.from({ length: options.cuts }, (_, i) => i),
     options.random,
   );
-  for (const segment of order) {
-    if (collected.length >= options.size) break;
-    cutsRead += 1;
-    for await (const record of store.scanCustomerRecords({ segment, totalSegments: options.cuts })) {
-      customersRead += 1;
-      const summary = summariseOrders(record.customer.customerId, record.orders, options.now);
-      if (summary !== undefined) collected.push(summary);
+  const [first, ...rest] = order;
+  if (first === undefined) return { sample: [], customersRead, cutsRead };
+  cutsRead += 1;
+  const firstCount = await read({ segment: first, totalSegments: options.cuts });
+  // A small base (the first cut says the whole is at most a few samples' worth): one plain scan is
+  // far cheaper than dozens of cuts, each of which costs a request or more even when nearly empty.
+  if (firstCount * options.cuts <= 4 * options.size) {
+    collected.length = 0;
+    customersRead = 0;
+    cutsRead = 1;
+    await read({});
+  } else {
+    for (const segment of rest) {
+      if (collected.length >= options.size) break;
+      cutsRead += 1;
+      await read({ segment, totalSegments: options.cuts });
     }
   }
   return { sample: shuffle(collected, options.random).slice(0, options.size), customersRead, cutsRead };

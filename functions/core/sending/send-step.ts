@@ -1,6 +1,7 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore, CustomerView, SendRecord } from '../../ports/customer-store.ts';
-import { type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
+import type { EngagementStore } from '../../ports/engagement-store.ts';
+import { type Mailer, MailerError } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import { type DeferReason, decideStep, plannedInstant, recipientTimeZone } from '../policy/decide.ts';
@@ -18,7 +19,15 @@ export interface SendStepDeps {
   readonly config: RekindleConfig;
   readonly templates: TemplateCatalog;
   readonly links: { readonly unsubscribeUrl: string; readonly signingKey: string };
+  /**
+   * Checks outside the customer's partition: an address suppressed anywhere (a re-imported customer
+   * with a bounced email) and a sequence paused for complaints. Absent in tests of the send path alone.
+   */
+  readonly guard?: Pick<EngagementStore, 'suppressionOf' | 'sequencePause'>;
 }
+
+/** A paused sequence is looked at again after this long; its steps wait, never dropped. */
+const sequencePauseRecheck = 86_400_000;
 
 /**
  * What became of one step message. `retry` asks the queue to deliver it again later; `paused`
@@ -117,15 +126,26 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     });
     return { kind: 'exited', reason: decision.reason };
   }
-  if (decision.kind === 'defer') {
+  const guarded = decision.kind === 'send' ? await guardStep(message, view, now, deps) : undefined;
+  const verdict = guarded ?? decision;
+  if (verdict.kind === 'exit') {
+    await store.endEnrolment(message.customerId, message.enrolmentId, {
+      state: 'exited',
+      at: now,
+      stepIndex: message.stepIndex,
+      exitReason: verdict.reason,
+    });
+    return { kind: 'exited', reason: verdict.reason };
+  }
+  if (verdict.kind === 'defer') {
     // Never dropped: the same step again at the next allowed moment, under a name of its own.
     const attempt = (message.attempt ?? 0) + 1;
     await deps.scheduler.scheduleStep(
       scheduleNameFor(message.enrolmentId, message.stepIndex, attempt, message.retryOf),
       { ...message, attempt },
-      { timeZone: decision.timeZone, at: decision.until, flexibleWindowMinutes: flexMinutes(config) },
+      { timeZone: verdict.timeZone, at: verdict.until, flexibleWindowMinutes: flexMinutes(config) },
     );
-    return { kind: 'deferred', reason: decision.reason, until: decision.until, attempt };
+    return { kind: 'deferred', reason: verdict.reason, until: verdict.until, attempt };
   }
 
   const record: SendRecord = {
@@ -145,15 +165,23 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     return { kind: 'skipped', reason: decision.reason, ...(nextStep === undefined ? {} : { nextStep }) };
   }
 
-  const claim = await store.claimSend(record);
-  if (!claim.ok) return duplicate(claim.existing, message, view, timeZone, deps);
-
-  let email: OutgoingEmail;
+  // Composed before the claim (it is pure), so the claim records the locale and the updates shown.
+  let email: Awaited<ReturnType<typeof composeEmail>>;
   try {
     email = await composeEmail({ view, message, step, config, templates: deps.templates, links: deps.links });
   } catch (error: unknown) {
+    const failed = await store.claimSend(record);
+    if (!failed.ok) return duplicate(failed.existing, message, view, timeZone, deps);
     return fail(record, `render: ${messageOf(error)}`, deps);
   }
+  const claimed: SendRecord = {
+    ...record,
+    templateId: email.templateId,
+    locale: email.locale,
+    ...(email.updateIds.length === 0 ? {} : { updateIds: email.updateIds }),
+  };
+  const claim = await store.claimSend(claimed);
+  if (!claim.ok) return duplicate(claim.existing, message, view, timeZone, deps);
 
   let messageId: string;
   try {
@@ -167,7 +195,7 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     // SES answered with an error, so nothing went out: our claim may be released safely.
     const name = sesErrorName(error);
     if (name !== undefined && pausedErrors.has(name)) {
-      await store.releaseClaim(record);
+      await store.releaseClaim(claimed);
       return { kind: 'paused', reason };
     }
     if (
@@ -175,16 +203,40 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
       /sending rate/i.test(reason) ||
       error.retryable
     ) {
-      await store.releaseClaim(record);
+      await store.releaseClaim(claimed);
       return { kind: 'retry', reason };
     }
-    return fail(record, reason, deps);
+    return fail(claimed, reason, deps);
   }
   // A crash from here on leaves the claim; a redelivery then finds it and never sends again.
   const sentAt = clock.now();
-  await store.confirmSend(record, { messageId, sentAt });
+  await store.confirmSend(claimed, { messageId, sentAt });
   const nextStep = await planNext(message, sentAt, timeZone, deps);
   return { kind: 'sent', messageId, ...(nextStep === undefined ? {} : { nextStep }) };
+}
+
+/** The checks that need a read beyond the customer's partition; only made when a send is due. */
+async function guardStep(
+  message: StepMessage,
+  view: CustomerView,
+  now: number,
+  deps: SendStepDeps,
+): Promise<
+  | { kind: 'exit'; reason: EnrolmentExitReason }
+  | { kind: 'defer'; reason: DeferReason; until: number; timeZone: string }
+  | undefined
+> {
+  if (deps.guard === undefined) return undefined;
+  const [suppression, pause] = await Promise.all([
+    deps.guard.suppressionOf(view.customer.email),
+    deps.guard.sequencePause(message.sequenceId),
+  ]);
+  if (suppression !== undefined) return { kind: 'exit', reason: 'suppressed' };
+  if (pause !== undefined) {
+    const timeZone = recipientTimeZone(view.customer, deps.config.policy, deps.config.shop.fallbackTimeZone);
+    return { kind: 'defer', reason: 'sequence-paused', until: now + sequencePauseRecheck, timeZone };
+  }
+  return undefined;
 }
 
 const flexMinutes = (config: RekindleConfig) => Math.round(config.policy.scheduleFlexibility / 60_000);
