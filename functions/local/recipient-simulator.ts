@@ -268,6 +268,7 @@ export async function simulateRecipients(
         const texts = replies[view.customer.locale.slice(0, 2)] ?? replies.en ?? [];
         const text = texts[Math.floor(rng() * texts.length)] ?? 'Thanks';
         const to = replyAddressFor(claims, localNames.linkSigningKey, replyDomain);
+        if (to === undefined) continue;
         const raw = replyMime({
           from: `${view.customer.firstName} <${recipient}>`,
           to,

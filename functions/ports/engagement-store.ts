@@ -77,6 +77,8 @@ export interface EngagementStore {
   sequenceCounters(sequenceId: string): Promise<StepCounters[]>;
   /** Pauses the sequence; false if it already was. */
   pauseSequence(sequenceId: string, reason: string, at: number): Promise<boolean>;
+  /** Lifts a pause once someone has looked into the complaints; true if there was one. */
+  resumeSequence(sequenceId: string): Promise<boolean>;
   /** The pause of a sequence, if any; the sender checks it before each step. */
   sequencePause(sequenceId: string): Promise<{ reason: string; at: number } | undefined>;
   /** Keeps a record of inbound mail that was not a reply; writing it twice is harmless. */

@@ -4,6 +4,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -362,6 +363,17 @@ export class DynamoEngagementStore implements EngagementStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async resumeSequence(sequenceId: string): Promise<boolean> {
+    const result = await this.#documents.send(
+      new DeleteCommand({
+        TableName: this.#tableName,
+        Key: { pk: keys.sequence(sequenceId), sk: keys.paused() },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes !== undefined;
   }
 
   async sequencePause(sequenceId: string): Promise<{ reason: string; at: number } | undefined> {

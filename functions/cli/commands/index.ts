@@ -8,6 +8,7 @@ import { previewCommand } from './preview.ts';
 import { reportCommand } from './report.ts';
 import { segmentCommand } from './segment.ts';
 import { sendsCommand } from './sends.ts';
+import { sequenceCommand } from './sequence.ts';
 import { validateCommand } from './validate.ts';
 
 /** Every `rekindle` sub-command; each lives in its own file beside this one. */
@@ -20,6 +21,7 @@ export const commands: readonly Command[] = [
   importCommand,
   segmentCommand,
   sendsCommand,
+  sequenceCommand,
   modelFitCommand,
   modelScoreCommand,
   modelEvaluateCommand,

@@ -7,16 +7,23 @@ import type { RekindleConfig } from '../config/schema.ts';
 import type { EngagementEvent } from '../engagement/model.ts';
 import { unsubscribeCustomer } from '../engagement/unsubscribe.ts';
 import { htmlToText } from '../rendering/html-to-text.ts';
-import { type LinkClaims, signLink, verifyLink } from '../sending/links.ts';
+import {
+  type LinkClaims,
+  type ReplyClaims,
+  signReplyToken,
+  verifyLink,
+  verifyReplyToken,
+} from '../sending/links.ts';
 import { extractNewText, isAutoReply, unsubscribeRequestIn } from './reply-text.ts';
 
-/** The signed address a reply to one step comes back to: `r+<token>@<replyDomain>`. */
+/** The signed address a reply to one step comes back to: `r+<token>@<replyDomain>` (undefined if too long). */
 export function replyAddressFor(
-  claims: Omit<LinkClaims, 'purpose'>,
+  claims: ReplyClaims,
   signingKey: string,
   replyDomain: string,
-): string {
-  return `r+${signLink({ ...claims, purpose: 'reply' }, signingKey)}@${replyDomain}`;
+): string | undefined {
+  const token = signReplyToken(claims, signingKey);
+  return token === undefined ? undefined : `r+${token}@${replyDomain}`;
 }
 
 /** The reply token among the envelope recipients, if one is addressed to our reply domain. */
@@ -25,7 +32,7 @@ export function replyTokenIn(
   replyDomain: string | undefined,
 ): string | undefined {
   for (const recipient of recipients) {
-    const match = /^r\+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)@([^@\s]+)$/.exec(recipient.trim());
+    const match = /^r\+(\d{1,3}\.[A-Za-z2-7]+\.[A-Za-z2-7]+)@([^@\s]+)$/.exec(recipient.trim());
     if (match === null) continue;
     if (replyDomain !== undefined && match[2]?.toLowerCase() !== replyDomain.toLowerCase()) continue;
     return match[1];
@@ -122,14 +129,14 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     if (mailto !== undefined) return reject('forged or altered unsubscribe token');
     return reject('not addressed to a reply address', {}, 'unattributed');
   }
-  const claims = verifyLink(token, deps.signingKey);
-  if (claims === undefined || claims.purpose !== 'reply') return reject('forged or altered reply token');
+  const verified = verifyReplyToken(token, deps.signingKey);
+  if (verified === undefined) return reject('forged or altered reply token');
 
   try {
     parsed = await simpleParser(Buffer.from(mail.raw), { skipImageLinks: true, skipTextToHtml: true });
   } catch (error: unknown) {
     return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`, {
-      customerId: claims.customerId,
+      customerId: verified.customerId,
     });
   }
   const headers = new Map<string, string>();
@@ -139,12 +146,20 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
   }
   const subject = clean(parsed.subject ?? '', 300);
   const from = clean(parsed.from?.value[0]?.address ?? '', 300);
-  const context = { customerId: claims.customerId, subject, from };
+  const context = { customerId: verified.customerId, subject, from };
   if (isAutoReply(headers, subject)) return reject('auto-reply', context, 'auto-reply');
 
   const body = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
   const newText = clean(extractNewText(body), 5_000);
-  const view = await deps.customers.getCustomerView(claims.customerId);
+  const view = await deps.customers.getCustomerView(verified.customerId);
+  // The token names customer and step; the enrolment is the newest one that sent that step.
+  const enrolmentId =
+    view?.sends
+      .filter((send) => send.stepIndex === verified.stepIndex && send.state === 'sent')
+      .sort((a, b) => (b.sentAt ?? b.claimedAt) - (a.sentAt ?? a.claimedAt))[0]?.enrolmentId ??
+    view?.enrolments.find((candidate) => candidate.state === 'active')?.enrolmentId ??
+    '';
+  const claims: LinkClaims = { ...verified, enrolmentId, purpose: 'reply' };
   const asked = unsubscribeRequestIn(newText, subject);
   if (asked !== undefined) {
     await unsubscribeCustomer(claims, view, mail.receivedAt, store, `reply:${asked}`);

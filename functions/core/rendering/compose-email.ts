@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CustomerView } from '../../ports/customer-store.ts';
 import type { OutgoingEmail } from '../../ports/mailer.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
-import { signLink } from '../sending/links.ts';
+import { signLink, signReplyToken } from '../sending/links.ts';
 import type { StepMessage } from '../sending/step-message.ts';
 import type { TemplateCatalog } from './compiled-template.ts';
 import { buildTemplateVariables } from './content-variables.ts';
@@ -68,10 +68,9 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
   });
   const replyDomain = config.engagement.replyDomain;
   // A per-send address lets an inbound reply be matched to the customer and step without parsing.
-  const replyTo =
-    replyDomain === undefined
-      ? config.sender.replyTo
-      : `r+${signLink({ ...message, purpose: 'reply' }, input.links.signingKey)}@${replyDomain}`;
+  const replyToken = replyDomain === undefined ? undefined : signReplyToken(message, input.links.signingKey);
+  // A customer id too long for an address's local part gets the shop's fixed Reply-To instead.
+  const replyTo = replyToken === undefined ? config.sender.replyTo : `r+${replyToken}@${replyDomain}`;
   return {
     from: config.sender.from,
     to: customer.email,

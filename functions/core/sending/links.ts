@@ -44,3 +44,79 @@ export function verifyLink(token: string, key: string): LinkClaims | undefined {
     return undefined;
   }
 }
+
+/** RFC 4648 base32 without padding, lower case: survives mail systems that change the case of addresses. */
+const base32Alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function base32(bytes: Uint8Array): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += base32Alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += base32Alphabet[(value << (5 - bits)) & 31];
+  return out;
+}
+
+function fromBase32(text: string): Buffer | undefined {
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const char of text.toLowerCase()) {
+    const index = base32Alphabet.indexOf(char);
+    if (index < 0) return undefined;
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** What a reply address names: the customer and the step. Their one active enrolment is looked up. */
+export interface ReplyClaims {
+  readonly customerId: string;
+  readonly stepIndex: number;
+}
+
+/** The longest local part RFC 5321 allows; a longer reply address would be refused by mail servers. */
+export const maxLocalPartLength = 64;
+
+const replyMac = (claims: ReplyClaims, key: string) =>
+  base32(
+    createHmac('sha256', key)
+      .update(`reply\u0000${claims.stepIndex}\u0000${claims.customerId}`)
+      .digest()
+      .subarray(0, 8),
+  );
+
+/**
+ * A reply token short enough for an address's local part: `<step>.<customer id, base32>.<64-bit MAC>`,
+ * all lower case. Undefined when the customer id is too long to fit (then no per-send address is used).
+ */
+export function signReplyToken(claims: ReplyClaims, key: string, prefix = 'r+'): string | undefined {
+  const token = `${claims.stepIndex}.${base32(Buffer.from(claims.customerId, 'utf8'))}.${replyMac(claims, key)}`;
+  return prefix.length + token.length <= maxLocalPartLength ? token : undefined;
+}
+
+/** The claims of a genuine reply token (any letter case), or undefined for a forged or altered one. */
+export function verifyReplyToken(token: string, key: string): ReplyClaims | undefined {
+  const match = /^(\d{1,3})\.([a-z2-7]+)\.([a-z2-7]{13})$/i.exec(token);
+  if (match === null) return undefined;
+  const customerBytes = fromBase32(match[2] ?? '');
+  if (customerBytes === undefined) return undefined;
+  const claims = { customerId: customerBytes.toString('utf8'), stepIndex: Number(match[1]) };
+  const expected = Buffer.from(replyMac(claims, key));
+  const given = Buffer.from((match[3] ?? '').toLowerCase());
+  // Constant-time comparison, as for links.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  return claims;
+}

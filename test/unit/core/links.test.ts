@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { signLink, verifyLink } from '../../../functions/core/sending/links.ts';
+import {
+  maxLocalPartLength,
+  signLink,
+  signReplyToken,
+  verifyLink,
+  verifyReplyToken,
+} from '../../../functions/core/sending/links.ts';
 
 const claims = { customerId: 'c1', enrolmentId: 'e1', stepIndex: 0, purpose: 'unsubscribe' as const };
 
@@ -17,5 +23,24 @@ describe('signed links', () => {
     expect(verifyLink(`${payload}.${mac}x`, 'k')).toBeUndefined();
     expect(verifyLink('', 'k')).toBeUndefined();
     expect(verifyLink('a.b.c', 'k')).toBeUndefined();
+  });
+});
+
+describe('reply tokens', () => {
+  it('fit an address local part, survive a change of case, and refuse tampering', () => {
+    const token = signReplyToken({ customerId: 'c000125', stepIndex: 2 }, 'k');
+    expect(token).toBeDefined();
+    expect(`r+${token}`.length).toBeLessThanOrEqual(maxLocalPartLength);
+    expect(verifyReplyToken(token ?? '', 'k')).toEqual({ customerId: 'c000125', stepIndex: 2 });
+    expect(verifyReplyToken((token ?? '').toUpperCase(), 'k')).toEqual({
+      customerId: 'c000125',
+      stepIndex: 2,
+    });
+    expect(verifyReplyToken(token ?? '', 'other')).toBeUndefined();
+    expect(verifyReplyToken((token ?? '').replace(/^2\./, '3.'), 'k')).toBeUndefined();
+  });
+
+  it('are not made for ids too long for an address, rather than a refused address', () => {
+    expect(signReplyToken({ customerId: 'x'.repeat(40), stepIndex: 0 }, 'k')).toBeUndefined();
   });
 });

@@ -81,6 +81,9 @@ export class MemoryEngagementStore implements EngagementStore {
     this.paused.set(sequenceId, { reason, at });
     return true;
   }
+  async resumeSequence(sequenceId: string) {
+    return this.paused.delete(sequenceId);
+  }
   async sequencePause(sequenceId: string) {
     return this.paused.get(sequenceId);
   }

@@ -22,7 +22,7 @@ const key = 'reply-key';
 const domain = 'reply.northwind.example';
 const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
 const claims = { customerId: 'lapsed-1', enrolmentId, stepIndex: 0 };
-const address = replyAddressFor(claims, key, domain);
+const address = replyAddressFor(claims, key, domain) ?? '';
 
 function setup(overrides: Partial<ReturnType<typeof EngagementConfigSchema.parse>> = {}) {
   const store = new MemoryEngagementStore();
@@ -132,10 +132,14 @@ describe('receiving replies', () => {
 
   it('rejects forged, altered and unsigned reply addresses with a reason and the S3 key', async () => {
     const { store, deps } = setup();
-    const forged = `r+${signLink({ ...claims, purpose: 'reply' }, 'not-our-key')}@${domain}`;
-    const unsubscribeToken = `r+${signLink({ ...claims, purpose: 'unsubscribe' }, key)}@${domain}`;
-    const altered = address.replace('r+', 'r+A');
-    for (const recipient of [forged, unsubscribeToken, altered]) {
+    const forged = replyAddressFor(claims, 'not-our-key', domain) ?? '';
+    const otherCustomer = replyAddressFor({ ...claims, customerId: 'lapsed-2' }, 'not-our-key', domain) ?? '';
+    const [, step, customer, mac] = /^r\+(\d+)\.([a-z2-7]+)\.([a-z2-7]+)@/.exec(address) ?? [];
+    const [, , otherId] = /^r\+(\d+)\.([a-z2-7]+)\./.exec(otherCustomer) ?? [];
+    // Another customer's id under our MAC, and our token for another step.
+    const swapped = `r+${step}.${otherId}.${mac}@${domain}`;
+    const otherStep = `r+1.${customer}.${mac}@${domain}`;
+    for (const recipient of [forged, swapped, otherStep]) {
       const outcome = await receiveReply(mail(fixture('gmail-multipart-qp.eml'), [recipient]), deps);
       expect(outcome).toEqual({ kind: 'rejected', reason: 'forged or altered reply token' });
     }
