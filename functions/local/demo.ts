@@ -42,6 +42,12 @@ export interface DemoReport {
   readonly steps: readonly StepReport[];
   /** What the simulated recipients did (events recorded, replies, unsubscribes, purchases). */
   readonly engagement: SimulationSummary;
+  /**
+   * AWS requests the handlers made: for the import, and for everything after it (segmenting,
+   * scheduling, sending, recording engagement), by `service:operation`. Divided by `sent`, the
+   * second is the per-email request count the cost model (docs/cost.md) uses.
+   */
+  readonly requests: { import: Record<string, number>; run: Record<string, number> };
   /** Replies forwarded to the support address with the customer's context. */
   readonly forwardedReplies: number;
   /** The win-back report (`rekindle report`), as text and as an HTML file. */
@@ -96,7 +102,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     } else if (outcome.kind === 'exited')
       report.exited[outcome.reason] = (report.exited[outcome.reason] ?? 0) + 1;
   };
-  const simulation = { seed: options.seed, replyDomain: bundle.config.engagement.replyDomain };
+  const simulation = {
+    seed: options.seed,
+    replyDomain: bundle.config.engagement.replyDomain,
+    played: new Set<string>(),
+  };
   const runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT', onSendOutcome });
   try {
     const sample = generateSampleData({ customers: options.customers, seed: options.seed, now: demoStart });
@@ -127,6 +137,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     if (customersReport === undefined || ordersReport === undefined || incidentsReport === undefined)
       throw new Error('the import produced no report');
 
+    const importRequests = runtime.requests.snapshot();
+    runtime.requests.reset();
     // The recurring segmenter schedule, as infra/constructs/segmentation.ts deploys it.
     await runtime.clients.scheduler.send(
       new CreateScheduleCommand({
@@ -187,6 +199,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       ),
       engagement: engagement ?? (await simulateRecipients(runtime, simulation)),
       forwardedReplies: outbox.length - emails.length,
+      requests: { import: importRequests, run: runtime.requests.snapshot() },
       reportText: renderReportText(winBack),
       reportFile,
       emails,

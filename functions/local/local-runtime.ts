@@ -34,6 +34,7 @@ import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { createCustomerTable } from './bootstrap-table.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalQueue } from './local-queue.ts';
+import { RequestCounter } from './request-counter.ts';
 import { startS3Local } from './s3-local.ts';
 import { type SchedulerEmulator, startSchedulerEmulator } from './scheduler-emulator/index.ts';
 import { type SesLocal, startSesLocal } from './ses-local.ts';
@@ -62,6 +63,8 @@ export const localNames = {
 export interface LocalRuntime {
   readonly clock: Clock;
   readonly clients: AwsClients;
+  /** Every AWS request the handlers made, by service and operation (the cost model's input). */
+  readonly requests: RequestCounter;
   readonly endpoints: Readonly<Record<'dynamodb' | 'sesv2' | 's3' | 'scheduler', string>>;
   readonly ses: SesLocal;
   readonly scheduler: SchedulerEmulator;
@@ -180,6 +183,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     // The same client factory as in Lambda: only the endpoint variables differ.
     const clients = createClients();
+    const requests = new RequestCounter();
+    requests.attach(clients);
     await createCustomerTable(clients.dynamodb, localNames.tableName);
     await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: localNames.scheduleGroup }));
     await clients.s3
@@ -288,6 +293,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     return {
       clock: options.clock,
       clients,
+      requests,
       endpoints,
       ses,
       scheduler,

@@ -40,6 +40,8 @@ export interface SimulationOptions {
   readonly behaviour?: Partial<RecipientBehaviour>;
   /** The reply domain when the config names none. @default 'reply.rekindle.local' */
   readonly replyDomain?: string | undefined;
+  /** Message ids already played; skipped, and filled in as messages are played (for rounds). */
+  readonly played?: Set<string>;
 }
 
 export interface SimulationSummary {
@@ -146,6 +148,9 @@ export async function simulateRecipients(
   const now = runtime.clock.now();
 
   for (const email of emails) {
+    // Played already in an earlier round: its events would only arrive again as duplicates.
+    if (options.played?.has(email.messageId)) continue;
+    options.played?.add(email.messageId);
     const claims = claimsOf(email);
     if (claims === undefined) continue;
     const view = await runtime.store.getCustomerView(claims.customerId);

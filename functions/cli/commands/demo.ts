@@ -68,6 +68,15 @@ export const demoCommand: Command = {
     out.line(`  schedules left  ${report.schedulesLeft}`);
     out.line(`  dead letters    ${report.deadLetters}`);
     out.line('');
+    out.line(
+      `AWS requests per email sent (daily segmenting, scheduling, sending and engagement; ${report.sent} emails)`,
+    );
+    for (const [operation, count] of Object.entries(report.requests.run)) {
+      out.line(
+        `  ${operation.padEnd(36)} ${String(count).padStart(7)}   ${(count / Math.max(1, report.sent)).toFixed(2)} per email`,
+      );
+    }
+    out.line('');
     out.line('Per step (each time it fell due)');
     out.line(
       `  ${'step'.padEnd(32)} ${'sent'.padStart(5)} ${'skipped'.padStart(8)} ${'deferred: window'.padStart(17)} ${'cap/gap'.padStart(8)}  exited`,

@@ -1,0 +1,35 @@
+import type { MiddlewareStack } from '@smithy/types';
+import type { AwsClients } from '../handlers/wiring.ts';
+
+/** How many AWS API requests the handlers made, by service and operation: the input of the cost model. */
+export class RequestCounter {
+  readonly #counts = new Map<string, number>();
+
+  /** Counts every request each client sends (retries included: they are billed too). */
+  attach(clients: AwsClients): void {
+    this.#attach('dynamodb', clients.dynamodb.middlewareStack);
+    this.#attach('sesv2', clients.sesv2.middlewareStack);
+    this.#attach('scheduler', clients.scheduler.middlewareStack);
+    this.#attach('s3', clients.s3.middlewareStack);
+  }
+
+  #attach<I extends object, O extends object>(service: string, stack: MiddlewareStack<I, O>): void {
+    stack.add(
+      (next, context) => async (args) => {
+        const key = `${service}:${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+        this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'rekindleRequestCounter' },
+    );
+  }
+
+  /** A copy of the counts, e.g. `{ 'dynamodb:Query': 412 }`. */
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.#counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  reset(): void {
+    this.#counts.clear();
+  }
+}
