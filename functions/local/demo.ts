@@ -106,6 +106,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     seed: options.seed,
     replyDomain: bundle.config.engagement.replyDomain,
     played: new Set<string>(),
+    // A realistic complaint rate (0.1%); the simulator's default is high enough to pause sequences.
+    behaviour: { complaint: 0.001 },
   };
   const runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT', onSendOutcome });
   try {

@@ -4,6 +4,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -227,15 +228,29 @@ export class DynamoEngagementStore implements EngagementStore {
   }
 
   async suppressionOf(email: string): Promise<{ reason: SuppressionReason; at: number } | undefined> {
+    // One request for both: the address's suppression, and the hashed tombstone of a forgotten one.
     const result = await this.#documents.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: { pk: keys.emailIndex(email), sk: keys.suppression() },
-        ConsistentRead: true,
+      new BatchGetCommand({
+        RequestItems: {
+          [this.#tableName]: {
+            Keys: [
+              { pk: keys.emailIndex(email), sk: keys.suppression() },
+              { pk: keys.forgottenEmail(email), sk: keys.suppression() },
+            ],
+            ConsistentRead: true,
+          },
+        },
       }),
     );
-    if (result.Item === undefined) return undefined;
-    const item = parse(SuppressionItemSchema, result.Item);
+    const items = result.Responses?.[this.#tableName] ?? [];
+    const found = items[0];
+    if (found === undefined) {
+      // Unprocessed keys (throttling) must not read as "not suppressed".
+      const unprocessed = result.UnprocessedKeys?.[this.#tableName]?.Keys?.length ?? 0;
+      if (unprocessed > 0) throw new Error('suppression lookup was throttled; try again');
+      return undefined;
+    }
+    const item = parse(SuppressionItemSchema, found);
     return { reason: item.suppressionReason, at: item.suppressedAt };
   }
 

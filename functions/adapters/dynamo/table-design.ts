@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one DynamoDB table, declared once: CDK (infra/constructs/data.ts), the local bootstrap
  * (functions/local/dynamodb-local.ts) and the adapters all read these names. Pure data, no SDK.
@@ -26,6 +28,9 @@ export const keys = {
   status: () => 'STATUS',
   engagement: (at: number, eventId: string) => `EVENT#${String(at).padStart(15, '0')}#${eventId}`,
   emailIndex: (email: string) => `EMAIL#${email.toLowerCase()}`,
+  /** A forgotten address: only its SHA-256 is kept, so it is never written to again. */
+  forgottenEmail: (email: string) =>
+    `FORGOTTEN#${createHash('sha256').update(email.toLowerCase()).digest('hex')}`,
   sendState: (state: string) => `SENDSTATE#${state}`,
   message: (messageId: string) => `MESSAGE#${messageId}`,
   /** The partition of fitted models; one item per segmenter run. */

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../../ports/object-store.ts';
 
 /** The ObjectStore over S3. */
@@ -19,5 +19,9 @@ export class S3ObjectStore implements ObjectStore {
     await this.#client.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
     );
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    await this.#client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   }
 }

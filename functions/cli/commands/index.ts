@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { configSchemaCommand } from './config-schema.ts';
 import { demoCommand } from './demo.ts';
 import { devCommand } from './dev.ts';
+import { forgetCommand } from './forget.ts';
 import { importCommand } from './import.ts';
 import { modelEvaluateCommand, modelFitCommand, modelScoreCommand } from './model.ts';
 import { previewCommand } from './preview.ts';
@@ -16,6 +17,7 @@ export const commands: readonly Command[] = [
   configSchemaCommand,
   demoCommand,
   devCommand,
+  forgetCommand,
   previewCommand,
   validateCommand,
   importCommand,
