@@ -23,7 +23,8 @@ export function makeHandler(deps: RecordEngagementDeps) {
     try {
       const outcome = await recordSesEvent(event, deps);
       if (outcome.kind === 'invalid') {
-        deps.logger.error('SES event not understood', { reason: outcome.reason, event });
+        // Not the event itself: it holds recipient addresses, and logs keep no personal data.
+        deps.logger.error('SES event not understood', { reason: outcome.reason, ...envelopeOf(event) });
         deps.metrics.count('InvalidSesEvents', 1);
       } else {
         deps.logger.info('SES event recorded', {
@@ -39,6 +40,17 @@ export function makeHandler(deps: RecordEngagementDeps) {
       deps.flushMetrics?.();
     }
   };
+}
+
+/** The EventBridge envelope fields of an event, which name it without personal data. */
+function envelopeOf(event: unknown): Record<string, string> {
+  if (typeof event !== 'object' || event === null) return { eventShape: typeof event };
+  const fields: Record<string, string> = {};
+  for (const name of ['id', 'detail-type', 'source', 'time'] as const) {
+    const value = (event as Record<string, unknown>)[name];
+    if (typeof value === 'string') fields[name] = value.slice(0, 200);
+  }
+  return fields;
 }
 
 /** The MetricsSink over Powertools Metrics (CloudWatch embedded metric format). */

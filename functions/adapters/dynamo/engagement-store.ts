@@ -36,6 +36,13 @@ import { customerTableDesign, keys } from './table-design.ts';
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** Engagement events are kept two years (enough for year-on-year reports), then DynamoDB's TTL removes them. */
+const engagementRetentionMs = 730 * 86_400_000;
+/** Records of refused inbound mail (sender, subject) are kept 90 days, for investigating abuse. */
+const inboundRetentionMs = 90 * 86_400_000;
+/** The TTL attribute's value: epoch seconds. */
+const expiresAfter = (at: number, retentionMs: number) => Math.floor((at + retentionMs) / 1000);
+
 const SuppressionItemSchema = z.object({
   suppressionReason: z.enum(['hard-bounce', 'complaint', 'manual']),
   suppressedAt: z.number(),
@@ -99,6 +106,7 @@ export class DynamoEngagementStore implements EngagementStore {
           pk: attributed ? keys.customer(event.customerId) : keys.unattributed(event.messageId ?? 'none'),
           sk: keys.engagement(event.at, event.eventId),
           ...eventAttributes(event),
+          expiresAt: expiresAfter(event.at, engagementRetentionMs),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -416,6 +424,7 @@ export class DynamoEngagementStore implements EngagementStore {
           reason: record.reason.slice(0, 1_000),
           subject: record.subject?.slice(0, 300),
           from: record.from?.slice(0, 300),
+          expiresAt: expiresAfter(record.receivedAt, inboundRetentionMs),
         },
       }),
     );
