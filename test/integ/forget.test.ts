@@ -82,6 +82,42 @@ describe('rekindle forget', () => {
     expect(again.lines[0]).toMatch(/forgot 0 customer\(s\): 0 items/);
   });
 
+  it('never emails a forgotten address that is imported again', async () => {
+    await runtime.store.putCustomers([
+      {
+        customerId: 'f2',
+        email: 'forget.me@example.com',
+        firstName: 'Mira',
+        locale: 'en',
+        consent: 'granted',
+      },
+    ]);
+    const enrolmentId = 'gentle-winback-20261123-forget';
+    await runtime.store.createEnrolment({
+      enrolmentId,
+      customerId: 'f2',
+      sequenceId: 'gentle-winback',
+      segmentId: 'lapsed',
+      enrolledAt: start,
+      state: 'active',
+    });
+    const before = (await runtime.ses.outbox()).length;
+    const message = {
+      version: 1,
+      customerId: 'f2',
+      enrolmentId,
+      sequenceId: 'gentle-winback',
+      segmentId: 'lapsed',
+      stepIndex: 0,
+      dueAt: start,
+    };
+    // Monday 09:00 in London: inside the send window, so only the suppression can stop it.
+    await runtime.sendQueue.deliver({ body: JSON.stringify(message) });
+    expect(await runtime.ses.outbox()).toHaveLength(before);
+    const view = await runtime.store.getCustomerView('f2');
+    expect(view?.enrolments[0]).toMatchObject({ state: 'exited', exitReason: 'suppressed' });
+  });
+
   it('refuses a malformed address without touching anything', async () => {
     await expect(
       forgetCommand.run(['not-an-email', '--table', localNames.tableName], new MemoryOutput()),
