@@ -7,7 +7,6 @@ import { writeReport } from '../../functions/cli/commands/report.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { recordSesEvent } from '../../functions/core/engagement/record-ses-event.ts';
 import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
-import { signLink } from '../../functions/core/sending/links.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { simulateRecipients } from '../../functions/local/recipient-simulator.ts';
 import { generateSampleData, toCsv } from '../../functions/local/sample-data.ts';
@@ -201,7 +200,7 @@ describe('suppression', () => {
 
 describe('replies through the inbound bucket', () => {
   it('records a genuine reply, ends the enrolment and forwards it to support', async () => {
-    const target = await enrol('fx-6', 'replier@example.com');
+    await enrol('fx-6', 'replier@example.com');
     const to =
       replyAddressFor(
         { customerId: 'fx-6', stepIndex: 0 },

@@ -1,5 +1,13 @@
 import { numericGradient, type Objective } from './optimise.ts';
-import { gaussLegendre01, lgamma, logAddExp, logHyp2f1, logSubExp } from './special-functions.ts';
+import {
+  gaussLegendre01,
+  hyp2f1SeriesTerms,
+  lgamma,
+  logAddExp,
+  logHyp2f1,
+  logIntegrate,
+  logSubExp,
+} from './special-functions.ts';
 import type { CompressedSummaries } from './summary-data.ts';
 
 /** Pareto/NBD parameters: purchase rate λ ~ Gamma(r, α), dropout rate μ ~ Gamma(s, β). */
@@ -10,10 +18,15 @@ export interface ParetoNbdParams {
   readonly beta: number;
 }
 
+/** Above this many series terms an A₀ end is integrated by quadrature instead. */
+const SERIES_BUDGET = 4000;
+
 /**
  * log of the A₀ term of Fader & Hardie's note on the Pareto/NBD likelihood, evaluated at one end y (t_x or
  * T): log[₂F₁(r+s+x, B; r+s+x+1; z) / (M+y)^(r+s+x)], with M = max(α, β), z = |α−β|/(M+y) < 1 and
  * B = s+1 when α ≥ β, r+x otherwise. A₀ = end(t_x) − end(T), so both ends are cached per (x, y) pair.
+ * NaN when the Gauss series would need more than SERIES_BUDGET terms (z near 1, which happens when the
+ * optimiser explores s and β in the thousands): the caller then integrates instead.
  */
 function logA0End(p: ParetoNbdParams, x: number, y: number): number {
   const rsx = p.r + p.s + x;
@@ -21,7 +34,29 @@ function logA0End(p: ParetoNbdParams, x: number, y: number): number {
   const big = alphaFirst ? p.alpha : p.beta;
   const z = Math.abs(p.alpha - p.beta) / (big + y);
   const second = alphaFirst ? p.s + 1 : p.r + x;
+  if (hyp2f1SeriesTerms(second, z) > SERIES_BUDGET) return Number.NaN;
   return logHyp2f1(rsx, second, rsx + 1, z) - rsx * Math.log(big + y);
+}
+
+/**
+ * log of s·∫ from t_x to T of (α+τ)^−(r+x) (β+τ)^−(s+1) dτ: the chance of x purchases by t_x and of
+ * dropping out between t_x and T, without the constant factors. From the cached A₀ ends when the series
+ * converged; by adaptive quadrature of the integral itself when it would not.
+ */
+function logDead(p: ParetoNbdParams, x: number, tx: number, T: number, endTx: number, endT: number): number {
+  if (!Number.isNaN(endTx) && !Number.isNaN(endT)) {
+    return Math.log(p.s) - Math.log(p.r + p.s + x) + logSubExp(endTx, endT);
+  }
+  // The integrand relative to its value at t_x, through log1p: with s and β in the thousands the plain
+  // logs are ~1e4 and their rounding alone would swamp the quadrature's tolerance.
+  const m = p.r + x;
+  const n = p.s + 1;
+  const aTx = p.alpha + tx;
+  const bTx = p.beta + tx;
+  const atTx = -m * Math.log(aTx) - n * Math.log(bTx);
+  const relative = (tau: number): number =>
+    -m * Math.log1p((tau - tx) / aTx) - n * Math.log1p((tau - tx) / bTx);
+  return Math.log(p.s) + atTx + logIntegrate(relative, tx, T);
 }
 
 /**
@@ -31,13 +66,13 @@ function logA0End(p: ParetoNbdParams, x: number, y: number): number {
 function logParts(
   p: ParetoNbdParams,
   x: number,
+  tx: number,
   T: number,
   endTx: number,
   endT: number,
 ): { alive: number; dead: number } {
   const alive = -(p.r + x) * Math.log(p.alpha + T) - p.s * Math.log(p.beta + T);
-  const dead = Math.log(p.s) - Math.log(p.r + p.s + x) + logSubExp(endTx, endT);
-  return { alive, dead };
+  return { alive, dead: logDead(p, x, tx, T, endTx, endT) };
 }
 
 function paramsOf(theta: Float64Array): ParetoNbdParams {
@@ -70,6 +105,7 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
       const parts = logParts(
         p,
         x,
+        data.tx[i] ?? 0,
         data.T[i] ?? 0,
         endTx[data.xtxIndex[i] ?? 0] ?? 0,
         endT[data.xTIndex[i] ?? 0] ?? 0,
@@ -86,7 +122,7 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
 
 /** log-likelihood of one customer (all terms), for tests and diagnostics. */
 export function paretoNbdLogLikelihood(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const parts = logParts(p, x, T, logA0End(p, x, tx), logA0End(p, x, T));
+  const parts = logParts(p, x, tx, T, logA0End(p, x, tx), logA0End(p, x, T));
   return (
     lgamma(p.r + x) -
     lgamma(p.r) +
@@ -98,7 +134,7 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, x: number, tx: number
 
 /** P(alive at T | x, t_x, T): the "alive" share of the likelihood. */
 export function paretoNbdPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const parts = logParts(p, x, T, logA0End(p, x, tx), logA0End(p, x, T));
+  const parts = logParts(p, x, tx, T, logA0End(p, x, tx), logA0End(p, x, T));
   return Math.exp(parts.alive - logAddExp(parts.alive, parts.dead));
 }
 
