@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { type RekindleConfig, RekindleConfigSchema } from './schema.ts';
 
@@ -47,10 +47,60 @@ export function parseConfig(text: string, file: string): ConfigResult {
       }),
     };
   }
-  const input: unknown = document.toJS();
+  let input: unknown;
+  try {
+    input = document.toJS();
+  } catch (error: unknown) {
+    // An unresolved alias or an alias bomb: yaml only finds out while building the data.
+    const { line, col } = place(firstUnresolvedAlias(document) ?? 0);
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, issues: [{ file, line, column: col, path: '', message }] };
+  }
+  const prototypeKey = prototypeKeyOffset(document);
+  if (prototypeKey !== undefined) {
+    // zod drops a `__proto__` key of a record without a word; refuse it rather than lose it silently.
+    const { line, col } = place(prototypeKey);
+    return {
+      ok: false,
+      issues: [{ file, line, column: col, path: '', message: 'the key "__proto__" is not allowed' }],
+    };
+  }
   const result = RekindleConfigSchema.safeParse(input);
   if (result.success) return { ok: true, config: result.data, input };
   return { ok: false, issues: result.error.issues.map((issue) => locate(issue, document, place, file)) };
+}
+
+/** Where the first alias without an earlier anchor is, else the first alias (of a bomb), if any. */
+function firstUnresolvedAlias(document: ReturnType<typeof parseDocument>): number | undefined {
+  let unresolved: number | undefined;
+  let first: number | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      const offset = node.range?.[0];
+      first ??= offset;
+      if (node.resolve(document) === undefined) {
+        unresolved = offset;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first;
+}
+
+/** The offset of a `__proto__` mapping key, if the document has one. */
+function prototypeKeyOffset(document: ReturnType<typeof parseDocument>): number | undefined {
+  let offset: number | undefined;
+  visit(document, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        offset = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 function locate(
