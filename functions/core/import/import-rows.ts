@@ -102,12 +102,14 @@ export class RowReader<T> {
         });
         continue;
       }
-      const candidate: Record<string, string> = {};
-      columns.forEach((column, i) => {
-        const value = record.fields[i] ?? '';
-        // An empty cell means "not given", so defaults apply.
-        if (value !== '') candidate[column] = value;
-      });
+      // An empty cell means "not given", so defaults apply. fromEntries makes every column an own
+      // key, so a column named "__proto__" is refused as unknown instead of vanishing.
+      const candidate = Object.fromEntries(
+        columns.flatMap((column, i) => {
+          const value = record.fields[i] ?? '';
+          return value === '' ? [] : [[column, value]];
+        }),
+      );
       outcomes.push(this.#validate(record.line, candidate));
     }
     return outcomes;
