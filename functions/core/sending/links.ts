@@ -23,8 +23,11 @@ export function signLink(claims: LinkClaims, key: string): string {
 export function verifyLink(token: string, key: string): LinkClaims | undefined {
   const [payload, mac, extra] = token.split('.');
   if (payload === undefined || mac === undefined || extra !== undefined) return undefined;
-  const expected = createHmac('sha256', key).update(payload).digest().subarray(0, 16);
-  const given = Buffer.from(mac, 'base64url');
+  // Compared as text: decoding would accept padding, spaces and the spare bits of the last character.
+  const expected = Buffer.from(
+    createHmac('sha256', key).update(payload).digest().subarray(0, 16).toString('base64url'),
+  );
+  const given = Buffer.from(mac);
   // Constant-time comparison: a timing difference must not reveal how much of the MAC was right.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
@@ -114,6 +117,12 @@ export function verifyReplyToken(token: string, key: string): ReplyClaims | unde
   const customerBytes = fromBase32(match[2] ?? '');
   if (customerBytes === undefined) return undefined;
   const claims = { customerId: customerBytes.toString('utf8'), stepIndex: Number(match[1]) };
+  // Only the one spelling signReplyToken writes: no leading zeros, no spare bits, valid UTF-8.
+  if (
+    String(claims.stepIndex) !== match[1] ||
+    base32(Buffer.from(claims.customerId, 'utf8')) !== match[2]?.toLowerCase()
+  )
+    return undefined;
   const expected = Buffer.from(replyMac(claims, key));
   const given = Buffer.from((match[3] ?? '').toLowerCase());
   // Constant-time comparison, as for links.
