@@ -1,23 +1,46 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
-import { buildRuntimeBundle } from '../functions/build/runtime-bundle.ts';
+import { buildRuntimeBundle, type RuntimeBundle } from '../functions/build/runtime-bundle.ts';
 import { RekindleStack } from './stacks/rekindle-stack.ts';
 
-/** The CDK context Rekindle reads (`cdk synth -c senderDomain=…`). */
+const domainName = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+    'must be a domain name such as shop.example',
+  )
+  .transform((domain) => domain.toLowerCase());
+
+/**
+ * The CDK context Rekindle reads (`cdk deploy -c senderDomain=…`). Each key left out is taken from
+ * config/rekindle.yaml, which the functions read at run time, so the two can never disagree.
+ */
 export const RekindleContextSchema = z.object({
-  senderDomain: z
-    .string()
-    .regex(
-      /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
-      'must be a domain name such as mail.example.com',
-    )
-    .default('example.com'),
+  /** The SES domain identity; default: the domain of `sender.from`. */
+  senderDomain: domainName.optional(),
+  /** The domain SES receives replies at; default: `engagement.replyDomain`. */
+  replyDomain: domainName.optional(),
+  /** Where replies are forwarded; default: `engagement.supportAddress`. */
+  supportAddress: z.email('must be an email address').optional(),
   alarmEmail: z.email('must be an email address').optional(),
+  /** The region being deployed to (from the environment), only to warn about SES receiving. */
+  region: z.string().optional(),
 });
 export type RekindleContext = z.infer<typeof RekindleContextSchema>;
 
-/** Bad CDK context; the message names each key and what was expected. */
+/** The deployment parameters once defaults from the config are applied and both sources agree. */
+export interface DeploymentParameters {
+  readonly senderDomain: string;
+  readonly replyDomain: string;
+  readonly supportAddress?: string;
+  readonly alarmEmail?: string;
+}
+
+/** Regions where SES has long received mail; AWS adds more, so others only warn. */
+export const sesReceivingRegions: readonly string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
+
+/** Bad CDK context; the message has one line per key, naming it and what was expected. */
 export class ContextError extends Error {
   override readonly name = 'ContextError';
 }
@@ -31,6 +54,60 @@ export interface BuildAppOptions {
   readonly app?: App;
 }
 
+const contextError = (problems: readonly string[]) =>
+  new ContextError(`Invalid CDK context:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+
+/** `care@shop.example` from `Shop <care@shop.example>` or `care@shop.example`. */
+const addressOf = (from: string) => (/<([^<>]+)>\s*$/.exec(from)?.[1] ?? from).trim().toLowerCase();
+
+/**
+ * Applies the config's defaults to the context and checks they agree: a reply domain SES receives
+ * for but the functions do not recognise would silently drop every reply.
+ */
+export function resolveParameters(
+  context: RekindleContext,
+  config: RuntimeBundle['config'],
+  configFile: string,
+): DeploymentParameters {
+  const problems: string[] = [];
+  const fromAddress = addressOf(config.sender.from);
+  const fromDomain = fromAddress.split('@')[1] ?? '';
+  const senderDomain = context.senderDomain ?? fromDomain;
+  if (fromDomain !== senderDomain && !fromDomain.endsWith(`.${senderDomain}`)) {
+    problems.push(
+      `senderDomain: "${senderDomain}" cannot send as ${fromAddress} (sender.from in ${configFile}); use ${fromDomain} or a parent domain of it`,
+    );
+  }
+  const agreed = (key: 'replyDomain' | 'supportAddress', fromConfig: string | undefined) => {
+    const fromContext = context[key];
+    if (fromContext !== undefined && fromConfig !== undefined && fromContext !== fromConfig.toLowerCase()) {
+      problems.push(
+        `${key}: "${fromContext}" differs from engagement.${key} "${fromConfig}" in ${configFile}, which the functions use; make them the same`,
+      );
+    }
+    if (fromContext !== undefined && fromConfig === undefined) {
+      problems.push(
+        `${key}: set engagement.${key}: ${fromContext} in ${configFile} too; the functions read it there`,
+      );
+    }
+    return fromContext ?? fromConfig?.toLowerCase();
+  };
+  const replyDomain = agreed('replyDomain', config.engagement.replyDomain);
+  const supportAddress = agreed('supportAddress', config.engagement.supportAddress);
+  if (replyDomain === undefined) {
+    problems.push(
+      `replyDomain: required; set engagement.replyDomain in ${configFile} (e.g. reply.${senderDomain}) and pass the same with -c replyDomain=…`,
+    );
+  }
+  if (problems.length > 0 || replyDomain === undefined) throw contextError(problems);
+  return {
+    senderDomain,
+    replyDomain,
+    ...(supportAddress === undefined ? {} : { supportAddress }),
+    ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
+  };
+}
+
 /**
  * Validates the context, builds the runtime bundle (throwing the same `ConfigError` with
  * file:line messages as `rekindle validate`) and composes the stack with cdk-nag checks.
@@ -38,21 +115,30 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<{ app: App; stack: RekindleStack }> {
   const parsed = RekindleContextSchema.safeParse(options.context);
   if (!parsed.success) {
-    throw new ContextError(`Invalid CDK context:\n${z.prettifyError(parsed.error)}`);
+    throw contextError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(context)'}: ${issue.message}`),
+    );
   }
   const runtimeBundle = await buildRuntimeBundle({
     configFile: options.configFile,
     templatesDir: options.templatesDir,
   });
+  const parameters = resolveParameters(parsed.data, runtimeBundle.config, options.configFile);
   const app = options.app ?? new App();
   // Grant S3 log delivery through a bucket policy, not the legacy LogDeliveryWrite ACL.
   app.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   const stack = new RekindleStack(app, 'Rekindle', {
     description: 'Rekindle: serverless email win-back',
     runtimeBundle,
-    senderDomain: parsed.data.senderDomain,
-    alarmEmail: parsed.data.alarmEmail,
+    ...parameters,
   });
+  const region = parsed.data.region;
+  if (region !== undefined && !sesReceivingRegions.includes(region)) {
+    Annotations.of(stack).addWarningV2(
+      'rekindle:ses-receiving',
+      `SES email receiving may not be available in ${region} (known: ${sesReceivingRegions.join(', ')}); check the SES "Email receiving endpoints" table, or replies will not arrive.`,
+    );
+  }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }

@@ -15,6 +15,8 @@ export const EnvironmentNames = {
   unsubscribeUrl: 'UNSUBSCRIBE_URL',
   linkSecretArn: 'LINK_SECRET_ARN',
   segmentQueueUrl: 'SEGMENT_QUEUE_URL',
+  inboundBucket: 'INBOUND_BUCKET',
+  inboundPrefix: 'INBOUND_PREFIX',
 } as const;
 
 const arn = z.string().startsWith('arn:', 'must be an ARN');

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 
@@ -53,6 +54,17 @@ export interface RekindleFunctionProps {
    * @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Where asynchronous invocations (EventBridge, SES, Scheduler) land, whole, once their retries
+   * are spent. Functions fed by SQS leave this unset: the queue's own dead-letter queue holds them.
+   * @default - none
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * Concurrency reserved for (and capping) this function.
+   * @default - none: the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -94,6 +106,12 @@ export class RekindleFunction extends Construct implements iam.IGrantable {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: props.tracing === true ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      ...(props.deadLetterQueue === undefined
+        ? {}
+        : { deadLetterQueueEnabled: true, deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 }),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         minify: true,

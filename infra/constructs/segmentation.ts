@@ -1,6 +1,8 @@
 import { Arn, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
@@ -9,46 +11,96 @@ import { RekindleFunction } from './rekindle-function.ts';
 import type { StepScheduling } from './scheduling.ts';
 
 export interface SegmenterProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized' | 'config'>;
   readonly table: CustomerTable;
   readonly scheduling: StepScheduling;
   /**
    * When the segmenter runs, as an EventBridge Scheduler expression.
-   * @default 'cron(0 6 * * ? *)'
+   * @default - `segmentation.schedule` of the config
    */
   readonly scheduleExpression?: string;
   /**
    * The IANA zone `scheduleExpression` is read in.
-   * @default 'Europe/London'
+   * @default - `segmentation.timeZone` of the config, else `shop.fallbackTimeZone`
    */
   readonly timeZone?: string;
+  /**
+   * Segments scored at once. Each writes up to ≈ 5,000 WCU/s, so this bounds the table's peak
+   * write rate (docs/segmentation-at-scale.md). SQS event sources accept 2 to 1000.
+   * @default 4
+   */
+  readonly maxConcurrency?: number;
 }
 
 /**
- * The segment-customers function and the recurring schedule that runs it: it scores every
- * customer, enrols new segment members and schedules their first step.
+ * The daily segmentation fan-out: a recurring schedule runs plan-segmentation, which fits the
+ * model on a sample and puts one message per scan segment on the segment queue; score-segment
+ * consumes it with bounded concurrency, scoring, enrolling and scheduling each first step.
+ * A segment failing three times, and a planner invocation failing after its retries, land on
+ * the dead-letter queue.
  */
 export class Segmenter extends Construct {
-  readonly segmentFunction: RekindleFunction;
+  readonly planFunction: RekindleFunction;
+  readonly scoreFunction: RekindleFunction;
+  readonly segmentQueue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
   readonly schedule: scheduler.Schedule;
-  /** Assumed by EventBridge Scheduler; may only invoke the segment function. */
+  /** Assumed by EventBridge Scheduler; may only invoke the planner and park a failed run. */
   readonly scheduleRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: SegmenterProps) {
     super(scope, id);
-    this.segmentFunction = new RekindleFunction(this, 'SegmentCustomers', {
-      entry: 'functions/handlers/segment-customers.ts',
-      description: 'Rekindle: segment customers and enrol new members in their sequence',
+    const { config } = props.runtimeBundle;
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // A segment takes about 40 s at 50,000 customers; the visibility timeout covers the 15 min maximum.
+    const scoreTimeout = Duration.minutes(15);
+    this.segmentQueue = new sqs.Queue(this, 'SegmentQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.minutes(scoreTimeout.toMinutes() + 5),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
+    });
+
+    this.planFunction = new RekindleFunction(this, 'PlanSegmentation', {
+      entry: 'functions/handlers/plan-segmentation.ts',
+      description: 'Rekindle: plan the daily segmentation run (fit the model, fan out the segments)',
       runtimeBundle: props.runtimeBundle,
       timeout: Duration.minutes(15),
+      memorySize: 1024,
+      environment: {
+        [EnvironmentNames.tableName]: props.table.tableName,
+        [EnvironmentNames.segmentQueueUrl]: this.segmentQueue.queueUrl,
+      },
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    props.table.grantReadWrite(this.planFunction);
+    this.segmentQueue.grantSendMessages(this.planFunction);
+
+    this.scoreFunction = new RekindleFunction(this, 'ScoreSegment', {
+      entry: 'functions/handlers/score-segment.ts',
+      description: 'Rekindle: score one scan segment of customers and enrol new segment members',
+      runtimeBundle: props.runtimeBundle,
+      timeout: scoreTimeout,
       memorySize: 1024,
       environment: {
         [EnvironmentNames.tableName]: props.table.tableName,
         ...props.scheduling.environment,
       },
     });
-    props.table.grantReadWrite(this.segmentFunction);
-    props.scheduling.grantScheduleSteps(this.segmentFunction);
+    props.table.grantReadWrite(this.scoreFunction);
+    props.scheduling.grantScheduleSteps(this.scoreFunction);
+    this.scoreFunction.function.addEventSource(
+      new SqsEventSource(this.segmentQueue, {
+        batchSize: 1,
+        maxConcurrency: props.maxConcurrency ?? 4,
+        reportBatchItemFailures: true,
+      }),
+    );
 
     const stack = Stack.of(this);
     this.scheduleRole = new iam.Role(this, 'ScheduleRole', {
@@ -69,26 +121,32 @@ export class Segmenter extends Construct {
           statements: [
             new iam.PolicyStatement({
               actions: ['lambda:InvokeFunction'],
-              resources: [this.segmentFunction.function.functionArn],
+              resources: [this.planFunction.function.functionArn],
+            }),
+            new iam.PolicyStatement({
+              actions: ['sqs:SendMessage'],
+              resources: [this.deadLetterQueue.queueArn],
             }),
           ],
         }),
       },
     });
     const role = this.scheduleRole;
-    const functionArn = this.segmentFunction.function.functionArn;
+    const functionArn = this.planFunction.function.functionArn;
+    const deadLetterArn = this.deadLetterQueue.queueArn;
     // In the default group, outside the step group, so step-scheduling grants cannot touch it.
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Rekindle: run the segmenter',
       schedule: scheduler.ScheduleExpression.expression(
-        props.scheduleExpression ?? 'cron(0 6 * * ? *)',
-        TimeZone.of(props.timeZone ?? 'Europe/London'),
+        props.scheduleExpression ?? config.segmentation.schedule,
+        TimeZone.of(props.timeZone ?? config.segmentation.timeZone ?? config.shop.fallbackTimeZone),
       ),
       target: {
         bind: () => ({
           arn: functionArn,
           role,
           retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: deadLetterArn },
         }),
       },
     });

@@ -10,6 +10,7 @@ import type { LinkSigningKey } from './link-signing-key.ts';
 import { RekindleFunction } from './rekindle-function.ts';
 import type { StepScheduling } from './scheduling.ts';
 import type { SendQueue } from './send-queue.ts';
+import { SenderIdentity } from './sender-identity.ts';
 
 export interface SendPipelineProps {
   readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
@@ -17,9 +18,9 @@ export interface SendPipelineProps {
   readonly sendQueue: SendQueue;
   readonly scheduling: StepScheduling;
   readonly linkSigningKey: LinkSigningKey;
-  /** The verified SES domain identity mail is sent from; the function may send as nothing else. */
+  /** The SES domain identity mail is sent from; the functions may send as nothing else. */
   readonly senderDomain: string;
-  /** The base of every List-Unsubscribe link. */
+  /** The base of every List-Unsubscribe link: the unsubscribe endpoint's URL. */
   readonly unsubscribeUrl: string;
   /**
    * At most this many send functions run at once: the account's SES send rate is the bottleneck,
@@ -35,18 +36,27 @@ export interface SendPipelineProps {
 }
 
 /**
- * Sending: the SES configuration set every message goes out through, and the send-step function
- * consuming the send queue, which sends one step, records it and schedules the next.
+ * Sending: the SES identity and configuration set every message goes out through, and the
+ * send-step function consuming the send queue, which sends one step, records it and schedules the next.
  */
 export class SendPipeline extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
+  readonly identity: SenderIdentity;
   readonly sendFunction: RekindleFunction;
+  readonly #senderDomain: string;
 
   constructor(scope: Construct, id: string, props: SendPipelineProps) {
     super(scope, id);
+    this.#senderDomain = props.senderDomain;
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
       sendingEnabled: true,
+      // Addresses that hard-bounced or complained anywhere on SES are not sent to again.
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.identity = new SenderIdentity(this, 'Identity', {
+      senderDomain: props.senderDomain,
+      configurationSet: this.configurationSet,
     });
 
     this.sendFunction = new RekindleFunction(this, 'SendStep', {
@@ -73,11 +83,15 @@ export class SendPipeline extends Construct {
     props.table.grantReadWrite(this.sendFunction);
     props.scheduling.grantScheduleSteps(this.sendFunction);
     props.linkSigningKey.grantRead(this.sendFunction);
-    this.grantSend(this.sendFunction, props.senderDomain);
+    this.grantSend(this.sendFunction);
   }
 
-  /** `ses:SendEmail` through this configuration set, from `senderDomain`'s identity only. */
-  grantSend(grantee: iam.IGrantable, senderDomain: string): iam.Grant {
+  get senderDomain(): string {
+    return this.#senderDomain;
+  }
+
+  /** `ses:SendEmail` through this configuration set, from the sender domain's identity only. */
+  grantSend(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
     return iam.Grant.addToPrincipal({
       grantee,
@@ -91,7 +105,7 @@ export class SendPipeline extends Construct {
           },
           stack,
         ),
-        Arn.format({ service: 'ses', resource: 'identity', resourceName: senderDomain }, stack),
+        Arn.format({ service: 'ses', resource: 'identity', resourceName: this.#senderDomain }, stack),
       ],
     });
   }

@@ -1,22 +1,34 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { CustomerTable } from '../constructs/data.ts';
+import { Engagement } from '../constructs/engagement.ts';
+import { EventIngestion } from '../constructs/event-ingestion.ts';
+import { InboundReplies } from '../constructs/inbound-replies.ts';
 import { Ingestion } from '../constructs/ingestion.ts';
 import { LinkSigningKey } from '../constructs/link-signing-key.ts';
+import { Observability } from '../constructs/observability.ts';
 import { StepScheduling } from '../constructs/scheduling.ts';
 import { Segmenter } from '../constructs/segmentation.ts';
 import { SendQueue } from '../constructs/send-queue.ts';
 import { SendPipeline } from '../constructs/sending.ts';
+import { UnsubscribeEndpoint } from '../constructs/unsubscribe-endpoint.ts';
 
 export interface RekindleStackProps extends StackProps {
   /** The validated config and compiled templates, baked into every function. */
-  readonly runtimeBundle: RuntimeBundle;
-  /** The verified SES domain identity mail is sent from. */
+  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized' | 'config'>;
+  /** The SES domain identity mail is sent from (the From address's domain or a parent of it). */
   readonly senderDomain: string;
+  /** The domain SES receives replies at (`r+<token>@<replyDomain>`); its MX points at SES. */
+  readonly replyDomain: string;
   /**
-   * Where an operator is told about alarms; alarms arrive in a later issue.
-   * @default - no notifications
+   * Where replies are forwarded; shown in the outputs (in the SES sandbox it must be verified).
+   * @default - replies are only recorded
+   */
+  readonly supportAddress?: string;
+  /**
+   * Subscribed by email to the alarm topic.
+   * @default - no subscription
    */
   readonly alarmEmail?: string;
 }
@@ -25,20 +37,32 @@ export interface RekindleStackProps extends StackProps {
 export class RekindleStack extends Stack {
   readonly table: CustomerTable;
   readonly ingestion: Ingestion;
+  readonly events: EventIngestion;
   readonly sendQueue: SendQueue;
   readonly scheduling: StepScheduling;
+  readonly unsubscribe: UnsubscribeEndpoint;
   readonly sending: SendPipeline;
   readonly segmenter: Segmenter;
+  readonly engagement: Engagement;
+  readonly replies: InboundReplies;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RekindleStackProps) {
     super(scope, id, props);
     const { runtimeBundle } = props;
+    const { config } = runtimeBundle;
 
     this.table = new CustomerTable(this, 'Data');
     this.ingestion = new Ingestion(this, 'Ingestion', { runtimeBundle, table: this.table });
+    this.events = new EventIngestion(this, 'Events', { runtimeBundle, table: this.table });
     this.sendQueue = new SendQueue(this, 'SendQueue');
     this.scheduling = new StepScheduling(this, 'StepScheduling', { sendQueue: this.sendQueue });
     const linkSigningKey = new LinkSigningKey(this, 'LinkSigningKey');
+    this.unsubscribe = new UnsubscribeEndpoint(this, 'Unsubscribe', {
+      runtimeBundle,
+      table: this.table,
+      linkSigningKey,
+    });
     this.sending = new SendPipeline(this, 'Sending', {
       runtimeBundle,
       table: this.table,
@@ -46,15 +70,59 @@ export class RekindleStack extends Stack {
       scheduling: this.scheduling,
       linkSigningKey,
       senderDomain: props.senderDomain,
-      // A later issue replaces this with the unsubscribe endpoint's URL.
-      unsubscribeUrl: `https://${props.senderDomain}/unsubscribe`,
+      unsubscribeUrl: this.unsubscribe.url,
     });
     this.segmenter = new Segmenter(this, 'Segmenter', {
       runtimeBundle,
       table: this.table,
       scheduling: this.scheduling,
     });
+    this.engagement = new Engagement(this, 'Engagement', {
+      runtimeBundle,
+      table: this.table,
+      configurationSet: this.sending.configurationSet,
+    });
+    const unsubscribeMailto = config.sender.unsubscribeMailto.toLowerCase();
+    this.replies = new InboundReplies(this, 'Replies', {
+      runtimeBundle,
+      table: this.table,
+      sending: this.sending,
+      linkSigningKey,
+      replyDomain: props.replyDomain,
+      accessLogsBucket: this.ingestion.accessLogsBucket,
+      // The List-Unsubscribe mailto is received too, unless the reply domain already covers it.
+      extraRecipients: unsubscribeMailto.endsWith(`@${props.replyDomain}`) ? [] : [unsubscribeMailto],
+    });
 
+    this.observability = this.watch(props.alarmEmail);
+    this.addOutputs(props);
+  }
+
+  private watch(alarmEmail: string | undefined): Observability {
+    const watch = new Observability(this, 'Observability', { alarmEmail });
+    watch.watchFunction('Import', 'import-file', this.ingestion.importFunction, { alarmOnErrors: true });
+    watch.watchFunction('Ingest', 'ingest-event', this.events.ingestFunction);
+    watch.watchFunction('Plan', 'plan-segmentation', this.segmenter.planFunction, { alarmOnErrors: true });
+    watch.watchFunction('Score', 'score-segment', this.segmenter.scoreFunction, { alarmOnErrors: true });
+    watch.watchFunction('Send', 'send-step', this.sending.sendFunction, { alarmOnErrors: true });
+    watch.watchFunction('Record', 'record-engagement', this.engagement.recordFunction);
+    watch.watchFunction('Reply', 'receive-reply', this.replies.replyFunction);
+    watch.watchFunction('Unsubscribe', 'unsubscribe', this.unsubscribe.unsubscribeFunction, {
+      alarmOnErrors: true,
+    });
+    watch.watchQueue('send queue', this.sendQueue.queue);
+    watch.watchQueue('segment queue', this.segmenter.segmentQueue);
+    watch.watchDeadLetterQueue('Send', 'send steps', this.sendQueue.deadLetterQueue);
+    watch.watchDeadLetterQueue('Segment', 'segmentation runs and segments', this.segmenter.deadLetterQueue);
+    watch.watchDeadLetterQueue('Ingest', 'shop events', this.events.deadLetterQueue);
+    watch.watchDeadLetterQueue('Engagement', 'SES events', this.engagement.deadLetterQueue);
+    watch.watchDeadLetterQueue('Replies', 'received replies', this.replies.deadLetterQueue);
+    watch.watchSendingPaused();
+    watch.finish();
+    return watch;
+  }
+
+  private addOutputs(props: RekindleStackProps): void {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ImportBucketName', {
       value: this.ingestion.bucket.bucketName,
@@ -63,6 +131,59 @@ export class RekindleStack extends Stack {
     new CfnOutput(this, 'SendQueueUrl', { value: this.sendQueue.queue.queueUrl });
     new CfnOutput(this, 'ConfigurationSetName', {
       value: this.sending.configurationSet.configurationSetName,
+    });
+    new CfnOutput(this, 'UnsubscribeUrl', {
+      value: this.unsubscribe.url,
+      description: 'The List-Unsubscribe page (Lambda Function URL) every email links to',
+    });
+    new CfnOutput(this, 'InboundBucketName', {
+      value: this.replies.bucket.bucketName,
+      description: 'Raw received replies, under inbound/',
+    });
+    new CfnOutput(this, 'ReceiptRuleSetName', {
+      value: this.replies.ruleSet.receiptRuleSetName,
+      description: 'Activate once: CloudFormation cannot (one active rule set per account and region)',
+    });
+    new CfnOutput(this, 'ActivateReceiptRuleSetCommand', {
+      value: `aws ses set-active-receipt-rule-set --region ${Aws.REGION} --rule-set-name ${this.replies.ruleSet.receiptRuleSetName}`,
+      description: 'Run once after the first deploy; it replaces any rule set active in this region',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.observability.topic.topicArn,
+      description: 'Alarms are published here',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.observability.dashboard.dashboardName}`,
+    });
+    if (props.supportAddress !== undefined) {
+      new CfnOutput(this, 'SupportAddress', {
+        value: props.supportAddress,
+        description: 'Replies are forwarded here; while in the SES sandbox, verify it as an identity',
+      });
+    }
+    const records = [
+      ...this.sending.identity.dnsRecords,
+      {
+        name: props.replyDomain,
+        type: 'MX',
+        value: `10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
+        purpose: 'Replies: SES receives mail for the reply domain',
+      },
+    ];
+    const ids = [
+      'DnsDkim1',
+      'DnsDkim2',
+      'DnsDkim3',
+      'DnsMailFromMx',
+      'DnsMailFromSpf',
+      'DnsDmarc',
+      'DnsReplyMx',
+    ];
+    records.forEach((record, index) => {
+      new CfnOutput(this, ids[index] ?? `DnsRecord${index + 1}`, {
+        value: `${record.name} ${record.type} ${record.value}`,
+        description: record.purpose,
+      });
     });
   }
 }

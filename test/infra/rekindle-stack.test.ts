@@ -7,8 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customerTableDesign } from '../../functions/adapters/dynamo/table-design.ts';
+import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
-import { buildApp } from '../../infra/build-app.ts';
+import { buildApp, resolveParameters } from '../../infra/build-app.ts';
 
 type Resources = Record<string, { Properties?: Record<string, unknown> }>;
 
@@ -26,20 +27,47 @@ const sendEnvironment = [
   EnvironmentNames.unsubscribeUrl,
   EnvironmentNames.linkSecretArn,
 ];
+const planEnvironment = [EnvironmentNames.tableName, EnvironmentNames.segmentQueueUrl];
+const replyEnvironment = [
+  EnvironmentNames.tableName,
+  EnvironmentNames.inboundBucket,
+  EnvironmentNames.inboundPrefix,
+  EnvironmentNames.configurationSet,
+  EnvironmentNames.linkSecretArn,
+];
+const unsubscribeEnvironment = [EnvironmentNames.tableName, EnvironmentNames.linkSecretArn];
 
-// One synth (three esbuild bundles) shared by every assertion.
+const context = {
+  senderDomain: 'northwind.example',
+  replyDomain: 'reply.northwind.example',
+  supportAddress: 'support@northwind.example',
+  alarmEmail: 'ops@northwind.example',
+};
+
+// One synth (eight esbuild bundles) shared by every assertion.
 let app: App;
 let template: Template;
 let sendQueueId: string;
 let deadLetterQueueId: string;
+let config: RuntimeBundle['config'];
+
+/** Every statement of every identity policy attached to the role whose logical id starts with `rolePrefix`. */
+const statementsOf = (rolePrefix: string): Record<string, unknown>[] =>
+  Object.values(
+    template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${rolePrefix}`) }] },
+    }),
+  ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
 
 beforeAll(async () => {
   const built = await buildApp({
     app: new App({ outdir: mkdtempSync(join(tmpdir(), 'rekindle-infra-')) }),
     configFile: 'config/rekindle.yaml',
     templatesDir: 'templates',
-    context: { senderDomain: 'mail.northwind.example' },
+    context,
   });
+  config = (await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' }))
+    .config;
   app = built.app;
   template = Template.fromStack(built.stack);
   const logicalId = (construct: IConstruct) => {
@@ -102,7 +130,7 @@ describe('RekindleStack', () => {
       expect(found).toHaveLength(1);
       return found[0]?.Properties;
     };
-    expect(Object.keys(functions)).toHaveLength(3);
+    expect(Object.keys(functions)).toHaveLength(8);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -116,11 +144,82 @@ describe('RekindleStack', () => {
         .filter((name) => name !== 'NODE_OPTIONS')
         .sort();
     expect(names(byDescription('import a dropped'))).toEqual([...importEnvironment].sort());
-    expect(names(byDescription('segment customers'))).toEqual([...schedulingEnvironment].sort());
+    expect(names(byDescription('ingest an order'))).toEqual([...importEnvironment].sort());
+    expect(names(byDescription('plan the daily'))).toEqual([...planEnvironment].sort());
+    expect(names(byDescription('score one scan segment'))).toEqual([...schedulingEnvironment].sort());
     expect(names(byDescription('send one due step'))).toEqual([...sendEnvironment].sort());
-    expect(byDescription('send one due step')?.Environment.Variables[EnvironmentNames.unsubscribeUrl]).toBe(
-      'https://mail.northwind.example/unsubscribe',
+    expect(names(byDescription('record an SES'))).toEqual([...importEnvironment].sort());
+    expect(names(byDescription('handle a reply'))).toEqual([...replyEnvironment].sort());
+    expect(names(byDescription('unsubscribe and preferences'))).toEqual([...unsubscribeEnvironment].sort());
+    expect(byDescription('handle a reply')?.Environment.Variables[EnvironmentNames.inboundPrefix]).toBe(
+      'inbound/',
     );
+  });
+
+  it('serves unsubscribe on a public Function URL and hands that URL to send-step', () => {
+    const urls = template.findResources('AWS::Lambda::Url');
+    const [urlId, url] = Object.entries(urls)[0] ?? [];
+    expect(Object.keys(urls)).toHaveLength(1);
+    expect(url?.Properties).toMatchObject({
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunction/), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('send one due step'),
+      Environment: {
+        Variables: Match.objectLike({
+          [EnvironmentNames.unsubscribeUrl]: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] },
+        }),
+      },
+    });
+    template.hasOutput('UnsubscribeUrl', { Value: { 'Fn::GetAtt': [urlId, 'FunctionUrl'] } });
+  });
+
+  it('gives every asynchronously invoked function a dead-letter queue and two retries', () => {
+    for (const fragment of ['ingest an order', 'plan the daily', 'record an SES', 'handle a reply']) {
+      const found = template.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Description: Match.stringLikeRegexp(fragment),
+          DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+        },
+      });
+      expect({ fragment, count: Object.keys(found).length }).toEqual({ fragment, count: 1 });
+      const [id] = Object.keys(found);
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: id },
+        MaximumRetryAttempts: 2,
+      });
+    }
+  });
+
+  it('keeps function logs a month and encrypts every queue, bucket, topic and secret', () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups).toHaveLength(8);
+    for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(7);
+    for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
+      expect(bucket.Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      });
+    }
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ObservabilityTopicKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    // Every queue and the topic refuse requests without TLS.
+    const denyInsecure = Match.arrayWith([
+      Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+    expect(
+      Object.keys(
+        template.findResources('AWS::SQS::QueuePolicy', {
+          Properties: { PolicyDocument: { Statement: denyInsecure } },
+        }),
+      ),
+    ).toHaveLength(7);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: denyInsecure } });
   });
 
   it('consumes the send queue with partial batch failures and bounded concurrency', () => {
@@ -165,7 +264,7 @@ describe('RekindleStack', () => {
       (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
     );
     const scheduling = statements.filter((s) => JSON.stringify(s.Action).includes('scheduler:'));
-    expect(scheduling).toHaveLength(2); // segment-customers and send-step
+    expect(scheduling).toHaveLength(2); // score-segment and send-step
     for (const statement of scheduling) {
       expect(JSON.stringify(statement.Resource)).toMatch(
         /:schedule\/",\{"Ref":"StepSchedulingGroup\w+"\},"\/\*"/,
@@ -180,24 +279,210 @@ describe('RekindleStack', () => {
     }
   });
 
-  it('lets send-step send only through its configuration set and the sender identity', () => {
+  it('lets send-step and receive-reply send only through the configuration set and the sender identity', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
     );
     const ses = statements.filter((s) => JSON.stringify(s.Action).includes('ses:'));
-    expect(ses).toHaveLength(1);
-    expect(ses[0]?.Action).toBe('ses:SendEmail');
-    expect(JSON.stringify(ses[0]?.Resource)).toContain(':identity/mail.northwind.example');
-    expect(JSON.stringify(ses[0]?.Resource)).toContain(':configuration-set/');
+    expect(ses).toHaveLength(2);
+    for (const statement of ses) {
+      expect(statement.Action).toBe('ses:SendEmail');
+      expect(JSON.stringify(statement.Resource)).toContain(':identity/northwind.example"');
+      expect(JSON.stringify(statement.Resource)).toContain(':configuration-set/');
+    }
+    expect(statementsOf('RepliesReceiveReplyRole').some((s) => s.Action === 'ses:SendEmail')).toBe(true);
     template.hasResourceProperties('AWS::SES::ConfigurationSet', {
       ReputationOptions: { ReputationMetricsEnabled: true },
     });
   });
 
-  it('runs the segmenter daily through a role that may only invoke it', () => {
+  it('verifies the sender domain with 2048-bit Easy DKIM and a custom MAIL FROM domain', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'northwind.example',
+      DkimAttributes: { SigningEnabled: true },
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+      MailFromAttributes: {
+        MailFromDomain: 'mail.northwind.example',
+        BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+      },
+      ConfigurationSetAttributes: {
+        ConfigurationSetName: { Ref: Match.stringLikeRegexp('^SendingConfigurationSet') },
+      },
+    });
+  });
+
+  it('lists every DNS record to create as an output', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const text = (id: string) => JSON.stringify(outputs[id]?.Value);
+    for (const index of [1, 2, 3]) {
+      expect(text(`DnsDkim${index}`)).toMatch(/DkimDNSTokenName\d.* CNAME .*DkimDNSTokenValue\d/);
+    }
+    expect(text('DnsMailFromMx')).toMatch(
+      /mail\.northwind\.example MX 10 feedback-smtp\.",\{"Ref":"AWS::Region"\},"\.amazonses\.com/,
+    );
+    expect(text('DnsMailFromSpf')).toContain(
+      'mail.northwind.example TXT \\"v=spf1 include:amazonses.com ~all\\"',
+    );
+    expect(text('DnsDmarc')).toContain('_dmarc.northwind.example TXT \\"v=DMARC1; p=none;\\"');
+    expect(text('DnsReplyMx')).toMatch(
+      /reply\.northwind\.example MX 10 inbound-smtp\.",\{"Ref":"AWS::Region"\},"\.amazonaws\.com/,
+    );
+    template.hasOutput('ReceiptRuleSetName', { Value: { Ref: Match.stringLikeRegexp('^RepliesRuleSet') } });
+    template.hasOutput('SupportAddress', { Value: 'support@northwind.example' });
+  });
+
+  it('publishes every SES event of the configuration set to record-engagement, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        EventBridgeDestination: {
+          EventBusArn: { 'Fn::Join': ['', Match.arrayWith([':event-bus/default'])] },
+        },
+        MatchingEventTypes: Match.arrayWith(['send', 'bounce', 'complaint', 'delivery', 'open', 'click']),
+      }),
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ses'],
+        detail: {
+          mail: {
+            tags: { 'ses:configuration-set': [{ Ref: Match.stringLikeRegexp('^SendingConfigurationSet') }] },
+          },
+        },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementRecordEngagementFunction'), 'Arn'] },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementDeadLetterQueue'), 'Arn'] },
+          },
+        }),
+      ],
+    });
+  });
+
+  it('routes the four shop event types to ingest-event, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['shop'],
+        'detail-type': ['order.placed', 'incident.opened', 'incident.resolved', 'customer.updated'],
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsIngestEventFunction'), 'Arn'] },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EventsDeadLetterQueue'), 'Arn'] },
+          },
+        }),
+      ],
+    });
+  });
+
+  it('stores replies under inbound/ and then invokes receive-reply, which may only read there', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      RuleSetName: { Ref: Match.stringLikeRegexp('^RepliesRuleSet') },
+      Rule: {
+        Enabled: true,
+        ScanEnabled: true,
+        TlsPolicy: 'Optional',
+        Recipients: ['reply.northwind.example', config.sender.unsubscribeMailto],
+        Actions: [
+          {
+            S3Action: {
+              BucketName: { Ref: Match.stringLikeRegexp('^RepliesMail') },
+              ObjectKeyPrefix: 'inbound/',
+            },
+          },
+          {
+            LambdaAction: {
+              FunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RepliesReceiveReplyFunction'), 'Arn'] },
+              InvocationType: 'Event',
+            },
+          },
+        ],
+      },
+    });
+    const s3 = statementsOf('RepliesReceiveReplyRole').filter((s) =>
+      JSON.stringify(s.Action).includes('s3:'),
+    );
+    expect(s3.map((s) => [s.Action, JSON.stringify(s.Resource).match(/"\/(\w+\/\*)"/)?.[1]])).toEqual([
+      ['s3:GetObject', 'inbound/*'],
+    ]);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'inbound-bucket/' }),
+    });
+  });
+
+  it('fans segmentation out over a segment queue with bounded concurrency and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^SegmenterScoreSegmentFunction') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SegmenterSegmentQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 4 },
+      BatchSize: 1,
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 1200,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SegmenterDeadLetterQueue'), 'Arn'] },
+        maxReceiveCount: 3,
+      },
+    });
+    const sqs = statementsOf('SegmenterPlanSegmentationRole').filter((s) =>
+      JSON.stringify(s.Action).includes('sqs:'),
+    );
+    // The planner's own DLQ grant (Lambda's on-failure delivery) and sending segment tasks.
+    expect(sqs.map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^SegmenterDeadLetterQueue/), 'Arn'] },
+      { 'Fn::GetAtt': [expect.stringMatching(/^SegmenterSegmentQueue/), 'Arn'] },
+    ]);
+  });
+
+  it('alarms on dead letters, failures, throttles, paused sending and SES reputation, to the topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const described = (fragment: string) =>
+      alarms.filter((alarm) => String(alarm.Properties.AlarmDescription).includes(fragment));
+    expect(described('dead-letter queue')).toHaveLength(5);
+    expect(described('invocations failed').length).toBeGreaterThanOrEqual(4);
+    expect(described('throttled')).toHaveLength(1);
+    expect(described('paused sending')).toHaveLength(1);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([
+        { Ref: expect.stringMatching(/^ObservabilityAlarmTopic/) },
+      ]);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.BounceRate',
+      Threshold: 0.04,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.0008,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Rekindle',
+      MetricName: 'SesSendingPaused',
+      Dimensions: [{ Name: 'service', Value: 'send-step' }],
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@northwind.example',
+    });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('runs the segmenter on the config schedule through a role that may only invoke it', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'cron(0 6 * * ? *)',
-      ScheduleExpressionTimezone: 'Europe/London',
+      ScheduleExpression: config.segmentation.schedule,
+      ScheduleExpressionTimezone: config.segmentation.timeZone,
+      Target: Match.objectLike({
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SegmenterDeadLetterQueue'), 'Arn'] },
+        },
+      }),
     });
     const roles = template.findResources('AWS::IAM::Role', {
       Properties: { Description: Match.stringLikeRegexp('running the segmenter') },
@@ -213,8 +498,13 @@ describe('RekindleStack', () => {
               Effect: 'Allow',
               Action: 'lambda:InvokeFunction',
               Resource: {
-                'Fn::GetAtt': [expect.stringMatching(/^SegmenterSegmentCustomersFunction/), 'Arn'],
+                'Fn::GetAtt': [expect.stringMatching(/^SegmenterPlanSegmentationFunction/), 'Arn'],
               },
+            },
+            {
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': [expect.stringMatching(/^SegmenterDeadLetterQueue/), 'Arn'] },
             },
           ],
         },
@@ -222,9 +512,9 @@ describe('RekindleStack', () => {
     ]);
   });
 
-  it('keeps both buckets private, TLS-only and retained, and logs access to the import bucket', () => {
+  it('keeps every bucket private, TLS-only and retained, and logs access to the import and inbound buckets', () => {
     const buckets = template.findResources('AWS::S3::Bucket');
-    expect(Object.keys(buckets)).toHaveLength(2);
+    expect(Object.keys(buckets)).toHaveLength(3);
     for (const [id, bucket] of Object.entries(buckets)) {
       expect(bucket).toMatchObject({ DeletionPolicy: 'Retain' });
       expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
@@ -288,6 +578,12 @@ describe('RekindleStack', () => {
       'AWS::Scheduler::Schedule': 'Name',
       'AWS::SES::ConfigurationSet': 'Name',
       'AWS::SecretsManager::Secret': 'Name',
+      'AWS::SNS::Topic': 'TopicName',
+      'AWS::KMS::Key': 'Alias',
+      'AWS::Events::Rule': 'Name',
+      'AWS::CloudWatch::Alarm': 'AlarmName',
+      'AWS::CloudWatch::Dashboard': 'DashboardName',
+      'AWS::SES::ReceiptRuleSet': 'RuleSetName',
     };
     for (const [type, property] of Object.entries(nameProperties)) {
       const resources: Resources = template.findResources(type);
@@ -322,6 +618,52 @@ describe('buildApp', () => {
         name: 'ConfigError',
         message: expect.stringContaining(`${configFile}:${broken + 1}:`),
       }),
+    );
+  });
+
+  it('names every bad key on a line of its own, before building anything', async () => {
+    const failure = buildApp({
+      configFile: 'config/rekindle.yaml',
+      templatesDir: 'templates',
+      context: { senderDomain: 'not a domain', alarmEmail: 'ops', replyDomain: 'reply.northwind.example' },
+    });
+    await expect(failure).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ContextError',
+        message: [
+          'Invalid CDK context:',
+          '  senderDomain: must be a domain name such as shop.example',
+          '  alarmEmail: must be an email address',
+        ].join('\n'),
+      }),
+    );
+  });
+
+  it('takes the sender domain, reply domain and support address from the config by default', () => {
+    expect(resolveParameters({}, config, 'config/rekindle.yaml')).toEqual({
+      senderDomain: 'northwind.example',
+      replyDomain: config.engagement.replyDomain,
+      supportAddress: config.engagement.supportAddress,
+    });
+  });
+
+  it('refuses context that disagrees with what the functions read from the config', () => {
+    const resolve = () =>
+      resolveParameters(
+        { senderDomain: 'other.example', replyDomain: 'replies.other.example' },
+        config,
+        'config/rekindle.yaml',
+      );
+    expect(resolve).toThrow(/senderDomain: "other\.example" cannot send as care@northwind\.example/);
+    expect(resolve).toThrow(
+      /\n {2}replyDomain: "replies\.other\.example" differs from engagement\.replyDomain/,
+    );
+  });
+
+  it('requires a reply domain when the config has none', () => {
+    const withoutReplies = { ...config, engagement: { ...config.engagement, replyDomain: undefined } };
+    expect(() => resolveParameters({}, withoutReplies, 'rekindle.yaml')).toThrow(
+      /replyDomain: required; set engagement\.replyDomain in rekindle\.yaml/,
     );
   });
 

@@ -1,0 +1,118 @@
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as actions from 'aws-cdk-lib/aws-ses-actions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { EnvironmentNames } from '../../functions/handlers/environment.ts';
+import type { CustomerTable } from './data.ts';
+import { asyncDeadLetterQueue } from './dead-letter-queue.ts';
+import type { LinkSigningKey } from './link-signing-key.ts';
+import { RekindleFunction } from './rekindle-function.ts';
+import type { SendPipeline } from './sending.ts';
+
+/** The receipt rule stores each mail at `<inboundPrefix><SES message id>`. */
+export const inboundPrefix = 'inbound/';
+
+export interface InboundRepliesProps {
+  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly table: CustomerTable;
+  readonly sending: SendPipeline;
+  readonly linkSigningKey: LinkSigningKey;
+  /** Mail to any address at this domain (the signed `r+<token>@` reply addresses) is received. */
+  readonly replyDomain: string;
+  /**
+   * Further exact addresses received, e.g. the List-Unsubscribe mailto; their domain's MX must
+   * point at SES too.
+   * @default - none
+   */
+  readonly extraRecipients?: readonly string[];
+  /** Where the inbound bucket's server access logs go (under `inbound-bucket/`). */
+  readonly accessLogsBucket: s3.IBucket;
+  /**
+   * How long raw received mail is kept. The reply's excerpt stays in the table; `rekindle forget`
+   * deletes a person's raw mail sooner.
+   * @default Duration.days(90)
+   */
+  readonly rawMailRetention?: Duration;
+}
+
+/**
+ * Replies: an SES receipt rule set whose rule, for the reply domain, stores the raw mail in the
+ * inbound bucket and then invokes receive-reply. CloudFormation cannot activate a rule set (only
+ * one is active per account and region), so the operator activates it once after the first deploy.
+ */
+export class InboundReplies extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly ruleSet: ses.ReceiptRuleSet;
+  readonly rule: ses.ReceiptRule;
+  readonly replyFunction: RekindleFunction;
+  /** Invocations that failed after Lambda's retries. */
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: InboundRepliesProps) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Mail', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: 'inbound-bucket/',
+      lifecycleRules: [{ expiration: props.rawMailRetention ?? Duration.days(90) }],
+    });
+
+    this.deadLetterQueue = asyncDeadLetterQueue(this, 'DeadLetterQueue');
+    this.replyFunction = new RekindleFunction(this, 'ReceiveReply', {
+      entry: 'functions/handlers/receive-reply.ts',
+      description: 'Rekindle: handle a reply received by SES (exit, unsubscribe, forward to support)',
+      runtimeBundle: props.runtimeBundle,
+      timeout: Duration.seconds(60),
+      environment: {
+        [EnvironmentNames.tableName]: props.table.tableName,
+        [EnvironmentNames.inboundBucket]: this.bucket.bucketName,
+        [EnvironmentNames.inboundPrefix]: inboundPrefix,
+        [EnvironmentNames.configurationSet]: props.sending.configurationSet.configurationSetName,
+        [EnvironmentNames.linkSecretArn]: props.linkSigningKey.secretArn,
+      },
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    props.table.grantReadWrite(this.replyFunction);
+    props.linkSigningKey.grantRead(this.replyFunction);
+    props.sending.grantSend(this.replyFunction);
+    this.grantReadMail(this.replyFunction);
+
+    this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet');
+    this.rule = this.ruleSet.addRule('Replies', {
+      recipients: [props.replyDomain, ...(props.extraRecipients ?? [])],
+      scanEnabled: true,
+      tlsPolicy: ses.TlsPolicy.OPTIONAL,
+      actions: [
+        new actions.S3({ bucket: this.bucket, objectKeyPrefix: inboundPrefix }),
+        new actions.Lambda({
+          function: this.replyFunction.function,
+          invocationType: actions.LambdaInvocationType.EVENT,
+        }),
+      ],
+    });
+  }
+
+  /** `s3:GetObject` (also what HeadObject needs) under `inbound/` only: no list, no delete. */
+  grantReadMail(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.bucket.arnForObjects(`${inboundPrefix}*`)],
+    });
+    const resource = this.bucket.node.defaultChild;
+    if (Construct.isConstruct(grantee) && CfnResource.isCfnResource(resource)) {
+      Validations.of(grantee).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(resource)}.Arn>/${inboundPrefix}*]`,
+        reason: `Received mail is stored under its SES message id; the wildcard is confined to the ${inboundPrefix} prefix of the inbound bucket.`,
+      });
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { EnvironmentNames } from '../../functions/handlers/environment.ts';
+import type { CustomerTable } from './data.ts';
+import type { LinkSigningKey } from './link-signing-key.ts';
+import { RekindleFunction } from './rekindle-function.ts';
+
+export interface UnsubscribeEndpointProps {
+  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly table: CustomerTable;
+  readonly linkSigningKey: LinkSigningKey;
+  /**
+   * Concurrency reserved for (and capping) the public endpoint. Off by default: a new account's
+   * Lambda quota is 10, all of which must stay unreserved, so reserving any fails the deploy there.
+   * @default - none
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
+
+/**
+ * The page behind every List-Unsubscribe link: the unsubscribe function on a Lambda Function URL.
+ * The URL is public by design (a recipient's mail client calls it); every request is authorised by
+ * the HMAC-signed token it carries, so an unsigned request changes nothing.
+ */
+export class UnsubscribeEndpoint extends Construct {
+  readonly unsubscribeFunction: RekindleFunction;
+  readonly functionUrl: lambda.FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: UnsubscribeEndpointProps) {
+    super(scope, id);
+    this.unsubscribeFunction = new RekindleFunction(this, 'Unsubscribe', {
+      entry: 'functions/handlers/unsubscribe.ts',
+      description: 'Rekindle: the one-click unsubscribe and preferences page',
+      runtimeBundle: props.runtimeBundle,
+      timeout: Duration.seconds(10),
+      memorySize: 256,
+      environment: {
+        [EnvironmentNames.tableName]: props.table.tableName,
+        [EnvironmentNames.linkSecretArn]: props.linkSigningKey.secretArn,
+      },
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+    });
+    props.table.grantReadWrite(this.unsubscribeFunction);
+    props.linkSigningKey.grantRead(this.unsubscribeFunction);
+    this.functionUrl = this.unsubscribeFunction.function.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+      invokeMode: lambda.InvokeMode.BUFFERED,
+    });
+  }
+
+  /** The URL List-Unsubscribe links point at (ends with `/`). */
+  get url(): string {
+    return this.functionUrl.url;
+  }
+}
