@@ -35,7 +35,8 @@ export interface IngestEventDeps {
 
 export type IngestOutcome = { readonly type: ShopEventType; readonly id: string; readonly result: string };
 
-const isShopEventType = (type: string): type is ShopEventType => type in ShopEventSchemas;
+// Own keys only: `in` would take "constructor" or "__proto__" for an event type.
+const isShopEventType = (type: string): type is ShopEventType => Object.hasOwn(ShopEventSchemas, type);
 
 /** Validates one shop event and writes it; every write is an idempotent put, so redelivery is harmless. */
 export function makeHandler(deps: IngestEventDeps) {
