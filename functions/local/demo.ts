@@ -9,6 +9,9 @@ import { emptyReport, mergeReports, type SegmenterReport } from '../core/segment
 import type { SendStepOutcome } from '../core/sending/send-step.ts';
 import type { StepMessage } from '../core/sending/step-message.ts';
 import { VirtualClock } from '../ports/clock.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import { Chaos, type FaultKind } from './chaos.ts';
+import { checkInvariants, type InvariantResult } from './invariants.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
 import { type SimulationSummary, simulateRecipients } from './recipient-simulator.ts';
 import { generateSampleData, toCsv } from './sample-data.ts';
@@ -26,6 +29,10 @@ export interface DemoOptions {
   /** Called with the running stack before it is stopped (e.g. to keep the SES outbox UI up). */
   readonly beforeStop?: (info: { sesUrl: string }) => Promise<void>;
   readonly progress?: (line: string) => void;
+  /** Inject faults everywhere (`--chaos`), drawn from this seed at this rate. */
+  readonly chaos?: { readonly seed: number; readonly rate?: number };
+  /** For tests: a deliberately broken mailer proves the invariant checks catch what they claim to. */
+  readonly wrapMailer?: (mailer: Mailer) => Mailer;
 }
 
 export interface DemoReport {
@@ -55,6 +62,9 @@ export interface DemoReport {
   readonly reportFile: string;
   readonly emails: readonly StoredEmail[];
   readonly outDir: string;
+  /** The promises checked at the end (always), and under `--chaos` the faults that were injected. */
+  readonly invariants: readonly InvariantResult[];
+  readonly injected?: Readonly<Record<FaultKind, number>>;
 }
 
 /** What happened to one step of a sequence over the demo. */
@@ -102,14 +112,28 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     } else if (outcome.kind === 'exited')
       report.exited[outcome.reason] = (report.exited[outcome.reason] ?? 0) + 1;
   };
+  const chaos = options.chaos === undefined ? undefined : new Chaos(options.chaos);
+  const published = new Map<string, unknown>();
+  const learned = new Map<string, number>();
   const simulation = {
     seed: options.seed,
+    chaos,
+    late: [] as unknown[],
+    published,
+    learned,
     replyDomain: bundle.config.engagement.replyDomain,
     played: new Set<string>(),
     // A realistic complaint rate (0.1%); the simulator's default is high enough to pause sequences.
     behaviour: { complaint: 0.001 },
   };
-  const runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT', onSendOutcome });
+  const runtime = await startLocalRuntime({
+    clock,
+    bundle,
+    logLevel: 'SILENT',
+    onSendOutcome,
+    ...(chaos === undefined ? {} : { chaos }),
+    ...(options.wrapMailer === undefined ? {} : { wrapMailer: options.wrapMailer }),
+  });
   try {
     const sample = generateSampleData({ customers: options.customers, seed: options.seed, now: demoStart });
     progress(
@@ -162,7 +186,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       engagement = await simulateRecipients(runtime, simulation);
     }
     await runtime.scheduler.runUntil(end);
-    engagement = await simulateRecipients(runtime, simulation);
+    engagement = await simulateRecipients(runtime, { ...simulation, final: true });
+    // The checks read the emulators' own records, with every fault switched off.
+    if (chaos !== undefined) chaos.enabled = false;
+    const invariants = await checkInvariants({ runtime, config: bundle.config, published, learned });
 
     const firstRun = runtime.segmentResults
       .flatMap((result) => result.reports)
@@ -206,6 +233,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       reportFile,
       emails,
       outDir: options.outDir,
+      invariants,
+      ...(chaos === undefined ? {} : { injected: { ...chaos.injected } }),
     };
     await options.beforeStop?.({ sesUrl: runtime.endpoints.sesv2 });
     return report;

@@ -32,6 +32,7 @@ import { type EngagementStore, noMetrics } from '../ports/engagement-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { createCustomerTable } from './bootstrap-table.ts';
+import type { Chaos } from './chaos.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalQueue } from './local-queue.ts';
 import { RequestCounter } from './request-counter.ts';
@@ -107,6 +108,12 @@ export interface LocalRuntimeOptions {
   readonly wrapScheduler?: (scheduler: StepScheduler) => StepScheduler;
   /** Sees every send-step outcome (the demo counts sent, deferred and exited steps). */
   readonly onSendOutcome?: SendStepHandlerDeps['onOutcome'];
+  /**
+   * Faults to inject (`rekindle demo --chaos`): crashes in every handler and inside the sender,
+   * Scheduler redeliveries, SES throttling and transient DynamoDB errors. Handlers are then invoked
+   * as their event sources invoke them, with retries.
+   */
+  readonly chaos?: Chaos;
   /** Handler logs at this level; the demo keeps them quiet. @default 'WARN' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -142,7 +149,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         accountId: account,
         targets: (arn) => {
           if (arn === localNames.sendQueueArn) {
-            return { kind: 'sqs', deliver: (message) => sendQueue.deliver(message) };
+            return {
+              kind: 'sqs',
+              deliver: async (message) => {
+                await sendQueue.deliver(message);
+                // The Scheduler delivers at least once: now and then the same message arrives twice.
+                if (options.chaos?.fires('scheduler-redelivery', message.body))
+                  await sendQueue.deliver(message);
+              },
+            };
           }
           const invoke = lambdaTargets.get(arn);
           return invoke === undefined ? undefined : { kind: 'lambda', invoke };
@@ -185,6 +200,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const clients = createClients();
     const requests = new RequestCounter();
     requests.attach(clients);
+    options.chaos?.attachToDynamoDb(clients.dynamodb.middlewareStack);
+    const chaos = options.chaos;
+    /** As the event source invokes it: with retries and injected crashes under chaos, else directly. */
+    const invoked = <E, R>(name: string, handler: (event: E) => Promise<R>, attempts = 3) =>
+      chaos === undefined ? handler : chaos.invocation(name, handler, attempts);
     await createCustomerTable(clients.dynamodb, localNames.tableName);
     await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: localNames.scheduleGroup }));
     await clients.s3
@@ -207,20 +227,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const sesMailer = new SesMailer(clients.sesv2, localNames.configurationSet);
     const objects = new S3ObjectStore(clients.s3);
     const segmentResults: ScoreSegmentResult[] = [];
-    const scoreSegment = makeScoreSegment({
+    const scoreSegmentHandler = makeScoreSegment({
       store: segmentationStore,
       scheduler: stepScheduler,
       config: options.bundle.config,
       logger: logger('score-segment'),
       model: scoringModel,
     });
+    const scoreSegment = invoked('score-segment', scoreSegmentHandler);
+    const senderStore = options.wrapStore?.(store) ?? store;
+    const senderMailer = options.wrapMailer?.(sesMailer) ?? sesMailer;
+    const senderScheduler = options.wrapScheduler?.(stepScheduler) ?? stepScheduler;
     const handlers = {
-      importFile: makeImportFile({
-        store: segmentationStore,
-        objects,
-        reader: new S3ObjectReader(clients.s3),
-        logger: logger('import-file'),
-      }),
+      importFile: invoked(
+        'import-file',
+        makeImportFile({
+          store: segmentationStore,
+          objects,
+          reader: new S3ObjectReader(clients.s3),
+          logger: logger('import-file'),
+        }),
+      ),
       segmentCustomers: makeSegmentCustomers({
         store: segmentationStore,
         scheduler: stepScheduler,
@@ -230,61 +257,78 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         model: scoringModel,
       }),
       scoreSegment,
-      planSegmentation: makePlanSegmentation({
-        store: segmentationStore,
-        // Where SQS would invoke score-segment once per message, the local fan-out calls it directly.
-        fanOut: {
-          dispatch: async (tasks: readonly SegmentTask[]) => {
-            await Promise.all(
-              tasks.map(async (task) => {
-                segmentResults.push(await scoreSegment(segmentTaskEvent(task)));
-              }),
-            );
+      planSegmentation: invoked(
+        'plan-segmentation',
+        makePlanSegmentation({
+          store: segmentationStore,
+          // Where SQS would invoke score-segment once per message, the local fan-out calls it directly.
+          fanOut: {
+            dispatch: async (tasks: readonly SegmentTask[]) => {
+              await Promise.all(
+                tasks.map(async (task) => {
+                  segmentResults.push(await scoreSegment(segmentTaskEvent(task)));
+                }),
+              );
+            },
           },
-        },
-        clock: options.clock,
-        config: options.bundle.config,
-        logger: logger('plan-segmentation'),
-        model: scoringModel,
-      }),
-      sendStep: makeSendStep({
-        store: options.wrapStore?.(store) ?? store,
-        mailer: options.wrapMailer?.(sesMailer) ?? sesMailer,
-        scheduler: options.wrapScheduler?.(stepScheduler) ?? stepScheduler,
-        ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
-        clock: options.clock,
-        config: options.bundle.config,
-        templates: options.bundle.templates,
-        guard: engagement,
-        links: { unsubscribeUrl: localNames.unsubscribeUrl, signingKey: localNames.linkSigningKey },
-        logger: logger('send-step'),
-      }),
-      recordEngagement: makeRecordEngagement({
-        store: engagement,
-        config: options.bundle.config.engagement,
-        metrics: noMetrics,
-        logger: logger('record-engagement'),
-      }),
-      receiveReply: makeReceiveReply({
-        store: engagement,
-        customers: store,
-        mailer: sesMailer,
-        signingKey: localNames.linkSigningKey,
-        config: options.bundle.config,
-        metrics: noMetrics,
-        raw: new S3RawMailSource(clients.s3, localNames.inboundBucket),
-        keyPrefix: localNames.inboundPrefix,
-        logger: logger('receive-reply'),
-      }),
-      unsubscribe: makeUnsubscribe({
-        store: engagement,
-        customers: store,
-        clock: options.clock,
-        signingKey: localNames.linkSigningKey,
-        shopName: options.bundle.config.shop.name,
-        config: options.bundle.config.engagement,
-        logger: logger('unsubscribe'),
-      }),
+          clock: options.clock,
+          config: options.bundle.config,
+          logger: logger('plan-segmentation'),
+          model: scoringModel,
+        }),
+      ),
+      // The queue redelivers by itself, so the sender is invoked once per delivery.
+      sendStep: invoked(
+        'send-step',
+        makeSendStep({
+          store: chaos?.wrapStore(senderStore) ?? senderStore,
+          mailer: chaos?.wrapMailer(senderMailer) ?? senderMailer,
+          scheduler: chaos?.wrapScheduler(senderScheduler) ?? senderScheduler,
+          ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
+          clock: options.clock,
+          config: options.bundle.config,
+          templates: options.bundle.templates,
+          guard: engagement,
+          links: { unsubscribeUrl: localNames.unsubscribeUrl, signingKey: localNames.linkSigningKey },
+          logger: logger('send-step'),
+        }),
+        1,
+      ),
+      recordEngagement: invoked(
+        'record-engagement',
+        makeRecordEngagement({
+          store: engagement,
+          config: options.bundle.config.engagement,
+          metrics: noMetrics,
+          logger: logger('record-engagement'),
+        }),
+      ),
+      receiveReply: invoked(
+        'receive-reply',
+        makeReceiveReply({
+          store: engagement,
+          customers: store,
+          mailer: sesMailer,
+          signingKey: localNames.linkSigningKey,
+          config: options.bundle.config,
+          metrics: noMetrics,
+          raw: new S3RawMailSource(clients.s3, localNames.inboundBucket),
+          keyPrefix: localNames.inboundPrefix,
+          logger: logger('receive-reply'),
+        }),
+      ),
+      unsubscribe: invoked(
+        'unsubscribe',
+        makeUnsubscribe({
+          store: engagement,
+          customers: store,
+          clock: options.clock,
+          signingKey: localNames.linkSigningKey,
+          shopName: options.bundle.config.shop.name,
+          config: options.bundle.config.engagement,
+          logger: logger('unsubscribe'),
+        }),
+      ),
     };
     lambdaTargets.set(localNames.segmenterArn, handlers.segmentCustomers);
     lambdaTargets.set(localNames.planSegmentationArn, handlers.planSegmentation);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
 import { verifyLink } from '../core/sending/links.ts';
+import type { Chaos } from './chaos.ts';
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 import type { StoredEmail } from './ses-local.ts';
 
@@ -42,6 +43,20 @@ export interface SimulationOptions {
   readonly replyDomain?: string | undefined;
   /** Message ids already played; skipped, and filled in as messages are played (for rounds). */
   readonly played?: Set<string>;
+  /**
+   * Under chaos, SES events are also delivered twice and held back to a later round (out of order
+   * across messages); `late` carries the held-back ones between rounds and `final` flushes them.
+   */
+  readonly chaos?: Chaos;
+  readonly late?: unknown[];
+  readonly final?: boolean;
+  /** Every distinct SES event published, by its EventBridge id: what "no event lost" is checked against. */
+  readonly published?: Map<string, unknown>;
+  /**
+   * When the system first heard of each customer's unsubscribe, reply or suppressing event (virtual
+   * time): no email may be sent to a suppressed or unsubscribed customer after that.
+   */
+  readonly learned?: Map<string, number>;
 }
 
 export interface SimulationSummary {
@@ -146,6 +161,7 @@ export async function simulateRecipients(
     purchases: 0,
   };
   const now = runtime.clock.now();
+  const carried = options.late?.splice(0) ?? [];
 
   for (const email of emails) {
     // Played already in an earlier round: its events would only arrive again as duplicates.
@@ -283,6 +299,7 @@ export async function simulateRecipients(
           at: openedAt + 300_000,
         });
         await runtime.dropInbound(raw, [to]);
+        learn(claims.customerId);
         summary.replies += 1;
       } else if (opened && rng() < behaviour.unsubscribe) {
         const header =
@@ -290,6 +307,7 @@ export async function simulateRecipients(
         const url = /<(https?:[^>]+)>/.exec(header)?.[1];
         if (url !== undefined) {
           await runtime.handlers.unsubscribe(oneClickPost(url));
+          learn(claims.customerId);
           summary.unsubscribes += 1;
         }
       }
@@ -297,11 +315,34 @@ export async function simulateRecipients(
     // EventBridge promises neither order nor a single delivery.
     shuffle(events, rng);
     if (events.length > 1) events.push(events[0]);
+    const deliveries: unknown[] = [];
+    for (const published of events) {
+      const id = (published as { id: string }).id;
+      options.published?.set(id, published);
+      if (options.chaos?.fires('ses-event-late', id) && options.late !== undefined) {
+        options.late.push(published);
+        continue;
+      }
+      deliveries.push(published);
+      if (options.chaos?.fires('ses-event-duplicate', id)) deliveries.push(published);
+    }
+    await deliver(deliveries);
+  }
+  // Events held back in an earlier round arrive now, after newer ones; the last round flushes all.
+  await deliver(carried);
+  if (options.final === true) await deliver(options.late?.splice(0) ?? []);
+
+  async function deliver(events: readonly unknown[]): Promise<void> {
     for (const published of events) {
       const outcome = await runtime.handlers.recordEngagement(published);
       if (outcome.kind === 'duplicate') summary.duplicatesIgnored += 1;
       else if (outcome.kind === 'recorded') summary.events += 1;
+      if (outcome.kind !== 'invalid' && outcome.suppressed !== undefined) learn(outcome.event.customerId);
     }
+  }
+
+  function learn(customerId: string): void {
+    if (!options.learned?.has(customerId)) options.learned?.set(customerId, now);
   }
 
   // Purchases: emailed customers return a little more often than the held-out baseline.
@@ -327,7 +368,8 @@ export async function simulateRecipients(
   return summary;
 }
 
-function claimsOf(email: StoredEmail) {
+/** The customer, enrolment and step an email was sent for, from its signed unsubscribe link. */
+export function claimsOf(email: StoredEmail) {
   const header =
     (email.headers ?? []).find((candidate) => candidate.name === 'List-Unsubscribe')?.value ?? '';
   const token = /[?&]t=([\w-]+\.[\w-]+)/.exec(header)?.[1];

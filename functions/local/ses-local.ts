@@ -38,11 +38,14 @@ function resolveStart(): StartServer {
   return start as StartServer;
 }
 
-/** Starts aws-ses-v2-local on 127.0.0.1 and a free port. */
+/** Starts aws-ses-v2-local on 127.0.0.1 and a free port, with an empty outbox. */
 export async function startSesLocal(): Promise<SesLocal> {
   const server = await resolveStart()({ host: '127.0.0.1', port: 0 });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
+  // aws-ses-v2-local keeps its outbox in module state, shared by every server in the process: a
+  // second runtime in the same test file would otherwise see the first one's emails.
+  await fetch(`${endpoint}/clear-store`, { method: 'POST' });
   return {
     endpoint,
     outbox: async () => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { type Command, UsageError } from '../command.ts';
 
 const usage =
-  'rekindle demo [--customers N] [--seed N] [--days N] [--config FILE] [--out DIR] [--keep-running]';
+  'rekindle demo [--customers N] [--seed N] [--days N] [--chaos] [--chaos-rate P] [--config FILE] [--out DIR] [--keep-running]';
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -27,14 +27,23 @@ export const demoCommand: Command = {
         config: { type: 'string' },
         out: { type: 'string' },
         'keep-running': { type: 'boolean' },
+        chaos: { type: 'boolean' },
+        'chaos-rate': { type: 'string' },
       },
       strict: true,
     });
     // Loaded on use: the local runtime pulls in the emulators, which other commands never need.
     const { runDemo } = await import('../../local/demo.ts');
+    const chaosRate = values['chaos-rate'] === undefined ? 0.05 : Number(values['chaos-rate']);
+    if (!(chaosRate >= 0 && chaosRate <= 0.5))
+      throw new UsageError(
+        `--chaos-rate must be a probability between 0 and 0.5, got "${values['chaos-rate']}"`,
+      );
+    const seed = positiveInteger('seed', values.seed, 42);
     const report = await runDemo({
       customers: positiveInteger('customers', values.customers, 200),
-      seed: positiveInteger('seed', values.seed, 42),
+      seed,
+      ...(values.chaos === true ? { chaos: { seed, rate: chaosRate } } : {}),
       days: positiveInteger('days', values.days, 21),
       configFile: values.config ?? 'config/rekindle.yaml',
       templatesDir: 'templates',
@@ -96,12 +105,30 @@ export const demoCommand: Command = {
       out.line(`First email: "${first.subject}" to ${first.destination.to.join(', ')}`);
       for (const header of first.headers ?? []) out.line(`  ${header.name}: ${header.value}`);
     }
+    if (report.injected !== undefined) {
+      out.line('');
+      out.line('Faults injected (--chaos)');
+      for (const [kind, count] of Object.entries(report.injected))
+        out.line(`  ${kind.padEnd(24)} ${String(count).padStart(6)}`);
+    }
+    out.line('');
+    out.line('Invariants');
+    for (const invariant of report.invariants) {
+      out.line(`  ${invariant.ok ? 'ok  ' : 'FAIL'}  ${invariant.name}: ${invariant.detail}`);
+      for (const violation of invariant.violations.slice(0, 5)) out.line(`          ${violation}`);
+      if (invariant.violations.length > 5)
+        out.line(`          … and ${invariant.violations.length - 5} more`);
+    }
     out.line('');
     out.line(report.reportText);
     out.line(`The report is also at ${report.reportFile}.`);
     out.line(
       `The emails are in ${report.outDir}/ (HTML and text); run with --keep-running to browse the SES outbox.`,
     );
-    return report.deadLetters > 0 || report.sent !== report.emails.length ? 1 : 0;
+    const broken = report.invariants.some((invariant) => !invariant.ok);
+    // Under chaos, dead letters and stuck claims are expected and visible; without it they are bugs.
+    const unclean =
+      report.injected === undefined && (report.deadLetters > 0 || report.sent !== report.emails.length);
+    return broken || unclean ? 1 : 0;
   },
 };

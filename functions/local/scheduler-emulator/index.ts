@@ -66,6 +66,8 @@ export interface ScheduleView {
   readonly nextScheduledAt: number | undefined;
   readonly nextDueAt: number | undefined;
   readonly completed: boolean;
+  /** The target's `Input`: for a step schedule, the step message. */
+  readonly input: string | undefined;
 }
 
 export interface SchedulerEmulatorOptions {
@@ -234,6 +236,7 @@ class LocalScheduler implements SchedulerEmulator {
       nextScheduledAt: record.next?.scheduledAt,
       nextDueAt: record.next?.dueAt,
       completed: record.next === undefined,
+      input: record.body.Target?.Input,
     }));
   }
 

@@ -1,0 +1,221 @@
+import type { RekindleConfig } from '../core/config/schema.ts';
+import { parseSesEvent } from '../core/engagement/ses-event.ts';
+import type { CustomerView } from '../ports/customer-store.ts';
+import type { LocalRuntime } from './local-runtime.ts';
+import { claimsOf } from './recipient-simulator.ts';
+
+/** One promise the system keeps, checked against what really happened in a run. */
+export interface InvariantResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was checked, and the first few violations when it broke. */
+  readonly detail: string;
+  readonly violations: readonly string[];
+}
+
+export interface InvariantInputs {
+  readonly runtime: LocalRuntime;
+  readonly config: RekindleConfig;
+  /** Every distinct SES event the recipients' mail systems published, by EventBridge id. */
+  readonly published: ReadonlyMap<string, unknown>;
+  /** When the system first heard of a customer's unsubscribe, reply or suppressing event. */
+  readonly learned: ReadonlyMap<string, number>;
+}
+
+const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** The recipient's local weekday and minute of the day at `instant`, from Intl alone. */
+function localTime(instant: number, timeZone: string): { day: string; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(instant));
+  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
+  const day = part('weekday').slice(0, 3).toLowerCase();
+  return {
+    day: weekdays.find((name) => name === day) ?? day,
+    minute: Number(part('hour')) * 60 + Number(part('minute')),
+  };
+}
+
+/**
+ * Checks a finished run against the promises Rekindle makes, from the emulators' own records (the
+ * SES outbox, the Scheduler's schedules and dead letters, the table), independently of the code
+ * that made the decisions: every enrolment finished or visibly stuck; no step sent twice; no SES
+ * event lost; no email to a suppressed, unsubscribed, held-out or non-consenting customer; no email
+ * outside the recipient's window, over the cap or closer than the minimum gap.
+ */
+export async function checkInvariants(inputs: InvariantInputs): Promise<InvariantResult[]> {
+  const { runtime, config, published, learned } = inputs;
+  const policy = config.policy;
+  const views = new Map<string, CustomerView>();
+  for await (const subject of runtime.store.scanCustomers()) {
+    const view = await runtime.store.getCustomerView(subject.customer.customerId);
+    if (view !== undefined) views.set(view.customer.customerId, view);
+  }
+  const support = config.engagement.supportAddress;
+  const outbox = (await runtime.ses.outbox()).filter(
+    (email) => support === undefined || !email.destination.to.includes(support),
+  );
+
+  // 1. No step sent twice: emails in the SES outbox per (enrolment, step), from their signed links.
+  const perStep = new Map<string, number>();
+  const outboxEnrolments = new Set<string>();
+  const unattributed: string[] = [];
+  for (const email of outbox) {
+    const claims = claimsOf(email);
+    if (claims === undefined) {
+      unattributed.push(email.messageId);
+      continue;
+    }
+    const key = `${claims.enrolmentId}#${claims.stepIndex}`;
+    perStep.set(key, (perStep.get(key) ?? 0) + 1);
+    outboxEnrolments.add(claims.enrolmentId);
+  }
+  const twice = [...perStep].filter(([, count]) => count > 1).map(([key, count]) => `${key} sent ${count}×`);
+  const results: InvariantResult[] = [
+    result(
+      'no step sent twice',
+      `${outbox.length} emails in the SES outbox for ${perStep.size} (enrolment, step) pairs`,
+      [...twice, ...unattributed.map((id) => `${id} has no signed link`)],
+    ),
+  ];
+
+  // 2. Every enrolment finished, still going (a schedule is pending), or visibly stuck (a claimed
+  //    send for `rekindle sends stuck`, or a dead letter an alarm would raise).
+  const pending = new Set<string>();
+  for (const schedule of runtime.scheduler.schedules()) {
+    if (schedule.completed) continue;
+    const enrolmentId = enrolmentOf(schedule.input);
+    if (enrolmentId !== undefined) pending.add(enrolmentId);
+  }
+  const deadLettered = new Set<string>();
+  for (const letter of [...runtime.sendQueue.deadLetters, ...runtime.scheduler.deadLetters]) {
+    const enrolmentId = enrolmentOf(letter.body);
+    if (enrolmentId !== undefined) deadLettered.add(enrolmentId);
+  }
+  const heldOut = new Set(
+    (await runtime.engagement.loadReportData()).assignments
+      .filter((assignment) => assignment.state === 'held-out')
+      .map((assignment) => assignment.enrolmentId),
+  );
+  const lost: string[] = [];
+  const tally = { finished: 0, running: 0, stuck: 0, heldOut: heldOut.size };
+  for (const view of views.values()) {
+    for (const enrolment of view.enrolments) {
+      if (heldOut.has(enrolment.enrolmentId)) continue;
+      if (enrolment.state !== 'active') tally.finished += 1;
+      else if (pending.has(enrolment.enrolmentId)) tally.running += 1;
+      else if (
+        deadLettered.has(enrolment.enrolmentId) ||
+        view.sends.some((send) => send.enrolmentId === enrolment.enrolmentId && send.state === 'claimed')
+      )
+        tally.stuck += 1;
+      else lost.push(`${enrolment.enrolmentId} is active with nothing scheduled and nothing stuck`);
+    }
+  }
+  results.push(
+    result(
+      'every enrolment finished, running or visibly stuck',
+      `${tally.finished} finished, ${tally.running} with a step scheduled, ${tally.stuck} stuck for an operator, ${tally.heldOut} held out`,
+      lost,
+    ),
+  );
+
+  // 3. No SES event lost: each distinct event published is stored against its customer.
+  const stored = new Set<string>();
+  for (const view of views.values()) for (const event of view.engagement) stored.add(event.eventId);
+  const missing: string[] = [];
+  for (const [id, event] of published) {
+    const parsed = parseSesEvent(event, { machineOpenMs: config.engagement.machineOpenSeconds * 1_000 });
+    if (!parsed.ok) missing.push(`${id} was rejected: ${parsed.reason}`);
+    else if (!stored.has(parsed.parsed.event.eventId))
+      missing.push(`${id} (${parsed.parsed.event.type}) is not in the table`);
+  }
+  results.push(result('no SES event lost', `${published.size} distinct events published`, missing));
+
+  // 4 and 5: each email against the customer it went to.
+  const forbidden: string[] = [...heldOut]
+    .filter((enrolmentId) => outboxEnrolments.has(enrolmentId))
+    .map((enrolmentId) => `${enrolmentId}: held out, yet in the SES outbox`);
+  const outOfWindow: string[] = [];
+  const overCap: string[] = [];
+  let checked = 0;
+  for (const view of views.values()) {
+    // Sent, or claimed and in the outbox (the process died after SES accepted it): the claim's time
+    // is the moment of sending.
+    const sends = view.sends
+      .filter(
+        (send) =>
+          (send.state === 'sent' && send.sentAt !== undefined) ||
+          (send.state === 'claimed' && perStep.has(`${send.enrolmentId}#${send.stepIndex}`)),
+      )
+      .map((send) => ({ ...send, sentAt: send.sentAt ?? send.claimedAt }))
+      .sort((a, b) => a.sentAt - b.sentAt);
+    const customer = view.customer;
+    const known = learned.get(customer.customerId);
+    const stop = Math.min(
+      view.status.unsubscribedAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : (known ?? view.status.unsubscribedAt),
+      view.status.suppressedAt === undefined ? Number.POSITIVE_INFINITY : (known ?? view.status.suppressedAt),
+    );
+    const zone = customer.timeZone ?? policy.sendWindow.fallbackTimeZone ?? config.shop.fallbackTimeZone;
+    for (const [index, send] of sends.entries()) {
+      checked += 1;
+      const label = `${send.enrolmentId}#${send.stepIndex} to ${customer.customerId}`;
+      if (heldOut.has(send.enrolmentId)) forbidden.push(`${label}: held out`);
+      if (customer.consent !== 'granted') forbidden.push(`${label}: consent is ${customer.consent}`);
+      if (send.sentAt > stop)
+        forbidden.push(`${label}: sent after the customer was suppressed or unsubscribed`);
+      const local = localTime(send.sentAt, zone);
+      if (
+        !policy.sendWindow.days.includes(local.day as (typeof policy.sendWindow.days)[number]) ||
+        local.minute < policy.sendWindow.from ||
+        local.minute >= policy.sendWindow.to
+      )
+        outOfWindow.push(
+          `${label}: ${local.day} ${Math.floor(local.minute / 60)}:${String(local.minute % 60).padStart(2, '0')} in ${zone}`,
+        );
+      const inPeriod = sends.filter(
+        (other) => other.sentAt <= send.sentAt && other.sentAt > send.sentAt - policy.cap.per,
+      ).length;
+      if (inPeriod > policy.cap.emails) overCap.push(`${label}: ${inPeriod} emails in the rolling period`);
+      const previous = sends[index - 1];
+      if (previous !== undefined && send.sentAt - previous.sentAt < policy.minimumGap)
+        overCap.push(
+          `${label}: ${Math.round((send.sentAt - previous.sentAt) / 60_000)} min after the previous email`,
+        );
+    }
+  }
+  results.push(
+    result(
+      'no email to a suppressed, unsubscribed, held-out or non-consenting customer',
+      `${checked} sent emails checked against each customer's status`,
+      forbidden,
+    ),
+    result('no email outside its window', `${checked} emails in the recipient's zone`, outOfWindow),
+    result('no email over the cap or under the minimum gap', `${checked} emails per customer`, overCap),
+  );
+  return results;
+}
+
+function result(name: string, detail: string, violations: readonly string[]): InvariantResult {
+  return { name, ok: violations.length === 0, detail, violations };
+}
+
+/** The enrolment a step message (a schedule's input or a dead letter's body) is for. */
+function enrolmentOf(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null && 'enrolmentId' in parsed
+      ? String(parsed.enrolmentId)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
