@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Order } from '../core/customers/model.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
 import { verifyLink } from '../core/sending/links.ts';
 import type { Chaos } from './chaos.ts';
@@ -169,7 +170,7 @@ export async function simulateRecipients(
     options.played?.add(email.messageId);
     const claims = claimsOf(email);
     if (claims === undefined) continue;
-    const view = await runtime.store.getCustomerView(claims.customerId);
+    const view = await runtime.requests.uncounted(() => runtime.store.getCustomerView(claims.customerId));
     const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
     const send = view?.sends.find((candidate) => candidate.messageId === email.messageId);
     if (view === undefined || enrolment === undefined || send === undefined) continue;
@@ -346,9 +347,9 @@ export async function simulateRecipients(
   }
 
   // Purchases: emailed customers return a little more often than the held-out baseline.
-  const data = await runtime.engagement.loadReportData();
+  const data = await runtime.requests.uncounted(() => runtime.engagement.loadReportData());
   const firstSend = new Map(data.firstSends.map((send) => [send.enrolmentId, send.sentAt]));
-  const orders = [];
+  const orders: Order[] = [];
   for (const assignment of data.assignments) {
     const rng = random(options.seed, 'purchase', assignment.enrolmentId);
     const heldOut = assignment.state === 'held-out';
@@ -363,7 +364,8 @@ export async function simulateRecipients(
       amount: Math.round(15 + rng() * 60),
     });
   }
-  await runtime.store.putOrders(orders);
+  // The shop's own order feed, not Rekindle's work.
+  await runtime.requests.uncounted(() => runtime.store.putOrders(orders));
   summary.purchases = orders.length;
   return summary;
 }

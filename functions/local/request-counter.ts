@@ -4,6 +4,7 @@ import type { AwsClients } from '../handlers/wiring.ts';
 /** How many AWS API requests the handlers made, by service and operation: the input of the cost model. */
 export class RequestCounter {
   readonly #counts = new Map<string, number>();
+  #paused = 0;
 
   /** Counts every request each client sends (retries included: they are billed too). */
   attach(clients: AwsClients): void {
@@ -16,8 +17,10 @@ export class RequestCounter {
   #attach<I extends object, O extends object>(service: string, stack: MiddlewareStack<I, O>): void {
     stack.add(
       (next, context) => async (args) => {
-        const key = `${service}:${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
-        this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+        if (this.#paused === 0) {
+          const key = `${service}:${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+          this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+        }
         return next(args);
       },
       { step: 'finalizeRequest', name: 'rekindleRequestCounter' },
@@ -27,6 +30,20 @@ export class RequestCounter {
   /** A copy of the counts, e.g. `{ 'dynamodb:Query': 412 }`. */
   snapshot(): Record<string, number> {
     return Object.fromEntries([...this.#counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /**
+   * Runs `work` without counting its requests: the demo's own bookkeeping (the simulated recipients
+   * looking up whom they got mail from, the closing summary) is not what Rekindle costs to run. Only
+   * for work that nothing else runs alongside.
+   */
+  async uncounted<T>(work: () => Promise<T>): Promise<T> {
+    this.#paused += 1;
+    try {
+      return await work();
+    } finally {
+      this.#paused -= 1;
+    }
   }
 
   reset(): void {
