@@ -27,11 +27,18 @@ export async function main(
     return 2;
   }
   const args = argv.slice(match.name.split(' ').length);
+  if (args.includes('--help') || args.includes('-h')) {
+    out.line(`${match.summary}\n\nUsage: ${match.usage}`);
+    return 0;
+  }
   try {
     return await match.run(args, out);
   } catch (error: unknown) {
-    if (error instanceof UsageError) {
-      out.error(`rekindle ${match.name}: ${error.message}\nUsage: ${match.usage}`);
+    // node:util parseArgs rejects unknown options and missing values with coded TypeErrors.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_'))) {
+      const message = error instanceof Error ? error.message.split('. ')[0] : String(error);
+      out.error(`rekindle ${match.name}: ${message}\nUsage: ${match.usage}`);
       return 2;
     }
     throw error;
