@@ -153,14 +153,14 @@ describe('receiving replies', () => {
     const { store, deps } = setup();
     const token = signLink({ ...claims, purpose: 'unsubscribe' }, key);
     const outcome = await receiveReply(
-      mail(`Subject: unsubscribe-${token}\r\n\r\n`, ['unsubscribe@northwind.example']),
+      mail(`Subject: unsubscribe-${token}\r\n\r\n`, ['unsubscribe@reply.northwind.example']),
       deps,
     );
     expect(outcome).toMatchObject({ kind: 'unsubscribed', customerId: 'lapsed-1' });
     expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
     const forged = signLink({ ...claims, customerId: 'someone-else', purpose: 'unsubscribe' }, 'guess');
     const refused = await receiveReply(
-      mail(`Subject: unsubscribe-${forged}\r\n\r\n`, ['unsubscribe@northwind.example'], 'mail-2'),
+      mail(`Subject: unsubscribe-${forged}\r\n\r\n`, ['unsubscribe@reply.northwind.example'], 'mail-2'),
       deps,
     );
     expect(refused).toEqual({ kind: 'rejected', reason: 'forged or altered unsubscribe token' });
