@@ -54,7 +54,11 @@ export async function flowBenchmarks(
       {
         area: AREA,
         case: 'DynamoDB reads per email',
-        value: perEmail('dynamodb:Get') + perEmail('dynamodb:Query') + perEmail('dynamodb:Scan'),
+        value:
+          perEmail('dynamodb:Get') +
+          perEmail('dynamodb:BatchGet') +
+          perEmail('dynamodb:Query') +
+          perEmail('dynamodb:Scan'),
         unit: 'requests',
       },
       {

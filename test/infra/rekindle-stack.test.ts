@@ -385,7 +385,10 @@ describe('RekindleStack', () => {
         Enabled: true,
         ScanEnabled: true,
         TlsPolicy: 'Optional',
-        Recipients: ['reply.northwind.example', config.sender.unsubscribeMailto],
+        // The one-click mailto is on the reply domain in the sample config, so the domain covers it.
+        Recipients: config.sender.unsubscribeMailto.endsWith('@reply.northwind.example')
+          ? ['reply.northwind.example']
+          : ['reply.northwind.example', config.sender.unsubscribeMailto],
         Actions: [
           {
             S3Action: {
