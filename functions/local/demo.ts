@@ -54,7 +54,12 @@ export interface DemoReport {
    * scheduling, sending, recording engagement), by `service:operation`. Divided by `sent`, the
    * second is the per-email request count the cost model (docs/cost.md) uses.
    */
-  readonly requests: { import: Record<string, number>; run: Record<string, number> };
+  readonly requests: {
+    import: Record<string, number>;
+    run: Record<string, number>;
+    /** Wall time the handlers waited on each operation, in ms, import included. */
+    millis: Record<string, number>;
+  };
   /** Replies forwarded to the support address with the customer's context. */
   readonly forwardedReplies: number;
   /** The win-back report (`rekindle report`), as text and as an HTML file. */
@@ -165,6 +170,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       throw new Error('the import produced no report');
 
     const importRequests = runtime.requests.snapshot();
+    const importMillis = runtime.requests.timings();
     runtime.requests.reset();
     // The recurring segmenter schedule, as infra/constructs/segmentation.ts deploys it.
     await runtime.clients.scheduler.send(
@@ -238,7 +244,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       ),
       engagement: engagement ?? (await simulateRecipients(runtime, simulation)),
       forwardedReplies: outbox.length - emails.length,
-      requests: { import: importRequests, run: runRequests },
+      requests: { import: importRequests, run: runRequests, millis: addTimings(importMillis, runtime.requests.timings()) },
       reportText: renderReportText(winBack),
       reportFile,
       emails,
@@ -280,4 +286,10 @@ async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Prom
       );
     }),
   );
+}
+
+function addTimings(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + value;
+  return Object.fromEntries(Object.entries(sum).sort(([, x], [, y]) => y - x));
 }

@@ -4,6 +4,7 @@ import type { AwsClients } from '../handlers/wiring.ts';
 /** How many AWS API requests the handlers made, by service and operation: the input of the cost model. */
 export class RequestCounter {
   readonly #counts = new Map<string, number>();
+  readonly #millis = new Map<string, number>();
   #paused = 0;
 
   /** Counts every request each client sends (retries included: they are billed too). */
@@ -17,11 +18,15 @@ export class RequestCounter {
   #attach<I extends object, O extends object>(service: string, stack: MiddlewareStack<I, O>): void {
     stack.add(
       (next, context) => async (args) => {
-        if (this.#paused === 0) {
-          const key = `${service}:${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
-          this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+        if (this.#paused > 0) return next(args);
+        const key = `${service}:${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
+        this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+        const started = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          this.#millis.set(key, (this.#millis.get(key) ?? 0) + performance.now() - started);
         }
-        return next(args);
       },
       { step: 'finalizeRequest', name: 'rekindleRequestCounter' },
     );
@@ -46,7 +51,13 @@ export class RequestCounter {
     }
   }
 
+  /** Wall time spent waiting on each operation, in ms (where a local run spends its time). */
+  timings(): Record<string, number> {
+    return Object.fromEntries([...this.#millis.entries()].sort(([, a], [, b]) => b - a));
+  }
+
   reset(): void {
     this.#counts.clear();
+    this.#millis.clear();
   }
 }

@@ -19,13 +19,20 @@ export const IdSchema = z
 
 /** True when `zone` is an IANA time zone this runtime knows. */
 export function isTimeZone(zone: string): boolean {
+  // Every imported or scanned customer is checked; building a formatter costs tens of microseconds.
+  const known = timeZoneChecks.get(zone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (timeZoneChecks.size < 1_000) timeZoneChecks.set(zone, valid);
+  return valid;
 }
+const timeZoneChecks = new Map<string, boolean>();
 
 export const TimeZoneSchema = z
   .string()

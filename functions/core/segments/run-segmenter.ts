@@ -5,7 +5,7 @@ import { scheduleNameFor } from '../sending/step-message.ts';
 import { type Assignment, type Enrolment, enrolmentIdFor, newAssignment, planStep } from './enrolment.ts';
 import { customerFacts, matchSegment } from './evaluate.ts';
 import type { CustomerScore, ModelRun, PurchaseSummary, ScoringModel, StoredScore } from './scoring.ts';
-import { summariseOrders } from './scoring.ts';
+import { scoreNeedsWrite, summariseOrders } from './scoring.ts';
 
 export interface SegmenterDeps {
   readonly store: Pick<SegmentationStore, 'putScores' | 'createAssignment'>;
@@ -18,6 +18,8 @@ export interface SegmenterDeps {
 export interface SegmenterReport {
   customers: number;
   scored: number;
+  /** Scored, but the stored score was still true (same segment and model, within rounding, under a week old): not rewritten. */
+  unchanged: number;
   bySegment: Record<string, number>;
   enrolled: number;
   heldOut: number;
@@ -33,6 +35,7 @@ export interface SegmenterReport {
 export const emptyReport = (): SegmenterReport => ({
   customers: 0,
   scored: 0,
+  unchanged: 0,
   bySegment: {},
   enrolled: 0,
   heldOut: 0,
@@ -49,6 +52,7 @@ export function mergeReports(total: SegmenterReport, part: SegmenterReport): Seg
   return {
     customers: total.customers + part.customers,
     scored: total.scored + part.scored,
+    unchanged: total.unchanged + part.unchanged,
     bySegment,
     enrolled: total.enrolled + part.enrolled,
     heldOut: total.heldOut + part.heldOut,
@@ -154,13 +158,15 @@ async function processBatch(
     const segment = matchSegment(config.segments, customerFacts(record, now, toScoreFacts(score)));
     if (score !== undefined && scoring !== undefined && fit !== undefined) {
       report.scored += 1;
-      stored.push({
+      const next: StoredScore = {
         ...score,
         runId: scoring.run.runId,
         scoredAt: now,
         model: fit.kind,
         segmentId: segment?.id ?? null,
-      });
+      };
+      if (scoreNeedsWrite(record.score, next)) stored.push(next);
+      else report.unchanged += 1;
     }
     if (segment === undefined) continue;
     report.bySegment[segment.id] = (report.bySegment[segment.id] ?? 0) + 1;

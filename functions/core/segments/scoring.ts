@@ -70,6 +70,29 @@ export interface StoredScore {
   readonly segmentId: string | null;
 }
 
+/** A stored score is rewritten at least this often, so `scoredAt` says how fresh it is. */
+export const SCORE_REFRESH_MS = 7 * 86_400_000;
+
+/**
+ * Whether the daily run must rewrite a customer's stored score: when there is none, the segment or
+ * the model changed, a probability or the expected purchases moved by more than half a point (or
+ * 1%), or the stored one is a week old. Scores drift slowly from day to day, so most daily writes
+ * (the largest cost of scoring at scale) change nothing anybody reads.
+ */
+export function scoreNeedsWrite(previous: StoredScore | undefined, next: StoredScore): boolean {
+  if (previous === undefined) return true;
+  if (previous.model !== next.model || previous.segmentId !== next.segmentId) return true;
+  if (next.scoredAt - previous.scoredAt >= SCORE_REFRESH_MS) return true;
+  const close = (a: number | undefined, b: number | undefined) =>
+    a === b || (a !== undefined && b !== undefined && Math.abs(a - b) <= 0.005 + 0.01 * Math.abs(b));
+  return !(
+    close(previous.pAlive, next.pAlive) &&
+    close(previous.pReturn, next.pReturn) &&
+    close(previous.expectedPurchases, next.expectedPurchases) &&
+    close(previous.overdueRatio, next.overdueRatio)
+  );
+}
+
 /** The run id of a day: `RUN#<id>` is the model item's sort key. */
 export const runIdFor = (at: number) => new Date(at).toISOString().slice(0, 10);
 

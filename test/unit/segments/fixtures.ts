@@ -108,7 +108,12 @@ export class MemorySegmentationStore
       const assignments = [...this.assignments.values()].filter(
         (assignment) => assignment.customerId === stored.customer.customerId,
       );
-      yield { ...stored, assignments: [...stored.assignments, ...assignments] };
+      const score = this.scores.get(stored.customer.customerId) ?? stored.score;
+      yield {
+        ...stored,
+        assignments: [...stored.assignments, ...assignments],
+        ...(score === undefined ? {} : { score }),
+      };
     }
   }
 }

@@ -225,6 +225,9 @@ describe('segmentCustomers', () => {
       alreadyEnrolled: 100,
       scheduled: 0,
       resumed: first.enrolled,
+      // The same day's scores are still true: none is written again.
+      scored: 201,
+      unchanged: 201,
     });
     expect(store.assignments.size).toBe(100);
     // Same day, a retried segment: the first step is planned again under the same name, not twice.

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import {
+  SCORE_REFRESH_MS,
+  type StoredScore,
+  scoreNeedsWrite,
+} from '../../../functions/core/segments/scoring.ts';
+
+const day = 86_400_000;
+const stored: StoredScore = {
+  customerId: 'c1',
+  runId: '2026-11-23',
+  scoredAt: Date.parse('2026-11-23T06:00:00Z'),
+  model: 'mbgnbd',
+  pAlive: 0.42,
+  pReturn: 0.18,
+  expectedPurchases: 0.3,
+  overdueRatio: 2.1,
+  explanation: 'usually buys every ~5 weeks; now 2.1x overdue',
+  segmentId: 'lapsed',
+};
+const nextDay = (change: Partial<StoredScore> = {}): StoredScore => ({
+  ...stored,
+  runId: '2026-11-24',
+  scoredAt: stored.scoredAt + day,
+  ...change,
+});
+
+describe('scoreNeedsWrite', () => {
+  it('writes a first score', () => {
+    expect(scoreNeedsWrite(undefined, stored)).toBe(true);
+  });
+
+  it('skips a score that only drifted within rounding, with a new explanation or run id', () => {
+    expect(scoreNeedsWrite(stored, nextDay({ pAlive: 0.418, pReturn: 0.179, overdueRatio: 2.12 }))).toBe(
+      false,
+    );
+    expect(scoreNeedsWrite(stored, nextDay({ explanation: 'now 2.2x overdue' }))).toBe(false);
+  });
+
+  it('writes when the segment or the model changes, or a probability moves by more than half a point', () => {
+    expect(scoreNeedsWrite(stored, nextDay({ segmentId: 'lost' }))).toBe(true);
+    expect(scoreNeedsWrite(stored, nextDay({ segmentId: null }))).toBe(true);
+    expect(scoreNeedsWrite(stored, nextDay({ model: 'paretonbd' }))).toBe(true);
+    expect(scoreNeedsWrite(stored, nextDay({ pAlive: 0.43 }))).toBe(true);
+    expect(scoreNeedsWrite(stored, nextDay({ expectedPurchases: 0.32 }))).toBe(true);
+    expect(scoreNeedsWrite(stored, nextDay({ overdueRatio: undefined }))).toBe(true);
+  });
+
+  it('refreshes a score once it is a week old, so scoredAt stays meaningful', () => {
+    expect(scoreNeedsWrite(stored, { ...stored, scoredAt: stored.scoredAt + SCORE_REFRESH_MS - 1 })).toBe(
+      false,
+    );
+    expect(scoreNeedsWrite(stored, { ...stored, scoredAt: stored.scoredAt + SCORE_REFRESH_MS })).toBe(true);
+  });
+});
