@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { sequencesPausedMetric } from '../../functions/core/engagement/record-ses-event.ts';
 import { sendingPausedMetric } from '../../functions/handlers/send-step.ts';
 import type { RekindleFunction } from './rekindle-function.ts';
 
@@ -175,6 +176,25 @@ export class Observability extends Construct {
         period: Duration.minutes(5),
       }),
       { threshold: 1, description: 'SES has paused sending for the account; steps wait on the send queue' },
+    );
+  }
+
+  /** record-engagement paused a sequence because its complaint rate crossed the configured threshold. */
+  watchSequencePauses(): cloudwatch.Alarm {
+    return this.addAlarm(
+      'SequencePaused',
+      new cloudwatch.Metric({
+        namespace: 'Rekindle',
+        metricName: sequencesPausedMetric,
+        dimensionsMap: { service: 'record-engagement' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      {
+        threshold: 1,
+        description:
+          'a sequence was paused for its complaint rate; `rekindle sequence resume ID` once the cause is fixed',
+      },
     );
   }
 

@@ -118,6 +118,7 @@ export class RekindleStack extends Stack {
     watch.watchDeadLetterQueue('Engagement', 'SES events', this.engagement.deadLetterQueue);
     watch.watchDeadLetterQueue('Replies', 'received replies', this.replies.deadLetterQueue);
     watch.watchSendingPaused();
+    watch.watchSequencePauses();
     watch.finish();
     return watch;
   }

@@ -442,7 +442,7 @@ describe('RekindleStack', () => {
     ]);
   });
 
-  it('alarms on dead letters, failures, throttles, paused sending and SES reputation, to the topic', () => {
+  it('alarms on dead letters, failures, throttles, paused sending, paused sequences and SES reputation, to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const described = (fragment: string) =>
       alarms.filter((alarm) => String(alarm.Properties.AlarmDescription).includes(fragment));
@@ -469,6 +469,13 @@ describe('RekindleStack', () => {
       Namespace: 'Rekindle',
       MetricName: 'SesSendingPaused',
       Dimensions: [{ Name: 'service', Value: 'send-step' }],
+    });
+    // A sequence paused for its complaint rate (issue 7) wakes somebody up.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Rekindle',
+      MetricName: 'SequencesPausedForComplaints',
+      Dimensions: [{ Name: 'service', Value: 'record-engagement' }],
+      Threshold: 1,
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',

@@ -188,6 +188,7 @@ describe('suppression', () => {
     const outcome = await recordSesEvent(sesEvent('complaint', target), deps);
     expect(outcome).toMatchObject({ suppressed: 'complaint', pausedSequence: 'gentle-winback' });
     expect(counted).toContain('SequencePausedForComplaints');
+    expect(counted).toContain('SequencesPausedForComplaints');
     await expect(runtime.engagement.sequencePause('gentle-winback')).resolves.toMatchObject({
       reason: expect.stringContaining('complaint rate'),
     });

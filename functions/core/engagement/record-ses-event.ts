@@ -20,6 +20,9 @@ export type RecordOutcome =
     }
   | { readonly kind: 'invalid'; readonly reason: string };
 
+/** Counted (without dimensions) each time a sequence is paused for its complaint rate; alarmed on. */
+export const sequencesPausedMetric = 'SequencesPausedForComplaints';
+
 /** Hard bounces and complaints end all email to the address; soft bounces do not. */
 export function suppressionReasonFor(
   event: Pick<EngagementEvent, 'type' | 'detail'>,
@@ -79,6 +82,8 @@ export async function recordSesEvent(input: unknown, deps: RecordDeps): Promise<
       );
       if (paused) {
         metrics.count('SequencePausedForComplaints', 1, { sequence: event.sequenceId });
+        // The same, across sequences: the one metric the alarm watches (infra/constructs/observability.ts).
+        metrics.count(sequencesPausedMetric, 1);
         pausedSequence = event.sequenceId;
       }
     }
