@@ -244,7 +244,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       ),
       engagement: engagement ?? (await simulateRecipients(runtime, simulation)),
       forwardedReplies: outbox.length - emails.length,
-      requests: { import: importRequests, run: runRequests, millis: addTimings(importMillis, runtime.requests.timings()) },
+      requests: {
+        import: importRequests,
+        run: runRequests,
+        millis: addTimings(importMillis, runtime.requests.timings()),
+      },
       reportText: renderReportText(winBack),
       reportFile,
       emails,
