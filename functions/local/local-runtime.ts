@@ -235,6 +235,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       model: scoringModel,
     });
     const scoreSegment = invoked('score-segment', scoreSegmentHandler);
+    // infra/constructs/segmentation.ts: the segment queue's event source runs at most 4 at once.
+    const segmentConcurrency = 4;
     const senderStore = options.wrapStore?.(store) ?? store;
     const senderMailer = options.wrapMailer?.(sesMailer) ?? sesMailer;
     const senderScheduler = options.wrapScheduler?.(stepScheduler) ?? stepScheduler;
@@ -261,14 +263,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         'plan-segmentation',
         makePlanSegmentation({
           store: segmentationStore,
-          // Where SQS would invoke score-segment once per message, the local fan-out calls it directly.
+          // Where SQS would invoke score-segment once per message, the local fan-out calls it directly,
+          // at most `segmentConcurrency` at once like the event source mapping's maximum concurrency.
           fanOut: {
             dispatch: async (tasks: readonly SegmentTask[]) => {
-              await Promise.all(
-                tasks.map(async (task) => {
+              const queue = [...tasks];
+              const worker = async () => {
+                for (let task = queue.shift(); task !== undefined; task = queue.shift())
                   segmentResults.push(await scoreSegment(segmentTaskEvent(task)));
-                }),
-              );
+              };
+              await Promise.all(Array.from({ length: segmentConcurrency }, worker));
             },
           },
           clock: options.clock,
