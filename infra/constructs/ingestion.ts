@@ -25,6 +25,12 @@ export interface IngestionProps {
    * @default Duration.days(30)
    */
   readonly noncurrentVersionRetention?: Duration;
+  /**
+   * How long a dropped import file (a list of customers: personal data) and its report are kept;
+   * by then its rows are in the table.
+   * @default Duration.days(30)
+   */
+  readonly importRetention?: Duration;
 }
 
 /**
@@ -67,6 +73,8 @@ export class Ingestion extends Construct {
       lifecycleRules: [
         { noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(30) },
         { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        { prefix: 'imports/', expiration: props.importRetention ?? Duration.days(30) },
+        { prefix: 'reports/', expiration: props.importRetention ?? Duration.days(30) },
       ],
     });
 

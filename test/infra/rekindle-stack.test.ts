@@ -417,6 +417,18 @@ describe('RekindleStack', () => {
     });
   });
 
+  it('expires dropped import files and their reports after 30 days (customer lists are personal data)', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'imports/', ExpirationInDays: 30, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'reports/', ExpirationInDays: 30, Status: 'Enabled' }),
+        ]),
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'imports-bucket/' }),
+    });
+  });
+
   it('fans segmentation out over a segment queue with bounded concurrency and a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: Match.stringLikeRegexp('^SegmenterScoreSegmentFunction') },
