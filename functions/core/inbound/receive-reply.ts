@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type ParsedMail, simpleParser } from 'mailparser';
 import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts';
 import type { EngagementStore, InboundRecord, MetricsSink } from '../../ports/engagement-store.ts';
 import type { Mailer } from '../../ports/mailer.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { EngagementEvent } from '../engagement/model.ts';
 import { unsubscribeCustomer } from '../engagement/unsubscribe.ts';
-import { htmlToText } from '../rendering/html-to-text.ts';
 import {
   type LinkClaims,
   type ReplyClaims,
@@ -14,6 +12,7 @@ import {
   verifyLink,
   verifyReplyToken,
 } from '../sending/links.ts';
+import { type ParsedReply, parseReply } from './parse-reply.ts';
 import { extractNewText, isAutoReply, unsubscribeRequestIn } from './reply-text.ts';
 
 /** The signed address a reply to one step comes back to: `r+<token>@<replyDomain>` (undefined if too long). */
@@ -110,15 +109,15 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     return reject(`too large: ${mail.size} bytes (limit ${config.engagement.maxInboundBytes})`);
   }
   const token = replyTokenIn(mail.recipients, config.engagement.replyDomain);
-  let parsed: ParsedMail;
+  let parsed: ParsedReply;
   if (token === undefined) {
     // Not a reply: perhaps the List-Unsubscribe mailto ("unsubscribe-<token>" as the subject).
     try {
-      parsed = await simpleParser(Buffer.from(mail.raw), { skipImageLinks: true, skipTextToHtml: true });
+      parsed = await parseReply(mail.raw);
     } catch (error: unknown) {
       return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const mailto = /unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject ?? '')?.[1];
+    const mailto = /unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject)?.[1];
     const unsubscribe = mailto === undefined ? undefined : verifyLink(mailto, deps.signingKey);
     if (unsubscribe?.purpose === 'unsubscribe') {
       const view = await deps.customers.getCustomerView(unsubscribe.customerId);
@@ -133,24 +132,18 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
   if (verified === undefined) return reject('forged or altered reply token');
 
   try {
-    parsed = await simpleParser(Buffer.from(mail.raw), { skipImageLinks: true, skipTextToHtml: true });
+    parsed = await parseReply(mail.raw);
   } catch (error: unknown) {
     return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`, {
       customerId: verified.customerId,
     });
   }
-  const headers = new Map<string, string>();
-  for (const line of parsed.headerLines ?? []) {
-    const value = line.line.slice(line.line.indexOf(':') + 1).trim();
-    headers.set(line.key.toLowerCase(), value);
-  }
-  const subject = clean(parsed.subject ?? '', 300);
-  const from = clean(parsed.from?.value[0]?.address ?? '', 300);
+  const subject = clean(parsed.subject, 300);
+  const from = clean(parsed.from, 300);
   const context = { customerId: verified.customerId, subject, from };
-  if (isAutoReply(headers, subject)) return reject('auto-reply', context, 'auto-reply');
+  if (isAutoReply(parsed.headers, subject)) return reject('auto-reply', context, 'auto-reply');
 
-  const body = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
-  const newText = clean(extractNewText(body), 5_000);
+  const newText = clean(extractNewText(parsed.body), 5_000);
   const view = await deps.customers.getCustomerView(verified.customerId);
   // The token names customer and step; the enrolment is the newest one that sent that step.
   const enrolmentId =

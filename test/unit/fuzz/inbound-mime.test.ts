@@ -8,6 +8,7 @@ import {
   receiveReply,
   replyAddressFor,
 } from '../../../functions/core/inbound/receive-reply.ts';
+import { htmlReplyToText } from '../../../functions/core/inbound/reply-html.ts';
 import { unsubscribeRequestIn } from '../../../functions/core/inbound/reply-text.ts';
 import { noMetrics } from '../../../functions/ports/engagement-store.ts';
 import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
@@ -134,6 +135,35 @@ describe('inbound MIME under fuzzing', () => {
       ),
       { numRuns: 100 },
     );
+  });
+
+  it('reads any HTML as text without throwing, and unclosed markup in time proportional to its size', () => {
+    const markup = fc.constantFrom(
+      '<',
+      '<a href="https://x.example">',
+      '</a>',
+      '<blockquote>',
+      '</blockquote>',
+      '<style>',
+      '<pre>',
+      '<!--',
+      '-->',
+      '<br>',
+      '&#x110000;',
+      '&amp',
+      '\uE000',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(markup, hostileString), { maxLength: 40 }), (pieces) => {
+        expect(typeof htmlReplyToText(pieces.join(''))).toBe('string');
+      }),
+      { numRuns: 200 },
+    );
+    const started = performance.now();
+    for (const unit of ['<a ', '<!--', '<style>', '<a href=x>', '<blockquote>', '&#1']) {
+      htmlReplyToText(unit.repeat(200_000));
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('keeps the whole text of a well-formed reply, whatever the words and transfer encoding', async () => {
