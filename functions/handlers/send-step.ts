@@ -1,6 +1,7 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
@@ -24,22 +25,24 @@ export interface SendStepHandlerDeps extends SendStepDeps {
   readonly onOutcome?: (message: StepMessage, outcome: SendStepOutcome) => void;
 }
 
+/** A record to leave on the queue for SQS to deliver again: reported as a batch item failure. */
+class DeliverAgain extends Error {
+  override readonly name = 'DeliverAgain';
+}
+
 /**
- * Consumes the send queue. Each record is one step; a record that should be tried again is
- * reported as a batch item failure so SQS redelivers only it. A malformed record is logged and
- * dropped to the dead-letter queue by failing it until maxReceiveCount. When SES has paused
- * sending, every remaining record is failed untouched, so nothing is burnt while a person acts.
+ * Consumes the send queue with Powertools batch processing. Each record is one step; a record that
+ * should be tried again (or is malformed, until it reaches the dead-letter queue after
+ * maxReceiveCount) throws, and Powertools reports it as a batch item failure so SQS redelivers only
+ * it. Records run one after another: when SES has paused sending, every remaining record is failed
+ * untouched, so nothing is burnt while a person acts.
  */
 export function makeHandler(deps: SendStepHandlerDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse & { outcomes: SendStepOutcome[] }> => {
-    const batchItemFailures: { itemIdentifier: string }[] = [];
     const outcomes: SendStepOutcome[] = [];
     let paused = false;
-    for (const record of event.Records) {
-      if (paused) {
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-        continue;
-      }
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
+      if (paused) throw new DeliverAgain('SES sending is paused');
       let body: unknown;
       try {
         body = JSON.parse(record.body);
@@ -52,37 +55,43 @@ export function makeHandler(deps: SendStepHandlerDeps) {
           messageId: record.messageId,
           issues: z.prettifyError(parsed.error),
         });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-        continue;
+        throw new DeliverAgain('malformed step message');
       }
+      let outcome: SendStepOutcome;
       try {
-        const outcome = await sendStep(parsed.data, deps);
-        outcomes.push(outcome);
-        deps.onOutcome?.(parsed.data, outcome);
-        deps.logger.info('step handled', {
-          enrolmentId: parsed.data.enrolmentId,
-          step: parsed.data.stepIndex,
-          outcome: outcome.kind,
-          ...('reason' in outcome ? { reason: outcome.reason } : {}),
-        });
-        if (outcome.kind === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
-        if (outcome.kind === 'failed')
-          deps.logger.warn('step failed', { enrolmentId: parsed.data.enrolmentId, reason: outcome.reason });
-        if (outcome.kind === 'paused') {
-          paused = true;
-          batchItemFailures.push({ itemIdentifier: record.messageId });
-          deps.logger.error('SES sending is paused: stopping, every message stays on the queue', {
-            reason: outcome.reason,
-          });
-          deps.metrics?.addMetric(sendingPausedMetric, MetricUnit.Count, 1);
-        }
+        outcome = await sendStep(parsed.data, deps);
       } catch (error: unknown) {
         deps.logger.error('step failed', { enrolmentId: parsed.data.enrolmentId, error });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        throw error;
       }
-    }
+      outcomes.push(outcome);
+      deps.onOutcome?.(parsed.data, outcome);
+      deps.logger.info('step handled', {
+        enrolmentId: parsed.data.enrolmentId,
+        step: parsed.data.stepIndex,
+        outcome: outcome.kind,
+        ...('reason' in outcome ? { reason: outcome.reason } : {}),
+      });
+      if (outcome.kind === 'failed')
+        deps.logger.warn('step failed', { enrolmentId: parsed.data.enrolmentId, reason: outcome.reason });
+      if (outcome.kind === 'paused') {
+        paused = true;
+        deps.logger.error('SES sending is paused: stopping, every message stays on the queue', {
+          reason: outcome.reason,
+        });
+        deps.metrics?.addMetric(sendingPausedMetric, MetricUnit.Count, 1);
+        throw new DeliverAgain(outcome.reason);
+      }
+      if (outcome.kind === 'retry') throw new DeliverAgain(outcome.reason);
+    };
+    // A processor per invocation: Lambda runs one at a time per process, the local runtime may not.
+    const response = await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+      processInParallel: false,
+      // A batch whose every record must come again is reported as such, not thrown.
+      throwOnFullBatchFailure: false,
+    });
     deps.metrics?.publishStoredMetrics();
-    return { batchItemFailures, outcomes };
+    return { batchItemFailures: response.batchItemFailures, outcomes };
   };
 }
 
