@@ -276,8 +276,12 @@ function stepOrder(
 
 async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  await Promise.all(
-    emails.map(async (email, index) => {
+  // A few at a time: tens of thousands of files opened at once run out of file descriptors.
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < emails.length; index = next++) {
+      const email = emails[index];
+      if (email === undefined) continue;
       const base = join(
         outDir,
         `${String(index + 1).padStart(4, '0')}-${email.destination.to[0] ?? 'unknown'}`,
@@ -288,8 +292,9 @@ async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Prom
         `${base}.txt`,
         `From: ${email.from}\nTo: ${email.destination.to.join(', ')}\nSubject: ${email.subject}\n${headers}\n\n${email.body.text ?? ''}\n`,
       );
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
 }
 
 function addTimings(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
