@@ -274,7 +274,7 @@ class LocalScheduler implements SchedulerEmulator {
   /** Takes the earliest due work (a schedule's occurrence or a retry) at the current time. */
   #nextInvocation(): Invocation | undefined {
     const now = this.#clock.now();
-    const [record] = this.#store.due(now);
+    const record = this.#store.firstDue(now);
     const retry = this.#retries
       .filter((candidate) => candidate.runAt <= now)
       .sort((a, b) => a.runAt - b.runAt || compare(a.record.name, b.record.name))[0];
