@@ -1,7 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -28,6 +27,7 @@ import type {
   CustomerView,
   SendRecord,
 } from '../../ports/customer-store.ts';
+import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
 const EnrolmentItemSchema = z.object({
@@ -380,20 +380,8 @@ export class DynamoCustomerStore implements CustomerStore {
       ...new Map(all.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item])).values(),
     ];
     for (let start = 0; start < items.length; start += 25) {
-      let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
-      // Unprocessed items (throttling) are retried with backoff, never dropped.
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt * 25, 2_000)));
-        if (attempt > 10)
-          throw new Error(`DynamoDB kept ${requests.length} items unprocessed after 10 retries`);
-        const result = await this.#documents.send(
-          new BatchWriteCommand({ RequestItems: { [this.#tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.#tableName] ?? []).flatMap((request) =>
-          request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
-        );
-      }
+      const requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      await batchWriteAll(this.#documents, this.#tableName, requests);
     }
   }
 }

@@ -31,6 +31,7 @@ import type {
   SuppressionReason,
 } from '../../ports/engagement-store.ts';
 import { CorruptItemError } from './customer-store.ts';
+import { type RetryPolicy, transactWithRetry } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
@@ -39,7 +40,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /** Engagement events are kept two years (enough for year-on-year reports), then DynamoDB's TTL removes them. */
 const engagementRetentionMs = 730 * 86_400_000;
 /** Records of refused inbound mail (sender, subject) are kept 90 days, for investigating abuse. */
-const inboundRetentionMs = 90 * 86_400_000;
+export const inboundRetentionMs = 90 * 86_400_000;
 /** The TTL attribute's value: epoch seconds. */
 const expiresAfter = (at: number, retentionMs: number) => Math.floor((at + retentionMs) / 1000);
 
@@ -89,12 +90,15 @@ const failedOn = (error: TransactionCanceledException, index: number) =>
 export class DynamoEngagementStore implements EngagementStore {
   readonly #documents: DynamoDBDocumentClient;
   readonly #tableName: string;
+  readonly #conflictRetry: RetryPolicy;
 
-  constructor(client: DynamoDBClient, tableName: string) {
+  /** `conflictRetry`: how a transaction cancelled by a conflicting one is retried. */
+  constructor(client: DynamoDBClient, tableName: string, options: { conflictRetry?: RetryPolicy } = {}) {
     this.#documents = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
     this.#tableName = tableName;
+    this.#conflictRetry = options.conflictRetry ?? {};
   }
 
   async record(event: EngagementEvent): Promise<'recorded' | 'duplicate'> {
@@ -167,7 +171,11 @@ export class DynamoEngagementStore implements EngagementStore {
     // store it with only the per-event counters. A duplicate fails on the event put either way.
     for (const items of attempts) {
       try {
-        await this.#documents.send(new TransactWriteCommand({ TransactItems: items }));
+        // Every event of a step counts on one item, so a burst of events makes transactions collide.
+        await transactWithRetry(
+          () => this.#documents.send(new TransactWriteCommand({ TransactItems: items })),
+          this.#conflictRetry,
+        );
         return 'recorded';
       } catch (error: unknown) {
         if (!(error instanceof TransactionCanceledException)) throw error;

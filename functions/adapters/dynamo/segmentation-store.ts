@@ -1,12 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   ContactStatusSchema,
@@ -21,6 +15,7 @@ import type { Assignment } from '../../core/segments/enrolment.ts';
 import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import { CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
+import { batchWriteAll } from './retries.ts';
 import { keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
@@ -302,20 +297,11 @@ export class DynamoSegmentationStore implements SegmentationStore {
     await Promise.all(Array.from({ length: Math.min(this.#writeConcurrency, batches.length) }, worker));
   }
 
-  async #write(batch: readonly Item[]): Promise<void> {
-    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-    // Unprocessed items (throttling) are retried with backoff, never dropped.
-    for (let attempt = 0; requests.length > 0; attempt += 1) {
-      if (attempt > 10)
-        throw new Error(`DynamoDB kept ${requests.length} items unprocessed after 10 retries`);
-      if (attempt > 0)
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt * 25, 2_000)));
-      const result = await this.#documents.send(
-        new BatchWriteCommand({ RequestItems: { [this.#tableName]: requests } }),
-      );
-      requests = (result.UnprocessedItems?.[this.#tableName] ?? []).flatMap((request) =>
-        request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
-      );
-    }
+  #write(batch: readonly Item[]): Promise<void> {
+    return batchWriteAll(
+      this.#documents,
+      this.#tableName,
+      batch.map((Item) => ({ PutRequest: { Item } })),
+    );
   }
 }
