@@ -1,9 +1,12 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoPrivacyStore } from '../../functions/adapters/dynamo/privacy-store.ts';
+import { S3ObjectStore } from '../../functions/adapters/s3/object-store.ts';
 import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { forgetCommand } from '../../functions/cli/commands/forget.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
+import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
 
@@ -23,6 +26,29 @@ afterAll(async () => {
 async function tableText(): Promise<string> {
   const page = await runtime.clients.dynamodb.send(new ScanCommand({ TableName: localNames.tableName }));
   return JSON.stringify(page.Items ?? []).toLowerCase();
+}
+
+/** The records of refused inbound mail in the table, with the raw mail each points at. */
+async function inboundRecords(): Promise<{ from: string | undefined; s3Key: string }[]> {
+  const page = await runtime.clients.dynamodb.send(
+    new ScanCommand({
+      TableName: localNames.tableName,
+      FilterExpression: '#type = :inbound',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':inbound': { S: 'inbound' } },
+    }),
+  );
+  return (page.Items ?? []).map((item) => ({ from: item.from?.S, s3Key: item.s3Key?.S ?? '' }));
+}
+
+async function rawMailExists(key: string): Promise<boolean> {
+  try {
+    await runtime.clients.s3.send(new GetObjectCommand({ Bucket: localNames.inboundBucket, Key: key }));
+    return true;
+  } catch (error: unknown) {
+    if (error instanceof NoSuchKey) return false;
+    throw error;
+  }
 }
 
 describe('rekindle forget', () => {
@@ -116,6 +142,89 @@ describe('rekindle forget', () => {
     expect(await runtime.ses.outbox()).toHaveLength(before);
     const view = await runtime.store.getCustomerView('f2');
     expect(view?.enrolments[0]).toMatchObject({ state: 'exited', exitReason: 'suppressed' });
+  });
+
+  it('erases refused inbound mail from the address or about its customer, and the raw mail, keeping other senders', async () => {
+    await runtime.store.putCustomers([
+      { customerId: 'f3', email: 'ada.away@example.com', firstName: 'Ada', locale: 'en', consent: 'granted' },
+    ]);
+    // Both out-of-office replies answer a mail of customer `keep` (forwarded): only the sender tells them apart.
+    const to =
+      replyAddressFor(
+        { customerId: 'keep', stepIndex: 0 },
+        localNames.linkSigningKey,
+        'reply.northwind.example',
+      ) ?? '';
+    const outOfOffice = (from: string) =>
+      `From: ${from}\r\nTo: ${to}\r\nSubject: Out of office\r\nAuto-Submitted: auto-replied\r\n\r\nBack on Monday.\r\n`;
+    const [fromAda] = await runtime.dropInbound(outOfOffice('"Ada Away" <ADA.Away@Example.com>'), [to]);
+    const [fromOther] = await runtime.dropInbound(outOfOffice('Otto <otto@example.com>'), [to]);
+    // Refused before it was a reply: sent to an address that is no reply address, and a forged token.
+    const [notReply] = await runtime.dropInbound(
+      'From: ada.away@example.com\r\nTo: hello@reply.northwind.example\r\nSubject: Hello?\r\n\r\nAnyone there?\r\n',
+      ['hello@reply.northwind.example'],
+    );
+    const forgedTo = to.replace(/\.[A-Za-z2-7]+@/, '.aaaaaaaaaaaaaaaa@');
+    const [forged] = await runtime.dropInbound(
+      `From: Ada <ada.away@example.com>\r\nTo: ${forgedTo}\r\nSubject: Re: hi\r\n\r\nHi\r\n`,
+      [forgedTo],
+    );
+    expect([fromAda?.kind, fromOther?.kind, notReply?.kind, forged?.kind]).toEqual([
+      'auto-reply',
+      'auto-reply',
+      'rejected',
+      'rejected',
+    ]);
+    const received = await inboundRecords();
+    const adaKeys = received
+      .filter((record) => record.from?.toLowerCase() === 'ada.away@example.com')
+      .map((record) => record.s3Key);
+    expect(adaKeys).toHaveLength(3);
+    const otherKey = received.find((record) => record.from === 'otto@example.com')?.s3Key;
+    // Written by other code or before the address was parsed: a display name, 80 days old; no sender, but her customer.
+    const older = `${localNames.inboundPrefix}mail-old-refusal`;
+    const unreadable = `${localNames.inboundPrefix}mail-unreadable`;
+    for (const key of [older, unreadable]) {
+      await runtime.clients.s3.send(
+        new PutObjectCommand({
+          Bucket: localNames.inboundBucket,
+          Key: key,
+          Body: 'From: ada.away@example.com',
+        }),
+      );
+    }
+    await runtime.engagement.recordInbound({
+      mailId: 'old-refusal',
+      receivedAt: runtime.clock.now() - 80 * 86_400_000,
+      outcome: 'rejected',
+      reason: 'forged or altered reply token',
+      s3Key: older,
+      from: 'Ada Away <Ada.Away@example.com>',
+    });
+    await runtime.engagement.recordInbound({
+      mailId: 'unreadable',
+      receivedAt: runtime.clock.now(),
+      outcome: 'rejected',
+      reason: 'unreadable MIME: boundary',
+      s3Key: unreadable,
+      customerId: 'f3',
+    });
+    expect(otherKey).toBeDefined();
+    const doomedKeys = [...adaKeys, older, unreadable];
+
+    const privacy = new DynamoPrivacyStore(
+      runtime.clients.dynamodb,
+      localNames.tableName,
+      new S3ObjectStore(runtime.clients.s3),
+      localNames.inboundBucket,
+    );
+    const report = await privacy.forgetEmail('Ada.Away@Example.com', runtime.clock.now());
+
+    expect(report).toMatchObject({ customerIds: ['f3'], rawMailsDeleted: 5 });
+    expect(await tableText()).not.toContain('ada.away@example.com');
+    expect(await inboundRecords()).toEqual([{ from: 'otto@example.com', s3Key: otherKey }]);
+    for (const key of doomedKeys) expect(await rawMailExists(key)).toBe(false);
+    expect(await rawMailExists(otherKey ?? '')).toBe(true);
   });
 
   it('refuses a malformed address without touching anything', async () => {

@@ -1,10 +1,25 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import type { ForgetReport, PrivacyStore } from '../../ports/privacy-store.ts';
+import { inboundRetentionMs } from './engagement-store.ts';
+import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
+
+const dayMs = 86_400_000;
+/** DynamoDB's TTL deletes an expired item days after it expires, and queries still return it until then. */
+const ttlLagMs = 30 * dayMs;
+/** Day partitions of inbound mail read at once. */
+const parallelDays = 8;
+
+/** The lower-case address in a stored `from`: bare, or in the angle brackets of `Name <address>`. */
+function addressIn(from: unknown): string | undefined {
+  if (typeof from !== 'string') return undefined;
+  const bracketed = /<([^<>]*)>\s*$/.exec(from)?.[1];
+  return (bracketed ?? from).trim().toLowerCase();
+}
 
 /** The PrivacyStore over the customer table and the inbound bucket. */
 export class DynamoPrivacyStore implements PrivacyStore {
@@ -48,6 +63,11 @@ export class DynamoPrivacyStore implements PrivacyStore {
         }
       }
     }
+    // Refused inbound mail lives outside the customer partitions but names the sender and its raw mail.
+    for (const item of await this.#inboundRecordsOf(email, customerIds, at)) {
+      doomed.push(item);
+      if (typeof item.s3Key === 'string') rawMails.add(item.s3Key);
+    }
     // The address's own items (its suppression) hold the email in clear; the tombstone replaces them.
     doomed.push(
       ...(await this.#query({
@@ -79,6 +99,42 @@ export class DynamoPrivacyStore implements PrivacyStore {
     };
   }
 
+  /**
+   * Records of refused inbound mail from the address or about one of its customers. They sit in one
+   * partition per UTC day and expire after 90 days, so only the days since then are read. DynamoDB cannot
+   * compare case-insensitively, so the filter keeps records with a sender or a customer and the
+   * address is compared here.
+   */
+  async #inboundRecordsOf(email: string, customerIds: readonly string[], at: number): Promise<Item[]> {
+    const address = email.trim().toLowerCase();
+    const customers = new Set(customerIds);
+    const days: string[] = [];
+    // From tomorrow (a receipt stamped ahead of this clock) back past the retention and the TTL's lag.
+    for (let day = at + dayMs; day >= at - inboundRetentionMs - ttlLagMs; day -= dayMs) {
+      days.push(new Date(day).toISOString().slice(0, 10));
+    }
+    const found: Item[] = [];
+    for (let start = 0; start < days.length; start += parallelDays) {
+      const partitions = await Promise.all(
+        days.slice(start, start + parallelDays).map((day) =>
+          this.#query({
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: 'attribute_exists(#from) OR attribute_exists(customerId)',
+            ProjectionExpression: 'pk, sk, #from, customerId, s3Key',
+            ExpressionAttributeNames: { '#from': 'from' },
+            ExpressionAttributeValues: { ':pk': keys.inbound(day) },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      for (const item of partitions.flat()) {
+        const aboutCustomer = typeof item.customerId === 'string' && customers.has(item.customerId);
+        if (aboutCustomer || addressIn(item.from) === address) found.push(item);
+      }
+    }
+    return found;
+  }
+
   async #query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -94,23 +150,10 @@ export class DynamoPrivacyStore implements PrivacyStore {
 
   async #deleteAll(items: readonly Item[]): Promise<void> {
     for (let start = 0; start < items.length; start += 25) {
-      let requests: { DeleteRequest: { Key: Record<string, unknown> } }[] = items
+      const requests = items
         .slice(start, start + 25)
         .map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt > 10)
-          throw new Error(`DynamoDB kept ${requests.length} deletes unprocessed after 10 retries`);
-        if (attempt > 0)
-          await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt * 25, 2_000)));
-        const result = await this.#documents.send(
-          new BatchWriteCommand({ RequestItems: { [this.#tableName]: requests } }),
-        );
-        requests = (result.UnprocessedItems?.[this.#tableName] ?? []).flatMap((request) =>
-          request.DeleteRequest?.Key === undefined
-            ? []
-            : [{ DeleteRequest: { Key: request.DeleteRequest.Key } }],
-        );
-      }
+      await batchWriteAll(this.#documents, this.#tableName, requests);
     }
   }
 }

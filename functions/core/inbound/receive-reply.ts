@@ -125,11 +125,13 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
       deps.metrics.count('InboundMail', 1, { outcome: 'unsubscribe' });
       return { kind: 'unsubscribed', customerId: unsubscribe.customerId, locale: 'mailto' };
     }
-    if (mailto !== undefined) return reject('forged or altered unsubscribe token');
-    return reject('not addressed to a reply address', {}, 'unattributed');
+    // The sender is kept on the record so that `rekindle forget` finds it, and its raw mail, by address.
+    const sender = { from: clean(parsed.from, 300), subject: clean(parsed.subject, 300) };
+    if (mailto !== undefined) return reject('forged or altered unsubscribe token', sender);
+    return reject('not addressed to a reply address', sender, 'unattributed');
   }
   const verified = verifyReplyToken(token, deps.signingKey);
-  if (verified === undefined) return reject('forged or altered reply token');
+  if (verified === undefined) return reject('forged or altered reply token', await senderOf(mail.raw));
 
   try {
     parsed = await parseReply(mail.raw);
@@ -195,6 +197,16 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     }
   }
   return { kind: 'reply', customerId: claims.customerId, forwarded, newText };
+}
+
+/** Who sent a mail refused before it was parsed, if it parses; for `rekindle forget`. */
+async function senderOf(raw: Uint8Array): Promise<Partial<InboundRecord>> {
+  try {
+    const parsed = await parseReply(raw);
+    return { from: clean(parsed.from, 300), subject: clean(parsed.subject, 300) };
+  } catch {
+    return {};
+  }
 }
 
 function forwardEmail(input: {
