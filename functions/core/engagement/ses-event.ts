@@ -237,7 +237,8 @@ function specifics(detail: SesEventDetail, sentAt: number, options: ParseOptions
         at,
         recipients: destination,
         unique: [ipAddress, userAgent],
-        detailFields: { userAgent: userAgent.slice(0, 300), ipAddress },
+        // The IP address and user agent only decide `machine`; neither is stored (docs/security.md).
+        detailFields: {},
         machine: isLikelyMachineOpen({ userAgent, ipAddress, at }, sentAt, options.machineOpenMs),
       };
     }
