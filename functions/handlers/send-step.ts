@@ -32,17 +32,15 @@ class DeliverAgain extends Error {
 
 /**
  * Consumes the send queue with Powertools batch processing. Each record is one step; a record that
- * should be tried again (or is malformed, until it reaches the dead-letter queue after
- * maxReceiveCount) throws, and Powertools reports it as a batch item failure so SQS redelivers only
- * it. Records run one after another: when SES has paused sending, every remaining record is failed
- * untouched, so nothing is burnt while a person acts.
+ * should be delivered again (an error before the step was decided or planned again, or a malformed
+ * one, until it reaches the dead-letter queue after maxReceiveCount) throws, and Powertools reports
+ * it as a batch item failure so SQS redelivers only it. SES throttling or a paused account is not
+ * such a failure: the step is planned again later (`retry`, `paused`) and the message is done.
  */
 export function makeHandler(deps: SendStepHandlerDeps) {
   return async (event: SQSEvent): Promise<SQSBatchResponse & { outcomes: SendStepOutcome[] }> => {
     const outcomes: SendStepOutcome[] = [];
-    let paused = false;
     const handleRecord = async (record: SQSRecord): Promise<void> => {
-      if (paused) throw new DeliverAgain('SES sending is paused');
       let body: unknown;
       try {
         body = JSON.parse(record.body);
@@ -75,14 +73,12 @@ export function makeHandler(deps: SendStepHandlerDeps) {
       if (outcome.kind === 'failed')
         deps.logger.warn('step failed', { enrolmentId: parsed.data.enrolmentId, reason: outcome.reason });
       if (outcome.kind === 'paused') {
-        paused = true;
-        deps.logger.error('SES sending is paused: stopping, every message stays on the queue', {
+        deps.logger.error('SES sending is paused: the step is planned again, hourly until SES resumes', {
           reason: outcome.reason,
+          until: new Date(outcome.until).toISOString(),
         });
         deps.metrics?.addMetric(sendingPausedMetric, MetricUnit.Count, 1);
-        throw new DeliverAgain(outcome.reason);
       }
-      if (outcome.kind === 'retry') throw new DeliverAgain(outcome.reason);
     };
     // A processor per invocation: Lambda runs one at a time per process, the local runtime may not.
     const response = await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {

@@ -240,7 +240,7 @@ describe('respectful delivery', () => {
     expect(reasons).toContain('cap');
   });
 
-  it('records a permanent SES error on the step and stops; a paused account keeps the message', async () => {
+  it('records a permanent SES error on the step and stops; a paused account keeps the step until SES resumes', async () => {
     await runtime.scheduler.runUntil(iso('2026-05-04T10:00:00Z')); // Monday
     sesFailures.set('rejected@delivery.example', 'MessageRejected');
     sesFailures.set('paused@delivery.example', 'SendingPausedException');
@@ -253,15 +253,44 @@ describe('respectful delivery', () => {
       error: expect.stringContaining('MessageRejected'),
     });
     expect(rejected?.enrolments[0]).toMatchObject({ state: 'exited', exitReason: 'send-failed' });
-    // Paused: the claim is released, nothing recorded, and the message is failed back to the queue
-    // (locally it lands in the dead-letter list after three receives, ready to be redriven).
+    // Paused: the claim is released, nothing recorded, and the step is planned again an hour later,
+    // again and again; the message itself is done, so nothing reaches the dead-letter queue.
     const paused = await runtime.store.getCustomerView('paused');
     expect(paused?.sends).toEqual([]);
     expect(paused?.enrolments[0]?.state).toBe('active');
-    expect(outcomesOf('paused').map((outcome) => outcome.kind)).toEqual(['paused', 'paused', 'paused']);
-    expect(runtime.sendQueue.deadLetters.map((letter) => JSON.parse(letter.body).customerId)).toEqual([
-      'paused',
+    const attempts = outcomesOf('paused');
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    for (const outcome of attempts) expect(outcome).toMatchObject({ kind: 'paused' });
+    expect(runtime.sendQueue.deadLetters).toEqual([]);
+
+    // A person has SES resume: the next hourly look sends it, once.
+    sesFailures.delete('paused@delivery.example');
+    await runtime.scheduler.runUntil(iso('2026-05-04T14:00:00Z'));
+    const resumed = await runtime.store.getCustomerView('paused');
+    expect(resumed?.sends.map((send) => send.state)).toEqual(['sent']);
+    expect(outcomesOf('paused').filter((outcome) => outcome.kind === 'sent')).toHaveLength(1);
+    const outbox = await runtime.ses.outbox();
+    expect(outbox.filter((email) => email.destination.to[0] === 'paused@delivery.example')).toHaveLength(1);
+  });
+
+  it('plans a throttled step again minutes later instead of failing its message', async () => {
+    await runtime.scheduler.runUntil(iso('2026-05-05T10:00:00Z')); // Tuesday
+    sesFailures.set('throttled@delivery.example', 'TooManyRequestsException');
+    await enrol('throttled', 'Europe/London');
+    await runtime.scheduler.runUntil(iso('2026-05-05T10:20:00Z'));
+    const [first] = outcomesOf('throttled');
+    expect(first).toMatchObject({ kind: 'retry', attempt: 1 });
+    if (first?.kind !== 'retry') throw new Error('expected a retry');
+    // Fired in the step's 15-minute flexible window from 10:00, then five minutes on.
+    expect(first.until).toBeGreaterThanOrEqual(iso('2026-05-05T10:05:00Z'));
+    expect(first.until).toBeLessThanOrEqual(iso('2026-05-05T10:20:00Z'));
+
+    sesFailures.delete('throttled@delivery.example');
+    await runtime.scheduler.runUntil(iso('2026-05-05T11:00:00Z'));
+    expect((await runtime.store.getCustomerView('throttled'))?.sends.map((send) => send.state)).toEqual([
+      'sent',
     ]);
+    expect(runtime.sendQueue.deadLetters).toEqual([]);
   });
 
   it('lists a step stuck after its claim and retries it once the operator says it did not go', async () => {

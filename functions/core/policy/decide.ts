@@ -53,6 +53,9 @@ export function recipientTimeZone(
   return customer.timeZone ?? policy.sendWindow.fallbackTimeZone ?? fallbackTimeZone;
 }
 
+/** The schedules' flexible window, in whole minutes as EventBridge Scheduler takes it. */
+export const flexibleWindowMinutes = (policy: Policy) => Math.round(policy.scheduleFlexibility / 60_000);
+
 /** Schedules have whole seconds; rounding up never fires a step before its moment. */
 const ceilSecond = (instant: number) => Math.ceil(instant / 1000) * 1000;
 

@@ -1,6 +1,7 @@
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig, Segment, Sequence } from '../config/schema.ts';
+import { flexibleWindowMinutes, plannedInstant, recipientTimeZone } from '../policy/decide.ts';
 import { scheduleNameFor } from '../sending/step-message.ts';
 import { type Assignment, type Enrolment, enrolmentIdFor, newAssignment, planStep } from './enrolment.ts';
 import { customerFacts, matchSegment } from './evaluate.ts';
@@ -229,7 +230,14 @@ async function scheduleFirst(
 ): Promise<boolean> {
   const first = planStep(enrolment, sequence, 0, enrolment.enrolledAt);
   if (first === undefined) return false;
-  const timeZone = record.customer.timeZone ?? deps.config.shop.fallbackTimeZone;
-  await deps.scheduler.scheduleStep(scheduleNameFor(first.enrolmentId, 0), first, { timeZone });
+  // Planned as the sender plans every later step: at the first moment inside the recipient's send
+  // window, so the step does not fire at the segmenter's hour only to be deferred.
+  const { policy } = deps.config;
+  const timeZone = recipientTimeZone(record.customer, policy, deps.config.shop.fallbackTimeZone);
+  await deps.scheduler.scheduleStep(scheduleNameFor(first.enrolmentId, 0), first, {
+    timeZone,
+    at: plannedInstant(first.dueAt, policy, timeZone),
+    flexibleWindowMinutes: flexibleWindowMinutes(policy),
+  });
   return true;
 }

@@ -4,7 +4,13 @@ import type { EngagementStore } from '../../ports/engagement-store.ts';
 import { type Mailer, MailerError } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
-import { type DeferReason, decideStep, plannedInstant, recipientTimeZone } from '../policy/decide.ts';
+import {
+  type DeferReason,
+  decideStep,
+  flexibleWindowMinutes,
+  plannedInstant,
+  recipientTimeZone,
+} from '../policy/decide.ts';
 import type { TemplateCatalog } from '../rendering/compiled-template.ts';
 import { composeEmail } from '../rendering/compose-email.ts';
 import { planStep } from '../segments/enrolment.ts';
@@ -28,10 +34,15 @@ export interface SendStepDeps {
 
 /** A paused sequence is looked at again after this long; its steps wait, never dropped. */
 const sequencePauseRecheck = 86_400_000;
+/** SES asked us to slow down: the step is tried again this much later (plus the flexible window). */
+export const throttledRetryDelay = 5 * 60_000;
+/** SES has paused the account: the step is looked at again hourly, until a person has SES resume. */
+export const pausedRetryDelay = 60 * 60_000;
 
 /**
- * What became of one step message. `retry` asks the queue to deliver it again later; `paused`
- * means SES refuses to send for the whole account: stop and keep every message.
+ * What became of one step message. `retry` (SES throttled us) and `paused` (SES refuses to send for
+ * the whole account) released the claim and planned the same step again `until`, like a deferral:
+ * nothing waits on the queue, so nothing reaches its dead-letter queue.
  */
 export type SendStepOutcome =
   | { readonly kind: 'sent'; readonly messageId: string; readonly nextStep?: number }
@@ -46,8 +57,8 @@ export type SendStepOutcome =
     }
   | { readonly kind: 'skipped'; readonly reason: string; readonly nextStep?: number }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'retry'; readonly reason: string }
-  | { readonly kind: 'paused'; readonly reason: string };
+  | { readonly kind: 'retry'; readonly reason: string; readonly until: number; readonly attempt: number }
+  | { readonly kind: 'paused'; readonly reason: string; readonly until: number; readonly attempt: number };
 
 /** SES refuses every send until a person acts (account or configuration set paused, account suspended). */
 const pausedErrors = new Set(['SendingPausedException', 'AccountSuspendedException']);
@@ -138,13 +149,7 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     return { kind: 'exited', reason: verdict.reason };
   }
   if (verdict.kind === 'defer') {
-    // Never dropped: the same step again at the next allowed moment, under a name of its own.
-    const attempt = (message.attempt ?? 0) + 1;
-    await deps.scheduler.scheduleStep(
-      scheduleNameFor(message.enrolmentId, message.stepIndex, attempt, message.retryOf),
-      { ...message, attempt },
-      { timeZone: verdict.timeZone, at: verdict.until, flexibleWindowMinutes: flexMinutes(config) },
-    );
+    const attempt = await scheduleAgain(message, verdict.until, verdict.timeZone, deps);
     return { kind: 'deferred', reason: verdict.reason, until: verdict.until, attempt };
   }
 
@@ -194,17 +199,17 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     }
     // SES answered with an error, so nothing went out: our claim may be released safely.
     const name = sesErrorName(error);
-    if (name !== undefined && pausedErrors.has(name)) {
-      await store.releaseClaim(claimed);
-      return { kind: 'paused', reason };
-    }
+    const paused = name !== undefined && pausedErrors.has(name);
     if (
+      paused ||
       (name !== undefined && throttlingErrors.has(name)) ||
       /sending rate/i.test(reason) ||
       error.retryable
     ) {
       await store.releaseClaim(claimed);
-      return { kind: 'retry', reason };
+      const until = clock.now() + (paused ? pausedRetryDelay : throttledRetryDelay);
+      const attempt = await scheduleAgain(message, until, timeZone, deps);
+      return { kind: paused ? 'paused' : 'retry', reason, until, attempt };
     }
     return fail(claimed, reason, deps);
   }
@@ -239,7 +244,24 @@ async function guardStep(
   return undefined;
 }
 
-const flexMinutes = (config: RekindleConfig) => Math.round(config.policy.scheduleFlexibility / 60_000);
+/**
+ * Never dropped: the same step again at `at`, under a schedule of its own named by the attempt, so
+ * a redelivery of this message plans it once. Returns the attempt.
+ */
+async function scheduleAgain(
+  message: StepMessage,
+  at: number,
+  timeZone: string,
+  deps: SendStepDeps,
+): Promise<number> {
+  const attempt = (message.attempt ?? 0) + 1;
+  await deps.scheduler.scheduleStep(
+    scheduleNameFor(message.enrolmentId, message.stepIndex, attempt, message.retryOf),
+    { ...message, attempt },
+    { timeZone, at, flexibleWindowMinutes: flexibleWindowMinutes(deps.config.policy) },
+  );
+  return attempt;
+}
 
 /** A permanent failure: recorded on the step, and the enrolment ends (it has nowhere to go). */
 async function fail(record: SendRecord, reason: string, deps: SendStepDeps): Promise<SendStepOutcome> {
@@ -304,7 +326,7 @@ async function planNext(
   await deps.scheduler.scheduleStep(scheduleNameFor(next.enrolmentId, next.stepIndex), next, {
     timeZone,
     at: plannedInstant(next.dueAt, config.policy, timeZone),
-    flexibleWindowMinutes: flexMinutes(config),
+    flexibleWindowMinutes: flexibleWindowMinutes(config.policy),
   });
   return next.stepIndex;
 }

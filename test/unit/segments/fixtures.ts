@@ -12,7 +12,7 @@ import type {
 } from '../../../functions/core/segments/scoring.ts';
 import type { StepMessage } from '../../../functions/core/sending/step-message.ts';
 import type { CustomerRecord, SegmentationStore } from '../../../functions/ports/segmentation-store.ts';
-import type { StepScheduler } from '../../../functions/ports/step-scheduler.ts';
+import type { ScheduleStepOptions, StepScheduler } from '../../../functions/ports/step-scheduler.ts';
 
 export const now = Date.parse('2026-11-23T06:00:00Z');
 export const daysAgo = (days: number) => new Date(now - days * 86_400_000).toISOString();
@@ -120,9 +120,16 @@ export class MemorySegmentationStore
 
 export class MemoryScheduler implements StepScheduler {
   readonly created = new Map<string, StepMessage>();
-  async scheduleStep(name: string, message: StepMessage): Promise<'created' | 'exists'> {
+  /** The options each schedule was created with, by name. */
+  readonly options = new Map<string, ScheduleStepOptions>();
+  async scheduleStep(
+    name: string,
+    message: StepMessage,
+    options: ScheduleStepOptions,
+  ): Promise<'created' | 'exists'> {
     if (this.created.has(name)) return 'exists';
     this.created.set(name, message);
+    this.options.set(name, options);
     return 'created';
   }
 }

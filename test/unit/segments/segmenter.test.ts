@@ -234,6 +234,37 @@ describe('segmentCustomers', () => {
     expect(scheduler.created.size).toBe(first.enrolled);
   });
 
+  it('plans the first step at the first moment of the recipient window, not at the segmenter hour', async () => {
+    // 06:00 UTC on a Monday: before the 09:00 window in London, inside it in Kolkata (11:30).
+    const store = new MemorySegmentationStore([
+      record('london', [200], { customer: { timeZone: 'Europe/London' } }),
+      record('kolkata', [200], { customer: { timeZone: 'Asia/Kolkata' } }),
+      record('nowhere', [200], { customer: { timeZone: undefined } }),
+    ]);
+    const scheduler = new MemoryScheduler();
+    const everyone = configWith([
+      {
+        id: 'lapsed',
+        when: { daysSinceLastOrder: { min: 120 } },
+        sequence: 'gentle-winback',
+        holdoutPercent: 0,
+      },
+    ]);
+    await segmentCustomers(store.scanCustomerRecords(), { store, scheduler, config: everyone }, now);
+    const planned = (customerId: string) =>
+      [...scheduler.created].flatMap(([name, message]) =>
+        message.customerId === customerId ? [scheduler.options.get(name)] : [],
+      )[0];
+    expect(planned('london')).toEqual({
+      timeZone: 'Europe/London',
+      at: Date.parse('2026-11-23T09:00:00Z'),
+      flexibleWindowMinutes: 15,
+    });
+    expect(planned('kolkata')).toMatchObject({ timeZone: 'Asia/Kolkata', at: now });
+    // No zone of its own: the send window's fallback zone, as the sender decides it.
+    expect(planned('nowhere')).toMatchObject({ timeZone: config.policy.sendWindow.fallbackTimeZone });
+  });
+
   it('plans the first step of an enrolment whose scheduling was interrupted', async () => {
     const store = new MemorySegmentationStore([record('c1', [200])]);
     await store.createAssignment({
