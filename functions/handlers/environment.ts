@@ -19,6 +19,15 @@ export const EnvironmentNames = {
   inboundPrefix: 'INBOUND_PREFIX',
 } as const;
 
+/**
+ * The import bucket's layout, shared by infra (notification filter, grants, lifecycle rules) and
+ * import-file: files dropped under `imports` are imported, each report is written under `reports`.
+ */
+export const ImportBucketPrefixes = {
+  imports: 'imports/',
+  reports: 'reports/',
+} as const;
+
 const arn = z.string().startsWith('arn:', 'must be an ARN');
 
 export const ImportEnvironmentSchema = z.object({

@@ -7,7 +7,7 @@ import { describeImport, type ImportReport, importStream } from '../core/import/
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { ObjectReader } from '../ports/object-stream.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
-import { ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
+import { ImportBucketPrefixes, ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
 import { createClients, createLogger, lazyHandler } from './wiring.ts';
 
 export interface ImportFileDeps {
@@ -20,7 +20,10 @@ export interface ImportFileDeps {
 }
 
 /** Where the report of `imports/<path>` goes: `reports/<path>.report.json`, next to it. */
-export const reportKeyFor = (key: string) => `reports/${key.replace(/^imports\//, '')}.report.json`;
+export const reportKeyFor = (key: string) => {
+  const { imports, reports } = ImportBucketPrefixes;
+  return `${reports}${key.startsWith(imports) ? key.slice(imports.length) : key}.report.json`;
+};
 
 /** Imports each file dropped under `imports/` and writes a report of written and rejected rows. */
 export function makeHandler(deps: ImportFileDeps) {

@@ -5,13 +5,14 @@ import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
 import { buildReport } from '../core/reporting/build-report.ts';
 import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
+import { segmenterSchedule } from '../core/segments/plan-run.ts';
 import { emptyReport, mergeReports, type SegmenterReport } from '../core/segments/run-segmenter.ts';
 import type { SendStepOutcome } from '../core/sending/send-step.ts';
 import type { StepMessage } from '../core/sending/step-message.ts';
 import { VirtualClock } from '../ports/clock.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import { Chaos, type FaultKind } from './chaos.ts';
-import { checkInvariants, type InvariantResult } from './invariants.ts';
+import { checkInvariants, type InvariantResult, readRunRecords } from './invariants.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
 import { type SimulationSummary, simulateRecipients } from './recipient-simulator.ts';
 import { generateSampleData, toCsv } from './sample-data.ts';
@@ -173,11 +174,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const importMillis = runtime.requests.timings();
     runtime.requests.reset();
     // The recurring segmenter schedule, as infra/constructs/segmentation.ts deploys it.
+    const segmenter = segmenterSchedule(bundle.config);
     await runtime.clients.scheduler.send(
       new CreateScheduleCommand({
         Name: 'daily-segmenter',
-        ScheduleExpression: 'cron(0 6 * * ? *)',
-        ScheduleExpressionTimezone: bundle.config.shop.fallbackTimeZone,
+        ScheduleExpression: segmenter.expression,
+        ScheduleExpressionTimezone: segmenter.timeZone,
         FlexibleTimeWindow: { Mode: 'OFF' },
         // Plan (fit on a sample), then fan out one scoring task per parallel-scan segment.
         Target: { Arn: localNames.planSegmentationArn, RoleArn: localNames.schedulerRoleArn, Input: '{}' },
@@ -205,7 +207,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const runRequests = runtime.requests.snapshot();
     // The checks read the emulators' own records, with every fault switched off.
     if (chaos !== undefined) chaos.enabled = false;
-    const invariants = await checkInvariants({ runtime, config: bundle.config, published, learned });
+    const records = await runtime.requests.uncounted(() => readRunRecords(runtime));
+    const invariants = checkInvariants({ runtime, records, config: bundle.config, published, learned });
 
     const firstRun = runtime.segmentResults
       .flatMap((result) => result.reports)
@@ -213,17 +216,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const segmentation = firstRun.reduce<SegmenterReport>(mergeReports, emptyReport());
     let enrolled = 0;
     let sent = 0;
-    for await (const subject of runtime.store.scanCustomers()) {
-      enrolled += subject.enrolments.length;
-      const view = await runtime.store.getCustomerView(subject.customer.customerId);
-      sent += view?.sends.filter((send) => send.state === 'sent').length ?? 0;
+    for (const view of records.views.values()) {
+      enrolled += view.enrolments.length;
+      sent += view.sends.filter((send) => send.state === 'sent').length;
     }
-    const outbox = await runtime.ses.outbox();
+    const { outbox } = records;
     // Replies forwarded to the support team are in the outbox too; they are not campaign emails.
     const supportAddress = bundle.config.engagement.supportAddress;
     const emails = outbox.filter((email) => !email.destination.to.includes(supportAddress ?? ''));
     await writeOutbox(options.outDir, outbox);
-    const winBack = buildReport(await runtime.engagement.loadReportData(), bundle.config, {
+    const winBack = buildReport(records.reportData, bundle.config, {
       now: clock.now(),
     });
     const reportFile = join(options.outDir, '..', 'report.html');

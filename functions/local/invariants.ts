@@ -1,8 +1,10 @@
 import type { RekindleConfig } from '../core/config/schema.ts';
 import { parseSesEvent } from '../core/engagement/ses-event.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
+import type { ReportData } from '../ports/engagement-store.ts';
 import type { LocalRuntime } from './local-runtime.ts';
 import { claimsOf } from './recipient-simulator.ts';
+import type { StoredEmail } from './ses-local.ts';
 
 /** One promise the system keeps, checked against what really happened in a run. */
 export interface InvariantResult {
@@ -13,8 +15,28 @@ export interface InvariantResult {
   readonly violations: readonly string[];
 }
 
+/** What a finished run left in the emulators, read once for the checks and the demo's summary. */
+export interface RunRecords {
+  /** Every customer's partition, by customer id. */
+  readonly views: ReadonlyMap<string, CustomerView>;
+  /** The whole SES outbox, replies forwarded to the support address included. */
+  readonly outbox: readonly StoredEmail[];
+  readonly reportData: ReportData;
+}
+
+/** Reads the table, the SES outbox and the report data once. */
+export async function readRunRecords(runtime: LocalRuntime): Promise<RunRecords> {
+  const views = new Map<string, CustomerView>();
+  for await (const subject of runtime.store.scanCustomers()) {
+    const view = await runtime.store.getCustomerView(subject.customer.customerId);
+    if (view !== undefined) views.set(view.customer.customerId, view);
+  }
+  return { views, outbox: await runtime.ses.outbox(), reportData: await runtime.engagement.loadReportData() };
+}
+
 export interface InvariantInputs {
   readonly runtime: LocalRuntime;
+  readonly records: RunRecords;
   readonly config: RekindleConfig;
   /** Every distinct SES event the recipients' mail systems published, by EventBridge id. */
   readonly published: ReadonlyMap<string, unknown>;
@@ -24,15 +46,22 @@ export interface InvariantInputs {
 
 const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The recipient's local weekday and minute of the day at `instant`, from Intl alone. */
 function localTime(instant: number, timeZone: string): { day: string; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(instant));
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(new Date(instant));
   const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
   const day = part('weekday').slice(0, 3).toLowerCase();
   return {
@@ -48,16 +77,12 @@ function localTime(instant: number, timeZone: string): { day: string; minute: nu
  * event lost; no email to a suppressed, unsubscribed, held-out or non-consenting customer; no email
  * outside the recipient's window, over the cap or closer than the minimum gap.
  */
-export async function checkInvariants(inputs: InvariantInputs): Promise<InvariantResult[]> {
-  const { runtime, config, published, learned } = inputs;
+export function checkInvariants(inputs: InvariantInputs): InvariantResult[] {
+  const { runtime, records, config, published, learned } = inputs;
+  const { views } = records;
   const policy = config.policy;
-  const views = new Map<string, CustomerView>();
-  for await (const subject of runtime.store.scanCustomers()) {
-    const view = await runtime.store.getCustomerView(subject.customer.customerId);
-    if (view !== undefined) views.set(view.customer.customerId, view);
-  }
   const support = config.engagement.supportAddress;
-  const outbox = (await runtime.ses.outbox()).filter(
+  const outbox = records.outbox.filter(
     (email) => support === undefined || !email.destination.to.includes(support),
   );
 
@@ -98,7 +123,7 @@ export async function checkInvariants(inputs: InvariantInputs): Promise<Invarian
     if (enrolmentId !== undefined) deadLettered.add(enrolmentId);
   }
   const heldOut = new Set(
-    (await runtime.engagement.loadReportData()).assignments
+    records.reportData.assignments
       .filter((assignment) => assignment.state === 'held-out')
       .map((assignment) => assignment.enrolmentId),
   );

@@ -12,7 +12,8 @@ import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.t
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import type { RuntimeBundle } from '../build/runtime-bundle.ts';
 import { scoringModel } from '../core/segments/model-adapter.ts';
-import type { SegmentTask } from '../core/segments/plan-run.ts';
+import { defaultSegmentConcurrency, type SegmentTask } from '../core/segments/plan-run.ts';
+import { ImportBucketPrefixes } from '../handlers/environment.ts';
 import { makeHandler as makeImportFile } from '../handlers/import-file.ts';
 import { makeHandler as makePlanSegmentation } from '../handlers/plan-segmentation.ts';
 import {
@@ -235,8 +236,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       model: scoringModel,
     });
     const scoreSegment = invoked('score-segment', scoreSegmentHandler);
-    // infra/constructs/segmentation.ts: the segment queue's event source runs at most 4 at once.
-    const segmentConcurrency = 4;
+    // As the segment queue's event source runs them on AWS (infra/constructs/segmentation.ts).
+    const segmentConcurrency = defaultSegmentConcurrency;
     const senderStore = options.wrapStore?.(store) ?? store;
     const senderMailer = options.wrapMailer?.(sesMailer) ?? sesMailer;
     const senderScheduler = options.wrapScheduler?.(stepScheduler) ?? stepScheduler;
@@ -352,7 +353,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       engagement,
       handlers,
       dropImport: async (name, text) => {
-        const key = `imports/${name}`;
+        const key = `${ImportBucketPrefixes.imports}${name}`;
         await objects.putText(localNames.importBucket, key, text, 'text/plain');
         return handlers.importFile(s3ObjectCreated(localNames.importBucket, key, text.length));
       },

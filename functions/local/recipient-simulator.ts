@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Order } from '../core/customers/model.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
+import type { Enrolment } from '../core/segments/enrolment.ts';
 import { verifyLink } from '../core/sending/links.ts';
+import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
 import type { Chaos } from './chaos.ts';
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 import type { StoredEmail } from './ses-local.ts';
@@ -86,6 +88,9 @@ function random(seed: number, ...parts: readonly string[]): () => number {
   };
 }
 
+/** Recipients acting at once; their own emails they read one after another. */
+const recipientConcurrency = 4;
+
 const iso = (at: number) => new Date(at).toISOString();
 
 const replies: Record<string, readonly string[]> = {
@@ -164,17 +169,46 @@ export async function simulateRecipients(
   const now = runtime.clock.now();
   const carried = options.late?.splice(0) ?? [];
 
+  // Each recipient reads their own mail in order; four recipients act at once, as people do.
+  const inbox = new Map<string, { email: StoredEmail; claims: Claims }[]>();
   for (const email of emails) {
     // Played already in an earlier round: its events would only arrive again as duplicates.
     if (options.played?.has(email.messageId)) continue;
     options.played?.add(email.messageId);
     const claims = claimsOf(email);
     if (claims === undefined) continue;
-    const view = await runtime.requests.uncounted(() => runtime.store.getCustomerView(claims.customerId));
-    const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
-    const send = view?.sends.find((candidate) => candidate.messageId === email.messageId);
-    if (view === undefined || enrolment === undefined || send === undefined) continue;
-    summary.emails += 1;
+    const mail = inbox.get(claims.customerId) ?? [];
+    mail.push({ email, claims });
+    inbox.set(claims.customerId, mail);
+  }
+  const recipients = [...inbox.values()];
+  const everyRecipient = async (phase: Phase) => {
+    let next = 0;
+    const reader = async () => {
+      for (let mail = recipients[next++]; mail !== undefined; mail = recipients[next++])
+        for (const { email, claims } of mail) await play(email, claims, phase);
+    };
+    await Promise.all(Array.from({ length: recipientConcurrency }, reader));
+  };
+  // SES publishes an email's Send event as it sends it, before its recipient does anything: every
+  // new email's Send first, so that rates (the complaint rate that pauses a sequence) are over all
+  // that was sent, as on AWS; then what the recipients did.
+  const looked = new Map<string, { view: CustomerView; enrolment: Enrolment; send: SendRecord }>();
+  await everyRecipient('sent');
+  await everyRecipient('recipient');
+
+  async function play(email: StoredEmail, claims: Claims, phase: Phase): Promise<void> {
+    if (phase === 'sent') {
+      const view = await runtime.requests.uncounted(() => runtime.store.getCustomerView(claims.customerId));
+      const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
+      const send = view?.sends.find((candidate) => candidate.messageId === email.messageId);
+      if (view === undefined || enrolment === undefined || send === undefined) return;
+      looked.set(email.messageId, { view, enrolment, send });
+      summary.emails += 1;
+    }
+    const found = looked.get(email.messageId);
+    if (found === undefined) return;
+    const { view, enrolment, send } = found;
     const rng = random(options.seed, email.messageId);
     const sentAt = send.sentAt ?? now;
     const mail = {
@@ -220,6 +254,7 @@ export async function simulateRecipients(
       });
     };
     event('Email Sent', 'Send', {});
+    if (phase === 'sent') return deliver(publish(events));
     if (rng() < behaviour.hardBounce) {
       event('Email Bounced', 'Bounce', {
         bounceType: 'Permanent',
@@ -290,7 +325,7 @@ export async function simulateRecipients(
         const texts = replies[view.customer.locale.slice(0, 2)] ?? replies.en ?? [];
         const text = texts[Math.floor(rng() * texts.length)] ?? 'Thanks';
         const to = replyAddressFor(claims, localNames.linkSigningKey, replyDomain);
-        if (to === undefined) continue;
+        if (to === undefined) return;
         const raw = replyMime({
           from: `${view.customer.firstName} <${recipient}>`,
           to,
@@ -313,9 +348,16 @@ export async function simulateRecipients(
         }
       }
     }
-    // EventBridge promises neither order nor a single delivery.
-    shuffle(events, rng);
-    if (events.length > 1) events.push(events[0]);
+    // The Send event went out in the first phase. EventBridge promises neither order nor a single
+    // delivery: the rest shuffled, one of them twice.
+    const later = events.slice(1);
+    shuffle(later, rng);
+    if (later.length > 0) later.push(later[0]);
+    await deliver(publish(later));
+  }
+
+  /** Publishes events as EventBridge would: each remembered; under chaos some held back, some twice. */
+  function publish(events: readonly unknown[]): unknown[] {
     const deliveries: unknown[] = [];
     for (const published of events) {
       const id = (published as { id: string }).id;
@@ -327,7 +369,7 @@ export async function simulateRecipients(
       deliveries.push(published);
       if (options.chaos?.fires('ses-event-duplicate', id)) deliveries.push(published);
     }
-    await deliver(deliveries);
+    return deliveries;
   }
   // Events held back in an earlier round arrive now, after newer ones; the last round flushes all.
   await deliver(carried);
@@ -369,6 +411,11 @@ export async function simulateRecipients(
   summary.purchases = orders.length;
   return summary;
 }
+
+type Claims = NonNullable<ReturnType<typeof claimsOf>>;
+
+/** The simulator plays a week in two passes: the Send events, then what the recipients did. */
+type Phase = 'sent' | 'recipient';
 
 /** The customer, enrolment and step an email was sent for, from its signed unsubscribe link. */
 export function claimsOf(email: StoredEmail) {

@@ -1,4 +1,5 @@
 import type { SegmentationStore } from '../../ports/segmentation-store.ts';
+import type { RekindleConfig } from '../config/schema.ts';
 import type { SegmentationConfig } from '../config/segments.ts';
 import {
   type ModelRun,
@@ -7,6 +8,23 @@ import {
   type ScoringModel,
   summariseOrders,
 } from './scoring.ts';
+
+/** The daily segmenter's recurring schedule, as deployed and as the demo creates it. */
+export function segmenterSchedule(config: Pick<RekindleConfig, 'segmentation' | 'shop'>): {
+  expression: string;
+  timeZone: string;
+} {
+  return {
+    expression: config.segmentation.schedule,
+    timeZone: config.segmentation.timeZone ?? config.shop.fallbackTimeZone,
+  };
+}
+
+/**
+ * Segments scored at once by default: each writes up to ≈ 5,000 WCU/s, so this bounds the table's
+ * peak write rate (docs/segmentation-at-scale.md).
+ */
+export const defaultSegmentConcurrency = 4;
 
 /** One unit of scoring work: a parallel-scan segment of the table, scored with a run's fit. */
 export interface SegmentTask {
