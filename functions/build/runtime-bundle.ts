@@ -8,8 +8,24 @@ import { compileTemplates } from './compile-templates.ts';
 export interface RuntimeBundle {
   readonly config: RekindleConfig;
   readonly templates: TemplateCatalog;
-  /** The JSON baked into each Lambda bundle; handlers parse it again at cold start. */
+  /** The JSON baked into the Lambda that renders (send-step); it parses it again at cold start. */
   readonly serialized: string;
+  /** The same without the templates, for every function that renders nothing: smaller, quicker to parse. */
+  readonly serializedConfig: string;
+}
+
+/** What a function's bundle is baked with: the full bundle or the config alone. */
+export type BakedBundle = Pick<RuntimeBundle, 'serialized' | 'serializedConfig'>;
+
+/** The identifier esbuild substitutes for `process.env.REKINDLE_BUNDLE`; the injected module exports it. */
+export const bakedBundleIdentifier = '__REKINDLE_BUNDLE__';
+
+/**
+ * The module esbuild injects into a function's bundle, defining {@link bakedBundleIdentifier}: the
+ * serialized bundle as one string constant (as `--define` it would exceed Linux's 128 KiB argument).
+ */
+export function bakedBundleModule(serialized: string): string {
+  return `export const ${bakedBundleIdentifier} = ${JSON.stringify(serialized)};\n`;
 }
 
 /**
@@ -40,5 +56,6 @@ export async function buildRuntimeBundle(paths: {
     config: parsed.config,
     templates,
     serialized: JSON.stringify({ config: parsed.input, templates }),
+    serializedConfig: JSON.stringify({ config: parsed.input, templates: {} }),
   };
 }

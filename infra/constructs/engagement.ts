@@ -4,14 +4,14 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { BakedBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import type { CustomerTable } from './data.ts';
 import { asyncDeadLetterQueue } from './dead-letter-queue.ts';
 import { RekindleFunction } from './rekindle-function.ts';
 
 export interface EngagementProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly runtimeBundle: BakedBundle;
   readonly table: CustomerTable;
   /** The configuration set whose events are recorded. */
   readonly configurationSet: ses.ConfigurationSet;

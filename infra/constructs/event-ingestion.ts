@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { BakedBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import { shopEventTypes } from '../../functions/handlers/ingest-event.ts';
 import type { CustomerTable } from './data.ts';
@@ -11,7 +11,7 @@ import { asyncDeadLetterQueue } from './dead-letter-queue.ts';
 import { RekindleFunction } from './rekindle-function.ts';
 
 export interface EventIngestionProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly runtimeBundle: BakedBundle;
   readonly table: CustomerTable;
   /**
    * The bus the shop puts its events on.

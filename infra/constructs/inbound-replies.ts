@@ -5,7 +5,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as actions from 'aws-cdk-lib/aws-ses-actions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { BakedBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import type { CustomerTable } from './data.ts';
 import { asyncDeadLetterQueue } from './dead-letter-queue.ts';
@@ -17,7 +17,7 @@ import type { SendPipeline } from './sending.ts';
 export const inboundPrefix = 'inbound/';
 
 export interface InboundRepliesProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly runtimeBundle: BakedBundle;
   readonly table: CustomerTable;
   readonly sending: SendPipeline;
   readonly linkSigningKey: LinkSigningKey;

@@ -3,17 +3,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
-import { EnvironmentNames } from '../../functions/handlers/environment.ts';
+import type { BakedBundle } from '../../functions/build/runtime-bundle.ts';
+import { EnvironmentNames, ImportBucketPrefixes } from '../../functions/handlers/environment.ts';
 import type { CustomerTable } from './data.ts';
 import { RekindleFunction } from './rekindle-function.ts';
 
 /** Files dropped here are imported; each gets its report under `reportsPrefix`. */
-export const importsPrefix = 'imports/';
-export const reportsPrefix = 'reports/';
+export const importsPrefix = ImportBucketPrefixes.imports;
+export const reportsPrefix = ImportBucketPrefixes.reports;
 
 export interface IngestionProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly runtimeBundle: BakedBundle;
   readonly table: CustomerTable;
   /**
    * How long the import bucket's server access logs are kept.
@@ -73,8 +73,8 @@ export class Ingestion extends Construct {
       lifecycleRules: [
         { noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(30) },
         { abortIncompleteMultipartUploadAfter: Duration.days(7) },
-        { prefix: 'imports/', expiration: props.importRetention ?? Duration.days(30) },
-        { prefix: 'reports/', expiration: props.importRetention ?? Duration.days(30) },
+        { prefix: importsPrefix, expiration: props.importRetention ?? Duration.days(30) },
+        { prefix: reportsPrefix, expiration: props.importRetention ?? Duration.days(30) },
       ],
     });
 
@@ -83,6 +83,7 @@ export class Ingestion extends Construct {
       description: 'Rekindle: import a dropped customers, orders or incidents file',
       runtimeBundle: props.runtimeBundle,
       timeout: Duration.minutes(15),
+      // The import keeps every distinct id of a file (≈ 100 B each, see `importStream`): 5 million fit.
       memorySize: 1024,
       environment: { [EnvironmentNames.tableName]: props.table.tableName },
     });

@@ -9,33 +9,36 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import {
+  type BakedBundle,
+  bakedBundleIdentifier,
+  bakedBundleModule,
+} from '../../functions/build/runtime-bundle.ts';
 
 /** The repository root: esbuild's project root and where package-lock.json lives. */
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The identifier esbuild substitutes for `process.env.REKINDLE_BUNDLE`, exported by the injected module. */
-const bundleIdentifier = '__REKINDLE_BUNDLE__';
-
-/**
- * Writes the serialized bundle as a module for esbuild to inject, next to the cloud assembly.
- * Passing it inline as `--define` would put hundreds of KB in one process argument, past Linux's
- * 128 KiB per-argument limit (E2BIG). Named by content, so every function shares one file.
- */
+/** Writes the serialized bundle as the module esbuild injects, next to the cloud assembly; named by content. */
 function writeBundleModule(scope: Construct, serialized: string): string {
   const directory = Stage.of(scope)?.outdir ?? fileURLToPath(new URL('../../cdk.out/', import.meta.url));
   const digest = createHash('sha256').update(serialized).digest('hex').slice(0, 16);
   const file = join(directory, `rekindle-runtime-bundle-${digest}.mjs`);
   mkdirSync(directory, { recursive: true });
-  writeFileSync(file, `export const ${bundleIdentifier} = ${JSON.stringify(serialized)};\n`);
+  writeFileSync(file, bakedBundleModule(serialized));
   return file;
 }
 
 export interface RekindleFunctionProps {
   /** The handler module, relative to the repository root; it must export `handler`. */
   readonly entry: string;
-  /** The validated config and templates, baked into the bundle as `process.env.REKINDLE_BUNDLE`. */
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  /** The validated config (and templates, if it renders), baked in as `process.env.REKINDLE_BUNDLE`. */
+  readonly runtimeBundle: BakedBundle;
+  /**
+   * The function renders emails, so its bundle carries the compiled templates; the others get the
+   * config alone, smaller and quicker to parse at cold start.
+   * @default false
+   */
+  readonly renders?: boolean;
   /** What the function does, shown in the console. */
   readonly description: string;
   /**
@@ -123,14 +126,19 @@ export class RekindleFunction extends Construct implements iam.IGrantable {
         // if that matters more than cold starts.
         externalModules: ['@aws-sdk/*'],
         // The config is compiled in: a deploy is the only way to change it, and cold start reads no files.
-        define: { 'process.env.REKINDLE_BUNDLE': bundleIdentifier },
-        inject: [writeBundleModule(this, props.runtimeBundle.serialized)],
+        define: { 'process.env.REKINDLE_BUNDLE': bakedBundleIdentifier },
+        inject: [
+          writeBundleModule(
+            this,
+            props.renders === true ? props.runtimeBundle.serialized : props.runtimeBundle.serializedConfig,
+          ),
+        ],
       },
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Pinned to Node.js 22, the version the project builds, tests and runs its local runtime on; moving to 24 is a deliberate change here.',
+        'Pinned to Node.js 22 in Lambda (the bundles target it); local development and CI run Node.js 20 (package.json engines >=20), so the code runs on both; moving Lambda to 24 is a deliberate change here.',
     });
   }
 

@@ -4,14 +4,15 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { BakedBundle, RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { defaultSegmentConcurrency, segmenterSchedule } from '../../functions/core/segments/plan-run.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import type { CustomerTable } from './data.ts';
 import { RekindleFunction } from './rekindle-function.ts';
 import type { StepScheduling } from './scheduling.ts';
 
 export interface SegmenterProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized' | 'config'>;
+  readonly runtimeBundle: BakedBundle & Pick<RuntimeBundle, 'config'>;
   readonly table: CustomerTable;
   readonly scheduling: StepScheduling;
   /**
@@ -97,7 +98,7 @@ export class Segmenter extends Construct {
     this.scoreFunction.function.addEventSource(
       new SqsEventSource(this.segmentQueue, {
         batchSize: 1,
-        maxConcurrency: props.maxConcurrency ?? 4,
+        maxConcurrency: props.maxConcurrency ?? defaultSegmentConcurrency,
         reportBatchItemFailures: true,
       }),
     );
@@ -138,8 +139,8 @@ export class Segmenter extends Construct {
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Rekindle: run the segmenter',
       schedule: scheduler.ScheduleExpression.expression(
-        props.scheduleExpression ?? config.segmentation.schedule,
-        TimeZone.of(props.timeZone ?? config.segmentation.timeZone ?? config.shop.fallbackTimeZone),
+        props.scheduleExpression ?? segmenterSchedule(config).expression,
+        TimeZone.of(props.timeZone ?? segmenterSchedule(config).timeZone),
       ),
       target: {
         bind: () => ({

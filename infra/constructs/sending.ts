@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { BakedBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import type { CustomerTable } from './data.ts';
 import type { LinkSigningKey } from './link-signing-key.ts';
@@ -13,7 +13,7 @@ import type { SendQueue } from './send-queue.ts';
 import { SenderIdentity } from './sender-identity.ts';
 
 export interface SendPipelineProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly runtimeBundle: BakedBundle;
   readonly table: CustomerTable;
   readonly sendQueue: SendQueue;
   readonly scheduling: StepScheduling;
@@ -63,6 +63,7 @@ export class SendPipeline extends Construct {
       entry: 'functions/handlers/send-step.ts',
       description: 'Rekindle: send one due step of a sequence and schedule the next',
       runtimeBundle: props.runtimeBundle,
+      renders: true,
       timeout: Duration.seconds(30),
       environment: {
         [EnvironmentNames.tableName]: props.table.tableName,

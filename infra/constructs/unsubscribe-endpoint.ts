@@ -1,14 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { BakedBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import type { CustomerTable } from './data.ts';
 import type { LinkSigningKey } from './link-signing-key.ts';
 import { RekindleFunction } from './rekindle-function.ts';
 
 export interface UnsubscribeEndpointProps {
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized'>;
+  readonly runtimeBundle: BakedBundle;
   readonly table: CustomerTable;
   readonly linkSigningKey: LinkSigningKey;
   /**

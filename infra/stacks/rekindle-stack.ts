@@ -1,6 +1,6 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { BakedBundle, RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { CustomerTable } from '../constructs/data.ts';
 import { Engagement } from '../constructs/engagement.ts';
 import { EventIngestion } from '../constructs/event-ingestion.ts';
@@ -16,7 +16,7 @@ import { UnsubscribeEndpoint } from '../constructs/unsubscribe-endpoint.ts';
 
 export interface RekindleStackProps extends StackProps {
   /** The validated config and compiled templates, baked into every function. */
-  readonly runtimeBundle: Pick<RuntimeBundle, 'serialized' | 'config'>;
+  readonly runtimeBundle: BakedBundle & Pick<RuntimeBundle, 'config'>;
   /** The SES domain identity mail is sent from (the From address's domain or a parent of it). */
   readonly senderDomain: string;
   /** The domain SES receives replies at (`r+<token>@<replyDomain>`); its MX points at SES. */

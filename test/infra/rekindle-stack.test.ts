@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnResource } from 'aws-cdk-lib';
@@ -80,6 +80,30 @@ beforeAll(async () => {
 });
 
 describe('RekindleStack', () => {
+  it('bakes the templates into the function that renders and the config alone into the others, each under 1 MB', () => {
+    const functions = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('^Rekindle: ') },
+      }),
+    ).map((resource) => {
+      const properties = resource.Properties as { Description: string; Code: { S3Key: string } };
+      const directory = join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`);
+      const file = readdirSync(directory).find((name) => /^index\.m?js$/.test(name)) ?? 'index.js';
+      const code = readFileSync(join(directory, file), 'utf8');
+      return { description: properties.Description, bytes: Buffer.byteLength(code), code };
+    });
+    expect(functions).toHaveLength(8);
+    // A compiled template's catalogue key: only in the sender's bundle.
+    const withTemplates = functions.filter((fn) => fn.code.includes('checking-in/en'));
+    expect(withTemplates.map((fn) => fn.description)).toEqual([
+      'Rekindle: send one due step of a sequence and schedule the next',
+    ]);
+    // Every function that reads the config has it (the import and event ingest read none).
+    const withConfig = functions.filter((fn) => fn.code.includes('gentle-winback'));
+    expect(withConfig).toHaveLength(6);
+    for (const fn of functions) expect(fn.bytes, fn.description).toBeLessThan(1024 * 1024);
+  });
+
   it('builds the table from customerTableDesign', () => {
     const design = customerTableDesign;
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
