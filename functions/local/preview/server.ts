@@ -21,6 +21,11 @@ export interface PreviewServerOptions {
   readonly mailer?: Mailer;
 }
 
+/** The preview's port is taken (or not ours to use); the message names it and the way out. */
+export class PreviewPortError extends Error {
+  override readonly name = 'PreviewPortError';
+}
+
 export interface PreviewServer {
   readonly url: string;
   /** The SES outbox web UI when the preview started its own emulator. */
@@ -70,7 +75,8 @@ export function previewCases(bundle: RuntimeBundle): PreviewCase[] {
 /**
  * `rekindle preview`: a local page with every template × locale × sample customer at desktop and
  * mobile widths, subject, preheader and plain text, and a "send test" button through SES.
- * Templates are compiled again on every page load, so edits show on refresh.
+ * Templates are compiled again on every page load, so edits show on refresh. Rejects with a
+ * `PreviewPortError` when the port cannot be bound, after stopping the emulator it started.
  */
 export async function startPreviewServer(options: PreviewServerOptions = {}): Promise<PreviewServer> {
   const paths = {
@@ -143,7 +149,26 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const requestedPort = options.port ?? 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(requestedPort, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error: unknown) {
+    // Nothing listens, but the emulator started above does: stop it before reporting.
+    await ses?.stop();
+    const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+    throw new PreviewPortError(
+      code === 'EADDRINUSE'
+        ? `port ${requestedPort} on 127.0.0.1 is already in use; choose another with --port N (0 picks a free one)`
+        : `cannot listen on 127.0.0.1:${requestedPort} (${code ?? String(error)}); choose another port with --port N`,
+      { cause: error },
+    );
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
