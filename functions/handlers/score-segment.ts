@@ -17,10 +17,14 @@ export const SegmentTaskSchema = z.strictObject({
   runId: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   segment: z.number().int().nonnegative(),
   totalSegments: z.number().int().positive(),
+  plannedAt: z.number().optional(),
 });
 
 export interface ScoreSegmentDeps {
-  readonly store: SegmentationStore;
+  readonly store: Pick<
+    SegmentationStore,
+    'getModelRun' | 'scanCustomerRecords' | 'putScores' | 'createAssignment'
+  >;
   readonly scheduler: StepScheduler;
   readonly config: RekindleConfig;
   readonly logger: Logger;
@@ -38,10 +42,11 @@ export type ScoreSegmentResult = SQSBatchResponse & {
  * enrolment ids are deterministic for the run's day).
  */
 export function makeHandler(deps: ScoreSegmentDeps) {
+  // Each warm container reads a run once; a day planned again (a newer `plannedAt`) is read afresh.
   const runs = new Map<string, ModelRun>();
-  const loadRun = async (runId: string) => {
+  const loadRun = async (runId: string, plannedAt: number | undefined) => {
     const cached = runs.get(runId);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && (plannedAt === undefined || cached.createdAt === plannedAt)) return cached;
     const run = await deps.store.getModelRun(runId);
     if (run !== undefined) runs.set(runId, run);
     return run;
@@ -67,7 +72,7 @@ export function makeHandler(deps: ScoreSegmentDeps) {
         continue;
       }
       try {
-        const run = await loadRun(task.data.runId);
+        const run = await loadRun(task.data.runId, task.data.plannedAt);
         if (run === undefined) throw new Error(`model run ${task.data.runId} not found`);
         const report = await segmentCustomers(
           deps.store.scanCustomerRecords({

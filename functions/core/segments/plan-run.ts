@@ -31,6 +31,8 @@ export interface SegmentTask {
   readonly runId: string;
   readonly segment: number;
   readonly totalSegments: number;
+  /** The run's `createdAt`: a day planned again is scored with its newer fit, not a cached one. */
+  readonly plannedAt?: number;
 }
 
 /** How finely the table is cut when sampling: fine enough that a few cuts fill a sample of 10 M. */
@@ -146,6 +148,7 @@ export async function planRun(
     runId,
     segment,
     totalSegments: config.totalSegments,
+    plannedAt: now,
   }));
   return { run, tasks, customersRead };
 }

@@ -77,7 +77,11 @@ export const fakeModel: ScoringModel = {
 
 /** The table as the segmenter uses it, in memory; createAssignment is conditional like DynamoDB. */
 export class MemorySegmentationStore
-  implements Pick<SegmentationStore, 'putScores' | 'createAssignment' | 'scanCustomerRecords' | 'putModelRun'>
+  implements
+    Pick<
+      SegmentationStore,
+      'putScores' | 'createAssignment' | 'scanCustomerRecords' | 'putModelRun' | 'getModelRun'
+    >
 {
   readonly assignments = new Map<string, Assignment>();
   readonly scores = new Map<string, StoredScore>();
@@ -97,6 +101,13 @@ export class MemorySegmentationStore
 
   async putModelRun(run: ModelRun): Promise<void> {
     this.runs.push(run);
+  }
+
+  /** The day's latest run, as the table keeps one item per day; every read counted. */
+  modelRunReads = 0;
+  async getModelRun(runId: string): Promise<ModelRun | undefined> {
+    this.modelRunReads += 1;
+    return this.runs.filter((run) => run.runId === runId).at(-1);
   }
 
   /** Records with the assignments made so far, as a fresh scan would see them. */

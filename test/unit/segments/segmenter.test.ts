@@ -300,7 +300,7 @@ describe('planRun', () => {
     expect(run.fit?.diagnostics).toEqual({ customers: 300 });
     expect(store.runs).toEqual([run]);
     expect(tasks).toEqual(
-      [0, 1, 2, 3].map((segment) => ({ runId: '2026-11-23', segment, totalSegments: 4 })),
+      [0, 1, 2, 3].map((segment) => ({ runId: '2026-11-23', segment, totalSegments: 4, plannedAt: now })),
     );
   });
 
