@@ -240,7 +240,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       sent,
       schedulesLeft: runtime.scheduler.schedules().filter((schedule) => schedule.name !== 'daily-segmenter')
         .length,
-      deadLetters: runtime.sendQueue.deadLetters.length + runtime.scheduler.deadLetters.length,
+      deadLetters:
+        runtime.sendQueue.deadLetters.length +
+        runtime.segmentQueue.deadLetters.length +
+        runtime.scheduler.deadLetters.length,
       steps: [...steps.values()].sort(
         (a, b) => stepOrder(bundle.config, a.step) - stepOrder(bundle.config, b.step),
       ),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
-import type { S3Event, SQSEvent } from 'aws-lambda';
+import type { S3Event } from 'aws-lambda';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
@@ -52,6 +52,7 @@ export const localNames = {
   schedulerRoleArn: `arn:aws:iam::${account}:role/rekindle-scheduler`,
   sendQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send`,
   sendDeadLetterQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send-dlq`,
+  segmentQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-segments`,
   segmenterArn: `arn:aws:lambda:${region}:${account}:function:rekindle-segment-customers`,
   planSegmentationArn: `arn:aws:lambda:${region}:${account}:function:rekindle-plan-segmentation`,
   configurationSet: 'rekindle-local',
@@ -71,6 +72,8 @@ export interface LocalRuntime {
   readonly ses: SesLocal;
   readonly scheduler: SchedulerEmulator;
   readonly sendQueue: LocalQueue;
+  /** Segment tasks from plan-segmentation to score-segment; a failing segment is redelivered, then dead-lettered. */
+  readonly segmentQueue: LocalQueue;
   readonly store: CustomerStore;
   /** Engagement events, counters, suppression and the report's data. */
   readonly engagement: EngagementStore;
@@ -138,6 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       return server;
     };
     const sendQueue = new LocalQueue({ arn: localNames.sendQueueArn });
+    const segmentQueue = new LocalQueue({ arn: localNames.segmentQueueArn });
     const lambdaTargets = new Map<string, (event: unknown) => Promise<unknown>>();
     // allSettled, not all: a server that starts after another failed must still be stopped.
     const results = await Promise.allSettled([
@@ -264,14 +268,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         'plan-segmentation',
         makePlanSegmentation({
           store: segmentationStore,
-          // Where SQS would invoke score-segment once per message, the local fan-out calls it directly,
-          // at most `segmentConcurrency` at once like the event source mapping's maximum concurrency.
+          // One message per segment on the local segment queue, at most `segmentConcurrency`
+          // delivered at once like the event source mapping's maximum concurrency.
           fanOut: {
             dispatch: async (tasks: readonly SegmentTask[]) => {
-              const queue = [...tasks];
+              let next = 0;
               const worker = async () => {
-                for (let task = queue.shift(); task !== undefined; task = queue.shift())
-                  segmentResults.push(await scoreSegment(segmentTaskEvent(task)));
+                for (let task = tasks[next++]; task !== undefined; task = tasks[next++])
+                  await segmentQueue.deliver({
+                    body: JSON.stringify(task),
+                    messageId: `${task.runId}-s${task.segment}`,
+                  });
               };
               await Promise.all(Array.from({ length: segmentConcurrency }, worker));
             },
@@ -338,6 +345,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     lambdaTargets.set(localNames.segmenterArn, handlers.segmentCustomers);
     lambdaTargets.set(localNames.planSegmentationArn, handlers.planSegmentation);
     sendQueue.consumeWith(handlers.sendStep);
+    segmentQueue.consumeWith(async (event) => {
+      const result = await scoreSegment(event);
+      segmentResults.push(result);
+      return result;
+    });
 
     return {
       clock: options.clock,
@@ -347,6 +359,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ses,
       scheduler,
       sendQueue,
+      segmentQueue,
       store,
       segmentationStore,
       segmentResults,
@@ -375,30 +388,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await stopAll();
     throw error;
   }
-}
-
-/** One segment task as the score-segment Lambda receives it from SQS. */
-function segmentTaskEvent(task: SegmentTask): SQSEvent {
-  return {
-    Records: [
-      {
-        messageId: `${task.runId}-s${task.segment}`,
-        receiptHandle: 'local',
-        body: JSON.stringify(task),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'local',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:${region}:${account}:rekindle-segments`,
-        awsRegion: region,
-      },
-    ],
-  };
 }
 
 /** The S3 ObjectCreated:Put notification as Lambda receives it. */

@@ -105,4 +105,22 @@ describe('the segmenter fanned out over parallel scan segments on DynamoDB Local
     expect(again.alreadyEnrolled).toBe(total.enrolled + total.heldOut);
     expect(runtime.scheduler.schedules()).toHaveLength(schedules);
   });
+  it('redelivers a failing segment task and then dead-letters it, as SQS would, instead of losing it', async () => {
+    const before = runtime.segmentResults.length;
+    // A malformed task, and one for a model run that was never planned.
+    await runtime.segmentQueue.deliver({ body: '{"runId": 7}', messageId: 'malformed' });
+    await runtime.segmentQueue.deliver({
+      body: JSON.stringify({ runId: '1999-01-01', segment: 0, totalSegments: 4 }),
+      messageId: 'no-run',
+    });
+    // Three receives each, every one reported back as a batch item failure.
+    expect(runtime.segmentResults.slice(before).map((result) => result.batchItemFailures)).toEqual([
+      ...Array.from({ length: 3 }, () => [{ itemIdentifier: 'malformed' }]),
+      ...Array.from({ length: 3 }, () => [{ itemIdentifier: 'no-run' }]),
+    ]);
+    expect(runtime.segmentQueue.deadLetters.map((letter) => letter.reason)).toEqual([
+      'reported as a batch item failure',
+      'reported as a batch item failure',
+    ]);
+  });
 });
