@@ -37,4 +37,6 @@ export interface SegmentationStore extends ImportSink {
   /** Stores the fitted model and its diagnostics for one run. */
   putModelRun(run: ModelRun): Promise<void>;
   getModelRun(runId: string): Promise<ModelRun | undefined>;
+  /** The newest run before the run `runId` (an earlier day), if any. */
+  previousModelRun(runId: string): Promise<ModelRun | undefined>;
 }

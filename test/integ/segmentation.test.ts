@@ -123,4 +123,16 @@ describe('the segmenter fanned out over parallel scan segments on DynamoDB Local
       'reported as a batch item failure',
     ]);
   });
+  it("finds the previous day's run for reuse, and none before the first", async () => {
+    const first = await runtime.segmentationStore.getModelRun('2026-11-23');
+    expect(await runtime.segmentationStore.previousModelRun('2026-11-23')).toBeUndefined();
+    await runtime.segmentationStore.putModelRun({ ...(first ?? never()), runId: '2026-11-20', createdAt: 0 });
+    expect((await runtime.segmentationStore.previousModelRun('2026-11-24'))?.runId).toBe('2026-11-23');
+    expect((await runtime.segmentationStore.previousModelRun('2026-11-23'))?.runId).toBe('2026-11-20');
+    expect((await runtime.segmentationStore.previousModelRun('2026-11-24'))?.fit).toEqual(first?.fit);
+  });
 });
+
+function never(): never {
+  throw new Error('the first run is stored');
+}

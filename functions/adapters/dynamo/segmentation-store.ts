@@ -1,6 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   ContactStatusSchema,
@@ -19,6 +25,14 @@ import { batchWriteAll } from './retries.ts';
 import { keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
+
+function toModelRun(item: Item): ModelRun {
+  const { fitJson, ...rest } = parseItem(ModelRunItemSchema, item);
+  if (fitJson === undefined) return rest;
+  const fit = FitSchema.safeParse(JSON.parse(fitJson));
+  if (!fit.success) throw new CorruptItemError(`model run ${rest.runId}: ${z.prettifyError(fit.error)}`);
+  return { ...rest, fit: fit.data };
+}
 
 /** Enrolments as the sender leaves them (it may add fields such as endedAt) and hold-outs. */
 const AssignmentItemSchema = z.object({
@@ -49,6 +63,7 @@ const ModelRunItemSchema = z.object({
   createdAt: z.number(),
   fitJson: z.string().optional(),
   fitError: z.string().optional(),
+  fittedAt: z.number().optional(),
   sampleSize: z.number(),
   totalSegments: z.number(),
   horizonDays: z.number(),
@@ -274,12 +289,23 @@ export class DynamoSegmentationStore implements SegmentationStore {
         ConsistentRead: true,
       }),
     );
-    if (result.Item === undefined) return undefined;
-    const { fitJson, ...rest } = parseItem(ModelRunItemSchema, result.Item);
-    if (fitJson === undefined) return rest;
-    const fit = FitSchema.safeParse(JSON.parse(fitJson));
-    if (!fit.success) throw new CorruptItemError(`model run ${runId}: ${z.prettifyError(fit.error)}`);
-    return { ...rest, fit: fit.data };
+    return result.Item === undefined ? undefined : toModelRun(result.Item);
+  }
+
+  async previousModelRun(runId: string): Promise<ModelRun | undefined> {
+    const result = await this.#documents.send(
+      new QueryCommand({
+        TableName: this.#tableName,
+        // Run ids are dates, so the sort keys of the partition (runs only) sort in time.
+        KeyConditionExpression: 'pk = :pk AND sk < :run',
+        ExpressionAttributeValues: { ':pk': keys.models(), ':run': keys.modelRun(runId) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const [item] = result.Items ?? [];
+    return item === undefined ? undefined : toModelRun(item);
   }
 
   async #batchPut(all: readonly Item[]): Promise<void> {

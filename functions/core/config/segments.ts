@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IncidentKindSchema } from '../customers/model.ts';
-import { IdSchema, TimeZoneSchema } from './common.ts';
+import { DurationSchema, IdSchema, TimeZoneSchema } from './common.ts';
 
 type Bounds = { min?: number | undefined; max?: number | undefined };
 
@@ -99,6 +99,9 @@ export const SegmentationSchema = z
       .max(1_000_000)
       .default(50_000)
       .describe('The model is fitted on a random sample of at most this many customers.'),
+    refitEvery: DurationSchema.prefault('7d').describe(
+      'How long a fit is reused: the daily run scores every customer, but samples and fits again only this often (its parameters describe the population, which moves slowly). 1d refits every run.',
+    ),
     horizonDays: z
       .number()
       .int()

@@ -102,12 +102,30 @@ export async function sampleSummaries(
 }
 
 /**
- * Plans today's run: fits the configured model on a random sample, stores the fit with its
- * diagnostics (pk MODEL, sk RUN#<day>), and returns one task per scan segment to fan out.
+ * The previous run's fit, if today's run may reuse it: younger than `refitEvery`, for the same
+ * horizon and, unless the choice is `auto`, the same model.
+ */
+export function reusableFit(
+  previous: ModelRun | undefined,
+  config: SegmentationConfig,
+  now: number,
+): Pick<ModelRun, 'fit' | 'fittedAt' | 'sampleSize'> | undefined {
+  const fit = previous?.fit;
+  if (previous === undefined || fit === undefined) return undefined;
+  const fittedAt = previous.fittedAt ?? previous.createdAt;
+  if (now - fittedAt >= config.refitEvery || previous.horizonDays !== config.horizonDays) return undefined;
+  if (config.model !== 'auto' && fit.kind !== config.model) return undefined;
+  return { fit, fittedAt, sampleSize: previous.sampleSize };
+}
+
+/**
+ * Plans today's run: fits the configured model on a random sample (or reuses the previous run's fit
+ * while it is younger than `refitEvery`), stores the fit with its diagnostics (pk MODEL, sk
+ * RUN#<day>), and returns one task per scan segment to fan out.
  */
 export async function planRun(
   deps: {
-    readonly store: Pick<SegmentationStore, 'scanCustomerRecords' | 'putModelRun'>;
+    readonly store: Pick<SegmentationStore, 'scanCustomerRecords' | 'putModelRun' | 'previousModelRun'>;
     readonly model: ScoringModel | undefined;
     readonly config: SegmentationConfig;
     readonly random: () => number;
@@ -116,10 +134,15 @@ export async function planRun(
 ): Promise<{ run: ModelRun; tasks: SegmentTask[]; customersRead: number }> {
   const { config } = deps;
   const runId = runIdFor(now);
-  let fitPart: Pick<ModelRun, 'fit' | 'fitError'> = { fitError: 'no model configured' };
+  let fitPart: Pick<ModelRun, 'fit' | 'fitError' | 'fittedAt'> = { fitError: 'no model configured' };
   let sampleSize = 0;
   let customersRead = 0;
-  if (deps.model !== undefined) {
+  const reused =
+    deps.model === undefined ? undefined : reusableFit(await deps.store.previousModelRun(runId), config, now);
+  if (reused !== undefined) {
+    fitPart = { fit: reused.fit, fittedAt: reused.fittedAt };
+    sampleSize = reused.sampleSize;
+  } else if (deps.model !== undefined) {
     const sampled = await sampleSummaries(deps.store, {
       size: config.sampleSize,
       cuts: config.totalSegments * samplingCutsPerSegment,
@@ -129,7 +152,7 @@ export async function planRun(
     sampleSize = sampled.sample.length;
     customersRead = sampled.customersRead;
     try {
-      fitPart = { fit: deps.model.fit(config.model, sampled.sample) };
+      fitPart = { fit: deps.model.fit(config.model, sampled.sample), fittedAt: now };
     } catch (error: unknown) {
       // A shop with too little history cannot be fitted yet: segment on the other rules today.
       fitPart = { fitError: error instanceof Error ? error.message : String(error) };

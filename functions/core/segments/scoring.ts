@@ -50,6 +50,8 @@ export interface ModelRun {
   /** Absent when there was nothing to fit (no repeat buyers yet) or fitting failed: see `fitError`. */
   readonly fit?: FittedModel;
   readonly fitError?: string;
+  /** When `fit` was made: this run's `createdAt`, or an earlier run's whose fit it reuses. */
+  readonly fittedAt?: number;
   readonly sampleSize: number;
   readonly totalSegments: number;
   readonly horizonDays: number;

@@ -80,7 +80,12 @@ export class MemorySegmentationStore
   implements
     Pick<
       SegmentationStore,
-      'putScores' | 'createAssignment' | 'scanCustomerRecords' | 'putModelRun' | 'getModelRun'
+      | 'putScores'
+      | 'createAssignment'
+      | 'scanCustomerRecords'
+      | 'putModelRun'
+      | 'getModelRun'
+      | 'previousModelRun'
     >
 {
   readonly assignments = new Map<string, Assignment>();
@@ -101,6 +106,13 @@ export class MemorySegmentationStore
 
   async putModelRun(run: ModelRun): Promise<void> {
     this.runs.push(run);
+  }
+
+  async previousModelRun(runId: string): Promise<ModelRun | undefined> {
+    return this.runs
+      .filter((run) => run.runId < runId)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .at(-1);
   }
 
   /** The day's latest run, as the table keeps one item per day; every read counted. */

@@ -283,6 +283,32 @@ describe('segmentCustomers', () => {
 });
 
 describe('planRun', () => {
+  it('reuses the previous fit while it is younger than refitEvery, and fits again after or for another model', async () => {
+    const records = Array.from({ length: 400 }, (_, i) => record(`c${i}`, [100 + (i % 50), 20]));
+    const store = new MemorySegmentationStore(records);
+    const base = configWith([{ id: 'all', sequence: null }]).segmentation;
+    const config = { ...base, sampleSize: 300, totalSegments: 2, refitEvery: 7 * 86_400_000 };
+    const day = 86_400_000;
+    const plan = (at: number, overrides: Partial<typeof config> = {}) =>
+      planRun({ store, model: fakeModel, config: { ...config, ...overrides }, random: seededRandom(3) }, at);
+
+    const first = await plan(now);
+    expect(first).toMatchObject({ customersRead: 400, run: { fittedAt: now, sampleSize: 300 } });
+    // Six days on: scored with the same fit, nobody sampled.
+    const later = await plan(now + 6 * day);
+    expect(later).toMatchObject({ customersRead: 0, run: { runId: '2026-11-29', fittedAt: now } });
+    expect(later.run.fit).toEqual(first.run.fit);
+    // A week on: fitted again.
+    expect(await plan(now + 7 * day)).toMatchObject({ customersRead: 400, run: { fittedAt: now + 7 * day } });
+    // The marketer chose another model: fitted again at once.
+    expect(await plan(now + 8 * day, { model: 'paretonbd' })).toMatchObject({
+      customersRead: 400,
+      run: { fit: { kind: 'paretonbd' } },
+    });
+    // 1d refits every run.
+    expect(await plan(now + 9 * day, { refitEvery: day })).toMatchObject({ customersRead: 400 });
+  });
+
   it('fits on a random sample of at most sampleSize customers and plans one task per segment', async () => {
     const records = Array.from({ length: 1_000 }, (_, i) => record(`c${i}`, [100 + (i % 50), 20]));
     const store = new MemorySegmentationStore(records);
