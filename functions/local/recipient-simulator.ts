@@ -209,7 +209,8 @@ export async function simulateRecipients(
     const found = looked.get(email.messageId);
     if (found === undefined) return;
     const { view, enrolment, send } = found;
-    const rng = random(options.seed, email.messageId);
+    // Keyed by what was sent, not by SES's random message id: one seed plays the same recipients.
+    const rng = random(options.seed, claims.enrolmentId, String(claims.stepIndex));
     const sentAt = send.sentAt ?? now;
     const mail = {
       timestamp: iso(sentAt),

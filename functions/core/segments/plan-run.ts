@@ -61,7 +61,14 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
  */
 export async function sampleSummaries(
   store: Pick<SegmentationStore, 'scanCustomerRecords'>,
-  options: { size: number; cuts: number; now: number; random: () => number },
+  options: {
+    size: number;
+    cuts: number;
+    now: number;
+    random: () => number;
+    /** How a small base is read whole: in this many segments. @default 1 */
+    segments?: number;
+  },
 ): Promise<{ sample: PurchaseSummary[]; customersRead: number; cutsRead: number }> {
   const collected: PurchaseSummary[] = [];
   let customersRead = 0;
@@ -84,13 +91,17 @@ export async function sampleSummaries(
   if (first === undefined) return { sample: [], customersRead, cutsRead };
   cutsRead += 1;
   const firstCount = await read({ segment: first, totalSegments: options.cuts });
-  // A small base (the first cut says the whole is at most a few samples' worth): one plain scan is
-  // far cheaper than dozens of cuts, each of which costs a request or more even when nearly empty.
+  // A small base (the first cut says the whole is at most a few samples' worth): the whole table,
+  // read in the run's own segments, is far cheaper than dozens of cuts (each costs a request or
+  // more even when nearly empty), and no single Scan runs long: DynamoDB Local pages through one
+  // Scan in time that grows with the square of its length.
   if (firstCount * options.cuts <= 4 * options.size) {
     collected.length = 0;
     customersRead = 0;
-    cutsRead = 1;
-    await read({});
+    const segments = options.segments ?? 1;
+    cutsRead = segments;
+    for (let segment = 0; segment < segments; segment += 1)
+      await read(segments === 1 ? {} : { segment, totalSegments: segments });
   } else {
     for (const segment of rest) {
       if (collected.length >= options.size) break;
@@ -146,6 +157,7 @@ export async function planRun(
     const sampled = await sampleSummaries(deps.store, {
       size: config.sampleSize,
       cuts: config.totalSegments * samplingCutsPerSegment,
+      segments: config.totalSegments,
       now,
       random: deps.random,
     });

@@ -78,20 +78,24 @@ export const SCORE_REFRESH_MS = 7 * 86_400_000;
 /**
  * Whether the daily run must rewrite a customer's stored score: when there is none, the segment or
  * the model changed, a probability or the expected purchases moved by more than half a point (or
- * 1%), or the stored one is a week old. Scores drift slowly from day to day, so most daily writes
- * (the largest cost of scoring at scale) change nothing anybody reads.
+ * 1%), the overdue ratio by more than a tenth (or 5%), or the stored one is a week old. Scores drift
+ * slowly from day to day, so most daily writes (the largest cost of scoring at scale) change nothing
+ * anybody reads. The overdue ratio grows every day by design (a day over a 30-day gap adds 0.03), so
+ * a probability's tolerance would rewrite most lapsed customers daily; segment rules on it are
+ * evaluated on the fresh score, and a change of segment is always written.
  */
 export function scoreNeedsWrite(previous: StoredScore | undefined, next: StoredScore): boolean {
   if (previous === undefined) return true;
   if (previous.model !== next.model || previous.segmentId !== next.segmentId) return true;
   if (next.scoredAt - previous.scoredAt >= SCORE_REFRESH_MS) return true;
-  const close = (a: number | undefined, b: number | undefined) =>
-    a === b || (a !== undefined && b !== undefined && Math.abs(a - b) <= 0.005 + 0.01 * Math.abs(b));
+  const within = (absolute: number, relative: number) => (a: number | undefined, b: number | undefined) =>
+    a === b || (a !== undefined && b !== undefined && Math.abs(a - b) <= absolute + relative * Math.abs(b));
+  const close = within(0.005, 0.01);
   return !(
     close(previous.pAlive, next.pAlive) &&
     close(previous.pReturn, next.pReturn) &&
     close(previous.expectedPurchases, next.expectedPurchases) &&
-    close(previous.overdueRatio, next.overdueRatio)
+    within(0.1, 0.05)(previous.overdueRatio, next.overdueRatio)
   );
 }
 

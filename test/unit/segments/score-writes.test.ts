@@ -37,6 +37,21 @@ describe('scoreNeedsWrite', () => {
     expect(scoreNeedsWrite(stored, nextDay({ explanation: 'now 2.2x overdue' }))).toBe(false);
   });
 
+  it('lets the overdue ratio grow day by day until it moved by a tenth or 5%', () => {
+    // A 15-day gap: a day adds 0.067; a 30-day gap (0.033 a day) waits for the weekly refresh.
+    const daysOn = (n: number, gap: number) =>
+      nextDay({ scoredAt: stored.scoredAt + n * day, overdueRatio: 2.1 + n / gap });
+    expect([1, 2, 3, 4].map((n) => scoreNeedsWrite(stored, daysOn(n, 15)))).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect([1, 2, 3, 4, 5, 6].some((n) => scoreNeedsWrite(stored, daysOn(n, 30)))).toBe(false);
+    expect(scoreNeedsWrite(stored, nextDay({ overdueRatio: 2.45 }))).toBe(true);
+    expect(scoreNeedsWrite({ ...stored, overdueRatio: 0.2 }, nextDay({ overdueRatio: 0.35 }))).toBe(true);
+  });
+
   it('writes when the segment or the model changes, or a probability moves by more than half a point', () => {
     expect(scoreNeedsWrite(stored, nextDay({ segmentId: 'lost' }))).toBe(true);
     expect(scoreNeedsWrite(stored, nextDay({ segmentId: null }))).toBe(true);

@@ -344,6 +344,22 @@ describe('planRun', () => {
     expect(cutsRead).toBeLessThan(10);
   });
 
+  it('reads a small base whole, in the given segments, once each', async () => {
+    const records = Array.from({ length: 200 }, (_, i) => record(`c${i}`, [10]));
+    const store = new MemorySegmentationStore(records);
+    const { sample, cutsRead, customersRead } = await sampleSummaries(store, {
+      size: 100,
+      cuts: 64,
+      segments: 4,
+      now,
+      random: seededRandom(3),
+    });
+    expect(cutsRead).toBe(4);
+    expect(customersRead).toBe(200);
+    expect(sample).toHaveLength(100);
+    expect(new Set(sample.map((summary) => summary.customerId)).size).toBe(100);
+  });
+
   it('records why there is no fit instead of failing the run', async () => {
     const store = new MemorySegmentationStore([record('c1', [10])]);
     const config = configWith([{ id: 'all', sequence: null }]).segmentation;
