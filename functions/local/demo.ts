@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
+import { forEachConcurrently } from '../core/concurrency.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
 import { buildReport } from '../core/reporting/build-report.ts';
 import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
@@ -282,24 +283,18 @@ function stepOrder(
 async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Promise<void> {
   await mkdir(outDir, { recursive: true });
   // A few at a time: tens of thousands of files opened at once run out of file descriptors.
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < emails.length; index = next++) {
-      const email = emails[index];
-      if (email === undefined) continue;
-      const base = join(
-        outDir,
-        `${String(index + 1).padStart(4, '0')}-${email.destination.to[0] ?? 'unknown'}`,
-      );
-      const headers = (email.headers ?? []).map((header) => `${header.name}: ${header.value}`).join('\n');
-      await writeFile(`${base}.html`, email.body.html ?? '');
-      await writeFile(
-        `${base}.txt`,
-        `From: ${email.from}\nTo: ${email.destination.to.join(', ')}\nSubject: ${email.subject}\n${headers}\n\n${email.body.text ?? ''}\n`,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await forEachConcurrently(emails, 16, async (email, index) => {
+    const base = join(
+      outDir,
+      `${String(index + 1).padStart(4, '0')}-${email.destination.to[0] ?? 'unknown'}`,
+    );
+    const headers = (email.headers ?? []).map((header) => `${header.name}: ${header.value}`).join('\n');
+    await writeFile(`${base}.html`, email.body.html ?? '');
+    await writeFile(
+      `${base}.txt`,
+      `From: ${email.from}\nTo: ${email.destination.to.join(', ')}\nSubject: ${email.subject}\n${headers}\n\n${email.body.text ?? ''}\n`,
+    );
+  });
 }
 
 function addTimings(a: Record<string, number>, b: Record<string, number>): Record<string, number> {

@@ -1,3 +1,4 @@
+import { forEachConcurrently } from '../core/concurrency.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import { parseSesEvent } from '../core/engagement/ses-event.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
@@ -29,15 +30,13 @@ export async function readRunRecords(runtime: LocalRuntime): Promise<RunRecords>
   const views = new Map<string, CustomerView>();
   // Sixteen segments, four at once: one long Scan costs DynamoDB Local the square of its length.
   const totalSegments = 16;
-  let next = 0;
-  const reader = async () => {
-    for (let segment = next++; segment < totalSegments; segment = next++)
-      for await (const subject of runtime.store.scanCustomers({ segment, totalSegments })) {
-        const view = await runtime.store.getCustomerView(subject.customer.customerId);
-        if (view !== undefined) views.set(view.customer.customerId, view);
-      }
-  };
-  await Promise.all(Array.from({ length: 4 }, reader));
+  const segments = Array.from({ length: totalSegments }, (_, segment) => segment);
+  await forEachConcurrently(segments, 4, async (segment) => {
+    for await (const subject of runtime.store.scanCustomers({ segment, totalSegments })) {
+      const view = await runtime.store.getCustomerView(subject.customer.customerId);
+      if (view !== undefined) views.set(view.customer.customerId, view);
+    }
+  });
   const sorted = new Map([...views].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     views: sorted,

@@ -11,6 +11,7 @@ import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import type { RuntimeBundle } from '../build/runtime-bundle.ts';
+import { forEachConcurrently } from '../core/concurrency.ts';
 import { scoringModel } from '../core/segments/model-adapter.ts';
 import { defaultSegmentConcurrency, type SegmentTask } from '../core/segments/plan-run.ts';
 import { ImportBucketPrefixes } from '../handlers/environment.ts';
@@ -271,17 +272,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           // One message per segment on the local segment queue, at most `segmentConcurrency`
           // delivered at once like the event source mapping's maximum concurrency.
           fanOut: {
-            dispatch: async (tasks: readonly SegmentTask[]) => {
-              let next = 0;
-              const worker = async () => {
-                for (let task = tasks[next++]; task !== undefined; task = tasks[next++])
-                  await segmentQueue.deliver({
-                    body: JSON.stringify(task),
-                    messageId: `${task.runId}-s${task.segment}`,
-                  });
-              };
-              await Promise.all(Array.from({ length: segmentConcurrency }, worker));
-            },
+            dispatch: (tasks: readonly SegmentTask[]) =>
+              forEachConcurrently(tasks, segmentConcurrency, (task) =>
+                segmentQueue.deliver({
+                  body: JSON.stringify(task),
+                  messageId: `${task.runId}-s${task.segment}`,
+                }),
+              ),
           },
           clock: options.clock,
           config: options.bundle.config,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { forEachConcurrently } from '../core/concurrency.ts';
 import type { Order } from '../core/customers/model.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
 import type { Enrolment } from '../core/segments/enrolment.ts';
@@ -182,14 +183,10 @@ export async function simulateRecipients(
     inbox.set(claims.customerId, mail);
   }
   const recipients = [...inbox.values()];
-  const everyRecipient = async (phase: Phase) => {
-    let next = 0;
-    const reader = async () => {
-      for (let mail = recipients[next++]; mail !== undefined; mail = recipients[next++])
-        for (const { email, claims } of mail) await play(email, claims, phase);
-    };
-    await Promise.all(Array.from({ length: recipientConcurrency }, reader));
-  };
+  const everyRecipient = (phase: Phase) =>
+    forEachConcurrently(recipients, recipientConcurrency, async (mail) => {
+      for (const { email, claims } of mail) await play(email, claims, phase);
+    });
   // SES publishes an email's Send event as it sends it, before its recipient does anything: every
   // new email's Send first, so that rates (the complaint rate that pauses a sequence) are over all
   // that was sent, as on AWS; then what the recipients did.

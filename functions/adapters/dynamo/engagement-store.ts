@@ -16,6 +16,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
   type CounterName,
   counterEffect,
@@ -442,34 +443,31 @@ export class DynamoEngagementStore implements EngagementStore {
     const data: Collected = { assignments: [], firstSends: new Map(), orders: [], counters: [] };
     // A parallel scan, a few segments at once: one long Scan of a large table is slow on AWS (one
     // partition at a time) and slower on DynamoDB Local (each page costs what is left of the Scan).
-    let next = 0;
-    const reader = async () => {
-      for (let segment = next++; segment < reportScanSegments; segment = next++) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.#documents.send(
-            new ScanCommand({
-              TableName: this.#tableName,
-              FilterExpression: '#type IN (:enrolment, :holdout, :order, :send, :stats)',
-              ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: {
-                ':enrolment': 'enrolment',
-                ':holdout': 'holdout',
-                ':order': 'order',
-                ':send': 'send',
-                ':stats': 'stats',
-              },
-              ExclusiveStartKey: startKey,
-              Segment: segment,
-              TotalSegments: reportScanSegments,
-            }),
-          );
-          for (const item of page.Items ?? []) collect(item, data);
-          startKey = page.LastEvaluatedKey;
-        } while (startKey !== undefined);
-      }
-    };
-    await Promise.all(Array.from({ length: reportScanConcurrency }, reader));
+    const segments = Array.from({ length: reportScanSegments }, (_, segment) => segment);
+    await forEachConcurrently(segments, reportScanConcurrency, async (segment) => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.#documents.send(
+          new ScanCommand({
+            TableName: this.#tableName,
+            FilterExpression: '#type IN (:enrolment, :holdout, :order, :send, :stats)',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: {
+              ':enrolment': 'enrolment',
+              ':holdout': 'holdout',
+              ':order': 'order',
+              ':send': 'send',
+              ':stats': 'stats',
+            },
+            ExclusiveStartKey: startKey,
+            Segment: segment,
+            TotalSegments: reportScanSegments,
+          }),
+        );
+        for (const item of page.Items ?? []) collect(item, data);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    });
     return {
       assignments: data.assignments,
       firstSends: [...data.firstSends].map(([enrolmentId, sentAt]) => ({ enrolmentId, sentAt })),

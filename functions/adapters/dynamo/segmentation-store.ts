@@ -8,6 +8,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
   ContactStatusSchema,
   type Customer,
@@ -315,12 +316,7 @@ export class DynamoSegmentationStore implements SegmentationStore {
     ];
     const batches: Item[][] = [];
     for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
-    let next = 0;
-    const worker = async () => {
-      for (let batch = batches[next++]; batch !== undefined; batch = batches[next++])
-        await this.#write(batch);
-    };
-    await Promise.all(Array.from({ length: Math.min(this.#writeConcurrency, batches.length) }, worker));
+    await forEachConcurrently(batches, this.#writeConcurrency, (batch) => this.#write(batch));
   }
 
   #write(batch: readonly Item[]): Promise<void> {
