@@ -5,8 +5,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -27,6 +25,7 @@ import type {
   CustomerView,
   SendRecord,
 } from '../../ports/customer-store.ts';
+import { queryAll, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
@@ -136,54 +135,38 @@ export class DynamoCustomerStore implements CustomerStore {
     // Items of one partition come back contiguously in a Scan, so a customer is complete when
     // the partition key changes.
     let current: { pk: string; customer?: Customer; orders: Order[]; enrolments: Enrolment[] } | undefined;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#documents.send(
-        new ScanCommand({
-          TableName: this.#tableName,
-          FilterExpression: '#type IN (:customer, :order, :enrolment)',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: {
-            ':customer': 'customer',
-            ':order': 'order',
-            ':enrolment': 'enrolment',
-          },
-          ExclusiveStartKey: startKey,
-          Segment: options.segment,
-          TotalSegments: options.totalSegments,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const pk = String(item.pk);
-        if (current?.pk !== pk) {
-          if (current?.customer !== undefined) yield snapshot(current.customer, current);
-          current = { pk, orders: [], enrolments: [] };
-        }
-        if (item.type === 'customer') current.customer = parseItem(CustomerSchema, item);
-        else if (item.type === 'order') current.orders.push(parseItem(OrderSchema, item));
-        else current.enrolments.push(parseItem(EnrolmentItemSchema, item));
+    const items = scanItems(this.#documents, {
+      TableName: this.#tableName,
+      FilterExpression: '#type IN (:customer, :order, :enrolment)',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: {
+        ':customer': 'customer',
+        ':order': 'order',
+        ':enrolment': 'enrolment',
+      },
+      Segment: options.segment,
+      TotalSegments: options.totalSegments,
+    });
+    for await (const item of items) {
+      const pk = String(item.pk);
+      if (current?.pk !== pk) {
+        if (current?.customer !== undefined) yield snapshot(current.customer, current);
+        current = { pk, orders: [], enrolments: [] };
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+      if (item.type === 'customer') current.customer = parseItem(CustomerSchema, item);
+      else if (item.type === 'order') current.orders.push(parseItem(OrderSchema, item));
+      else current.enrolments.push(parseItem(EnrolmentItemSchema, item));
+    }
     if (current?.customer !== undefined) yield snapshot(current.customer, current);
   }
 
   async getCustomerView(customerId: string): Promise<CustomerView | undefined> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.customer(customerId) },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await queryAll(this.#documents, {
+      TableName: this.#tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.customer(customerId) },
+      ConsistentRead: true,
+    });
     const profile = items.find((item) => item.type === 'customer');
     if (profile === undefined) return undefined;
     return {
@@ -353,25 +336,16 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async listClaimedSends(olderThan: number): Promise<SendRecord[]> {
-    const records: SendRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          IndexName: customerTableDesign.index.name,
-          KeyConditionExpression: 'gsi1pk = :claimed AND gsi1sk < :before',
-          ExpressionAttributeValues: {
-            ':claimed': keys.sendState('claimed'),
-            ':before': String(olderThan).padStart(15, '0'),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      records.push(...(page.Items ?? []).map((item) => parseItem(SendItemSchema, item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return records;
+    const items = await queryAll(this.#documents, {
+      TableName: this.#tableName,
+      IndexName: customerTableDesign.index.name,
+      KeyConditionExpression: 'gsi1pk = :claimed AND gsi1sk < :before',
+      ExpressionAttributeValues: {
+        ':claimed': keys.sendState('claimed'),
+        ':before': String(olderThan).padStart(15, '0'),
+      },
+    });
+    return items.map((item) => parseItem(SendItemSchema, item));
   }
 
   async #batchPut(all: readonly Item[]): Promise<void> {

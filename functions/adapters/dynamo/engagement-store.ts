@@ -10,7 +10,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -32,6 +31,7 @@ import type {
   SuppressionReason,
 } from '../../ports/engagement-store.ts';
 import { CorruptItemError } from './customer-store.ts';
+import { queryAll, scanItems } from './pages.ts';
 import { type RetryPolicy, transactWithRetry } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
@@ -304,28 +304,19 @@ export class DynamoEngagementStore implements EngagementStore {
     at: number,
     enrolmentId?: string,
   ): Promise<string[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: '#type = :enrolment AND #state = :active',
-          ExpressionAttributeNames: { '#type': 'type', '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':pk': keys.customer(customerId),
-            ':prefix': keys.enrolment(enrolmentId ?? ''),
-            ':enrolment': 'enrolment',
-            ':active': 'active',
-          },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await queryAll(this.#documents, {
+      TableName: this.#tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#type = :enrolment AND #state = :active',
+      ExpressionAttributeNames: { '#type': 'type', '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':pk': keys.customer(customerId),
+        ':prefix': keys.enrolment(enrolmentId ?? ''),
+        ':enrolment': 'enrolment',
+        ':active': 'active',
+      },
+      ConsistentRead: true,
+    });
     const ended: string[] = [];
     for (const item of items) {
       if (typeof item.enrolmentId !== 'string') continue;
@@ -356,21 +347,12 @@ export class DynamoEngagementStore implements EngagementStore {
   }
 
   async sequenceCounters(sequenceId: string): Promise<StepCounters[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.stats(sequenceId) },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const items = await queryAll(this.#documents, {
+      TableName: this.#tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.stats(sequenceId) },
+      ConsistentRead: true,
+    });
     return items.map(toStepCounters);
   }
 
@@ -445,28 +427,21 @@ export class DynamoEngagementStore implements EngagementStore {
     // partition at a time) and slower on DynamoDB Local (each page costs what is left of the Scan).
     const segments = Array.from({ length: reportScanSegments }, (_, segment) => segment);
     await forEachConcurrently(segments, reportScanConcurrency, async (segment) => {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.#documents.send(
-          new ScanCommand({
-            TableName: this.#tableName,
-            FilterExpression: '#type IN (:enrolment, :holdout, :order, :send, :stats)',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: {
-              ':enrolment': 'enrolment',
-              ':holdout': 'holdout',
-              ':order': 'order',
-              ':send': 'send',
-              ':stats': 'stats',
-            },
-            ExclusiveStartKey: startKey,
-            Segment: segment,
-            TotalSegments: reportScanSegments,
-          }),
-        );
-        for (const item of page.Items ?? []) collect(item, data);
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
+      const items = scanItems(this.#documents, {
+        TableName: this.#tableName,
+        FilterExpression: '#type IN (:enrolment, :holdout, :order, :send, :stats)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':enrolment': 'enrolment',
+          ':holdout': 'holdout',
+          ':order': 'order',
+          ':send': 'send',
+          ':stats': 'stats',
+        },
+        Segment: segment,
+        TotalSegments: reportScanSegments,
+      });
+      for await (const item of items) collect(item, data);
     });
     return {
       assignments: data.assignments,

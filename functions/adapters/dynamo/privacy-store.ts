@@ -1,8 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import type { ForgetReport, PrivacyStore } from '../../ports/privacy-store.ts';
 import { inboundRetentionMs } from './engagement-store.ts';
+import { queryAll } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
@@ -135,17 +136,8 @@ export class DynamoPrivacyStore implements PrivacyStore {
     return found;
   }
 
-  async #query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#documents.send(
-        new QueryCommand({ ...input, TableName: this.#tableName, ExclusiveStartKey: startKey }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    return queryAll(this.#documents, { ...input, TableName: this.#tableName });
   }
 
   async #deleteAll(items: readonly Item[]): Promise<void> {

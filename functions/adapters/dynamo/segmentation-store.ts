@@ -1,12 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
@@ -22,6 +16,7 @@ import type { Assignment } from '../../core/segments/enrolment.ts';
 import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import { CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
+import { scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { keys } from './table-design.ts';
 
@@ -185,56 +180,49 @@ export class DynamoSegmentationStore implements SegmentationStore {
   ): AsyncIterable<CustomerRecord> {
     // A partition's items arrive contiguously in a Scan: a customer is complete when the key changes.
     let current: Partial | undefined;
-    let startKey: Record<string, unknown> | undefined;
     const values = Object.fromEntries(scannedTypes.map((type, i) => [`:t${i}`, type]));
-    do {
-      const page = await this.#documents.send(
-        new ScanCommand({
-          TableName: this.#tableName,
-          FilterExpression: `#type IN (${Object.keys(values).join(', ')})`,
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: values,
-          ExclusiveStartKey: startKey,
-          Segment: options.segment,
-          TotalSegments: options.totalSegments,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const pk = String(item.pk);
-        if (current?.pk !== pk) {
-          const done = current === undefined ? undefined : assemble(current);
-          if (done !== undefined) yield done;
-          current = { pk, orders: [], incidents: [], assignments: [] };
-        }
-        switch (item.type) {
-          case 'customer':
-            current.customer = parseItem(CustomerSchema, item);
-            break;
-          case 'order':
-            current.orders.push(parseItem(OrderSchema, item));
-            break;
-          case 'incident':
-            current.incidents.push(parseItem(IncidentSchema, item));
-            break;
-          case 'score':
-            current.score = parseItem(ScoreItemSchema, item);
-            break;
-          case 'status':
-            current.status = item;
-            break;
-          default: {
-            const { endedAt, ...assignment } = parseItem(AssignmentItemSchema, item);
-            // A finished enrolment rests from when it ended; that is what the cooldown counts from.
-            current.assignments.push(
-              endedAt === undefined
-                ? assignment
-                : { ...assignment, enrolledAt: Math.max(assignment.enrolledAt, endedAt) },
-            );
-          }
+    const items = scanItems(this.#documents, {
+      TableName: this.#tableName,
+      FilterExpression: `#type IN (${Object.keys(values).join(', ')})`,
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: values,
+      Segment: options.segment,
+      TotalSegments: options.totalSegments,
+    });
+    for await (const item of items) {
+      const pk = String(item.pk);
+      if (current?.pk !== pk) {
+        const done = current === undefined ? undefined : assemble(current);
+        if (done !== undefined) yield done;
+        current = { pk, orders: [], incidents: [], assignments: [] };
+      }
+      switch (item.type) {
+        case 'customer':
+          current.customer = parseItem(CustomerSchema, item);
+          break;
+        case 'order':
+          current.orders.push(parseItem(OrderSchema, item));
+          break;
+        case 'incident':
+          current.incidents.push(parseItem(IncidentSchema, item));
+          break;
+        case 'score':
+          current.score = parseItem(ScoreItemSchema, item);
+          break;
+        case 'status':
+          current.status = item;
+          break;
+        default: {
+          const { endedAt, ...assignment } = parseItem(AssignmentItemSchema, item);
+          // A finished enrolment rests from when it ended; that is what the cooldown counts from.
+          current.assignments.push(
+            endedAt === undefined
+              ? assignment
+              : { ...assignment, enrolledAt: Math.max(assignment.enrolledAt, endedAt) },
+          );
         }
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     const last = current === undefined ? undefined : assemble(current);
     if (last !== undefined) yield last;
   }

@@ -1,0 +1,24 @@
+import {
+  type DynamoDBDocumentClient,
+  paginateQuery,
+  paginateScan,
+  type QueryCommandInput,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+
+type Item = Record<string, unknown>;
+
+/** Every item of a Scan, page after page as they arrive (the SDK's paginator follows LastEvaluatedKey). */
+export async function* scanItems(
+  client: DynamoDBDocumentClient,
+  input: ScanCommandInput,
+): AsyncGenerator<Item> {
+  for await (const page of paginateScan({ client }, input)) yield* page.Items ?? [];
+}
+
+/** Every item of a Query, all pages, in one array. */
+export async function queryAll(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+  return items;
+}
