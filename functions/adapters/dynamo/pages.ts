@@ -8,6 +8,9 @@ import {
 
 type Item = Record<string, unknown>;
 
+// The SDK's paginators write each page's ExclusiveStartKey into the input they were given: pass a
+// fresh object, never one that is kept and reused.
+
 /** Every item of a Scan, page after page as they arrive (the SDK's paginator follows LastEvaluatedKey). */
 export async function* scanItems(
   client: DynamoDBDocumentClient,
