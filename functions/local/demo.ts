@@ -11,12 +11,14 @@ import { emptyReport, mergeReports, type SegmenterReport } from '../core/segment
 import type { SendStepOutcome } from '../core/sending/send-step.ts';
 import type { StepMessage } from '../core/sending/step-message.ts';
 import { VirtualClock } from '../ports/clock.ts';
+import type { CustomerView } from '../ports/customer-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import { Chaos, type FaultKind } from './chaos.ts';
 import { checkInvariants, type InvariantResult, readRunRecords } from './invariants.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
 import { type SimulationSummary, simulateRecipients } from './recipient-simulator.ts';
 import { generateSampleData, toCsv } from './sample-data.ts';
+import type { ParallelFiring } from './scheduler-emulator/index.ts';
 import type { StoredEmail } from './ses-local.ts';
 
 export interface DemoOptions {
@@ -33,6 +35,8 @@ export interface DemoOptions {
   readonly progress?: (line: string) => void;
   /** Inject faults everywhere (`--chaos`), drawn from this seed at this rate. */
   readonly chaos?: { readonly seed: number; readonly rate?: number };
+  /** How many steps due within a minute are sent at once. @default demoParallelSends */
+  readonly parallelSends?: ParallelFiring;
   /** For tests: a deliberately broken mailer proves the invariant checks catch what they claim to. */
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
 }
@@ -84,6 +88,12 @@ export interface StepReport {
   deferredByCap: number;
   exited: Record<string, number>;
 }
+
+/**
+ * Steps due within the same minute go out four at once, each at its own due time, as the send queue's
+ * event source runs several send-step invocations at once on AWS.
+ */
+export const demoParallelSends: ParallelFiring = { concurrency: 4, windowMs: 60_000 };
 
 /** A fixed start so every run of the demo tells the same story. */
 export const demoStart = Date.parse('2026-11-23T09:00:00Z');
@@ -139,6 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     bundle,
     logLevel: 'SILENT',
     onSendOutcome,
+    parallelSends: options.parallelSends ?? demoParallelSends,
     ...(chaos === undefined ? {} : { chaos }),
     ...(options.wrapMailer === undefined ? {} : { wrapMailer: options.wrapMailer }),
   });
@@ -225,7 +236,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     // Replies forwarded to the support team are in the outbox too; they are not campaign emails.
     const supportAddress = bundle.config.engagement.supportAddress;
     const emails = outbox.filter((email) => !email.destination.to.includes(supportAddress ?? ''));
-    await writeOutbox(options.outDir, outbox);
+    await writeOutbox(options.outDir, inSendOrder(outbox, records.views));
     const winBack = buildReport(records.reportData, bundle.config, {
       now: clock.now(),
     });
@@ -278,6 +289,27 @@ function stepOrder(
   const sequenceIndex = config.sequences.findIndex((sequence) => sequence.id === sequenceId);
   const stepIndex = config.sequences[sequenceIndex]?.steps.findIndex((step) => step.id === stepId) ?? 0;
   return sequenceIndex * 1000 + stepIndex;
+}
+
+/**
+ * Campaign emails by their virtual send time, then recipient: steps due together go out side by
+ * side, so the order SES stored them in differs from run to run. Other mail (replies forwarded to
+ * the support address) follows in the order SES got it.
+ */
+function inSendOrder(
+  outbox: readonly StoredEmail[],
+  views: ReadonlyMap<string, CustomerView>,
+): StoredEmail[] {
+  const sentAt = new Map<string, number>();
+  for (const view of views.values())
+    for (const send of view.sends)
+      if (send.messageId !== undefined && send.sentAt !== undefined) sentAt.set(send.messageId, send.sentAt);
+  const at = (email: StoredEmail) => sentAt.get(email.messageId) ?? Number.POSITIVE_INFINITY;
+  const to = (email: StoredEmail) => email.destination.to[0] ?? '';
+  return outbox
+    .map((email, index) => ({ email, index }))
+    .sort((a, b) => at(a.email) - at(b.email) || to(a.email).localeCompare(to(b.email)) || a.index - b.index)
+    .map(({ email }) => email);
 }
 
 async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Promise<void> {

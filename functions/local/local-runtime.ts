@@ -39,7 +39,11 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { LocalQueue } from './local-queue.ts';
 import { RequestCounter } from './request-counter.ts';
 import { startS3Local } from './s3-local.ts';
-import { type SchedulerEmulator, startSchedulerEmulator } from './scheduler-emulator/index.ts';
+import {
+  type ParallelFiring,
+  type SchedulerEmulator,
+  startSchedulerEmulator,
+} from './scheduler-emulator/index.ts';
 import { type SesLocal, startSesLocal } from './ses-local.ts';
 
 const region = 'eu-west-1';
@@ -119,6 +123,11 @@ export interface LocalRuntimeOptions {
    * as their event sources invoke them, with retries.
    */
   readonly chaos?: Chaos;
+  /**
+   * Steps due close together are sent side by side, as the send queue's event source runs several
+   * send-step invocations at once (see `ParallelFiring`). @default one at a time, in due order
+   */
+  readonly parallelSends?: ParallelFiring;
   /** Handler logs at this level; the demo keeps them quiet. @default 'WARN' */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -153,6 +162,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock: options.clock,
         region,
         accountId: account,
+        ...(options.parallelSends === undefined ? {} : { parallel: options.parallelSends }),
         targets: (arn) => {
           if (arn === localNames.sendQueueArn) {
             return {

@@ -575,6 +575,154 @@ describe('firing', () => {
   });
 });
 
+describe('parallel firing', () => {
+  const QUEUE_FLAKY = `arn:aws:sqs:${REGION}:${ACCOUNT}:flaky`;
+
+  /** An emulator firing queue targets two at once within a minute, and what its targets saw. */
+  async function parallelEmulator() {
+    const time = new VirtualClock(START);
+    const seen: { event: string; name: string; at: number }[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const failedOnce = new Set<string>();
+    // Each delivery takes a few real milliseconds, so deliveries allowed to overlap do.
+    const work = (name: string) => async () => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      seen.push({ event: 'start', name, at: time.now() });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      seen.push({ event: 'end', name, at: time.now() });
+      inFlight -= 1;
+    };
+    const parallel = await startSchedulerEmulator({
+      clock: time,
+      targets: (arn) => {
+        if (arn === QUEUE) return { kind: 'sqs', deliver: (message) => work(message.body)() };
+        if (arn === QUEUE_FLAKY) {
+          return {
+            kind: 'sqs',
+            deliver: async (message) => {
+              await work(message.body)();
+              if (failedOnce.has(message.body)) return;
+              failedOnce.add(message.body);
+              throw new Error('consumer unavailable');
+            },
+          };
+        }
+        if (arn === LAMBDA)
+          return { kind: 'lambda', invoke: (event) => work(`lambda ${JSON.stringify(event)}`)() };
+        return undefined;
+      },
+      region: REGION,
+      accountId: ACCOUNT,
+      parallel: { concurrency: 2, windowMs: MINUTE },
+    });
+    const parallelClient = new SchedulerClient({
+      endpoint: parallel.endpoint,
+      region: REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const at = (name: string, epochMs: number, arn = QUEUE) =>
+      parallelClient.send(
+        new CreateScheduleCommand({
+          Name: name,
+          ScheduleExpression: atUtc(epochMs),
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: { Arn: arn, RoleArn: ROLE, Input: name },
+        }),
+      );
+    return {
+      time,
+      seen,
+      at,
+      mostInFlight: () => mostInFlight,
+      emulator: parallel,
+      stop: async () => {
+        parallelClient.destroy();
+        await parallel.stop();
+      },
+    };
+  }
+
+  it('delivers queue targets due within the window side by side, each at its own due time', async () => {
+    const run = await parallelEmulator();
+    try {
+      for (const [name, second] of [
+        ['a', 0],
+        ['b', 10],
+        ['c', 20],
+        ['d', 30],
+      ] as const)
+        await run.at(name, START + HOUR + second * 1000);
+      const fired = await run.emulator.runUntil(START + 2 * HOUR);
+      expect(fired.map((record) => [record.name, record.firedAt - START - HOUR])).toEqual([
+        ['a', 0],
+        ['b', 10_000],
+        ['c', 20_000],
+        ['d', 30_000],
+      ]);
+      // Every delivery read its own due time on the clock, from start to end, however they overlapped.
+      const starts = run.seen.filter((entry) => entry.event === 'start');
+      expect(starts.map((entry) => [entry.name, entry.at - START - HOUR]).sort()).toEqual([
+        ['a', 0],
+        ['b', 10_000],
+        ['c', 20_000],
+        ['d', 30_000],
+      ]);
+      for (const end of run.seen.filter((entry) => entry.event === 'end'))
+        expect(end.at).toBe(starts.find((start) => start.name === end.name)?.at);
+      expect(run.mostInFlight()).toBe(2);
+      expect(run.time.now()).toBe(START + 2 * HOUR);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('fires a Lambda target alone: what is due before it has finished, nothing due after it has started', async () => {
+    const run = await parallelEmulator();
+    try {
+      await run.at('first', START + HOUR);
+      await run.at('segmenter', START + HOUR + 10_000, LAMBDA);
+      await run.at('after', START + HOUR + 20_000);
+      await run.at('later', START + HOUR + 30_000);
+      await run.emulator.runUntil(START + 2 * HOUR);
+      const order = run.seen.map((entry) => `${entry.event} ${entry.name}`);
+      expect(order.slice(0, 4)).toEqual([
+        'start first',
+        'end first',
+        'start lambda "segmenter"',
+        'end lambda "segmenter"',
+      ]);
+      expect(order.slice(4).sort()).toEqual(['end after', 'end later', 'start after', 'start later']);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('retries a failed delivery at its own time, after the window it failed in', async () => {
+    const run = await parallelEmulator();
+    try {
+      await run.at('steady', START + HOUR + 30_000);
+      await run.at('flaky', START + HOUR, QUEUE_FLAKY);
+      const fired = await run.emulator.runUntil(START + 2 * HOUR);
+      expect(
+        fired.map((record) => [record.name, record.attempt, record.outcome, record.firedAt - START - HOUR]),
+      ).toEqual([
+        ['flaky', 1, 'retrying', 0],
+        ['steady', 1, 'succeeded', 30_000],
+        ['flaky', 2, 'succeeded', 1000],
+      ]);
+      expect(
+        run.seen.filter((entry) => entry.name === 'flaky').map((entry) => entry.at - START - HOUR),
+      ).toEqual([0, 0, 1000, 1000]);
+    } finally {
+      await run.stop();
+    }
+  });
+});
+
 describe('real time', () => {
   it('polls the system clock and fires what falls due', async () => {
     const calls: unknown[] = [];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { forEachConcurrently } from '../../core/concurrency.ts';
 import { type Clock, VirtualClock } from '../../ports/clock.ts';
 import { RunawayFiringError, VirtualClockRequiredError } from './errors.ts';
 import { createSchedulerServer } from './server.ts';
@@ -83,6 +84,20 @@ export interface SchedulerEmulatorOptions {
   readonly accountId?: string;
   /** Receives errors from the real-time loop, which has no caller to throw to. @default ignore */
   readonly onError?: (error: unknown) => void;
+  /**
+   * How `runUntil` fires queue targets that fall due close together. By default one at a time, in
+   * due order. With `concurrency` above 1, what falls due within `windowMs` of the earliest due work
+   * is delivered up to `concurrency` at once, each firing reading its own due time on the clock, as
+   * Lambda consumes a queue with many invocations at once. Lambda targets still fire alone, in
+   * order: nothing due after one runs before it. @default one at a time
+   */
+  readonly parallel?: ParallelFiring;
+}
+
+/** Queue deliveries due close together, run side by side (`SchedulerEmulatorOptions.parallel`). */
+export interface ParallelFiring {
+  readonly concurrency: number;
+  readonly windowMs: number;
 }
 
 /** A running emulator: the HTTP endpoint for the SDK plus the controls that drive time and firing. */
@@ -95,7 +110,10 @@ export interface SchedulerEmulator {
   runDue(): Promise<FiringRecord[]>;
   /** VirtualClock only: jumps to the next due time and fires; `undefined` when nothing is due. */
   advanceToNextDue(): Promise<FiringRecord[] | undefined>;
-  /** VirtualClock only: fires each due time up to `epochMs` in turn, then leaves the clock at `epochMs`. */
+  /**
+   * VirtualClock only: fires each due time up to `epochMs` in turn (or each window of them, with
+   * `parallel`), then leaves the clock at `epochMs`.
+   */
   runUntil(epochMs: number): Promise<FiringRecord[]>;
   /** Polls every `pollMs` (default 1000) and fires what is due; for `rekindle dev` on the system clock. */
   startRealTime(pollMs?: number): void;
@@ -120,6 +138,16 @@ const DEFAULT_MAX_AGE_SECONDS = 86_400;
 const MAX_BACKOFF_MS = 300_000;
 const MAX_FIRINGS_PER_RUN = 10_000;
 
+/** The earliest due work, not yet taken: a schedule's occurrence or a retry. */
+type Candidate =
+  | {
+      readonly kind: 'occurrence';
+      readonly record: ScheduleRecord;
+      readonly scheduledAt: number;
+      readonly dueAt: number;
+    }
+  | { readonly kind: 'retry'; readonly retry: Invocation };
+
 /** Starts the emulator's HTTP server and returns its controls. */
 export async function startSchedulerEmulator(options: SchedulerEmulatorOptions): Promise<SchedulerEmulator> {
   const emulator = new LocalScheduler(options);
@@ -131,6 +159,7 @@ class LocalScheduler implements SchedulerEmulator {
   readonly #clock: Clock;
   readonly #targets: TargetResolver;
   readonly #onError: (error: unknown) => void;
+  readonly #parallel: ParallelFiring | undefined;
   readonly #store: ScheduleStore;
   readonly #server: Server;
   readonly #firings: FiringRecord[] = [];
@@ -145,6 +174,7 @@ class LocalScheduler implements SchedulerEmulator {
     this.#clock = options.clock;
     this.#targets = options.targets;
     this.#onError = options.onError ?? (() => undefined);
+    this.#parallel = (options.parallel?.concurrency ?? 1) > 1 ? options.parallel : undefined;
     this.#store = new ScheduleStore(
       options.region ?? 'us-east-1',
       options.accountId ?? '000000000000',
@@ -191,9 +221,7 @@ class LocalScheduler implements SchedulerEmulator {
   }
 
   runDue(): Promise<FiringRecord[]> {
-    const run = this.#queue.then(() => this.#runDueNow());
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#enqueue(() => this.#runDueNow());
   }
 
   async advanceToNextDue(): Promise<FiringRecord[] | undefined> {
@@ -207,12 +235,21 @@ class LocalScheduler implements SchedulerEmulator {
   async runUntil(epochMs: number): Promise<FiringRecord[]> {
     const clock = this.#virtualClock('runUntil');
     const fired: FiringRecord[] = [];
+    let firedAtOneTime = 0;
     for (let next = this.nextDueAt(); next !== undefined && next <= epochMs; next = this.nextDueAt()) {
+      firedAtOneTime = next === clock.now() ? firedAtOneTime : 0;
       clock.advanceTo(next);
-      const batch = await this.runDue();
+      const parallel = this.#parallel;
+      const until = Math.min(next + (parallel?.windowMs ?? 0), epochMs);
+      const batch =
+        parallel === undefined
+          ? await this.runDue()
+          : await this.#enqueue(() => this.#runWindowNow(clock, parallel, until));
       fired.push(...batch);
       // Defensive: a due time that fires nothing would otherwise spin here.
       if (batch.length === 0) break;
+      firedAtOneTime += batch.length;
+      if (firedAtOneTime > MAX_FIRINGS_PER_RUN) throw runaway();
     }
     clock.advanceTo(epochMs);
     return fired;
@@ -258,48 +295,77 @@ class LocalScheduler implements SchedulerEmulator {
     );
   }
 
+  /** Runs of the firing loop go one after another. */
+  #enqueue(run: () => Promise<FiringRecord[]>): Promise<FiringRecord[]> {
+    const queued = this.#queue.then(run);
+    this.#queue = queued.catch(() => undefined);
+    return queued;
+  }
+
   async #runDueNow(): Promise<FiringRecord[]> {
     const fired: FiringRecord[] = [];
-    for (let next = this.#nextInvocation(); next !== undefined; next = this.#nextInvocation()) {
-      if (fired.length >= MAX_FIRINGS_PER_RUN) {
-        throw new RunawayFiringError(
-          `More than ${MAX_FIRINGS_PER_RUN} firings at one instant; is a handler re-creating its own schedule?`,
-        );
-      }
-      fired.push(await this.#attempt(next));
+    for (let next = this.#peek(this.#clock.now()); next !== undefined; next = this.#peek(this.#clock.now())) {
+      if (fired.length >= MAX_FIRINGS_PER_RUN) throw runaway();
+      fired.push(await this.#attempt(this.#take(next)));
     }
     return fired;
   }
 
-  /** Takes the earliest due work (a schedule's occurrence or a retry) at the current time. */
-  #nextInvocation(): Invocation | undefined {
-    const now = this.#clock.now();
-    const record = this.#store.firstDue(now);
-    const retry = this.#retries
-      .filter((candidate) => candidate.runAt <= now)
-      .sort((a, b) => a.runAt - b.runAt || compare(a.record.name, b.record.name))[0];
+  /**
+   * Takes the queue deliveries due by `until`, in due order and up to the first Lambda target, and
+   * runs them `concurrency` at once, each at its own due time. A Lambda target due first fires alone.
+   */
+  async #runWindowNow(clock: VirtualClock, parallel: ParallelFiring, until: number): Promise<FiringRecord[]> {
+    const batch: Invocation[] = [];
+    for (let next = this.#peek(until); next !== undefined; next = this.#peek(until)) {
+      const record = next.kind === 'retry' ? next.retry.record : next.record;
+      const lambda = this.#targets(record.body.Target.Arn)?.kind !== 'sqs';
+      if (lambda && batch.length > 0) break;
+      batch.push(this.#take(next));
+      if (lambda || batch.length >= MAX_FIRINGS_PER_RUN) break;
+    }
+    const fired: FiringRecord[] = [];
+    await forEachConcurrently(batch, parallel.concurrency, async (invocation) => {
+      fired.push(await clock.runAt(invocation.runAt, () => this.#attempt(invocation)));
+    });
+    return fired.sort((a, b) => a.firedAt - b.firedAt || compare(a.name, b.name) || a.attempt - b.attempt);
+  }
+
+  /** The earliest work due by `until` (a schedule's occurrence or a retry), without taking it. */
+  #peek(until: number): Candidate | undefined {
+    const record = this.#store.firstDue(until);
+    let retry: Invocation | undefined;
+    for (const candidate of this.#retries) {
+      if (candidate.runAt > until) continue;
+      if (
+        retry === undefined ||
+        candidate.runAt < retry.runAt ||
+        (candidate.runAt === retry.runAt && compare(candidate.record.name, retry.record.name) < 0)
+      )
+        retry = candidate;
+    }
     const occurrence = record?.next;
     if (record !== undefined && occurrence !== undefined) {
       const retryFirst =
         retry !== undefined &&
         (retry.runAt < occurrence.dueAt ||
           (retry.runAt === occurrence.dueAt && compare(retry.record.name, record.name) < 0));
-      if (!retryFirst) {
-        // Planned past this occurrence before the target runs, so a handler sees a consistent schedule.
-        this.#store.advance(record, occurrence.scheduledAt);
-        return {
-          record,
-          scheduledAt: occurrence.scheduledAt,
-          dueAt: occurrence.dueAt,
-          executionId: randomUUID(),
-          attempt: 1,
-          runAt: occurrence.dueAt,
-        };
-      }
+      if (!retryFirst)
+        return { kind: 'occurrence', record, scheduledAt: occurrence.scheduledAt, dueAt: occurrence.dueAt };
     }
-    if (retry === undefined) return undefined;
-    this.#retries = this.#retries.filter((candidate) => candidate !== retry);
-    return retry;
+    return retry === undefined ? undefined : { kind: 'retry', retry };
+  }
+
+  /** Takes what `#peek` found: a retry leaves the list; an occurrence moves its schedule past it. */
+  #take(candidate: Candidate): Invocation {
+    if (candidate.kind === 'retry') {
+      this.#retries = this.#retries.filter((other) => other !== candidate.retry);
+      return candidate.retry;
+    }
+    const { record, scheduledAt, dueAt } = candidate;
+    // Planned past this occurrence before the target runs, so a handler sees a consistent schedule.
+    this.#store.advance(record, scheduledAt);
+    return { record, scheduledAt, dueAt, executionId: randomUUID(), attempt: 1, runAt: dueAt };
   }
 
   async #attempt(invocation: Invocation): Promise<FiringRecord> {
@@ -442,6 +508,12 @@ function withContext(input: string, invocation: Invocation): string {
     .replaceAll('<aws.scheduler.scheduled-time>', scheduledTime)
     .replaceAll('<aws.scheduler.execution-id>', invocation.executionId)
     .replaceAll('<aws.scheduler.attempt-number>', String(invocation.attempt));
+}
+
+function runaway(): RunawayFiringError {
+  return new RunawayFiringError(
+    `More than ${MAX_FIRINGS_PER_RUN} firings at one instant; is a handler re-creating its own schedule?`,
+  );
 }
 
 function compare(a: string, b: string): number {
