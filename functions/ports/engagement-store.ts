@@ -79,12 +79,23 @@ export interface EngagementStore {
   pauseSequence(sequenceId: string, reason: string, at: number): Promise<boolean>;
   /** Lifts a pause once someone has looked into the complaints; true if there was one. */
   resumeSequence(sequenceId: string): Promise<boolean>;
-  /** The pause of a sequence, if any; the sender checks it before each step. */
+  /** The pause of a sequence, if any. */
   sequencePause(sequenceId: string): Promise<{ reason: string; at: number } | undefined>;
+  /**
+   * What the sender checks outside the customer's partition before each send, in one read: the
+   * address's suppression (`suppressionOf`) and the sequence's pause (`sequencePause`).
+   */
+  sendGuard(email: string, sequenceId: string): Promise<SendGuard>;
   /** Keeps a record of inbound mail that was not a reply; writing it twice is harmless. */
   recordInbound(record: InboundRecord): Promise<void>;
   /** One pass over the table for the report. */
   loadReportData(): Promise<ReportData>;
+}
+
+/** Why a send may not go ahead although the customer's own items allow it. */
+export interface SendGuard {
+  readonly suppression?: { readonly reason: SuppressionReason; readonly at: number };
+  readonly pause?: { readonly reason: string; readonly at: number };
 }
 
 /** Where handlers count what alarms watch (CloudWatch EMF through Powertools in Lambda). */

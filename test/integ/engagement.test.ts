@@ -196,6 +196,14 @@ describe('suppression', () => {
     await expect(runtime.engagement.sequencePause('gentle-winback')).resolves.toMatchObject({
       reason: expect.stringContaining('complaint rate'),
     });
+    // What the sender reads before each step, in one request: this address and this sequence.
+    await expect(runtime.engagement.sendGuard('angry@example.com', 'gentle-winback')).resolves.toMatchObject({
+      suppression: { reason: 'complaint' },
+      pause: { reason: expect.stringContaining('complaint rate') },
+    });
+    await expect(runtime.engagement.sendGuard('someone.else@example.com', 'other-sequence')).resolves.toEqual(
+      {},
+    );
     // The same complaint again: no new pause, no new count.
     const again = await recordSesEvent(sesEvent('complaint', target), { ...deps, metrics: noMetrics });
     expect(again).toMatchObject({ kind: 'duplicate' });

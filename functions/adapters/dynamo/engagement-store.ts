@@ -27,6 +27,7 @@ import type {
   EngagementStore,
   InboundRecord,
   ReportData,
+  SendGuard,
   StepCounters,
   SuppressionReason,
 } from '../../ports/engagement-store.ts';
@@ -245,7 +246,19 @@ export class DynamoEngagementStore implements EngagementStore {
   }
 
   async suppressionOf(email: string): Promise<{ reason: SuppressionReason; at: number } | undefined> {
-    // One request for both: the address's suppression, and the hashed tombstone of a forgotten one.
+    return (await this.#guardItems(email)).suppression;
+  }
+
+  async sendGuard(email: string, sequenceId: string): Promise<SendGuard> {
+    return this.#guardItems(email, sequenceId);
+  }
+
+  /**
+   * One request for all: the address's suppression, the hashed tombstone of a forgotten address,
+   * and (given a sequence) the sequence's pause.
+   */
+  async #guardItems(email: string, sequenceId?: string): Promise<SendGuard> {
+    const pauseKey = sequenceId === undefined ? undefined : keys.sequence(sequenceId);
     const result = await this.#documents.send(
       new BatchGetCommand({
         RequestItems: {
@@ -253,22 +266,31 @@ export class DynamoEngagementStore implements EngagementStore {
             Keys: [
               { pk: keys.emailIndex(email), sk: keys.suppression() },
               { pk: keys.forgottenEmail(email), sk: keys.suppression() },
+              ...(pauseKey === undefined ? [] : [{ pk: pauseKey, sk: keys.paused() }]),
             ],
             ConsistentRead: true,
           },
         },
       }),
     );
-    const items = result.Responses?.[this.#tableName] ?? [];
-    const found = items[0];
-    if (found === undefined) {
-      // Unprocessed keys (throttling) must not read as "not suppressed".
-      const unprocessed = result.UnprocessedKeys?.[this.#tableName]?.Keys?.length ?? 0;
-      if (unprocessed > 0) throw new Error('suppression lookup was throttled; try again');
-      return undefined;
+    // Unprocessed keys (throttling) must not read as "not suppressed" or "not paused".
+    const unprocessed = result.UnprocessedKeys?.[this.#tableName]?.Keys?.length ?? 0;
+    if (unprocessed > 0) throw new Error('suppression and pause lookup was throttled; try again');
+    let suppression: SendGuard['suppression'];
+    let pause: SendGuard['pause'];
+    for (const item of result.Responses?.[this.#tableName] ?? []) {
+      if (item.pk === pauseKey) {
+        const paused = parse(PauseItemSchema, item);
+        pause = { reason: paused.reason, at: paused.pausedAt };
+      } else {
+        const suppressed = parse(SuppressionItemSchema, item);
+        suppression ??= { reason: suppressed.suppressionReason, at: suppressed.suppressedAt };
+      }
     }
-    const item = parse(SuppressionItemSchema, found);
-    return { reason: item.suppressionReason, at: item.suppressedAt };
+    return {
+      ...(suppression === undefined ? {} : { suppression }),
+      ...(pause === undefined ? {} : { pause }),
+    };
   }
 
   async unsubscribe(customerId: string, at: number): Promise<number> {

@@ -29,7 +29,7 @@ export interface SendStepDeps {
    * Checks outside the customer's partition: an address suppressed anywhere (a re-imported customer
    * with a bounced email) and a sequence paused for complaints. Absent in tests of the send path alone.
    */
-  readonly guard?: Pick<EngagementStore, 'suppressionOf' | 'sequencePause'>;
+  readonly guard?: Pick<EngagementStore, 'sendGuard'>;
 }
 
 /** A paused sequence is looked at again after this long; its steps wait, never dropped. */
@@ -232,10 +232,7 @@ async function guardStep(
   | undefined
 > {
   if (deps.guard === undefined) return undefined;
-  const [suppression, pause] = await Promise.all([
-    deps.guard.suppressionOf(view.customer.email),
-    deps.guard.sequencePause(message.sequenceId),
-  ]);
+  const { suppression, pause } = await deps.guard.sendGuard(view.customer.email, message.sequenceId);
   if (suppression !== undefined) return { kind: 'exit', reason: 'suppressed' };
   if (pause !== undefined) {
     const timeZone = recipientTimeZone(view.customer, deps.config.policy, deps.config.shop.fallbackTimeZone);

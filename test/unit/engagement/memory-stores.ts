@@ -87,6 +87,14 @@ export class MemoryEngagementStore implements EngagementStore {
   async sequencePause(sequenceId: string) {
     return this.paused.get(sequenceId);
   }
+  async sendGuard(email: string, sequenceId: string) {
+    const suppression = this.suppressions.get(email);
+    const pause = this.paused.get(sequenceId);
+    return {
+      ...(suppression === undefined ? {} : { suppression }),
+      ...(pause === undefined ? {} : { pause }),
+    };
+  }
   async recordInbound(record: InboundRecord) {
     this.inbound.push(record);
   }
