@@ -1,4 +1,3 @@
-import { forEachConcurrently } from '../core/concurrency.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import { parseSesEvent } from '../core/engagement/ses-event.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
@@ -6,6 +5,7 @@ import type { ReportData } from '../ports/engagement-store.ts';
 import type { LocalRuntime } from './local-runtime.ts';
 import { claimsOf } from './recipient-simulator.ts';
 import type { StoredEmail } from './ses-local.ts';
+import { readAllViews } from './table-views.ts';
 
 /** One promise the system keeps, checked against what really happened in a run. */
 export interface InvariantResult {
@@ -27,19 +27,8 @@ export interface RunRecords {
 
 /** Reads the table, the SES outbox and the report data once. */
 export async function readRunRecords(runtime: LocalRuntime): Promise<RunRecords> {
-  const views = new Map<string, CustomerView>();
-  // Sixteen segments, four at once: one long Scan costs DynamoDB Local the square of its length.
-  const totalSegments = 16;
-  const segments = Array.from({ length: totalSegments }, (_, segment) => segment);
-  await forEachConcurrently(segments, 4, async (segment) => {
-    for await (const subject of runtime.store.scanCustomers({ segment, totalSegments })) {
-      const view = await runtime.store.getCustomerView(subject.customer.customerId);
-      if (view !== undefined) views.set(view.customer.customerId, view);
-    }
-  });
-  const sorted = new Map([...views].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
-    views: sorted,
+    views: await readAllViews(runtime),
     outbox: await runtime.ses.outbox(),
     reportData: await runtime.engagement.loadReportData(),
   };

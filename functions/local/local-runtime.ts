@@ -79,7 +79,7 @@ export interface LocalRuntime {
   readonly sendQueue: LocalQueue;
   /** Segment tasks from plan-segmentation to score-segment; a failing segment is redelivered, then dead-lettered. */
   readonly segmentQueue: LocalQueue;
-  readonly store: CustomerStore;
+  readonly store: DynamoCustomerStore;
   /** Engagement events, counters, suppression and the report's data. */
   readonly engagement: EngagementStore;
   readonly segmentationStore: DynamoSegmentationStore;

@@ -7,8 +7,10 @@ import type { Enrolment } from '../core/segments/enrolment.ts';
 import { verifyLink } from '../core/sending/links.ts';
 import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
 import type { Chaos } from './chaos.ts';
+
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 import type { StoredEmail } from './ses-local.ts';
+import { readAllViews } from './table-views.ts';
 
 /** How a simulated audience behaves; each a probability. */
 export interface RecipientBehaviour {
@@ -191,12 +193,17 @@ export async function simulateRecipients(
   // new email's Send first, so that rates (the complaint rate that pauses a sequence) are over all
   // that was sent, as on AWS; then what the recipients did.
   const looked = new Map<string, { view: CustomerView; enrolment: Enrolment; send: SendRecord }>();
+  // Whom each new email went to, for what: the whole table in one parallel Scan, not a Query each.
+  const views =
+    inbox.size === 0
+      ? new Map<string, CustomerView>()
+      : await runtime.requests.uncounted(() => readAllViews(runtime));
   await everyRecipient('sent');
   await everyRecipient('recipient');
 
   async function play(email: StoredEmail, claims: Claims, phase: Phase): Promise<void> {
     if (phase === 'sent') {
-      const view = await runtime.requests.uncounted(() => runtime.store.getCustomerView(claims.customerId));
+      const view = views.get(claims.customerId);
       const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
       const send = view?.sends.find((candidate) => candidate.messageId === email.messageId);
       if (view === undefined || enrolment === undefined || send === undefined) return;

@@ -100,6 +100,11 @@ describe('the walking skeleton on the local emulators', () => {
         stepId: 'check-in',
       }),
     ]);
+    // A Scan of the table reads every customer's view as the Query of each does (the demo's checks use it).
+    const scanned = [];
+    for await (const scannedView of runtime.store.scanCustomerViews()) scanned.push(scannedView);
+    expect(scanned.map((each) => each.customer.customerId).sort()).toEqual(['active-1', 'lapsed-1']);
+    expect(scanned.find((each) => each.customer.customerId === 'lapsed-1')).toEqual(after);
     // The first of three steps: the enrolment goes on, the next step is planned.
     expect(after?.enrolments[0]?.state).toBe('active');
     await expect(

@@ -109,6 +109,25 @@ const sendKey = (record: Pick<SendRecord, 'customerId' | 'enrolmentId' | 'stepIn
   sk: keys.send(record.enrolmentId, record.stepIndex),
 });
 
+/** A customer's view from all the items of their partition; undefined without a profile. */
+function viewOf(items: readonly Item[]): CustomerView | undefined {
+  const profile = items.find((item) => item.type === 'customer');
+  if (profile === undefined) return undefined;
+  return {
+    customer: parseItem(CustomerSchema, profile),
+    orders: items.filter((item) => item.type === 'order').map((item) => parseItem(OrderSchema, item)),
+    enrolments: items.filter(isEnrolmentItem).map((item) => parseItem(EnrolmentItemSchema, item)),
+    sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
+    incidents: items
+      .filter((item) => item.type === 'incident')
+      .map((item) => parseItem(IncidentSchema, item)),
+    engagement: items
+      .filter((item) => item.type === 'engagement')
+      .map((item) => parseItem(EngagementEventSchema, item)),
+    status: parseItem(ContactStatusSchema, items.find((item) => item.type === 'status') ?? {}),
+  };
+}
+
 /** The CustomerStore over one DynamoDB table (see table-design.ts for the keys). */
 export class DynamoCustomerStore implements CustomerStore {
   readonly #documents: DynamoDBDocumentClient;
@@ -167,21 +186,36 @@ export class DynamoCustomerStore implements CustomerStore {
       ExpressionAttributeValues: { ':pk': keys.customer(customerId) },
       ConsistentRead: true,
     });
-    const profile = items.find((item) => item.type === 'customer');
-    if (profile === undefined) return undefined;
-    return {
-      customer: parseItem(CustomerSchema, profile),
-      orders: items.filter((item) => item.type === 'order').map((item) => parseItem(OrderSchema, item)),
-      enrolments: items.filter(isEnrolmentItem).map((item) => parseItem(EnrolmentItemSchema, item)),
-      sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
-      incidents: items
-        .filter((item) => item.type === 'incident')
-        .map((item) => parseItem(IncidentSchema, item)),
-      engagement: items
-        .filter((item) => item.type === 'engagement')
-        .map((item) => parseItem(EngagementEventSchema, item)),
-      status: parseItem(ContactStatusSchema, items.find((item) => item.type === 'status') ?? {}),
-    };
+    return viewOf(items);
+  }
+
+  /**
+   * Every customer's view, read with a Scan (of one parallel-scan segment when given) instead of a
+   * Query per customer: for reading a whole table at once, as the local demo's checks do.
+   */
+  async *scanCustomerViews(
+    options: { segment?: number; totalSegments?: number } = {},
+  ): AsyncIterable<CustomerView> {
+    let current: { pk: string; items: Item[] } | undefined;
+    const items = scanItems(this.#documents, {
+      TableName: this.#tableName,
+      FilterExpression: 'begins_with(pk, :customers)',
+      ExpressionAttributeValues: { ':customers': keys.customer('') },
+      Segment: options.segment,
+      TotalSegments: options.totalSegments,
+    });
+    // A partition's items arrive contiguously in a Scan: a customer is complete when the key changes.
+    for await (const item of items) {
+      const pk = String(item.pk);
+      if (current?.pk !== pk) {
+        const view = current === undefined ? undefined : viewOf(current.items);
+        if (view !== undefined) yield view;
+        current = { pk, items: [] };
+      }
+      current.items.push(item);
+    }
+    const last = current === undefined ? undefined : viewOf(current.items);
+    if (last !== undefined) yield last;
   }
 
   async createEnrolment(enrolment: Enrolment): Promise<boolean> {
