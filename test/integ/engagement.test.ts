@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
@@ -113,6 +113,27 @@ describe('recording SES events in DynamoDB', () => {
       machineOpens: 1,
       clicks: 1,
     });
+  });
+
+  it('spreads the counters of a step over shards by message and reads them back summed', async () => {
+    const before = (await countersOf())?.sent ?? 0;
+    for (let index = 0; index < 12; index += 1) {
+      const target = await enrol(`fx-shard-${index}`, `shard${index}@example.com`);
+      await runtime.handlers.recordEngagement(sesEvent('send', target));
+    }
+    const steps = await runtime.engagement.sequenceCounters('gentle-winback');
+    expect(steps.filter((step) => step.stepIndex === 0 && step.segmentId === 'lapsed')).toHaveLength(1);
+    expect((await countersOf())?.sent).toBe(before + 12);
+    const items = await DynamoDBDocumentClient.from(runtime.clients.dynamodb).send(
+      new QueryCommand({
+        TableName: localNames.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'STATS#gentle-winback' },
+      }),
+    );
+    const shards = new Set((items.Items ?? []).map((item) => String(item.sk)));
+    expect(shards.size).toBeGreaterThan(1);
+    for (const shard of shards) expect(shard).toMatch(/^STEP#000#SEGMENT#lapsed#SHARD#[0-7]$/);
   });
 
   it('counts a second open of the same message as an open event, not as another opened message', async () => {

@@ -17,6 +17,7 @@ import {
 import { z } from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
+  addCounters,
   type CounterName,
   counterEffect,
   counterNames,
@@ -34,7 +35,7 @@ import type {
 import { CorruptItemError } from './customer-store.ts';
 import { queryAll, scanItems } from './pages.ts';
 import { type RetryPolicy, transactWithRetry } from './retries.ts';
-import { customerTableDesign, keys } from './table-design.ts';
+import { customerTableDesign, keys, statsShard } from './table-design.ts';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -141,7 +142,7 @@ export class DynamoEngagementStore implements EngagementStore {
           TableName: this.#tableName,
           Key: {
             pk: keys.stats(sequenceId),
-            sk: keys.statsStep(stepIndex, event.segmentId ?? 'unknown'),
+            sk: keys.statsStep(stepIndex, event.segmentId ?? 'unknown', statsShard(enrolmentId, stepIndex)),
           },
           UpdateExpression: `SET sequenceId = :sequenceId, stepIndex = :stepIndex, segmentId = :segmentId, #type = :stats${setStepId} ADD ${adds.join(', ')}`,
           ExpressionAttributeNames: { '#type': 'type' },
@@ -375,7 +376,7 @@ export class DynamoEngagementStore implements EngagementStore {
       ExpressionAttributeValues: { ':pk': keys.stats(sequenceId) },
       ConsistentRead: true,
     });
-    return items.map(toStepCounters);
+    return sumShards(items.map(toStepCounters));
   }
 
   async pauseSequence(sequenceId: string, reason: string, at: number): Promise<boolean> {
@@ -469,9 +470,29 @@ export class DynamoEngagementStore implements EngagementStore {
       assignments: data.assignments,
       firstSends: [...data.firstSends].map(([enrolmentId, sentAt]) => ({ enrolmentId, sentAt })),
       orders: data.orders,
-      counters: data.counters,
+      counters: sumShards(data.counters),
     };
   }
+}
+
+/** One entry per sequence, step and segment: the shards of its counters summed. */
+function sumShards(shards: readonly StepCounters[]): StepCounters[] {
+  const steps = new Map<string, StepCounters>();
+  for (const shard of shards) {
+    const key = `${shard.sequenceId}\u0000${shard.stepIndex}\u0000${shard.segmentId}`;
+    const sum = steps.get(key);
+    steps.set(
+      key,
+      sum === undefined
+        ? shard
+        : {
+            ...sum,
+            ...(sum.stepId === undefined && shard.stepId !== undefined ? { stepId: shard.stepId } : {}),
+            counters: addCounters(sum.counters, shard.counters),
+          },
+    );
+  }
+  return [...steps.values()];
 }
 
 const AssignmentSchema = z.object({

@@ -36,10 +36,10 @@ export const keys = {
   /** The partition of fitted models; one item per segmenter run. */
   models: () => 'MODEL',
   modelRun: (runId: string) => `RUN#${runId}`,
-  /** Engagement counters of one sequence; one item per step and segment. */
+  /** Engagement counters of one sequence; `statsShards` items per step and segment, summed when read. */
   stats: (sequenceId: string) => `STATS#${sequenceId}`,
-  statsStep: (stepIndex: number, segmentId: string) =>
-    `STEP#${String(stepIndex).padStart(3, '0')}#SEGMENT#${segmentId}`,
+  statsStep: (stepIndex: number, segmentId: string, shard: number) =>
+    `STEP#${String(stepIndex).padStart(3, '0')}#SEGMENT#${segmentId}#SHARD#${shard}`,
   /** Per message (enrolment, step) markers of the first open, click or reply, so counters count messages. */
   messageStats: (enrolmentId: string, stepIndex: number) =>
     `MSGSTATS#${enrolmentId}#${String(stepIndex).padStart(3, '0')}`,
@@ -53,5 +53,18 @@ export const keys = {
   inbound: (day: string) => `INBOUND#${day}`,
   inboundMail: (mailId: string) => `MAIL#${mailId}`,
 } as const;
+
+/**
+ * Every event of a step counts on its counters, so one item per step would be written by every
+ * event of a burst (thousands of deliveries minutes after a morning's sends): transactions on it
+ * would conflict, and one item takes at most 1,000 writes a second. Each message counts on one of
+ * this many shards, chosen by its enrolment and step; readers sum them.
+ */
+export const statsShards = 8;
+
+/** The counter shard of one message (enrolment and step): the same for all of its events. */
+export function statsShard(enrolmentId: string, stepIndex: number): number {
+  return createHash('sha256').update(`${enrolmentId}#${stepIndex}`).digest().readUInt8(0) % statsShards;
+}
 
 export type KeyAttributeType = 'S' | 'N' | 'B';
