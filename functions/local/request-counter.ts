@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MiddlewareStack } from '@smithy/types';
 import type { AwsClients } from '../handlers/wiring.ts';
 
@@ -5,7 +6,8 @@ import type { AwsClients } from '../handlers/wiring.ts';
 export class RequestCounter {
   readonly #counts = new Map<string, number>();
   readonly #millis = new Map<string, number>();
-  #paused = 0;
+  // Set inside `uncounted` work, and in everything it awaits; concurrent work stays counted.
+  readonly #uncounted = new AsyncLocalStorage<true>();
 
   /** Counts every request each client sends (retries included: they are billed too). */
   attach(clients: AwsClients): void {
@@ -18,7 +20,7 @@ export class RequestCounter {
   #attach<I extends object, O extends object>(service: string, stack: MiddlewareStack<I, O>): void {
     stack.add(
       (next, context) => async (args) => {
-        if (this.#paused > 0) return next(args);
+        if (this.#uncounted.getStore() === true) return next(args);
         const key = `${service}:${(context.commandName ?? 'unknown').replace(/Command$/, '')}`;
         this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
         const started = performance.now();
@@ -40,15 +42,10 @@ export class RequestCounter {
   /**
    * Runs `work` without counting its requests: the demo's own bookkeeping (the simulated recipients
    * looking up whom they got mail from, the closing summary) is not what Rekindle costs to run. Only
-   * for work that nothing else runs alongside.
+   * `work`'s own requests go uncounted: handlers running alongside it are still counted.
    */
-  async uncounted<T>(work: () => Promise<T>): Promise<T> {
-    this.#paused += 1;
-    try {
-      return await work();
-    } finally {
-      this.#paused -= 1;
-    }
+  uncounted<T>(work: () => Promise<T>): Promise<T> {
+    return this.#uncounted.run(true, work);
   }
 
   /** Wall time spent waiting on each operation, in ms (where a local run spends its time). */
