@@ -2,8 +2,20 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { MiddlewareStack } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { RequestCounter } from '../../../functions/local/request-counter.ts';
+
+/** Ends every request in the stack after the counter, a few milliseconds later, with an empty answer. */
+function answerOffline<I extends object, O extends object>(stack: MiddlewareStack<I, O>): void {
+  stack.add(
+    () => async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return { output: { $metadata: {} } as O, response: {} };
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'offline' },
+  );
+}
 
 /** Clients whose requests end in the middleware stack, after the counter, with no network. */
 function offlineClients() {
@@ -14,15 +26,8 @@ function offlineClients() {
     scheduler: new SchedulerClient(config),
     s3: new S3Client(config),
   };
-  for (const client of [clients.dynamodb, clients.scheduler]) {
-    client.middlewareStack.add(
-      () => async () => {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        return { output: { $metadata: {} } as never, response: {} };
-      },
-      { step: 'finalizeRequest', priority: 'low', name: 'offline' },
-    );
-  }
+  answerOffline(clients.dynamodb.middlewareStack);
+  answerOffline(clients.scheduler.middlewareStack);
   return clients;
 }
 
