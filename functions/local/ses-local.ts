@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import * as sesLocalModule from 'aws-ses-v2-local';
 import { z } from 'zod';
@@ -38,8 +40,24 @@ function resolveStart(): StartServer {
   return start as StartServer;
 }
 
-/** Starts aws-ses-v2-local on 127.0.0.1 and a free port, with an empty outbox. */
+/**
+ * aws-ses-v2-local draws each message id from 900 million random numbers, so among 20,000 emails two
+ * share one in about one run in four, and whatever is keyed by message id (the demo's recipients,
+ * SES events) mixes the two up. SES's own ids are unique; these are made unique too, through the
+ * module function its send handlers call.
+ */
+function uniqueMessageIds(): void {
+  const util: unknown = createRequire(import.meta.url)('aws-ses-v2-local/dist/util.js');
+  if (typeof util !== 'object' || util === null || !('getMessageId' in util))
+    throw new Error(
+      'aws-ses-v2-local no longer has util.getMessageId: check that its message ids are unique',
+    );
+  Object.assign(util, { getMessageId: () => `ses-${randomUUID()}` });
+}
+
+/** Starts aws-ses-v2-local on 127.0.0.1 and a free port, with an empty outbox and unique message ids. */
 export async function startSesLocal(): Promise<SesLocal> {
+  uniqueMessageIds();
   const server = await resolveStart()({ host: '127.0.0.1', port: 0 });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
