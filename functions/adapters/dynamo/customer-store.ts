@@ -25,7 +25,7 @@ import type {
   CustomerView,
   SendRecord,
 } from '../../ports/customer-store.ts';
-import { queryAll, scanItems } from './pages.ts';
+import { onlyTypes, queryAll, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
@@ -156,13 +156,7 @@ export class DynamoCustomerStore implements CustomerStore {
     let current: { pk: string; customer?: Customer; orders: Order[]; enrolments: Enrolment[] } | undefined;
     const items = scanItems(this.#documents, {
       TableName: this.#tableName,
-      FilterExpression: '#type IN (:customer, :order, :enrolment)',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: {
-        ':customer': 'customer',
-        ':order': 'order',
-        ':enrolment': 'enrolment',
-      },
+      ...onlyTypes(['customer', 'order', 'enrolment']),
       Segment: options.segment,
       TotalSegments: options.totalSegments,
     });

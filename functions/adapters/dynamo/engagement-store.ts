@@ -33,7 +33,7 @@ import type {
   SuppressionReason,
 } from '../../ports/engagement-store.ts';
 import { CorruptItemError } from './customer-store.ts';
-import { queryAll, scanItems } from './pages.ts';
+import { onlyTypes, queryAll, scanItems } from './pages.ts';
 import { type RetryPolicy, transactWithRetry } from './retries.ts';
 import { customerTableDesign, keys, statsShard } from './table-design.ts';
 
@@ -452,15 +452,7 @@ export class DynamoEngagementStore implements EngagementStore {
     await forEachConcurrently(segments, reportScanConcurrency, async (segment) => {
       const items = scanItems(this.#documents, {
         TableName: this.#tableName,
-        FilterExpression: '#type IN (:enrolment, :holdout, :order, :send, :stats)',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':enrolment': 'enrolment',
-          ':holdout': 'holdout',
-          ':order': 'order',
-          ':send': 'send',
-          ':stats': 'stats',
-        },
+        ...onlyTypes(['enrolment', 'holdout', 'order', 'send', 'stats']),
         Segment: segment,
         TotalSegments: reportScanSegments,
       });

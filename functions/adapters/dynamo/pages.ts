@@ -19,6 +19,18 @@ export async function* scanItems(
   for await (const page of paginateScan({ client }, input)) yield* page.Items ?? [];
 }
 
+/** The filter of a Scan that keeps only items of these `type`s (the item kinds of table-design.ts). */
+export function onlyTypes(
+  types: readonly string[],
+): Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  const values = Object.fromEntries(types.map((type, index) => [`:type${index}`, type]));
+  return {
+    FilterExpression: `#type IN (${Object.keys(values).join(', ')})`,
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: values,
+  };
+}
+
 /** Every item of a Query, all pages, in one array. */
 export async function queryAll(client: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Item[]> {
   const items: Item[] = [];

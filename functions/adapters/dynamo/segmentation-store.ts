@@ -16,7 +16,7 @@ import type { Assignment } from '../../core/segments/enrolment.ts';
 import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import { CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
-import { scanItems } from './pages.ts';
+import { onlyTypes, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { keys } from './table-design.ts';
 
@@ -180,12 +180,9 @@ export class DynamoSegmentationStore implements SegmentationStore {
   ): AsyncIterable<CustomerRecord> {
     // A partition's items arrive contiguously in a Scan: a customer is complete when the key changes.
     let current: Partial | undefined;
-    const values = Object.fromEntries(scannedTypes.map((type, i) => [`:t${i}`, type]));
     const items = scanItems(this.#documents, {
       TableName: this.#tableName,
-      FilterExpression: `#type IN (${Object.keys(values).join(', ')})`,
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: values,
+      ...onlyTypes(scannedTypes),
       Segment: options.segment,
       TotalSegments: options.totalSegments,
     });

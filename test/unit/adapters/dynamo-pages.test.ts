@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../../functions/adapters/dynamo/customer-store.ts';
-import { queryAll, scanItems } from '../../../functions/adapters/dynamo/pages.ts';
+import { onlyTypes, queryAll, scanItems } from '../../../functions/adapters/dynamo/pages.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 afterEach(() => documents.reset());
@@ -107,5 +107,15 @@ describe('reading every page', () => {
     const view = await store.getCustomerView('c1');
     expect(view?.customer.customerId).toBe('c1');
     expect(view?.orders.map((order) => order.orderId)).toEqual(['o1']);
+  });
+});
+
+describe('onlyTypes', () => {
+  it('keeps the listed item types, each as its own value, with `type` as a name (a reserved word)', () => {
+    expect(onlyTypes(['customer', 'order'])).toEqual({
+      FilterExpression: '#type IN (:type0, :type1)',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':type0': 'customer', ':type1': 'order' },
+    });
   });
 });
