@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
-import { type RecordDeps, type RecordOutcome, recordSesEvent } from '../core/engagement/record-ses-event.ts';
+import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
 import type { MetricsSink } from '../ports/engagement-store.ts';
 import { EngagementEnvironmentSchema, parseEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
@@ -9,41 +10,80 @@ import { createClients, createLogger, lazyHandler } from './wiring.ts';
 
 export interface RecordEngagementDeps extends RecordDeps {
   readonly logger: Logger;
-  /** Flushes metrics after each event (Powertools EMF in Lambda). */
+  /** Flushes metrics after each batch (Powertools EMF in Lambda). */
   readonly flushMetrics?: () => void;
+  /** Told what became of each event, by its queue message id (the local demo counts them). */
+  readonly onOutcome?: (result: RecordResult, messageId: string) => void;
 }
 
 /**
- * One SES event from the configuration set's EventBridge destination. A malformed event is logged
- * and counted (never retried: it would fail the same way); a store failure throws, so Lambda's
- * asynchronous retries and the on-failure destination keep the event.
+ * A batch of SES events from the engagement queue, each an EventBridge event as the configuration
+ * set's destination published it (the rule's SQS target). A malformed event is logged and counted,
+ * never retried (it would fail the same way); an event the store could not take is reported as a
+ * batch item failure, so SQS delivers it again and, after its redrive limit, parks it on the
+ * dead-letter queue.
  */
 export function makeHandler(deps: RecordEngagementDeps) {
-  return async (event: unknown): Promise<RecordOutcome> => {
+  return async (batch: SQSEvent): Promise<SQSBatchResponse> => {
     try {
-      const outcome = await recordSesEvent(event, deps);
-      if (outcome.kind === 'invalid') {
-        // Not the event itself: it holds recipient addresses, and logs keep no personal data.
-        deps.logger.error('SES event not understood', { reason: outcome.reason, ...envelopeOf(event) });
-        deps.metrics.count('InvalidSesEvents', 1);
-      } else {
-        deps.logger.info('SES event recorded', {
-          outcome: outcome.kind,
-          type: outcome.event.type,
-          messageId: outcome.event.messageId,
-          suppressed: outcome.suppressed,
-          pausedSequence: outcome.pausedSequence,
-        });
-      }
-      return outcome;
+      const bodies = batch.Records.map((record) => parseBody(record.body));
+      const json = bodies.flatMap((body) => (body.ok ? [body.value] : []));
+      const recorded = (await recordSesEvents(json, deps)).values();
+      const results = bodies.map(
+        (body): RecordResult =>
+          body.ok
+            ? (recorded.next().value ?? { kind: 'invalid', reason: 'not read' })
+            : { kind: 'invalid', reason: 'the message body is not JSON' },
+      );
+      const batchItemFailures: SQSBatchItemFailure[] = [];
+      results.forEach((result, index) => {
+        const record = batch.Records[index];
+        if (record === undefined) return;
+        deps.onOutcome?.(result, record.messageId);
+        if (result.kind === 'failed') {
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+          deps.logger.error('SES event not stored; the queue will deliver it again', {
+            messageId: record.messageId,
+            error: result.error instanceof Error ? result.error.message : String(result.error),
+            ...envelopeOf(bodies[index]),
+          });
+        } else if (result.kind === 'invalid') {
+          // Not the event itself: it holds recipient addresses, and logs keep no personal data.
+          deps.logger.error('SES event not understood', {
+            reason: result.reason,
+            messageId: record.messageId,
+            ...envelopeOf(bodies[index]),
+          });
+          deps.metrics.count('InvalidSesEvents', 1);
+        } else {
+          deps.logger.info('SES event recorded', {
+            outcome: result.kind,
+            type: result.event.type,
+            messageId: result.event.messageId,
+            suppressed: result.suppressed,
+            pausedSequence: result.pausedSequence,
+          });
+        }
+      });
+      return { batchItemFailures };
     } finally {
       deps.flushMetrics?.();
     }
   };
 }
 
+/** The queue message's body: the EventBridge event as JSON. */
+function parseBody(body: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch {
+    return { ok: false };
+  }
+}
+
 /** The EventBridge envelope fields of an event, which name it without personal data. */
-function envelopeOf(event: unknown): Record<string, string> {
+function envelopeOf(body: ReturnType<typeof parseBody> | undefined): Record<string, string> {
+  const event = body?.ok === true ? body.value : undefined;
   if (typeof event !== 'object' || event === null) return { eventShape: typeof event };
   const fields: Record<string, string> = {};
   for (const name of ['id', 'detail-type', 'source', 'time'] as const) {

@@ -255,6 +255,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       deadLetters:
         runtime.sendQueue.deadLetters.length +
         runtime.segmentQueue.deadLetters.length +
+        runtime.engagementQueue.deadLetters.length +
         runtime.scheduler.deadLetters.length,
       steps: [...steps.values()].sort(
         (a, b) => stepOrder(bundle.config, a.step) - stepOrder(bundle.config, b.step),

@@ -12,6 +12,7 @@ import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.t
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import type { RuntimeBundle } from '../build/runtime-bundle.ts';
 import { forEachConcurrently } from '../core/concurrency.ts';
+import { engagementBatching, type RecordResult } from '../core/engagement/record-ses-event.ts';
 import { scoringModel } from '../core/segments/model-adapter.ts';
 import { defaultSegmentConcurrency, type SegmentTask } from '../core/segments/plan-run.ts';
 import { ImportBucketPrefixes } from '../handlers/environment.ts';
@@ -58,6 +59,7 @@ export const localNames = {
   sendQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send`,
   sendDeadLetterQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send-dlq`,
   segmentQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-segments`,
+  engagementQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-engagement`,
   segmenterArn: `arn:aws:lambda:${region}:${account}:function:rekindle-segment-customers`,
   planSegmentationArn: `arn:aws:lambda:${region}:${account}:function:rekindle-plan-segmentation`,
   configurationSet: 'rekindle-local',
@@ -79,6 +81,8 @@ export interface LocalRuntime {
   readonly sendQueue: LocalQueue;
   /** Segment tasks from plan-segmentation to score-segment; a failing segment is redelivered, then dead-lettered. */
   readonly segmentQueue: LocalQueue;
+  /** SES events from the EventBridge rule to record-engagement, in batches as the event source takes them. */
+  readonly engagementQueue: LocalQueue;
   readonly store: DynamoCustomerStore;
   /** Engagement events, counters, suppression and the report's data. */
   readonly engagement: EngagementStore;
@@ -103,6 +107,11 @@ export interface LocalRuntime {
     rawMime: string | Uint8Array,
     recipients: readonly string[],
   ): Promise<Awaited<ReturnType<ReturnType<typeof makeReceiveReply>>>>;
+  /**
+   * Publishes SES events (EventBridge shape) as the rule would, through the engagement queue; what
+   * became of each, in order (the last delivery's outcome when the queue delivered it again).
+   */
+  publishSesEvents(events: readonly unknown[]): Promise<RecordResult[]>;
   stop(): Promise<void>;
 }
 
@@ -152,6 +161,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const sendQueue = new LocalQueue({ arn: localNames.sendQueueArn });
     const segmentQueue = new LocalQueue({ arn: localNames.segmentQueueArn });
+    const engagementQueue = new LocalQueue({ arn: localNames.engagementQueueArn });
+    /** Outcomes of the SES events in flight, by queue message id (see publishSesEvents). */
+    const engagementOutcomes = new Map<string, RecordResult>();
+    let publishedEvents = 0;
     const lambdaTargets = new Map<string, (event: unknown) => Promise<unknown>>();
     // allSettled, not all: a server that starts after another failed must still be stopped.
     const results = await Promise.allSettled([
@@ -313,6 +326,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         }),
         1,
       ),
+      // The queue redelivers by itself, so the recorder is invoked once per delivery.
       recordEngagement: invoked(
         'record-engagement',
         makeRecordEngagement({
@@ -320,7 +334,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           config: options.bundle.config.engagement,
           metrics: noMetrics,
           logger: logger('record-engagement'),
+          onOutcome: (result, messageId) => {
+            if (engagementOutcomes.has(messageId)) engagementOutcomes.set(messageId, result);
+          },
         }),
+        1,
       ),
       receiveReply: invoked(
         'receive-reply',
@@ -352,6 +370,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     lambdaTargets.set(localNames.segmenterArn, handlers.segmentCustomers);
     lambdaTargets.set(localNames.planSegmentationArn, handlers.planSegmentation);
     sendQueue.consumeWith(handlers.sendStep);
+    engagementQueue.consumeWith(handlers.recordEngagement);
     segmentQueue.consumeWith(async (event) => {
       const result = await scoreSegment(event);
       segmentResults.push(result);
@@ -367,6 +386,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       scheduler,
       sendQueue,
       segmentQueue,
+      engagementQueue,
       store,
       segmentationStore,
       segmentResults,
@@ -388,6 +408,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           }),
         );
         return handlers.receiveReply(sesReceiptEvent({ mailId, recipients, at: options.clock.now() }));
+      },
+      publishSesEvents: async (events) => {
+        const messages = events.map((event) => {
+          publishedEvents += 1;
+          return { body: JSON.stringify(event), messageId: `ses-event-${publishedEvents}` };
+        });
+        // Until the recorder reports: a message the queue dead-lettered unread stays failed.
+        const unread = { kind: 'failed', error: new Error('never read by record-engagement') } as const;
+        for (const message of messages) engagementOutcomes.set(message.messageId, unread);
+        await engagementQueue.deliverAll(messages, {
+          batchSize: engagementBatching.batchSize,
+          concurrency: engagementBatching.maxConcurrency,
+        });
+        return messages.map((message) => {
+          const outcome = engagementOutcomes.get(message.messageId) ?? unread;
+          engagementOutcomes.delete(message.messageId);
+          return outcome;
+        });
       },
       stop: stopAll,
     };

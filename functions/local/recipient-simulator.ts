@@ -198,8 +198,13 @@ export async function simulateRecipients(
     inbox.size === 0
       ? new Map<string, CustomerView>()
       : await runtime.requests.uncounted(() => readAllViews(runtime));
+  // What the mail systems published, in the order they published it: through the engagement
+  // queue in batches after each pass, as the rule and the queue's event source would carry it.
+  const outbound: unknown[] = [];
   await everyRecipient('sent');
+  await deliver(outbound.splice(0));
   await everyRecipient('recipient');
+  await deliver(outbound.splice(0));
 
   async function play(email: StoredEmail, claims: Claims, phase: Phase): Promise<void> {
     if (phase === 'sent') {
@@ -259,7 +264,10 @@ export async function simulateRecipients(
       });
     };
     event('Email Sent', 'Send', {});
-    if (phase === 'sent') return deliver(publish(events));
+    if (phase === 'sent') {
+      outbound.push(...publish(events));
+      return;
+    }
     if (rng() < behaviour.hardBounce) {
       event('Email Bounced', 'Bounce', {
         bounceType: 'Permanent',
@@ -358,7 +366,7 @@ export async function simulateRecipients(
     const later = events.slice(1);
     shuffle(later, rng);
     if (later.length > 0) later.push(later[0]);
-    await deliver(publish(later));
+    outbound.push(...publish(later));
   }
 
   /** Publishes events as EventBridge would: each remembered; under chaos some held back, some twice. */
@@ -381,11 +389,12 @@ export async function simulateRecipients(
   if (options.final === true) await deliver(options.late?.splice(0) ?? []);
 
   async function deliver(events: readonly unknown[]): Promise<void> {
-    for (const published of events) {
-      const outcome = await runtime.handlers.recordEngagement(published);
+    if (events.length === 0) return;
+    for (const outcome of await runtime.publishSesEvents(events)) {
       if (outcome.kind === 'duplicate') summary.duplicatesIgnored += 1;
       else if (outcome.kind === 'recorded') summary.events += 1;
-      if (outcome.kind !== 'invalid' && outcome.suppressed !== undefined) learn(outcome.event.customerId);
+      if ((outcome.kind === 'recorded' || outcome.kind === 'duplicate') && outcome.suppressed !== undefined)
+        learn(outcome.event.customerId);
     }
   }
 

@@ -51,6 +51,11 @@ export interface EngagementStore {
    * nothing and returns 'duplicate'. Events without a customer are kept apart and not counted.
    */
   record(event: EngagementEvent): Promise<'recorded' | 'duplicate'>;
+  /**
+   * Stores a batch of events as `record` stores each, in as few writes as it can; the outcome of
+   * each event in its place. An event twice in the batch is stored once (the second a duplicate).
+   */
+  recordAll(events: readonly EngagementEvent[]): Promise<('recorded' | 'duplicate')[]>;
   /** Customer ids whose profile has this email (the email index). */
   customersByEmail(email: string): Promise<string[]>;
   /** Suppresses the address for good (global item) and on each customer's status item. */

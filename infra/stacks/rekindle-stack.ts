@@ -112,6 +112,7 @@ export class RekindleStack extends Stack {
     });
     watch.watchQueue('send queue', this.sendQueue.queue);
     watch.watchQueue('segment queue', this.segmenter.segmentQueue);
+    watch.watchQueue('engagement queue', this.engagement.queue);
     watch.watchDeadLetterQueue('Send', 'send steps', this.sendQueue.deadLetterQueue);
     watch.watchDeadLetterQueue('Segment', 'segmentation runs and segments', this.segmenter.deadLetterQueue);
     watch.watchDeadLetterQueue('Ingest', 'shop events', this.events.deadLetterQueue);

@@ -8,6 +8,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customerTableDesign } from '../../functions/adapters/dynamo/table-design.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import { engagementBatching } from '../../functions/core/engagement/record-ses-event.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import { buildApp, resolveParameters } from '../../infra/build-app.ts';
 
@@ -172,7 +173,7 @@ describe('RekindleStack', () => {
     expect(names(byDescription('plan the daily'))).toEqual([...planEnvironment].sort());
     expect(names(byDescription('score one scan segment'))).toEqual([...schedulingEnvironment].sort());
     expect(names(byDescription('send one due step'))).toEqual([...sendEnvironment].sort());
-    expect(names(byDescription('record an SES'))).toEqual([...importEnvironment].sort());
+    expect(names(byDescription('record a batch of SES'))).toEqual([...importEnvironment].sort());
     expect(names(byDescription('handle a reply'))).toEqual([...replyEnvironment].sort());
     expect(names(byDescription('unsubscribe and preferences'))).toEqual([...unsubscribeEnvironment].sort());
     expect(byDescription('handle a reply')?.Environment.Variables[EnvironmentNames.inboundPrefix]).toBe(
@@ -200,7 +201,7 @@ describe('RekindleStack', () => {
   });
 
   it('gives every asynchronously invoked function a dead-letter queue and two retries', () => {
-    for (const fragment of ['ingest an order', 'plan the daily', 'record an SES', 'handle a reply']) {
+    for (const fragment of ['ingest an order', 'plan the daily', 'handle a reply']) {
       const found = template.findResources('AWS::Lambda::Function', {
         Properties: {
           Description: Match.stringLikeRegexp(fragment),
@@ -221,7 +222,7 @@ describe('RekindleStack', () => {
     expect(logGroups).toHaveLength(8);
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(7);
+    expect(queues).toHaveLength(8);
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
       expect(bucket.Properties.BucketEncryption).toEqual({
@@ -242,7 +243,7 @@ describe('RekindleStack', () => {
           Properties: { PolicyDocument: { Statement: denyInsecure } },
         }),
       ),
-    ).toHaveLength(7);
+    ).toHaveLength(8);
     template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: denyInsecure } });
   });
 
@@ -355,7 +356,7 @@ describe('RekindleStack', () => {
     template.hasOutput('SupportAddress', { Value: 'support@northwind.example' });
   });
 
-  it('publishes every SES event of the configuration set to record-engagement, with a dead-letter queue', () => {
+  it('publishes every SES event of the configuration set to record-engagement through a queue, with a dead-letter queue', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
@@ -376,12 +377,45 @@ describe('RekindleStack', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementRecordEngagementFunction'), 'Arn'] },
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementQueue'), 'Arn'] },
           DeadLetterConfig: {
             Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementDeadLetterQueue'), 'Arn'] },
           },
         }),
       ],
+    });
+    // Batches of events, each stored in one transaction; failures retried alone, then parked.
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementQueue'), 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('^EngagementRecordEngagementFunction') },
+      BatchSize: engagementBatching.batchSize,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: engagementBatching.maxConcurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 180,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementDeadLetterQueue'), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    // Only EventBridge's rule may put messages on the queue.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: Match.stringLikeRegexp('^EngagementQueue') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: {
+              ArnEquals: {
+                'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('^EngagementRule'), 'Arn'] },
+              },
+            },
+          }),
+        ]),
+      },
     });
   });
 

@@ -5,7 +5,7 @@ import { keys } from '../../functions/adapters/dynamo/table-design.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { writeReport } from '../../functions/cli/commands/report.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
-import { recordSesEvent } from '../../functions/core/engagement/record-ses-event.ts';
+import { type RecordResult, recordSesEvent } from '../../functions/core/engagement/record-ses-event.ts';
 import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { simulateRecipients } from '../../functions/local/recipient-simulator.ts';
@@ -65,6 +65,13 @@ async function enrol(customerId: string, email: string): Promise<Target> {
   return { customerId, enrolmentId, messageId: `ses-${customerId}`, email };
 }
 
+/** One SES event through the engagement queue and record-engagement, as the rule delivers it. */
+async function recordOne(event: unknown): Promise<RecordResult> {
+  const [outcome] = await runtime.publishSesEvents([event]);
+  if (outcome === undefined) throw new Error('no outcome');
+  return outcome;
+}
+
 const countersOf = async (segmentId = 'lapsed') =>
   (await runtime.engagement.sequenceCounters('gentle-winback')).find(
     (item) => item.segmentId === segmentId && item.stepIndex === 0,
@@ -85,8 +92,7 @@ describe('recording SES events in DynamoDB', () => {
       'send',
     ];
     const outcomes = [];
-    for (const name of names)
-      outcomes.push((await runtime.handlers.recordEngagement(sesEvent(name, target))).kind);
+    for (const name of names) outcomes.push((await recordOne(sesEvent(name, target))).kind);
     expect(outcomes.filter((kind) => kind === 'recorded')).toHaveLength(5);
     expect(outcomes.filter((kind) => kind === 'duplicate')).toHaveLength(4);
 
@@ -115,11 +121,11 @@ describe('recording SES events in DynamoDB', () => {
     });
   });
 
-  it('spreads the counters of a step over shards by message and reads them back summed', async () => {
+  it('spreads the counters of a step over shards by batch and reads them back summed', async () => {
     const before = (await countersOf())?.sent ?? 0;
     for (let index = 0; index < 12; index += 1) {
       const target = await enrol(`fx-shard-${index}`, `shard${index}@example.com`);
-      await runtime.handlers.recordEngagement(sesEvent('send', target));
+      await recordOne(sesEvent('send', target));
     }
     const steps = await runtime.engagement.sequenceCounters('gentle-winback');
     expect(steps.filter((step) => step.stepIndex === 0 && step.segmentId === 'lapsed')).toHaveLength(1);
@@ -136,31 +142,121 @@ describe('recording SES events in DynamoDB', () => {
     for (const shard of shards) expect(shard).toMatch(/^STEP#000#SEGMENT#lapsed#SHARD#[0-7]$/);
   });
 
+  it('stores a batch in one read and one transaction, counting each message once', async () => {
+    const targets = [
+      await enrol('fx-batch-1', 'batch1@example.com'),
+      await enrol('fx-batch-2', 'batch2@example.com'),
+    ];
+    const before = await countersOf();
+    const events = targets.flatMap((target) => {
+      const later = sesEvent('open', target) as { id: string; detail: { open: { timestamp: string } } };
+      later.id = `${later.id}-again`;
+      later.detail.open.timestamp = '2026-11-25T08:00:00.000Z';
+      const click = sesEvent('click', target);
+      return [
+        sesEvent('send', target),
+        sesEvent('delivery', target),
+        sesEvent('open-apple-mpp', target),
+        sesEvent('open', target),
+        later,
+        click,
+        click,
+      ];
+    });
+    const requestsBefore = runtime.requests.snapshot();
+    const outcomes = await runtime.publishSesEvents(events);
+    const requests = runtime.requests.snapshot();
+
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(
+      [1, 2].flatMap(() => [
+        'recorded',
+        'recorded',
+        'recorded',
+        'recorded',
+        'recorded',
+        'recorded',
+        'duplicate',
+      ]),
+    );
+    const delta = (name: string) => (requests[name] ?? 0) - (requestsBefore[name] ?? 0);
+    expect(delta('dynamodb:BatchGetItem')).toBe(1);
+    expect(delta('dynamodb:TransactWriteItems')).toBe(1);
+    const after = await countersOf();
+    const added = (name: keyof NonNullable<typeof after>) => (after?.[name] ?? 0) - (before?.[name] ?? 0);
+    expect({
+      sent: added('sent'),
+      delivered: added('delivered'),
+      opened: added('opened'),
+      opens: added('opens'),
+      machineOpened: added('machineOpened'),
+      clicked: added('clicked'),
+      clicks: added('clicks'),
+    }).toEqual({ sent: 2, delivered: 2, opened: 2, opens: 4, machineOpened: 2, clicked: 2, clicks: 2 });
+    // The earliest open of a message is its first.
+    const markers = await DynamoDBDocumentClient.from(runtime.clients.dynamodb).send(
+      new GetCommand({
+        TableName: localNames.tableName,
+        Key: { pk: keys.customer('fx-batch-1'), sk: keys.messageStats(targets[0]?.enrolmentId ?? '', 0) },
+      }),
+    );
+    expect(markers.Item?.openedAt).toBeLessThan(Date.parse('2026-11-25T08:00:00.000Z'));
+  });
+
+  it('changes nothing when a batch is delivered again, or when two batches of the same events race', async () => {
+    const targets = [
+      await enrol('fx-race-1', 'race1@example.com'),
+      await enrol('fx-race-2', 'race2@example.com'),
+    ];
+    const events = targets.flatMap((target) =>
+      ['send', 'delivery', 'open', 'click', 'bounce-transient'].map((name) => sesEvent(name, target)),
+    );
+    const before = await countersOf();
+    // Two consumers given the same events at once (a visibility timeout that ran out mid-batch).
+    const [first, second] = await Promise.all([
+      runtime.publishSesEvents(events),
+      runtime.publishSesEvents([...events].reverse()),
+    ]);
+    const recorded = [...(first ?? []), ...(second ?? [])].filter((outcome) => outcome.kind === 'recorded');
+    expect(recorded).toHaveLength(events.length);
+    const once = await countersOf();
+    // Delivered again after a crash: every event a duplicate, no write.
+    const requestsBefore = runtime.requests.snapshot();
+    const again = await runtime.publishSesEvents(events);
+    expect(new Set(again.map((outcome) => outcome.kind))).toEqual(new Set(['duplicate']));
+    expect(runtime.requests.snapshot()['dynamodb:TransactWriteItems'] ?? 0).toBe(
+      requestsBefore['dynamodb:TransactWriteItems'] ?? 0,
+    );
+    const after = await countersOf();
+    expect(after).toEqual(once);
+    expect((after?.sent ?? 0) - (before?.sent ?? 0)).toBe(2);
+    expect((after?.delivered ?? 0) - (before?.delivered ?? 0)).toBe(2);
+    expect((after?.bounced ?? 0) - (before?.bounced ?? 0)).toBe(2);
+    expect((after?.clicks ?? 0) - (before?.clicks ?? 0)).toBe(2);
+  });
+
   it('counts a second open of the same message as an open event, not as another opened message', async () => {
     const target = await enrol('fx-2', 'fx2@example.com');
     const before = await countersOf();
     const later = sesEvent('open', target) as { detail: { open: { timestamp: string } } };
-    await runtime.handlers.recordEngagement(sesEvent('open', target));
+    await recordOne(sesEvent('open', target));
     later.detail.open.timestamp = '2026-11-25T08:00:00.000Z';
-    await runtime.handlers.recordEngagement(later);
+    await recordOne(later);
     const after = await countersOf();
     expect((after?.opened ?? 0) - (before?.opened ?? 0)).toBe(1);
     expect((after?.opens ?? 0) - (before?.opens ?? 0)).toBe(2);
   });
 
   it('logs and counts an event it does not understand, without throwing', async () => {
-    await expect(runtime.handlers.recordEngagement({ source: 'aws.ses', detail: {} })).resolves.toMatchObject(
-      {
-        kind: 'invalid',
-      },
-    );
+    await expect(recordOne({ source: 'aws.ses', detail: {} })).resolves.toMatchObject({
+      kind: 'invalid',
+    });
   });
 });
 
 describe('suppression', () => {
   it('suppresses a hard-bounced address everywhere and ends its enrolments, even for a re-imported customer', async () => {
     const target = await enrol('fx-3', 'gone@example.com');
-    const outcome = await runtime.handlers.recordEngagement(sesEvent('bounce-permanent', target));
+    const outcome = await recordOne(sesEvent('bounce-permanent', target));
     expect(outcome).toMatchObject({
       kind: 'recorded',
       suppressed: 'hard-bounce',
@@ -197,7 +293,7 @@ describe('suppression', () => {
 
   it('does not suppress on a soft bounce', async () => {
     const target = await enrol('fx-4', 'full@example.com');
-    await runtime.handlers.recordEngagement(sesEvent('bounce-transient', target));
+    await recordOne(sesEvent('bounce-transient', target));
     expect((await runtime.store.getCustomerView('fx-4'))?.status.suppressedAt).toBeUndefined();
     await expect(runtime.engagement.suppressionOf('full@example.com')).resolves.toBeUndefined();
   });

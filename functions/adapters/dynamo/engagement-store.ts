@@ -34,7 +34,7 @@ import type {
 } from '../../ports/engagement-store.ts';
 import { CorruptItemError } from './customer-store.ts';
 import { onlyTypes, queryAll, scanItems } from './pages.ts';
-import { type RetryPolicy, transactWithRetry } from './retries.ts';
+import { backoff, type RetryPolicy, transactWithRetry } from './retries.ts';
 import { customerTableDesign, keys, statsShard } from './table-design.ts';
 
 type Item = Record<string, unknown>;
@@ -85,9 +85,175 @@ const eventAttributes = ({ type, ...rest }: EngagementEvent): Item => ({
   ...rest,
 });
 
-/** The conditional put failed on item `index` of a cancelled transaction. */
-const failedOn = (error: TransactionCanceledException, index: number) =>
-  error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+/** Events in one transaction: with a marker and a counter each at most, within DynamoDB's 100 items. */
+export const eventsPerTransaction = 25;
+/** Transactions a batch may take: each round after the first follows a writer that got in between. */
+const recordRounds = 5;
+
+interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+interface PendingEvent {
+  /** Its place in the batch, for the outcome. */
+  readonly index: number;
+  readonly event: EngagementEvent;
+  readonly key: ItemKey;
+}
+/** What is stored already: item ids, and the attribute names (markers) of each stored item. */
+interface Known {
+  readonly items: Set<string>;
+  readonly markers: Map<string, Set<string>>;
+}
+
+const itemId = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
+
+/** The event's own item; events without a customer are kept apart by message. */
+function eventKey(event: EngagementEvent): ItemKey {
+  return {
+    pk:
+      event.customerId === 'unknown'
+        ? keys.unattributed(event.messageId ?? 'none')
+        : keys.customer(event.customerId),
+    sk: keys.engagement(event.at, event.eventId),
+  };
+}
+
+/** The message an event counts for; undefined when it counts for none (no customer or no tags). */
+function countedMessage(event: EngagementEvent) {
+  const { sequenceId, stepIndex, enrolmentId } = event;
+  if (event.customerId === 'unknown' || sequenceId === undefined || stepIndex === undefined) return undefined;
+  return enrolmentId === undefined ? undefined : { sequenceId, stepIndex, enrolmentId };
+}
+
+/** The item holding the message's first-of-kind markers, for events that have one. */
+function markerKey(event: EngagementEvent): ItemKey | undefined {
+  const message = countedMessage(event);
+  if (message === undefined || counterEffect(event).first === undefined) return undefined;
+  return {
+    pk: keys.customer(event.customerId),
+    sk: keys.messageStats(message.enrolmentId, message.stepIndex),
+  };
+}
+
+/**
+ * One transaction for a batch of new events: each event's conditional put; one update per message
+ * setting the markers of the kinds seen first in this batch (the earliest event of a kind is its
+ * message's first), each conditional; and one counter update per step and segment adding the
+ * batch's sums, on one shard. `keys[i]` names the item of `items[i]` whose condition may fail.
+ */
+function planEvents(
+  entries: readonly PendingEvent[],
+  known: Known,
+  tableName: string,
+): { items: TransactItem[]; keys: (ItemKey | undefined)[] } {
+  const items: TransactItem[] = [];
+  const itemKeys: (ItemKey | undefined)[] = [];
+  const markers = new Map<string, { key: ItemKey; set: Map<string, number> }>();
+  const sums = new Map<
+    string,
+    {
+      sequenceId: string;
+      stepIndex: number;
+      segmentId: string;
+      stepId?: string;
+      adds: Map<CounterName, number>;
+    }
+  >();
+  const ordered = [...entries].sort((a, b) => a.event.at - b.event.at);
+  for (const { event, key } of ordered) {
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: { ...key, ...eventAttributes(event), expiresAt: expiresAfter(event.at, engagementRetentionMs) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    itemKeys.push(key);
+    const message = countedMessage(event);
+    if (message === undefined) continue;
+    const effect = counterEffect(event);
+    const names: CounterName[] = [...effect.always];
+    const marker = markerKey(event);
+    if (effect.first !== undefined && marker !== undefined) {
+      const id = itemId(marker);
+      const pending = markers.get(id) ?? { key: marker, set: new Map<string, number>() };
+      if (
+        !(known.markers.get(id)?.has(effect.first.marker) ?? false) &&
+        !pending.set.has(effect.first.marker)
+      ) {
+        pending.set.set(effect.first.marker, event.at);
+        markers.set(id, pending);
+        names.push(...effect.first.counters);
+      }
+    }
+    const segmentId = event.segmentId ?? 'unknown';
+    const sumKey = `${message.sequenceId}\u0000${message.stepIndex}\u0000${segmentId}`;
+    const sum = sums.get(sumKey) ?? {
+      sequenceId: message.sequenceId,
+      stepIndex: message.stepIndex,
+      segmentId,
+      adds: new Map<CounterName, number>(),
+    };
+    if (event.stepId !== undefined) sum.stepId = event.stepId;
+    for (const name of names) sum.adds.set(name, (sum.adds.get(name) ?? 0) + 1);
+    sums.set(sumKey, sum);
+  }
+  for (const { key, set } of markers.values()) {
+    const names: Record<string, string> = { '#type': 'type' };
+    const values: Item = { ':type': 'message-stats' };
+    const assignments: string[] = [];
+    const conditions: string[] = [];
+    [...set].forEach(([marker, at], index) => {
+      names[`#m${index}`] = marker;
+      values[`:m${index}`] = at;
+      assignments.push(`#m${index} = :m${index}`);
+      conditions.push(`attribute_not_exists(#m${index})`);
+    });
+    items.push({
+      Update: {
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `SET ${assignments.join(', ')}, #type = :type`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+    itemKeys.push(key);
+  }
+  // One shard for the whole batch: concurrent batches spread over the shards, each touching few items.
+  const shard = statsShard(ordered[0]?.event.eventId ?? '');
+  for (const sum of sums.values()) {
+    if (sum.adds.size === 0) continue;
+    const values: Item = {
+      ':sequenceId': sum.sequenceId,
+      ':stepIndex': sum.stepIndex,
+      ':segmentId': sum.segmentId,
+      ':stats': 'stats',
+    };
+    const adds = [...sum.adds].map(([name, count]) => {
+      values[`:${name}`] = count;
+      return `${name} :${name}`;
+    });
+    if (sum.stepId !== undefined) values[':stepId'] = sum.stepId;
+    items.push({
+      Update: {
+        TableName: tableName,
+        Key: { pk: keys.stats(sum.sequenceId), sk: keys.statsStep(sum.stepIndex, sum.segmentId, shard) },
+        UpdateExpression: `SET sequenceId = :sequenceId, stepIndex = :stepIndex, segmentId = :segmentId, #type = :stats${
+          sum.stepId === undefined ? '' : ', stepId = :stepId'
+        } ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: values,
+      },
+    });
+    itemKeys.push(undefined);
+  }
+  return { items, keys: itemKeys };
+}
 
 /** The EngagementStore over the one table (keys in table-design.ts). */
 export class DynamoEngagementStore implements EngagementStore {
@@ -105,99 +271,105 @@ export class DynamoEngagementStore implements EngagementStore {
   }
 
   async record(event: EngagementEvent): Promise<'recorded' | 'duplicate'> {
-    const attributed = event.customerId !== 'unknown';
-    const eventPut: TransactItem = {
-      Put: {
-        TableName: this.#tableName,
-        Item: {
-          pk: attributed ? keys.customer(event.customerId) : keys.unattributed(event.messageId ?? 'none'),
-          sk: keys.engagement(event.at, event.eventId),
-          ...eventAttributes(event),
-          expiresAt: expiresAfter(event.at, engagementRetentionMs),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-    const { sequenceId, stepIndex, enrolmentId } = event;
-    if (!attributed || sequenceId === undefined || stepIndex === undefined || enrolmentId === undefined) {
-      return this.#putOnce(eventPut);
-    }
-    const effect = counterEffect(event);
-    const counterUpdate = (names: readonly CounterName[]): TransactItem | undefined => {
-      if (names.length === 0) return undefined;
-      const values: Item = {
-        ':sequenceId': sequenceId,
-        ':stepIndex': stepIndex,
-        ':segmentId': event.segmentId ?? 'unknown',
-        ':stats': 'stats',
-      };
-      const adds = names.map((name) => {
-        values[`:${name}`] = 1;
-        return `${name} :${name}`;
-      });
-      const setStepId = event.stepId === undefined ? '' : ', stepId = :stepId';
-      if (event.stepId !== undefined) values[':stepId'] = event.stepId;
-      return {
-        Update: {
-          TableName: this.#tableName,
-          Key: {
-            pk: keys.stats(sequenceId),
-            sk: keys.statsStep(stepIndex, event.segmentId ?? 'unknown', statsShard(enrolmentId, stepIndex)),
-          },
-          UpdateExpression: `SET sequenceId = :sequenceId, stepIndex = :stepIndex, segmentId = :segmentId, #type = :stats${setStepId} ADD ${adds.join(', ')}`,
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: values,
-        },
-      };
-    };
-    const withFirst = (): TransactItem[] => {
-      const first = effect.first;
-      if (first === undefined) return [];
-      const marker: TransactItem = {
-        Update: {
-          TableName: this.#tableName,
-          Key: { pk: keys.customer(event.customerId), sk: keys.messageStats(enrolmentId, stepIndex) },
-          UpdateExpression: 'SET #marker = :at, #type = :type',
-          ConditionExpression: 'attribute_not_exists(#marker)',
-          ExpressionAttributeNames: { '#marker': first.marker, '#type': 'type' },
-          ExpressionAttributeValues: { ':at': event.at, ':type': 'message-stats' },
-        },
-      };
-      const update = counterUpdate([...effect.always, ...first.counters]);
-      return update === undefined ? [marker] : [marker, update];
-    };
-    const attempts: TransactItem[][] = [];
-    if (effect.first !== undefined) attempts.push([eventPut, ...withFirst()]);
-    const plain = counterUpdate(effect.always);
-    attempts.push(plain === undefined ? [eventPut] : [eventPut, plain]);
-    // First try as the first event of its kind for this message; if the marker is already set,
-    // store it with only the per-event counters. A duplicate fails on the event put either way.
-    for (const items of attempts) {
-      try {
-        // Every event of a step counts on one item, so a burst of events makes transactions collide.
-        await transactWithRetry(
-          () => this.#documents.send(new TransactWriteCommand({ TransactItems: items })),
-          this.#conflictRetry,
-        );
-        return 'recorded';
-      } catch (error: unknown) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        if (failedOn(error, 0)) return 'duplicate';
-        if (!failedOn(error, 1) || items.length === 1) throw error;
-      }
-    }
-    throw new Error(`event ${event.eventId} could be stored neither as first nor as repeat`);
+    const [outcome] = await this.recordAll([event]);
+    if (outcome === undefined) throw new Error('recordAll returned no outcome for the event');
+    return outcome;
   }
 
-  async #putOnce(put: TransactItem): Promise<'recorded' | 'duplicate'> {
-    if (put.Put === undefined) throw new Error('expected a put');
-    try {
-      await this.#documents.send(new PutCommand(put.Put));
-      return 'recorded';
-    } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return 'duplicate';
-      throw error;
+  async recordAll(events: readonly EngagementEvent[]): Promise<('recorded' | 'duplicate')[]> {
+    const outcomes = events.map((): 'recorded' | 'duplicate' => 'recorded');
+    const pending: PendingEvent[] = [];
+    const seen = new Set<string>();
+    events.forEach((event, index) => {
+      const key = eventKey(event);
+      const id = itemId(key);
+      // The same event twice in one batch (EventBridge delivers at least once): stored once.
+      if (seen.has(id)) outcomes[index] = 'duplicate';
+      else pending.push({ index, event, key });
+      seen.add(id);
+    });
+    for (let start = 0; start < pending.length; start += eventsPerTransaction) {
+      const chunk = pending.slice(start, start + eventsPerTransaction);
+      for (const index of await this.#recordChunk(chunk)) outcomes[index] = 'duplicate';
     }
+    return outcomes;
+  }
+
+  /**
+   * Stores up to `eventsPerTransaction` distinct events in one transaction; returns the indexes of
+   * those already stored (duplicates). A batch first reads which of its events and message markers
+   * exist, so that one transaction usually does; a lone event goes straight to the transaction. A
+   * refused condition hands back the item as it is (ReturnValuesOnConditionCheckFailure), which
+   * corrects what is known, and the next round writes the rest.
+   */
+  async #recordChunk(chunk: readonly PendingEvent[]): Promise<number[]> {
+    const duplicates: number[] = [];
+    const known: Known =
+      chunk.length > 1 ? await this.#readKnown(chunk) : { items: new Set(), markers: new Map() };
+    let left = chunk;
+    for (let round = 1; ; round += 1) {
+      left = left.filter((entry) => {
+        if (!known.items.has(itemId(entry.key))) return true;
+        duplicates.push(entry.index);
+        return false;
+      });
+      if (left.length === 0) return duplicates;
+      const plan = planEvents(left, known, this.#tableName);
+      try {
+        // Concurrent batches of one step share its counter items: a conflict waits and tries again.
+        await transactWithRetry(
+          () => this.#documents.send(new TransactWriteCommand({ TransactItems: plan.items })),
+          this.#conflictRetry,
+        );
+        return duplicates;
+      } catch (error: unknown) {
+        if (!(error instanceof TransactionCanceledException) || round >= recordRounds) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        let learned = false;
+        reasons.forEach((reason, index) => {
+          if (reason.Code !== 'ConditionalCheckFailed') return;
+          const key = plan.keys[index];
+          if (key === undefined) return;
+          learned = true;
+          known.items.add(itemId(key));
+          known.markers.set(itemId(key), new Set(Object.keys(reason.Item ?? {})));
+        });
+        // Not a refused condition (validation, a conflict that outlasted the retries): not ours to mend.
+        if (!learned) throw error;
+      }
+    }
+  }
+
+  /** One consistent BatchGetItem: which of the events are stored, and the markers set on their messages. */
+  async #readKnown(chunk: readonly PendingEvent[]): Promise<Known> {
+    const wanted = new Map<string, ItemKey>();
+    for (const entry of chunk) {
+      wanted.set(itemId(entry.key), entry.key);
+      const marker = markerKey(entry.event);
+      if (marker !== undefined) wanted.set(itemId(marker), marker);
+    }
+    const known: Known = { items: new Set(), markers: new Map() };
+    let keysLeft = [...wanted.values()];
+    for (let attempt = 0; keysLeft.length > 0; attempt += 1) {
+      // Unread keys must not read as "not stored": that would count an event twice.
+      if (attempt >= 11) throw new Error(`DynamoDB kept ${keysLeft.length} reads unprocessed`);
+      if (attempt > 0) await backoff(attempt, this.#conflictRetry);
+      const result = await this.#documents.send(
+        new BatchGetCommand({
+          RequestItems: { [this.#tableName]: { Keys: keysLeft, ConsistentRead: true } },
+        }),
+      );
+      for (const item of result.Responses?.[this.#tableName] ?? []) {
+        const id = itemId({ pk: String(item.pk), sk: String(item.sk) });
+        known.items.add(id);
+        known.markers.set(id, new Set(Object.keys(item)));
+      }
+      keysLeft = (result.UnprocessedKeys?.[this.#tableName]?.Keys ?? []).map((key) => ({
+        pk: String(key.pk),
+        sk: String(key.sk),
+      }));
+    }
+    return known;
   }
 
   async customersByEmail(email: string): Promise<string[]> {

@@ -56,15 +56,15 @@ export const keys = {
 
 /**
  * Every event of a step counts on its counters, so one item per step would be written by every
- * event of a burst (thousands of deliveries minutes after a morning's sends): transactions on it
- * would conflict, and one item takes at most 1,000 writes a second. Each message counts on one of
- * this many shards, chosen by its enrolment and step; readers sum them.
+ * batch of a burst (thousands of deliveries minutes after a morning's sends): transactions on it
+ * would conflict, and one item takes at most 1,000 writes a second. Each batch of events adds its
+ * sums to one of this many shards, chosen by its first event; readers sum them.
  */
 export const statsShards = 8;
 
-/** The counter shard of one message (enrolment and step): the same for all of its events. */
-export function statsShard(enrolmentId: string, stepIndex: number): number {
-  return createHash('sha256').update(`${enrolmentId}#${stepIndex}`).digest().readUInt8(0) % statsShards;
+/** The counter shard a batch of events writes to, from the id of its first event. */
+export function statsShard(firstEventId: string): number {
+  return createHash('sha256').update(firstEventId).digest().readUInt8(0) % statsShards;
 }
 
 export type KeyAttributeType = 'S' | 'N' | 'B';

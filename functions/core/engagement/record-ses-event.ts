@@ -20,6 +20,13 @@ export type RecordOutcome =
     }
   | { readonly kind: 'invalid'; readonly reason: string };
 
+/**
+ * How the engagement queue's event source runs record-engagement (infra/constructs/engagement.ts),
+ * and the local runtime as it: batches of up to 25 events, which the DynamoDB store writes in one
+ * transaction, and at most 4 batches at once, so concurrent batches seldom meet on a counter item.
+ */
+export const engagementBatching = { batchSize: 25, maxConcurrency: 4 } as const;
+
 /** Counted (without dimensions) each time a sequence is paused for its complaint rate; alarmed on. */
 export const sequencesPausedMetric = 'SequencesPausedForComplaints';
 
@@ -41,18 +48,87 @@ export function complaintRateExceeded(
   return totals.complained / totals.sent > config.complaintRateThreshold;
 }
 
+/** What became of one event of a batch: its outcome, or the error that stopped it (retried by the queue). */
+export type RecordResult = RecordOutcome | { readonly kind: 'failed'; readonly error: unknown };
+
 /**
  * Stores one SES event (idempotently, counters in the same transaction), suppresses the address
  * on a hard bounce or complaint and ends its enrolments, and pauses a sequence whose complaint
  * rate crossed the threshold. The follow-ups are idempotent and run for duplicates too, so a
- * retry completes whatever a failed first attempt left undone.
+ * retry completes whatever a failed first attempt left undone. Throws what stopped it.
  */
 export async function recordSesEvent(input: unknown, deps: RecordDeps): Promise<RecordOutcome> {
+  const [result] = await recordSesEvents([input], deps);
+  if (result === undefined) throw new Error('no result for the event');
+  if (result.kind === 'failed') throw result.error;
+  return result;
+}
+
+/**
+ * `recordSesEvent` for a batch (an SQS batch of EventBridge events): the valid events stored
+ * together, in as few transactions as the store can, then each one's follow-ups. The results are
+ * in the inputs' order; one event's failure fails only that event.
+ */
+export async function recordSesEvents(inputs: readonly unknown[], deps: RecordDeps): Promise<RecordResult[]> {
+  const results: RecordResult[] = inputs.map(() => ({ kind: 'invalid', reason: 'not read' }));
+  const parsed: {
+    index: number;
+    event: EngagementEvent;
+    recipients: readonly string[];
+    attributed: boolean;
+  }[] = [];
+  inputs.forEach((input, index) => {
+    const result = parseSesEvent(input, { machineOpenMs: deps.config.machineOpenSeconds * 1_000 });
+    if (result.ok) parsed.push({ index, ...result.parsed });
+    else results[index] = { kind: 'invalid', reason: result.reason };
+  });
+  const stored = await storeAll(
+    parsed.map((entry) => entry.event),
+    deps.store,
+  );
+  for (const [position, entry] of parsed.entries()) {
+    const outcome = stored[position];
+    if (outcome === undefined || typeof outcome !== 'string') {
+      results[entry.index] = { kind: 'failed', error: outcome?.error };
+      continue;
+    }
+    try {
+      results[entry.index] = await followUp(entry, outcome, deps);
+    } catch (error: unknown) {
+      results[entry.index] = { kind: 'failed', error };
+    }
+  }
+  return results;
+}
+
+type Stored = 'recorded' | 'duplicate' | { readonly error: unknown };
+
+/** The batch in one go; if that fails, each event alone, so that a bad event fails only itself. */
+async function storeAll(events: readonly EngagementEvent[], store: EngagementStore): Promise<Stored[]> {
+  if (events.length === 0) return [];
+  try {
+    return await store.recordAll(events);
+  } catch (error: unknown) {
+    if (events.length === 1) return [{ error }];
+    const stored: Stored[] = [];
+    for (const event of events) {
+      try {
+        stored.push(await store.record(event));
+      } catch (eventError: unknown) {
+        stored.push({ error: eventError });
+      }
+    }
+    return stored;
+  }
+}
+
+async function followUp(
+  parsed: { event: EngagementEvent; recipients: readonly string[]; attributed: boolean },
+  stored: 'recorded' | 'duplicate',
+  deps: RecordDeps,
+): Promise<RecordOutcome> {
   const { store, config, metrics } = deps;
-  const result = parseSesEvent(input, { machineOpenMs: config.machineOpenSeconds * 1_000 });
-  if (!result.ok) return { kind: 'invalid', reason: result.reason };
-  const { event, recipients, attributed } = result.parsed;
-  const stored = await store.record(event);
+  const { event, recipients, attributed } = parsed;
   if (stored === 'recorded') metrics.count('EngagementEvents', 1, { type: event.type });
 
   const reason = suppressionReasonFor(event);

@@ -22,6 +22,11 @@ export class MemoryEngagementStore implements EngagementStore {
   readonly paused = new Map<string, { reason: string; at: number }>();
   readonly emails = new Map<string, string[]>();
 
+  async recordAll(events: readonly EngagementEvent[]): Promise<('recorded' | 'duplicate')[]> {
+    const outcomes: ('recorded' | 'duplicate')[] = [];
+    for (const event of events) outcomes.push(await this.record(event));
+    return outcomes;
+  }
   async record(event: EngagementEvent): Promise<'recorded' | 'duplicate'> {
     const key = `${event.customerId}|${event.at}|${event.eventId}`;
     if (this.events.has(key)) return 'duplicate';

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
+import type { EngagementEvent } from '../../../functions/core/engagement/model.ts';
+import type { RecordResult } from '../../../functions/core/engagement/record-ses-event.ts';
+import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
+import { MemoryEngagementStore } from '../engagement/memory-stores.ts';
+
+const config = EngagementConfigSchema.parse({});
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(`test/fixtures/ses-events/${name}.json`, 'utf8'));
+
+/** An SQS batch as the engagement queue's event source delivers it, one message per body. */
+function batch(bodies: readonly string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, index) => ({
+      messageId: `m${index}`,
+      receiptHandle: `r${index}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'events.amazonaws.com',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:engagement',
+      awsRegion: 'eu-west-1',
+    })),
+  };
+}
+
+function setUp(store = new MemoryEngagementStore()) {
+  const counted: string[] = [];
+  const outcomes = new Map<string, RecordResult>();
+  const handler = makeHandler({
+    store,
+    config,
+    metrics: { count: (name) => counted.push(name) },
+    logger: new Logger({ logLevel: 'SILENT' }),
+    onOutcome: (result, messageId) => outcomes.set(messageId, result),
+  });
+  return { handler, store, counted, outcomes };
+}
+
+describe('record-engagement', () => {
+  it('records the valid events of a batch and drops what it cannot read, without a retry', async () => {
+    const { handler, store, counted, outcomes } = setUp();
+    const response = await handler(
+      batch([
+        JSON.stringify(fixture('send')),
+        'not json {',
+        JSON.stringify({ source: 'aws.ses', detail: {} }),
+        JSON.stringify(fixture('delivery')),
+        JSON.stringify(fixture('send')),
+      ]),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect([...outcomes.values()].map((outcome) => outcome.kind)).toEqual([
+      'recorded',
+      'invalid',
+      'invalid',
+      'recorded',
+      'duplicate',
+    ]);
+    expect(outcomes.get('m1')).toMatchObject({ reason: 'the message body is not JSON' });
+    expect(counted.filter((name) => name === 'InvalidSesEvents')).toHaveLength(2);
+    expect(store.events.size).toBe(2);
+  });
+
+  it('reports only the event the store refuses as a batch item failure, and stores the rest', async () => {
+    const poisoned = fixture('click');
+    class FailingStore extends MemoryEngagementStore {
+      override async recordAll(events: readonly EngagementEvent[]) {
+        if (events.some((event) => event.type === 'click')) throw new Error('the batch write failed');
+        return super.recordAll(events);
+      }
+      override async record(event: EngagementEvent) {
+        if (event.type === 'click') throw new Error('item too large');
+        return super.record(event);
+      }
+    }
+    const { handler, store, outcomes } = setUp(new FailingStore());
+    const response = await handler(
+      batch([JSON.stringify(fixture('send')), JSON.stringify(poisoned), JSON.stringify(fixture('open'))]),
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(outcomes.get('m1')?.kind).toBe('failed');
+    expect([...store.events.values()].map((event) => event.type).sort()).toEqual(['open', 'send']);
+  });
+
+  it('fails an event whose follow-up failed, so that the retry finishes it', async () => {
+    class NoEmailIndex extends MemoryEngagementStore {
+      override async customersByEmail(): Promise<string[]> {
+        throw new Error('the email index is unavailable');
+      }
+    }
+    const store = new NoEmailIndex();
+    const { handler } = setUp(store);
+    const response = await handler(
+      batch([JSON.stringify(fixture('bounce-permanent')), JSON.stringify(fixture('send'))]),
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
+    // Stored already: the redelivery is a duplicate whose follow-ups run again.
+    const retry = setUp(new MemoryEngagementStore());
+    const stored = [...store.events.values()];
+    await retry.store.recordAll(stored);
+    const again = await retry.handler(batch([JSON.stringify(fixture('bounce-permanent'))]));
+    expect(again.batchItemFailures).toEqual([]);
+    expect(retry.outcomes.get('m0')).toMatchObject({ kind: 'duplicate', suppressed: 'hard-bounce' });
+  });
+});
