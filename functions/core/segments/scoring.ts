@@ -77,12 +77,13 @@ export const SCORE_REFRESH_MS = 7 * 86_400_000;
 
 /**
  * Whether the daily run must rewrite a customer's stored score: when there is none, the segment or
- * the model changed, a probability or the expected purchases moved by more than half a point (or
- * 1%), the overdue ratio by more than a tenth (or 5%), or the stored one is a week old. Scores drift
- * slowly from day to day, so most daily writes (the largest cost of scoring at scale) change nothing
- * anybody reads. The overdue ratio grows every day by design (a day over a 30-day gap adds 0.03), so
- * a probability's tolerance would rewrite most lapsed customers daily; segment rules on it are
- * evaluated on the fresh score, and a change of segment is always written.
+ * the model changed, a probability or the expected purchases moved by more than two points (or
+ * 5%), the overdue ratio by more than a quarter (or 10%), or the stored one is a week old. The
+ * stored score is for people (why a customer is where they are); the daily decisions use the fresh
+ * score, and a change of segment is always written. Scores drift a little every day, so finer
+ * tolerances rewrote a tenth to a half of all customers daily (the largest cost of scoring at
+ * scale) for changes nobody reads. The overdue ratio grows every day by design (a day over a
+ * 30-day gap adds 0.03), so it gets a wider tolerance.
  */
 export function scoreNeedsWrite(previous: StoredScore | undefined, next: StoredScore): boolean {
   if (previous === undefined) return true;
@@ -90,12 +91,12 @@ export function scoreNeedsWrite(previous: StoredScore | undefined, next: StoredS
   if (next.scoredAt - previous.scoredAt >= SCORE_REFRESH_MS) return true;
   const within = (absolute: number, relative: number) => (a: number | undefined, b: number | undefined) =>
     a === b || (a !== undefined && b !== undefined && Math.abs(a - b) <= absolute + relative * Math.abs(b));
-  const close = within(0.005, 0.01);
+  const close = within(0.02, 0.05);
   return !(
     close(previous.pAlive, next.pAlive) &&
     close(previous.pReturn, next.pReturn) &&
     close(previous.expectedPurchases, next.expectedPurchases) &&
-    within(0.1, 0.05)(previous.overdueRatio, next.overdueRatio)
+    within(0.25, 0.1)(previous.overdueRatio, next.overdueRatio)
   );
 }
 

@@ -30,34 +30,29 @@ describe('scoreNeedsWrite', () => {
     expect(scoreNeedsWrite(undefined, stored)).toBe(true);
   });
 
-  it('skips a score that only drifted within rounding, with a new explanation or run id', () => {
-    expect(scoreNeedsWrite(stored, nextDay({ pAlive: 0.418, pReturn: 0.179, overdueRatio: 2.12 }))).toBe(
-      false,
-    );
+  it('skips a score that only drifted by less than two points, with a new explanation or run id', () => {
+    expect(scoreNeedsWrite(stored, nextDay({ pAlive: 0.405, pReturn: 0.17, overdueRatio: 2.3 }))).toBe(false);
     expect(scoreNeedsWrite(stored, nextDay({ explanation: 'now 2.2x overdue' }))).toBe(false);
   });
 
-  it('lets the overdue ratio grow day by day until it moved by a tenth or 5%', () => {
-    // A 15-day gap: a day adds 0.067; a 30-day gap (0.033 a day) waits for the weekly refresh.
+  it('lets the overdue ratio grow day by day until it moved by a quarter or 10%', () => {
+    // A 5-day gap: a day adds 0.2; a 15-day gap (0.067 a day) waits for the weekly refresh.
     const daysOn = (n: number, gap: number) =>
       nextDay({ scoredAt: stored.scoredAt + n * day, overdueRatio: 2.1 + n / gap });
-    expect([1, 2, 3, 4].map((n) => scoreNeedsWrite(stored, daysOn(n, 15)))).toEqual([
-      false,
-      false,
-      false,
-      true,
-    ]);
-    expect([1, 2, 3, 4, 5, 6].some((n) => scoreNeedsWrite(stored, daysOn(n, 30)))).toBe(false);
-    expect(scoreNeedsWrite(stored, nextDay({ overdueRatio: 2.45 }))).toBe(true);
-    expect(scoreNeedsWrite({ ...stored, overdueRatio: 0.2 }, nextDay({ overdueRatio: 0.35 }))).toBe(true);
+    expect([1, 2, 3].map((n) => scoreNeedsWrite(stored, daysOn(n, 5)))).toEqual([false, false, true]);
+    expect([1, 2, 3, 4, 5, 6].some((n) => scoreNeedsWrite(stored, daysOn(n, 15)))).toBe(false);
+    expect(scoreNeedsWrite(stored, nextDay({ overdueRatio: 2.7 }))).toBe(true);
+    expect(scoreNeedsWrite({ ...stored, overdueRatio: 0.2 }, nextDay({ overdueRatio: 0.6 }))).toBe(true);
   });
 
-  it('writes when the segment or the model changes, or a probability moves by more than half a point', () => {
+  it('writes when the segment or the model changes, or a probability moves by more than two points', () => {
     expect(scoreNeedsWrite(stored, nextDay({ segmentId: 'lost' }))).toBe(true);
     expect(scoreNeedsWrite(stored, nextDay({ segmentId: null }))).toBe(true);
     expect(scoreNeedsWrite(stored, nextDay({ model: 'paretonbd' }))).toBe(true);
-    expect(scoreNeedsWrite(stored, nextDay({ pAlive: 0.43 }))).toBe(true);
-    expect(scoreNeedsWrite(stored, nextDay({ expectedPurchases: 0.32 }))).toBe(true);
+    expect(scoreNeedsWrite(stored, nextDay({ pAlive: 0.48 }))).toBe(true);
+    // A purchase: the probabilities jump.
+    expect(scoreNeedsWrite(stored, nextDay({ pAlive: 0.91, pReturn: 0.6 }))).toBe(true);
+    expect(scoreNeedsWrite(stored, nextDay({ expectedPurchases: 0.34 }))).toBe(true);
     expect(scoreNeedsWrite(stored, nextDay({ overdueRatio: undefined }))).toBe(true);
   });
 
