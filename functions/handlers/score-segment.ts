@@ -23,7 +23,7 @@ export const SegmentTaskSchema = z.strictObject({
 export interface ScoreSegmentDeps {
   readonly store: Pick<
     SegmentationStore,
-    'getModelRun' | 'scanCustomerRecords' | 'putScores' | 'createAssignment'
+    'getModelRun' | 'scanCustomerRecords' | 'putScores' | 'createAssignments'
   >;
   readonly scheduler: StepScheduler;
   readonly config: RekindleConfig;

@@ -34,6 +34,8 @@ export interface SegmentationStore extends ImportSink {
   putScores(scores: readonly StoredScore[]): Promise<void>;
   /** Creates the enrolment or hold-out unless one with the same id exists; false if it did. */
   createAssignment(assignment: Assignment): Promise<boolean>;
+  /** `createAssignment` for many, in as few writes as the store can: true for each one it created. */
+  createAssignments(assignments: readonly Assignment[]): Promise<boolean[]>;
   /** Stores the fitted model and its diagnostics for one run. */
   putModelRun(run: ModelRun): Promise<void>;
   getModelRun(runId: string): Promise<ModelRun | undefined>;

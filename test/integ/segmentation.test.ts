@@ -136,3 +136,40 @@ describe('the segmenter fanned out over parallel scan segments on DynamoDB Local
 function never(): never {
   throw new Error('the first run is stored');
 }
+
+describe('writing assignments', () => {
+  it('creates a batch in one transaction, leaving those that exist as they are', async () => {
+    const assignment = (customerId: string, state: 'active' | 'held-out' = 'active') => ({
+      enrolmentId: `batch-${customerId}`,
+      customerId,
+      sequenceId: 'gentle-winback',
+      segmentId: 'lapsed',
+      enrolledAt: start,
+      state,
+    });
+    // Already enrolled, and moved on by the sender since: a batch must not overwrite it.
+    expect(await runtime.segmentationStore.createAssignment(assignment('c000003'))).toBe(true);
+    await runtime.store.updateEnrolmentState('c000003', 'batch-c000003', 'completed', start + 1);
+    const batch = [
+      assignment('c000002'),
+      assignment('c000003'),
+      assignment('c000004', 'held-out'),
+      assignment('c000002'),
+    ];
+    const before = runtime.requests.snapshot()['dynamodb:TransactWriteItems'] ?? 0;
+    expect(await runtime.segmentationStore.createAssignments(batch)).toEqual([true, false, true, false]);
+    // The first try, refused for c000003, and the second without it.
+    expect((runtime.requests.snapshot()['dynamodb:TransactWriteItems'] ?? 0) - before).toBe(2);
+    const views = await Promise.all(
+      ['c000002', 'c000003', 'c000004'].map((id) => runtime.store.getCustomerView(id)),
+    );
+    const states = views.map(
+      (view) => view?.enrolments.find((enrolment) => enrolment.enrolmentId.startsWith('batch-'))?.state,
+    );
+    // A hold-out is not an enrolment in the sender's view.
+    expect(states).toEqual(['active', 'completed', undefined]);
+    expect(await runtime.segmentationStore.createAssignments([assignment('c000004', 'held-out')])).toEqual([
+      false,
+    ]);
+  });
+});

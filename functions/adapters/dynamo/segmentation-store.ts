@@ -1,6 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
@@ -17,10 +23,13 @@ import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import { CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
 import { onlyTypes, scanItems } from './pages.ts';
-import { batchWriteAll } from './retries.ts';
+import { batchWriteAll, transactWithRetry } from './retries.ts';
 import { keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
+
+/** New enrolments and hold-outs written together: each is a conditional put (the first one wins). */
+const assignmentsPerTransaction = 25;
 
 function toModelRun(item: Item): ModelRun {
   const { fitJson, ...rest } = parseItem(ModelRunItemSchema, item);
@@ -230,24 +239,64 @@ export class DynamoSegmentationStore implements SegmentationStore {
 
   async createAssignment(assignment: Assignment): Promise<boolean> {
     try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: {
-            pk: keys.customer(assignment.customerId),
-            sk: keys.enrolment(assignment.enrolmentId),
-            // Hold-outs are their own type so the sender's view never mistakes one for an enrolment.
-            type: assignment.state === 'held-out' ? 'holdout' : 'enrolment',
-            ...assignment,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.#documents.send(new PutCommand(this.#assignmentPut(assignment)));
       return true;
     } catch (error: unknown) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async createAssignments(assignments: readonly Assignment[]): Promise<boolean[]> {
+    const created = assignments.map(() => false);
+    // One per key: a transaction refuses two operations on one item, and the first wins anyway.
+    const firsts = new Map<string, number>();
+    assignments.forEach((assignment, index) => {
+      const key = `${assignment.customerId}\u0000${assignment.enrolmentId}`;
+      if (!firsts.has(key)) firsts.set(key, index);
+    });
+    const indexes = [...firsts.values()];
+    for (let start = 0; start < indexes.length; start += assignmentsPerTransaction) {
+      let left = indexes.slice(start, start + assignmentsPerTransaction);
+      for (let round = 1; left.length > 0; round += 1) {
+        const puts = left.flatMap((index) => {
+          const assignment = assignments[index];
+          return assignment === undefined ? [] : [{ Put: this.#assignmentPut(assignment) }];
+        });
+        try {
+          await transactWithRetry(() =>
+            this.#documents.send(new TransactWriteCommand({ TransactItems: puts })),
+          );
+          for (const index of left) created[index] = true;
+          left = [];
+        } catch (error: unknown) {
+          if (!(error instanceof TransactionCanceledException) || round >= 5) throw error;
+          // Those that exist stay false; the rest go again without them.
+          const refused = new Set(
+            (error.CancellationReasons ?? []).flatMap((reason, position) =>
+              reason.Code === 'ConditionalCheckFailed' ? [left[position]] : [],
+            ),
+          );
+          if (refused.size === 0) throw error;
+          left = left.filter((index) => !refused.has(index));
+        }
+      }
+    }
+    return created;
+  }
+
+  #assignmentPut(assignment: Assignment) {
+    return {
+      TableName: this.#tableName,
+      Item: {
+        pk: keys.customer(assignment.customerId),
+        sk: keys.enrolment(assignment.enrolmentId),
+        // Hold-outs are their own type so the sender's view never mistakes one for an enrolment.
+        type: assignment.state === 'held-out' ? 'holdout' : 'enrolment',
+        ...assignment,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
   }
 
   async putModelRun(run: ModelRun): Promise<void> {

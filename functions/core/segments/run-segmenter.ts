@@ -9,7 +9,7 @@ import type { CustomerScore, ModelRun, PurchaseSummary, ScoringModel, StoredScor
 import { scoreNeedsWrite, summariseOrders } from './scoring.ts';
 
 export interface SegmenterDeps {
-  readonly store: Pick<SegmentationStore, 'putScores' | 'createAssignment'>;
+  readonly store: Pick<SegmentationStore, 'putScores' | 'createAssignments'>;
   readonly scheduler: StepScheduler;
   readonly config: RekindleConfig;
   /** The model and the run's stored fit; without them no customer is scored and model rules never match. */
@@ -195,22 +195,30 @@ async function processBatch(
     if (sequence !== undefined) members.push({ record, segment, sequence });
   }
   if (stored.length > 0) await deps.store.putScores(stored);
-  for (const { record, segment, sequence } of members)
-    await enrol(record, segment, sequence, deps, now, report);
+  // The batch's new members in as few writes as the store can; then each one's first step.
+  const assignments = members.map(({ record, segment, sequence }) =>
+    newAssignment(record.customer.customerId, segment, sequence, now),
+  );
+  const created = assignments.length === 0 ? [] : await deps.store.createAssignments(assignments);
+  for (const [index, { record, sequence }] of members.entries()) {
+    const assignment = assignments[index];
+    if (assignment === undefined) continue;
+    await enrolled(record, assignment, created[index] === true, sequence, deps, report);
+  }
   for (const { record, enrolment, sequence } of resumes)
     if (await scheduleFirst(record, enrolment, sequence, deps)) report.resumed += 1;
 }
 
-async function enrol(
+/** Counts an assignment the batch wrote (or found) and schedules an enrolment's first step. */
+async function enrolled(
   record: CustomerRecord,
-  segment: Segment,
+  assignment: Assignment,
+  created: boolean,
   sequence: Sequence,
   deps: SegmenterDeps,
-  now: number,
   report: SegmenterReport,
 ): Promise<void> {
-  const assignment: Assignment = newAssignment(record.customer.customerId, segment, sequence, now);
-  if (!(await deps.store.createAssignment(assignment))) {
+  if (!created) {
     report.alreadyEnrolled += 1;
     return;
   }

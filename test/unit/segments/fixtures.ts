@@ -82,6 +82,7 @@ export class MemorySegmentationStore
       SegmentationStore,
       | 'putScores'
       | 'createAssignment'
+      | 'createAssignments'
       | 'scanCustomerRecords'
       | 'putModelRun'
       | 'getModelRun'
@@ -102,6 +103,12 @@ export class MemorySegmentationStore
     if (this.assignments.has(key)) return false;
     this.assignments.set(key, assignment);
     return true;
+  }
+
+  async createAssignments(assignments: readonly Assignment[]): Promise<boolean[]> {
+    const created: boolean[] = [];
+    for (const assignment of assignments) created.push(await this.createAssignment(assignment));
+    return created;
   }
 
   async putModelRun(run: ModelRun): Promise<void> {
