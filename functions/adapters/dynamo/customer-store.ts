@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
   ContactStatusSchema,
   type Customer,
@@ -66,6 +67,9 @@ export class CorruptItemError extends Error {
 }
 
 type Item = Record<string, unknown>;
+
+/** BatchWriteItem requests in flight at once when importing. */
+const batchWriteConcurrency = 4;
 
 const stripKeys = ({ pk, sk, gsi1pk, gsi1sk, type, expiresAt, ...rest }: Item): Item => rest;
 
@@ -381,9 +385,15 @@ export class DynamoCustomerStore implements CustomerStore {
     const items = [
       ...new Map(all.map((item) => [`${String(item.pk)}\u0000${String(item.sk)}`, item])).values(),
     ];
-    for (let start = 0; start < items.length; start += 25) {
-      const requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
-      await batchWriteAll(this.#documents, this.#tableName, requests);
-    }
+    const batches: Item[][] = [];
+    for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
+    // A few requests in flight: the keys are distinct, so the order they land in does not matter.
+    await forEachConcurrently(batches, batchWriteConcurrency, (batch) =>
+      batchWriteAll(
+        this.#documents,
+        this.#tableName,
+        batch.map((Item) => ({ PutRequest: { Item } })),
+      ),
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { SegmentationStore } from '../../ports/segmentation-store.ts';
+import { forEachConcurrently } from '../concurrency.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { SegmentationConfig } from '../config/segments.ts';
 import {
@@ -73,13 +74,18 @@ export async function sampleSummaries(
   const collected: PurchaseSummary[] = [];
   let customersRead = 0;
   let cutsRead = 0;
-  const read = async (scan: { segment?: number; totalSegments?: number }) => {
+  /** Summarises one scan's customers into `into`; returns how many customers it read. */
+  const readInto = async (into: PurchaseSummary[], scan: { segment?: number; totalSegments?: number }) => {
     let count = 0;
     for await (const record of store.scanCustomerRecords(scan)) {
       count += 1;
       const summary = summariseOrders(record.customer.customerId, record.orders, options.now);
-      if (summary !== undefined) collected.push(summary);
+      if (summary !== undefined) into.push(summary);
     }
+    return count;
+  };
+  const read = async (scan: { segment?: number; totalSegments?: number }) => {
+    const count = await readInto(collected, scan);
     customersRead += count;
     return count;
   };
@@ -100,8 +106,18 @@ export async function sampleSummaries(
     customersRead = 0;
     const segments = options.segments ?? 1;
     cutsRead = segments;
-    for (let segment = 0; segment < segments; segment += 1)
-      await read(segments === 1 ? {} : { segment, totalSegments: segments });
+    // A few segments at once, each into its own list, joined in segment order: the same sample for
+    // the same random source whichever segment finishes first.
+    const parts: PurchaseSummary[][] = Array.from({ length: segments }, () => []);
+    await forEachConcurrently(
+      parts.map((part, segment) => ({ part, segment })),
+      defaultSegmentConcurrency,
+      async ({ part, segment }) => {
+        const count = await readInto(part, segments === 1 ? {} : { segment, totalSegments: segments });
+        customersRead += count;
+      },
+    );
+    collected.push(...parts.flat());
   } else {
     for (const segment of rest) {
       if (collected.length >= options.size) break;
