@@ -10,7 +10,7 @@ import type { Chaos } from './chaos.ts';
 
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 import type { StoredEmail } from './ses-local.ts';
-import { readAllViews } from './table-views.ts';
+import { readMailViews } from './table-views.ts';
 
 /** How a simulated audience behaves; each a probability. */
 export interface RecipientBehaviour {
@@ -49,6 +49,8 @@ export interface SimulationOptions {
   readonly replyDomain?: string | undefined;
   /** Message ids already played; skipped, and filled in as messages are played (for rounds). */
   readonly played?: Set<string>;
+  /** Where the SES outbox was read up to (real time, ms), filled in as rounds go: each reads only what is new. */
+  readonly cursor?: { outboxReadAt: number };
   /**
    * Under chaos, SES events are also delivered twice and held back to a later round (out of order
    * across messages); `late` carries the held-back ones between rounds and `final` flushes them.
@@ -157,7 +159,12 @@ export async function simulateRecipients(
 ): Promise<SimulationSummary> {
   const behaviour = { ...defaultBehaviour, ...options.behaviour };
   const replyDomain = options.replyDomain ?? 'reply.rekindle.local';
-  const emails = await runtime.ses.outbox();
+  // Only what arrived since the last round's read (a second early: its clock has whole seconds).
+  const readAt = Date.now();
+  const emails = await runtime.ses.outbox(
+    options.cursor === undefined ? {} : { since: options.cursor.outboxReadAt - 1_000 },
+  );
+  if (options.cursor !== undefined) options.cursor.outboxReadAt = readAt;
   const summary = {
     emails: 0,
     events: 0,
@@ -193,11 +200,9 @@ export async function simulateRecipients(
   // new email's Send first, so that rates (the complaint rate that pauses a sequence) are over all
   // that was sent, as on AWS; then what the recipients did.
   const looked = new Map<string, { view: CustomerView; enrolment: Enrolment; send: SendRecord }>();
-  // Whom each new email went to, for what: the whole table in one parallel Scan, not a Query each.
-  const views =
-    inbox.size === 0
-      ? new Map<string, CustomerView>()
-      : await runtime.requests.uncounted(() => readAllViews(runtime));
+  // Whom each new email went to, for what, and who was held out: one parallel Scan of the profiles,
+  // enrolments and sends, not a Query each.
+  const { views, heldOut } = await runtime.requests.uncounted(() => readMailViews(runtime));
   // What the mail systems published, in the order they published it: through the engagement
   // queue in batches after each pass, as the rule and the queue's event source would carry it.
   const outbound: unknown[] = [];
@@ -403,12 +408,23 @@ export async function simulateRecipients(
   }
 
   // Purchases: emailed customers return a little more often than the held-out baseline.
-  const data = await runtime.requests.uncounted(() => runtime.engagement.loadReportData());
-  const firstSend = new Map(data.firstSends.map((send) => [send.enrolmentId, send.sentAt]));
+  // From the round's read: neither the held-out nor the first sends change while recipients act.
+  const firstSend = new Map<string, number>();
+  const assignments: { customerId: string; enrolmentId: string; enrolledAt: number; heldOut: boolean }[] = [
+    ...heldOut.map((holdOut) => ({ ...holdOut, heldOut: true })),
+  ];
+  for (const view of views.values()) {
+    for (const enrolment of view.enrolments) assignments.push({ ...enrolment, heldOut: false });
+    for (const send of view.sends) {
+      if (send.state !== 'sent' || send.sentAt === undefined) continue;
+      const earlier = firstSend.get(send.enrolmentId);
+      if (earlier === undefined || send.sentAt < earlier) firstSend.set(send.enrolmentId, send.sentAt);
+    }
+  }
   const orders: Order[] = [];
-  for (const assignment of data.assignments) {
+  for (const assignment of assignments) {
     const rng = random(options.seed, 'purchase', assignment.enrolmentId);
-    const heldOut = assignment.state === 'held-out';
+    const { heldOut } = assignment;
     const from = heldOut ? assignment.enrolledAt : firstSend.get(assignment.enrolmentId);
     if (from === undefined) continue;
     if (rng() >= (heldOut ? behaviour.purchaseHeldOut : behaviour.purchaseEmailed)) continue;

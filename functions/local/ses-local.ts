@@ -22,7 +22,8 @@ export interface SesLocal {
   /** The SES v2 API endpoint; its web UI (the outbox) is at the same address. */
   readonly endpoint: string;
   /** Every message sent so far, oldest first. */
-  outbox(): Promise<StoredEmail[]>;
+  /** The outbox; with `since` (epoch ms, real time), only what arrived from that second on. */
+  outbox(options?: { since?: number }): Promise<StoredEmail[]>;
   clear(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -66,8 +67,9 @@ export async function startSesLocal(): Promise<SesLocal> {
   await fetch(`${endpoint}/clear-store`, { method: 'POST' });
   return {
     endpoint,
-    outbox: async () => {
-      const response = await fetch(`${endpoint}/store`);
+    outbox: async (options = {}) => {
+      const since = options.since === undefined ? '' : `?since=${Math.floor(options.since / 1000)}`;
+      const response = await fetch(`${endpoint}/store${since}`);
       const body = z.object({ emails: z.array(StoredEmailSchema) }).parse(await response.json());
       return body.emails;
     },

@@ -1,18 +1,74 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { viewOf } from '../adapters/dynamo/customer-store.ts';
+import { onlyTypes, scanItems } from '../adapters/dynamo/pages.ts';
 import { forEachConcurrently } from '../core/concurrency.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
-import type { LocalRuntime } from './local-runtime.ts';
+import { type LocalRuntime, localNames } from './local-runtime.ts';
 
-/**
- * Every customer's view, by customer id, from one parallel Scan: sixteen segments, four at once
- * (one long Scan costs DynamoDB Local the square of its length), not a Query per customer.
- */
+/** Whole-table reads: sixteen parallel-scan segments, four at once (one long Scan costs DynamoDB Local the square of its length). */
+const localScan = { totalSegments: 16, concurrency: 4 } as const;
+
+const segments = () => Array.from({ length: localScan.totalSegments }, (_, segment) => segment);
+
+const byCustomerId = <T>(entries: Map<string, T>) =>
+  new Map([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Every customer's view, by customer id, from one parallel Scan, not a Query per customer. */
 export async function readAllViews(runtime: Pick<LocalRuntime, 'store'>): Promise<Map<string, CustomerView>> {
   const views = new Map<string, CustomerView>();
-  const totalSegments = 16;
-  const segments = Array.from({ length: totalSegments }, (_, segment) => segment);
-  await forEachConcurrently(segments, 4, async (segment) => {
-    for await (const view of runtime.store.scanCustomerViews({ segment, totalSegments }))
+  await forEachConcurrently(segments(), localScan.concurrency, async (segment) => {
+    for await (const view of runtime.store.scanCustomerViews({
+      segment,
+      totalSegments: localScan.totalSegments,
+    }))
       views.set(view.customer.customerId, view);
   });
-  return new Map([...views].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return byCustomerId(views);
+}
+
+const HoldOutSchema = z.object({
+  enrolmentId: z.string(),
+  customerId: z.string(),
+  enrolledAt: z.number(),
+});
+
+/** What the simulated recipients need of the table: who got what, and who was held out. */
+export interface MailViews {
+  /** Profiles, enrolments and sends only (no orders, events or scores), by customer id. */
+  readonly views: Map<string, CustomerView>;
+  readonly heldOut: readonly z.infer<typeof HoldOutSchema>[];
+}
+
+/**
+ * The recipients' read of the table, once a round: only the item kinds they use, so the Scan's
+ * pages carry a fraction of the table (events, orders and scores stay behind the filter).
+ */
+export async function readMailViews(runtime: Pick<LocalRuntime, 'clients'>): Promise<MailViews> {
+  const documents = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
+  const views = new Map<string, CustomerView>();
+  const heldOut: z.infer<typeof HoldOutSchema>[] = [];
+  await forEachConcurrently(segments(), localScan.concurrency, async (segment) => {
+    let current: { pk: string; items: Record<string, unknown>[] } | undefined;
+    const done = () => {
+      const view = current === undefined ? undefined : viewOf(current.items);
+      if (view !== undefined) views.set(view.customer.customerId, view);
+    };
+    const items = scanItems(documents, {
+      TableName: localNames.tableName,
+      ...onlyTypes(['customer', 'enrolment', 'holdout', 'send']),
+      Segment: segment,
+      TotalSegments: localScan.totalSegments,
+    });
+    // A partition's items arrive together in a Scan: a customer is complete when the key changes.
+    for await (const item of items) {
+      if (item.type === 'holdout') heldOut.push(HoldOutSchema.parse(item));
+      if (current === undefined || current.pk !== item.pk) {
+        done();
+        current = { pk: String(item.pk), items: [item] };
+      } else current.items.push(item);
+    }
+    done();
+  });
+  return { views: byCustomerId(views), heldOut };
 }

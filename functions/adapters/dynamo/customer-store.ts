@@ -113,8 +113,11 @@ const sendKey = (record: Pick<SendRecord, 'customerId' | 'enrolmentId' | 'stepIn
   sk: keys.send(record.enrolmentId, record.stepIndex),
 });
 
-/** A customer's view from all the items of their partition; undefined without a profile. */
-function viewOf(items: readonly Item[]): CustomerView | undefined {
+/**
+ * A customer's view from the items of their partition; undefined without a profile. Kinds missing
+ * from `items` are empty (the local simulator reads only profiles, enrolments and sends).
+ */
+export function viewOf(items: readonly Item[]): CustomerView | undefined {
   const profile = items.find((item) => item.type === 'customer');
   if (profile === undefined) return undefined;
   return {
