@@ -220,6 +220,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const runRequests = runtime.requests.snapshot();
     // The checks read the emulators' own records, with every fault switched off.
     if (chaos !== undefined) chaos.enabled = false;
+    let since = performance.now();
     const records = await runtime.requests.uncounted(() => readRunRecords(runtime));
     const invariants = checkInvariants({ runtime, records, config: bundle.config, published, learned });
 
@@ -237,12 +238,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     // Replies forwarded to the support team are in the outbox too; they are not campaign emails.
     const supportAddress = bundle.config.engagement.supportAddress;
     const emails = outbox.filter((email) => !email.destination.to.includes(supportAddress ?? ''));
+    progress(`checked the invariants on every customer's records (${elapsed(since)})`);
+    since = performance.now();
     await writeOutbox(options.outDir, inSendOrder(outbox, records.views));
     const winBack = buildReport(records.reportData, bundle.config, {
       now: clock.now(),
     });
     const reportFile = join(options.outDir, '..', 'report.html');
     await writeFile(reportFile, renderReportHtml(winBack));
+    progress(`wrote ${outbox.length} emails and the report (${elapsed(since)})`);
     const firings = runtime.scheduler.firings;
     const report: DemoReport = {
       customers: sample.customers.length,
