@@ -16,12 +16,11 @@ import {
   type Incident,
   IncidentSchema,
   type Order,
-  OrderSchema,
 } from '../../core/customers/model.ts';
 import type { Assignment } from '../../core/segments/enrolment.ts';
 import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
-import { CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
+import { CorruptItemError, DynamoCustomerStore, StoredOrderSchema } from './customer-store.ts';
 import { onlyTypes, scanItems } from './pages.ts';
 import { batchWriteAll, transactWithRetry } from './retries.ts';
 import { keys } from './table-design.ts';
@@ -207,7 +206,7 @@ export class DynamoSegmentationStore implements SegmentationStore {
           current.customer = parseItem(CustomerSchema, item);
           break;
         case 'order':
-          current.orders.push(parseItem(OrderSchema, item));
+          current.orders.push(parseItem(StoredOrderSchema, item));
           break;
         case 'incident':
           current.incidents.push(parseItem(IncidentSchema, item));
