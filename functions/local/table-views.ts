@@ -6,8 +6,11 @@ import { forEachConcurrently } from '../core/concurrency.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 
-/** Whole-table reads: sixteen parallel-scan segments, four at once (one long Scan costs DynamoDB Local the square of its length). */
-const localScan = { totalSegments: 16, concurrency: 4 } as const;
+/**
+ * Whole-table reads: 64 parallel-scan segments, four at once. DynamoDB Local answers each page of a
+ * Scan in time that grows with what is left of it, so a long Scan costs the square of its length.
+ */
+const localScan = { totalSegments: 64, concurrency: 4 } as const;
 
 const segments = () => Array.from({ length: localScan.totalSegments }, (_, segment) => segment);
 

@@ -689,7 +689,7 @@ interface Collected {
 }
 
 /** The report reads the table in this many parallel-scan segments, this many at once. */
-const reportScanSegments = 16;
+const reportScanSegments = 64;
 const reportScanConcurrency = 4;
 
 function collect(item: Item, data: Collected): void {

@@ -114,8 +114,10 @@ export const SegmentationSchema = z
       .int()
       .min(1)
       .max(1_000)
-      .default(16)
-      .describe('Parallel scan segments, each scored by its own Lambda invocation.'),
+      .default(64)
+      .describe(
+        'Parallel scan segments, each scored by its own Lambda invocation. Small segments keep each invocation short (up to 50,000 customers each, see docs/segmentation-at-scale.md).',
+      ),
   })
   .prefault({});
 export type SegmentationConfig = z.infer<typeof SegmentationSchema>;
