@@ -140,7 +140,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     learned,
     replyDomain: bundle.config.engagement.replyDomain,
     played: new Set<string>(),
-    cursor: { outboxReadAt: 0 },
     // A good sender's complaint rate (0.03%): the config pauses a sequence above 0.1%, and the
     // simulator's default is high enough to do that on purpose.
     behaviour: { complaint: 0.0003 },

@@ -49,8 +49,6 @@ export interface SimulationOptions {
   readonly replyDomain?: string | undefined;
   /** Message ids already played; skipped, and filled in as messages are played (for rounds). */
   readonly played?: Set<string>;
-  /** Where the SES outbox was read up to (real time, ms), filled in as rounds go: each reads only what is new. */
-  readonly cursor?: { outboxReadAt: number };
   /**
    * Under chaos, SES events are also delivered twice and held back to a later round (out of order
    * across messages); `late` carries the held-back ones between rounds and `final` flushes them.
@@ -159,12 +157,7 @@ export async function simulateRecipients(
 ): Promise<SimulationSummary> {
   const behaviour = { ...defaultBehaviour, ...options.behaviour };
   const replyDomain = options.replyDomain ?? 'reply.rekindle.local';
-  // Only what arrived since the last round's read (a second early: its clock has whole seconds).
-  const readAt = Date.now();
-  const emails = await runtime.ses.outbox(
-    options.cursor === undefined ? {} : { since: options.cursor.outboxReadAt - 1_000 },
-  );
-  if (options.cursor !== undefined) options.cursor.outboxReadAt = readAt;
+  const emails = await runtime.ses.outbox();
   const summary = {
     emails: 0,
     events: 0,

@@ -21,9 +21,11 @@ export type StoredEmail = z.infer<typeof StoredEmailSchema>;
 export interface SesLocal {
   /** The SES v2 API endpoint; its web UI (the outbox) is at the same address. */
   readonly endpoint: string;
-  /** Every message sent so far, oldest first. */
-  /** The outbox; with `since` (epoch ms, real time), only what arrived from that second on. */
-  outbox(options?: { since?: number }): Promise<StoredEmail[]>;
+  /**
+   * Every message sent so far, oldest first. Each call asks the server only for what arrived since
+   * the previous one (`GET /store?since=`): at 20,000 customers the whole outbox is 21,000 emails.
+   */
+  outbox(): Promise<StoredEmail[]>;
   clear(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -65,16 +67,26 @@ export async function startSesLocal(): Promise<SesLocal> {
   // aws-ses-v2-local keeps its outbox in module state, shared by every server in the process: a
   // second runtime in the same test file would otherwise see the first one's emails.
   await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+  const emptyRead = () => ({ emails: [] as StoredEmail[], ids: new Set<string>(), from: 0 });
+  /** The outbox as read so far, and the second (epoch) the next read asks from. */
+  let read = emptyRead();
   return {
     endpoint,
-    outbox: async (options = {}) => {
-      const since = options.since === undefined ? '' : `?since=${Math.floor(options.since / 1000)}`;
-      const response = await fetch(`${endpoint}/store${since}`);
+    outbox: async () => {
+      const response = await fetch(`${endpoint}/store?since=${read.from}`);
       const body = z.object({ emails: z.array(StoredEmailSchema) }).parse(await response.json());
-      return body.emails;
+      for (const email of body.emails) {
+        if (read.ids.has(email.messageId)) continue;
+        read.ids.add(email.messageId);
+        read.emails.push(email);
+        // Its clock has whole seconds: the next read starts a second early, and drops repeats by id.
+        read.from = Math.max(read.from, email.at - 1);
+      }
+      return [...read.emails];
     },
     clear: async () => {
       await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+      read = emptyRead();
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -32,4 +32,39 @@ describe('aws-ses-v2-local as the local runtime starts it', () => {
       await ses.stop();
     }
   });
+
+  it('reads the outbox incrementally: every email once, in order, whenever it is read', async () => {
+    const ses = await startSesLocal();
+    const client = new SESv2Client({
+      endpoint: ses.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const send = (index: number) =>
+      client.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'shop@example.com',
+          Destination: { ToAddresses: [`r${index}@example.com`] },
+          Content: { Simple: { Subject: { Data: `Hi ${index}` }, Body: { Text: { Data: 'Hello' } } } },
+        }),
+      );
+    try {
+      const sent: (string | undefined)[] = [];
+      for (let index = 0; index < 3; index += 1) sent.push((await send(index)).MessageId);
+      expect((await ses.outbox()).map((email) => email.messageId)).toEqual(sent);
+      // Within the same second as the last read, and after it: nothing twice, nothing missed.
+      for (let index = 3; index < 6; index += 1) sent.push((await send(index)).MessageId);
+      expect((await ses.outbox()).map((email) => email.messageId)).toEqual(sent);
+      expect((await ses.outbox()).map((email) => email.subject)).toEqual(
+        sent.map((_, index) => `Hi ${index}`),
+      );
+      await ses.clear();
+      expect(await ses.outbox()).toEqual([]);
+      const after = (await send(9)).MessageId;
+      expect((await ses.outbox()).map((email) => email.messageId)).toEqual([after]);
+    } finally {
+      client.destroy();
+      await ses.stop();
+    }
+  });
 });
