@@ -93,7 +93,7 @@ export class Chaos {
     attempts: number,
   ): (event: E) => Promise<R> {
     return async (event: E) => {
-      const key = `${name}\u0000${createHash('sha256').update(JSON.stringify(event)).digest('hex')}`;
+      const key = `${name}\u0000${createHash('sha256').update(invocationIdentity(event)).digest('hex')}`;
       let lastError: unknown;
       for (let attempt = 1; attempt <= attempts; attempt += 1) {
         try {
@@ -191,4 +191,21 @@ export class Chaos {
       { step: 'finalizeRequest', priority: 'low', name: 'rekindleChaos' },
     );
   }
+}
+
+/**
+ * What makes two invocations "the same" for a fault: an SQS batch is its messages (a redelivery
+ * carries a new receipt handle and receive count, yet it is the same work, and the retry after a
+ * crash succeeds); anything else is its whole payload.
+ */
+function invocationIdentity(event: unknown): string {
+  if (typeof event === 'object' && event !== null && 'Records' in event && Array.isArray(event.Records)) {
+    const ids = event.Records.map((record: unknown) =>
+      typeof record === 'object' && record !== null && 'messageId' in record && 'receiptHandle' in record
+        ? String(record.messageId)
+        : undefined,
+    );
+    if (ids.length > 0 && ids.every((id) => id !== undefined)) return `sqs\u0000${ids.join('\u0000')}`;
+  }
+  return JSON.stringify(event);
 }
