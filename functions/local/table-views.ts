@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { viewOf } from '../adapters/dynamo/customer-store.ts';
-import { onlyTypes, scanItems } from '../adapters/dynamo/pages.ts';
+import { byPartition, onlyTypes, scanItems } from '../adapters/dynamo/pages.ts';
 import { forEachConcurrently } from '../core/concurrency.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
 import { type LocalRuntime, localNames } from './local-runtime.ts';
@@ -52,26 +52,17 @@ export async function readMailViews(runtime: Pick<LocalRuntime, 'clients'>): Pro
   const views = new Map<string, CustomerView>();
   const heldOut: z.infer<typeof HoldOutSchema>[] = [];
   await forEachConcurrently(segments(), localScan.concurrency, async (segment) => {
-    let current: { pk: string; items: Record<string, unknown>[] } | undefined;
-    const done = () => {
-      const view = current === undefined ? undefined : viewOf(current.items);
-      if (view !== undefined) views.set(view.customer.customerId, view);
-    };
     const items = scanItems(documents, {
       TableName: localNames.tableName,
       ...onlyTypes(['customer', 'enrolment', 'holdout', 'send']),
       Segment: segment,
       TotalSegments: localScan.totalSegments,
     });
-    // A partition's items arrive together in a Scan: a customer is complete when the key changes.
-    for await (const item of items) {
-      if (item.type === 'holdout') heldOut.push(HoldOutSchema.parse(item));
-      if (current === undefined || current.pk !== item.pk) {
-        done();
-        current = { pk: String(item.pk), items: [item] };
-      } else current.items.push(item);
+    for await (const partition of byPartition(items)) {
+      for (const item of partition) if (item.type === 'holdout') heldOut.push(HoldOutSchema.parse(item));
+      const view = viewOf(partition);
+      if (view !== undefined) views.set(view.customer.customerId, view);
     }
-    done();
   });
   return { views: byCustomerId(views), heldOut };
 }

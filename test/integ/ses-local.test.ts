@@ -1,15 +1,18 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
-import { startSesLocal } from '../../functions/local/ses-local.ts';
+import { type SesLocal, startSesLocal } from '../../functions/local/ses-local.ts';
+
+const clientOf = (ses: SesLocal) =>
+  new SESv2Client({
+    endpoint: ses.endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 describe('aws-ses-v2-local as the local runtime starts it', () => {
   it('gives every message a unique id (its own are 9 random digits, shared by two in about 20,000)', async () => {
     const ses = await startSesLocal();
-    const client = new SESv2Client({
-      endpoint: ses.endpoint,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = clientOf(ses);
     try {
       const ids = await Promise.all(
         Array.from({ length: 50 }, (_, index) =>
@@ -35,11 +38,7 @@ describe('aws-ses-v2-local as the local runtime starts it', () => {
 
   it('reads the outbox incrementally: every email once, in order, whenever it is read', async () => {
     const ses = await startSesLocal();
-    const client = new SESv2Client({
-      endpoint: ses.endpoint,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = clientOf(ses);
     const send = (index: number) =>
       client.send(
         new SendEmailCommand({

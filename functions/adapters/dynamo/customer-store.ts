@@ -25,7 +25,7 @@ import type {
   CustomerView,
   SendRecord,
 } from '../../ports/customer-store.ts';
-import { onlyTypes, queryAll, scanItems } from './pages.ts';
+import { byPartition, onlyTypes, queryAll, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
@@ -208,7 +208,6 @@ export class DynamoCustomerStore implements CustomerStore {
   async *scanCustomerViews(
     options: { segment?: number; totalSegments?: number } = {},
   ): AsyncIterable<CustomerView> {
-    let current: { pk: string; items: Item[] } | undefined;
     const items = scanItems(this.#documents, {
       TableName: this.#tableName,
       FilterExpression: 'begins_with(pk, :customers)',
@@ -216,18 +215,10 @@ export class DynamoCustomerStore implements CustomerStore {
       Segment: options.segment,
       TotalSegments: options.totalSegments,
     });
-    // A partition's items arrive contiguously in a Scan: a customer is complete when the key changes.
-    for await (const item of items) {
-      const pk = String(item.pk);
-      if (current?.pk !== pk) {
-        const view = current === undefined ? undefined : viewOf(current.items);
-        if (view !== undefined) yield view;
-        current = { pk, items: [] };
-      }
-      current.items.push(item);
+    for await (const partition of byPartition(items)) {
+      const view = viewOf(partition);
+      if (view !== undefined) yield view;
     }
-    const last = current === undefined ? undefined : viewOf(current.items);
-    if (last !== undefined) yield last;
   }
 
   async createEnrolment(enrolment: Enrolment): Promise<boolean> {

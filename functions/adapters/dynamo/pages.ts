@@ -19,6 +19,22 @@ export async function* scanItems(
   for await (const page of paginateScan({ client }, input)) yield* page.Items ?? [];
 }
 
+/**
+ * A Scan's items grouped by partition: a partition's items arrive contiguously, so a group is
+ * complete when the key changes.
+ */
+export async function* byPartition(items: AsyncIterable<Item>): AsyncGenerator<Item[]> {
+  let current: { pk: unknown; items: Item[] } | undefined;
+  for await (const item of items) {
+    if (current !== undefined && current.pk === item.pk) current.items.push(item);
+    else {
+      if (current !== undefined) yield current.items;
+      current = { pk: item.pk, items: [item] };
+    }
+  }
+  if (current !== undefined) yield current.items;
+}
+
 /** The filter of a Scan that keeps only items of these `type`s (the item kinds of table-design.ts). */
 export function onlyTypes(
   types: readonly string[],

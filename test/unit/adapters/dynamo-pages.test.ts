@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../../functions/adapters/dynamo/customer-store.ts';
-import { onlyTypes, queryAll, scanItems } from '../../../functions/adapters/dynamo/pages.ts';
+import { byPartition, onlyTypes, queryAll, scanItems } from '../../../functions/adapters/dynamo/pages.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 afterEach(() => documents.reset());
@@ -117,5 +117,29 @@ describe('onlyTypes', () => {
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: { ':type0': 'customer', ':type1': 'order' },
     });
+  });
+});
+
+describe('byPartition', () => {
+  it('groups contiguous items by partition key, the last group included', async () => {
+    async function* items() {
+      yield* [
+        { pk: 'C#1', sk: 'A' },
+        { pk: 'C#1', sk: 'B' },
+        { pk: 'C#2', sk: 'A' },
+        { pk: 'C#3', sk: 'A' },
+        { pk: 'C#3', sk: 'B' },
+      ];
+    }
+    const groups: string[][] = [];
+    for await (const group of byPartition(items())) groups.push(group.map((item) => `${item.pk}/${item.sk}`));
+    expect(groups).toEqual([['C#1/A', 'C#1/B'], ['C#2/A'], ['C#3/A', 'C#3/B']]);
+  });
+
+  it('yields nothing for an empty Scan', async () => {
+    async function* none(): AsyncGenerator<Record<string, unknown>> {}
+    const groups = [];
+    for await (const group of byPartition(none())) groups.push(group);
+    expect(groups).toEqual([]);
   });
 });
