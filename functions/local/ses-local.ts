@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import * as sesLocalModule from 'aws-ses-v2-local';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** One message as aws-ses-v2-local keeps it in its store (`GET /store`). */
@@ -30,43 +29,60 @@ export interface SesLocal {
   stop(): Promise<void>;
 }
 
-type StartServer = (config: { host: string; port: number }) => Promise<Server>;
+/** The child's first line: where aws-ses-v2-local listens. */
+const ReadySchema = z.object({ port: z.number().int().positive() });
 
-/** The package is CommonJS: Node's ESM loader and Vite unwrap its default export differently. */
-function resolveStart(): StartServer {
-  const candidates: unknown[] = [
-    sesLocalModule.default,
-    (sesLocalModule.default as { default?: unknown }).default,
-  ];
-  const start = candidates.find((candidate) => typeof candidate === 'function');
-  if (start === undefined) throw new Error('aws-ses-v2-local exports no server function');
-  return start as StartServer;
+/** aws-ses-v2-local failed to start in its child process. */
+export class SesLocalStartError extends Error {
+  override readonly name = 'SesLocalStartError';
+}
+
+/** Starts ses-local-process.mjs and resolves with its port once it prints it. */
+function startChild(): Promise<{ child: ChildProcess; port: number }> {
+  const script = fileURLToPath(new URL('./ses-local-process.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-4_000);
+  });
+  return new Promise((resolve, reject) => {
+    const failed = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new SesLocalStartError(`aws-ses-v2-local did not start: ${why}${log === '' ? '' : `\n${log}`}`));
+    };
+    const timer = setTimeout(() => failed('no port within 30 s'), 30_000);
+    child.once('error', (error) => failed(error.message));
+    child.once('exit', (code, signal) => failed(`its process exited (${signal ?? code})`));
+    const lines = createInterface({ input: child.stdout ?? Readable.from([]) });
+    lines.once('line', (line) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        json = undefined;
+      }
+      const ready = ReadySchema.safeParse(json);
+      if (!ready.success) return failed(`it printed "${line.slice(0, 200)}", not its port`);
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.removeAllListeners('error');
+      lines.close();
+      // Whatever it prints later is read and dropped, so that it never blocks on a full pipe.
+      child.stdout?.resume();
+      resolve({ child, port: ready.data.port });
+    });
+  });
 }
 
 /**
- * aws-ses-v2-local draws each message id from 900 million random numbers, so among 20,000 emails two
- * share one in about one run in four, and whatever is keyed by message id (the demo's recipients,
- * SES events) mixes the two up. SES's own ids are unique; these are made unique too, through the
- * module function its send handlers call.
+ * Starts aws-ses-v2-local on 127.0.0.1 and a free port, with an empty outbox and unique message
+ * ids, in a child process: at 20,000 customers its HTTP and parsing work is a tenth of what the
+ * demo's handlers do, and in a process of its own it runs on the other core.
  */
-function uniqueMessageIds(): void {
-  const util: unknown = createRequire(import.meta.url)('aws-ses-v2-local/dist/util.js');
-  if (typeof util !== 'object' || util === null || !('getMessageId' in util))
-    throw new Error(
-      'aws-ses-v2-local no longer has util.getMessageId: check that its message ids are unique',
-    );
-  Object.assign(util, { getMessageId: () => `ses-${randomUUID()}` });
-}
-
-/** Starts aws-ses-v2-local on 127.0.0.1 and a free port, with an empty outbox and unique message ids. */
 export async function startSesLocal(): Promise<SesLocal> {
-  uniqueMessageIds();
-  const server = await resolveStart()({ host: '127.0.0.1', port: 0 });
-  const { port } = server.address() as AddressInfo;
+  const { child, port } = await startChild();
   const endpoint = `http://127.0.0.1:${port}`;
-  // aws-ses-v2-local keeps its outbox in module state, shared by every server in the process: a
-  // second runtime in the same test file would otherwise see the first one's emails.
-  await fetch(`${endpoint}/clear-store`, { method: 'POST' });
   const emptyRead = () => ({ emails: [] as StoredEmail[], ids: new Set<string>(), from: 0 });
   /** The outbox as read so far, and the second (epoch) the next read asks from. */
   let read = emptyRead();
@@ -89,9 +105,15 @@ export async function startSesLocal(): Promise<SesLocal> {
       read = emptyRead();
     },
     stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // Closing its stdin asks it to close its server and exit.
+        child.stdin?.end();
       }),
   };
 }

@@ -66,4 +66,27 @@ describe('aws-ses-v2-local as the local runtime starts it', () => {
       await ses.stop();
     }
   });
+
+  it('runs in a process of its own, each with its own outbox, and stop() ends it', async () => {
+    const [first, second] = await Promise.all([startSesLocal(), startSesLocal()]);
+    const client = clientOf(first);
+    try {
+      expect(first.endpoint).not.toBe(second.endpoint);
+      await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'shop@example.com',
+          Destination: { ToAddresses: ['r@example.com'] },
+          Content: { Simple: { Subject: { Data: 'only in the first' }, Body: { Text: { Data: 'x' } } } },
+        }),
+      );
+      expect((await first.outbox()).map((email) => email.subject)).toEqual(['only in the first']);
+      expect(await second.outbox()).toEqual([]);
+    } finally {
+      client.destroy();
+      await Promise.all([first.stop(), second.stop()]);
+    }
+    await expect(fetch(`${first.endpoint}/store`)).rejects.toThrow();
+    // A second stop is harmless.
+    await first.stop();
+  });
 });

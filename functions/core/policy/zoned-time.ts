@@ -34,8 +34,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return cached;
 }
 
-/** The wall time `instant` shows in `timeZone`. */
-export function wallTimeAt(instant: number, timeZone: string): WallTime {
+/** The wall time `instant` shows in `timeZone`, from Intl: exact, and the slow part of this module. */
+export function formattedWallTimeAt(instant: number, timeZone: string): WallTime {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -54,10 +54,54 @@ export function wallTimeAt(instant: number, timeZone: string): WallTime {
 const utcOf = (wall: WallTime) =>
   Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
 
+const wholeSecond = (instant: number) => Math.floor(instant / 1000) * 1000;
+
+const exactOffsetAt = (instant: number, timeZone: string) =>
+  utcOf(formattedWallTimeAt(wholeSecond(instant), timeZone)) - wholeSecond(instant);
+
+/**
+ * Offsets by zone and quarter hour. Real transitions are instants far apart, so a quarter hour
+ * whose first and last seconds share an offset has it throughout; one with a transition inside is
+ * never cached. A send decides on a handful of instants close together, each read many times.
+ */
+const quarterHour = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
+const offsetCacheLimit = 50_000;
+let offsetCacheSize = 0;
+
 /** The zone's offset from UTC at `instant`, in milliseconds (+05:30 → 19 800 000). */
 export function offsetAt(instant: number, timeZone: string): number {
-  const whole = Math.floor(instant / 1000) * 1000;
-  return utcOf(wallTimeAt(whole, timeZone)) - whole;
+  const slot = Math.floor(instant / quarterHour);
+  let zone = offsetCache.get(timeZone);
+  const cached = zone?.get(slot);
+  if (cached !== undefined) return cached;
+  const first = exactOffsetAt(slot * quarterHour, timeZone);
+  const last = exactOffsetAt(slot * quarterHour + quarterHour - 1000, timeZone);
+  if (first !== last) return exactOffsetAt(instant, timeZone);
+  if (offsetCacheSize >= offsetCacheLimit) {
+    offsetCache.clear();
+    offsetCacheSize = 0;
+  }
+  if (zone === undefined) {
+    zone = new Map();
+    offsetCache.set(timeZone, zone);
+  }
+  zone.set(slot, first);
+  offsetCacheSize += 1;
+  return first;
+}
+
+/** The wall time `instant` shows in `timeZone` (seconds truncated, as a clock shows them). */
+export function wallTimeAt(instant: number, timeZone: string): WallTime {
+  const date = new Date(wholeSecond(instant) + offsetAt(instant, timeZone));
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+  };
 }
 
 /** Normalises overflowing fields (hour 24, day 32) into a real calendar time. */
