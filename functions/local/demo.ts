@@ -150,6 +150,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     logLevel: 'SILENT',
     onSendOutcome,
     parallelSends: options.parallelSends ?? demoParallelSends,
+    // The sends on the second core; chaos and a wrapped mailer must reach the sender, so not then.
+    sendWorker: chaos === undefined && options.wrapMailer === undefined,
     ...(chaos === undefined ? {} : { chaos }),
     ...(options.wrapMailer === undefined ? {} : { wrapMailer: options.wrapMailer }),
   });
@@ -233,13 +235,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       enrolled += view.enrolments.length;
       sent += view.sends.filter((send) => send.state === 'sent').length;
     }
-    const { outbox } = records;
+    const outbox = inSendOrder(records.outbox, records.views);
     // Replies forwarded to the support team are in the outbox too; they are not campaign emails.
     const supportAddress = bundle.config.engagement.supportAddress;
     const emails = outbox.filter((email) => !email.destination.to.includes(supportAddress ?? ''));
     progress(`checked the invariants on every customer's records (${elapsed(since)})`);
     since = performance.now();
-    await writeOutbox(options.outDir, inSendOrder(outbox, records.views));
+    await writeOutbox(options.outDir, outbox);
     const winBack = buildReport(records.reportData, bundle.config, {
       now: clock.now(),
     });

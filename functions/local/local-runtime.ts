@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import type { S3Event } from 'aws-lambda';
-import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
-import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
-import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
+import type { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import type { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
 import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
-import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
-import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import type { RuntimeBundle } from '../build/runtime-bundle.ts';
 import { forEachConcurrently } from '../core/concurrency.ts';
 import { engagementBatching, type RecordResult } from '../core/engagement/record-ses-event.ts';
@@ -37,6 +33,8 @@ import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { createCustomerTable } from './bootstrap-table.ts';
 import type { Chaos } from './chaos.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { type LocalLogLevel, localAdapters, localLinks, localLogger } from './local-adapters.ts';
+import { account, localNames, region } from './local-names.ts';
 import { LocalQueue } from './local-queue.ts';
 import { RequestCounter } from './request-counter.ts';
 import { startS3Local } from './s3-local.ts';
@@ -45,30 +43,10 @@ import {
   type SchedulerEmulator,
   startSchedulerEmulator,
 } from './scheduler-emulator/index.ts';
+import { startSendWorker } from './send-worker/index.ts';
 import { type SesLocal, startSesLocal } from './ses-local.ts';
 
-const region = 'eu-west-1';
-const account = '000000000000';
-
-/** The names the local stack uses where CDK would generate them. */
-export const localNames = {
-  tableName: 'rekindle-local',
-  importBucket: 'rekindle-imports',
-  scheduleGroup: 'rekindle-steps',
-  schedulerRoleArn: `arn:aws:iam::${account}:role/rekindle-scheduler`,
-  sendQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send`,
-  sendDeadLetterQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send-dlq`,
-  segmentQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-segments`,
-  engagementQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-engagement`,
-  segmenterArn: `arn:aws:lambda:${region}:${account}:function:rekindle-segment-customers`,
-  planSegmentationArn: `arn:aws:lambda:${region}:${account}:function:rekindle-plan-segmentation`,
-  configurationSet: 'rekindle-local',
-  unsubscribeUrl: 'http://127.0.0.1/unsubscribe',
-  linkSigningKey: 'local-development-link-key-not-secret',
-  /** Where the SES receipt rule's S3 action would store inbound replies. */
-  inboundBucket: 'rekindle-inbound',
-  inboundPrefix: 'inbound/',
-} as const;
+export { localNames };
 
 export interface LocalRuntime {
   readonly clock: Clock;
@@ -137,8 +115,14 @@ export interface LocalRuntimeOptions {
    * send-step invocations at once (see `ParallelFiring`). @default one at a time, in due order
    */
   readonly parallelSends?: ParallelFiring;
+  /**
+   * Runs send-step in a worker thread, as Lambda runs it apart from the other functions, so that
+   * the sends use the second core. Not with `chaos` or the `wrap*` hooks: they wrap objects in
+   * this thread. `handlers.sendStep` still runs here. @default false
+   */
+  readonly sendWorker?: boolean;
   /** Handler logs at this level; the demo keeps them quiet. @default 'WARN' */
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly logLevel?: LocalLogLevel;
 }
 
 /**
@@ -147,6 +131,14 @@ export interface LocalRuntimeOptions {
  * handlers behind the local targets. `stop()` ends every server and restores the environment.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  if (
+    options.sendWorker === true &&
+    (options.chaos !== undefined ||
+      options.wrapStore !== undefined ||
+      options.wrapMailer !== undefined ||
+      options.wrapScheduler !== undefined)
+  )
+    throw new Error('sendWorker runs send-step in another thread: chaos and the wrap hooks cannot reach it');
   const started: { stop(): Promise<void> }[] = [];
   const savedEnv = { ...process.env };
   const stopAll = async () => {
@@ -243,17 +235,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       .send(new CreateBucketCommand({ Bucket: localNames.inboundBucket }))
       .catch(() => undefined);
 
-    const logger = (serviceName: string) => new Logger({ serviceName, logLevel: options.logLevel ?? 'WARN' });
-    const store = new DynamoCustomerStore(clients.dynamodb, localNames.tableName);
-    const engagement = new DynamoEngagementStore(clients.dynamodb, localNames.tableName);
-    const segmentationStore = new DynamoSegmentationStore(clients.dynamodb, localNames.tableName);
-    const stepScheduler = new EventBridgeStepScheduler(clients.scheduler, {
-      groupName: localNames.scheduleGroup,
-      roleArn: localNames.schedulerRoleArn,
-      sendQueueArn: localNames.sendQueueArn,
-      deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
-    });
-    const sesMailer = new SesMailer(clients.sesv2, localNames.configurationSet);
+    const logger = (serviceName: string) => localLogger(serviceName, options.logLevel);
+    const { store, engagement, segmentationStore, stepScheduler, sesMailer } = localAdapters(clients);
     const objects = new S3ObjectStore(clients.s3);
     const segmentResults: ScoreSegmentResult[] = [];
     const scoreSegmentHandler = makeScoreSegment({
@@ -321,7 +304,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           config: options.bundle.config,
           templates: options.bundle.templates,
           guard: engagement,
-          links: { unsubscribeUrl: localNames.unsubscribeUrl, signingKey: localNames.linkSigningKey },
+          links: localLinks,
           logger: logger('send-step'),
         }),
         1,
@@ -369,7 +352,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     lambdaTargets.set(localNames.segmenterArn, handlers.segmentCustomers);
     lambdaTargets.set(localNames.planSegmentationArn, handlers.planSegmentation);
-    sendQueue.consumeWith(handlers.sendStep);
+    if (options.sendWorker === true) {
+      const worker = track(
+        await startSendWorker({
+          bundle: options.bundle.serialized,
+          requests,
+          ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+          ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
+        }),
+      );
+      sendQueue.consumeWith((event) => worker.invoke(event, options.clock.now()));
+    } else sendQueue.consumeWith(handlers.sendStep);
     engagementQueue.consumeWith(handlers.recordEngagement);
     segmentQueue.consumeWith(async (event) => {
       const result = await scoreSegment(event);

@@ -53,6 +53,13 @@ export class RequestCounter {
     return Object.fromEntries([...this.#millis.entries()].sort(([, a], [, b]) => b - a));
   }
 
+  /** Adds requests counted elsewhere: the send worker's, reported after each invocation. */
+  add(counts: Readonly<Record<string, number>>, millis: Readonly<Record<string, number>>): void {
+    for (const [key, count] of Object.entries(counts))
+      this.#counts.set(key, (this.#counts.get(key) ?? 0) + count);
+    for (const [key, ms] of Object.entries(millis)) this.#millis.set(key, (this.#millis.get(key) ?? 0) + ms);
+  }
+
   reset(): void {
     this.#counts.clear();
     this.#millis.clear();

@@ -19,6 +19,19 @@ const demo = (extra: Partial<Parameters<typeof runDemo>[0]>) =>
     ...extra,
   });
 
+describe('rekindle demo', () => {
+  it('keeps every promise with its sends in the worker thread, and tells the same story each run', async () => {
+    const [first, second] = [await demo({}), await demo({})];
+    expect(first.invariants.filter((invariant) => !invariant.ok)).toEqual([]);
+    expect(first.sent).toBeGreaterThan(first.enrolled);
+    // Sends run side by side in another thread, yet the outcomes and the first email are the same.
+    expect(second.sent).toBe(first.sent);
+    expect(second.steps).toEqual(first.steps);
+    expect(second.emails[0]?.subject).toBe(first.emails[0]?.subject);
+    expect(second.emails[0]?.destination).toEqual(first.emails[0]?.destination);
+  });
+});
+
 describe('rekindle demo --chaos', () => {
   it('keeps every promise while every kind of fault strikes (seed 11)', async () => {
     const report = await demo({ chaos: { seed: 11, rate: 0.08 } });

@@ -1,0 +1,39 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
+import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
+import { SesMailer } from '../adapters/ses/ses-mailer.ts';
+import type { AwsClients } from '../handlers/wiring.ts';
+import { localNames } from './local-names.ts';
+
+/** How loud the local handlers are; the demo keeps them quiet. */
+export type LocalLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+
+/**
+ * The adapters the local handlers share, over the local stack's names: what the CDK app wires from
+ * its environment variables on AWS. Built once per thread (the send worker builds its own).
+ */
+export function localAdapters(clients: AwsClients) {
+  return {
+    store: new DynamoCustomerStore(clients.dynamodb, localNames.tableName),
+    engagement: new DynamoEngagementStore(clients.dynamodb, localNames.tableName),
+    segmentationStore: new DynamoSegmentationStore(clients.dynamodb, localNames.tableName),
+    stepScheduler: new EventBridgeStepScheduler(clients.scheduler, {
+      groupName: localNames.scheduleGroup,
+      roleArn: localNames.schedulerRoleArn,
+      sendQueueArn: localNames.sendQueueArn,
+      deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
+    }),
+    sesMailer: new SesMailer(clients.sesv2, localNames.configurationSet),
+  };
+}
+
+/** The unsubscribe links the local handlers sign. */
+export const localLinks = {
+  unsubscribeUrl: localNames.unsubscribeUrl,
+  signingKey: localNames.linkSigningKey,
+} as const;
+
+export const localLogger = (serviceName: string, logLevel: LocalLogLevel = 'WARN') =>
+  new Logger({ serviceName, logLevel });

@@ -1,0 +1,23 @@
+/** The region and account the local stack pretends to be in. */
+export const region = 'eu-west-1';
+export const account = '000000000000';
+
+/** The names the local stack uses where CDK would generate them. */
+export const localNames = {
+  tableName: 'rekindle-local',
+  importBucket: 'rekindle-imports',
+  scheduleGroup: 'rekindle-steps',
+  schedulerRoleArn: `arn:aws:iam::${account}:role/rekindle-scheduler`,
+  sendQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send`,
+  sendDeadLetterQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-send-dlq`,
+  segmentQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-segments`,
+  engagementQueueArn: `arn:aws:sqs:${region}:${account}:rekindle-engagement`,
+  segmenterArn: `arn:aws:lambda:${region}:${account}:function:rekindle-segment-customers`,
+  planSegmentationArn: `arn:aws:lambda:${region}:${account}:function:rekindle-plan-segmentation`,
+  configurationSet: 'rekindle-local',
+  unsubscribeUrl: 'http://127.0.0.1/unsubscribe',
+  linkSigningKey: 'local-development-link-key-not-secret',
+  /** Where the SES receipt rule's S3 action would store inbound replies. */
+  inboundBucket: 'rekindle-inbound',
+  inboundPrefix: 'inbound/',
+} as const;

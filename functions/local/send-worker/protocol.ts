@@ -1,0 +1,41 @@
+import type { SQSEvent } from 'aws-lambda';
+import type { SendStepOutcome } from '../../core/sending/send-step.ts';
+import type { StepMessage } from '../../core/sending/step-message.ts';
+import type { LocalLogLevel } from '../local-adapters.ts';
+
+/** What the send worker starts with (its `workerData`). */
+export interface SendWorkerData {
+  /** The runtime bundle as the send-step Lambda is baked with it. */
+  readonly bundle: string;
+  readonly logLevel?: LocalLogLevel;
+}
+
+/** One send-step invocation: the SQS batch, at the virtual time the Scheduler fired it. */
+export interface SendWorkerRequest {
+  readonly id: number;
+  readonly now: number;
+  readonly event: SQSEvent;
+}
+
+/** The requests an invocation made, by operation, for the runtime's RequestCounter. */
+export interface CountedRequests {
+  readonly counts: Record<string, number>;
+  readonly millis: Record<string, number>;
+}
+
+export type SendWorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'start-failed'; readonly error: string }
+  | {
+      readonly kind: 'done';
+      readonly id: number;
+      readonly batchItemFailures: { itemIdentifier: string }[];
+      readonly outcomes: [StepMessage, SendStepOutcome][];
+      readonly requests: CountedRequests;
+    }
+  | {
+      readonly kind: 'failed';
+      readonly id: number;
+      readonly error: string;
+      readonly requests: CountedRequests;
+    };

@@ -1,0 +1,73 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SendStepOutcome } from '../../core/sending/send-step.ts';
+import type { StepMessage } from '../../core/sending/step-message.ts';
+import { loadRuntimeBundle } from '../../handlers/runtime-bundle.ts';
+import { makeHandler } from '../../handlers/send-step.ts';
+import { createClients } from '../../handlers/wiring.ts';
+import { VirtualClock } from '../../ports/clock.ts';
+import { localAdapters, localLinks, localLogger } from '../local-adapters.ts';
+import { RequestCounter } from '../request-counter.ts';
+import type { CountedRequests, SendWorkerData, SendWorkerReply, SendWorkerRequest } from './protocol.ts';
+
+// The send-step handler in a thread of its own, as Lambda runs each function in a process of its
+// own. It reaches the local stack through the same endpoint variables as the runtime's thread.
+const port = parentPort;
+if (port === null) throw new Error('send-worker.ts runs as a worker thread only');
+const reply = (message: SendWorkerReply) => port.postMessage(message);
+
+try {
+  const data = workerData as SendWorkerData;
+  const { config, templates } = loadRuntimeBundle(data.bundle);
+  const clients = createClients();
+  const requests = new RequestCounter();
+  requests.attach(clients);
+  const counted = (): CountedRequests => {
+    const counts = requests.snapshot();
+    const millis = requests.timings();
+    requests.reset();
+    return { counts, millis };
+  };
+  const { store, engagement, stepScheduler, sesMailer } = localAdapters(clients);
+  const clock = new VirtualClock(0);
+  // Several invocations run at once: each collects its own outcomes.
+  const outcomesOf = new AsyncLocalStorage<[StepMessage, SendStepOutcome][]>();
+  const handler = makeHandler({
+    store,
+    guard: engagement,
+    mailer: sesMailer,
+    scheduler: stepScheduler,
+    clock,
+    config,
+    templates,
+    links: localLinks,
+    logger: localLogger('send-step', data.logLevel),
+    onOutcome: (message, outcome) => outcomesOf.getStore()?.push([message, outcome]),
+  });
+  port.on('message', async ({ id, now, event }: SendWorkerRequest) => {
+    const outcomes: [StepMessage, SendStepOutcome][] = [];
+    try {
+      const response = await clock.runAt(now, () => outcomesOf.run(outcomes, () => handler(event)));
+      reply({
+        kind: 'done',
+        id,
+        batchItemFailures: response.batchItemFailures,
+        outcomes,
+        requests: counted(),
+      });
+    } catch (error: unknown) {
+      reply({
+        kind: 'failed',
+        id,
+        error: error instanceof Error ? error.message : String(error),
+        requests: counted(),
+      });
+    }
+  });
+  reply({ kind: 'ready' });
+} catch (error: unknown) {
+  reply({
+    kind: 'start-failed',
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+}
