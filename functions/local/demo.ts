@@ -93,7 +93,7 @@ export interface StepReport {
  * Steps due within the same minute go out four at once, each at its own due time, as the send queue's
  * event source runs several send-step invocations at once on AWS.
  */
-export const demoParallelSends: ParallelFiring = { concurrency: 4, windowMs: 60_000 };
+export const demoParallelSends: ParallelFiring = { concurrency: 8, windowMs: 60_000 };
 
 /** A fixed start so every run of the demo tells the same story. */
 export const demoStart = Date.parse('2026-11-23T09:00:00Z');
