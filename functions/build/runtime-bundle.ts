@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, parseConfig } from '../core/config/load.ts';
+import { ConfigError, parseConfig, readConfigInput } from '../core/config/load.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
 import { compileTemplates } from './compile-templates.ts';
@@ -37,9 +37,14 @@ export async function buildRuntimeBundle(paths: {
   configFile: string;
   templatesDir: string;
 }): Promise<RuntimeBundle> {
-  const parsed = parseConfig(await readFile(paths.configFile, 'utf8'), paths.configFile);
+  const text = await readConfigInput('config file', paths.configFile, () =>
+    readFile(paths.configFile, 'utf8'),
+  );
+  const parsed = parseConfig(text, paths.configFile);
   if (!parsed.ok) throw new ConfigError(parsed.issues);
-  const templates = await compileTemplates(paths.templatesDir);
+  const templates = await readConfigInput('templates folder', paths.templatesDir, () =>
+    compileTemplates(paths.templatesDir),
+  );
   const missing = parsed.config.sequences.flatMap((sequence) =>
     sequence.steps
       .filter((step) => templates[`${step.template}/${parsed.config.shop.defaultLocale}`] === undefined)

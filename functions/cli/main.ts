@@ -1,3 +1,4 @@
+import { ConfigError, ConfigInputError, formatConfigIssues } from '../core/config/load.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
@@ -40,6 +41,15 @@ export async function main(
       const message = error instanceof Error ? error.message.split('. ')[0] : String(error);
       out.error(`rekindle ${match.name}: ${message}\nUsage: ${match.usage}`);
       return 2;
+    }
+    // A config that cannot be read or is invalid: the message says where, a stack trace would not help.
+    if (error instanceof ConfigInputError) {
+      out.error(`rekindle ${match.name}: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ConfigError) {
+      out.error(`rekindle ${match.name}: the config is invalid\n${formatConfigIssues(error.issues)}`);
+      return 1;
     }
     throw error;
   }

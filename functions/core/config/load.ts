@@ -33,6 +33,29 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A file or folder the config and templates are read from cannot be read: usually rekindle was run
+ * outside the project's directory. The CLI prints the message alone.
+ */
+export class ConfigInputError extends Error {
+  override readonly name = 'ConfigInputError';
+}
+
+/** Runs `read`; a missing or unreadable `path` becomes a ConfigInputError that names it. */
+export async function readConfigInput<T>(what: string, path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error: unknown) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EISDIR')
+      throw new ConfigInputError(
+        `cannot read the ${what} ${path} (${code}) from ${process.cwd()}: run rekindle in the project's directory, or give its path (--config, --templates)`,
+        { cause: error },
+      );
+    throw error;
+  }
+}
+
 /** Parses and validates the YAML text of `file`; every error carries its line and column. */
 export function parseConfig(text: string, file: string): ConfigResult {
   const lineCounter = new LineCounter();

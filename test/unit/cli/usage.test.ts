@@ -23,3 +23,21 @@ describe('every rekindle command', () => {
     });
   }
 });
+
+describe('a config that cannot be read', () => {
+  for (const argv of [
+    ['demo', '--config', 'no/such/rekindle.yaml'],
+    ['validate', '--config', 'no/such/rekindle.yaml'],
+    ['validate', '--templates', 'no/such/templates'],
+  ]) {
+    it(`"${argv.join(' ')}" names what it could not read, exits 1, and shows no stack trace`, async () => {
+      const out = new MemoryOutput();
+      const code = await main(argv, out);
+      expect(code).toBe(1);
+      const text = out.errors.join('\n');
+      expect(text).toContain(argv.at(-1));
+      expect(text).toMatch(/cannot read the (config file|templates folder) .* \(ENOENT\)/);
+      expect(text).not.toMatch(/\n\s+at /);
+    });
+  }
+});
