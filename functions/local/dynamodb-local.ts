@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { stopChild } from './child-process.ts';
 import { freePort } from './free-port.ts';
 
 /** Java or the DynamoDB Local jar is missing; the message says what to install. */
@@ -128,15 +129,6 @@ export async function startDynamoDbLocal(options: { java?: string } = {}): Promi
   }
   return {
     endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child, (running) => running.kill('SIGTERM')),
   };
 }

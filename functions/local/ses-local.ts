@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { stopChild } from './child-process.ts';
 
 /** One message as aws-ses-v2-local keeps it in its store (`GET /store`). */
 export const StoredEmailSchema = z.object({
@@ -104,16 +105,7 @@ export async function startSesLocal(): Promise<SesLocal> {
       await fetch(`${endpoint}/clear-store`, { method: 'POST' });
       read = emptyRead();
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        // Closing its stdin asks it to close its server and exit.
-        child.stdin?.end();
-      }),
+    // Closing its stdin asks it to close its server and exit.
+    stop: () => stopChild(child, (running) => running.stdin?.end()),
   };
 }

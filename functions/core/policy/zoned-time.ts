@@ -93,7 +93,12 @@ export function offsetAt(instant: number, timeZone: string): number {
 
 /** The wall time `instant` shows in `timeZone` (seconds truncated, as a clock shows them). */
 export function wallTimeAt(instant: number, timeZone: string): WallTime {
-  const date = new Date(wholeSecond(instant) + offsetAt(instant, timeZone));
+  return utcFieldsOf(wholeSecond(instant) + offsetAt(instant, timeZone));
+}
+
+/** The calendar fields of an epoch time read as UTC. */
+function utcFieldsOf(epochMs: number): WallTime {
+  const date = new Date(epochMs);
   return {
     year: date.getUTCFullYear(),
     month: date.getUTCMonth() + 1,
@@ -106,15 +111,7 @@ export function wallTimeAt(instant: number, timeZone: string): WallTime {
 
 /** Normalises overflowing fields (hour 24, day 32) into a real calendar time. */
 export function normaliseWall(wall: WallTime): WallTime {
-  const date = new Date(utcOf(wall));
-  return {
-    year: date.getUTCFullYear(),
-    month: date.getUTCMonth() + 1,
-    day: date.getUTCDate(),
-    hour: date.getUTCHours(),
-    minute: date.getUTCMinutes(),
-    second: date.getUTCSeconds(),
-  };
+  return utcFieldsOf(utcOf(wall));
 }
 
 /** The instant at which `timeZone` shows `wall`; repeated times take the earlier, skipped ones move forward. */
