@@ -1,4 +1,3 @@
-import { ConfigError, ConfigInputError, formatConfigIssues } from '../core/config/load.ts';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
@@ -42,7 +41,9 @@ export async function main(
       out.error(`rekindle ${match.name}: ${message}\nUsage: ${match.usage}`);
       return 2;
     }
-    // A config that cannot be read or is invalid: the message says where, a stack trace would not help.
+    // A config that cannot be read or is invalid: the message says where, a stack trace would not
+    // help. Loaded here, not at start: every command would otherwise load the config's parser.
+    const { ConfigError, ConfigInputError, formatConfigIssues } = await import('../core/config/load.ts');
     if (error instanceof ConfigInputError) {
       out.error(`rekindle ${match.name}: ${error.message}`);
       return 1;
