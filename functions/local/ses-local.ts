@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { stopChild } from './child-process.ts';
@@ -38,12 +37,19 @@ export class SesLocalStartError extends Error {
   override readonly name = 'SesLocalStartError';
 }
 
-/** Starts ses-local-process.mjs and resolves with its port once it prints it. */
-function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const script = fileURLToPath(new URL('./ses-local-process.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+const sesLocalScript = new URL('./ses-local-process.mjs', import.meta.url);
+
+/**
+ * Starts `script` (ses-local-process.mjs) with Node and resolves with the port it prints on its
+ * first line. A process that prints anything else, exits or stays silent for 30 s is killed, and
+ * the error carries the end of what it wrote to stderr.
+ */
+export function startSesLocalProcess(
+  script: URL = sesLocalScript,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [fileURLToPath(script)], { stdio: 'pipe' });
   let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4_000);
   });
   return new Promise((resolve, reject) => {
@@ -54,8 +60,9 @@ function startChild(): Promise<{ child: ChildProcess; port: number }> {
     };
     const timer = setTimeout(() => failed('no port within 30 s'), 30_000);
     child.once('error', (error) => failed(error.message));
-    child.once('exit', (code, signal) => failed(`its process exited (${signal ?? code})`));
-    const lines = createInterface({ input: child.stdout ?? Readable.from([]) });
+    // 'close', not 'exit': by then its stderr has been read to the end.
+    child.once('close', (code, signal) => failed(`its process exited (${signal ?? code})`));
+    const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => {
       let json: unknown;
       try {
@@ -66,11 +73,11 @@ function startChild(): Promise<{ child: ChildProcess; port: number }> {
       const ready = ReadySchema.safeParse(json);
       if (!ready.success) return failed(`it printed "${line.slice(0, 200)}", not its port`);
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.removeAllListeners('close');
       child.removeAllListeners('error');
       lines.close();
       // Whatever it prints later is read and dropped, so that it never blocks on a full pipe.
-      child.stdout?.resume();
+      child.stdout.resume();
       resolve({ child, port: ready.data.port });
     });
   });
@@ -82,7 +89,7 @@ function startChild(): Promise<{ child: ChildProcess; port: number }> {
  * demo's handlers do, and in a process of its own it runs on the other core.
  */
 export async function startSesLocal(): Promise<SesLocal> {
-  const { child, port } = await startChild();
+  const { child, port } = await startSesLocalProcess();
   const endpoint = `http://127.0.0.1:${port}`;
   const emptyRead = () => ({ emails: [] as StoredEmail[], ids: new Set<string>(), from: 0 });
   /** The outbox as read so far, and the second (epoch) the next read asks from. */

@@ -1,6 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
-import { type SesLocal, startSesLocal } from '../../functions/local/ses-local.ts';
+import {
+  type SesLocal,
+  SesLocalStartError,
+  startSesLocal,
+  startSesLocalProcess,
+} from '../../functions/local/ses-local.ts';
 
 const clientOf = (ses: SesLocal) =>
   new SESv2Client({
@@ -88,5 +97,30 @@ describe('aws-ses-v2-local as the local runtime starts it', () => {
     await expect(fetch(`${first.endpoint}/store`)).rejects.toThrow();
     // A second stop is harmless.
     await first.stop();
+  });
+
+  it('names what went wrong when its process prints something else, or exits, instead of its port', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rekindle-ses-'));
+    const script = (name: string, body: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, body);
+      return pathToFileURL(file);
+    };
+    try {
+      await expect(
+        startSesLocalProcess(
+          script('chatty.mjs', "console.log('listening, I think'); setInterval(() => {}, 1000);"),
+        ),
+      ).rejects.toThrow(
+        new SesLocalStartError(
+          'aws-ses-v2-local did not start: it printed "listening, I think", not its port',
+        ),
+      );
+      await expect(
+        startSesLocalProcess(script('dies.mjs', "console.error('no such module'); process.exit(3);")),
+      ).rejects.toThrow(/did not start: its process exited \(3\)\nno such module/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
