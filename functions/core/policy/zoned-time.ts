@@ -65,29 +65,21 @@ const exactOffsetAt = (instant: number, timeZone: string) =>
  * never cached. A send decides on a handful of instants close together, each read many times.
  */
 const quarterHour = 900_000;
-const offsetCache = new Map<string, Map<number, number>>();
+/** By `${timeZone} ${quarter hour}`; cleared when full, as a long-lived Lambda container goes on. */
+const offsetCache = new Map<string, number>();
 const offsetCacheLimit = 50_000;
-let offsetCacheSize = 0;
 
 /** The zone's offset from UTC at `instant`, in milliseconds (+05:30 → 19 800 000). */
 export function offsetAt(instant: number, timeZone: string): number {
   const slot = Math.floor(instant / quarterHour);
-  let zone = offsetCache.get(timeZone);
-  const cached = zone?.get(slot);
+  const key = `${timeZone} ${slot}`;
+  const cached = offsetCache.get(key);
   if (cached !== undefined) return cached;
   const first = exactOffsetAt(slot * quarterHour, timeZone);
   const last = exactOffsetAt(slot * quarterHour + quarterHour - 1000, timeZone);
   if (first !== last) return exactOffsetAt(instant, timeZone);
-  if (offsetCacheSize >= offsetCacheLimit) {
-    offsetCache.clear();
-    offsetCacheSize = 0;
-  }
-  if (zone === undefined) {
-    zone = new Map();
-    offsetCache.set(timeZone, zone);
-  }
-  zone.set(slot, first);
-  offsetCacheSize += 1;
+  if (offsetCache.size >= offsetCacheLimit) offsetCache.clear();
+  offsetCache.set(key, first);
   return first;
 }
 
