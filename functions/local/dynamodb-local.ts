@@ -77,7 +77,7 @@ async function waitUntilListening(
 }
 
 /** Less JIT compilation for a short-lived local database (docs/benchmarks.md measures it). */
-export const jitFlags = [
+const jitFlags = [
   '-XX:Tier4InvocationThreshold=20000',
   '-XX:Tier4MinInvocationThreshold=5000',
   '-XX:Tier4CompileThreshold=25000',
