@@ -4,7 +4,10 @@ import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
+import type { RuntimeBundle } from '../build/runtime-bundle.ts';
+import type { SendStepHandlerDeps } from '../handlers/send-step.ts';
 import type { AwsClients } from '../handlers/wiring.ts';
+import type { Clock } from '../ports/clock.ts';
 import { localNames } from './local-names.ts';
 
 /** How loud the local handlers are; the demo keeps them quiet. */
@@ -30,10 +33,31 @@ export function localAdapters(clients: AwsClients) {
 }
 
 /** The unsubscribe links the local handlers sign. */
-export const localLinks = {
+const localLinks = {
   unsubscribeUrl: localNames.unsubscribeUrl,
   signingKey: localNames.linkSigningKey,
 } as const;
 
 export const localLogger = (serviceName: string, logLevel: LocalLogLevel = 'WARN') =>
   new Logger({ serviceName, logLevel });
+
+/**
+ * send-step's dependencies over the local adapters, as its Lambda wires them: the runtime's thread
+ * (which may wrap the store, mailer and scheduler) and the send worker build it the same way.
+ */
+export function localSendStepDeps(
+  adapters: ReturnType<typeof localAdapters>,
+  context: { clock: Clock; bundle: Pick<RuntimeBundle, 'config' | 'templates'>; logLevel?: LocalLogLevel },
+): SendStepHandlerDeps {
+  return {
+    store: adapters.store,
+    guard: adapters.engagement,
+    mailer: adapters.sesMailer,
+    scheduler: adapters.stepScheduler,
+    clock: context.clock,
+    config: context.bundle.config,
+    templates: context.bundle.templates,
+    links: localLinks,
+    logger: localLogger('send-step', context.logLevel),
+  };
+}

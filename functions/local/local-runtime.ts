@@ -33,7 +33,7 @@ import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { createCustomerTable } from './bootstrap-table.ts';
 import type { Chaos } from './chaos.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
-import { type LocalLogLevel, localAdapters, localLinks, localLogger } from './local-adapters.ts';
+import { type LocalLogLevel, localAdapters, localLogger, localSendStepDeps } from './local-adapters.ts';
 import { account, localNames, region } from './local-names.ts';
 import { LocalQueue } from './local-queue.ts';
 import { RequestCounter } from './request-counter.ts';
@@ -236,7 +236,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       .catch(() => undefined);
 
     const logger = (serviceName: string) => localLogger(serviceName, options.logLevel);
-    const { store, engagement, segmentationStore, stepScheduler, sesMailer } = localAdapters(clients);
+    const adapters = localAdapters(clients);
+    const { store, engagement, segmentationStore, stepScheduler, sesMailer } = adapters;
     const objects = new S3ObjectStore(clients.s3);
     const segmentResults: ScoreSegmentResult[] = [];
     const scoreSegmentHandler = makeScoreSegment({
@@ -296,16 +297,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sendStep: invoked(
         'send-step',
         makeSendStep({
+          ...localSendStepDeps(adapters, {
+            clock: options.clock,
+            bundle: options.bundle,
+            ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+          }),
           store: chaos?.wrapStore(senderStore) ?? senderStore,
           mailer: chaos?.wrapMailer(senderMailer) ?? senderMailer,
           scheduler: chaos?.wrapScheduler(senderScheduler) ?? senderScheduler,
           ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
-          clock: options.clock,
-          config: options.bundle.config,
-          templates: options.bundle.templates,
-          guard: engagement,
-          links: localLinks,
-          logger: logger('send-step'),
         }),
         1,
       ),

@@ -6,7 +6,7 @@ import { loadRuntimeBundle } from '../../handlers/runtime-bundle.ts';
 import { makeHandler } from '../../handlers/send-step.ts';
 import { createClients } from '../../handlers/wiring.ts';
 import { VirtualClock } from '../../ports/clock.ts';
-import { localAdapters, localLinks, localLogger } from '../local-adapters.ts';
+import { localAdapters, localSendStepDeps } from '../local-adapters.ts';
 import { RequestCounter } from '../request-counter.ts';
 import type { CountedRequests, SendWorkerData, SendWorkerReply, SendWorkerRequest } from './protocol.ts';
 
@@ -18,7 +18,6 @@ const reply = (message: SendWorkerReply) => port.postMessage(message);
 
 try {
   const data = workerData as SendWorkerData;
-  const { config, templates } = loadRuntimeBundle(data.bundle);
   const clients = createClients();
   const requests = new RequestCounter();
   requests.attach(clients);
@@ -28,20 +27,15 @@ try {
     requests.reset();
     return { counts, millis };
   };
-  const { store, engagement, stepScheduler, sesMailer } = localAdapters(clients);
   const clock = new VirtualClock(0);
   // Several invocations run at once: each collects its own outcomes.
   const outcomesOf = new AsyncLocalStorage<[StepMessage, SendStepOutcome][]>();
   const handler = makeHandler({
-    store,
-    guard: engagement,
-    mailer: sesMailer,
-    scheduler: stepScheduler,
-    clock,
-    config,
-    templates,
-    links: localLinks,
-    logger: localLogger('send-step', data.logLevel),
+    ...localSendStepDeps(localAdapters(clients), {
+      clock,
+      bundle: loadRuntimeBundle(data.bundle),
+      ...(data.logLevel === undefined ? {} : { logLevel: data.logLevel }),
+    }),
     onOutcome: (message, outcome) => outcomesOf.getStore()?.push([message, outcome]),
   });
   port.on('message', async ({ id, now, event }: SendWorkerRequest) => {
