@@ -8,9 +8,9 @@ import { RequestCounter } from '../../functions/local/request-counter.ts';
 import { toCsv } from '../../functions/local/sample-data.ts';
 import { SendWorkerError, startSendWorker } from '../../functions/local/send-worker/index.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
+import { customerColumns, lapsedCustomer, lapsedOrders, orderColumns } from './lapsed-customer.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
-const daysAgo = (days: number) => new Date(start - days * 86_400_000).toISOString();
 let bundle: RuntimeBundle;
 let runtime: LocalRuntime;
 const outcomes: [StepMessage, SendStepOutcome][] = [];
@@ -32,32 +32,8 @@ afterAll(async () => {
 
 describe('send-step in a worker thread (the demo runs its sends there)', () => {
   it('sends the step once, reports the outcome and counts the requests in the runtime', async () => {
-    await runtime.dropImport(
-      'customers.csv',
-      toCsv(
-        [
-          {
-            customerId: 'lapsed-1',
-            email: 'lapsed@example.com',
-            firstName: 'Asha',
-            locale: 'en',
-            timeZone: 'Asia/Kolkata',
-            consent: 'granted',
-          },
-        ],
-        ['customerId', 'email', 'firstName', 'locale', 'timeZone', 'consent'],
-      ),
-    );
-    await runtime.dropImport(
-      'orders.csv',
-      toCsv(
-        [
-          { orderId: 'o1', customerId: 'lapsed-1', placedAt: daysAgo(400), amount: 20 },
-          { orderId: 'o2', customerId: 'lapsed-1', placedAt: daysAgo(200), amount: 30 },
-        ],
-        ['orderId', 'customerId', 'placedAt', 'amount'],
-      ),
-    );
+    await runtime.dropImport('customers.csv', toCsv([lapsedCustomer], [...customerColumns]));
+    await runtime.dropImport('orders.csv', toCsv(lapsedOrders(start), [...orderColumns]));
     expect(await runtime.handlers.segmentCustomers({})).toMatchObject({ enrolled: 1, scheduled: 1 });
     runtime.requests.reset();
 

@@ -5,6 +5,7 @@ import { scheduleNameFor } from '../../functions/core/sending/step-message.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { toCsv } from '../../functions/local/sample-data.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
+import { customerColumns, lapsedCustomer, lapsedOrders, orderColumns } from './lapsed-customer.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
 const daysAgo = (days: number) => new Date(start - days * 86_400_000).toISOString();
@@ -24,14 +25,7 @@ afterAll(async () => {
 describe('the walking skeleton on the local emulators', () => {
   it('imports, segments, schedules, sends once with unsubscribe headers, and records the send', async () => {
     const customers = [
-      {
-        customerId: 'lapsed-1',
-        email: 'lapsed@example.com',
-        firstName: 'Asha',
-        locale: 'en',
-        timeZone: 'Asia/Kolkata',
-        consent: 'granted',
-      },
+      lapsedCustomer,
       {
         customerId: 'active-1',
         email: 'active@example.com',
@@ -50,15 +44,14 @@ describe('the walking skeleton on the local emulators', () => {
       },
     ];
     const orders = [
-      { orderId: 'o1', customerId: 'lapsed-1', placedAt: daysAgo(400), amount: 20 },
-      { orderId: 'o2', customerId: 'lapsed-1', placedAt: daysAgo(200), amount: 30 },
+      ...lapsedOrders(start),
       { orderId: 'o3', customerId: 'active-1', placedAt: daysAgo(10), amount: 15 },
     ];
     const [customerReport] = await runtime.dropImport(
       'customers.csv',
-      toCsv(customers, ['customerId', 'email', 'firstName', 'locale', 'timeZone', 'consent']),
+      toCsv(customers, [...customerColumns]),
     );
-    await runtime.dropImport('orders.csv', toCsv(orders, ['orderId', 'customerId', 'placedAt', 'amount']));
+    await runtime.dropImport('orders.csv', toCsv(orders, [...orderColumns]));
     expect(customerReport?.written).toBe(2);
     expect(customerReport?.rejected).toEqual([{ line: 4, reason: expect.stringContaining('email') }]);
 
