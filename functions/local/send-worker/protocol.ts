@@ -1,14 +1,19 @@
 import type { SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
 import type { StepMessage } from '../../core/sending/step-message.ts';
 import type { LocalLogLevel } from '../local-adapters.ts';
 
-/** What the send worker starts with (its `workerData`). */
-export interface SendWorkerData {
+/** What the send worker starts with (its `workerData`), checked as it starts. */
+export const SendWorkerDataSchema = z.object({
   /** The runtime bundle as the send-step Lambda is baked with it. */
-  readonly bundle: string;
-  readonly logLevel?: LocalLogLevel;
-}
+  bundle: z.string(),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
+}) satisfies z.ZodType<{ bundle: string; logLevel?: LocalLogLevel }>;
+export type SendWorkerData = z.infer<typeof SendWorkerDataSchema>;
+
+// Replies and requests go between this project's two threads, a structured clone of what the
+// other side built from these types: typed, not parsed again on every step.
 
 /** One send-step invocation: the SQS batch, at the virtual time the Scheduler fired it. */
 export interface SendWorkerRequest {

@@ -8,7 +8,12 @@ import { createClients } from '../../handlers/wiring.ts';
 import { VirtualClock } from '../../ports/clock.ts';
 import { localAdapters, localSendStepDeps } from '../local-adapters.ts';
 import { RequestCounter } from '../request-counter.ts';
-import type { CountedRequests, SendWorkerData, SendWorkerReply, SendWorkerRequest } from './protocol.ts';
+import {
+  type CountedRequests,
+  SendWorkerDataSchema,
+  type SendWorkerReply,
+  type SendWorkerRequest,
+} from './protocol.ts';
 
 // The send-step handler in a thread of its own, as Lambda runs each function in a process of its
 // own. It reaches the local stack through the same endpoint variables as the runtime's thread.
@@ -17,7 +22,7 @@ if (port === null) throw new Error('send-worker.ts runs as a worker thread only'
 const reply = (message: SendWorkerReply) => port.postMessage(message);
 
 try {
-  const data = workerData as SendWorkerData;
+  const data = SendWorkerDataSchema.parse(workerData);
   const clients = createClients();
   const requests = new RequestCounter();
   requests.attach(clients);
