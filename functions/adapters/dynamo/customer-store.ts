@@ -36,6 +36,7 @@ const EnrolmentItemSchema = z.object({
   segmentId: z.string(),
   enrolledAt: z.number(),
   state: z.enum(['active', 'completed', 'exited']),
+  incidentId: z.string().optional(),
   exitReason: z.string().optional(),
   endedAt: z.number().optional(),
   endedAtStep: z.number().optional(),

@@ -47,6 +47,7 @@ const AssignmentItemSchema = z.object({
   enrolledAt: z.number(),
   endedAt: z.number().optional(),
   state: z.enum(['active', 'completed', 'exited', 'held-out']),
+  incidentId: z.string().optional(),
 });
 
 const ScoreItemSchema = z.object({

@@ -30,8 +30,17 @@ const oneOrMany = <T extends z.ZodType>(item: T) =>
     z.array(item).min(1, 'list at least one value'),
   );
 
-/** Matches when the customer has at least one incident satisfying every field given. */
+/**
+ * Matches when one of the customer's incidents satisfies every field given; that incident (the
+ * newest such) is the one the enrolment's emails name.
+ */
 export const IncidentConditionSchema = z.strictObject({
+  which: z
+    .enum(['any', 'latest'])
+    .default('any')
+    .describe(
+      'any: the newest incident satisfying the other fields; latest: only the customer’s most recent incident is considered.',
+    ),
   kind: oneOrMany(IncidentKindSchema).optional().describe('Incident kinds; any of them.'),
   withinDays: count.optional().describe('Occurred at most this many days ago.'),
   ticketOpen: z.boolean().optional().describe('The support ticket is (true) or is not (false) still open.'),

@@ -10,6 +10,11 @@ export interface Enrolment {
   readonly segmentId: string;
   readonly enrolledAt: number;
   readonly state: 'active' | 'completed' | 'exited';
+  /**
+   * The incident the segment's `incident` condition matched, if it has one: the emails of this
+   * enrolment name that problem, never another.
+   */
+  readonly incidentId?: string;
 }
 
 /**
@@ -51,6 +56,7 @@ export function newEnrolment(
   segment: Segment,
   sequence: Sequence,
   now: number,
+  incidentId?: string,
 ): Enrolment {
   return {
     enrolmentId: enrolmentIdFor(customerId, sequence.id, now),
@@ -59,6 +65,7 @@ export function newEnrolment(
     segmentId: segment.id,
     enrolledAt: now,
     state: 'active',
+    ...(incidentId === undefined ? {} : { incidentId }),
   };
 }
 
@@ -68,8 +75,9 @@ export function newAssignment(
   segment: Segment,
   sequence: Sequence,
   now: number,
+  incidentId?: string,
 ): Assignment {
-  const enrolment = newEnrolment(customerId, segment, sequence, now);
+  const enrolment = newEnrolment(customerId, segment, sequence, now, incidentId);
   return isHeldOut(customerId, sequence.id, segment.holdoutPercent)
     ? { ...enrolment, state: 'held-out' }
     : enrolment;

@@ -74,9 +74,20 @@ function inRange(value: number | undefined, range: Range | undefined): boolean {
   return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
 }
 
-function matchesIncident(facts: CustomerFacts, condition: IncidentCondition | undefined): boolean {
-  if (condition === undefined) return true;
-  return (facts.incidents ?? []).some((incident) => {
+/** Newest first; the incident id breaks ties so the choice is stable. */
+const newestFirst = (a: Incident, b: Incident) =>
+  b.occurredAt === a.occurredAt
+    ? a.incidentId.localeCompare(b.incidentId)
+    : b.occurredAt.localeCompare(a.occurredAt);
+
+/**
+ * The incident `condition` refers to: the newest one satisfying every field (`which: latest`
+ * looks only at the customer's most recent incident), or undefined when none does.
+ */
+export function matchedIncident(facts: CustomerFacts, condition: IncidentCondition): Incident | undefined {
+  const sorted = [...(facts.incidents ?? [])].sort(newestFirst);
+  const candidates = condition.which === 'latest' ? sorted.slice(0, 1) : sorted;
+  return candidates.find((incident) => {
     if (condition.kind !== undefined && !condition.kind.includes(incident.kind)) return false;
     if (condition.withinDays !== undefined) {
       if (facts.now === undefined) return false;
@@ -110,7 +121,7 @@ export function matchesSegment(segment: Segment, facts: CustomerFacts): boolean 
     inRange(facts.daysSinceLastOrder, when.daysSinceLastOrder) &&
     inRange(facts.orderCount, when.orderCount) &&
     inRange(facts.totalSpend, when.totalSpend) &&
-    matchesIncident(facts, when.incident) &&
+    (when.incident === undefined || matchedIncident(facts, when.incident) !== undefined) &&
     matchesLocale(facts.locale, when.locale) &&
     (when.consent === undefined ||
       (facts.consent !== undefined && when.consent.some((consent) => consent === facts.consent)))
@@ -120,6 +131,21 @@ export function matchesSegment(segment: Segment, facts: CustomerFacts): boolean 
 /** The first segment whose conditions all hold, or undefined. First match wins. */
 export function matchSegment(segments: readonly Segment[], facts: CustomerFacts): Segment | undefined {
   return segments.find((segment) => matchesSegment(segment, facts));
+}
+
+/** A customer's segment, and the incident its `incident` condition matched (if it has one). */
+export interface SegmentMatch {
+  readonly segment: Segment;
+  readonly incident?: Incident;
+}
+
+/** `matchSegment`, with the incident the segment matched on: the one its emails must name. */
+export function segmentMatch(segments: readonly Segment[], facts: CustomerFacts): SegmentMatch | undefined {
+  const segment = matchSegment(segments, facts);
+  if (segment === undefined) return undefined;
+  const condition = segment.when.incident;
+  const incident = condition === undefined ? undefined : matchedIncident(facts, condition);
+  return incident === undefined ? { segment } : { segment, incident };
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
@@ -144,8 +170,9 @@ export function describeMatch(segment: Segment, facts: CustomerFacts): string[] 
   for (const [name, value, range] of numeric)
     if (range !== undefined && value !== undefined) parts.push(`${name} ${round(value)} (${bound(range)})`);
   if (when.incident !== undefined) {
-    const kinds = (facts.incidents ?? []).map((incident) => incident.kind).join(', ');
-    parts.push(`incident: ${kinds}`);
+    const incident = matchedIncident(facts, when.incident);
+    if (incident !== undefined)
+      parts.push(`incident ${incident.kind} on ${incident.occurredAt.slice(0, 10)} (${incident.incidentId})`);
   }
   if (when.locale !== undefined) parts.push(`locale ${facts.locale ?? '?'}`);
   if (when.consent !== undefined) parts.push(`consent ${facts.consent ?? '?'}`);

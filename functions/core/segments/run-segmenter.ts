@@ -4,7 +4,7 @@ import type { RekindleConfig, Segment, Sequence } from '../config/schema.ts';
 import { flexibleWindowMinutes, plannedInstant, recipientTimeZone } from '../policy/decide.ts';
 import { scheduleNameFor } from '../sending/step-message.ts';
 import { type Assignment, type Enrolment, enrolmentIdFor, newAssignment, planStep } from './enrolment.ts';
-import { customerFacts, matchSegment } from './evaluate.ts';
+import { customerFacts, segmentMatch } from './evaluate.ts';
 import type { CustomerScore, ModelRun, PurchaseSummary, ScoringModel, StoredScore } from './scoring.ts';
 import { scoreNeedsWrite, summariseOrders } from './scoring.ts';
 
@@ -151,12 +151,18 @@ async function processBatch(
       scores.set(score.customerId, score);
   }
   const stored: StoredScore[] = [];
-  const members: { record: CustomerRecord; segment: Segment; sequence: Sequence }[] = [];
+  const members: {
+    record: CustomerRecord;
+    segment: Segment;
+    sequence: Sequence;
+    incidentId: string | undefined;
+  }[] = [];
   const resumes: { record: CustomerRecord; enrolment: Enrolment; sequence: Sequence }[] = [];
   for (const record of records) {
     report.customers += 1;
     const score = scores.get(record.customer.customerId);
-    const segment = matchSegment(config.segments, customerFacts(record, now, toScoreFacts(score)));
+    const match = segmentMatch(config.segments, customerFacts(record, now, toScoreFacts(score)));
+    const segment = match?.segment;
     if (score !== undefined && scoring !== undefined && fit !== undefined) {
       report.scored += 1;
       const next: StoredScore = {
@@ -192,12 +198,13 @@ async function processBatch(
     }
     const sequence = config.sequences.find((candidate) => candidate.id === segment.sequence);
     // The config schema refuses a segment naming a missing sequence; this guards hand-built configs.
-    if (sequence !== undefined) members.push({ record, segment, sequence });
+    if (sequence !== undefined)
+      members.push({ record, segment, sequence, incidentId: match?.incident?.incidentId });
   }
   if (stored.length > 0) await deps.store.putScores(stored);
   // The batch's new members in as few writes as the store can; then each one's first step.
-  const assignments = members.map(({ record, segment, sequence }) =>
-    newAssignment(record.customer.customerId, segment, sequence, now),
+  const assignments = members.map(({ record, segment, sequence, incidentId }) =>
+    newAssignment(record.customer.customerId, segment, sequence, now, incidentId),
   );
   const created = assignments.length === 0 ? [] : await deps.store.createAssignments(assignments);
   for (const [index, { record, sequence }] of members.entries()) {

@@ -31,9 +31,13 @@ export function view(
     locale?: string;
     firstName?: string;
     incidents?: Incident[];
+    /** The incident the enrolment was made for; default the newest given (null: none). */
+    matched?: string | null;
     sends?: (SendRecord & { updateIds?: string[] })[];
   } = {},
 ): CustomerView {
+  const newest = [...(options.incidents ?? [])].sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+  const matched = options.matched === undefined ? newest?.incidentId : (options.matched ?? undefined);
   return {
     customer: {
       customerId: 'c1',
@@ -44,7 +48,17 @@ export function view(
       consent: 'granted',
     },
     orders: [{ orderId: 'o-77', customerId: 'c1', placedAt: '2025-10-01T09:00:00.000Z', amount: 40 }],
-    enrolments: [],
+    enrolments: [
+      {
+        enrolmentId: message.enrolmentId,
+        customerId: 'c1',
+        sequenceId: message.sequenceId,
+        segmentId: message.segmentId,
+        enrolledAt: 0,
+        state: 'active',
+        ...(matched === undefined ? {} : { incidentId: matched }),
+      },
+    ],
     sends: options.sends ?? [],
     incidents: options.incidents ?? [],
     engagement: [],
