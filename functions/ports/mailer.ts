@@ -1,3 +1,9 @@
+/** What the provider tracks in one email: opens (a pixel), clicks (links through a redirect). */
+export interface EmailTracking {
+  readonly opens: boolean;
+  readonly clicks: boolean;
+}
+
 /** One email ready to go: rendered content, headers and the tags SES events will carry back. */
 export interface OutgoingEmail {
   readonly from: string;
@@ -8,6 +14,8 @@ export interface OutgoingEmail {
   readonly text: string;
   readonly headers: readonly { name: string; value: string }[];
   readonly tags: Readonly<Record<string, string>>;
+  /** @default - nothing tracked (a forwarded reply, a test send) */
+  readonly tracking?: EmailTracking;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
+import { type EmailTracking, type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
 
 /** SES errors that may succeed if tried again later. */
 const retryableErrors = new Set([
@@ -10,10 +10,29 @@ const retryableErrors = new Set([
   'ServiceUnavailable',
 ]);
 
+const featureStatus = (on: boolean) => (on ? 'ENABLED' : 'DISABLED');
+
+/**
+ * SES's per-message tracking override, always both fields: what is tracked never depends on the
+ * configuration set's or the account's settings, and an email that asks for nothing gets nothing.
+ */
+export function trackingOverrides(tracking: EmailTracking | undefined) {
+  return {
+    Tracking: {
+      OpenTrackingEnabled: featureStatus(tracking?.opens ?? false),
+      ClickTrackingEnabled: featureStatus(tracking?.clicks ?? false),
+    },
+  } as const;
+}
+
 /** Tag values allow only [A-Za-z0-9_-.@]; anything else becomes `_`. */
 const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_\-.@]/g, '_').slice(0, 256) || '_';
 
-/** The Mailer over SES v2 SendEmail, Simple content (so SES keeps our custom headers). */
+/**
+ * The Mailer over SES v2 SendEmail, Simple content (so SES keeps our custom headers), through one
+ * configuration set (its events, reputation metrics, custom tracking domain) with each email's
+ * open and click tracking switched per message.
+ */
 export class SesMailer implements Mailer {
   readonly #client: SESv2Client;
   readonly #configurationSet: string;
@@ -31,6 +50,7 @@ export class SesMailer implements Mailer {
           Destination: { ToAddresses: [email.to] },
           ReplyToAddresses: email.replyTo === undefined ? undefined : [...email.replyTo],
           ConfigurationSetName: this.#configurationSet,
+          ConfigurationOverrides: trackingOverrides(email.tracking),
           EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: tagValue(Value) })),
           Content: {
             Simple: {

@@ -1,9 +1,37 @@
 import { z } from 'zod';
 import { DurationSchema } from './common.ts';
 
+/**
+ * Open and click tracking, which SES switches per message. Opens are off by default: the pixel says
+ * when and where someone read the email, and Apple Mail Privacy Protection opens everything anyway.
+ * Clicks are on: a click is something the reader chose to do, and `clicked` step conditions need it.
+ * Either way the footer says what is tracked.
+ */
+export const TrackingSchema = z.strictObject({
+  opens: z
+    .boolean()
+    .default(false)
+    .describe('Track opens (a pixel): unreliable (Apple Mail opens everything) and the more intrusive.'),
+  clicks: z
+    .boolean()
+    .default(true)
+    .describe('Track clicks (links go through a redirect); `clicked` step conditions need it.'),
+});
+export type Tracking = z.infer<typeof TrackingSchema>;
+
+/** A sequence's own choice; each field left out comes from `engagement.tracking`. */
+export const TrackingOverrideSchema = z.strictObject({
+  opens: z.boolean().optional(),
+  clicks: z.boolean().optional(),
+});
+export type TrackingOverride = z.infer<typeof TrackingOverrideSchema>;
+
 /** Engagement settings: suppression thresholds, replies, reporting. Owned by the engagement work. */
 export const EngagementConfigSchema = z
   .strictObject({
+    tracking: TrackingSchema.prefault({}).describe(
+      'Open and click tracking for every sequence that does not choose its own (default opens off, clicks on).',
+    ),
     complaintRateThreshold: z
       .number()
       .min(0)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DurationSchema, IdSchema, TimeZoneSchema } from './common.ts';
+import { TrackingOverrideSchema } from './engagement.ts';
 
 /** Sequences, steps and the global sending policy. Owned by the delivery work. */
 
@@ -70,6 +71,9 @@ export const SequenceSchema = z.strictObject({
     .describe(
       'What ends the sequence early (default purchase, reply, unsubscribe, complaint, hard-bounce); unsubscribe, complaint and hard-bounce always do.',
     ),
+  tracking: TrackingOverrideSchema.optional().describe(
+    'Open and click tracking for this sequence’s emails; a field left out comes from engagement.tracking.',
+  ),
 });
 export type Sequence = z.infer<typeof SequenceSchema>;
 

@@ -1,4 +1,5 @@
 import type { EngagementEvent } from './model.ts';
+import { isContentClick } from './tracking.ts';
 
 /** The per (sequence, step, segment) counters. Message counters count each message once. */
 export const counterNames = [
@@ -66,7 +67,10 @@ export function counterEffect(event: Pick<EngagementEvent, 'type' | 'machine' | 
         ? { always: ['machineOpens'], first: { marker: 'machineOpenedAt', counters: ['machineOpened'] } }
         : { always: ['opens'], first: { marker: 'openedAt', counters: ['opened'] } };
     case 'click':
-      return { always: ['clicks'], first: { marker: 'clickedAt', counters: ['clicked'] } };
+      // A click on the unsubscribe link is counted as the unsubscribe it leads to, not as interest.
+      return isContentClick(event)
+        ? { always: ['clicks'], first: { marker: 'clickedAt', counters: ['clicked'] } }
+        : { always: [] };
     case 'bounce':
       return {
         always: [],

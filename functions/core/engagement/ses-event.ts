@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EngagementEvent, EngagementType } from './model.ts';
+import { unsubscribeLinkTag } from './tracking.ts';
 
 /**
  * SES event publishing records as EventBridge delivers them (source `aws.ses`, the configuration
@@ -45,6 +46,8 @@ const DetailSchema = z.discriminatedUnion('eventType', [
     click: z.object({
       timestamp: TimestampSchema,
       link: z.string(),
+      /** The link's `ses:tags`, each value a one-element array like message tags. */
+      linkTags: z.record(z.string(), z.array(z.string())).default({}),
       ipAddress: z.string().default(''),
       userAgent: z.string().default(''),
     }),
@@ -242,13 +245,19 @@ function specifics(detail: SesEventDetail, sentAt: number, options: ParseOptions
         machine: isLikelyMachineOpen({ userAgent, ipAddress, at }, sentAt, options.machineOpenMs),
       };
     }
-    case 'Click':
+    case 'Click': {
+      // Which link it was: `kind: unsubscribe` keeps the click out of `clicked` conditions (tracking.ts).
+      const linkKind = tag(detail.click.linkTags, unsubscribeLinkTag.name);
       return {
         at: Date.parse(detail.click.timestamp),
         recipients: destination,
         unique: [detail.click.link, detail.click.ipAddress, detail.click.userAgent],
-        detailFields: { link: detail.click.link.slice(0, 1_000) },
+        detailFields: {
+          link: detail.click.link.slice(0, 1_000),
+          ...(linkKind === undefined ? {} : { linkKind: linkKind.slice(0, 100) }),
+        },
       };
+    }
     case 'Bounce': {
       const bounced = detail.bounce.bouncedRecipients.map((recipient) => recipient.emailAddress);
       const recipients = bounced.length === 0 ? destination : bounced;

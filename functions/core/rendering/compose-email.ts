@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CustomerView } from '../../ports/customer-store.ts';
 import type { OutgoingEmail } from '../../ports/mailer.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
+import { trackingFor } from '../engagement/tracking.ts';
 import { signLink, signReplyToken } from '../sending/links.ts';
 import type { StepMessage } from '../sending/step-message.ts';
 import type { TemplateCatalog } from './compiled-template.ts';
@@ -52,8 +53,13 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
     locale: template.locale,
     unsubscribeUrl,
   });
+  // What SES tracks in this email, which its footer discloses.
+  const tracking = trackingFor(
+    config.sequences.find((sequence) => sequence.id === message.sequenceId),
+    config.engagement,
+  );
   // Checked before rendering: a bad value is a failed send with a reason, never a broken email.
-  const checked = TemplateVariablesSchema.safeParse(variables);
+  const checked = TemplateVariablesSchema.safeParse({ ...variables, tracking });
   if (!checked.success) {
     throw new RenderError(
       `template ${template.id}/${template.locale} for customer ${customer.customerId}: ${z.prettifyError(checked.error)}`,
@@ -85,6 +91,7 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
       },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     ],
+    tracking,
     tags: {
       sequence: message.sequenceId,
       step: step.id,

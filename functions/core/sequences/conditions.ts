@@ -1,10 +1,12 @@
 import type { CustomerView } from '../../ports/customer-store.ts';
 import type { Sequence, StepCondition } from '../config/sequences.ts';
+import { isContentClick } from '../engagement/tracking.ts';
 import type { Enrolment } from '../segments/enrolment.ts';
 
 /**
  * Whether a step's `when` holds: engagement with the named earlier step of this enrolment, or with
- * any earlier one. Machine opens (Apple Mail Privacy Protection) never count as opens.
+ * any earlier one. Machine opens (Apple Mail Privacy Protection) never count as opens, nor clicks on
+ * the unsubscribe link as clicks.
  */
 export function conditionHolds(
   condition: StepCondition,
@@ -30,7 +32,8 @@ export function conditionHolds(
   const ours = view.engagement.filter(
     (event) => event.enrolmentId === enrolment.enrolmentId && inScope(event.stepIndex),
   );
-  const clicked = ours.some((event) => event.type === 'click');
+  // Only the content's links count: a click on the unsubscribe link is no sign of interest.
+  const clicked = ours.some(isContentClick);
   const opened = ours.some((event) => event.type === 'open' && event.machine !== true);
   // A reply may not be matched to a message; then any reply since counts.
   const replied = view.engagement.some(
