@@ -6,6 +6,7 @@ import { compileTemplates } from '../functions/build/compile-templates.ts';
 import { parseConfig } from '../functions/core/config/load.ts';
 import type { CompiledTemplate } from '../functions/core/rendering/compiled-template.ts';
 import { composeEmail } from '../functions/core/rendering/compose-email.ts';
+import { shopVariables } from '../functions/core/rendering/content-variables.ts';
 import { renderEmail } from '../functions/core/rendering/render.ts';
 import { previewSamples } from '../functions/local/preview/samples.ts';
 import { type BenchRow, printTable } from './table.ts';
@@ -99,8 +100,9 @@ export async function renderingBenchmarks(): Promise<BenchRow[]> {
     const template: CompiledTemplate = { ...compiledOnce, html };
     return renderEmail(template, {
       customer: { id: `c${i}`, firstName: `Customer ${i}`, email: 'c@example.com' },
-      shop: config.shop,
+      shop: shopVariables(config.shop, 'en'),
       unsubscribeUrl: links.unsubscribeUrl,
+      tracking: { opens: false, clicks: false },
       incident: null,
       incidents: [],
     });

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Liquid } from 'liquidjs';
 import mjml2html from 'mjml';
 import { parse as parseYaml } from 'yaml';
@@ -9,7 +9,7 @@ import {
   catalogKey,
   type TemplateCatalog,
 } from '../core/rendering/compiled-template.ts';
-import { renderEmail } from '../core/rendering/render.ts';
+import { missingCompliance, RenderError, renderEmail, selectTemplate } from '../core/rendering/render.ts';
 import { sampleVariableSets } from '../core/rendering/sample-variables.ts';
 import {
   declaredVariables,
@@ -37,7 +37,7 @@ export class TemplateCompileError extends Error {
 const FrontMatterSchema = z.strictObject({
   subject: z.string().min(1),
   preheader: z.string().default(''),
-  /** Variables beyond customer, shop and unsubscribeUrl this message uses. */
+  /** Variables beyond customer, shop, unsubscribeUrl and tracking this message uses. */
   variables: z.array(OptionalVariableSchema).default([]),
 });
 
@@ -86,21 +86,44 @@ export interface LocaleGap {
 }
 
 /**
- * Locales some message has and another lacks: those customers are written to in the default
- * locale. Warnings for `rekindle validate`, not errors.
+ * Locales a message lacks, whose customers are written to in the default locale instead:
+ * `locales` (the shop's customers' languages, `shop.locales`), or by default every locale some
+ * message has. A regional locale (`hi-IN`) is covered by its base language's file. Warnings for
+ * `rekindle validate`, not errors.
  */
-export function localeGaps(catalog: TemplateCatalog, defaultLocale: string): LocaleGap[] {
+export function localeGaps(
+  catalog: TemplateCatalog,
+  defaultLocale: string,
+  locales?: readonly string[],
+): LocaleGap[] {
   const templates = Object.values(catalog);
-  const locales = [...new Set(templates.map((template) => template.locale))].sort();
+  const wanted = [...new Set(locales ?? templates.map((template) => template.locale))].sort();
   const ids = [...new Set(templates.map((template) => template.id))].sort();
   return ids.flatMap((templateId) =>
-    locales
-      .filter((locale) => catalog[catalogKey(templateId, locale)] === undefined)
-      .map((locale) => ({
-        templateId,
-        locale,
-        message: `templates/${templateId} has no ${locale}.mjml; customers in "${locale}" get it in "${defaultLocale}"`,
-      })),
+    wanted.flatMap((locale) => {
+      const base = locale.split('-')[0] ?? locale;
+      const files = base === locale ? `${locale}.mjml` : `${locale}.mjml or ${base}.mjml`;
+      try {
+        const chosen = selectTemplate(catalog, templateId, locale, defaultLocale);
+        if (chosen.fellBackFrom === undefined) return [];
+        return [
+          {
+            templateId,
+            locale,
+            message: `templates/${templateId} has no ${files}; customers in "${locale}" get it in "${chosen.template.locale}"`,
+          },
+        ];
+      } catch (error: unknown) {
+        if (!(error instanceof RenderError)) throw error;
+        return [
+          {
+            templateId,
+            locale,
+            message: `templates/${templateId} has no ${files} and none in the default "${defaultLocale}"; customers in "${locale}" cannot get it`,
+          },
+        ];
+      }
+    }),
   );
 }
 
@@ -139,7 +162,7 @@ function undeclaredVariables(
   }
 }
 
-/** Partials may use only what every message has: customer, shop, unsubscribeUrl. */
+/** Partials may use only what every message has: customer, shop, unsubscribeUrl, tracking. */
 async function partialIssues(templatesDir: string): Promise<TemplateIssue[]> {
   const issues: TemplateIssue[] = [];
   const walk = async (dir: string): Promise<void> => {
@@ -159,18 +182,38 @@ async function partialIssues(templatesDir: string): Promise<TemplateIssue[]> {
   return issues;
 }
 
-/** Renders the message with every sample variable set; the first failure is the issue. */
+/**
+ * Renders the message with every sample variable set; the first failure is the issue. Each render
+ * must also carry what every email owes its reader: the unsubscribe link, the postal address and,
+ * in an element of class `rk-reason`, why they get it.
+ */
 async function sampleRenderIssues(template: CompiledTemplate, file: string): Promise<TemplateIssue[]> {
   for (const sample of sampleVariableSets()) {
+    const situation = sample.incident === null ? 'no incident' : `a ${sample.incident.kind} incident`;
     try {
-      await renderEmail(template, {
+      const rendered = await renderEmail(template, {
         ...declaredVariables(sample, template.variables),
         customer: sample.customer,
         shop: sample.shop,
         unsubscribeUrl: sample.unsubscribeUrl,
+        tracking: sample.tracking,
       });
+      const missing = missingCompliance(rendered, {
+        unsubscribeUrl: sample.unsubscribeUrl,
+        postalAddress: sample.shop.postalAddress,
+      });
+      if (!/class="[^"]*\brk-reason\b/.test(rendered.html))
+        missing.push('the reason they get it (the footer\'s css-class="rk-reason" text)');
+      if (missing.length > 0) {
+        return [
+          {
+            file,
+            line: 1,
+            message: `renders without ${missing.join(', ')} for a customer with ${situation}: every email needs the footer partial (_partials/footer/${template.locale}.mjml)`,
+          },
+        ];
+      }
     } catch (error: unknown) {
-      const situation = sample.incident === null ? 'no incident' : `a ${sample.incident.kind} incident`;
       return [
         {
           file,
@@ -181,6 +224,55 @@ async function sampleRenderIssues(template: CompiledTemplate, file: string): Pro
     }
   }
   return [];
+}
+
+const includePattern = /<mj-include\s[^>]*\bpath="([^"]+)"/g;
+
+/**
+ * Every mj-include in `source` (and in what it includes) whose file does not exist, with its line.
+ * MJML itself leaves only an HTML comment where such a file should be.
+ */
+async function missingIncludes(
+  source: string,
+  from: string,
+  where: { file: string; lineOffset: number; templatesDir: string },
+  seen: ReadonlySet<string> = new Set(),
+): Promise<TemplateIssue[]> {
+  const issues: TemplateIssue[] = [];
+  for (const match of source.matchAll(includePattern)) {
+    const target = resolve(dirname(from), match[1] ?? '');
+    const line = source.slice(0, match.index).split('\n').length + where.lineOffset;
+    const shown = relative(process.cwd(), target);
+    if (!target.startsWith(`${resolve(where.templatesDir)}${sep}`)) {
+      issues.push({
+        file: where.file,
+        line,
+        message: `mj-include "${match[1]}" is outside the templates folder`,
+      });
+      continue;
+    }
+    let included: string;
+    try {
+      included = await readFile(target, 'utf8');
+    } catch {
+      issues.push({ file: where.file, line, message: `mj-include of a missing file: ${shown}` });
+      continue;
+    }
+    if (seen.has(target)) continue;
+    issues.push(...(await missingIncludes(included, target, where, new Set([...seen, target]))));
+  }
+  return issues;
+}
+
+/**
+ * MJML hides its preheader with white text, which spam filters read as hidden text
+ * (HTML_FONT_LOW_CONTRAST); this hides it without a colour, also from Outlook (mso-hide).
+ */
+function hidePreheader(html: string): string {
+  return html.replace(
+    /<div style="display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;">/,
+    '<div class="rk-preheader" style="display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;opacity:0;">',
+  );
 }
 
 async function compileOne(
@@ -209,6 +301,8 @@ async function compileOne(
     ...undeclaredVariables(body, meta.data.variables, file, bodyLineOffset + 1),
   ];
   if (undeclared.length > 0) return { ok: false, issues: undeclared };
+  const unreadable = await missingIncludes(body, path, { file, lineOffset: bodyLineOffset, templatesDir });
+  if (unreadable.length > 0) return { ok: false, issues: unreadable };
   try {
     const { html, errors } = await mjml2html(body, {
       validationLevel: 'strict',
@@ -233,7 +327,7 @@ async function compileOne(
         locale,
         subject: meta.data.subject,
         preheader: meta.data.preheader,
-        html,
+        html: hidePreheader(html),
         variables: meta.data.variables,
       },
     };

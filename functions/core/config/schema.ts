@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TimeZoneSchema } from './common.ts';
-import { ContentSchema } from './content.ts';
+import { ContentSchema, LocalizedTextSchema } from './content.ts';
 import { EngagementConfigSchema } from './engagement.ts';
 import { SegmentationSchema, SegmentSchema } from './segments.ts';
 import { PolicySchema, SequenceSchema } from './sequences.ts';
@@ -22,10 +22,33 @@ export const RekindleConfigSchema = z
       postalAddress: z.string().min(1).describe('Shown in every footer (required by anti-spam law).'),
       defaultLocale: z.string().min(2).default('en'),
       fallbackTimeZone: TimeZoneSchema.default('UTC'),
+      signer: z
+        .union([z.string().trim().min(1), LocalizedTextSchema])
+        .optional()
+        .describe(
+          'The sign-off under every email, e.g. "Maya, Northwind Records" (per locale or one text); default: the shop name.',
+        ),
+      logo: z
+        .strictObject({
+          url: z.url({ protocol: /^https$/, error: 'expected an https:// address' }),
+          alt: z
+            .union([z.string().trim().min(1), LocalizedTextSchema])
+            .describe('What the logo says, per locale or one text.'),
+          width: z.int().min(16).max(552).default(160).describe('Width in CSS pixels.'),
+        })
+        .optional()
+        .describe('An image shown in the header instead of the shop name.'),
     }),
     sender: z.strictObject({
       from: z.string().min(3).describe('From address, e.g. "Shop <care@shop.example>".'),
       replyTo: z.email().optional(),
+      replyName: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .optional()
+        .describe('Display name on the Reply-To address, e.g. "Northwind care team".'),
       unsubscribeMailto: z.email().describe('Mailbox for mailto: List-Unsubscribe requests.'),
     }),
     policy: PolicySchema,

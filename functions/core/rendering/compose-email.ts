@@ -7,7 +7,8 @@ import { signLink, signReplyToken } from '../sending/links.ts';
 import type { StepMessage } from '../sending/step-message.ts';
 import type { TemplateCatalog } from './compiled-template.ts';
 import { buildTemplateVariables } from './content-variables.ts';
-import { RenderError, renderEmail, selectTemplate } from './render.ts';
+import { formatMailbox } from './mailbox.ts';
+import { missingCompliance, RenderError, renderEmail, selectTemplate } from './render.ts';
 import { declaredVariables, TemplateVariablesSchema } from './template-variables.ts';
 
 export interface ComposeInput {
@@ -71,12 +72,25 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
     customer: checked.data.customer,
     shop: checked.data.shop,
     unsubscribeUrl,
+    tracking: checked.data.tracking,
   });
+  // Whatever a template or partial does, no email leaves without a way out and the shop's address.
+  const missing = missingCompliance(rendered, {
+    unsubscribeUrl,
+    postalAddress: checked.data.shop.postalAddress,
+  });
+  if (missing.length > 0) {
+    throw new RenderError(
+      `template ${template.id}/${template.locale} for customer ${customer.customerId} lacks ${missing.join(', ')}`,
+    );
+  }
   const replyDomain = config.engagement.replyDomain;
   // A per-send address lets an inbound reply be matched to the customer and step without parsing.
   const replyToken = replyDomain === undefined ? undefined : signReplyToken(message, input.links.signingKey);
   // A customer id too long for an address's local part gets the shop's fixed Reply-To instead.
-  const replyTo = replyToken === undefined ? config.sender.replyTo : `r+${replyToken}@${replyDomain}`;
+  const replyAddress = replyToken === undefined ? config.sender.replyTo : `r+${replyToken}@${replyDomain}`;
+  const replyTo =
+    replyAddress === undefined ? undefined : formatMailbox(config.sender.replyName, replyAddress);
   return {
     from: config.sender.from,
     to: customer.email,

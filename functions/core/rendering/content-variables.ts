@@ -2,7 +2,12 @@ import type { CustomerView, SendRecord } from '../../ports/customer-store.ts';
 import type { LocalizedText, Update } from '../config/content.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { Incident } from '../customers/model.ts';
-import type { IncidentVariables, TemplateVariables, UpdateVariables } from './template-variables.ts';
+import type {
+  IncidentVariables,
+  ShopVariables,
+  TemplateVariables,
+  UpdateVariables,
+} from './template-variables.ts';
 
 /** How many past problems a template is given. */
 const maxIncidents = 3;
@@ -31,6 +36,21 @@ export function formatDate(iso: string, locale: string, timeZone: string): strin
 export function localize(text: LocalizedText, locale: string, defaultLocale: string): string {
   const base = locale.split('-')[0] ?? locale;
   return text[locale] ?? text[base] ?? text[defaultLocale] ?? Object.values(text)[0] ?? '';
+}
+
+/** The shop as emails in `locale` present it: the signer (default the shop's name) and logo alt localized. */
+export function shopVariables(shop: RekindleConfig['shop'], locale: string): ShopVariables {
+  const text = (value: string | LocalizedText) =>
+    typeof value === 'string' ? value : localize(value, locale, shop.defaultLocale);
+  return {
+    name: shop.name,
+    postalAddress: shop.postalAddress,
+    signer: shop.signer === undefined ? shop.name : text(shop.signer),
+    logo:
+      shop.logo === undefined
+        ? null
+        : { url: shop.logo.url, alt: text(shop.logo.alt), width: shop.logo.width },
+  };
 }
 
 /** Update ids earlier emails to this customer showed (the ledger's `updateIds`). */
@@ -108,8 +128,10 @@ export function buildTemplateVariables(input: {
   return {
     variables: {
       customer: { id: customer.customerId, firstName: customer.firstName, email: customer.email },
-      shop: { name: config.shop.name, postalAddress: config.shop.postalAddress },
+      shop: shopVariables(config.shop, locale),
       unsubscribeUrl: input.unsubscribeUrl,
+      // Off unless the sequence turns tracking on; composeEmail passes the sequence's choice.
+      tracking: { opens: false, clicks: false },
       incident: incidents[0] ?? null,
       incidents,
       lastOrder: lastOrder === undefined ? null : { id: lastOrder.orderId, date: date(lastOrder.placedAt) },

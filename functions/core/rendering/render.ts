@@ -2,12 +2,14 @@ import { Liquid, type Template } from 'liquidjs';
 import type { CompiledTemplate, TemplateCatalog } from './compiled-template.ts';
 import { catalogKey } from './compiled-template.ts';
 import { htmlToText } from './html-to-text.ts';
+import type { ShopVariables, TrackingVariables } from './template-variables.ts';
 
 /** The values a message may use; every string is HTML-escaped on output. */
 export interface RenderVariables {
   readonly customer: { readonly id: string; readonly firstName: string; readonly email: string };
-  readonly shop: { readonly name: string; readonly postalAddress: string };
+  readonly shop: ShopVariables;
   readonly unsubscribeUrl: string;
+  readonly tracking: TrackingVariables;
   readonly [name: string]: unknown;
 }
 
@@ -69,7 +71,8 @@ function parse(template: CompiledTemplate): ParsedTemplate {
 
 /**
  * Picks the customer's locale, then its base language (`hi` for `hi-IN`), then the default
- * locale; `fellBackFrom` says the customer's language had no version.
+ * locale or its base language (`en.mjml` for an `en-GB` shop); `fellBackFrom` says the customer's
+ * language had no version.
  */
 export function selectTemplate(
   catalog: TemplateCatalog,
@@ -80,7 +83,9 @@ export function selectTemplate(
   const base = locale.split('-')[0] ?? locale;
   const exact = catalog[catalogKey(templateId, locale)] ?? catalog[catalogKey(templateId, base)];
   if (exact !== undefined) return { template: exact };
-  const fallback = catalog[catalogKey(templateId, defaultLocale)];
+  const fallback =
+    catalog[catalogKey(templateId, defaultLocale)] ??
+    catalog[catalogKey(templateId, defaultLocale.split('-')[0] ?? defaultLocale)];
   if (fallback === undefined) {
     throw new RenderError(`no template "${templateId}" in locale "${locale}" or default "${defaultLocale}"`);
   }
@@ -117,4 +122,29 @@ export async function renderEmail(
       { cause: error },
     );
   }
+}
+
+const htmlEscapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&#34;',
+  "'": '&#39;',
+};
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => htmlEscapes[char] ?? char);
+
+/**
+ * What every email must carry and this one lacks: a link to the unsubscribe URL and the postal
+ * address, in the HTML and the plain text alike. Empty when nothing is missing.
+ */
+export function missingCompliance(
+  email: { readonly html: string; readonly text: string },
+  required: { readonly unsubscribeUrl: string; readonly postalAddress: string },
+): string[] {
+  const missing: string[] = [];
+  if (!email.html.includes(`href="${escapeHtml(required.unsubscribeUrl)}"`))
+    missing.push('the unsubscribe link in the HTML');
+  if (!email.text.includes(required.unsubscribeUrl)) missing.push('the unsubscribe link in the text');
+  if (!email.text.includes(required.postalAddress.replace(/\s+/g, ' '))) missing.push('the postal address');
+  return missing;
 }

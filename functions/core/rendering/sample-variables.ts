@@ -3,8 +3,14 @@ import type { IncidentVariables, TemplateVariables } from './template-variables.
 
 const base: TemplateVariables = {
   customer: { id: 'sample-1', firstName: 'Asha', email: 'asha@example.com' },
-  shop: { name: 'Sample Shop', postalAddress: '1 Sample Street, Sample Town' },
+  shop: {
+    name: 'Sample Shop',
+    postalAddress: '1 Sample Street, Sample Town',
+    signer: 'Maya, Sample Shop',
+    logo: null,
+  },
   unsubscribeUrl: 'https://shop.example/unsubscribe?t=sample',
+  tracking: { opens: false, clicks: false },
   incident: null,
   incidents: [],
   lastOrder: { id: 'order-1001', date: '2 November 2025' },
@@ -25,10 +31,13 @@ function incident(kind: IncidentVariables['kind'], variant: number): IncidentVar
   };
 }
 
+const logo = { url: 'https://shop.example/logo.png', alt: 'Sample Shop', width: 160 };
+
 /**
  * Variable sets that reach every branch a template may take: no name, no incident, no updates,
- * each incident kind resolved with and without a note, still open, unresolved. `rekindle validate`
- * renders every template with each, strictly.
+ * each incident kind resolved with and without a note, still open, unresolved; a logo or none;
+ * open and click tracking off, on, and each alone. `rekindle validate` renders every template with
+ * each, strictly.
  */
 export function sampleVariableSets(): TemplateVariables[] {
   const sets: TemplateVariables[] = [
@@ -36,9 +45,13 @@ export function sampleVariableSets(): TemplateVariables[] {
     {
       ...base,
       customer: { ...base.customer, firstName: '' },
+      shop: { ...base.shop, logo },
       lastOrder: null,
       updates: [],
+      tracking: { opens: true, clicks: true },
     },
+    { ...base, tracking: { opens: true, clicks: false } },
+    { ...base, tracking: { opens: false, clicks: true } },
   ];
   IncidentKindSchema.options.forEach((kind, index) => {
     for (let variant = 0; variant < 4; variant += 1) {

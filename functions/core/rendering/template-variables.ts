@@ -22,14 +22,31 @@ export const UpdateVariablesSchema = z.object({
 });
 export type UpdateVariables = z.infer<typeof UpdateVariablesSchema>;
 
+/** The shop as every email presents it, signer and logo alt already in the email's language. */
+export const ShopVariablesSchema = z.object({
+  name: z.string().min(1),
+  postalAddress: z.string().min(1),
+  /** The sign-off: a person's name where the config gives one, else the shop's. */
+  signer: z.string().min(1),
+  logo: z
+    .object({ url: z.url({ protocol: /^https$/ }), alt: z.string().min(1), width: z.int().positive() })
+    .nullable(),
+});
+export type ShopVariables = z.infer<typeof ShopVariablesSchema>;
+
+/** What the shop learns from this email, which the footer discloses. */
+export const TrackingVariablesSchema = z.object({ opens: z.boolean(), clicks: z.boolean() });
+export type TrackingVariables = z.infer<typeof TrackingVariablesSchema>;
+
 /**
- * Every variable a template may use. The first three are always given (the partials need them);
+ * Every variable a template may use. The first four are always given (the partials need them);
  * a template lists the others it uses in its front matter (`variables: [incident, updates]`).
  */
 export const TemplateVariablesSchema = z.object({
   customer: z.object({ id: z.string().min(1), firstName: z.string(), email: z.email() }),
-  shop: z.object({ name: z.string().min(1), postalAddress: z.string().min(1) }),
+  shop: ShopVariablesSchema,
   unsubscribeUrl: z.url(),
+  tracking: TrackingVariablesSchema,
   /** The customer's most recent problem, or null. */
   incident: IncidentVariablesSchema.nullable(),
   /** Their problems, newest first (at most three). */
@@ -40,7 +57,7 @@ export const TemplateVariablesSchema = z.object({
 });
 export type TemplateVariables = z.infer<typeof TemplateVariablesSchema>;
 
-export const alwaysAvailable = ['customer', 'shop', 'unsubscribeUrl'] as const;
+export const alwaysAvailable = ['customer', 'shop', 'unsubscribeUrl', 'tracking'] as const;
 export const OptionalVariableSchema = z.enum(['incident', 'incidents', 'lastOrder', 'updates']);
 export type OptionalVariable = z.infer<typeof OptionalVariableSchema>;
 
@@ -52,11 +69,8 @@ export function declaredVariables(
   variables: TemplateVariables,
   declared: readonly OptionalVariable[],
 ): Record<string, unknown> {
-  const picked: Record<string, unknown> = {
-    customer: variables.customer,
-    shop: variables.shop,
-    unsubscribeUrl: variables.unsubscribeUrl,
-  };
+  const picked: Record<string, unknown> = {};
+  for (const name of alwaysAvailable) picked[name] = variables[name];
   for (const name of declared) picked[name] = variables[name];
   return picked;
 }

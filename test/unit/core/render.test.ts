@@ -6,8 +6,9 @@ import { RenderError, renderEmail, selectTemplate } from '../../../functions/cor
 let catalog: TemplateCatalog;
 const variables = {
   customer: { id: 'c1', firstName: 'Ana', email: 'ana@example.com' },
-  shop: { name: 'Northwind', postalAddress: '12 Harbour Street' },
+  shop: { name: 'Northwind', postalAddress: '12 Harbour Street', signer: 'Maya, Northwind', logo: null },
   unsubscribeUrl: 'https://shop.example/u?t=abc&x=1',
+  tracking: { opens: false, clicks: false },
 };
 
 beforeAll(async () => {

@@ -53,7 +53,7 @@ const variables: fc.Arbitrary<TemplateVariables> = fc
   .map(({ base, firstName, shopName, resolution, order, lastOrder, title, body }) => ({
     ...base,
     customer: { ...base.customer, firstName },
-    shop: { name: shopName, postalAddress: postal },
+    shop: { ...base.shop, name: shopName, signer: shopName, postalAddress: postal },
     incident:
       base.incident === null
         ? null
@@ -72,6 +72,7 @@ const render = (template: CompiledTemplate, values: TemplateVariables) =>
     customer: values.customer,
     shop: values.shop,
     unsubscribeUrl: values.unsubscribeUrl,
+    tracking: values.tracking,
   });
 
 const count = (text: string, part: string) => text.split(part).length - 1;
