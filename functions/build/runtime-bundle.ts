@@ -45,9 +45,16 @@ export async function buildRuntimeBundle(paths: {
   const templates = await readConfigInput('templates folder', paths.templatesDir, () =>
     compileTemplates(paths.templatesDir),
   );
+  const defaultLocale = parsed.config.shop.defaultLocale;
+  // An `en-GB` shop's default is `en.mjml` unless it has an `en-GB.mjml`.
+  const defaultLanguage = defaultLocale.split('-')[0] ?? defaultLocale;
   const missing = parsed.config.sequences.flatMap((sequence) =>
     sequence.steps
-      .filter((step) => templates[`${step.template}/${parsed.config.shop.defaultLocale}`] === undefined)
+      .filter(
+        (step) =>
+          templates[`${step.template}/${defaultLocale}`] === undefined &&
+          templates[`${step.template}/${defaultLanguage}`] === undefined,
+      )
       .map((step) => ({
         file: paths.configFile,
         line: 1,

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TemplateCompileError } from '../../build/compile-templates.ts';
+import { localeGaps, TemplateCompileError } from '../../build/compile-templates.ts';
 import { buildRuntimeBundle } from '../../build/runtime-bundle.ts';
 import { ConfigError, formatConfigIssues } from '../../core/config/load.ts';
 import { type LintSource, lintConfig, lintWording } from '../../core/sequences/lint.ts';
@@ -42,10 +42,14 @@ export const validateCommand: Command = {
       ];
       for (const warning of warnings)
         out.error(`${warning.file}:${warning.line}:${warning.column}  warning  ${warning.message}`);
+      // Customers in a language a message lacks still get it, in the default locale: worth knowing.
+      const gaps = localeGaps(bundle.templates, bundle.config.shop.defaultLocale, bundle.config.shop.locales);
+      for (const gap of gaps) out.error(`warning  ${gap.message}`);
+      const warned = warnings.length + gaps.length;
       const templates = Object.keys(bundle.templates).length;
       out.line(
         `${configFile}: valid (${bundle.config.sequences.length} sequences, ${templates} compiled templates${
-          warnings.length > 0 ? `, ${warnings.length} warnings` : ''
+          warned > 0 ? `, ${warned} warnings` : ''
         })`,
       );
       return 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalLocale } from '../customers/model.ts';
 import { TimeZoneSchema } from './common.ts';
 import { ContentSchema, LocalizedTextSchema } from './content.ts';
 import { EngagementConfigSchema } from './engagement.ts';
@@ -10,6 +11,11 @@ export type { Segment } from './segments.ts';
 export type { ExitReason, Policy, Sequence, Step, StepCondition } from './sequences.ts';
 export { SegmentSchema, SequenceSchema };
 
+/** A BCP 47 language tag: a language, optionally a region (`en-GB`, `hi-IN`). */
+const LocaleTagSchema = z
+  .string()
+  .refine((tag) => canonicalLocale(tag) !== undefined, 'expected a language tag such as "en" or "en-GB"');
+
 /**
  * The marketer's config (config/rekindle.yaml). Each area's fields live in their own module
  * (segments, sequences, content, engagement); this root composes them and checks references.
@@ -20,7 +26,16 @@ export const RekindleConfigSchema = z
     shop: z.strictObject({
       name: z.string().min(1),
       postalAddress: z.string().min(1).describe('Shown in every footer (required by anti-spam law).'),
-      defaultLocale: z.string().min(2).default('en'),
+      defaultLocale: LocaleTagSchema.default('en').describe(
+        'The language emails fall back to, with the region dates follow, e.g. "en-GB".',
+      ),
+      locales: z
+        .array(LocaleTagSchema)
+        .min(1)
+        .optional()
+        .describe(
+          "The languages the shop's customers use; `rekindle validate` warns for each one a template lacks. Default: those the templates cover.",
+        ),
       fallbackTimeZone: TimeZoneSchema.default('UTC'),
       signer: z
         .union([z.string().trim().min(1), LocalizedTextSchema])

@@ -50,6 +50,45 @@ export const IncidentKindSchema = z.enum([
 ]);
 export type IncidentKind = z.infer<typeof IncidentKindSchema>;
 
+/**
+ * `tag` as Intl writes it (`hi-in` → `hi-IN`), or undefined when it is not a language tag with a
+ * two- or three-letter language (Intl alone would take "Hindi" for a language).
+ */
+export function canonicalLocale(tag: string): string | undefined {
+  if (!/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(tag)) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The resolution note in other languages, keyed by language tag: `{ hi: "…", "si-LK": "…" }`. */
+const ResolutionsSchema = z
+  .record(z.string(), z.string().trim().min(1, 'is empty').max(2_000))
+  .superRefine((texts, ctx) => {
+    const seen = new Map<string, string>();
+    for (const tag of Object.keys(texts)) {
+      const canonical = canonicalLocale(tag);
+      if (canonical === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [tag],
+          message: 'is not a language tag such as "hi" or "si-LK"',
+        });
+      else if (seen.has(canonical))
+        ctx.addIssue({
+          code: 'custom',
+          path: [tag],
+          message: `is the same language as "${seen.get(canonical)}"`,
+        });
+      else seen.set(canonical, tag);
+    }
+  })
+  .transform((texts) =>
+    Object.fromEntries(Object.entries(texts).map(([tag, text]) => [canonicalLocale(tag) ?? tag, text])),
+  );
+
 /** A past problem the customer had: what the emails must own up to. */
 export const IncidentSchema = z.strictObject({
   incidentId: EntityIdSchema,
@@ -58,7 +97,10 @@ export const IncidentSchema = z.strictObject({
   occurredAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()),
   orderId: EntityIdSchema.optional(),
   resolvedAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()).optional(),
+  /** What the shop did about it, in the shop's default language. */
   resolution: z.string().trim().max(2_000).optional(),
+  /** The same note in other languages; an email in a language without one says it generically. */
+  resolutions: ResolutionsSchema.optional(),
   ticketOpen: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])
     .default(false),

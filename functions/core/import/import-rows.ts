@@ -27,6 +27,48 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /**
+ * A CSV row as the object its schema reads. A dotted column is a field of an object, as in JSON:
+ * `resolutions.hi` sets `resolutions: { hi }`. An empty cell means "not given", so defaults apply.
+ * fromEntries makes every column an own key, so a column named "__proto__" is refused as unknown
+ * instead of vanishing.
+ */
+function csvCandidate(columns: readonly string[], fields: readonly string[]): Record<string, unknown> {
+  const flat: [string, string][] = [];
+  const nested = new Map<string, [string, string][]>();
+  columns.forEach((column, i) => {
+    const value = fields[i] ?? '';
+    if (value === '') return;
+    const dot = column.indexOf('.');
+    if (dot < 0) flat.push([column, value]);
+    else {
+      const parent = column.slice(0, dot);
+      const entries = nested.get(parent) ?? [];
+      entries.push([column.slice(dot + 1), value]);
+      nested.set(parent, entries);
+    }
+  });
+  return Object.fromEntries([
+    ...flat,
+    ...[...nested].map(([parent, entries]) => [parent, Object.fromEntries(entries)] as const),
+  ]);
+}
+
+/** A header naming a column twice, or both `a` and `a.b`: which value is meant is unclear. */
+function headerFault(columns: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const column of columns) {
+    if (seen.has(column)) return `the header names column "${column}" twice`;
+    seen.add(column);
+  }
+  const parent = columns.find(
+    (column) => column.includes('.') && seen.has(column.slice(0, column.indexOf('.'))),
+  );
+  return parent === undefined
+    ? undefined
+    : `the header has both "${parent.slice(0, parent.indexOf('.'))}" and "${parent}"`;
+}
+
+/**
  * Reads CSV (header row first) or JSON Lines incrementally and validates each row with `schema`:
  * push chunks as they arrive, then `end()`. Memory stays bounded by the longest record, so the
  * CLI, the S3 import and tests share this one validation path for files of any size.
@@ -36,6 +78,8 @@ export class RowReader<T> {
   readonly #schema: z.ZodType<T>;
   readonly #csv = new CsvTokenizer();
   #columns: string[] | undefined;
+  /** Why no row can be read (a column named twice); every row is refused with it. */
+  #headerFault: string | undefined;
   #jsonTail = '';
   #jsonLine = 0;
 
@@ -91,6 +135,7 @@ export class RowReader<T> {
     for (const record of records) {
       if (this.#columns === undefined) {
         this.#columns = record.fields.map((name) => name.trim());
+        this.#headerFault = headerFault(this.#columns);
         continue;
       }
       const columns = this.#columns;
@@ -102,15 +147,11 @@ export class RowReader<T> {
         });
         continue;
       }
-      // An empty cell means "not given", so defaults apply. fromEntries makes every column an own
-      // key, so a column named "__proto__" is refused as unknown instead of vanishing.
-      const candidate = Object.fromEntries(
-        columns.flatMap((column, i) => {
-          const value = record.fields[i] ?? '';
-          return value === '' ? [] : [[column, value]];
-        }),
-      );
-      outcomes.push(this.#validate(record.line, candidate));
+      if (this.#headerFault !== undefined) {
+        outcomes.push({ ok: false, line: record.line, reason: this.#headerFault });
+        continue;
+      }
+      outcomes.push(this.#validate(record.line, csvCandidate(columns, record.fields)));
     }
     return outcomes;
   }

@@ -1,7 +1,7 @@
 import type { CustomerView, SendRecord } from '../../ports/customer-store.ts';
 import type { LocalizedText, Update } from '../config/content.ts';
 import type { RekindleConfig } from '../config/schema.ts';
-import type { Incident } from '../customers/model.ts';
+import { canonicalLocale, type Incident } from '../customers/model.ts';
 import type {
   IncidentVariables,
   ShopVariables,
@@ -24,7 +24,7 @@ function dateFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** A date in the email's language and the customer's zone, e.g. "3 मार्च 2026". */
+/** A date in `locale` (see {@link formattingLocale}) and the customer's zone, e.g. "3 मार्च 2026". */
 export function formatDate(iso: string, locale: string, timeZone: string): string {
   // A bare date (the updates feed) is a calendar day, not an instant in some zone.
   return /^\d{4}-\d{2}-\d{2}$/.test(iso)
@@ -32,10 +32,63 @@ export function formatDate(iso: string, locale: string, timeZone: string): strin
     : dateFormat(locale, timeZone).format(new Date(iso));
 }
 
-/** The text in `locale`, its base language (`hi` for `hi-IN`), the default locale, or any. */
+/** The language of a tag, lower-case: `hi` for `hi-IN`. */
+const languageOf = (tag: string) => (tag.split('-')[0] ?? tag).toLowerCase();
+
+const hasRegion = (tag: string) => new Intl.Locale(tag).region !== undefined;
+
+/**
+ * The locale an email's dates are written in. The email is in `emailLocale` (its template's); the
+ * customer's own locale when it speaks that language and names a region (`en-GB`, `hi-IN`), else
+ * the shop's default when that does (so a bare `en` in an `en-GB` shop reads "6 October 2025",
+ * as does a customer whose language has no template), else the customer's or the email's.
+ */
+export function formattingLocale(emailLocale: string, customerLocale: string, defaultLocale: string): string {
+  const email = canonicalLocale(emailLocale) ?? emailLocale;
+  const language = languageOf(email);
+  const customer = canonicalLocale(customerLocale);
+  const shop = canonicalLocale(defaultLocale);
+  const speaks = (tag: string | undefined): tag is string =>
+    tag !== undefined && languageOf(tag) === language;
+  if (speaks(customer) && hasRegion(customer)) return customer;
+  if (speaks(shop)) return shop;
+  return speaks(customer) ? customer : email;
+}
+
+/**
+ * The text in `locale`, its base language (`hi` for `hi-IN`), the default locale or its base
+ * language, or any.
+ */
 export function localize(text: LocalizedText, locale: string, defaultLocale: string): string {
-  const base = locale.split('-')[0] ?? locale;
-  return text[locale] ?? text[base] ?? text[defaultLocale] ?? Object.values(text)[0] ?? '';
+  return (
+    text[locale] ??
+    text[languageOf(locale)] ??
+    text[defaultLocale] ??
+    text[languageOf(defaultLocale)] ??
+    Object.values(text)[0] ??
+    ''
+  );
+}
+
+/**
+ * The incident's resolution note in `locale`: its own text for that locale, for the base language,
+ * or for another region of it; `resolution` when `locale` speaks the shop's default language. Null
+ * otherwise, so the template says "we put it right" in its own words instead of quoting the shop's
+ * note untranslated.
+ */
+export function localizedResolution(
+  incident: Pick<Incident, 'resolution' | 'resolutions'>,
+  locale: string,
+  defaultLocale: string,
+): string | null {
+  const texts = incident.resolutions ?? {};
+  const language = languageOf(locale);
+  const sameLanguage = Object.keys(texts)
+    .filter((tag) => languageOf(tag) === language)
+    .sort()
+    .map((tag) => texts[tag]);
+  const own = languageOf(defaultLocale) === language && incident.resolution ? incident.resolution : undefined;
+  return texts[canonicalLocale(locale) ?? locale] ?? texts[language] ?? own ?? sameLanguage[0] ?? null;
 }
 
 /** The shop as emails in `locale` present it: the signer (default the shop's name) and logo alt localized. */
@@ -100,7 +153,9 @@ export function buildTemplateVariables(input: {
   const { view, config, locale } = input;
   const { customer } = view;
   const timeZone = customer.timeZone ?? config.shop.fallbackTimeZone;
-  const date = (iso: string) => formatDate(iso, locale, timeZone);
+  // Dates and per-locale texts follow the customer's region when the email is in their language.
+  const written = formattingLocale(locale, customer.locale, config.shop.defaultLocale);
+  const date = (iso: string) => formatDate(iso, written, timeZone);
   const incidents: IncidentVariables[] = [...view.incidents]
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))
     .slice(0, maxIncidents)
@@ -110,7 +165,7 @@ export function buildTemplateVariables(input: {
       order: incident.orderId ?? null,
       resolved: incident.resolvedAt !== undefined,
       resolvedOn: incident.resolvedAt === undefined ? null : date(incident.resolvedAt),
-      resolution: incident.resolution || null,
+      resolution: localizedResolution(incident, written, config.shop.defaultLocale),
       ticketOpen: incident.ticketOpen,
     }));
   const lastOrder = [...view.orders].sort((a, b) => b.placedAt.localeCompare(a.placedAt))[0];
@@ -122,8 +177,8 @@ export function buildTemplateVariables(input: {
   const updates: UpdateVariables[] = picked.map((update) => ({
     id: update.id,
     date: date(update.date),
-    title: localize(update.title, locale, config.shop.defaultLocale),
-    body: localize(update.body, locale, config.shop.defaultLocale),
+    title: localize(update.title, written, config.shop.defaultLocale),
+    body: localize(update.body, written, config.shop.defaultLocale),
   }));
   return {
     variables: {
