@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, parseConfig, readConfigInput } from '../core/config/load.ts';
+import { ConfigError, configIssueAt, parseConfig, readConfigInput } from '../core/config/load.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
 import { compileTemplates } from './compile-templates.ts';
@@ -48,20 +48,35 @@ export async function buildRuntimeBundle(paths: {
   const defaultLocale = parsed.config.shop.defaultLocale;
   // An `en-GB` shop's default is `en.mjml` unless it has an `en-GB.mjml`.
   const defaultLanguage = defaultLocale.split('-')[0] ?? defaultLocale;
-  const missing = parsed.config.sequences.flatMap((sequence) =>
-    sequence.steps
-      .filter(
-        (step) =>
-          templates[`${step.template}/${defaultLocale}`] === undefined &&
-          templates[`${step.template}/${defaultLanguage}`] === undefined,
-      )
-      .map((step) => ({
-        file: paths.configFile,
-        line: 1,
-        column: 1,
-        path: `sequences.${sequence.id}.steps.${step.id}.template`,
-        message: `no template "${step.template}" in the default locale "${parsed.config.shop.defaultLocale}" under ${paths.templatesDir}`,
-      })),
+  const defaultVersion = (templateId: string) =>
+    templates[`${templateId}/${defaultLocale}`] ?? templates[`${templateId}/${defaultLanguage}`];
+  const issue = (path: readonly (string | number)[], message: string) =>
+    configIssueAt(text, paths.configFile, path, message);
+  const missing = parsed.config.sequences.flatMap((sequence, sequenceIndex) =>
+    sequence.steps.flatMap((step, stepIndex) => {
+      const where = ['sequences', sequenceIndex, 'steps', stepIndex];
+      const alternative = typeof step.otherwise === 'object' ? step.otherwise.template : undefined;
+      const absent = [step.template, ...(alternative === undefined ? [] : [alternative])]
+        .filter((templateId) => defaultVersion(templateId) === undefined)
+        .map((templateId) =>
+          issue(
+            templateId === step.template ? [...where, 'template'] : [...where, 'otherwise', 'template'],
+            `no template "${templateId}" in the default locale "${parsed.config.shop.defaultLocale}" under ${paths.templatesDir}`,
+          ),
+        );
+      // A message built around the updates feed promises fixes: with none for a customer it would be empty.
+      const feed = defaultVersion(step.template)?.variables.includes('updates') === true;
+      const unguarded =
+        feed && !(step.requires ?? []).includes('updates')
+          ? [
+              issue(
+                [...where, 'template'],
+                `template "${step.template}" shows the updates feed: add "requires: updates" to step "${step.id}" so a customer with no relevant update is skipped (or sent "otherwise: { template: … }") instead of an email with nothing in it`,
+              ),
+            ]
+          : [];
+      return [...absent, ...unguarded];
+    }),
   );
   if (missing.length > 0) throw new ConfigError(missing);
   return {

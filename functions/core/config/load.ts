@@ -93,6 +93,22 @@ export function parseConfig(text: string, file: string): ConfigResult {
   return { ok: false, issues: result.error.issues.map((issue) => locate(issue, document, place, file)) };
 }
 
+/**
+ * An issue found after parsing (a check against the templates, say), placed at `path` in the
+ * config text as a schema issue would be.
+ */
+export function configIssueAt(
+  text: string,
+  file: string,
+  path: readonly (string | number)[],
+  message: string,
+): ConfigIssue {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const issue: z.core.$ZodIssue = { code: 'custom', path: [...path], message, input: undefined };
+  return locate(issue, document, (offset) => lineCounter.linePos(offset), file);
+}
+
 /** Where the first alias without an earlier anchor is, else the first alias (of a bomb), if any. */
 function firstUnresolvedAlias(document: ReturnType<typeof parseDocument>): number | undefined {
   let unresolved: number | undefined;

@@ -31,9 +31,25 @@ export const StepConditionSchema = z
   );
 export type StepCondition = z.infer<typeof StepConditionSchema>;
 
+/** Personal content a step's email is about: without it, the email would promise what it does not hold. */
+export const StepContentSchema = z.enum(['updates', 'incident']);
+export type StepContent = z.infer<typeof StepContentSchema>;
+
 export const StepSchema = z.strictObject({
   id: IdSchema.describe('Stable id of the step; part of the send ledger key, so never reuse one.'),
   template: IdSchema.describe('Folder under templates/ holding the message.'),
+  requires: z
+    .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(StepContentSchema).min(1))
+    .optional()
+    .describe(
+      'Content the email is about: updates (a fix relevant to this customer they have not seen) or incident (the problem the segment matched). Without it for a customer, `otherwise` applies.',
+    ),
+  otherwise: z
+    .union([z.literal('skip'), z.strictObject({ template: IdSchema.describe('Folder under templates/.') })])
+    .optional()
+    .describe(
+      'When `requires` is not met: skip the step (default), or send this template instead; never an empty email.',
+    ),
   delay: DurationSchema.describe('Wait after the previous step (or after enrolment for the first).'),
   when: StepConditionSchema.optional().describe('Send only if this holds; otherwise the step is skipped.'),
   // Optional rather than defaulted: steps written in code (tests, previews) need not mention it.

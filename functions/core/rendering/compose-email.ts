@@ -53,6 +53,7 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
     config,
     locale: template.locale,
     unsubscribeUrl,
+    enrolmentId: message.enrolmentId,
   });
   // What SES tracks in this email, which its footer discloses.
   const tracking = trackingFor(

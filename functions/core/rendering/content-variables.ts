@@ -117,13 +117,20 @@ export function shownUpdateIds(sends: readonly SendRecord[]): Set<string> {
 }
 
 /**
- * The updates one customer should read about, newest first: a fix for a kind of problem they had,
+ * The updates one customer should read about, newest first (fixes for the matched incident's kind
+ * before the rest): a fix for a kind of problem they had,
  * shipped after it happened; or a general update (no kinds) since their last order. Never one an
  * earlier email showed them.
  */
 export function selectUpdates(
   updates: readonly Update[],
-  customer: { incidents: readonly Incident[]; lastOrderAt?: string; shown: ReadonlySet<string> },
+  customer: {
+    incidents: readonly Incident[];
+    lastOrderAt?: string;
+    shown: ReadonlySet<string>;
+    /** The incident the email is about: the fixes for its kind come first. */
+    matched?: Incident;
+  },
   limit: number,
 ): Update[] {
   const day = (iso: string) => iso.slice(0, 10);
@@ -135,9 +142,48 @@ export function selectUpdates(
       (incident) => update.addresses.includes(incident.kind) && day(incident.occurredAt) <= update.date,
     );
   });
+  const addressesMatched = (update: Update) =>
+    customer.matched !== undefined && update.addresses.includes(customer.matched.kind) ? 0 : 1;
   return relevant
-    .sort((a, b) => (a.date === b.date ? a.id.localeCompare(b.id) : b.date.localeCompare(a.date)))
+    .sort(
+      (a, b) =>
+        addressesMatched(a) - addressesMatched(b) ||
+        (a.date === b.date ? a.id.localeCompare(b.id) : b.date.localeCompare(a.date)),
+    )
     .slice(0, limit);
+}
+
+/**
+ * The incident the enrolment was made for (its segment's `incident` condition matched it), if it
+ * has one and it is still on record. Never another: an email names only the problem it is about.
+ */
+export function matchedIncidentOf(view: CustomerView, enrolmentId: string): Incident | undefined {
+  const incidentId = view.enrolments.find((enrolment) => enrolment.enrolmentId === enrolmentId)?.incidentId;
+  return incidentId === undefined
+    ? undefined
+    : view.incidents.find((incident) => incident.incidentId === incidentId);
+}
+
+const latestOrder = (view: CustomerView) =>
+  [...view.orders].sort((a, b) => b.placedAt.localeCompare(a.placedAt))[0];
+
+/** The feed entries the next email of this enrolment shows (see `selectUpdates`); empty when none is relevant. */
+export function updatesFor(
+  view: CustomerView,
+  config: Pick<RekindleConfig, 'content'>,
+  enrolmentId: string,
+): Update[] {
+  const matched = matchedIncidentOf(view, enrolmentId);
+  return selectUpdates(
+    config.content.updates,
+    {
+      incidents: view.incidents,
+      lastOrderAt: latestOrder(view)?.placedAt,
+      shown: shownUpdateIds(view.sends),
+      ...(matched === undefined ? {} : { matched }),
+    },
+    config.content.updatesPerEmail,
+  );
 }
 
 /**
@@ -149,6 +195,8 @@ export function buildTemplateVariables(input: {
   readonly config: RekindleConfig;
   readonly locale: string;
   readonly unsubscribeUrl: string;
+  /** The enrolment the email belongs to: its matched incident is the one the email names. */
+  readonly enrolmentId: string;
 }): { variables: TemplateVariables; updateIds: string[] } {
   const { view, config, locale } = input;
   const { customer } = view;
@@ -156,24 +204,22 @@ export function buildTemplateVariables(input: {
   // Dates and per-locale texts follow the customer's region when the email is in their language.
   const written = formattingLocale(locale, customer.locale, config.shop.defaultLocale);
   const date = (iso: string) => formatDate(iso, written, timeZone);
-  const incidents: IncidentVariables[] = [...view.incidents]
+  const toVariables = (incident: Incident): IncidentVariables => ({
+    kind: incident.kind,
+    date: date(incident.occurredAt),
+    order: incident.orderId ?? null,
+    resolved: incident.resolvedAt !== undefined,
+    resolvedOn: incident.resolvedAt === undefined ? null : date(incident.resolvedAt),
+    resolution: localizedResolution(incident, written, config.shop.defaultLocale),
+    ticketOpen: incident.ticketOpen,
+  });
+  const incidents = [...view.incidents]
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))
     .slice(0, maxIncidents)
-    .map((incident) => ({
-      kind: incident.kind,
-      date: date(incident.occurredAt),
-      order: incident.orderId ?? null,
-      resolved: incident.resolvedAt !== undefined,
-      resolvedOn: incident.resolvedAt === undefined ? null : date(incident.resolvedAt),
-      resolution: localizedResolution(incident, written, config.shop.defaultLocale),
-      ticketOpen: incident.ticketOpen,
-    }));
-  const lastOrder = [...view.orders].sort((a, b) => b.placedAt.localeCompare(a.placedAt))[0];
-  const picked = selectUpdates(
-    config.content.updates,
-    { incidents: view.incidents, lastOrderAt: lastOrder?.placedAt, shown: shownUpdateIds(view.sends) },
-    config.content.updatesPerEmail,
-  );
+    .map(toVariables);
+  const matched = matchedIncidentOf(view, input.enrolmentId);
+  const lastOrder = latestOrder(view);
+  const picked = updatesFor(view, config, input.enrolmentId);
   const updates: UpdateVariables[] = picked.map((update) => ({
     id: update.id,
     date: date(update.date),
@@ -187,7 +233,7 @@ export function buildTemplateVariables(input: {
       unsubscribeUrl: input.unsubscribeUrl,
       // Off unless the sequence turns tracking on; composeEmail passes the sequence's choice.
       tracking: { opens: false, clicks: false },
-      incident: incidents[0] ?? null,
+      incident: matched === undefined ? null : toVariables(matched),
       incidents,
       lastOrder: lastOrder === undefined ? null : { id: lastOrder.orderId, date: date(lastOrder.placedAt) },
       updates,

@@ -1,6 +1,7 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore, CustomerView, SendRecord } from '../../ports/customer-store.ts';
 import type { EngagementStore } from '../../ports/engagement-store.ts';
+import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import { type Mailer, MailerError } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
@@ -15,10 +16,13 @@ import type { TemplateCatalog } from '../rendering/compiled-template.ts';
 import { composeEmail } from '../rendering/compose-email.ts';
 import { planStep } from '../segments/enrolment.ts';
 import type { EnrolmentExitReason } from '../sequences/enrolment-state.ts';
+import { stepContent } from './step-content.ts';
 import { type StepMessage, scheduleNameFor } from './step-message.ts';
 
 export interface SendStepDeps {
   readonly store: CustomerStore;
+  /** Completes or exits the enrolment (the one writer of enrolments and their state machine). */
+  readonly enrolments: Pick<EnrolmentStore, 'endEnrolment'>;
   readonly mailer: Mailer;
   readonly scheduler: StepScheduler;
   readonly clock: Clock;
@@ -87,11 +91,11 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * plan the next step or complete the enrolment. See docs/architecture.md.
  */
 export async function sendStep(message: StepMessage, deps: SendStepDeps): Promise<SendStepOutcome> {
-  const { store, config, clock } = deps;
+  const { store, enrolments, config, clock } = deps;
   const sequence = config.sequences.find((candidate) => candidate.id === message.sequenceId);
   const step = sequence?.steps[message.stepIndex];
   if (sequence === undefined || step === undefined) {
-    await store.endEnrolment(message.customerId, message.enrolmentId, {
+    await enrolments.endEnrolment(message.customerId, message.enrolmentId, {
       state: 'exited',
       at: clock.now(),
       stepIndex: message.stepIndex,
@@ -129,7 +133,7 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     fallbackTimeZone: config.shop.fallbackTimeZone,
   });
   if (decision.kind === 'exit') {
-    await store.endEnrolment(message.customerId, message.enrolmentId, {
+    await enrolments.endEnrolment(message.customerId, message.enrolmentId, {
       state: 'exited',
       at: now,
       stepIndex: message.stepIndex,
@@ -140,7 +144,7 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
   const guarded = decision.kind === 'send' ? await guardStep(message, view, now, deps) : undefined;
   const verdict = guarded ?? decision;
   if (verdict.kind === 'exit') {
-    await store.endEnrolment(message.customerId, message.enrolmentId, {
+    await enrolments.endEnrolment(message.customerId, message.enrolmentId, {
       state: 'exited',
       at: now,
       stepIndex: message.stepIndex,
@@ -163,17 +167,26 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     claimedAt: now,
     templateId: step.template,
   };
-  if (decision.kind === 'skip') {
-    const skip = await store.claimSend({ ...record, state: 'skipped', error: decision.reason });
+  // Never an empty email: a step about content this customer lacks is skipped or replaced.
+  const content = decision.kind === 'skip' ? decision : stepContent(step, view, config, message.enrolmentId);
+  if (content.kind === 'skip') {
+    const skip = await store.claimSend({ ...record, state: 'skipped', error: content.reason });
     if (!skip.ok) return duplicate(skip.existing, message, view, timeZone, deps);
     const nextStep = await planNext(message, now, timeZone, deps);
-    return { kind: 'skipped', reason: decision.reason, ...(nextStep === undefined ? {} : { nextStep }) };
+    return { kind: 'skipped', reason: content.reason, ...(nextStep === undefined ? {} : { nextStep }) };
   }
 
   // Composed before the claim (it is pure), so the claim records the locale and the updates shown.
   let email: Awaited<ReturnType<typeof composeEmail>>;
   try {
-    email = await composeEmail({ view, message, step, config, templates: deps.templates, links: deps.links });
+    email = await composeEmail({
+      view,
+      message,
+      step: { ...step, template: content.template },
+      config,
+      templates: deps.templates,
+      links: deps.links,
+    });
   } catch (error: unknown) {
     const failed = await store.claimSend(record);
     if (!failed.ok) return duplicate(failed.existing, message, view, timeZone, deps);
@@ -263,7 +276,7 @@ async function scheduleAgain(
 /** A permanent failure: recorded on the step, and the enrolment ends (it has nowhere to go). */
 async function fail(record: SendRecord, reason: string, deps: SendStepDeps): Promise<SendStepOutcome> {
   await deps.store.failSend(record, reason);
-  await deps.store.endEnrolment(record.customerId, record.enrolmentId, {
+  await deps.enrolments.endEnrolment(record.customerId, record.enrolmentId, {
     state: 'exited',
     at: deps.clock.now(),
     stepIndex: record.stepIndex,
@@ -313,7 +326,7 @@ async function planNext(
   };
   const next = planStep(enrolment, sequence, message.stepIndex + 1, from);
   if (next === undefined) {
-    await deps.store.endEnrolment(message.customerId, message.enrolmentId, {
+    await deps.enrolments.endEnrolment(message.customerId, message.enrolmentId, {
       state: 'completed',
       at: from,
       stepIndex: message.stepIndex,
