@@ -56,7 +56,7 @@ describe("rekindle validate with a regional default and the shop's locales", () 
     await writeFile(
       configFile,
       config.replace(
-        /^ {2}defaultLocale: en$/m,
+        /^ {2}defaultLocale: .*$/m,
         '  defaultLocale: en-GB\n  locales: [en-GB, hi-IN, gu, si-LK, ta]',
       ),
     );
