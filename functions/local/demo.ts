@@ -14,7 +14,7 @@ import { VirtualClock } from '../ports/clock.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import { Chaos, type FaultKind } from './chaos.ts';
-import { checkInvariants, type InvariantResult, readRunRecords } from './invariants.ts';
+import { checkInvariants, type InvariantResult, type LearnedStops, readRunRecords } from './invariants.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
 import { type SimulationSummary, simulateRecipients } from './recipient-simulator.ts';
 import { generateSampleData, toCsv } from './sample-data.ts';
@@ -131,7 +131,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   };
   const chaos = options.chaos === undefined ? undefined : new Chaos(options.chaos);
   const published = new Map<string, unknown>();
-  const learned = new Map<string, number>();
+  const learned = new Map<string, LearnedStops>();
   const simulation = {
     seed: options.seed,
     chaos,

@@ -1,6 +1,6 @@
 import type { RekindleConfig } from '../core/config/schema.ts';
 import { parseSesEvent } from '../core/engagement/ses-event.ts';
-import type { CustomerView } from '../ports/customer-store.ts';
+import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
 import type { ReportData } from '../ports/engagement-store.ts';
 import type { LocalRuntime } from './local-runtime.ts';
 import { claimsOf } from './recipient-simulator.ts';
@@ -36,14 +36,33 @@ export async function readRunRecords(runtime: LocalRuntime): Promise<RunRecords>
   return { views, outbox, reportData };
 }
 
+/**
+ * When the system first heard (virtual time) that a customer unsubscribed or was suppressed: the
+ * recorded time may be earlier (the event's own timestamp), and mail sent in between was no fault.
+ * Replies are not here: a reply ends its enrolment, it does not stop all mail.
+ */
+export interface LearnedStops {
+  unsubscribed?: number;
+  suppressed?: number;
+}
+
+/** What the checks read of the running emulators: pending schedules and dead letters. */
+export interface RunQueues {
+  readonly scheduler: {
+    schedules(): readonly { readonly completed: boolean; readonly input: string | undefined }[];
+    readonly deadLetters: readonly { readonly body: string }[];
+  };
+  readonly sendQueue: { readonly deadLetters: readonly { readonly body: string }[] };
+}
+
 export interface InvariantInputs {
-  readonly runtime: LocalRuntime;
+  readonly runtime: RunQueues;
   readonly records: RunRecords;
   readonly config: RekindleConfig;
   /** Every distinct SES event the recipients' mail systems published, by EventBridge id. */
   readonly published: ReadonlyMap<string, unknown>;
-  /** When the system first heard of a customer's unsubscribe, reply or suppressing event. */
-  readonly learned: ReadonlyMap<string, number>;
+  /** By customer id: when the system learned of their unsubscribe or suppression. */
+  readonly learned: ReadonlyMap<string, LearnedStops>;
 }
 
 const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -77,7 +96,8 @@ function localTime(instant: number, timeZone: string): { day: string; minute: nu
  * SES outbox, the Scheduler's schedules and dead letters, the table), independently of the code
  * that made the decisions: every enrolment finished or visibly stuck; no step sent twice; no SES
  * event lost; no email to a suppressed, unsubscribed, held-out or non-consenting customer; no email
- * outside the recipient's window, over the cap or closer than the minimum gap.
+ * outside the recipient's window, over the cap or closer than the minimum gap; no customer given the
+ * same step twice, nor anything after a last note (until they order) or a sequence they replied to.
  */
 export function checkInvariants(inputs: InvariantInputs): InvariantResult[] {
   const { runtime, records, config, published, learned } = inputs;
@@ -170,25 +190,23 @@ export function checkInvariants(inputs: InvariantInputs): InvariantResult[] {
     .map((enrolmentId) => `${enrolmentId}: held out, yet in the SES outbox`);
   const outOfWindow: string[] = [];
   const overCap: string[] = [];
+  const repeated: string[] = [];
+  const afterGoodbye: string[] = [];
   let checked = 0;
   for (const view of views.values()) {
-    // Sent, or claimed and in the outbox (the process died after SES accepted it): the claim's time
-    // is the moment of sending.
-    const sends = view.sends
-      .filter(
-        (send) =>
-          (send.state === 'sent' && send.sentAt !== undefined) ||
-          (send.state === 'claimed' && perStep.has(`${send.enrolmentId}#${send.stepIndex}`)),
-      )
-      .map((send) => ({ ...send, sentAt: send.sentAt ?? send.claimedAt }))
-      .sort((a, b) => a.sentAt - b.sentAt);
+    const sends = mailed(view, perStep);
+    repeated.push(...sameStepAgain(view, sends));
+    afterGoodbye.push(...sequenceAfterGoodbye(view, sends, config));
     const customer = view.customer;
     const known = learned.get(customer.customerId);
+    // Each stop from the moment the system learned of that stop, never of another event.
     const stop = Math.min(
       view.status.unsubscribedAt === undefined
         ? Number.POSITIVE_INFINITY
-        : (known ?? view.status.unsubscribedAt),
-      view.status.suppressedAt === undefined ? Number.POSITIVE_INFINITY : (known ?? view.status.suppressedAt),
+        : (known?.unsubscribed ?? view.status.unsubscribedAt),
+      view.status.suppressedAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : (known?.suppressed ?? view.status.suppressedAt),
     );
     const zone = customer.timeZone ?? policy.sendWindow.fallbackTimeZone ?? config.shop.fallbackTimeZone;
     for (const [index, send] of sends.entries()) {
@@ -226,8 +244,95 @@ export function checkInvariants(inputs: InvariantInputs): InvariantResult[] {
     ),
     result('no email outside its window', `${checked} emails in the recipient's zone`, outOfWindow),
     result('no email over the cap or under the minimum gap', `${checked} emails per customer`, overCap),
+    result(
+      'no customer gets the same step twice',
+      `${checked} emails by (customer, sequence, step), across enrolments`,
+      repeated,
+    ),
+    result(
+      'no sequence again after its last note (until an order) or after a reply',
+      `${views.size} customers' enrolments in order`,
+      afterGoodbye,
+    ),
   );
   return results;
+}
+
+type Mailed = SendRecord & { readonly sentAt: number };
+
+/**
+ * A customer's emails, oldest first: sent, or claimed and in the outbox (the process died after SES
+ * accepted it; the claim's time is the moment of sending).
+ */
+function mailed(view: CustomerView, perStep: ReadonlyMap<string, number>): Mailed[] {
+  return view.sends
+    .filter(
+      (send) =>
+        (send.state === 'sent' && send.sentAt !== undefined) ||
+        (send.state === 'claimed' && perStep.has(`${send.enrolmentId}#${send.stepIndex}`)),
+    )
+    .map((send) => ({ ...send, sentAt: send.sentAt ?? send.claimedAt }))
+    .sort((a, b) => a.sentAt - b.sentAt);
+}
+
+const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+/** The same (sequence, step) emailed to one customer twice, whatever the enrolment. */
+export function sameStepAgain(view: CustomerView, sends: readonly Mailed[]): string[] {
+  const first = new Map<string, Mailed>();
+  const violations: string[] = [];
+  for (const send of sends) {
+    const key = `${send.sequenceId}/${send.stepId}`;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, send);
+    else
+      violations.push(
+        `${view.customer.customerId} got ${key} again on ${day(send.sentAt)} (${send.enrolmentId}), first on ${day(earlier.sentAt)} (${earlier.enrolmentId})`,
+      );
+  }
+  return violations;
+}
+
+/**
+ * The promises of the last note and of a reply: after a sequence's last step went out, no email of
+ * any sequence until the customer orders again (sunset); after a reply to a sequence's email, never
+ * that sequence again (re-entry).
+ */
+export function sequenceAfterGoodbye(
+  view: CustomerView,
+  sends: readonly Mailed[],
+  config: Pick<RekindleConfig, 'sequences'>,
+): string[] {
+  const customerId = view.customer.customerId;
+  const lastIndex = new Map(config.sequences.map((sequence) => [sequence.id, sequence.steps.length - 1]));
+  const orderTimes = view.orders.map((order) => Date.parse(order.placedAt));
+  const orderedBetween = (from: number, to: number) => orderTimes.some((at) => at > from && at < to);
+  const violations: string[] = [];
+  const lastNotes = sends.filter((send) => send.stepIndex === lastIndex.get(send.sequenceId));
+  const replies = view.engagement.filter((event) => event.type === 'reply' && event.sequenceId !== undefined);
+  for (const send of sends) {
+    const goodbye = lastNotes.find(
+      (note) =>
+        note.enrolmentId !== send.enrolmentId &&
+        note.sentAt < send.sentAt &&
+        !orderedBetween(note.sentAt, send.sentAt),
+    );
+    if (goodbye !== undefined)
+      violations.push(
+        `${customerId} got ${send.sequenceId}/${send.stepId} on ${day(send.sentAt)} after the last note of ${goodbye.enrolmentId} on ${day(goodbye.sentAt)}, with no order since`,
+      );
+    const replied = replies.find(
+      (reply) =>
+        reply.sequenceId === send.sequenceId &&
+        reply.enrolmentId !== send.enrolmentId &&
+        reply.at < send.sentAt,
+    );
+    if (replied !== undefined)
+      violations.push(
+        `${customerId} got ${send.sequenceId}/${send.stepId} on ${day(send.sentAt)} after replying to ${replied.enrolmentId ?? send.sequenceId} on ${day(replied.at)}`,
+      );
+  }
+  return violations;
 }
 
 function result(name: string, detail: string, violations: readonly string[]): InvariantResult {

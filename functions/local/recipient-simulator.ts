@@ -7,6 +7,7 @@ import type { Enrolment } from '../core/segments/enrolment.ts';
 import { verifyLink } from '../core/sending/links.ts';
 import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
 import type { Chaos } from './chaos.ts';
+import type { LearnedStops } from './invariants.ts';
 
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 import type { StoredEmail } from './ses-local.ts';
@@ -59,10 +60,10 @@ export interface SimulationOptions {
   /** Every distinct SES event published, by its EventBridge id: what "no event lost" is checked against. */
   readonly published?: Map<string, unknown>;
   /**
-   * When the system first heard of each customer's unsubscribe, reply or suppressing event (virtual
+   * When the system first heard of each customer's unsubscribe and of their suppression (virtual
    * time): no email may be sent to a suppressed or unsubscribed customer after that.
    */
-  readonly learned?: Map<string, number>;
+  readonly learned?: Map<string, LearnedStops>;
 }
 
 export interface SimulationSummary {
@@ -345,8 +346,10 @@ export async function simulateRecipients(
           original: email.body.text ?? '',
           at: openedAt + 300_000,
         });
-        await runtime.dropInbound(raw, [to]);
-        learn(claims.customerId);
+        const outcomes = await runtime.dropInbound(raw, [to]);
+        // A reply ends its enrolment; only one asking to unsubscribe stops all mail.
+        if (outcomes.some((outcome) => outcome.kind === 'unsubscribed'))
+          learn(claims.customerId, 'unsubscribed');
         summary.replies += 1;
       } else if (opened && rng() < behaviour.unsubscribe) {
         const header =
@@ -354,7 +357,7 @@ export async function simulateRecipients(
         const url = /<(https?:[^>]+)>/.exec(header)?.[1];
         if (url !== undefined) {
           await runtime.handlers.unsubscribe(oneClickPost(url));
-          learn(claims.customerId);
+          learn(claims.customerId, 'unsubscribed');
           summary.unsubscribes += 1;
         }
       }
@@ -392,12 +395,15 @@ export async function simulateRecipients(
       if (outcome.kind === 'duplicate') summary.duplicatesIgnored += 1;
       else if (outcome.kind === 'recorded') summary.events += 1;
       if ((outcome.kind === 'recorded' || outcome.kind === 'duplicate') && outcome.suppressed !== undefined)
-        learn(outcome.event.customerId);
+        learn(outcome.event.customerId, 'suppressed');
     }
   }
 
-  function learn(customerId: string): void {
-    if (!options.learned?.has(customerId)) options.learned?.set(customerId, now);
+  function learn(customerId: string, stop: keyof LearnedStops): void {
+    if (options.learned === undefined) return;
+    const known = options.learned.get(customerId) ?? {};
+    known[stop] ??= now;
+    options.learned.set(customerId, known);
   }
 
   // Purchases: emailed customers return a little more often than the held-out baseline.
