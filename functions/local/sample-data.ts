@@ -73,14 +73,48 @@ export function generateSampleData(options: { customers: number; seed: number; n
   return { customers, orders, incidents };
 }
 
-const incidentKinds: readonly { kind: IncidentKind; resolution: string }[] = [
-  { kind: 'damaged', resolution: 'We sent a replacement and changed our packaging supplier.' },
-  { kind: 'late', resolution: 'We refunded the delivery charge and moved to a faster courier.' },
+/** What the shop did, in its own language and in each language the sample customers read. */
+const incidentKinds: readonly {
+  kind: IncidentKind;
+  resolution: string;
+  resolutions: Record<string, string>;
+}[] = [
+  {
+    kind: 'damaged',
+    resolution: 'We sent a replacement and changed our packaging supplier.',
+    resolutions: {
+      hi: 'हमने बदले में दूसरा रिकॉर्ड भेजा और पैकिंग का सप्लायर बदल दिया।',
+      gu: 'અમે બદલામાં બીજો રેકોર્ડ મોકલ્યો અને પેકિંગનો સપ્લાયર બદલી નાખ્યો.',
+      si: 'අපි ඒ වෙනුවට වෙනත් තැටියක් එව්වා, ඇසුරුම් සපයන ආයතනයත් වෙනස් කළා.',
+    },
+  },
+  {
+    kind: 'late',
+    resolution: 'We refunded the delivery charge and moved to a faster courier.',
+    resolutions: {
+      hi: 'हमने डिलीवरी का शुल्क लौटा दिया और ज़्यादा तेज़ कूरियर चुन लिया।',
+      gu: 'અમે ડિલિવરીનો ચાર્જ પાછો આપ્યો અને વધુ ઝડપી કુરિયર સેવા પસંદ કરી.',
+      si: 'අපි බෙදාහැරීමේ ගාස්තුව ආපසු ගෙව්වා, වඩා ඉක්මන් කුරියර් සේවාවකට මාරු වුණා.',
+    },
+  },
   {
     kind: 'wrong_item',
     resolution: 'We sent the right record and fixed the picking error in our warehouse.',
+    resolutions: {
+      hi: 'हमने सही रिकॉर्ड भेजा और गोदाम में सामान चुनने की गलती ठीक की।',
+      gu: 'અમે સાચો રેકોર્ડ મોકલ્યો અને ગોદામમાં વસ્તુ પસંદ કરવાની ભૂલ સુધારી.',
+      si: 'අපි නිවැරදි තැටිය එව්වා, අපේ ගබඩාවේ භාණ්ඩ තෝරාගැනීමේ වැරැද්දත් නිවැරදි කළා.',
+    },
   },
-  { kind: 'refund_delay', resolution: 'The refund was paid and refunds now go out within two days.' },
+  {
+    kind: 'refund_delay',
+    resolution: 'The refund was paid and refunds now go out within two days.',
+    resolutions: {
+      hi: 'रिफ़ंड का भुगतान हो गया, और अब रिफ़ंड दो दिनों के भीतर भेजे जाते हैं।',
+      gu: 'રિફંડ ચૂકવાઈ ગયું, અને હવે રિફંડ બે દિવસમાં મોકલાય છે.',
+      si: 'මුදල් ආපසු ගෙව්වා. දැන් ආපසු ගෙවීම් දින දෙකක් ඇතුළත යවනවා.',
+    },
+  },
 ];
 
 function sampleIncident(
@@ -102,6 +136,7 @@ function sampleIncident(
       ? {
           resolvedAt: new Date(occurredAt + (1 + random() * 10) * dayMs).toISOString(),
           resolution: pick?.resolution,
+          resolutions: pick?.resolutions,
         }
       : {}),
     ticketOpen: !resolved,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IncidentSchema } from '../../../functions/core/customers/model.ts';
 import { importText } from '../../../functions/core/import/import-file.ts';
 import { parseRows } from '../../../functions/core/import/import-rows.ts';
+import { generateSampleData } from '../../../functions/local/sample-data.ts';
 import { MemorySink } from './memory-sink.ts';
 
 const csvSource = { file: 'incidents.csv', kind: 'incidents', format: 'csv' } as const;
@@ -104,5 +105,20 @@ describe('per-locale resolution notes', () => {
       IncidentSchema,
     );
     expect(twice.rejected).toEqual([{ line: 2, reason: 'the header names column "resolutions.hi" twice' }]);
+  });
+});
+
+describe("the demo's sample incidents", () => {
+  it('carry the note in every language the sample customers read, and import as they are', async () => {
+    const { incidents } = generateSampleData({ customers: 200, seed: 7, now: Date.parse('2026-03-01') });
+    const resolved = incidents.filter((incident) => incident.resolvedAt !== undefined);
+    expect(resolved.length).toBeGreaterThan(5);
+    for (const incident of resolved)
+      expect(Object.keys(incident.resolutions ?? {}).sort()).toEqual(['gu', 'hi', 'si']);
+    const sink = new MemorySink();
+    const jsonl = incidents.map((incident) => JSON.stringify(incident)).join('\n');
+    const report = await importText(jsonl, jsonlSource, sink);
+    expect(report).toMatchObject({ written: incidents.length, rejectedTotal: 0 });
+    expect([...sink.incidents.values()]).toEqual(incidents);
   });
 });
