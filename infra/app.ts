@@ -9,6 +9,11 @@ const context = {
   replyDomain: app.node.tryGetContext('replyDomain'),
   supportAddress: app.node.tryGetContext('supportAddress'),
   alarmEmail: app.node.tryGetContext('alarmEmail'),
+  trackingDomain: app.node.tryGetContext('trackingDomain'),
+  trackingCertificateArn: app.node.tryGetContext('trackingCertificateArn'),
+  unsubscribeDomain: app.node.tryGetContext('unsubscribeDomain'),
+  unsubscribeCertificateArn: app.node.tryGetContext('unsubscribeCertificateArn'),
+  dmarcRua: app.node.tryGetContext('dmarcRua'),
   // Set by the CDK CLI from the profile or AWS_REGION; absent offline.
   region: process.env.CDK_DEFAULT_REGION,
 };

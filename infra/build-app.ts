@@ -2,7 +2,7 @@ import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
 import { buildRuntimeBundle, type RuntimeBundle } from '../functions/build/runtime-bundle.ts';
-import { RekindleStack } from './stacks/rekindle-stack.ts';
+import { type DomainParameters, RekindleStack } from './stacks/rekindle-stack.ts';
 
 const domainName = z
   .string()
@@ -11,6 +11,13 @@ const domainName = z
     'must be a domain name such as shop.example',
   )
   .transform((domain) => domain.toLowerCase());
+
+const certificateArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+    'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes certificates from there only)',
+  );
 
 /**
  * The CDK context Rekindle reads (`cdk deploy -c senderDomain=…`). Each key left out is taken from
@@ -24,6 +31,16 @@ export const RekindleContextSchema = z.object({
   /** Where replies are forwarded; default: `engagement.supportAddress`. */
   supportAddress: z.email('must be an email address').optional(),
   alarmEmail: z.email('must be an email address').optional(),
+  /** Tracked links and the open pixel on the shop's domain (a subdomain of the sender domain). */
+  trackingDomain: domainName.optional(),
+  /** The certificate CloudFront presents for `trackingDomain`. */
+  trackingCertificateArn: certificateArn.optional(),
+  /** The unsubscribe page on the shop's domain. */
+  unsubscribeDomain: domainName.optional(),
+  /** The certificate CloudFront presents for `unsubscribeDomain`. */
+  unsubscribeCertificateArn: certificateArn.optional(),
+  /** DMARC aggregate reports go here (`rua=mailto:…`); default: the support address. */
+  dmarcRua: z.email('must be an email address').optional(),
   /** The region being deployed to (from the environment), only to warn about SES receiving. */
   region: z.string().optional(),
 });
@@ -35,6 +52,9 @@ export interface DeploymentParameters {
   readonly replyDomain: string;
   readonly supportAddress?: string;
   readonly alarmEmail?: string;
+  readonly trackingDomain?: DomainParameters;
+  readonly unsubscribeDomain?: DomainParameters;
+  readonly dmarcReportAddress?: string;
 }
 
 /** Regions where SES has long received mail; AWS adds more, so others only warn. */
@@ -99,12 +119,46 @@ export function resolveParameters(
       `replyDomain: required; set engagement.replyDomain in ${configFile} (e.g. reply.${senderDomain}) and pass the same with -c replyDomain=…`,
     );
   }
+  const domainWithCertificate = (
+    key: 'trackingDomain' | 'unsubscribeDomain',
+    certificateKey: 'trackingCertificateArn' | 'unsubscribeCertificateArn',
+  ): DomainParameters | undefined => {
+    const domain = context[key];
+    const certificate = context[certificateKey];
+    if (domain !== undefined && certificate === undefined) {
+      problems.push(
+        `${certificateKey}: required with ${key}; request a certificate for ${domain} in ACM in us-east-1 and pass its ARN`,
+      );
+    }
+    if (domain === undefined && certificate !== undefined) {
+      problems.push(`${key}: required with ${certificateKey}; name the domain the certificate is for`);
+    }
+    return domain === undefined || certificate === undefined
+      ? undefined
+      : { domainName: domain, certificateArn: certificate };
+  };
+  const trackingDomain = domainWithCertificate('trackingDomain', 'trackingCertificateArn');
+  const unsubscribeDomain = domainWithCertificate('unsubscribeDomain', 'unsubscribeCertificateArn');
+  // SES takes a custom redirect domain only if it is verified: the sender domain's subdomains are.
+  if (
+    context.trackingDomain !== undefined &&
+    context.trackingDomain !== senderDomain &&
+    !context.trackingDomain.endsWith(`.${senderDomain}`)
+  ) {
+    problems.push(
+      `trackingDomain: "${context.trackingDomain}" must be a subdomain of the sender domain ${senderDomain} (SES accepts only a verified domain), e.g. links.${senderDomain}`,
+    );
+  }
+  const dmarcReportAddress = context.dmarcRua ?? supportAddress;
   if (problems.length > 0 || replyDomain === undefined) throw contextError(problems);
   return {
     senderDomain,
     replyDomain,
     ...(supportAddress === undefined ? {} : { supportAddress }),
     ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
+    ...(trackingDomain === undefined ? {} : { trackingDomain }),
+    ...(unsubscribeDomain === undefined ? {} : { unsubscribeDomain }),
+    ...(dmarcReportAddress === undefined ? {} : { dmarcReportAddress }),
   };
 }
 
@@ -132,6 +186,17 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; st
     runtimeBundle,
     ...parameters,
   });
+  const reports = parameters.dmarcReportAddress?.split('@')[1];
+  if (
+    reports !== undefined &&
+    reports !== parameters.senderDomain &&
+    !reports.endsWith(`.${parameters.senderDomain}`)
+  ) {
+    Annotations.of(stack).addWarningV2(
+      'rekindle:dmarc-rua',
+      `DMARC reports go to ${parameters.dmarcReportAddress}, outside ${parameters.senderDomain}: receivers send them only once ${reports} publishes "${parameters.senderDomain}._report._dmarc.${reports} TXT "v=DMARC1"" (RFC 7489 section 7.1).`,
+    );
+  }
   const region = parsed.data.region;
   if (region !== undefined && !sesReceivingRegions.includes(region)) {
     Annotations.of(stack).addWarningV2(

@@ -22,6 +22,12 @@ export interface SenderIdentityProps {
    * @default `mail.<senderDomain>`
    */
   readonly mailFromDomain?: string;
+  /**
+   * Where receivers send DMARC aggregate reports (`rua=mailto:…`). An address outside the sender
+   * domain receives them only once its domain publishes an authorisation record (RFC 7489 §7.1).
+   * @default - no reports
+   */
+  readonly dmarcReportAddress?: string;
 }
 
 /**
@@ -33,11 +39,13 @@ export class SenderIdentity extends Construct {
   readonly identity: ses.EmailIdentity;
   readonly senderDomain: string;
   readonly mailFromDomain: string;
+  readonly dmarcReportAddress?: string;
 
   constructor(scope: Construct, id: string, props: SenderIdentityProps) {
     super(scope, id);
     this.senderDomain = props.senderDomain;
     this.mailFromDomain = props.mailFromDomain ?? `mail.${props.senderDomain}`;
+    this.dmarcReportAddress = props.dmarcReportAddress;
     this.identity = new ses.EmailIdentity(this, 'Identity', {
       identity: ses.Identity.domain(props.senderDomain),
       dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
@@ -75,8 +83,14 @@ export class SenderIdentity extends Construct {
       {
         name: `_dmarc.${this.senderDomain}`,
         type: 'TXT',
-        value: '"v=DMARC1; p=none;"',
-        purpose: 'DMARC policy; start with p=none, tighten to quarantine once reports look clean',
+        value:
+          this.dmarcReportAddress === undefined
+            ? '"v=DMARC1; p=none;"'
+            : `"v=DMARC1; p=none; rua=mailto:${this.dmarcReportAddress};"`,
+        purpose:
+          this.dmarcReportAddress === undefined
+            ? 'DMARC policy; start with p=none, tighten to quarantine once reports look clean'
+            : `DMARC policy, daily aggregate reports to ${this.dmarcReportAddress}; start with p=none, tighten to quarantine once the reports show only your own senders passing`,
       },
     ];
   }

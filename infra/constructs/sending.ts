@@ -1,10 +1,13 @@
 import { Arn, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { BakedBundle } from '../../functions/build/runtime-bundle.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
+import { type CustomDomain, CustomDomainFront } from './custom-domain-front.ts';
 import type { CustomerTable } from './data.ts';
 import type { LinkSigningKey } from './link-signing-key.ts';
 import { RekindleFunction } from './rekindle-function.ts';
@@ -23,6 +26,18 @@ export interface SendPipelineProps {
   /** The base of every List-Unsubscribe link: the unsubscribe endpoint's URL. */
   readonly unsubscribeUrl: string;
   /**
+   * Tracked links and the open pixel on the shop's own domain (SES's custom redirect domain),
+   * over HTTPS through CloudFront to SES's tracking servers in this region. It must be the sender
+   * domain or a subdomain of it: SES accepts only a verified domain.
+   * @default - SES's own tracking domain (`*.awstrack.me`)
+   */
+  readonly trackingDomain?: CustomDomain;
+  /**
+   * The DMARC aggregate-report (`rua`) address in the DMARC record listed in the outputs.
+   * @default - no reports
+   */
+  readonly dmarcReportAddress?: string;
+  /**
    * At most this many send functions run at once: the account's SES send rate is the bottleneck,
    * and throttling there only burns retries. SQS event sources accept 2 to 1000.
    * @default 2
@@ -38,10 +53,14 @@ export interface SendPipelineProps {
 /**
  * Sending: the SES identity and configuration set every message goes out through, and the
  * send-step function consuming the send queue, which sends one step, records it and schedules the next.
+ * Open and click tracking is switched per message (each sequence's choice); the configuration set
+ * only says where tracked links and the pixel point: SES's domain, or the shop's own.
  */
 export class SendPipeline extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly identity: SenderIdentity;
+  /** CloudFront on the shop's tracking domain, when one was given. */
+  readonly trackingFront?: CustomDomainFront;
   readonly sendFunction: RekindleFunction;
   readonly #senderDomain: string;
 
@@ -53,10 +72,28 @@ export class SendPipeline extends Construct {
       sendingEnabled: true,
       // Addresses that hard-bounced or complained anywhere on SES are not sent to again.
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      ...(props.trackingDomain === undefined
+        ? {}
+        : {
+            customTrackingRedirectDomain: props.trackingDomain.domainName,
+            // Tracked links and the pixel over HTTPS only, which CloudFront serves for the domain.
+            customTrackingHttpsPolicy: ses.HttpsPolicy.REQUIRE,
+          }),
     });
+    if (props.trackingDomain !== undefined) {
+      // SES's tracking servers for this region; they answer to their own name, not the shop's.
+      this.trackingFront = new CustomDomainFront(this, 'TrackingFront', {
+        domain: props.trackingDomain,
+        origin: new origins.HttpOrigin(`r.${Stack.of(this).region}.awstrack.me`, {
+          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        }),
+        purpose: 'Tracked links and the open pixel',
+      });
+    }
     this.identity = new SenderIdentity(this, 'Identity', {
       senderDomain: props.senderDomain,
       configurationSet: this.configurationSet,
+      ...(props.dmarcReportAddress === undefined ? {} : { dmarcReportAddress: props.dmarcReportAddress }),
     });
 
     this.sendFunction = new RekindleFunction(this, 'SendStep', {

@@ -1,6 +1,8 @@
 import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type { Construct } from 'constructs';
 import type { BakedBundle, RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { CustomDomain } from '../constructs/custom-domain-front.ts';
 import { CustomerTable } from '../constructs/data.ts';
 import { Engagement } from '../constructs/engagement.ts';
 import { EventIngestion } from '../constructs/event-ingestion.ts';
@@ -11,8 +13,15 @@ import { Observability } from '../constructs/observability.ts';
 import { StepScheduling } from '../constructs/scheduling.ts';
 import { Segmenter } from '../constructs/segmentation.ts';
 import { SendQueue } from '../constructs/send-queue.ts';
+import type { DnsRecord } from '../constructs/sender-identity.ts';
 import { SendPipeline } from '../constructs/sending.ts';
 import { UnsubscribeEndpoint } from '../constructs/unsubscribe-endpoint.ts';
+
+/** A domain of the shop's and its certificate's ARN (ACM, us-east-1), as deployment parameters. */
+export interface DomainParameters {
+  readonly domainName: string;
+  readonly certificateArn: string;
+}
 
 export interface RekindleStackProps extends StackProps {
   /** The validated config and compiled templates, baked into every function. */
@@ -31,6 +40,21 @@ export interface RekindleStackProps extends StackProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * Tracked links and the open pixel on this domain (a subdomain of the sender domain) over HTTPS.
+   * @default - SES's own tracking domain
+   */
+  readonly trackingDomain?: DomainParameters;
+  /**
+   * The unsubscribe page on this domain; every List-Unsubscribe link points there.
+   * @default - the Lambda Function URL's domain
+   */
+  readonly unsubscribeDomain?: DomainParameters;
+  /**
+   * The `rua` address of the DMARC record in the outputs.
+   * @default - no aggregate reports
+   */
+  readonly dmarcReportAddress?: string;
 }
 
 /** The whole of Rekindle in one account and region. */
@@ -58,10 +82,20 @@ export class RekindleStack extends Stack {
     this.sendQueue = new SendQueue(this, 'SendQueue');
     this.scheduling = new StepScheduling(this, 'StepScheduling', { sendQueue: this.sendQueue });
     const linkSigningKey = new LinkSigningKey(this, 'LinkSigningKey');
+    const customDomain = (id: string, domain: DomainParameters | undefined): CustomDomain | undefined =>
+      domain === undefined
+        ? undefined
+        : {
+            domainName: domain.domainName,
+            certificate: acm.Certificate.fromCertificateArn(this, id, domain.certificateArn),
+          };
+    const unsubscribeDomain = customDomain('UnsubscribeCertificate', props.unsubscribeDomain);
+    const trackingDomain = customDomain('TrackingCertificate', props.trackingDomain);
     this.unsubscribe = new UnsubscribeEndpoint(this, 'Unsubscribe', {
       runtimeBundle,
       table: this.table,
       linkSigningKey,
+      ...(unsubscribeDomain === undefined ? {} : { customDomain: unsubscribeDomain }),
     });
     this.sending = new SendPipeline(this, 'Sending', {
       runtimeBundle,
@@ -71,6 +105,8 @@ export class RekindleStack extends Stack {
       linkSigningKey,
       senderDomain: props.senderDomain,
       unsubscribeUrl: this.unsubscribe.url,
+      ...(trackingDomain === undefined ? {} : { trackingDomain }),
+      ...(props.dmarcReportAddress === undefined ? {} : { dmarcReportAddress: props.dmarcReportAddress }),
     });
     this.segmenter = new Segmenter(this, 'Segmenter', {
       runtimeBundle,
@@ -136,7 +172,10 @@ export class RekindleStack extends Stack {
     });
     new CfnOutput(this, 'UnsubscribeUrl', {
       value: this.unsubscribe.url,
-      description: 'The List-Unsubscribe page (Lambda Function URL) every email links to',
+      description:
+        this.unsubscribe.front === undefined
+          ? 'The List-Unsubscribe page (Lambda Function URL) every email links to'
+          : 'The List-Unsubscribe page every email links to (CloudFront in front of the Lambda Function URL)',
     });
     new CfnOutput(this, 'InboundBucketName', {
       value: this.replies.bucket.bucketName,
@@ -163,29 +202,32 @@ export class RekindleStack extends Stack {
         description: 'Replies are forwarded here; while in the SES sandbox, verify it as an identity',
       });
     }
-    const records = [
-      ...this.sending.identity.dnsRecords,
-      {
-        name: props.replyDomain,
-        type: 'MX',
-        value: `10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
-        purpose: 'Replies: SES receives mail for the reply domain',
-      },
+    const identityIds = ['DnsDkim1', 'DnsDkim2', 'DnsDkim3', 'DnsMailFromMx', 'DnsMailFromSpf', 'DnsDmarc'];
+    const records: [string, DnsRecord][] = [
+      ...this.sending.identity.dnsRecords.map((record, index): [string, DnsRecord] => [
+        identityIds[index] ?? `DnsRecord${index + 1}`,
+        record,
+      ]),
+      [
+        'DnsReplyMx',
+        {
+          name: props.replyDomain,
+          type: 'MX',
+          value: `10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
+          purpose: 'Replies: SES receives mail for the reply domain',
+        },
+      ],
     ];
-    const ids = [
-      'DnsDkim1',
-      'DnsDkim2',
-      'DnsDkim3',
-      'DnsMailFromMx',
-      'DnsMailFromSpf',
-      'DnsDmarc',
-      'DnsReplyMx',
-    ];
-    records.forEach((record, index) => {
-      new CfnOutput(this, ids[index] ?? `DnsRecord${index + 1}`, {
+    if (this.sending.trackingFront !== undefined) {
+      records.push(['DnsTracking', this.sending.trackingFront.dnsRecord]);
+    }
+    if (this.unsubscribe.front !== undefined)
+      records.push(['DnsUnsubscribe', this.unsubscribe.front.dnsRecord]);
+    for (const [id, record] of records) {
+      new CfnOutput(this, id, {
         value: `${record.name} ${record.type} ${record.value}`,
         description: record.purpose,
       });
-    });
+    }
   }
 }

@@ -45,6 +45,16 @@ const context = {
   alarmEmail: 'ops@northwind.example',
 };
 
+const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+/** The shop's own domains for tracked links and the unsubscribe page, and its DMARC report mailbox. */
+const domainsContext = {
+  trackingDomain: 'links.northwind.example',
+  trackingCertificateArn: certificateArn,
+  unsubscribeDomain: 'unsubscribe.northwind.example',
+  unsubscribeCertificateArn: certificateArn,
+  dmarcRua: 'dmarc-reports@northwind.example',
+};
+
 // One synth (eight esbuild bundles) shared by every assertion.
 let app: App;
 let template: Template;
@@ -179,6 +189,14 @@ describe('RekindleStack', () => {
     expect(byDescription('handle a reply')?.Environment.Variables[EnvironmentNames.inboundPrefix]).toBe(
       'inbound/',
     );
+  });
+
+  it("leaves tracked links on SES's domain and unsubscribe on the Function URL unless told otherwise", () => {
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    const [set] = Object.values(template.findResources('AWS::SES::ConfigurationSet'));
+    expect(set?.Properties?.TrackingOptions).toBeUndefined();
+    expect(template.toJSON().Outputs).not.toHaveProperty('DnsTracking');
+    expect(template.toJSON().Outputs).not.toHaveProperty('DnsUnsubscribe');
   });
 
   it('serves unsubscribe on a public Function URL and hands that URL to send-step', () => {
@@ -348,7 +366,10 @@ describe('RekindleStack', () => {
     expect(text('DnsMailFromSpf')).toContain(
       'mail.northwind.example TXT \\"v=spf1 include:amazonses.com ~all\\"',
     );
-    expect(text('DnsDmarc')).toContain('_dmarc.northwind.example TXT \\"v=DMARC1; p=none;\\"');
+    // Aggregate reports go to the support address unless -c dmarcRua says otherwise.
+    expect(text('DnsDmarc')).toContain(
+      '_dmarc.northwind.example TXT \\"v=DMARC1; p=none; rua=mailto:support@northwind.example;\\"',
+    );
     expect(text('DnsReplyMx')).toMatch(
       /reply\.northwind\.example MX 10 inbound-smtp\.",\{"Ref":"AWS::Region"\},"\.amazonaws\.com/,
     );
@@ -683,6 +704,113 @@ describe('RekindleStack', () => {
   });
 });
 
+describe("RekindleStack on the shop's own domains", () => {
+  let domains: { app: App; template: Template };
+  beforeAll(async () => {
+    const built = await buildApp({
+      // Bundling skipped: the functions' code is asserted on the default stack above.
+      app: new App({
+        outdir: mkdtempSync(join(tmpdir(), 'rekindle-infra-')),
+        context: { 'aws:cdk:bundling-stacks': [] },
+      }),
+      configFile: 'config/rekindle.yaml',
+      templatesDir: 'templates',
+      context: { ...context, ...domainsContext },
+    });
+    domains = { app: built.app, template: Template.fromStack(built.stack) };
+  });
+  const outputs = () => domains.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+  const distribution = (alias: string) =>
+    Object.values(
+      domains.template.findResources('AWS::CloudFront::Distribution', {
+        Properties: { DistributionConfig: { Aliases: [alias] } },
+      }),
+    )[0]?.Properties?.DistributionConfig as Record<string, unknown> | undefined;
+
+  it("redirects tracked links and the open pixel through the shop's domain, over HTTPS only", () => {
+    domains.template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      TrackingOptions: { CustomRedirectDomain: 'links.northwind.example', HttpsPolicy: 'REQUIRE' },
+    });
+    // CloudFront holds the shop's certificate and passes each request, uncached, to SES's tracking servers.
+    expect(distribution('links.northwind.example')).toMatchObject({
+      ViewerCertificate: {
+        AcmCertificateArn: certificateArn,
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+        SslSupportMethod: 'sni-only',
+      },
+      DefaultCacheBehavior: {
+        AllowedMethods: ['GET', 'HEAD'],
+        ViewerProtocolPolicy: 'redirect-to-https',
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+      },
+      Origins: [
+        {
+          DomainName: { 'Fn::Join': ['', ['r.', { Ref: 'AWS::Region' }, '.awstrack.me']] },
+          CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
+          Id: expect.any(String),
+        },
+      ],
+    });
+    expect(JSON.stringify(outputs().DnsTracking?.Value)).toMatch(
+      /links\.northwind\.example CNAME ",\{"Fn::GetAtt":\["SendingTrackingFront\w+","DomainName"\]/,
+    );
+  });
+
+  it("serves unsubscribe on the shop's domain, POST included, and signs every link for it", () => {
+    expect(distribution('unsubscribe.northwind.example')).toMatchObject({
+      ViewerCertificate: { AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021' },
+      DefaultCacheBehavior: {
+        // RFC 8058 one-click unsubscribe is a POST.
+        AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'POST']),
+        ViewerProtocolPolicy: 'redirect-to-https',
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      },
+      Origins: [
+        {
+          DomainName: {
+            'Fn::Select': [
+              2,
+              {
+                'Fn::Split': [
+                  '/',
+                  {
+                    'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunctionFunctionUrl/), 'FunctionUrl'],
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+    });
+    domains.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('send one due step'),
+      Environment: {
+        Variables: Match.objectLike({
+          [EnvironmentNames.unsubscribeUrl]: 'https://unsubscribe.northwind.example/',
+        }),
+      },
+    });
+    expect(outputs().UnsubscribeUrl?.Value).toBe('https://unsubscribe.northwind.example/');
+    expect(JSON.stringify(outputs().DnsUnsubscribe?.Value)).toMatch(
+      /unsubscribe\.northwind\.example CNAME ",\{"Fn::GetAtt":\["UnsubscribeFront\w+","DomainName"\]/,
+    );
+  });
+
+  it('lists the DMARC record with its rua address', () => {
+    expect(outputs().DnsDmarc?.Value).toBe(
+      '_dmarc.northwind.example TXT "v=DMARC1; p=none; rua=mailto:dmarc-reports@northwind.example;"',
+    );
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(domains.app);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+});
+
 describe('buildApp', () => {
   it('fails on a bad config with the file:line message rekindle validate prints', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'rekindle-config-'));
@@ -724,7 +852,47 @@ describe('buildApp', () => {
       senderDomain: 'northwind.example',
       replyDomain: config.engagement.replyDomain,
       supportAddress: config.engagement.supportAddress,
+      // DMARC aggregate reports: the support address unless -c dmarcRua names another.
+      dmarcReportAddress: config.engagement.supportAddress,
     });
+    expect(resolveParameters({ dmarcRua: 'dmarc@northwind.example' }, config, 'rekindle.yaml')).toMatchObject(
+      {
+        dmarcReportAddress: 'dmarc@northwind.example',
+      },
+    );
+  });
+
+  it('takes a custom domain only with its certificate, and a tracking domain only under the sender domain', () => {
+    const resolve = (context: Parameters<typeof resolveParameters>[0]) => () =>
+      resolveParameters(context, config, 'config/rekindle.yaml');
+    expect(resolve({ trackingDomain: 'links.northwind.example' })).toThrow(
+      /trackingCertificateArn: required with trackingDomain; request a certificate for links\.northwind\.example in ACM in us-east-1/,
+    );
+    expect(resolve({ unsubscribeCertificateArn: certificateArn })).toThrow(
+      /unsubscribeDomain: required with unsubscribeCertificateArn/,
+    );
+    expect(
+      resolve({ trackingDomain: 'links.elsewhere.example', trackingCertificateArn: certificateArn }),
+    ).toThrow(
+      /trackingDomain: "links\.elsewhere\.example" must be a subdomain of the sender domain northwind\.example/,
+    );
+    expect(resolve(domainsContext)()).toMatchObject({
+      trackingDomain: { domainName: 'links.northwind.example', certificateArn },
+      unsubscribeDomain: { domainName: 'unsubscribe.northwind.example', certificateArn },
+    });
+  });
+
+  it('rejects a certificate outside us-east-1, which CloudFront cannot use, naming the key', async () => {
+    await expect(
+      buildApp({
+        configFile: 'config/rekindle.yaml',
+        templatesDir: 'templates',
+        context: {
+          ...domainsContext,
+          unsubscribeCertificateArn: certificateArn.replace('us-east-1', 'eu-west-1'),
+        },
+      }),
+    ).rejects.toThrow(/unsubscribeCertificateArn: must be the ARN of an ACM certificate in us-east-1/);
   });
 
   it('refuses context that disagrees with what the functions read from the config', () => {
