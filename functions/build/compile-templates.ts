@@ -265,14 +265,18 @@ async function missingIncludes(
 }
 
 /**
- * MJML hides its preheader with white text, which spam filters read as hidden text
- * (HTML_FONT_LOW_CONTRAST); this hides it without a colour, also from Outlook (mso-hide).
+ * Two changes to MJML's output. It hides the preheader with white text, which spam filters read as
+ * hidden text (HTML_FONT_LOW_CONTRAST): this hides it without a colour, also from Outlook
+ * (mso-hide). And it labels the article wrapper with the title, which leaves that label outside
+ * every landmark (axe: region); the h1 in the banner names the email instead.
  */
-function hidePreheader(html: string): string {
-  return html.replace(
-    /<div style="display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;">/,
-    '<div class="rk-preheader" style="display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;opacity:0;">',
-  );
+function finishHtml(html: string): string {
+  return html
+    .replace(
+      /<div style="display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;">/,
+      '<div class="rk-preheader" style="display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;opacity:0;">',
+    )
+    .replace(/(<div\s+)aria-label="[^"]*"\s+(aria-roledescription="email" role="article")/, '$1$2');
 }
 
 async function compileOne(
@@ -327,7 +331,7 @@ async function compileOne(
         locale,
         subject: meta.data.subject,
         preheader: meta.data.preheader,
-        html: hidePreheader(html),
+        html: finishHtml(html),
         variables: meta.data.variables,
       },
     };

@@ -139,7 +139,9 @@ describe('headers', () => {
   it('gives each send its own signed Reply-To on the reply domain', async () => {
     const config = loadConfig({ replyDomain: 'reply.shop.example' });
     const email = await composeEmail({ view: view(), message, step, config, templates, links });
-    const address = email.replyTo?.[0] ?? '';
+    const [, name, address = ''] = /^"(.*)" <(.*)>$/.exec(email.replyTo?.[0] ?? '') ?? [];
+    // The config's replyName, so the reader sees who they are writing to.
+    expect(name).toBe('Northwind care team');
     const match = /^r\+([\w.-]+)@reply\.shop\.example$/.exec(address);
     expect(match).not.toBeNull();
     // At most 64 characters before the @ (RFC 5321), or mail servers refuse the address.
@@ -151,7 +153,7 @@ describe('headers', () => {
   it('uses the fixed Reply-To when no reply domain is set', async () => {
     const config = loadConfig({ replyTo: 'care@shop.example' });
     const email = await composeEmail({ view: view(), message, step, config, templates, links });
-    expect(email.replyTo).toEqual(['care@shop.example']);
+    expect(email.replyTo).toEqual(['"Northwind care team" <care@shop.example>']);
   });
 
   it('offers one-click unsubscribe (RFC 8058) with a signed token, and tags the send', async () => {
