@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileTemplates } from '../../../functions/build/compile-templates.ts';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import { SequenceSchema } from '../../../functions/core/config/sequences.ts';
 import { counterEffect } from '../../../functions/core/engagement/counters.ts';
@@ -11,9 +12,12 @@ import {
   trackingFor,
   untrackedConditions,
 } from '../../../functions/core/engagement/tracking.ts';
+import type { TemplateCatalog } from '../../../functions/core/rendering/compiled-template.ts';
+import { composeEmail } from '../../../functions/core/rendering/compose-email.ts';
 import { signLink } from '../../../functions/core/sending/links.ts';
 import { conditionHolds } from '../../../functions/core/sequences/conditions.ts';
 import type { CustomerView } from '../../../functions/ports/customer-store.ts';
+import { links, loadConfig, message, view } from '../rendering/fixtures.ts';
 
 const claims = {
   customerId: 'lapsed-1',
@@ -151,5 +155,33 @@ describe('clicks on the unsubscribe link', () => {
       always: ['clicks'],
       first: { marker: 'clickedAt', counters: ['clicked'] },
     });
+  });
+});
+
+describe('composeEmail', () => {
+  let templates: TemplateCatalog;
+  beforeAll(async () => {
+    templates = await compileTemplates('templates');
+  }, 60_000);
+
+  it("asks SES for the sequence's tracking and gives the footer the same", async () => {
+    const base = loadConfig();
+    const step = { id: 'check-in', template: 'checking-in', delay: 0, promotional: false };
+    const compose = async (tracking: { opens?: boolean; clicks?: boolean } | undefined) => {
+      const config = {
+        ...base,
+        sequences: base.sequences.map((candidate) =>
+          candidate.id === message.sequenceId ? { ...candidate, tracking } : candidate,
+        ),
+      };
+      return composeEmail({ view: view(), message, step, config, templates, links });
+    };
+    expect((await compose(undefined)).tracking).toEqual({ opens: false, clicks: true });
+    const untracked = await compose({ clicks: false });
+    expect(untracked.tracking).toEqual({ opens: false, clicks: false });
+    const both = await compose({ opens: true });
+    expect(both.tracking).toEqual({ opens: true, clicks: true });
+    // The footer discloses what is tracked, so the two emails differ there.
+    expect(both.text).not.toEqual(untracked.text);
   });
 });
