@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
-import { forEachConcurrently } from '../core/concurrency.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
 import { buildReport } from '../core/reporting/build-report.ts';
 import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
@@ -14,6 +13,7 @@ import { VirtualClock } from '../ports/clock.ts';
 import type { CustomerView } from '../ports/customer-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import { Chaos, type FaultKind } from './chaos.ts';
+import { clearOutbox, type ManifestEntry, writeOutbox } from './demo-outbox.ts';
 import { checkInvariants, type InvariantResult, type LearnedStops, readRunRecords } from './invariants.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
 import { type SimulationSummary, simulateRecipients } from './recipient-simulator.ts';
@@ -28,7 +28,10 @@ export interface DemoOptions {
   readonly days: number;
   readonly configFile: string;
   readonly templatesDir: string;
-  /** Where the outbox is written as HTML and text files. */
+  /**
+   * Where the outbox is written (cleared first): each email as `.eml`, `.html` and `.txt`, and
+   * `manifest.jsonl`; the imported CSVs and the report go to its parent folder.
+   */
   readonly outDir: string;
   /** Called with the running stack before it is stopped (e.g. to keep the SES outbox UI up). */
   readonly beforeStop?: (info: { sesUrl: string }) => Promise<void>;
@@ -72,7 +75,10 @@ export interface DemoReport {
   readonly reportText: string;
   readonly reportFile: string;
   readonly emails: readonly StoredEmail[];
+  /** Where the emails (`.eml`, `.html`, `.txt`) and `manifest.jsonl` are; the input CSVs are beside it. */
   readonly outDir: string;
+  /** The manifest's lines: each campaign email's files and what it was sent for. */
+  readonly manifest: readonly ManifestEntry[];
   /** The promises checked at the end (always), and under `--chaos` the faults that were injected. */
   readonly invariants: readonly InvariantResult[];
   readonly injected?: Readonly<Record<FaultKind, number>>;
@@ -110,6 +116,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     templatesDir: options.templatesDir,
   });
   const clock = new VirtualClock(demoStart);
+  // A run's outbox holds that run's emails only.
+  await clearOutbox(options.outDir);
   progress('starting DynamoDB Local, SES, S3 and the Scheduler emulator on 127.0.0.1 …');
   const steps = new Map<string, StepReport>();
   const onSendOutcome = (message: StepMessage, outcome: SendStepOutcome) => {
@@ -160,27 +168,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     progress(
       `importing ${sample.customers.length} customers and ${sample.orders.length} orders through S3 …`,
     );
-    const [customersReport] = await runtime.dropImport(
-      'customers.csv',
-      toCsv(sample.customers, ['customerId', 'email', 'firstName', 'locale', 'timeZone', 'consent']),
-    );
-    const [ordersReport] = await runtime.dropImport(
-      'orders.csv',
-      toCsv(sample.orders, ['orderId', 'customerId', 'placedAt', 'amount']),
-    );
-    const [incidentsReport] = await runtime.dropImport(
-      'incidents.csv',
-      toCsv(sample.incidents, [
-        'incidentId',
-        'customerId',
-        'kind',
-        'occurredAt',
-        'orderId',
-        'resolvedAt',
-        'resolution',
-        'ticketOpen',
-      ]),
-    );
+    // Each file as uploaded is also kept beside the outbox, so a reader can check what went in.
+    const inputsDir = dirname(options.outDir);
+    const importFile = async (name: string, csv: string) => {
+      await writeFile(join(inputsDir, name), csv);
+      return runtime.dropImport(name, csv);
+    };
+    const inputs = demoInputs(sample);
+    const [customersReport] = await importFile('customers.csv', inputs['customers.csv']);
+    const [ordersReport] = await importFile('orders.csv', inputs['orders.csv']);
+    const [incidentsReport] = await importFile('incidents.csv', inputs['incidents.csv']);
     if (customersReport === undefined || ordersReport === undefined || incidentsReport === undefined)
       throw new Error('the import produced no report');
 
@@ -241,13 +238,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const emails = outbox.filter((email) => !email.destination.to.includes(supportAddress ?? ''));
     progress(`checked the invariants on every customer's records (${elapsed(since)})`);
     since = performance.now();
-    await writeOutbox(options.outDir, outbox);
+    const manifest = await writeOutbox(options.outDir, outbox, records.views);
     const winBack = buildReport(records.reportData, bundle.config, {
       now: clock.now(),
     });
     const reportFile = join(options.outDir, '..', 'report.html');
     await writeFile(reportFile, renderReportHtml(winBack));
-    progress(`wrote ${outbox.length} emails and the report (${elapsed(since)})`);
+    progress(
+      `wrote ${manifest.length} emails (.eml, .html, .txt), ${outbox.length - manifest.length} forwarded replies, the manifest and the report (${elapsed(since)})`,
+    );
     const firings = runtime.scheduler.firings;
     const report: DemoReport = {
       customers: sample.customers.length,
@@ -277,6 +276,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       reportFile,
       emails,
       outDir: options.outDir,
+      manifest,
       invariants,
       ...(chaos === undefined ? {} : { injected: { ...chaos.injected } }),
     };
@@ -285,6 +285,40 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   } finally {
     await runtime.stop();
   }
+}
+
+/** The CSV files the demo imports (and keeps beside its outbox), from its sample data. */
+export function demoInputs(sample: ReturnType<typeof generateSampleData>) {
+  // Each translated resolution note is a `resolutions.<locale>` column.
+  const locales = [
+    ...new Set(sample.incidents.flatMap((incident) => Object.keys(incident.resolutions ?? {}))),
+  ].sort();
+  const incidents: Record<string, unknown>[] = sample.incidents.map(({ resolutions, ...incident }) => ({
+    ...incident,
+    ...Object.fromEntries(locales.map((locale) => [`resolutions.${locale}`, resolutions?.[locale]])),
+  }));
+  return {
+    'customers.csv': toCsv(sample.customers, [
+      'customerId',
+      'email',
+      'firstName',
+      'locale',
+      'timeZone',
+      'consent',
+    ]),
+    'orders.csv': toCsv(sample.orders, ['orderId', 'customerId', 'placedAt', 'amount']),
+    'incidents.csv': toCsv(incidents, [
+      'incidentId',
+      'customerId',
+      'kind',
+      'occurredAt',
+      'orderId',
+      'resolvedAt',
+      'resolution',
+      ...locales.map((locale) => `resolutions.${locale}`),
+      'ticketOpen',
+    ]),
+  } as const;
 }
 
 /** Steps in config order: sequence, then step. */
@@ -317,23 +351,6 @@ function inSendOrder(
     .map((email, index) => ({ email, index }))
     .sort((a, b) => at(a.email) - at(b.email) || to(a.email).localeCompare(to(b.email)) || a.index - b.index)
     .map(({ email }) => email);
-}
-
-async function writeOutbox(outDir: string, emails: readonly StoredEmail[]): Promise<void> {
-  await mkdir(outDir, { recursive: true });
-  // A few at a time: tens of thousands of files opened at once run out of file descriptors.
-  await forEachConcurrently(emails, 16, async (email, index) => {
-    const base = join(
-      outDir,
-      `${String(index + 1).padStart(4, '0')}-${email.destination.to[0] ?? 'unknown'}`,
-    );
-    const headers = (email.headers ?? []).map((header) => `${header.name}: ${header.value}`).join('\n');
-    await writeFile(`${base}.html`, email.body.html ?? '');
-    await writeFile(
-      `${base}.txt`,
-      `From: ${email.from}\nTo: ${email.destination.to.join(', ')}\nSubject: ${email.subject}\n${headers}\n\n${email.body.text ?? ''}\n`,
-    );
-  });
 }
 
 function addTimings(a: Record<string, number>, b: Record<string, number>): Record<string, number> {

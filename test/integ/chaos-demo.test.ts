@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import PostalMime from 'postal-mime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultKinds } from '../../functions/local/chaos.ts';
-import { runDemo } from '../../functions/local/demo.ts';
+import { demoInputs, demoStart, runDemo } from '../../functions/local/demo.ts';
+import { forwardedFolder, ManifestEntrySchema } from '../../functions/local/demo-outbox.ts';
+import { generateSampleData } from '../../functions/local/sample-data.ts';
 
 const outDir = mkdtempSync(join(tmpdir(), 'rekindle-chaos-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -21,7 +24,10 @@ const demo = (extra: Partial<Parameters<typeof runDemo>[0]>) =>
 
 describe('rekindle demo', () => {
   it('keeps every promise with its sends in the worker thread, and tells the same story each run', async () => {
-    const [first, second] = [await demo({}), await demo({})];
+    const first = await demo({});
+    // Left from an earlier run: the next run's outbox must not show it.
+    writeFileSync(join(outDir, 'outbox', '9999-stale-check-in.eml'), 'stale');
+    const second = await demo({});
     expect(first.invariants.filter((invariant) => !invariant.ok)).toEqual([]);
     expect(first.sent).toBeGreaterThan(first.enrolled);
     // Sends run side by side in another thread, yet the outcomes and the first email are the same.
@@ -29,6 +35,44 @@ describe('rekindle demo', () => {
     expect(second.steps).toEqual(first.steps);
     expect(second.emails[0]?.subject).toBe(first.emails[0]?.subject);
     expect(second.emails[0]?.destination).toEqual(first.emails[0]?.destination);
+    expect(second.manifest).toEqual(
+      first.manifest.map((entry, index) => ({
+        ...entry,
+        messageId: second.manifest[index]?.messageId,
+      })),
+    );
+
+    // The outbox as a reader finds it: this run's files only, one manifest line per email.
+    const outbox = join(outDir, 'outbox');
+    const lines = readFileSync(join(outbox, 'manifest.jsonl'), 'utf8').trim().split('\n');
+    const manifest = lines.map((line) => ManifestEntrySchema.parse(JSON.parse(line)));
+    expect(manifest).toHaveLength(second.sent);
+    const files = manifest.flatMap((entry) => [entry.files.eml, entry.files.html, entry.files.txt]);
+    expect(
+      readdirSync(outbox)
+        .filter((name) => name !== 'manifest.jsonl' && name !== forwardedFolder)
+        .sort(),
+    ).toEqual(files.sort());
+    for (const entry of manifest.slice(0, 20)) {
+      const email = await PostalMime.parse(readFileSync(join(outbox, entry.files.eml)));
+      expect(email.subject).toBe(entry.subject);
+      expect(new Date(email.date ?? '').toISOString()).toBe(entry.sentAt.replace(/\.\d{3}Z$/, '.000Z'));
+      expect(email.to?.[0]?.address).toBe(entry.to);
+      expect(email.messageId).toBe(`<${entry.messageId}@email.amazonses.com>`);
+      const header = (key: string) => email.headers.find((candidate) => candidate.key === key)?.value;
+      expect(header('list-unsubscribe')).toMatch(/^<https?:.+>, <mailto:.+>$/);
+      expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+      expect(email.replyTo?.[0]?.address).toMatch(/@/);
+      expect(email.html).toBe(readFileSync(join(outbox, entry.files.html), 'utf8'));
+      expect(email.text?.length).toBeGreaterThan(0);
+    }
+
+    // The inputs beside the outbox are the files imported.
+    const inputs = demoInputs(generateSampleData({ customers: 150, seed: 11, now: demoStart }));
+    for (const [name, csv] of Object.entries(inputs))
+      expect(readFileSync(join(outDir, name), 'utf8')).toBe(csv);
+    expect(inputs['customers.csv'].split('\n')).toHaveLength(151);
+    expect(second.imported.customers.written).toBe(150);
   });
 });
 
@@ -39,7 +83,7 @@ describe('rekindle demo --chaos', () => {
     expect(
       broken.map((invariant) => `${invariant.name}: ${invariant.violations.slice(0, 3).join('; ')}`),
     ).toEqual([]);
-    expect(report.invariants).toHaveLength(6);
+    expect(report.invariants).toHaveLength(8);
     for (const kind of faultKinds) expect(report.injected?.[kind], kind).toBeGreaterThan(0);
     // The run still did its job: most enrolled customers got their emails.
     expect(report.sent).toBeGreaterThan(report.enrolled);

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Command, UsageError } from '../command.ts';
 
@@ -123,7 +124,7 @@ export const demoCommand: Command = {
     out.line(report.reportText);
     out.line(`The report is also at ${report.reportFile}.`);
     out.line(
-      `The emails are in ${report.outDir}/ (HTML and text); run with --keep-running to browse the SES outbox.`,
+      `The emails are in ${report.outDir}/: each as sent (.eml), its HTML and text, and manifest.jsonl (one line per email); the imported customers.csv, orders.csv and incidents.csv are in ${dirname(report.outDir)}/. Run with --keep-running to browse the SES outbox.`,
     );
     const broken = report.invariants.some((invariant) => !invariant.ok);
     // Under chaos, dead letters and stuck claims are expected and visible; without it they are bugs.
