@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, configIssueAt, parseConfig, readConfigInput } from '../core/config/load.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
+import { untrackedConditions } from '../core/engagement/tracking.ts';
 import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
 import { compileTemplates } from './compile-templates.ts';
 
@@ -78,7 +79,11 @@ export async function buildRuntimeBundle(paths: {
       return [...absent, ...unguarded];
     }),
   );
-  if (missing.length > 0) throw new ConfigError(missing);
+  // A condition on clicks (or opens) in a sequence that does not track them could never hold.
+  const blind = untrackedConditions(parsed.config).map(({ sequenceIndex, stepIndex, message }) =>
+    issue(['sequences', sequenceIndex, 'steps', stepIndex, 'when'], message),
+  );
+  if (missing.length + blind.length > 0) throw new ConfigError([...missing, ...blind]);
   return {
     config: parsed.config,
     templates,
