@@ -37,7 +37,9 @@ export async function sampleEmail(
   if (sample === undefined) throw new Error('no preview sample');
   const view = { ...sample.view, customer: { ...sample.view.customer, locale } };
   const step = { id: 'step', template: templateId, delay: 0, promotional: false };
-  const email = await composeEmail({ view, message, step, config, templates: catalog, links });
+  // The preview's enrolment, made for the sample's newest problem.
+  const enrolled = { ...message, customerId: view.customer.customerId, enrolmentId: `preview-${sample.id}` };
+  const email = await composeEmail({ view, message: enrolled, step, config, templates: catalog, links });
   return { subject: email.subject, html: email.html, text: email.text };
 }
 

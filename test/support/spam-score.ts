@@ -25,7 +25,19 @@ export async function scoreTemplates(templatesDir = 'templates'): Promise<EmlSco
       for (const sample of previewSamples.filter((candidate) => sampleIds.includes(candidate.id))) {
         const view = { ...sample.view, customer: { ...sample.view.customer, locale: template.locale } };
         const step = { id: 'step', template: template.id, delay: 0, promotional: false };
-        const email = await composeEmail({ view, message, step, config, templates: catalog, links });
+        const enrolled = {
+          ...message,
+          customerId: view.customer.customerId,
+          enrolmentId: `preview-${sample.id}`,
+        };
+        const email = await composeEmail({
+          view,
+          message: enrolled,
+          step,
+          config,
+          templates: catalog,
+          links,
+        });
         const name = `${key.replace('/', '.')}.${sample.id}`;
         const raw = buildMime({
           from: email.from,

@@ -26,8 +26,26 @@ const base = (customerId: string, firstName: string): CustomerView => ({
   status: {},
 });
 
-/** Customers with and without past problems, so every branch of a template shows. */
-export const previewSamples: readonly PreviewSample[] = [
+/**
+ * The preview's enrolment (`preview-<sample id>`), made for the customer's newest problem as a
+ * segment with an `incident` condition would: the apology names that one.
+ */
+function enrolledFor(sample: PreviewSample): PreviewSample {
+  const newest = [...sample.view.incidents].sort((a, b) => b.occurredAt.localeCompare(a.occurredAt))[0];
+  if (newest === undefined) return sample;
+  const enrolment = {
+    enrolmentId: `preview-${sample.id}`,
+    customerId: sample.view.customer.customerId,
+    sequenceId: 'preview',
+    segmentId: 'preview',
+    enrolledAt: 0,
+    state: 'active' as const,
+    incidentId: newest.incidentId,
+  };
+  return { ...sample, view: { ...sample.view, enrolments: [enrolment] } };
+}
+
+const samples: readonly PreviewSample[] = [
   {
     id: 'damaged-resolved',
     label: 'Asha: damaged parcel, replaced',
@@ -73,3 +91,6 @@ export const previewSamples: readonly PreviewSample[] = [
   },
   { id: 'no-incident', label: 'Nimal: no recorded problem', view: base('nimal', 'Nimal') },
 ];
+
+/** Customers with and without past problems, so every branch of a template shows. */
+export const previewSamples: readonly PreviewSample[] = samples.map(enrolledFor);
