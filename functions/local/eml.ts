@@ -149,14 +149,15 @@ function bodyPart(
 ): { headers: string[]; body: string; quoted: boolean } {
   const bytes = Buffer.from(content.replace(/\r?\n/g, crlf));
   const quoted = quotedPrintable(bytes);
-  const base64 = base64Lines(bytes);
-  const useBase64 = base64.length < quoted.length;
+  // Its length without encoding it: 4 characters per 3 bytes, a CRLF per 76.
+  const base64Length = Math.ceil(bytes.length / 3) * 4;
+  const useBase64 = base64Length + Math.floor(base64Length / encodedLineLength) * 2 < quoted.length;
   return {
     headers: [
       `Content-Type: ${type}; charset=UTF-8`,
       `Content-Transfer-Encoding: ${useBase64 ? 'base64' : 'quoted-printable'}`,
     ],
-    body: useBase64 ? base64 : quoted,
+    body: useBase64 ? base64Lines(bytes) : quoted,
     quoted: !useBase64,
   };
 }
@@ -169,37 +170,28 @@ function base64Lines(bytes: Buffer): string {
   return lines.join(crlf);
 }
 
+const hex = (char: string) => `=${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+
 /**
  * RFC 2045 §6.7 quoted-printable: CRLF stays a hard line break; "=", control and 8-bit bytes, and
  * whitespace before a line end are escaped; soft breaks keep every line at most 76 characters.
  */
 export function quotedPrintable(bytes: Buffer): string {
-  const hex = (byte: number) => `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  // One character per byte, so that a regular expression can escape whole lines at once.
+  const lines = bytes.toString('latin1').split(crlf);
   const output: string[] = [];
-  let start = 0;
-  while (start <= bytes.length) {
-    let end = bytes.indexOf(crlf, start);
-    if (end === -1) end = bytes.length;
-    const tokens: string[] = [];
-    for (let index = start; index < end; index += 1) {
-      const byte = bytes[index] ?? 0;
-      const lastOfLine = index === end - 1;
-      const literal =
-        (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !lastOfLine);
-      tokens.push(literal ? String.fromCharCode(byte) : hex(byte));
+  for (const line of lines) {
+    const escaped = line.replace(/[^\t\x20-\x3c\x3e-\x7e]/g, hex).replace(/[\t ]$/, hex);
+    let at = 0;
+    // Room for the soft break's "=" at the end of each line; never split an "=XX" escape.
+    while (escaped.length - at > encodedLineLength) {
+      let end = at + encodedLineLength - 1;
+      const escape = escaped.lastIndexOf('=', end - 1);
+      if (escape > end - 3) end = escape;
+      output.push(`${escaped.slice(at, end)}=`);
+      at = end;
     }
-    let line = '';
-    for (const token of tokens) {
-      // Room for the soft break's "=" at the end of the line.
-      if (line.length + token.length > encodedLineLength - 1) {
-        output.push(`${line}=`);
-        line = '';
-      }
-      line += token;
-    }
-    output.push(line);
-    if (end === bytes.length) break;
-    start = end + crlf.length;
+    output.push(escaped.slice(at));
   }
   return output.join(crlf);
 }

@@ -95,6 +95,12 @@ describe('buildMime', () => {
     expect(quotedPrintable(Buffer.from('a \r\nb='))).toBe('a=20\r\nb=3D');
     expect(quotedPrintable(Buffer.from('a\r\n\r\n'))).toBe('a\r\n\r\n');
     expect(quotedPrintable(Buffer.from(`${'x'.repeat(80)}é`))).toBe(`${'x'.repeat(75)}=\r\nxxxxx=C3=A9`);
+    // A soft break never splits an escape: 74 characters, then "=C3" would pass 75.
+    expect(quotedPrintable(Buffer.from(`${'x'.repeat(74)}é`))).toBe(`${'x'.repeat(74)}=\r\n=C3=A9`);
+    const accents = quotedPrintable(Buffer.from('é'.repeat(100)));
+    expect(accents.split('\r\n').every((line) => line.length <= 76 && /^(=[0-9A-F]{2})*=?$/.test(line))).toBe(
+      true,
+    );
   });
 
   it('quotes display names with specials and encodes non-ASCII ones', async () => {
