@@ -4,6 +4,7 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import type { SESEvent } from 'aws-lambda';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import { type ReceiveReplyDeps, type ReplyOutcome, receiveReply } from '../core/inbound/receive-reply.ts';
 import { parseEnvironment, ReplyEnvironmentSchema } from './environment.ts';
@@ -134,6 +135,7 @@ export const handler = lazyHandler(async () => {
   const metrics = new Metrics({ namespace: 'Rekindle', serviceName: 'receive-reply' });
   return makeHandler({
     store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     customers: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
     mailer: new SesMailer(clients.sesv2, env.SES_CONFIGURATION_SET),
     signingKey: await readSecret(env.LINK_SECRET_ARN),

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
 import type { MetricsSink } from '../ports/engagement-store.ts';
 import { EngagementEnvironmentSchema, parseEnvironment } from './environment.ts';
@@ -116,6 +117,7 @@ export const handler = lazyHandler(async () => {
   const metrics = new Metrics({ namespace: 'Rekindle', serviceName: 'record-engagement' });
   return makeHandler({
     store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     config: config.engagement,
     metrics: powertoolsMetrics(metrics),
     flushMetrics: () => metrics.publishStoredMetrics(),

@@ -1,12 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import { scoringModel } from '../core/segments/model-adapter.ts';
 import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
 import type { ModelRun, ScoringModel } from '../core/segments/scoring.ts';
+import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { parseEnvironment, SchedulingEnvironmentSchema } from './environment.ts';
@@ -21,10 +23,8 @@ export const SegmentTaskSchema = z.strictObject({
 });
 
 export interface ScoreSegmentDeps {
-  readonly store: Pick<
-    SegmentationStore,
-    'getModelRun' | 'scanCustomerRecords' | 'putScores' | 'createAssignments'
-  >;
+  readonly store: Pick<SegmentationStore, 'getModelRun' | 'scanCustomerRecords' | 'putScores'>;
+  readonly enrolments: Pick<EnrolmentStore, 'createAssignments'>;
   readonly scheduler: StepScheduler;
   readonly config: RekindleConfig;
   readonly logger: Logger;
@@ -81,6 +81,7 @@ export function makeHandler(deps: ScoreSegmentDeps) {
           }),
           {
             store: deps.store,
+            enrolments: deps.enrolments,
             scheduler: deps.scheduler,
             config: deps.config,
             ...(deps.model === undefined ? {} : { scoring: { model: deps.model, run } }),
@@ -104,6 +105,7 @@ export const handler = lazyHandler(async () => {
   const clients = createClients();
   return makeHandler({
     store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     scheduler: new EventBridgeStepScheduler(clients.scheduler, {
       groupName: env.SCHEDULE_GROUP,
       roleArn: env.SCHEDULER_ROLE_ARN,

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
@@ -7,6 +8,7 @@ import { planRun } from '../core/segments/plan-run.ts';
 import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
 import type { ScoringModel } from '../core/segments/scoring.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
+import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { parseEnvironment, SchedulingEnvironmentSchema } from './environment.ts';
@@ -15,6 +17,7 @@ import { createClients, createLogger, lazyHandler } from './wiring.ts';
 
 export interface SegmentCustomersDeps {
   readonly store: SegmentationStore;
+  readonly enrolments: Pick<EnrolmentStore, 'createAssignments'>;
   readonly scheduler: StepScheduler;
   readonly clock: Clock;
   readonly config: RekindleConfig;
@@ -45,6 +48,7 @@ export function makeHandler(deps: SegmentCustomersDeps) {
       deps.store.scanCustomerRecords(),
       {
         store: deps.store,
+        enrolments: deps.enrolments,
         scheduler: deps.scheduler,
         config: deps.config,
         ...(deps.model === undefined ? {} : { scoring: { model: deps.model, run } }),
@@ -62,6 +66,7 @@ export const handler = lazyHandler(async () => {
   const clients = createClients();
   return makeHandler({
     store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     scheduler: new EventBridgeStepScheduler(clients.scheduler, {
       groupName: env.SCHEDULE_GROUP,
       roleArn: env.SCHEDULER_ROLE_ARN,

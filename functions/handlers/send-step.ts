@@ -5,6 +5,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
@@ -97,6 +98,7 @@ export const handler = lazyHandler(async () => {
   const clients = createClients();
   return makeHandler({
     store: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     guard: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
     mailer: new SesMailer(clients.sesv2, env.SES_CONFIGURATION_SET),
     scheduler: new EventBridgeStepScheduler(clients.scheduler, {

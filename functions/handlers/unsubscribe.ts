@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsubscribe.ts';
 import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
 import { systemClock } from '../ports/clock.ts';
@@ -71,6 +72,7 @@ export const handler = lazyHandler(async () => {
   const clients = createClients();
   return makeHandler({
     store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     customers: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
     clock: systemClock,
     signingKey: await readSecret(env.LINK_SECRET_ARN),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareStack } from '@smithy/types';
 import type { CustomerStore } from '../ports/customer-store.ts';
+import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import { type Mailer, MailerError } from '../ports/mailer.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 
@@ -109,7 +110,7 @@ export class Chaos {
     };
   }
 
-  /** The sender's store, crashing around the claim, the record of the send and the enrolment's end. */
+  /** The sender's store, crashing around the claim and the record of the send. */
   wrapStore(store: CustomerStore): CustomerStore {
     const chaos = this;
     return new Proxy(store, {
@@ -129,17 +130,23 @@ export class Chaos {
             return target.confirmSend(...args);
           };
         }
-        if (property === 'endEnrolment') {
-          return async (...args: Parameters<CustomerStore['endEnrolment']>) => {
-            if (args[2].state === 'completed')
-              chaos.crash('crash-before-next', `${args[1]}#${args[2].stepIndex}`);
-            return target.endEnrolment(...args);
-          };
-        }
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
+  }
+
+  /** The sender's enrolment store, crashing before it completes an enrolment (the last step's "next"). */
+  wrapEnrolments(enrolments: EnrolmentStore): EnrolmentStore {
+    return {
+      createAssignment: (assignment) => enrolments.createAssignment(assignment),
+      createAssignments: (assignments) => enrolments.createAssignments(assignments),
+      endEnrolment: async (customerId, enrolmentId, end) => {
+        if (end.state === 'completed') this.crash('crash-before-next', `${enrolmentId}#${end.stepIndex}`);
+        return enrolments.endEnrolment(customerId, enrolmentId, end);
+      },
+      endActiveEnrolments: (...args) => enrolments.endActiveEnrolments(...args),
+    };
   }
 
   /** The sender's scheduler, crashing before the next step is scheduled. */

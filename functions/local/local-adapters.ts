@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
@@ -21,6 +22,8 @@ export function localAdapters(clients: AwsClients) {
   return {
     store: new DynamoCustomerStore(clients.dynamodb, localNames.tableName),
     engagement: new DynamoEngagementStore(clients.dynamodb, localNames.tableName),
+    /** The one writer of enrolments and hold-outs. */
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, localNames.tableName),
     segmentationStore: new DynamoSegmentationStore(clients.dynamodb, localNames.tableName),
     stepScheduler: new EventBridgeStepScheduler(clients.scheduler, {
       groupName: localNames.scheduleGroup,
@@ -43,7 +46,7 @@ export const localLogger = (serviceName: string, logLevel: LocalLogLevel = 'WARN
 
 /**
  * send-step's dependencies over the local adapters, as its Lambda wires them: the runtime's thread
- * (which may wrap the store, mailer and scheduler) and the send worker build it the same way.
+ * (which may wrap the stores, mailer and scheduler) and the send worker build it the same way.
  */
 export function localSendStepDeps(
   adapters: ReturnType<typeof localAdapters>,
@@ -51,6 +54,7 @@ export function localSendStepDeps(
 ): SendStepHandlerDeps {
   return {
     store: adapters.store,
+    enrolments: adapters.enrolments,
     guard: adapters.engagement,
     mailer: adapters.sesMailer,
     scheduler: adapters.stepScheduler,

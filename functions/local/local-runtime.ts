@@ -28,6 +28,7 @@ import { type AwsClients, createClients } from '../handlers/wiring.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { CustomerStore } from '../ports/customer-store.ts';
 import { type EngagementStore, noMetrics } from '../ports/engagement-store.ts';
+import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { createCustomerTable } from './bootstrap-table.ts';
@@ -65,6 +66,8 @@ export interface LocalRuntime {
   /** Engagement events, counters, suppression and the report's data. */
   readonly engagement: EngagementStore;
   readonly segmentationStore: DynamoSegmentationStore;
+  /** The one writer of enrolments and hold-outs (tests create enrolments through it). */
+  readonly enrolments: EnrolmentStore;
   /** What each fanned-out scoreSegment invocation returned, in completion order. */
   readonly segmentResults: ScoreSegmentResult[];
   readonly handlers: {
@@ -100,6 +103,8 @@ export interface LocalRuntimeOptions {
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
   /** Lets tests wrap the sender's store (fault injection); the runtime's `store` stays unwrapped. */
   readonly wrapStore?: (store: CustomerStore) => CustomerStore;
+  /** Lets tests wrap the sender's enrolment store (fault injection around completing an enrolment). */
+  readonly wrapEnrolments?: (enrolments: EnrolmentStore) => EnrolmentStore;
   /** Lets tests wrap the sender's step scheduler (fault injection, duplicate schedules). */
   readonly wrapScheduler?: (scheduler: StepScheduler) => StepScheduler;
   /** Sees every send-step outcome (the demo counts sent, deferred and exited steps). */
@@ -135,6 +140,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     options.sendWorker === true &&
     (options.chaos !== undefined ||
       options.wrapStore !== undefined ||
+      options.wrapEnrolments !== undefined ||
       options.wrapMailer !== undefined ||
       options.wrapScheduler !== undefined)
   )
@@ -237,11 +243,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const logger = (serviceName: string) => localLogger(serviceName, options.logLevel);
     const adapters = localAdapters(clients);
-    const { store, engagement, segmentationStore, stepScheduler, sesMailer } = adapters;
+    const { store, engagement, enrolments, segmentationStore, stepScheduler, sesMailer } = adapters;
     const objects = new S3ObjectStore(clients.s3);
     const segmentResults: ScoreSegmentResult[] = [];
     const scoreSegmentHandler = makeScoreSegment({
       store: segmentationStore,
+      enrolments,
       scheduler: stepScheduler,
       config: options.bundle.config,
       logger: logger('score-segment'),
@@ -251,6 +258,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // As the segment queue's event source runs them on AWS (infra/constructs/segmentation.ts).
     const segmentConcurrency = defaultSegmentConcurrency;
     const senderStore = options.wrapStore?.(store) ?? store;
+    const senderEnrolments = options.wrapEnrolments?.(enrolments) ?? enrolments;
     const senderMailer = options.wrapMailer?.(sesMailer) ?? sesMailer;
     const senderScheduler = options.wrapScheduler?.(stepScheduler) ?? stepScheduler;
     const handlers = {
@@ -265,6 +273,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ),
       segmentCustomers: makeSegmentCustomers({
         store: segmentationStore,
+        enrolments,
         scheduler: stepScheduler,
         clock: options.clock,
         config: options.bundle.config,
@@ -303,6 +312,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
           }),
           store: chaos?.wrapStore(senderStore) ?? senderStore,
+          enrolments: chaos?.wrapEnrolments(senderEnrolments) ?? senderEnrolments,
           mailer: chaos?.wrapMailer(senderMailer) ?? senderMailer,
           scheduler: chaos?.wrapScheduler(senderScheduler) ?? senderScheduler,
           ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
@@ -314,6 +324,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         'record-engagement',
         makeRecordEngagement({
           store: engagement,
+          enrolments,
           config: options.bundle.config.engagement,
           metrics: noMetrics,
           logger: logger('record-engagement'),
@@ -327,6 +338,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         'receive-reply',
         makeReceiveReply({
           store: engagement,
+          enrolments,
           customers: store,
           mailer: sesMailer,
           signingKey: localNames.linkSigningKey,
@@ -341,6 +353,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         'unsubscribe',
         makeUnsubscribe({
           store: engagement,
+          enrolments,
           customers: store,
           clock: options.clock,
           signingKey: localNames.linkSigningKey,
@@ -382,6 +395,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       engagementQueue,
       store,
       segmentationStore,
+      enrolments,
       segmentResults,
       engagement,
       handlers,

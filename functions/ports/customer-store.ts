@@ -48,7 +48,10 @@ export interface CustomerView extends CustomerSnapshot {
 
 export type ClaimResult = { readonly ok: true } | { readonly ok: false; readonly existing: SendRecord };
 
-/** Customers, orders, enrolments and the send ledger. Implemented over DynamoDB. */
+/**
+ * Customers, orders and the send ledger, and the customer's whole view (enrolments included) for
+ * reading; enrolments are written through the EnrolmentStore. Implemented over DynamoDB.
+ */
 export interface CustomerStore {
   /** Writes customers; re-importing the same customer overwrites it with the same values. */
   putCustomers(customers: readonly Customer[]): Promise<void>;
@@ -58,28 +61,6 @@ export interface CustomerStore {
   scanCustomers(options?: { segment?: number; totalSegments?: number }): AsyncIterable<CustomerSnapshot>;
   /** One Query: the customer, orders, enrolments and sends. Undefined if no such customer. */
   getCustomerView(customerId: string): Promise<CustomerView | undefined>;
-  /** Creates the enrolment unless it exists; false if it already did. */
-  createEnrolment(enrolment: Enrolment): Promise<boolean>;
-  updateEnrolmentState(
-    customerId: string,
-    enrolmentId: string,
-    state: Enrolment['state'],
-    at: number,
-  ): Promise<void>;
-  /**
-   * Ends an active enrolment (the only state that moves; see core/sequences/enrolment-state.ts).
-   * False when it was not active any more (a late redelivery): nothing changes.
-   */
-  endEnrolment(
-    customerId: string,
-    enrolmentId: string,
-    end: {
-      readonly state: 'completed' | 'exited';
-      readonly at: number;
-      readonly stepIndex: number;
-      readonly exitReason?: string;
-    },
-  ): Promise<boolean>;
   /**
    * Claims the step with a conditional write; refused (with the existing record) if already
    * claimed. A `skipped` record is written the same way, and is final.

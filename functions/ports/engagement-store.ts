@@ -43,7 +43,7 @@ export interface ReportData {
 
 /**
  * The engagement side of the table: events with their counters, contact status and suppression,
- * ending enrolments, sequence pauses and rejected inbound mail. Implemented over DynamoDB.
+ * sequence pauses and rejected inbound mail (enrolments end through the EnrolmentStore). Implemented over DynamoDB.
  */
 export interface EngagementStore {
   /**
@@ -71,13 +71,6 @@ export interface EngagementStore {
   unsubscribe(customerId: string, at: number): Promise<number>;
   /** Pauses all email to the customer until `until`. */
   pauseContact(customerId: string, until: number, at: number): Promise<void>;
-  /** Ends the customer's active enrolments (or only `enrolmentId`); returns the ids it ended. */
-  endActiveEnrolments(
-    customerId: string,
-    reason: string,
-    at: number,
-    enrolmentId?: string,
-  ): Promise<string[]>;
   /** Counters of every step and segment of one sequence. */
   sequenceCounters(sequenceId: string): Promise<StepCounters[]>;
   /** Pauses the sequence; false if it already was. */

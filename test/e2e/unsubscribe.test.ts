@@ -4,6 +4,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../../functions/adapters/dynamo/engagement-store.ts';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamo/enrolment-store.ts';
 import { signLink } from '../../functions/core/sending/links.ts';
 import { makeHandler } from '../../functions/handlers/unsubscribe.ts';
 import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
@@ -18,6 +19,7 @@ let dynamo: DynamoDbLocal;
 let server: FunctionUrlServer;
 let browser: Browser;
 let customers: DynamoCustomerStore;
+let enrolments: DynamoEnrolmentStore;
 
 const link = (customerId: string, enrolmentId = 'winback-20261201-aaaa') =>
   `${server.url}/?t=${signLink({ customerId, enrolmentId, stepIndex: 0, purpose: 'unsubscribe' }, key)}`;
@@ -31,6 +33,7 @@ beforeAll(async () => {
   });
   await createCustomerTable(client, table);
   customers = new DynamoCustomerStore(client, table);
+  enrolments = new DynamoEnrolmentStore(client, table);
   await customers.putCustomers(
     ['en', 'hi', 'gu', 'si'].map((locale) => ({
       customerId: `c-${locale}`,
@@ -41,7 +44,7 @@ beforeAll(async () => {
     })),
   );
   for (const locale of ['en', 'hi', 'gu', 'si']) {
-    await customers.createEnrolment({
+    await enrolments.createAssignment({
       enrolmentId: 'winback-20261201-aaaa',
       customerId: `c-${locale}`,
       sequenceId: 'winback',
@@ -53,6 +56,7 @@ beforeAll(async () => {
   server = await startFunctionUrlServer(
     makeHandler({
       store: new DynamoEngagementStore(client, table),
+      enrolments,
       customers,
       clock: new VirtualClock(now),
       signingKey: key,

@@ -117,7 +117,7 @@ async function enrol(customerId: string, timeZone: string, sequenceId = 'winback
     },
   ]);
   const enrolmentId = `${sequenceId}-x-${fnv1a(customerId)}`;
-  await runtime.store.createEnrolment({
+  await runtime.enrolments.createAssignment({
     enrolmentId,
     customerId,
     sequenceId,
@@ -204,7 +204,7 @@ describe('respectful delivery', () => {
   it('caps emails across two sequences and keeps the minimum gap, deferring rather than dropping', async () => {
     await runtime.scheduler.runUntil(iso('2026-04-06T10:00:00Z')); // Monday
     await enrol('capped', 'Europe/London', 'winback');
-    await runtime.store.createEnrolment({
+    await runtime.enrolments.createAssignment({
       enrolmentId: 'second-x-capped',
       customerId: 'capped',
       sequenceId: 'second',

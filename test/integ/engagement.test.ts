@@ -54,7 +54,7 @@ async function enrol(customerId: string, email: string): Promise<Target> {
     { customerId, email, firstName: 'Asha', locale: 'en', consent: 'granted' },
   ]);
   const enrolmentId = `gentle-winback-20261123-${customerId}`;
-  await runtime.store.createEnrolment({
+  await runtime.enrolments.createAssignment({
     enrolmentId,
     customerId,
     sequenceId: 'gentle-winback',
@@ -303,6 +303,7 @@ describe('suppression', () => {
     const counted: string[] = [];
     const deps = {
       store: runtime.engagement,
+      enrolments: runtime.enrolments,
       config: { ...bundle.config.engagement, complaintRateMinSends: 1 },
       metrics: { count: (name: string) => counted.push(name) },
     };

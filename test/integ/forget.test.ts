@@ -119,7 +119,7 @@ describe('rekindle forget', () => {
       },
     ]);
     const enrolmentId = 'gentle-winback-20261123-forget';
-    await runtime.store.createEnrolment({
+    await runtime.enrolments.createAssignment({
       enrolmentId,
       customerId: 'f2',
       sequenceId: 'gentle-winback',

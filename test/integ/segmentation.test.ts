@@ -148,8 +148,24 @@ describe('writing assignments', () => {
       state,
     });
     // Already enrolled, and moved on by the sender since: a batch must not overwrite it.
-    expect(await runtime.segmentationStore.createAssignment(assignment('c000003'))).toBe(true);
-    await runtime.store.updateEnrolmentState('c000003', 'batch-c000003', 'completed', start + 1);
+    expect(await runtime.enrolments.createAssignment(assignment('c000003'))).toBe(true);
+    expect(
+      await runtime.enrolments.endEnrolment('c000003', 'batch-c000003', {
+        state: 'completed',
+        at: start + 1,
+        stepIndex: 2,
+      }),
+    ).toBe(true);
+    // Completed is final: neither a second completion nor an exit moves it.
+    expect(
+      await runtime.enrolments.endEnrolment('c000003', 'batch-c000003', {
+        state: 'exited',
+        at: start + 2,
+        stepIndex: 2,
+        exitReason: 'reply',
+      }),
+    ).toBe(false);
+    expect(await runtime.enrolments.endActiveEnrolments('c000003', 'unsubscribe', start + 3)).toEqual([]);
     const batch = [
       assignment('c000002'),
       assignment('c000003'),
@@ -157,7 +173,7 @@ describe('writing assignments', () => {
       assignment('c000002'),
     ];
     const before = runtime.requests.snapshot()['dynamodb:TransactWriteItems'] ?? 0;
-    expect(await runtime.segmentationStore.createAssignments(batch)).toEqual([true, false, true, false]);
+    expect(await runtime.enrolments.createAssignments(batch)).toEqual([true, false, true, false]);
     // The first try, refused for c000003, and the second without it.
     expect((runtime.requests.snapshot()['dynamodb:TransactWriteItems'] ?? 0) - before).toBe(2);
     const views = await Promise.all(
@@ -168,8 +184,64 @@ describe('writing assignments', () => {
     );
     // A hold-out is not an enrolment in the sender's view.
     expect(states).toEqual(['active', 'completed', undefined]);
-    expect(await runtime.segmentationStore.createAssignments([assignment('c000004', 'held-out')])).toEqual([
-      false,
-    ]);
+    expect(await runtime.enrolments.createAssignments([assignment('c000004', 'held-out')])).toEqual([false]);
+  });
+
+  it('reads back how an enrolment ended and the first response to it, for re-entry and sunset', async () => {
+    const day = 86_400_000;
+    const enrolmentId = 'reentry-c000005';
+    const customerId = 'c000005';
+    expect(
+      await runtime.enrolments.createAssignment({
+        enrolmentId,
+        customerId,
+        sequenceId: 'gentle-winback',
+        segmentId: 'lapsed',
+        enrolledAt: start,
+        state: 'active',
+      }),
+    ).toBe(true);
+    const message = { customerId, enrolmentId, sequenceId: 'gentle-winback', segmentId: 'lapsed' };
+    // A machine open (Apple MPP) is not a response; a click on a content link is.
+    await runtime.engagement.record({
+      ...message,
+      eventId: 'mpp',
+      type: 'open',
+      at: start + day,
+      stepIndex: 0,
+      machine: true,
+    });
+    const recordOf = async () => {
+      for await (const record of runtime.segmentationStore.scanCustomerRecords())
+        if (record.customer.customerId === customerId)
+          return record.assignments.find((candidate) => candidate.enrolmentId === enrolmentId);
+      return undefined;
+    };
+    expect(
+      await runtime.enrolments.endEnrolment(customerId, enrolmentId, {
+        state: 'completed',
+        at: start + 11 * day,
+        stepIndex: 2,
+      }),
+    ).toBe(true);
+    const unanswered = await recordOf();
+    expect(unanswered).toMatchObject({ state: 'completed', endedAt: start + 11 * day, enrolledAt: start });
+    expect(unanswered?.respondedAt).toBeUndefined();
+    await runtime.engagement.record({
+      ...message,
+      eventId: 'click',
+      type: 'click',
+      at: start + 5 * day,
+      stepIndex: 1,
+      detail: { link: 'https://northwind.example/new-arrivals' },
+    });
+    await runtime.engagement.record({
+      ...message,
+      eventId: 'reply',
+      type: 'reply',
+      at: start + 6 * day,
+      stepIndex: 2,
+    });
+    expect(await recordOf()).toMatchObject({ respondedAt: start + 5 * day, repliedAt: start + 6 * day });
   });
 });

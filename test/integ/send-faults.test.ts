@@ -7,6 +7,7 @@ import { confirmStuckSend, retryStuckSend } from '../../functions/core/sequences
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
 import type { CustomerStore } from '../../functions/ports/customer-store.ts';
+import type { EnrolmentStore } from '../../functions/ports/enrolment-store.ts';
 import { type Mailer, MailerError } from '../../functions/ports/mailer.ts';
 import type { StepScheduler } from '../../functions/ports/step-scheduler.ts';
 
@@ -79,18 +80,24 @@ function faultyStore(store: CustomerStore): CustomerStore {
           return target.confirmSend(...args);
         };
       }
-      if (property === 'endEnrolment') {
-        return async (...args: Parameters<CustomerStore['endEnrolment']>) => {
-          // The last step has no next schedule: its "before the next step" is completing the enrolment.
-          if (args[2].state === 'completed' && once('crash-before-next', args[1], args[2].stepIndex))
-            throw new InjectedCrash('before completing');
-          return target.endEnrolment(...args);
-        };
-      }
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+function faultyEnrolments(enrolments: EnrolmentStore): EnrolmentStore {
+  return {
+    createAssignment: (assignment) => enrolments.createAssignment(assignment),
+    createAssignments: (assignments) => enrolments.createAssignments(assignments),
+    async endEnrolment(customerId, enrolmentId, end) {
+      // The last step has no next schedule: its "before the next step" is completing the enrolment.
+      if (end.state === 'completed' && once('crash-before-next', enrolmentId, end.stepIndex))
+        throw new InjectedCrash('before completing');
+      return enrolments.endEnrolment(customerId, enrolmentId, end);
+    },
+    endActiveEnrolments: (...args) => enrolments.endActiveEnrolments(...args),
+  };
 }
 
 function faultyScheduler(scheduler: StepScheduler): StepScheduler {
@@ -159,6 +166,7 @@ beforeAll(async () => {
     bundle,
     logLevel: 'SILENT',
     wrapStore: faultyStore,
+    wrapEnrolments: faultyEnrolments,
     wrapScheduler: faultyScheduler,
     wrapMailer: faultyMailer,
   });
@@ -212,7 +220,7 @@ describe('the send path under crashes and duplicate deliveries', () => {
     const plan = scheduler();
     for (const customer of customers) {
       const enrolmentId = `faults-20260302-${fnv1a(customer.customerId)}`;
-      await runtime.store.createEnrolment({
+      await runtime.enrolments.createAssignment({
         enrolmentId,
         customerId: customer.customerId,
         sequenceId: 'faults',

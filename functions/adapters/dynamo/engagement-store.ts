@@ -493,54 +493,6 @@ export class DynamoEngagementStore implements EngagementStore {
     );
   }
 
-  async endActiveEnrolments(
-    customerId: string,
-    reason: string,
-    at: number,
-    enrolmentId?: string,
-  ): Promise<string[]> {
-    const items = await queryAll(this.#documents, {
-      TableName: this.#tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      FilterExpression: '#type = :enrolment AND #state = :active',
-      ExpressionAttributeNames: { '#type': 'type', '#state': 'state' },
-      ExpressionAttributeValues: {
-        ':pk': keys.customer(customerId),
-        ':prefix': keys.enrolment(enrolmentId ?? ''),
-        ':enrolment': 'enrolment',
-        ':active': 'active',
-      },
-      ConsistentRead: true,
-    });
-    const ended: string[] = [];
-    for (const item of items) {
-      if (typeof item.enrolmentId !== 'string') continue;
-      if (enrolmentId !== undefined && item.enrolmentId !== enrolmentId) continue;
-      try {
-        await this.#documents.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: { pk: item.pk, sk: item.sk },
-            UpdateExpression: 'SET #state = :exited, exitReason = :reason, endedAt = :at, updatedAt = :at',
-            // Only an enrolment still active: completed and exited are final.
-            ConditionExpression: '#state = :active',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':exited': 'exited',
-              ':reason': reason,
-              ':at': at,
-              ':active': 'active',
-            },
-          }),
-        );
-        ended.push(item.enrolmentId);
-      } catch (error: unknown) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    }
-    return ended;
-  }
-
   async sequenceCounters(sequenceId: string): Promise<StepCounters[]> {
     const items = await queryAll(this.#documents, {
       TableName: this.#tableName,

@@ -1,12 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
@@ -17,18 +11,16 @@ import {
   IncidentSchema,
   type Order,
 } from '../../core/customers/model.ts';
-import type { Assignment } from '../../core/segments/enrolment.ts';
 import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
+import type { AssignmentHistory } from '../../core/sequences/enrolment-state.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import { CorruptItemError, DynamoCustomerStore, StoredOrderSchema } from './customer-store.ts';
+import { addResponse, type EnrolmentResponse } from './enrolment-store.ts';
 import { onlyTypes, scanItems } from './pages.ts';
-import { batchWriteAll, transactWithRetry } from './retries.ts';
+import { batchWriteAll } from './retries.ts';
 import { keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
-
-/** New enrolments and hold-outs written together: each is a conditional put (the first one wins). */
-const assignmentsPerTransaction = 25;
 
 function toModelRun(item: Item): ModelRun {
   const { fitJson, ...rest } = parseItem(ModelRunItemSchema, item);
@@ -38,7 +30,7 @@ function toModelRun(item: Item): ModelRun {
   return { ...rest, fit: fit.data };
 }
 
-/** Enrolments as the sender leaves them (it may add fields such as endedAt) and hold-outs. */
+/** Enrolments as the EnrolmentStore leaves them (ended ones with endedAt and exitReason) and hold-outs. */
 const AssignmentItemSchema = z.object({
   enrolmentId: z.string(),
   customerId: z.string(),
@@ -46,6 +38,7 @@ const AssignmentItemSchema = z.object({
   segmentId: z.string(),
   enrolledAt: z.number(),
   endedAt: z.number().optional(),
+  exitReason: z.string().optional(),
   state: z.enum(['active', 'completed', 'exited', 'held-out']),
   incidentId: z.string().optional(),
 });
@@ -107,14 +100,25 @@ const scoreItem = (score: StoredScore): Item => ({
 });
 
 /** Item types the segmenter reads; sends and engagement stay on the table's side of the filter. */
-const scannedTypes = ['customer', 'order', 'incident', 'enrolment', 'holdout', 'score', 'status'] as const;
+const scannedTypes = [
+  'customer',
+  'order',
+  'incident',
+  'enrolment',
+  'holdout',
+  'score',
+  'status',
+  'message-stats',
+] as const;
 
 interface Partial {
   pk: string;
   customer?: Customer;
   orders: Order[];
   incidents: Incident[];
-  assignments: Assignment[];
+  assignments: AssignmentHistory[];
+  /** Per enrolment, the first response to any of its emails. */
+  responses: Map<string, EnrolmentResponse>;
   score?: StoredScore;
   status?: Item;
 }
@@ -122,11 +126,15 @@ interface Partial {
 function assemble(parts: Partial): CustomerRecord | undefined {
   if (parts.customer === undefined) return undefined;
   parts.assignments.sort((a, b) => a.enrolledAt - b.enrolledAt);
+  const assignments = parts.assignments.map((assignment): AssignmentHistory => {
+    const response = parts.responses.get(assignment.enrolmentId);
+    return response === undefined ? assignment : { ...assignment, ...response };
+  });
   return {
     customer: parts.customer,
     orders: parts.orders,
     incidents: parts.incidents,
-    assignments: parts.assignments,
+    assignments,
     ...(parts.score === undefined ? {} : { score: parts.score }),
     ...(parts.status === undefined ? {} : { status: parseItem(ContactStatusSchema, parts.status) }),
   };
@@ -134,8 +142,9 @@ function assemble(parts: Partial): CustomerRecord | undefined {
 
 /**
  * The SegmentationStore over the one table. Customers and orders are written through
- * DynamoCustomerStore so their item shape is spelled once; incidents, scores, hold-outs and model
- * runs are spelled here (see table-design.ts and docs/architecture.md).
+ * DynamoCustomerStore so their item shape is spelled once; incidents, scores and model runs are
+ * spelled here; enrolments and hold-outs are written by DynamoEnrolmentStore (see table-design.ts
+ * and docs/architecture.md).
  */
 export class DynamoSegmentationStore implements SegmentationStore {
   readonly #documents: DynamoDBDocumentClient;
@@ -200,7 +209,7 @@ export class DynamoSegmentationStore implements SegmentationStore {
       if (current?.pk !== pk) {
         const done = current === undefined ? undefined : assemble(current);
         if (done !== undefined) yield done;
-        current = { pk, orders: [], incidents: [], assignments: [] };
+        current = { pk, orders: [], incidents: [], assignments: [], responses: new Map() };
       }
       switch (item.type) {
         case 'customer':
@@ -218,15 +227,11 @@ export class DynamoSegmentationStore implements SegmentationStore {
         case 'status':
           current.status = item;
           break;
-        default: {
-          const { endedAt, ...assignment } = parseItem(AssignmentItemSchema, item);
-          // A finished enrolment rests from when it ended; that is what the cooldown counts from.
-          current.assignments.push(
-            endedAt === undefined
-              ? assignment
-              : { ...assignment, enrolledAt: Math.max(assignment.enrolledAt, endedAt) },
-          );
-        }
+        case 'message-stats':
+          addResponse(current.responses, item);
+          break;
+        default:
+          current.assignments.push(parseItem(AssignmentItemSchema, item));
       }
     }
     const last = current === undefined ? undefined : assemble(current);
@@ -235,68 +240,6 @@ export class DynamoSegmentationStore implements SegmentationStore {
 
   putScores(scores: readonly StoredScore[]): Promise<void> {
     return this.#batchPut(scores.map(scoreItem));
-  }
-
-  async createAssignment(assignment: Assignment): Promise<boolean> {
-    try {
-      await this.#documents.send(new PutCommand(this.#assignmentPut(assignment)));
-      return true;
-    } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  async createAssignments(assignments: readonly Assignment[]): Promise<boolean[]> {
-    const created = assignments.map(() => false);
-    // One per key: a transaction refuses two operations on one item, and the first wins anyway.
-    const firsts = new Map<string, number>();
-    assignments.forEach((assignment, index) => {
-      const key = `${assignment.customerId}\u0000${assignment.enrolmentId}`;
-      if (!firsts.has(key)) firsts.set(key, index);
-    });
-    const indexes = [...firsts.values()];
-    for (let start = 0; start < indexes.length; start += assignmentsPerTransaction) {
-      let left = indexes.slice(start, start + assignmentsPerTransaction);
-      for (let round = 1; left.length > 0; round += 1) {
-        const puts = left.flatMap((index) => {
-          const assignment = assignments[index];
-          return assignment === undefined ? [] : [{ Put: this.#assignmentPut(assignment) }];
-        });
-        try {
-          await transactWithRetry(() =>
-            this.#documents.send(new TransactWriteCommand({ TransactItems: puts })),
-          );
-          for (const index of left) created[index] = true;
-          left = [];
-        } catch (error: unknown) {
-          if (!(error instanceof TransactionCanceledException) || round >= 5) throw error;
-          // Those that exist stay false; the rest go again without them.
-          const refused = new Set(
-            (error.CancellationReasons ?? []).flatMap((reason, position) =>
-              reason.Code === 'ConditionalCheckFailed' ? [left[position]] : [],
-            ),
-          );
-          if (refused.size === 0) throw error;
-          left = left.filter((index) => !refused.has(index));
-        }
-      }
-    }
-    return created;
-  }
-
-  #assignmentPut(assignment: Assignment) {
-    return {
-      TableName: this.#tableName,
-      Item: {
-        pk: keys.customer(assignment.customerId),
-        sk: keys.enrolment(assignment.enrolmentId),
-        // Hold-outs are their own type so the sender's view never mistakes one for an enrolment.
-        type: assignment.state === 'held-out' ? 'holdout' : 'enrolment',
-        ...assignment,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    };
   }
 
   async putModelRun(run: ModelRun): Promise<void> {

@@ -77,6 +77,23 @@ export const mandatoryExits: readonly ExitReason[] = ['unsubscribe', 'complaint'
 /** A sequence without `exitOn` ends on these. */
 export const defaultExits: readonly ExitReason[] = ['purchase', 'reply', ...mandatoryExits];
 
+/** Whether a customer may be given the same sequence again (core/sequences/enrolment-state.ts applies it). */
+export const ReentrySchema = z.union([
+  z.literal('never').describe('Never the same sequence twice, whatever happened.'),
+  z.strictObject({
+    after: DurationSchema.optional().describe(
+      'Not again within this long after it ended (default 365d); the global policy.cooldown applies as well.',
+    ),
+    notAfter: z
+      .array(ExitReasonSchema)
+      .optional()
+      .describe(
+        'Never again once one of these ended it (a reply: once they replied to it at all). Default reply, complaint, unsubscribe; complaint and unsubscribe always.',
+      ),
+  }),
+]);
+export type ReentryConfig = z.infer<typeof ReentrySchema>;
+
 export const SequenceSchema = z.strictObject({
   id: IdSchema.describe('Stable id of the sequence.'),
   description: z.string().optional(),
@@ -89,6 +106,10 @@ export const SequenceSchema = z.strictObject({
     ),
   tracking: TrackingOverrideSchema.optional().describe(
     'Open and click tracking for this sequence’s emails; a field left out comes from engagement.tracking.',
+  ),
+  // Optional rather than defaulted, like `promotional`: the default lives in core/sequences/enrolment-state.ts.
+  reentry: ReentrySchema.optional().describe(
+    'When a customer may get this sequence again: `never`, or `{ after, notAfter }`. Default: not within 365d of its end, and never after a reply, complaint or unsubscribe.',
   ),
 });
 export type Sequence = z.infer<typeof SequenceSchema>;

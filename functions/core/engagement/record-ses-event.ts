@@ -1,4 +1,5 @@
 import type { EngagementStore, MetricsSink, SuppressionReason } from '../../ports/engagement-store.ts';
+import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
 import { addCounters, zeroCounters } from './counters.ts';
 import type { EngagementEvent } from './model.ts';
@@ -6,6 +7,8 @@ import { parseSesEvent } from './ses-event.ts';
 
 export interface RecordDeps {
   readonly store: EngagementStore;
+  /** Ends the enrolments of a customer suppressed by a hard bounce or a complaint. */
+  readonly enrolments: Pick<EnrolmentStore, 'endActiveEnrolments'>;
   readonly config: EngagementConfig;
   readonly metrics: MetricsSink;
 }
@@ -139,7 +142,7 @@ async function followUp(
       if (attributed) customers.add(event.customerId);
       await store.suppress(email, [...customers], reason, event.at);
       for (const customerId of customers)
-        endedEnrolments.push(...(await store.endActiveEnrolments(customerId, reason, event.at)));
+        endedEnrolments.push(...(await deps.enrolments.endActiveEnrolments(customerId, reason, event.at)));
     }
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts';
 import type { EngagementStore } from '../../ports/engagement-store.ts';
+import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
 import { type LinkClaims, verifyLink } from '../sending/links.ts';
 import type { EngagementEvent } from './model.ts';
@@ -9,6 +10,7 @@ import { type PageKind, pickLocale, renderUnsubscribePage } from './unsubscribe-
 
 export interface UnsubscribeDeps {
   readonly store: EngagementStore;
+  readonly enrolments: Pick<EnrolmentStore, 'endActiveEnrolments'>;
   readonly customers: Pick<CustomerStore, 'getCustomerView'>;
   readonly clock: Clock;
   readonly signingKey: string;
@@ -67,7 +69,7 @@ export async function handleUnsubscribe(
   if (!oneClick && request.form.get('action') === 'pause') {
     const until = now + deps.config.pauseFor;
     await deps.store.pauseContact(claims.customerId, until, now);
-    await deps.store.endActiveEnrolments(claims.customerId, 'paused', now);
+    await deps.enrolments.endActiveEnrolments(claims.customerId, 'paused', now);
     const timeZone = view?.customer.timeZone;
     return {
       status: 200,
@@ -75,7 +77,7 @@ export async function handleUnsubscribe(
       outcome: 'paused',
     };
   }
-  await unsubscribeCustomer(claims, view, now, deps.store);
+  await unsubscribeCustomer(claims, view, now, deps);
   return { status: 200, html: page({ kind: 'done' }, locale), outcome: 'unsubscribed' };
 }
 
@@ -84,7 +86,7 @@ export async function unsubscribeCustomer(
   claims: Pick<LinkClaims, 'customerId' | 'enrolmentId' | 'stepIndex'>,
   view: CustomerView | undefined,
   now: number,
-  store: EngagementStore,
+  { store, enrolments }: Pick<UnsubscribeDeps, 'store' | 'enrolments'>,
   source = 'link',
 ): Promise<void> {
   // The first unsubscribe's time is kept and reused, so a repeat writes the very same event item.
@@ -106,5 +108,5 @@ export async function unsubscribeCustomer(
     detail: { source },
   };
   await store.record(event);
-  await store.endActiveEnrolments(claims.customerId, 'unsubscribe', now);
+  await enrolments.endActiveEnrolments(claims.customerId, 'unsubscribe', now);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts';
 import type { EngagementStore, InboundRecord, MetricsSink } from '../../ports/engagement-store.ts';
+import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { Mailer } from '../../ports/mailer.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { EngagementEvent } from '../engagement/model.ts';
@@ -51,6 +52,7 @@ export interface InboundMail {
 
 export interface ReceiveReplyDeps {
   readonly store: EngagementStore;
+  readonly enrolments: Pick<EnrolmentStore, 'endActiveEnrolments'>;
   readonly customers: Pick<CustomerStore, 'getCustomerView'>;
   readonly mailer: Mailer;
   readonly signingKey: string;
@@ -121,7 +123,7 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     const unsubscribe = mailto === undefined ? undefined : verifyLink(mailto, deps.signingKey);
     if (unsubscribe?.purpose === 'unsubscribe') {
       const view = await deps.customers.getCustomerView(unsubscribe.customerId);
-      await unsubscribeCustomer(unsubscribe, view, mail.receivedAt, store, 'mailto');
+      await unsubscribeCustomer(unsubscribe, view, mail.receivedAt, deps, 'mailto');
       deps.metrics.count('InboundMail', 1, { outcome: 'unsubscribe' });
       return { kind: 'unsubscribed', customerId: unsubscribe.customerId, locale: 'mailto' };
     }
@@ -157,7 +159,7 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
   const claims: LinkClaims = { ...verified, enrolmentId, purpose: 'reply' };
   const asked = unsubscribeRequestIn(newText, subject);
   if (asked !== undefined) {
-    await unsubscribeCustomer(claims, view, mail.receivedAt, store, `reply:${asked}`);
+    await unsubscribeCustomer(claims, view, mail.receivedAt, deps, `reply:${asked}`);
     deps.metrics.count('InboundMail', 1, { outcome: 'unsubscribe' });
     return { kind: 'unsubscribed', customerId: claims.customerId, locale: asked };
   }
@@ -179,7 +181,7 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     detail: { kind: 'human', excerpt: newText.slice(0, 500), s3Key: mail.s3Key, from },
   };
   const stored = await store.record(event);
-  await store.endActiveEnrolments(claims.customerId, 'reply', mail.receivedAt, claims.enrolmentId);
+  await deps.enrolments.endActiveEnrolments(claims.customerId, 'reply', mail.receivedAt, claims.enrolmentId);
   if (stored === 'duplicate') return { kind: 'duplicate', customerId: claims.customerId };
   deps.metrics.count('InboundMail', 1, { outcome: 'reply' });
 

@@ -1,15 +1,19 @@
+import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig, Segment, Sequence } from '../config/schema.ts';
 import { flexibleWindowMinutes, plannedInstant, recipientTimeZone } from '../policy/decide.ts';
 import { scheduleNameFor } from '../sending/step-message.ts';
+import { inCooldown, reentryBlockedBy, sunsetBy } from '../sequences/enrolment-state.ts';
 import { type Assignment, type Enrolment, enrolmentIdFor, newAssignment, planStep } from './enrolment.ts';
 import { customerFacts, segmentMatch } from './evaluate.ts';
 import type { CustomerScore, ModelRun, PurchaseSummary, ScoringModel, StoredScore } from './scoring.ts';
 import { scoreNeedsWrite, summariseOrders } from './scoring.ts';
 
 export interface SegmenterDeps {
-  readonly store: Pick<SegmentationStore, 'putScores' | 'createAssignments'>;
+  readonly store: Pick<SegmentationStore, 'putScores'>;
+  /** Where new enrolments and hold-outs are created, a batch at a time. */
+  readonly enrolments: Pick<EnrolmentStore, 'createAssignments'>;
   readonly scheduler: StepScheduler;
   readonly config: RekindleConfig;
   /** The model and the run's stored fit; without them no customer is scored and model rules never match. */
@@ -26,6 +30,13 @@ export interface SegmenterReport {
   heldOut: number;
   /** Already enrolled today, in a sequence, or resting in the cooldown. */
   alreadyEnrolled: number;
+  /**
+   * Past the cooldown, but a win-back of theirs finished with no response and they have not ordered
+   * since: its last email promised we would not write again, so no sequence until they order.
+   */
+  sunset: number;
+  /** Past the cooldown and not sunset, but the segment's sequence may not be given to them again (its `reentry`). */
+  reentryBlocked: number;
   /** In a segment with a sequence but not to be written to: consent withdrawn, unsubscribed, suppressed, paused. */
   notContactable: number;
   scheduled: number;
@@ -41,6 +52,8 @@ export const emptyReport = (): SegmenterReport => ({
   enrolled: 0,
   heldOut: 0,
   alreadyEnrolled: 0,
+  sunset: 0,
+  reentryBlocked: 0,
   notContactable: 0,
   scheduled: 0,
   resumed: 0,
@@ -58,6 +71,8 @@ export function mergeReports(total: SegmenterReport, part: SegmenterReport): Seg
     enrolled: total.enrolled + part.enrolled,
     heldOut: total.heldOut + part.heldOut,
     alreadyEnrolled: total.alreadyEnrolled + part.alreadyEnrolled,
+    sunset: total.sunset + part.sunset,
+    reentryBlocked: total.reentryBlocked + part.reentryBlocked,
     notContactable: total.notContactable + part.notContactable,
     scheduled: total.scheduled + part.scheduled,
     resumed: total.resumed + part.resumed,
@@ -66,17 +81,23 @@ export function mergeReports(total: SegmenterReport, part: SegmenterReport): Seg
 
 export type EnrolmentDecision =
   | { readonly enrol: true }
-  | { readonly enrol: false; readonly reason: 'no-sequence' | 'not-contactable' | 'busy' | 'cooldown' };
+  | {
+      readonly enrol: false;
+      readonly reason: 'no-sequence' | 'not-contactable' | 'busy' | 'cooldown' | 'sunset' | 'reentry';
+    };
 
 /**
- * Whether a member of `segment` may be enrolled now: the segment has a sequence, we may write to
- * the customer, no sequence is running (never two at once) and none started or ended within the
- * cooldown. Hold-outs count as enrolments, so the control group rests as long as the treated.
+ * Whether a member of `segment` may be enrolled now. The first rule that holds them back is the
+ * reason: the segment has no sequence; we may not write to the customer; a sequence is running
+ * (never two at once); some sequence ended (a hold-out: started) within `policy.cooldown`; a win-back
+ * finished with no response and they have not ordered since (sunset); the sequence's `reentry` rule
+ * (default: not within a year, never after a reply, complaint or unsubscribe). Pure: everything it
+ * looks at is in the record (see core/sequences/enrolment-state.ts for the rules).
  */
 export function decideEnrolment(
-  record: Pick<CustomerRecord, 'customer' | 'assignments' | 'status'>,
+  record: Pick<CustomerRecord, 'customer' | 'assignments' | 'status' | 'orders'>,
   segment: Segment,
-  config: Pick<RekindleConfig, 'policy'>,
+  config: Pick<RekindleConfig, 'policy' | 'sequences'>,
   now: number,
 ): EnrolmentDecision {
   if (segment.sequence === null) return { enrol: false, reason: 'no-sequence' };
@@ -90,8 +111,12 @@ export function decideEnrolment(
     return { enrol: false, reason: 'not-contactable' };
   if (record.assignments.some((assignment) => assignment.state === 'active'))
     return { enrol: false, reason: 'busy' };
-  if (record.assignments.some((assignment) => now - assignment.enrolledAt < config.policy.cooldown))
+  if (inCooldown(record.assignments, now, config.policy.cooldown))
     return { enrol: false, reason: 'cooldown' };
+  if (sunsetBy(record.assignments, record.orders) !== undefined) return { enrol: false, reason: 'sunset' };
+  const sequence = config.sequences.find((candidate) => candidate.id === segment.sequence);
+  if (reentryBlockedBy(record.assignments, segment.sequence, sequence?.reentry, now) !== undefined)
+    return { enrol: false, reason: 'reentry' };
   return { enrol: true };
 }
 
@@ -193,6 +218,8 @@ async function processBatch(
       if (resumable !== undefined && sequence !== undefined)
         resumes.push({ record, enrolment: resumable, sequence });
       if (decision.reason === 'not-contactable') report.notContactable += 1;
+      else if (decision.reason === 'sunset') report.sunset += 1;
+      else if (decision.reason === 'reentry') report.reentryBlocked += 1;
       else if (decision.reason !== 'no-sequence') report.alreadyEnrolled += 1;
       continue;
     }
@@ -206,7 +233,7 @@ async function processBatch(
   const assignments = members.map(({ record, segment, sequence, incidentId }) =>
     newAssignment(record.customer.customerId, segment, sequence, now, incidentId),
   );
-  const created = assignments.length === 0 ? [] : await deps.store.createAssignments(assignments);
+  const created = assignments.length === 0 ? [] : await deps.enrolments.createAssignments(assignments);
   for (const [index, { record, sequence }] of members.entries()) {
     const assignment = assignments[index];
     if (assignment === undefined) continue;

@@ -12,6 +12,7 @@ import { htmlReplyToText } from '../../../functions/core/inbound/reply-html.ts';
 import { unsubscribeRequestIn } from '../../../functions/core/inbound/reply-text.ts';
 import { noMetrics } from '../../../functions/ports/engagement-store.ts';
 import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
+import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 import { hostileString } from './arbitraries.ts';
 
 const key = 'reply-key';
@@ -26,6 +27,7 @@ function setup() {
   const store = new MemoryEngagementStore();
   const deps: ReceiveReplyDeps = {
     store,
+    enrolments: new MemoryEnrolmentStore(),
     mailer: new MemoryMailer(),
     customers: {
       getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),

@@ -7,6 +7,7 @@ import { recordSesEvent } from '../../../functions/core/engagement/record-ses-ev
 import { parseSesEvent, type SesEventResult } from '../../../functions/core/engagement/ses-event.ts';
 import { noMetrics } from '../../../functions/ports/engagement-store.ts';
 import { MemoryEngagementStore } from '../engagement/memory-stores.ts';
+import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 import { hostileJson, mutate, mutation } from './arbitraries.ts';
 
 const directory = 'test/fixtures/ses-events';
@@ -108,7 +109,12 @@ describe('SES engagement events under fuzzing', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...fixtures), mutation, async (event, change) => {
         const store = new MemoryEngagementStore();
-        const outcome = await recordSesEvent(mutate(event, change), { store, config, metrics: noMetrics });
+        const outcome = await recordSesEvent(mutate(event, change), {
+          store,
+          enrolments: new MemoryEnrolmentStore(),
+          config,
+          metrics: noMetrics,
+        });
         if (outcome.kind === 'invalid') expect(outcome.reason.trim()).not.toBe('');
         else expect(store.events.size).toBe(1);
       }),

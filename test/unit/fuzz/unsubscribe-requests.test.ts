@@ -6,6 +6,7 @@ import { signLink } from '../../../functions/core/sending/links.ts';
 import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
 import { VirtualClock } from '../../../functions/ports/clock.ts';
 import { MemoryEngagementStore, sampleView } from '../engagement/memory-stores.ts';
+import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 import { hostileString, prototypeKeys } from './arbitraries.ts';
 
 const key = 'unsubscribe-key';
@@ -25,6 +26,7 @@ function setup() {
   const store = new MemoryEngagementStore();
   const handle = makeHandler({
     store,
+    enrolments: new MemoryEnrolmentStore(),
     customers: {
       getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
     },

@@ -7,6 +7,7 @@ import type { EngagementEvent } from '../../../functions/core/engagement/model.t
 import type { RecordResult } from '../../../functions/core/engagement/record-ses-event.ts';
 import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
 import { MemoryEngagementStore } from '../engagement/memory-stores.ts';
+import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 
 const config = EngagementConfigSchema.parse({});
 const fixture = (name: string): unknown =>
@@ -39,6 +40,7 @@ function setUp(store = new MemoryEngagementStore()) {
   const outcomes = new Map<string, RecordResult>();
   const handler = makeHandler({
     store,
+    enrolments: new MemoryEnrolmentStore(),
     config,
     metrics: { count: (name) => counted.push(name) },
     logger: new Logger({ logLevel: 'SILENT' }),

@@ -46,6 +46,7 @@ const event = (...bodies: unknown[]): SQSEvent => ({
 function handlerOver(store: MemorySegmentationStore) {
   return makeHandler({
     store,
+    enrolments: store,
     scheduler: new MemoryScheduler(),
     config,
     logger,

@@ -17,6 +17,7 @@ import {
 import { signLink } from '../../../functions/core/sending/links.ts';
 import { noMetrics } from '../../../functions/ports/engagement-store.ts';
 import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
+import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 
 const key = 'reply-key';
 const domain = 'reply.northwind.example';
@@ -27,8 +28,12 @@ const address = replyAddressFor(claims, key, domain) ?? '';
 function setup(overrides: Partial<ReturnType<typeof EngagementConfigSchema.parse>> = {}) {
   const store = new MemoryEngagementStore();
   const mailer = new MemoryMailer();
+  const enrolments = new MemoryEnrolmentStore();
+  for (const enrolment of sampleView('lapsed-1', enrolmentId).enrolments)
+    enrolments.items.set(`lapsed-1|${enrolment.enrolmentId}`, enrolment);
   const deps: ReceiveReplyDeps = {
     store,
+    enrolments,
     mailer,
     customers: {
       getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
@@ -44,7 +49,7 @@ function setup(overrides: Partial<ReturnType<typeof EngagementConfigSchema.parse
     },
     metrics: noMetrics,
   };
-  return { store, mailer, deps };
+  return { store, mailer, enrolments, deps };
 }
 
 const mail = (raw: string | Uint8Array, recipients = [address], mailId = 'mail-1'): InboundMail => {
@@ -62,7 +67,7 @@ const fixture = (name: string) => readFileSync(`test/fixtures/inbound/${name}`);
 
 describe('receiving replies', () => {
   it('records a Gmail multipart quoted-printable reply without the quoted history, ends the enrolment and forwards it', async () => {
-    const { store, mailer, deps } = setup();
+    const { store, mailer, enrolments, deps } = setup();
     const outcome = await receiveReply(mail(fixture('gmail-multipart-qp.eml')), deps);
     expect(outcome).toMatchObject({ kind: 'reply', customerId: 'lapsed-1', forwarded: true });
     if (outcome.kind !== 'reply') throw new Error('expected a reply');
@@ -77,7 +82,7 @@ describe('receiving replies', () => {
       sequenceId: 'gentle-winback',
       stepId: 'check-in',
     });
-    expect(store.ended.get(`lapsed-1|${enrolmentId}`)).toBe('reply');
+    expect(enrolments.ended.get(`lapsed-1|${enrolmentId}`)).toBe('reply');
     const [forward] = mailer.sent;
     expect(forward?.to).toBe('support@northwind.example');
     expect(forward?.replyTo).toEqual(['asha@example.com']);
@@ -109,11 +114,11 @@ describe('receiving replies', () => {
   });
 
   it('keeps an auto-reply on record without ending anything or forwarding', async () => {
-    const { store, mailer, deps } = setup();
+    const { store, mailer, enrolments, deps } = setup();
     const outcome = await receiveReply(mail(fixture('auto-reply-outlook.eml')), deps);
     expect(outcome.kind).toBe('auto-reply');
     expect(store.events.size).toBe(0);
-    expect(store.ended.size).toBe(0);
+    expect(enrolments.ended.size).toBe(0);
     expect(mailer.sent).toEqual([]);
     expect(store.inbound[0]).toMatchObject({
       outcome: 'auto-reply',

@@ -11,6 +11,8 @@ import type {
   StoredScore,
 } from '../../../functions/core/segments/scoring.ts';
 import type { StepMessage } from '../../../functions/core/sending/step-message.ts';
+import type { AssignmentHistory } from '../../../functions/core/sequences/enrolment-state.ts';
+import type { EnrolmentStore } from '../../../functions/ports/enrolment-store.ts';
 import type { CustomerRecord, SegmentationStore } from '../../../functions/ports/segmentation-store.ts';
 import type { ScheduleStepOptions, StepScheduler } from '../../../functions/ports/step-scheduler.ts';
 
@@ -38,7 +40,7 @@ export function customer(customerId: string, extra: Partial<Customer> = {}): Cus
 export function record(
   customerId: string,
   orderDaysAgo: readonly number[],
-  extra: { customer?: Partial<Customer>; incidents?: Incident[]; assignments?: Assignment[] } = {},
+  extra: { customer?: Partial<Customer>; incidents?: Incident[]; assignments?: AssignmentHistory[] } = {},
 ): CustomerRecord {
   const orders: Order[] = orderDaysAgo.map((days, i) => ({
     orderId: `${customerId}-o${i}`,
@@ -75,19 +77,17 @@ export const fakeModel: ScoringModel = {
     }),
 };
 
-/** The table as the segmenter uses it, in memory; createAssignment is conditional like DynamoDB. */
+/**
+ * The table as the segmenter uses it, in memory: its SegmentationStore side and the creating side
+ * of its EnrolmentStore (conditional like DynamoDB), so tests pass it as both.
+ */
 export class MemorySegmentationStore
   implements
     Pick<
       SegmentationStore,
-      | 'putScores'
-      | 'createAssignment'
-      | 'createAssignments'
-      | 'scanCustomerRecords'
-      | 'putModelRun'
-      | 'getModelRun'
-      | 'previousModelRun'
-    >
+      'putScores' | 'scanCustomerRecords' | 'putModelRun' | 'getModelRun' | 'previousModelRun'
+    >,
+    Pick<EnrolmentStore, 'createAssignment' | 'createAssignments'>
 {
   readonly assignments = new Map<string, Assignment>();
   readonly scores = new Map<string, StoredScore>();

@@ -92,7 +92,7 @@ describe('which incident a segment matched', () => {
     const store = new MemorySegmentationStore([subject, other]);
     await segmentCustomers(
       store.scanCustomerRecords(),
-      { store, scheduler: new MemoryScheduler(), config },
+      { store, enrolments: store, scheduler: new MemoryScheduler(), config },
       now,
     );
     const byCustomer = new Map([...store.assignments.values()].map((a) => [a.customerId, a]));

@@ -157,6 +157,8 @@ describe('decideEnrolment', () => {
         now,
       ),
     ).toEqual({ enrol: false, reason: 'cooldown' });
+    // Past the cooldown: a win-back that finished unanswered sunsets the customer; one they
+    // responded to may not be repeated within a year (test/unit/segments/reentry.test.ts).
     expect(
       decideEnrolment(
         record('c1', [200], { assignments: [enrolment('completed', 91)] }),
@@ -164,9 +166,17 @@ describe('decideEnrolment', () => {
         config,
         now,
       ),
-    ).toEqual({
-      enrol: true,
-    });
+    ).toEqual({ enrol: false, reason: 'sunset' });
+    expect(
+      decideEnrolment(
+        record('c1', [200], {
+          assignments: [{ ...enrolment('completed', 91), respondedAt: now - 95 * 86_400_000 }],
+        }),
+        segment,
+        config,
+        now,
+      ),
+    ).toEqual({ enrol: false, reason: 'reentry' });
     expect(
       decideEnrolment(record('c1', [200], { customer: { consent: 'withdrawn' } }), segment, config, now),
     ).toMatchObject({ reason: 'not-contactable' });
@@ -202,7 +212,7 @@ describe('segmentCustomers', () => {
       totalSegments: 1,
       horizonDays: 90,
     };
-    const deps = { store, scheduler, config, scoring: { model: fakeModel, run } };
+    const deps = { store, enrolments: store, scheduler, config, scoring: { model: fakeModel, run } };
     const first = await segmentCustomers(store.scanCustomerRecords(), deps, now, { batchSize: 16 });
     expect(first).toMatchObject({ customers: 201, scored: 201, bySegment: { lost: 1, lapsed: 100 } });
     expect(first.enrolled + first.heldOut).toBe(100);
@@ -250,7 +260,11 @@ describe('segmentCustomers', () => {
         holdoutPercent: 0,
       },
     ]);
-    await segmentCustomers(store.scanCustomerRecords(), { store, scheduler, config: everyone }, now);
+    await segmentCustomers(
+      store.scanCustomerRecords(),
+      { store, enrolments: store, scheduler, config: everyone },
+      now,
+    );
     const planned = (customerId: string) =>
       [...scheduler.created].flatMap(([name, message]) =>
         message.customerId === customerId ? [scheduler.options.get(name)] : [],
@@ -276,7 +290,11 @@ describe('segmentCustomers', () => {
       state: 'active',
     });
     const scheduler = new MemoryScheduler();
-    const report = await segmentCustomers(store.scanCustomerRecords(), { store, scheduler, config }, now);
+    const report = await segmentCustomers(
+      store.scanCustomerRecords(),
+      { store, enrolments: store, scheduler, config },
+      now,
+    );
     expect(report).toMatchObject({ enrolled: 0, alreadyEnrolled: 1, resumed: 1 });
     expect(scheduler.created.size).toBe(1);
   });

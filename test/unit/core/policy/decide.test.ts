@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PolicySchema, SequenceSchema } from '../../../../functions/core/config/sequences.ts';
 import { decideStep, plannedInstant } from '../../../../functions/core/policy/decide.ts';
-import { mayEnrolAgain, nextEnrolmentState } from '../../../../functions/core/sequences/enrolment-state.ts';
+import {
+  inCooldown,
+  nextEnrolmentState,
+  statesAccepting,
+} from '../../../../functions/core/sequences/enrolment-state.ts';
 import type { CustomerView, SendRecord } from '../../../../functions/ports/customer-store.ts';
 
 const iso = (text: string) => Date.parse(text);
@@ -263,9 +267,12 @@ describe('enrolment states', () => {
     expect(nextEnrolmentState('active', { type: 'exit', reason: 'purchase', stepIndex: 1 })).toBe('exited');
     expect(nextEnrolmentState('completed', { type: 'exit', reason: 'reply', stepIndex: 2 })).toBeUndefined();
     expect(nextEnrolmentState('exited', { type: 'last-step-recorded', stepIndex: 2 })).toBeUndefined();
+    // What the store's conditional writes require, read from the same table.
+    expect(statesAccepting('exit')).toEqual(['active']);
+    expect(statesAccepting('last-step-recorded')).toEqual(['active']);
   });
 
-  it('lets a customer be enrolled again only after the cooldown since the end', () => {
+  it('rests a customer for the cooldown since the end (or, for a hold-out, its start)', () => {
     const ended = {
       ...enrolment,
       customerId: 'c1',
@@ -273,8 +280,12 @@ describe('enrolment states', () => {
       segmentId: 's',
       state: 'completed' as const,
     };
-    expect(mayEnrolAgain([{ ...ended, endedAt: now - 10 * day }], now, 30 * day)).toBe(false);
-    expect(mayEnrolAgain([{ ...ended, endedAt: now - 31 * day }], now, 30 * day)).toBe(true);
-    expect(mayEnrolAgain([{ ...ended, state: 'active' }], now + 400 * day, 30 * day)).toBe(false);
+    const enrolledAt = now - 100 * day;
+    expect(inCooldown([{ ...ended, enrolledAt, endedAt: now - 10 * day }], now, 30 * day)).toBe(true);
+    expect(inCooldown([{ ...ended, enrolledAt, endedAt: now - 31 * day }], now, 30 * day)).toBe(false);
+    expect(inCooldown([{ ...ended, enrolledAt, state: 'held-out' }], now, 30 * day)).toBe(false);
+    expect(inCooldown([{ ...ended, enrolledAt: now - 29 * day, state: 'held-out' }], now, 30 * day)).toBe(
+      true,
+    );
   });
 });
