@@ -49,6 +49,8 @@ export interface DemoReport {
   readonly imported: { customers: ImportReport; orders: ImportReport; incidents: ImportReport };
   /** The first daily segmenter run: model, segment sizes, enrolled and held out. */
   readonly segmentation: SegmenterReport & { model?: string };
+  /** The last daily segmenter run: whom the history held back (sunset, re-entry refused). */
+  readonly lastSegmentation: SegmenterReport & { runId?: string };
   readonly enrolled: number;
   readonly scheduled: number;
   readonly sent: number;
@@ -226,6 +228,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       .flatMap((result) => result.reports)
       .filter((report, _, all) => report.runId === all[0]?.runId);
     const segmentation = firstRun.reduce<SegmenterReport>(mergeReports, emptyReport());
+    const runReports = runtime.segmentResults.flatMap((result) => result.reports);
+    // Run ids are dates: the greatest is the last day's run.
+    const lastRunId = runReports.reduce<string | undefined>(
+      (last, report) => (last === undefined || report.runId > last ? report.runId : last),
+      undefined,
+    );
+    const lastSegmentation = {
+      ...runReports.filter((report) => report.runId === lastRunId).reduce(mergeReports, emptyReport()),
+      ...(lastRunId === undefined ? {} : { runId: lastRunId }),
+    };
     let enrolled = 0;
     let sent = 0;
     for (const view of records.views.values()) {
@@ -252,6 +264,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       customers: sample.customers.length,
       imported: { customers: customersReport, orders: ordersReport, incidents: incidentsReport },
       segmentation,
+      lastSegmentation,
       enrolled,
       scheduled: firings.filter((firing) => firing.targetArn === localNames.sendQueueArn).length,
       sent,

@@ -69,6 +69,10 @@ export const demoCommand: Command = {
     for (const [segment, size] of Object.entries(run.bySegment))
       out.line(`  segment         ${segment}: ${size}`);
     out.line(`  held out        ${run.heldOut} (never emailed; the report's control group)`);
+    const last = report.lastSegmentation;
+    out.line(
+      `  held back       ${last.sunset} sunset, ${last.reentryBlocked} refused the same sequence again, on the last daily run${last.runId === undefined ? '' : ` (${last.runId})`}; sunset: a win-back went unanswered, nothing more until they order`,
+    );
     out.line(`  enrolled        ${report.enrolled}`);
     out.line(`  scheduled       ${report.scheduled} step schedules fired`);
     out.line(`  sent            ${report.sent} emails (${report.emails.length} in the SES outbox)`);
