@@ -33,6 +33,7 @@ import type {
   SuppressionReason,
 } from '../../ports/engagement-store.ts';
 import { CorruptItemError } from './customer-store.ts';
+import { addResponse, type EnrolmentResponse } from './enrolment-store.ts';
 import { onlyTypes, queryAll, scanItems } from './pages.ts';
 import { backoff, type RetryPolicy, transactWithRetry } from './retries.ts';
 import { customerTableDesign, keys, statsShard } from './table-design.ts';
@@ -569,14 +570,20 @@ export class DynamoEngagementStore implements EngagementStore {
   }
 
   async loadReportData(): Promise<ReportData> {
-    const data: Collected = { assignments: [], firstSends: new Map(), orders: [], counters: [] };
+    const data: Collected = {
+      assignments: [],
+      firstSends: new Map(),
+      orders: [],
+      counters: [],
+      responses: new Map(),
+    };
     // A parallel scan, a few segments at once: one long Scan of a large table is slow on AWS (one
     // partition at a time) and slower on DynamoDB Local (each page costs what is left of the Scan).
     const segments = Array.from({ length: reportScanSegments }, (_, segment) => segment);
     await forEachConcurrently(segments, reportScanConcurrency, async (segment) => {
       const items = scanItems(this.#documents, {
         TableName: this.#tableName,
-        ...onlyTypes(['enrolment', 'holdout', 'order', 'send', 'stats']),
+        ...onlyTypes(['enrolment', 'holdout', 'order', 'send', 'stats', 'message-stats']),
         Segment: segment,
         TotalSegments: reportScanSegments,
       });
@@ -587,6 +594,9 @@ export class DynamoEngagementStore implements EngagementStore {
       firstSends: [...data.firstSends].map(([enrolmentId, sentAt]) => ({ enrolmentId, sentAt })),
       orders: data.orders,
       counters: sumShards(data.counters),
+      responses: [...data.responses].flatMap(([enrolmentId, { respondedAt }]) =>
+        respondedAt === undefined ? [] : [{ enrolmentId, respondedAt }],
+      ),
     };
   }
 }
@@ -618,6 +628,8 @@ const AssignmentSchema = z.object({
   segmentId: z.string(),
   enrolledAt: z.number(),
   state: z.string(),
+  endedAt: z.number().optional(),
+  exitReason: z.string().optional(),
 });
 const SendSchema = z.object({ enrolmentId: z.string(), state: z.string(), sentAt: z.number().optional() });
 const OrderSchema = z.object({ customerId: z.string(), placedAt: z.string() });
@@ -638,6 +650,7 @@ interface Collected {
   firstSends: Map<string, number>;
   orders: ReportData['orders'][number][];
   counters: StepCounters[];
+  responses: Map<string, EnrolmentResponse>;
 }
 
 /** The report reads the table in this many parallel-scan segments, this many at once. */
@@ -648,13 +661,23 @@ function collect(item: Item, data: Collected): void {
   switch (item.type) {
     case 'enrolment':
     case 'holdout': {
-      const { customerId, enrolmentId, sequenceId, segmentId, enrolledAt, state } = parse(
-        AssignmentSchema,
-        item,
-      );
-      data.assignments.push({ customerId, enrolmentId, sequenceId, segmentId, enrolledAt, state });
+      const { customerId, enrolmentId, sequenceId, segmentId, enrolledAt, state, endedAt, exitReason } =
+        parse(AssignmentSchema, item);
+      data.assignments.push({
+        customerId,
+        enrolmentId,
+        sequenceId,
+        segmentId,
+        enrolledAt,
+        state,
+        ...(endedAt === undefined ? {} : { endedAt }),
+        ...(exitReason === undefined ? {} : { exitReason }),
+      });
       return;
     }
+    case 'message-stats':
+      addResponse(data.responses, item);
+      return;
     case 'send': {
       const send = parse(SendSchema, item);
       if (send.state !== 'sent' || send.sentAt === undefined) return;

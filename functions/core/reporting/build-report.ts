@@ -1,6 +1,7 @@
 import type { ReportData } from '../../ports/engagement-store.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import { addCounters, type Counters, zeroCounters } from '../engagement/counters.ts';
+import { sunsets } from '../sequences/enrolment-state.ts';
 import { type Lift, newcombeDifference } from './statistics.ts';
 
 export interface StepRow {
@@ -24,6 +25,15 @@ export interface GroupReport {
   readonly returnRate: number | undefined;
   readonly heldOutReturnRate: number | undefined;
   readonly lift: LiftResult;
+  /** Enrolments that ran to the end (every step sent or skipped). */
+  readonly completed: number;
+  /** Enrolments that ended early, by reason (purchase, reply, unsubscribe…). */
+  readonly exited: Readonly<Record<string, number>>;
+  /**
+   * Completed with no response (no open by a person, content click or reply) and no order since it
+   * started: the customer gets no more win-back until they order again.
+   */
+  readonly sunset: number;
   readonly totals: Counters;
   readonly steps: readonly StepRow[];
 }
@@ -59,6 +69,10 @@ export function buildReport(
     list.push(order.placedAt);
     ordersBy.set(order.customerId, list);
   }
+  const respondedAt = new Map(
+    (data.responses ?? []).map((response) => [response.enrolmentId, response.respondedAt]),
+  );
+  const lastOrderAt = (customerId: string) => Math.max(-Infinity, ...(ordersBy.get(customerId) ?? []));
   const returned = (customerId: string, from: number) =>
     (ordersBy.get(customerId) ?? []).some((placedAt) => placedAt > from && placedAt <= from + window);
 
@@ -67,12 +81,24 @@ export function buildReport(
     heldOut: number;
     returned: number;
     heldOutReturned: number;
+    completed: number;
+    exited: Record<string, number>;
+    sunset: number;
   }
+  const emptyTally = (): Tally => ({
+    enrolled: 0,
+    heldOut: 0,
+    returned: 0,
+    heldOutReturned: 0,
+    completed: 0,
+    exited: {},
+    sunset: 0,
+  });
   const tallies = new Map<string, Tally>();
   const groupKey = (segmentId: string, sequenceId: string) => `${segmentId}\u0000${sequenceId}`;
   for (const assignment of data.assignments) {
     const key = groupKey(assignment.segmentId, assignment.sequenceId);
-    const tally = tallies.get(key) ?? { enrolled: 0, heldOut: 0, returned: 0, heldOutReturned: 0 };
+    const tally = tallies.get(key) ?? emptyTally();
     if (assignment.state === 'held-out') {
       tally.heldOut += 1;
       if (returned(assignment.customerId, assignment.enrolledAt)) tally.heldOutReturned += 1;
@@ -80,13 +106,27 @@ export function buildReport(
       tally.enrolled += 1;
       const from = firstSend.get(assignment.enrolmentId) ?? assignment.enrolledAt;
       if (returned(assignment.customerId, from)) tally.returned += 1;
+      if (assignment.state === 'exited') {
+        const reason = assignment.exitReason ?? 'unknown';
+        tally.exited[reason] = (tally.exited[reason] ?? 0) + 1;
+      }
+      if (assignment.state === 'completed') {
+        tally.completed += 1;
+        const response = respondedAt.get(assignment.enrolmentId);
+        const ended = {
+          state: 'completed' as const,
+          enrolledAt: assignment.enrolledAt,
+          ...(response === undefined ? {} : { respondedAt: response }),
+        };
+        if (sunsets(ended, lastOrderAt(assignment.customerId))) tally.sunset += 1;
+      }
     }
     tallies.set(key, tally);
   }
   const countersBy = new Map<string, Map<number, StepRow>>();
   for (const item of data.counters) {
     const key = groupKey(item.segmentId, item.sequenceId);
-    if (!tallies.has(key)) tallies.set(key, { enrolled: 0, heldOut: 0, returned: 0, heldOutReturned: 0 });
+    if (!tallies.has(key)) tallies.set(key, emptyTally());
     const steps = countersBy.get(key) ?? new Map<number, StepRow>();
     const stepId =
       item.stepId ??

@@ -40,6 +40,7 @@ export function renderReportText(report: Report): string {
       `  enrolled ${group.enrolled}, held out ${group.heldOut}`,
       `  returned ${group.returned} (${percent(group.returnRate)}), hold-out returned ${group.heldOutReturned} (${percent(group.heldOutReturnRate)})`,
       `  lift ${describeLift(group.lift)}`,
+      `  ended ${describeEnds(group)}`,
       `  ${'step'.padEnd(16)}${[
         'sent',
         'delivered',
@@ -116,6 +117,17 @@ function liftSvg(lift: LiftResult): string {
 </svg><p>Lift: ${escapeHtml(describeLift(lift))}</p>`;
 }
 
+/** How the group's enrolments ended: completed (and how many of those sunset), exited by reason. */
+export function describeEnds(group: Pick<GroupReport, 'completed' | 'exited' | 'sunset'>): string {
+  const exits = Object.entries(group.exited)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, count]) => `${reason} ${count}`);
+  return [
+    `completed ${group.completed} (${group.sunset} unanswered: sunset, no more win-back until they order)`,
+    ...(exits.length === 0 ? [] : [`exited: ${exits.join(', ')}`]),
+  ].join('; ');
+}
+
 /** A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): works offline. */
 export function renderReportHtml(report: Report): string {
   const sections = report.groups
@@ -140,6 +152,7 @@ export function renderReportHtml(report: Report): string {
       return `<section>
 <h2>${escapeHtml(group.segmentId)} → ${escapeHtml(group.sequenceId)}</h2>
 <p>Enrolled <b>${group.enrolled}</b>, held out <b>${group.heldOut}</b>. Returned <b>${group.returned}</b> (${percent(group.returnRate)}); hold-out returned <b>${group.heldOutReturned}</b> (${percent(group.heldOutReturnRate)}).</p>
+<p>Ended: ${escapeHtml(describeEnds(group))}.</p>
 ${funnelSvg(group)}
 ${liftSvg(group.lift)}
 <table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th></tr></thead>

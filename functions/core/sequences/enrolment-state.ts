@@ -105,14 +105,18 @@ export function sunsetBy(
   orders: readonly Pick<Order, 'placedAt'>[],
 ): AssignmentHistory | undefined {
   const lastOrder = orders.reduce((latest, order) => Math.max(latest, Date.parse(order.placedAt)), -Infinity);
-  return history.find(
-    (assignment) =>
-      assignment.state === 'completed' &&
-      assignment.respondedAt === undefined &&
-      assignment.repliedAt === undefined &&
-      lastOrder <= assignment.enrolledAt,
-  );
+  return history.find((assignment) => sunsets(assignment, lastOrder));
 }
+
+/** Whether this one assignment holds the customer in sunset, given the time of their last order. */
+export const sunsets = (
+  assignment: Pick<AssignmentHistory, 'state' | 'enrolledAt' | 'respondedAt' | 'repliedAt'>,
+  lastOrderAt: number,
+): boolean =>
+  assignment.state === 'completed' &&
+  assignment.respondedAt === undefined &&
+  assignment.repliedAt === undefined &&
+  lastOrderAt <= assignment.enrolledAt;
 
 /**
  * Whether the sequence's re-entry rule keeps the customer out of it: `never` once they had it (or

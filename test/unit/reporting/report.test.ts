@@ -129,3 +129,50 @@ describe('the report', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });
+
+describe('how enrolments ended', () => {
+  it('counts completions, exits by reason, and the unanswered completions that sunset the customer', () => {
+    const ended = (customerId: string, state: string, exitReason?: string) => ({
+      customerId,
+      enrolmentId: `e-${customerId}`,
+      sequenceId: 'winback',
+      segmentId: 'lapsed',
+      enrolledAt: start,
+      state,
+      endedAt: start + 11 * day,
+      ...(exitReason === undefined ? {} : { exitReason }),
+    });
+    const report = buildReport(
+      {
+        assignments: [
+          ended('silent', 'completed'),
+          ended('opened', 'completed'),
+          ended('ordered-later', 'completed'),
+          ended('replied', 'exited', 'reply'),
+          ended('bought', 'exited', 'purchase'),
+          ended('bought-2', 'exited', 'purchase'),
+        ],
+        orders: [
+          // Before the win-back: does not lift the sunset. After it: does.
+          { customerId: 'silent', placedAt: start - 200 * day },
+          { customerId: 'ordered-later', placedAt: start + 60 * day },
+        ],
+        firstSends: [],
+        counters: [],
+        // A person's open of one of its emails is a response.
+        responses: [{ enrolmentId: 'e-opened', respondedAt: start + 2 * day }],
+      },
+      config,
+      { now: start + 100 * day },
+    );
+    expect(report.groups[0]).toMatchObject({
+      completed: 3,
+      exited: { reply: 1, purchase: 2 },
+      sunset: 1,
+    });
+    expect(renderReportText(report)).toContain(
+      'ended completed 3 (1 unanswered: sunset, no more win-back until they order); exited: purchase 2, reply 1',
+    );
+    expect(renderReportHtml(report)).toContain('1 unanswered: sunset');
+  });
+});
