@@ -250,7 +250,7 @@ export function checkInvariants(inputs: InvariantInputs): InvariantResult[] {
       repeated,
     ),
     result(
-      'no sequence again after its last note (until an order) or after a reply',
+      'no win-back after an unanswered last note (until an order), no sequence again after a reply',
       `${views.size} customers' enrolments in order`,
       afterGoodbye,
     ),
@@ -294,9 +294,9 @@ export function sameStepAgain(view: CustomerView, sends: readonly Mailed[]): str
 }
 
 /**
- * The promises of the last note and of a reply: after a sequence's last step went out, no email of
- * any sequence until the customer orders again (sunset); after a reply to a sequence's email, never
- * that sequence again (re-entry).
+ * The promises of the last note and of a reply: after a sequence's last step went out with no
+ * response (no reply, no click), no email of any sequence until the customer orders again (sunset);
+ * after a reply to a sequence's email, never that sequence again (re-entry).
  */
 export function sequenceAfterGoodbye(
   view: CustomerView,
@@ -308,7 +308,15 @@ export function sequenceAfterGoodbye(
   const orderTimes = view.orders.map((order) => Date.parse(order.placedAt));
   const orderedBetween = (from: number, to: number) => orderTimes.some((at) => at > from && at < to);
   const violations: string[] = [];
-  const lastNotes = sends.filter((send) => send.stepIndex === lastIndex.get(send.sequenceId));
+  // A response (a reply or a click) to any of an enrolment's emails: then the sunset does not apply.
+  const responded = new Set(
+    view.engagement
+      .filter((event) => event.type === 'reply' || event.type === 'click')
+      .map((event) => event.enrolmentId),
+  );
+  const lastNotes = sends.filter(
+    (send) => send.stepIndex === lastIndex.get(send.sequenceId) && !responded.has(send.enrolmentId),
+  );
   const replies = view.engagement.filter((event) => event.type === 'reply' && event.sequenceId !== undefined);
   for (const send of sends) {
     const goodbye = lastNotes.find(

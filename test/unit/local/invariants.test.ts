@@ -142,7 +142,7 @@ function check(
 
 const stopped = 'no email to a suppressed, unsubscribed, held-out or non-consenting customer';
 const sameStep = 'no customer gets the same step twice';
-const goodbye = 'no sequence again after its last note (until an order) or after a reply';
+const goodbye = 'no win-back after an unanswered last note (until an order), no sequence again after a reply';
 
 const reply = (enrolmentId: string, day: number): EngagementEvent => ({
   eventId: `reply-${enrolmentId}`,
@@ -234,6 +234,9 @@ describe('checkInvariants', () => {
       amount: 20,
     };
     expect(check(run({ mails, orders: [ordered] })).get(goodbye)?.ok).toBe(true);
+    // A customer who clicked in the finished sequence answered it: no sunset.
+    const click: EngagementEvent = { ...reply('e1', 1), eventId: 'click-e1', type: 'click' };
+    expect(check(run({ mails, engagement: [click] })).get(goodbye)?.ok).toBe(true);
   });
 
   it('flags the same sequence again after a reply, order or not (re-entry)', () => {
