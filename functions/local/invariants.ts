@@ -1,5 +1,6 @@
 import type { RekindleConfig } from '../core/config/schema.ts';
 import { parseSesEvent } from '../core/engagement/ses-event.ts';
+import { isContentClick } from '../core/engagement/tracking.ts';
 import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
 import type { ReportData } from '../ports/engagement-store.ts';
 import type { LocalRuntime } from './local-runtime.ts';
@@ -295,8 +296,9 @@ export function sameStepAgain(view: CustomerView, sends: readonly Mailed[]): str
 
 /**
  * The promises of the last note and of a reply: after a sequence's last step went out with no
- * response (no reply, no click), no email of any sequence until the customer orders again (sunset);
- * after a reply to a sequence's email, never that sequence again (re-entry).
+ * response (no open by a person, no content click, no reply), no email of any sequence until the
+ * customer orders again (sunset); after a reply to a sequence's email, never that sequence again
+ * (re-entry). Read from the records alone, as docs/configuration.md states the rules.
  */
 export function sequenceAfterGoodbye(
   view: CustomerView,
@@ -307,11 +309,20 @@ export function sequenceAfterGoodbye(
   const lastIndex = new Map(config.sequences.map((sequence) => [sequence.id, sequence.steps.length - 1]));
   const orderTimes = view.orders.map((order) => Date.parse(order.placedAt));
   const orderedBetween = (from: number, to: number) => orderTimes.some((at) => at > from && at < to);
+  const enrolledAt = new Map(
+    view.enrolments.map((enrolment) => [enrolment.enrolmentId, enrolment.enrolledAt]),
+  );
   const violations: string[] = [];
-  // A response (a reply or a click) to any of an enrolment's emails: then the sunset does not apply.
+  // A response to any of an enrolment's emails (an open by a person, a click on its content, a
+  // reply): then its last note was answered and the sunset does not apply.
   const responded = new Set(
     view.engagement
-      .filter((event) => event.type === 'reply' || event.type === 'click')
+      .filter(
+        (event) =>
+          event.type === 'reply' ||
+          (event.type === 'open' && event.machine !== true) ||
+          isContentClick(event),
+      )
       .map((event) => event.enrolmentId),
   );
   const lastNotes = sends.filter(
@@ -319,11 +330,12 @@ export function sequenceAfterGoodbye(
   );
   const replies = view.engagement.filter((event) => event.type === 'reply' && event.sequenceId !== undefined);
   for (const send of sends) {
+    // An order placed after the answered-by-nobody sequence started lifts the sunset.
     const goodbye = lastNotes.find(
       (note) =>
         note.enrolmentId !== send.enrolmentId &&
         note.sentAt < send.sentAt &&
-        !orderedBetween(note.sentAt, send.sentAt),
+        !orderedBetween(enrolledAt.get(note.enrolmentId) ?? note.sentAt, send.sentAt),
     );
     if (goodbye !== undefined)
       violations.push(

@@ -234,9 +234,27 @@ describe('checkInvariants', () => {
       amount: 20,
     };
     expect(check(run({ mails, orders: [ordered] })).get(goodbye)?.ok).toBe(true);
-    // A customer who clicked in the finished sequence answered it: no sunset.
-    const click: EngagementEvent = { ...reply('e1', 1), eventId: 'click-e1', type: 'click' };
-    expect(check(run({ mails, engagement: [click] })).get(goodbye)?.ok).toBe(true);
+    // A customer who clicked its content or opened it in person answered it: no sunset. A machine
+    // open (Apple Mail Privacy Protection) or a click on the unsubscribe link is no answer.
+    const event = (type: EngagementEvent['type'], more: Partial<EngagementEvent> = {}): EngagementEvent => ({
+      ...reply('e1', 1),
+      eventId: `${type}-e1`,
+      type,
+      ...more,
+    });
+    const answered = [
+      event('click', { detail: { link: 'https://northwind.example/records' } }),
+      event('open'),
+    ];
+    for (const response of answered)
+      expect(check(run({ mails, engagement: [response] })).get(goodbye)?.ok).toBe(true);
+    const unsubscribeLink = `${localNames.unsubscribeUrl}?t=${signLink({ customerId: 'c1', enrolmentId: 'e1', stepIndex: 0, purpose: 'unsubscribe' }, localNames.linkSigningKey)}`;
+    const noAnswer = [
+      event('open', { machine: true }),
+      event('click', { detail: { link: unsubscribeLink } }),
+    ];
+    for (const response of noAnswer)
+      expect(check(run({ mails, engagement: [response] })).get(goodbye)?.ok).toBe(false);
   });
 
   it('flags the same sequence again after a reply, order or not (re-entry)', () => {
