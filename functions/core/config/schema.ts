@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalLocale } from '../customers/model.ts';
 import { TimeZoneSchema } from './common.ts';
-import { ContentSchema, LocalizedTextSchema } from './content.ts';
+import { ContentSchema, type LocalizedText, LocalizedTextSchema } from './content.ts';
 import { EngagementConfigSchema } from './engagement.ts';
 import { SegmentationSchema, SegmentSchema } from './segments.ts';
 import { PolicySchema, SequenceSchema } from './sequences.ts';
@@ -15,6 +15,21 @@ export { SegmentSchema, SequenceSchema };
 const LocaleTagSchema = z
   .string()
   .refine((tag) => canonicalLocale(tag) !== undefined, 'expected a language tag such as "en" or "en-GB"');
+
+/**
+ * One text for every locale, or text per locale. An object is checked as text per locale after the
+ * union, so a bad entry is named at its own key (a union alone reports only "invalid input").
+ */
+const TextOrLocalizedSchema = z
+  .union([z.string().trim().min(1), z.record(z.string(), z.unknown())])
+  .transform((value, ctx): string | LocalizedText => {
+    if (typeof value === 'string') return value;
+    const checked = LocalizedTextSchema.safeParse(value);
+    if (checked.success) return checked.data;
+    for (const issue of checked.error.issues)
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return z.NEVER;
+  });
 
 /**
  * The marketer's config (config/rekindle.yaml). Each area's fields live in their own module
@@ -37,18 +52,13 @@ export const RekindleConfigSchema = z
           "The languages the shop's customers use; `rekindle validate` warns for each one a template lacks. Default: those the templates cover.",
         ),
       fallbackTimeZone: TimeZoneSchema.default('UTC'),
-      signer: z
-        .union([z.string().trim().min(1), LocalizedTextSchema])
-        .optional()
-        .describe(
-          'The sign-off under every email, e.g. "Maya, Northwind Records" (per locale or one text); default: the shop name.',
-        ),
+      signer: TextOrLocalizedSchema.optional().describe(
+        'The sign-off under every email, e.g. "Maya, Northwind Records" (per locale or one text); default: the shop name.',
+      ),
       logo: z
         .strictObject({
           url: z.url({ protocol: /^https$/, error: 'expected an https:// address' }),
-          alt: z
-            .union([z.string().trim().min(1), LocalizedTextSchema])
-            .describe('What the logo says, per locale or one text.'),
+          alt: TextOrLocalizedSchema.describe('What the logo says, per locale or one text.'),
           width: z.int().min(16).max(552).default(160).describe('Width in CSS pixels.'),
         })
         .optional()
