@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileTemplates } from '../../../functions/build/compile-templates.ts';
+import { parseConfig } from '../../../functions/core/config/load.ts';
 import type { TemplateCatalog } from '../../../functions/core/rendering/compiled-template.ts';
 import { composeEmail } from '../../../functions/core/rendering/compose-email.ts';
 import { formatMailbox } from '../../../functions/core/rendering/mailbox.ts';
@@ -174,4 +176,35 @@ describe('the footer says what tracking is on', () => {
       for (const text of texts.slice(1)) expect(text.length).toBeGreaterThan(off.length);
     },
   );
+});
+
+describe('shop.signer, shop.logo and sender.replyName in the config', () => {
+  const shipped = readFileSync('config/rekindle.yaml', 'utf8');
+  const parse = (text: string) => parseConfig(text, 'rekindle.yaml');
+  const signerBlock = / {2}signer:\n(?: {4}.*\n)+/;
+
+  it('takes one signer for every locale', () => {
+    const result = parse(shipped.replace(signerBlock, '  signer: Maya, Northwind Records\n'));
+    expect(result.ok && result.config.shop.signer).toBe('Maya, Northwind Records');
+  });
+
+  it('names the locale and line of a bad per-locale signer', () => {
+    const text = shipped.replace('    si: මායා, Northwind Records', '    si: [a, b]');
+    const result = parse(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const line = text.split('\n').indexOf('    si: [a, b]') + 1;
+    expect(result.issues).toEqual([expect.objectContaining({ line, path: 'shop.signer.si' })]);
+  });
+
+  it('refuses a logo that is not https, and one without alt text', () => {
+    const withLogo = (logo: string) =>
+      parse(shipped.replace('  # logo: { url:', `  logo: ${logo}\n  # logo: { url:`));
+    expect(withLogo('{ url: "https://northwind.example/logo.png", alt: Northwind Records }').ok).toBe(true);
+    expect(withLogo('{ url: "http://northwind.example/logo.png", alt: Northwind Records }')).toMatchObject({
+      ok: false,
+      issues: [expect.objectContaining({ path: 'shop.logo.url', message: expect.stringContaining('https') })],
+    });
+    expect(withLogo('{ url: "https://northwind.example/logo.png" }').ok).toBe(false);
+  });
 });
