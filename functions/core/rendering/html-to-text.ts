@@ -17,7 +17,7 @@ function decodeEntities(text: string): string {
 
 /**
  * The plain-text part, derived from the rendered HTML: block elements become line breaks, links
- * keep their address, head, styles and the hidden preheader are dropped.
+ * keep their address, images become their alt text, head, styles and the hidden preheader are dropped.
  */
 export function htmlToText(html: string): string {
   const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? html;
@@ -30,6 +30,8 @@ export function htmlToText(html: string): string {
       const plain = label.replace(/<[^>]+>/g, '').trim();
       return plain === '' || plain === href ? href : `${plain} (${href})`;
     })
+    // An image is its alt text (the logo says the shop's name).
+    .replace(/<img\b[^>]*?\balt="([^"]*)"[^>]*>/gi, '$1')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|h[1-6]|li|tr|table|section)>/gi, '\n')
     .replace(/<li[^>]*>/gi, '- ')

@@ -112,6 +112,8 @@ describe('the sender people recognise', () => {
       /<h1 [^>]*><img src="https:\/\/northwind\.example\/logo\.png" alt="नॉर्थविंड" width="120" /,
     );
     expect(email.html).not.toMatch(/<h1 [^>]*>Northwind Records<\/h1>/);
+    // The text part reads the logo as its alt text.
+    expect(email.text.split('\n')[0]).toBe('नॉर्थविंड');
   });
 
   it('quotes an ASCII display name, escaping quotes and backslashes', () => {
