@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { stopChild } from './child-process.ts';
 
-/** One message as aws-ses-v2-local keeps it in its store (`GET /store`). */
+/**
+ * One message as aws-ses-v2-local keeps it in its store (`GET /store`): the fields and headers of
+ * Simple content as sent, not the message tags nor a raw MIME message (the demo builds its `.eml`
+ * from these, see demo-outbox.ts); `at` is the emulator's wall clock in whole seconds.
+ */
 export const StoredEmailSchema = z.object({
   messageId: z.string(),
   from: z.string(),
