@@ -6,6 +6,7 @@ import { type LocalRuntime, startLocalRuntime } from '../../functions/local/loca
 import { generateSampleData } from '../../functions/local/sample-data.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
 import type { CustomerRecord } from '../../functions/ports/segmentation-store.ts';
+import { enrolmentStoreContract } from '../unit/sequences/enrolment-store-contract.ts';
 
 const start = Date.parse('2026-11-23T06:00:00Z');
 const customers = 600;
@@ -244,4 +245,11 @@ describe('writing assignments', () => {
     });
     expect(await recordOf()).toMatchObject({ respondedAt: start + 5 * day, repliedAt: start + 6 * day });
   });
+});
+
+describe('the DynamoDB EnrolmentStore keeps the port’s promises', () => {
+  enrolmentStoreContract(
+    () => runtime.enrolments,
+    (name) => `contract-${name}`,
+  );
 });

@@ -1,0 +1,11 @@
+import { describe } from 'vitest';
+import { enrolmentStoreContract } from './enrolment-store-contract.ts';
+import { MemoryEnrolmentStore } from './memory-enrolment-store.ts';
+
+describe('the in-memory EnrolmentStore keeps the port’s promises', () => {
+  const store = new MemoryEnrolmentStore();
+  enrolmentStoreContract(
+    () => store,
+    (name) => `memory-${name}`,
+  );
+});
