@@ -78,20 +78,32 @@ export const mandatoryExits: readonly ExitReason[] = ['unsubscribe', 'complaint'
 export const defaultExits: readonly ExitReason[] = ['purchase', 'reply', ...mandatoryExits];
 
 /** Whether a customer may be given the same sequence again (core/sequences/enrolment-state.ts applies it). */
-export const ReentrySchema = z.union([
-  z.literal('never').describe('Never the same sequence twice, whatever happened.'),
-  z.strictObject({
-    after: DurationSchema.optional().describe(
-      'Not again within this long after it ended (default 365d); the global policy.cooldown applies as well.',
-    ),
-    notAfter: z
-      .array(ExitReasonSchema)
-      .optional()
-      .describe(
-        'Never again once one of these ended it (a reply: once they replied to it at all). Default reply, complaint, unsubscribe; complaint and unsubscribe always.',
+export const ReentrySchema = z.union(
+  [
+    z.literal('never').describe('Never the same sequence twice, whatever happened.'),
+    z.strictObject({
+      after: DurationSchema.optional().describe(
+        'Not again within this long after it ended (default 365d); the global policy.cooldown applies as well.',
       ),
-  }),
-]);
+      notAfter: z
+        .array(ExitReasonSchema)
+        .optional()
+        .describe(
+          'Never again once one of these ended it (a reply: once they replied to it at all). Default reply, complaint, unsubscribe; complaint and unsubscribe always.',
+        ),
+    }),
+  ],
+  {
+    // A union alone says only "invalid input": name what is wrong inside the rule, or what is expected.
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const inner = typeof issue.input === 'object' ? issue.errors[1]?.[0] : undefined;
+      return inner === undefined
+        ? 'expected `never` or a rule such as `{ after: 365d, notAfter: [reply, complaint, unsubscribe] }`'
+        : `${inner.path.length === 0 ? '' : `${inner.path.join('.')}: `}${inner.message}`;
+    },
+  },
+);
 export type ReentryConfig = z.infer<typeof ReentrySchema>;
 
 export const SequenceSchema = z.strictObject({

@@ -53,7 +53,11 @@ describe('the reentry field of a sequence', () => {
       notAfter: ['reply'],
     });
     expect(ReentrySchema.safeParse({ after: 'a year' }).success).toBe(false);
-    expect(ReentrySchema.safeParse({ notAfter: ['boredom'] }).success).toBe(false);
+    // A marketer's typo is named, not "invalid input".
+    expect(ReentrySchema.safeParse('nevr').error?.issues[0]?.message).toContain('expected `never` or a rule');
+    expect(ReentrySchema.safeParse({ notAfter: ['boredom'] }).error?.issues[0]?.message).toContain(
+      'notAfter.0: Invalid option',
+    );
   });
 });
 
