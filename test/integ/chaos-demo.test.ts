@@ -23,7 +23,10 @@ const demo = (extra: Partial<Parameters<typeof runDemo>[0]>) =>
   });
 
 describe('rekindle demo', () => {
-  it('keeps every promise with its sends in the worker thread, and tells the same story each run', async () => {
+  // Two demo runs back to back: more than the project's two minutes on a busy two-core machine.
+  it('keeps every promise with its sends in the worker thread, and tells the same story each run', {
+    timeout: 300_000,
+  }, async () => {
     const first = await demo({});
     // Left from an earlier run: the next run's outbox must not show it.
     writeFileSync(join(outDir, 'outbox', '9999-stale-check-in.eml'), 'stale');
@@ -63,7 +66,8 @@ describe('rekindle demo', () => {
       expect(header('list-unsubscribe')).toMatch(/^<https?:.+>, <mailto:.+>$/);
       expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
       expect(email.replyTo?.[0]?.address).toMatch(/@/);
-      expect(email.html).toBe(readFileSync(join(outbox, entry.files.html), 'utf8'));
+      // postal-mime keeps the line break before a part's boundary as one more line.
+      expect(email.html?.replace(/\n$/, '')).toBe(readFileSync(join(outbox, entry.files.html), 'utf8'));
       expect(email.text?.length).toBeGreaterThan(0);
     }
 
