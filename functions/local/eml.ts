@@ -186,8 +186,8 @@ export function quotedPrintable(bytes: Buffer): string {
     // Room for the soft break's "=" at the end of each line; never split an "=XX" escape.
     while (escaped.length - at > encodedLineLength) {
       let end = at + encodedLineLength - 1;
-      const escape = escaped.lastIndexOf('=', end - 1);
-      if (escape > end - 3) end = escape;
+      const lastEscape = escaped.lastIndexOf('=', end - 1);
+      if (lastEscape > end - 3) end = lastEscape;
       output.push(`${escaped.slice(at, end)}=`);
       at = end;
     }
