@@ -17,7 +17,6 @@ export class MemoryEngagementStore implements EngagementStore {
   readonly counters = new Map<string, StepCounters>();
   readonly statuses = new Map<string, Record<string, unknown>>();
   readonly suppressions = new Map<string, { reason: SuppressionReason; at: number }>();
-  readonly ended = new Map<string, string>();
   readonly inbound: InboundRecord[] = [];
   readonly paused = new Map<string, { reason: string; at: number }>();
   readonly emails = new Map<string, string[]>();
@@ -71,12 +70,6 @@ export class MemoryEngagementStore implements EngagementStore {
   }
   async pauseContact(customerId: string, until: number) {
     this.statuses.set(customerId, { ...this.statuses.get(customerId), pausedUntil: until });
-  }
-  async endActiveEnrolments(customerId: string, reason: string, _at: number, enrolmentId?: string) {
-    const key = `${customerId}|${enrolmentId ?? '*'}`;
-    if (this.ended.has(key)) return [];
-    this.ended.set(key, reason);
-    return [enrolmentId ?? '*'];
   }
   async sequenceCounters(sequenceId: string) {
     return [...this.counters.values()].filter((item) => item.sequenceId === sequenceId);
