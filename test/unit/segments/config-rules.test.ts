@@ -21,12 +21,19 @@ describe('segment rules in the config', () => {
     if (!result.ok) return;
     expect(result.config.segments.map((segment) => segment.id)).toEqual([
       'open-ticket',
+      'had-a-problem',
       'lost',
       'drifting',
       'lapsed',
     ]);
     expect(result.config.segments[0]?.sequence).toBeNull();
-    expect(result.config.segments[2]?.when.consent).toEqual(['granted', 'unknown']);
+    expect(result.config.segments[1]).toMatchObject({
+      sequence: 'make-it-right',
+      when: {
+        incident: { which: 'any', kind: ['damaged', 'late', 'wrong_item', 'refund_delay', 'billing'] },
+      },
+    });
+    expect(result.config.segments[3]?.when.consent).toEqual(['granted', 'unknown']);
     expect(result.config.segmentation).toMatchObject({ schedule: 'cron(0 6 * * ? *)', model: 'auto' });
   });
 
