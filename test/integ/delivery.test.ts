@@ -65,6 +65,19 @@ beforeAll(async () => {
           id: 'second',
           steps: [{ id: 'hello', template: 'checking-in', delay: '0d' }],
         }),
+        SequenceSchema.parse({
+          id: 'fixes',
+          steps: [
+            { id: 'fixed', template: 'we-fixed-it', delay: '0d', requires: 'updates' },
+            {
+              id: 'fixed-or-hello',
+              template: 'we-fixed-it',
+              delay: '2d',
+              requires: 'updates',
+              otherwise: { template: 'checking-in' },
+            },
+          ],
+        }),
       ],
     },
   };
@@ -327,5 +340,22 @@ describe('respectful delivery', () => {
     const after = new MemoryOutput();
     await command.run(['stuck', '--older-than', '0m'], after);
     expect(after.lines).toEqual(['No stuck sends.']);
+  });
+
+  it('never sends an empty "what we fixed": skips the step, or sends the declared alternative', async () => {
+    // No incident, so no update in the feed is relevant to this customer.
+    await enrol('no-news', 'Europe/London', 'fixes');
+    await runtime.scheduler.runUntil(clock.now() + 7 * day);
+    const sends = await sendsOf('no-news');
+    expect(sends.map((send) => [send.stepId, send.state, send.templateId])).toEqual([
+      ['fixed', 'skipped', 'we-fixed-it'],
+      ['fixed-or-hello', 'sent', 'checking-in'],
+    ]);
+    expect(sends[0]?.error).toMatch(/^requires updates: no update relevant/);
+    const emails = (await runtime.ses.outbox()).filter(
+      (email) => email.destination.to[0] === 'no-news@delivery.example',
+    );
+    expect(emails.map((email) => email.subject)).toEqual(['no-news, it has been a while']);
+    expect((await runtime.store.getCustomerView('no-news'))?.enrolments[0]?.state).toBe('completed');
   });
 });
