@@ -27,7 +27,8 @@ describe('which incident a segment matched', () => {
     const match = segmentMatch(damagedOrLate.segments, customerFacts(subject, now));
     expect(match?.segment.id).toBe('parcel');
     expect(match?.incident?.incidentId).toBe('parcel');
-    expect(describeMatch(damagedOrLate.segments[0]!, customerFacts(subject, now))).toEqual([
+    if (match === undefined) return;
+    expect(describeMatch(match.segment, customerFacts(subject, now))).toEqual([
       `incident damaged on ${daysAgo(365).slice(0, 10)} (parcel)`,
     ]);
   });
