@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
+import { trackingFor } from '../core/engagement/tracking.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
 import { buildReport } from '../core/reporting/build-report.ts';
 import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
@@ -149,6 +150,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     published,
     learned,
     replyDomain: bundle.config.engagement.replyDomain,
+    tracking: (sequenceId: string) =>
+      trackingFor(
+        bundle.config.sequences.find((sequence) => sequence.id === sequenceId),
+        bundle.config.engagement,
+      ),
     played: new Set<string>(),
     // A good sender's complaint rate (0.03%): the config pauses a sequence above 0.1%, and the
     // simulator's default is high enough to do that on purpose.

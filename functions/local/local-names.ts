@@ -15,7 +15,8 @@ export const localNames = {
   segmenterArn: `arn:aws:lambda:${region}:${account}:function:rekindle-segment-customers`,
   planSegmentationArn: `arn:aws:lambda:${region}:${account}:function:rekindle-plan-segmentation`,
   configurationSet: 'rekindle-local',
-  unsubscribeUrl: 'http://127.0.0.1/unsubscribe',
+  // The shop's own unsubscribe domain, as a deployed stack with one would sign (nothing listens there locally).
+  unsubscribeUrl: 'https://unsubscribe.northwind.example/u',
   linkSigningKey: 'local-development-link-key-not-secret',
   /** Where the SES receipt rule's S3 action would store inbound replies. */
   inboundBucket: 'rekindle-inbound',

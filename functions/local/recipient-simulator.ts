@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { forEachConcurrently } from '../core/concurrency.ts';
+import type { Tracking } from '../core/config/engagement.ts';
 import type { Order } from '../core/customers/model.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
 import type { Enrolment } from '../core/segments/enrolment.ts';
@@ -64,6 +65,8 @@ export interface SimulationOptions {
    * time): no email may be sent to a suppressed or unsubscribed customer after that.
    */
   readonly learned?: Map<string, LearnedStops>;
+  /** What SES tracks in a sequence's emails (`trackingFor`): untracked opens and clicks leave no event. @default everything */
+  readonly tracking?: (sequenceId: string) => Tracking;
 }
 
 export interface SimulationSummary {
@@ -240,6 +243,7 @@ export async function simulateRecipients(
       },
     };
     const recipient = email.destination.to[0] ?? view.customer.email;
+    const tracking = options.tracking?.(enrolment.sequenceId) ?? { opens: true, clicks: true };
     const events: unknown[] = [];
     const event = (detailType: string, eventType: string, body: Record<string, unknown>) => {
       const key =
@@ -300,7 +304,7 @@ export async function simulateRecipients(
         recipients: [recipient],
         smtpResponse: '250 2.6.0 Message received',
       });
-      if (rng() < behaviour.appleMail) {
+      if (rng() < behaviour.appleMail && tracking.opens) {
         event('Email Opened', 'Open', {
           ipAddress: '104.28.40.110',
           timestamp: iso(sentAt + 4_000),
@@ -313,13 +317,17 @@ export async function simulateRecipients(
       if (opened) {
         const userAgent =
           'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36';
-        event('Email Opened', 'Open', { ipAddress: '198.51.100.23', timestamp: iso(openedAt), userAgent });
-        if (rng() < behaviour.click) {
+        // SES reports only what the sequence tracks: an untracked open or click leaves no event.
+        if (tracking.opens)
+          event('Email Opened', 'Open', { ipAddress: '198.51.100.23', timestamp: iso(openedAt), userAgent });
+        // Only a link SES tracks can be clicked: a content link, never the (no-track) unsubscribe one.
+        const link = contentLink(email.body.html ?? '');
+        if (rng() < behaviour.click && tracking.clicks && link !== undefined) {
           event('Email Clicked', 'Click', {
             ipAddress: '198.51.100.23',
             timestamp: iso(openedAt + 20_000),
             userAgent,
-            link: 'https://shop.example/records',
+            link,
             linkTags: {},
           });
         }
@@ -447,6 +455,17 @@ type Claims = NonNullable<ReturnType<typeof claimsOf>>;
 type Phase = 'sent' | 'recipient';
 
 /** The customer, enrolment and step an email was sent for, from its signed unsubscribe link. */
+/** The first link SES would track in this HTML: an http(s) href on an anchor without ses:no-track. */
+export function contentLink(html: string): string | undefined {
+  for (const anchor of html.matchAll(/<a\b[^>]*>/gi)) {
+    const tag = anchor[0];
+    if (/\sses:no-track\b/i.test(tag)) continue;
+    const href = /\shref="(https?:[^"]+)"/i.exec(tag)?.[1];
+    if (href !== undefined) return href.replaceAll('&amp;', '&');
+  }
+  return undefined;
+}
+
 export function claimsOf(email: StoredEmail) {
   const header =
     (email.headers ?? []).find((candidate) => candidate.name === 'List-Unsubscribe')?.value ?? '';
