@@ -3,6 +3,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PreviewServer, startPreviewServer } from '../../functions/local/preview/server.ts';
 import { StoredEmailSchema } from '../../functions/local/ses-local.ts';
+import { chromiumOptions } from '../support/chromium.ts';
 
 let server: PreviewServer;
 let browser: Browser;
@@ -10,19 +11,7 @@ let browser: Browser;
 beforeAll(async () => {
   await mkdir('test-artifacts', { recursive: true });
   server = await startPreviewServer({ port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(chromiumOptions);
 });
 
 afterAll(async () => {

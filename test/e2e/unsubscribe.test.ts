@@ -11,6 +11,7 @@ import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import { type FunctionUrlServer, startFunctionUrlServer } from '../../functions/local/function-url-server.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
+import { chromiumOptions } from '../support/chromium.ts';
 
 const key = 'e2e-link-key';
 const table = 'rekindle-e2e';
@@ -65,19 +66,7 @@ beforeAll(async () => {
       logger: new Logger({ serviceName: 'unsubscribe', logLevel: 'SILENT' }),
     }),
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(chromiumOptions);
 });
 
 afterAll(async () => {

@@ -6,22 +6,9 @@ import { composeEmail } from '../../functions/core/rendering/compose-email.ts';
 import { previewSamples } from '../../functions/local/preview/samples.ts';
 import { links, message } from '../unit/rendering/fixtures.ts';
 
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+export { chromiumOptions } from './chromium.ts';
 
-/** Chromium flags for a headless run that reaches nothing but what the test serves. */
-export const chromiumOptions = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
  * The HTML one email sends: `templateId` in `locale` for the preview's first sample customer (a
