@@ -79,9 +79,10 @@ describe('the walking skeleton on the local emulators', () => {
     expect(email?.subject).toBe('Asha, it has been a while');
     expect(email?.body.text).toContain('Hello Asha,');
     const headers = Object.fromEntries((email?.headers ?? []).map((header) => [header.name, header.value]));
-    expect(headers['List-Unsubscribe']).toMatch(
-      /^<http:\/\/127\.0\.0\.1\/unsubscribe\?t=[\w-]+\.[\w-]+>, <mailto:unsubscribe@/,
-    );
+    const [web, mailto] = (headers['List-Unsubscribe'] ?? '').split(', ');
+    expect(web?.startsWith(`<${localNames.unsubscribeUrl}?t=`)).toBe(true);
+    expect(web).toMatch(/\?t=[\w-]+\.[\w-]+>$/);
+    expect(mailto).toMatch(/^<mailto:unsubscribe@/);
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
 
     const after = await runtime.store.getCustomerView('lapsed-1');
