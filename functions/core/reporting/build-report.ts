@@ -1,7 +1,7 @@
 import type { ReportData } from '../../ports/engagement-store.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import { addCounters, type Counters, zeroCounters } from '../engagement/counters.ts';
-import { sunsets } from '../sequences/enrolment-state.ts';
+import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../sequences/enrolment-state.ts';
 import { type Lift, newcombeDifference } from './statistics.ts';
 
 export interface StepRow {
@@ -34,6 +34,12 @@ export interface GroupReport {
    * started: the customer gets no more win-back until they order again.
    */
   readonly sunset: number;
+  /**
+   * Customers who had this sequence and whom its re-entry rule now keeps out of it (they replied,
+   * complained or unsubscribed, or it ended within `reentry.after`): the segmenter will not enrol
+   * them in it again, whatever segment they fall in.
+   */
+  readonly reentryBlocked: number;
   readonly totals: Counters;
   readonly steps: readonly StepRow[];
 }
@@ -84,6 +90,7 @@ export function buildReport(
     completed: number;
     exited: Record<string, number>;
     sunset: number;
+    reentryBlocked: number;
   }
   const emptyTally = (): Tally => ({
     enrolled: 0,
@@ -93,6 +100,7 @@ export function buildReport(
     completed: 0,
     exited: {},
     sunset: 0,
+    reentryBlocked: 0,
   });
   const tallies = new Map<string, Tally>();
   const groupKey = (segmentId: string, sequenceId: string) => `${segmentId}\u0000${sequenceId}`;
@@ -122,6 +130,38 @@ export function buildReport(
       }
     }
     tallies.set(key, tally);
+  }
+  // Each customer's assignments, for the re-entry rule, which looks at all of them for a sequence.
+  const historyBy = new Map<string, AssignmentHistory[]>();
+  for (const assignment of data.assignments) {
+    if (assignment.state !== 'completed' && assignment.state !== 'exited') continue;
+    const response = respondedAt.get(assignment.enrolmentId);
+    const history = historyBy.get(assignment.customerId) ?? [];
+    history.push({
+      ...assignment,
+      state: assignment.state,
+      ...(response === undefined ? {} : { respondedAt: response }),
+      ...(assignment.exitReason === 'reply' && assignment.endedAt !== undefined
+        ? { repliedAt: assignment.endedAt }
+        : {}),
+    });
+    historyBy.set(assignment.customerId, history);
+  }
+  const blocked = new Set<string>();
+  for (const [customerId, history] of historyBy) {
+    for (const ended of history) {
+      const key = groupKey(ended.segmentId, ended.sequenceId);
+      const once = `${key}\u0000${customerId}`;
+      const reentry = config.sequences.find((sequence) => sequence.id === ended.sequenceId)?.reentry;
+      if (
+        blocked.has(once) ||
+        reentryBlockedBy(history, ended.sequenceId, reentry, options.now) === undefined
+      )
+        continue;
+      blocked.add(once);
+      const tally = tallies.get(key);
+      if (tally !== undefined) tally.reentryBlocked += 1;
+    }
   }
   const countersBy = new Map<string, Map<number, StepRow>>();
   for (const item of data.counters) {

@@ -117,14 +117,24 @@ function liftSvg(lift: LiftResult): string {
 </svg><p>Lift: ${escapeHtml(describeLift(lift))}</p>`;
 }
 
-/** How the group's enrolments ended: completed (and how many of those sunset), exited by reason. */
-export function describeEnds(group: Pick<GroupReport, 'completed' | 'exited' | 'sunset'>): string {
+/**
+ * How the group's enrolments ended: completed (and how many of those sunset), exited by reason, and
+ * how many of its customers the sequence's re-entry rule now keeps out of it.
+ */
+export function describeEnds(
+  group: Pick<GroupReport, 'completed' | 'exited' | 'sunset' | 'reentryBlocked'>,
+): string {
   const exits = Object.entries(group.exited)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([reason, count]) => `${reason} ${count}`);
   return [
     `completed ${group.completed} (${group.sunset} unanswered: sunset, no more win-back until they order)`,
     ...(exits.length === 0 ? [] : [`exited: ${exits.join(', ')}`]),
+    ...(group.reentryBlocked === 0
+      ? []
+      : [
+          `${group.reentryBlocked} not to get this sequence again (re-entry rule: replied, complained, unsubscribed or within the year)`,
+        ]),
   ].join('; ');
 }
 

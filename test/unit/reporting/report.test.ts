@@ -175,4 +175,36 @@ describe('how enrolments ended', () => {
     );
     expect(renderReportHtml(report)).toContain('1 unanswered: sunset');
   });
+
+  it('counts the customers the re-entry rule keeps out of the sequence: within the year, or for good after a reply', () => {
+    const ended = (customerId: string, state: 'completed' | 'exited', exitReason?: string) => ({
+      customerId,
+      enrolmentId: `e-${customerId}`,
+      sequenceId: 'winback',
+      segmentId: 'lapsed',
+      enrolledAt: start,
+      state,
+      endedAt: start + 11 * day,
+      ...(exitReason === undefined ? {} : { exitReason }),
+    });
+    const reportAt = (now: number) =>
+      buildReport(
+        {
+          assignments: [
+            ended('silent', 'completed'),
+            ended('replied', 'exited', 'reply'),
+            ended('bought', 'exited', 'purchase'),
+          ],
+          orders: [],
+          firstSends: [],
+          counters: [],
+        },
+        config,
+        { now },
+      );
+    expect(reportAt(start + 100 * day).groups[0]?.reentryBlocked).toBe(3);
+    const nextYear = reportAt(start + 400 * day);
+    expect(nextYear.groups[0]?.reentryBlocked).toBe(1);
+    expect(renderReportText(nextYear)).toContain('1 not to get this sequence again (re-entry rule');
+  });
 });
