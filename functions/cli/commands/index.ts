@@ -4,6 +4,7 @@ import { demoCommand } from './demo.ts';
 import { devCommand } from './dev.ts';
 import { forgetCommand } from './forget.ts';
 import { importCommand } from './import.ts';
+import { inboundCommand } from './inbound.ts';
 import { modelEvaluateCommand, modelFitCommand, modelScoreCommand } from './model.ts';
 import { previewCommand } from './preview.ts';
 import { reportCommand } from './report.ts';
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   modelScoreCommand,
   modelEvaluateCommand,
   reportCommand,
+  inboundCommand,
 ];

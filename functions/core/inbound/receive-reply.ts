@@ -13,8 +13,9 @@ import {
   verifyLink,
   verifyReplyToken,
 } from '../sending/links.ts';
+import { type Classification, classifyInbound } from './classify.ts';
 import { type ParsedReply, parseReply } from './parse-reply.ts';
-import { extractNewText, isAutoReply, unsubscribeRequestIn } from './reply-text.ts';
+import { extractNewText } from './reply-text.ts';
 
 /** The signed address a reply to one step comes back to: `r+<token>@<replyDomain>` (undefined if too long). */
 export function replyAddressFor(
@@ -119,6 +120,14 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     } catch (error: unknown) {
       return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // A bounce or auto-reply quoting the mailto subject is not a request; it is kept on record only.
+    const machine = classifyInbound({ ...parsed, newText: '', raw: mail.raw });
+    if (['bounce', 'feedback-report', 'auto-reply'].includes(machine.class))
+      return reject(
+        `${machine.class}: ${machine.rule}`,
+        { from: clean(parsed.from, 300), subject: clean(parsed.subject, 300) },
+        machine.class === 'auto-reply' ? 'auto-reply' : 'unattributed',
+      );
     const mailto = /unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject)?.[1];
     const unsubscribe = mailto === undefined ? undefined : verifyLink(mailto, deps.signingKey);
     if (unsubscribe?.purpose === 'unsubscribe') {
@@ -145,9 +154,20 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
   const subject = clean(parsed.subject, 300);
   const from = clean(parsed.from, 300);
   const context = { customerId: verified.customerId, subject, from };
-  if (isAutoReply(parsed.headers, subject)) return reject('auto-reply', context, 'auto-reply');
-
   const newText = clean(extractNewText(parsed.body), 5_000);
+  // Only a person's reply ends the sequence as `reply` or is forwarded (docs/engagement.md, "Inbound mail").
+  const classification = classifyInbound({ ...parsed, newText, raw: mail.raw });
+  if (classification.class === 'auto-reply')
+    return reject(`auto-reply: ${classification.rule}`, context, 'auto-reply');
+  if (classification.class === 'bounce' || classification.class === 'feedback-report') {
+    const suppressed = await suppressFor(classification, verified.customerId, mail.receivedAt, deps);
+    return reject(
+      `${classification.class}: ${classification.rule}${suppressed === '' ? '' : `; ${suppressed}`}`,
+      context,
+    );
+  }
+  if (classification.class === 'other') return reject(`other: ${classification.rule}`, context);
+
   const view = await deps.customers.getCustomerView(verified.customerId);
   // The token names customer and step; the enrolment is the newest one that sent that step.
   const enrolmentId =
@@ -157,7 +177,7 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     view?.enrolments.find((candidate) => candidate.state === 'active')?.enrolmentId ??
     '';
   const claims: LinkClaims = { ...verified, enrolmentId, purpose: 'reply' };
-  const asked = unsubscribeRequestIn(newText, subject);
+  const asked = classification.class === 'unsubscribe-request' ? classification.unsubscribeLocale : undefined;
   if (asked !== undefined) {
     await unsubscribeCustomer(claims, view, mail.receivedAt, deps, `reply:${asked}`);
     deps.metrics.count('InboundMail', 1, { outcome: 'unsubscribe' });
@@ -178,7 +198,15 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     ...(enrolment === undefined ? {} : { sequenceId: enrolment.sequenceId, segmentId: enrolment.segmentId }),
     ...(send === undefined ? {} : { stepId: send.stepId }),
     ...(send?.messageId === undefined ? {} : { messageId: send.messageId }),
-    detail: { kind: 'human', excerpt: newText.slice(0, 500), s3Key: mail.s3Key, from },
+    detail: {
+      kind: 'human',
+      excerpt: newText.slice(0, 500),
+      s3Key: mail.s3Key,
+      from,
+      ...(classification.alsoAsksToStop === undefined
+        ? {}
+        : { alsoAsksToStop: classification.alsoAsksToStop }),
+    },
   };
   const stored = await store.record(event);
   await deps.enrolments.endActiveEnrolments(claims.customerId, 'reply', mail.receivedAt, claims.enrolmentId);
@@ -199,6 +227,33 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     }
   }
   return { kind: 'reply', customerId: claims.customerId, forwarded, newText };
+}
+
+/**
+ * A permanent bounce naming the token's customer's own address, or a feedback report about our
+ * mail to them, suppresses the address and ends its enrolments as SES's hard bounce or complaint
+ * would. Other addresses a report names are not trusted: anyone can write a report.
+ */
+async function suppressFor(
+  classification: Classification,
+  customerId: string,
+  at: number,
+  deps: ReceiveReplyDeps,
+): Promise<string> {
+  const email = (await deps.customers.getCustomerView(customerId))?.customer.email.toLowerCase();
+  if (email === undefined || email === '') return '';
+  const reason = classification.class === 'feedback-report' ? 'complaint' : 'hard-bounce';
+  if (
+    reason === 'hard-bounce' &&
+    !(classification.bounced ?? []).some((entry) => entry.permanent && entry.address === email)
+  )
+    return '';
+  const customers = new Set(await deps.store.customersByEmail(email));
+  customers.add(customerId);
+  await deps.store.suppress(email, [...customers], reason, at);
+  for (const id of customers) await deps.enrolments.endActiveEnrolments(id, reason, at);
+  deps.metrics.count('InboundMail', 1, { outcome: reason });
+  return `suppressed ${email} (${reason})`;
 }
 
 /** Who sent a mail refused before it was parsed, if it parses; for `rekindle forget`. */
@@ -235,6 +290,10 @@ function forwardEmail(input: {
   const lines = [
     `${customer?.firstName || 'A customer'} (${customer?.email ?? from}) replied to a win-back email.`,
     '',
+    // Words about stopping inside a longer message are not acted on (classify.ts); support decides.
+    ...(event.detail?.alsoAsksToStop === undefined
+      ? []
+      : ['Also asks to stop: nothing was changed; unsubscribe them if that is what they want.', '']),
     newText === '' ? '(no new text)' : newText,
     '',
     '— Context —',
