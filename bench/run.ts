@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
 import { flowBenchmarks } from './flow.ts';
 import { handlerBenchmarks } from './handlers.ts';
+import { inboundBenchmarks } from './inbound.ts';
 import { modelBenchmarks } from './model.ts';
 import { renderingBenchmarks } from './rendering.ts';
 import { type BenchRow, printTable } from './table.ts';
@@ -12,6 +13,7 @@ for (const [name, run] of [
   ['rendering', renderingBenchmarks],
   ['handlers', () => handlerBenchmarks()],
   ['flow', () => flowBenchmarks()],
+  ['inbound', () => inboundBenchmarks()],
 ] as const) {
   process.stderr.write(`running ${name} benchmarks …\n`);
   rows.push(...(await run()));

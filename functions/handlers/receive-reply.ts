@@ -49,6 +49,13 @@ export function makeHandler(deps: ReceiveReplyHandlerDeps) {
             receivedAt: Date.parse(mail.timestamp) || Date.now(),
             recipients: receipt.recipients,
             size,
+            verdicts: {
+              spf: receipt.spfVerdict?.status,
+              dkim: receipt.dkimVerdict?.status,
+              dmarc: receipt.dmarcVerdict?.status,
+              spam: receipt.spamVerdict?.status,
+              virus: receipt.virusVerdict?.status,
+            },
             ...(tooBig ? {} : { raw: await deps.raw.read(s3Key) }),
           },
           deps,

@@ -10,6 +10,8 @@ export interface ParsedReply {
   readonly from: string;
   /** The text part, or the HTML part as text (quoted history as `> ` lines) when there is no text part. */
   readonly body: string;
+  /** SES's SPF/DKIM/DMARC, spam and virus verdicts from the headers it adds on receipt. */
+  readonly verdicts: AuthenticationVerdicts;
 }
 
 /** Windows-1252's characters for bytes 0x80 to 0x9F (the five it leaves undefined stay C1 controls). */
@@ -27,22 +29,202 @@ export function repairWindows1252(text: string): string {
   return text.replace(/[\u0080-\u009f]/g, (char) => C1_AS_WINDOWS_1252[char.charCodeAt(0) - 0x80] ?? char);
 }
 
+/** What one received mail may hold before it is parsed at all; each is checked in one pass over the bytes. */
+export const INBOUND_LIMITS = {
+  /** The top-level header section (SES's own limit on a received message's headers is 1 MiB). */
+  headerBytes: 1024 * 1024,
+  /** Everything after the header section (lines bound an attachment to less than this anyway). */
+  bodyBytes: 4 * 1024 * 1024,
+  /** One line; RFC 5322 asks for 998, but HTML mail of a few hundred KiB on one line is common. */
+  lineBytes: 1024 * 1024,
+  /**
+   * Lines: the parser stores each line of a part as a piece of its own, about 15 µs each for text,
+   * so this bounds its time (a 2.2 MiB photo, base64-encoded, has 40,000 lines).
+   */
+  lines: 40_000,
+  /** Lines starting with `--`: an upper bound on the MIME parts, counted without parsing. */
+  boundaryLines: 500,
+  /** MIME nesting depth, passed to the parser. */
+  nestingDepth: 20,
+} as const;
+
+/** A received mail over one of the inbound limits; its message is the reason recorded. */
+export class InboundLimitError extends Error {
+  override readonly name = 'InboundLimitError';
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The first limit a raw mail exceeds, in one linear pass; undefined when it is within all of them. */
+export function inboundLimitExceeded(raw: Uint8Array): string | undefined {
+  let headerEnd = -1;
+  let lineStart = 0;
+  let longest = 0;
+  let boundaries = 0;
+  let lines = 1;
+  for (let at = 0; at < raw.length; at += 1) {
+    if (raw[at] !== 0x0a) continue;
+    lines += 1;
+    const length = at - lineStart;
+    if (length > longest) longest = length;
+    if (raw[lineStart] === 0x2d && raw[lineStart + 1] === 0x2d) boundaries += 1;
+    // An empty line (LF or CRLF) ends the top-level headers.
+    if (headerEnd === -1 && (length === 0 || (length === 1 && raw[lineStart] === 0x0d))) headerEnd = at + 1;
+    lineStart = at + 1;
+  }
+  longest = Math.max(longest, raw.length - lineStart);
+  const headerBytes = headerEnd === -1 ? raw.length : headerEnd;
+  if (headerBytes > INBOUND_LIMITS.headerBytes)
+    return `headers of ${mib(headerBytes)} (limit ${mib(INBOUND_LIMITS.headerBytes)})`;
+  if (raw.length - headerBytes > INBOUND_LIMITS.bodyBytes)
+    return `body of ${mib(raw.length - headerBytes)} (limit ${mib(INBOUND_LIMITS.bodyBytes)})`;
+  if (longest > INBOUND_LIMITS.lineBytes)
+    return `a line of ${mib(longest)} (limit ${mib(INBOUND_LIMITS.lineBytes)})`;
+  if (lines > INBOUND_LIMITS.lines) return `${lines} lines (limit ${INBOUND_LIMITS.lines})`;
+  if (boundaries > INBOUND_LIMITS.boundaryLines)
+    return `${boundaries} MIME boundary lines (limit ${INBOUND_LIMITS.boundaryLines})`;
+  return undefined;
+}
+
+/**
+ * RFC 3676 `format=flowed`, decoded: a line ending in a space continues on the next line only if
+ * that line has the same quote depth, so the first new line after a quote stays a line of its own.
+ * Quoted lines come out as `> ` lines (one `>` per level). Linear in the text.
+ */
+export function decodeFlowed(text: string, delSp: boolean): string {
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  let paragraphDepth = -1;
+  const flush = () => {
+    if (paragraphDepth === -1) return;
+    const body = paragraph.join('');
+    out.push(paragraphDepth === 0 ? body : `${'>'.repeat(paragraphDepth)} ${body}`.trimEnd());
+    paragraph = [];
+    paragraphDepth = -1;
+  };
+  for (const raw of text.split(/\r?\n/)) {
+    let depth = 0;
+    while (raw.charCodeAt(depth) === 0x3e) depth += 1;
+    // After the quote marks, one space is stuffing (RFC 3676 4.4).
+    let line = raw.slice(depth);
+    if (line.startsWith(' ')) line = line.slice(1);
+    if (paragraphDepth !== -1 && depth !== paragraphDepth) flush();
+    const flowed = line.endsWith(' ') && line !== '-- ';
+    paragraphDepth = depth;
+    paragraph.push(flowed && delSp ? line.slice(0, -1) : line);
+    if (!flowed) flush();
+  }
+  flush();
+  return out.join('\n');
+}
+
+/** SES's verdicts on a received mail, as the receipt event or the headers SES adds give them. */
+export interface AuthenticationVerdicts {
+  readonly spf?: string;
+  readonly dkim?: string;
+  readonly dmarc?: string;
+  readonly spam?: string;
+  readonly virus?: string;
+}
+
+/**
+ * The verdicts in the headers SES prepends (`Authentication-Results: amazonses.com; spf=pass …`,
+ * `X-SES-Spam-Verdict`, `X-SES-Virus-Verdict`). Only the first of each counts: copies further down
+ * were written by the sender.
+ */
+export function verdictsInHeaders(
+  headers: readonly { readonly key: string; readonly value: string }[],
+): AuthenticationVerdicts {
+  const first = (name: string) => headers.find((header) => header.key === name)?.value.slice(0, 2_000);
+  const results = first('authentication-results');
+  const verdict = (method: string) =>
+    results === undefined ? undefined : new RegExp(`\\b${method}=([a-z]{1,20})`, 'i').exec(results)?.[1];
+  const word = (value: string | undefined) => /^[A-Za-z_]{1,30}/.exec(value?.trim() ?? '')?.[0];
+  const found: Record<string, string | undefined> = {
+    spf: verdict('spf'),
+    dkim: verdict('dkim'),
+    dmarc: verdict('dmarc'),
+    spam: word(first('x-ses-spam-verdict')),
+    virus: word(first('x-ses-virus-verdict')),
+  };
+  return Object.fromEntries(Object.entries(found).filter(([, value]) => value !== undefined));
+}
+
+/** A parsed MIME part as far as this module reads it; checked at run time, not cast. */
+interface FlowedPart {
+  readonly content: ArrayBuffer;
+  readonly charset: string;
+  readonly delSp: boolean;
+}
+
+const record = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/**
+ * The inline text/plain parts of the parser's tree that are `format=flowed`, with their raw decoded
+ * bytes; postal-mime unfolds flowed text ignoring quote depth, so these are decoded here instead.
+ */
+function flowedTextParts(node: unknown, found: FlowedPart[] = [], depth = 0): FlowedPart[] {
+  if (!record(node) || depth > INBOUND_LIMITS.nestingDepth) return found;
+  const children = node.childNodes;
+  if (Array.isArray(children) && children.length > 0) {
+    for (const child of children) flowedTextParts(child, found, depth + 1);
+    return found;
+  }
+  const contentType = node.contentType;
+  const disposition = node.contentDisposition;
+  const parsed = record(contentType) && record(contentType.parsed) ? contentType.parsed : undefined;
+  const params = parsed !== undefined && record(parsed.params) ? parsed.params : {};
+  const attachment = record(disposition) && /attachment/i.test(String(disposition.value ?? ''));
+  if (
+    parsed?.value === 'text/plain' &&
+    !attachment &&
+    /^flowed$/i.test(String(params.format ?? '')) &&
+    node.content instanceof ArrayBuffer
+  ) {
+    found.push({
+      content: node.content,
+      charset: String(params.charset ?? 'utf-8'),
+      delSp: /^yes$/i.test(String(params.delsp ?? '')),
+    });
+  }
+  return found;
+}
+
+function decodeCharset(bytes: ArrayBuffer, charset: string): string {
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
 /**
  * Parses one received mail: charsets (through TextDecoder), transfer encodings, encoded words and
- * multipart structure. Rejects on MIME past the parser's nesting and header-size limits.
+ * multipart structure. Checks the inbound limits first and throws InboundLimitError over them;
+ * rejects on MIME past the parser's nesting and header-size limits.
  */
 export async function parseReply(raw: Uint8Array): Promise<ParsedReply> {
-  const email = await PostalMime.parse(raw);
+  const exceeded = inboundLimitExceeded(raw);
+  if (exceeded !== undefined) throw new InboundLimitError(`over the inbound limits: ${exceeded}`);
+  const parser = new PostalMime({
+    maxHeadersSize: INBOUND_LIMITS.headerBytes,
+    maxNestingDepth: INBOUND_LIMITS.nestingDepth,
+    maxRfc822NestingDepth: 2,
+  });
+  const email = await parser.parse(raw);
   const html = email.html === undefined ? undefined : repairWindows1252(email.html);
+  const flowed = flowedTextParts(Reflect.get(parser, 'root'));
+  const [onlyFlowed] = flowed;
+  const text =
+    flowed.length === 1 && onlyFlowed !== undefined && email.text !== undefined
+      ? decodeFlowed(decodeCharset(onlyFlowed.content, onlyFlowed.charset), onlyFlowed.delSp)
+      : email.text;
   return {
     headers: new Map(email.headers.map((header) => [header.key, header.value.trim()])),
     subject: repairWindows1252(email.subject ?? ''),
     from: email.from?.address ?? '',
-    body:
-      email.text === undefined
-        ? html === undefined
-          ? ''
-          : htmlReplyToText(html)
-        : repairWindows1252(email.text),
+    body: text === undefined ? (html === undefined ? '' : htmlReplyToText(html)) : repairWindows1252(text),
+    verdicts: verdictsInHeaders(email.headers),
   };
 }

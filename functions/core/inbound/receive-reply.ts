@@ -14,7 +14,7 @@ import {
   verifyReplyToken,
 } from '../sending/links.ts';
 import { type Classification, classifyInbound } from './classify.ts';
-import { type ParsedReply, parseReply } from './parse-reply.ts';
+import { type AuthenticationVerdicts, type ParsedReply, parseReply } from './parse-reply.ts';
 import { extractNewText } from './reply-text.ts';
 
 /** The signed address a reply to one step comes back to: `r+<token>@<replyDomain>` (undefined if too long). */
@@ -33,7 +33,8 @@ export function replyTokenIn(
   replyDomain: string | undefined,
 ): string | undefined {
   for (const recipient of recipients) {
-    const match = /^r\+(\d{1,3}\.[A-Za-z2-7]+\.[A-Za-z2-7]+)@([^@\s]+)$/.exec(recipient.trim());
+    // Case-insensitive: relays upper-case local parts (`R+…`), and the token verifies in either case.
+    const match = /^r\+(\d{1,3}\.[A-Za-z2-7]+\.[A-Za-z2-7]+)@([^@\s]+)$/i.exec(recipient.trim());
     if (match === null) continue;
     if (replyDomain !== undefined && match[2]?.toLowerCase() !== replyDomain.toLowerCase()) continue;
     return match[1];
@@ -49,6 +50,8 @@ export interface InboundMail {
   readonly recipients: readonly string[];
   readonly size: number;
   readonly raw?: Uint8Array;
+  /** SES's receipt verdicts (spfVerdict, dkimVerdict, dmarcVerdict, spam, virus), when the event carries them. */
+  readonly verdicts?: AuthenticationVerdicts;
 }
 
 export interface ReceiveReplyDeps {
@@ -77,9 +80,18 @@ const replyEventId = (mailId: string) =>
 
 /** Control characters other than tab and newline are dropped from what we store. */
 const clean = (text: string, max: number) =>
-  [...text]
-    .filter((char) => char === '\t' || char === '\n' || !/\p{Cc}/u.test(char))
-    .join('')
+  text
+    .slice(0, max * 4)
+    .replace(/[^\P{Cc}\t\n]/gu, '')
+    .trim()
+    .slice(0, max);
+
+/** Text for a header: no control characters at all (CR/LF would start a header of its own), nor line separators. */
+const headerText = (text: string, max: number) =>
+  text
+    .slice(0, max * 4)
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
     .trim()
     .slice(0, max);
 
@@ -128,7 +140,8 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
         { from: clean(parsed.from, 300), subject: clean(parsed.subject, 300) },
         machine.class === 'auto-reply' ? 'auto-reply' : 'unattributed',
       );
-    const mailto = /unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject)?.[1];
+    // The look-behind allows one attempt per run of token characters, so a long folded subject stays linear.
+    const mailto = /(?<![A-Za-z0-9_-])unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject)?.[1];
     const unsubscribe = mailto === undefined ? undefined : verifyLink(mailto, deps.signingKey);
     if (unsubscribe?.purpose === 'unsubscribe') {
       const view = await deps.customers.getCustomerView(unsubscribe.customerId);
@@ -218,7 +231,17 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
   if (supportAddress !== undefined) {
     try {
       await deps.mailer.send(
-        forwardEmail({ view, event, newText, subject, from, supportAddress, mail, deps }),
+        forwardEmail({
+          view,
+          event,
+          newText,
+          subject,
+          from,
+          supportAddress,
+          mail,
+          deps,
+          verdicts: parsed.verdicts,
+        }),
       );
       forwarded = true;
     } catch {
@@ -266,6 +289,26 @@ async function senderOf(raw: Uint8Array): Promise<Partial<InboundRecord>> {
   }
 }
 
+/** SES's verdicts in one line for support; the receipt event's win over the headers SES added. */
+function verdictLine(verdicts: AuthenticationVerdicts): string {
+  const labels = [
+    ['spf', 'SPF'],
+    ['dkim', 'DKIM'],
+    ['dmarc', 'DMARC'],
+    ['spam', 'spam'],
+    ['virus', 'virus'],
+  ] as const;
+  const shown = labels.flatMap(([key, label]) => {
+    const value = verdicts[key];
+    return value === undefined ? [] : [`${label} ${headerText(value, 20).toLowerCase()}`];
+  });
+  return shown.length === 0 ? 'none recorded' : shown.join(', ');
+}
+
+/**
+ * The reply as support receives it. Reply-To is the customer's address on file, never the mail's
+ * From (which anyone can write); a different From and SES's verdicts are spelled out in the body.
+ */
 function forwardEmail(input: {
   view: CustomerView | undefined;
   event: EngagementEvent;
@@ -275,9 +318,16 @@ function forwardEmail(input: {
   supportAddress: string;
   mail: InboundMail;
   deps: ReceiveReplyDeps;
+  verdicts: AuthenticationVerdicts;
 }) {
   const { view, event, newText, subject, from } = input;
   const customer = view?.customer;
+  const onFile = customer === undefined ? '' : headerText(customer.email, 300);
+  const verdicts = { ...input.verdicts, ...input.mail.verdicts };
+  const authFailed = (['spf', 'dkim', 'dmarc'] as const).filter(
+    (key) => verdicts[key] !== undefined && verdicts[key]?.toLowerCase() !== 'pass',
+  );
+  const fromDiffers = from !== '' && onFile !== '' && from.toLowerCase() !== onFile.toLowerCase();
   const lastOrder = view?.orders
     .map((order) => order.placedAt)
     .sort()
@@ -287,8 +337,24 @@ function forwardEmail(input: {
       (incident) =>
         `- ${incident.occurredAt.slice(0, 10)} ${incident.kind}${incident.orderId === undefined ? '' : ` (order ${incident.orderId})`}: ${incident.resolvedAt === undefined ? 'unresolved' : `resolved ${incident.resolvedAt.slice(0, 10)}`}${incident.ticketOpen ? ', ticket open' : ''}${incident.resolution === undefined ? '' : ` — ${incident.resolution}`}`,
     ) ?? [];
+  const warnings = [
+    ...(fromDiffers
+      ? [
+          `Warning: sent from ${from}, not the address on file (${onFile}). Answering goes to ${onFile}; do not share order details with ${from}.`,
+        ]
+      : []),
+    ...(onFile === ''
+      ? [`Warning: no customer profile; the sender (${from || 'unknown'}) is unverified.`]
+      : []),
+    ...(authFailed.length > 0
+      ? [
+          `Warning: ${authFailed.map((key) => key.toUpperCase()).join(', ')} did not pass; the sender may be forged.`,
+        ]
+      : []),
+  ];
   const lines = [
-    `${customer?.firstName || 'A customer'} (${customer?.email ?? from}) replied to a win-back email.`,
+    `${clean(customer?.firstName ?? '', 100) || 'A customer'} (${onFile || from || 'unknown address'}) replied to a win-back email.`,
+    ...(warnings.length === 0 ? [] : ['', ...warnings]),
     '',
     // Words about stopping inside a longer message are not acted on (classify.ts); support decides.
     ...(event.detail?.alsoAsksToStop === undefined
@@ -298,6 +364,8 @@ function forwardEmail(input: {
     '',
     '— Context —',
     `Customer: ${event.customerId}${customer === undefined ? ' (profile not found)' : `, locale ${customer.locale}`}`,
+    `From: ${from || 'none'}${fromDiffers ? ' (differs from the address on file)' : ''}`,
+    `SES verdicts: ${verdictLine(verdicts)}`,
     `Sequence: ${event.sequenceId ?? 'unknown'}, step ${event.stepId ?? event.stepIndex ?? '?'} (segment ${event.segmentId ?? 'unknown'})`,
     `Orders: ${view?.orders.length ?? 0}${lastOrder === undefined ? '' : `, last ${lastOrder.slice(0, 10)}`}`,
     `Past problems:${problems.length === 0 ? ' none recorded' : `\n${problems.join('\n')}`}`,
@@ -308,9 +376,9 @@ function forwardEmail(input: {
   return {
     from: input.deps.config.sender.from,
     to: input.supportAddress,
-    ...(from === '' ? {} : { replyTo: [from] }),
-    subject: clean(
-      `Reply from ${customer?.firstName || event.customerId}: ${subject || '(no subject)'}`,
+    ...(onFile === '' ? {} : { replyTo: [onFile] }),
+    subject: headerText(
+      `Reply from ${headerText(customer?.firstName ?? '', 100) || event.customerId}: ${subject || '(no subject)'}`,
       200,
     ),
     text,

@@ -4,8 +4,11 @@
  * over the tags, so hostile HTML of any size costs time in proportion to its length.
  */
 
-/** A tag, bounded by the next `<` so that an unclosed one never makes the scan quadratic. */
-const TAG = /<(\/?)([a-z][a-z0-9]*)\b([^<>]*)>/gi;
+/**
+ * A tag, or a declaration or processing instruction (`<!DOCTYPE …>`, `<?xml …?>` that Hotmail puts
+ * first, `<![if …]>`), bounded by the next `<` so that an unclosed one never makes the scan quadratic.
+ */
+const TAG = /<(?:[?!][^<>]*|(\/?)([a-z][a-z0-9]*)\b([^<>]*))>/gi;
 const BLOCK = /^(p|div|h[1-6]|ul|ol|dl|dt|dd|tr|table|section|article|header|footer|address|center)$/i;
 const SKIPPED = /^(style|script|head|title)$/i;
 const QUOTE_OPEN = '\uE000';
@@ -109,6 +112,7 @@ export function htmlReplyToText(html: string): string {
     at = match.index + match[0].length;
     const closing = match[1] === '/';
     const name = (match[2] ?? '').toLowerCase();
+    if (name === '') continue;
     if (skipping !== undefined) {
       if (closing && name === skipping) skipping = undefined;
       continue;

@@ -104,12 +104,11 @@ describe('receiving replies', () => {
     );
   });
 
-  it('reads a windows-1252 HTML-only reply and drops its <blockquote> history', async () => {
+  it('reads a windows-1252 HTML-only reply and drops its <blockquote> history and Dutch attribution', async () => {
     const { deps } = setup();
     const outcome = await receiveReply(mail(fixture('html-only-blockquote-windows-1252.eml')), deps);
     expect(outcome.kind === 'reply' && outcome.newText).toBe(
-      'Ik wil graag weten wanneer de plaat terug op voorraad is. Bedankt voor de “snelle” reactie, het is € 20 waard.\n\n' +
-        'Op ma 30 nov. 2026 om 09:00 heeft Northwind Records het volgende geschreven:',
+      'Ik wil graag weten wanneer de plaat terug op voorraad is. Bedankt voor de “snelle” reactie, het is € 20 waard.',
     );
   });
 
