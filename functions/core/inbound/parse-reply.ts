@@ -48,6 +48,45 @@ export const INBOUND_LIMITS = {
   nestingDepth: 20,
 } as const;
 
+/** Consecutive base64 lines kept of one run: about 150 KB, more than any text part of a reply. */
+export const keptBase64Lines = 2_000;
+
+/** A line of base64 as MIME writes it (at least 40 characters of the alphabet, CR allowed at the end). */
+function isBase64Line(raw: Uint8Array, start: number, end: number): boolean {
+  if (end > start && raw[end - 1] === 0x0d) end -= 1;
+  if (end - start < 40) return false;
+  for (let at = start; at < end; at += 1) {
+    const byte = raw[at] ?? 0;
+    const letterOrDigit =
+      (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39);
+    if (!letterOrDigit && byte !== 0x2b && byte !== 0x2f && byte !== 0x3d) return false;
+  }
+  return true;
+}
+
+/**
+ * The mail with every run of base64 lines cut to its first {@link keptBase64Lines}, in one linear
+ * pass: attachments shrink to a stub the parser reads quickly, text parts are left whole.
+ */
+export function withoutLongBase64Runs(raw: Uint8Array): Uint8Array {
+  const kept: Uint8Array[] = [];
+  let run = 0;
+  let lineStart = 0;
+  let keptFrom = 0;
+  for (let at = 0; at <= raw.length; at += 1) {
+    if (at < raw.length && raw[at] !== 0x0a) continue;
+    const lineEnd = Math.min(at + 1, raw.length);
+    run = isBase64Line(raw, lineStart, at) ? run + 1 : 0;
+    if (run > keptBase64Lines) {
+      if (keptFrom < lineStart) kept.push(raw.subarray(keptFrom, lineStart));
+      keptFrom = lineEnd;
+    }
+    lineStart = lineEnd;
+  }
+  if (keptFrom < raw.length) kept.push(raw.subarray(keptFrom));
+  return Buffer.concat(kept);
+}
+
 /** A received mail over one of the inbound limits; its message is the reason recorded. */
 export class InboundLimitError extends Error {
   override readonly name = 'InboundLimitError';
@@ -204,7 +243,10 @@ function decodeCharset(bytes: ArrayBuffer, charset: string): string {
  * multipart structure. Checks the inbound limits first and throws InboundLimitError over them;
  * rejects on MIME past the parser's nesting and header-size limits.
  */
-export async function parseReply(raw: Uint8Array): Promise<ParsedReply> {
+export async function parseReply(whole: Uint8Array): Promise<ParsedReply> {
+  // A reply with a photo of the damage must still reach a person: over the limits, the long base64
+  // runs (attachments) are cut short first; support finds them whole in the raw message in S3.
+  const raw = inboundLimitExceeded(whole) === undefined ? whole : withoutLongBase64Runs(whole);
   const exceeded = inboundLimitExceeded(raw);
   if (exceeded !== undefined) throw new InboundLimitError(`over the inbound limits: ${exceeded}`);
   const parser = new PostalMime({
