@@ -1,50 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
-import {
-  type InboundMail,
-  type ReceiveReplyDeps,
-  receiveReply,
-  replyAddressFor,
-} from '../../../functions/core/inbound/receive-reply.ts';
+import { type InboundMail, receiveReply } from '../../../functions/core/inbound/receive-reply.ts';
 import { htmlReplyToText } from '../../../functions/core/inbound/reply-html.ts';
 import { unsubscribeRequestIn } from '../../../functions/core/inbound/reply-text.ts';
-import { noMetrics } from '../../../functions/ports/engagement-store.ts';
-import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { replyAddress, replyDomain, replySetup } from '../inbound/reply-setup.ts';
 import { hostileString } from './arbitraries.ts';
 
-const key = 'reply-key';
-const domain = 'reply.northwind.example';
-const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
-const address = replyAddressFor({ customerId: 'lapsed-1', stepIndex: 0 }, key, domain) ?? '';
+const address = replyAddress;
+const domain = replyDomain;
+const setup = () => replySetup();
 const fixtures = readdirSync('test/fixtures/inbound')
   .filter((name) => name.endsWith('.eml'))
   .map((name) => readFileSync(`test/fixtures/inbound/${name}`));
-
-function setup() {
-  const store = new MemoryEngagementStore();
-  const deps: ReceiveReplyDeps = {
-    store,
-    enrolments: new MemoryEnrolmentStore(),
-    mailer: new MemoryMailer(),
-    customers: {
-      getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
-    },
-    signingKey: key,
-    config: {
-      engagement: EngagementConfigSchema.parse({
-        replyDomain: domain,
-        supportAddress: 'support@northwind.example',
-      }),
-      sender: { from: 'Northwind <care@northwind.example>', unsubscribeMailto: 'u@northwind.example' },
-      shop: { name: 'Northwind', postalAddress: 'x', defaultLocale: 'en', fallbackTimeZone: 'UTC' },
-    },
-    metrics: noMetrics,
-  };
-  return { store, deps };
-}
 
 const mail = (raw: Uint8Array, recipients: readonly string[] = [address]): InboundMail => ({
   mailId: 'mail-1',

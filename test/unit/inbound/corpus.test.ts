@@ -1,17 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import { classifyInbound } from '../../../functions/core/inbound/classify.ts';
 import { parseReply } from '../../../functions/core/inbound/parse-reply.ts';
-import {
-  type ReceiveReplyDeps,
-  receiveReply,
-  replyAddressFor,
-} from '../../../functions/core/inbound/receive-reply.ts';
+import { receiveReply, replyAddressFor } from '../../../functions/core/inbound/receive-reply.ts';
 import { extractNewText } from '../../../functions/core/inbound/reply-text.ts';
-import { noMetrics } from '../../../functions/ports/engagement-store.ts';
-import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { replyDomain, replyKey, replySetup } from './reply-setup.ts';
 
 /** 632 real bounces, feedback reports and auto-replies (sisimai, BSD-2-Clause; see its README). */
 const folder = 'test/fixtures/inbound/sisimai';
@@ -22,38 +15,10 @@ const corpus = Object.entries(labels).map(([file, label]) => ({
   raw: new Uint8Array(readFileSync(`${folder}/${file}`)),
 }));
 
-const key = 'corpus-key';
-const domain = 'reply.northwind.example';
-const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
-
+const key = replyKey;
+const domain = replyDomain;
 /** The worst case: every message comes back to a valid reply address of a customer whose address it names. */
-function setup(customerEmail: string) {
-  const store = new MemoryEngagementStore();
-  const mailer = new MemoryMailer();
-  const enrolments = new MemoryEnrolmentStore();
-  const view = sampleView('lapsed-1', enrolmentId);
-  const customerView = { ...view, customer: { ...view.customer, email: customerEmail } };
-  for (const enrolment of view.enrolments)
-    enrolments.items.set(`lapsed-1|${enrolment.enrolmentId}`, enrolment);
-  store.emails.set(customerEmail, ['lapsed-1']);
-  const deps: ReceiveReplyDeps = {
-    store,
-    enrolments,
-    mailer,
-    customers: { getCustomerView: async (id) => (id === 'lapsed-1' ? customerView : undefined) },
-    signingKey: key,
-    config: {
-      engagement: EngagementConfigSchema.parse({
-        replyDomain: domain,
-        supportAddress: 'support@northwind.example',
-      }),
-      sender: { from: 'Northwind <care@northwind.example>', unsubscribeMailto: 'u@northwind.example' },
-      shop: { name: 'Northwind', postalAddress: 'x', defaultLocale: 'en', fallbackTimeZone: 'UTC' },
-    },
-    metrics: noMetrics,
-  };
-  return { store, mailer, enrolments, deps };
-}
+const setup = (customerEmail: string) => replySetup({ customerEmail });
 
 describe('the real corpus of machine mail', () => {
   it('holds 632 labelled messages', () => {

@@ -1,44 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import {
   type InboundMail,
-  type ReceiveReplyDeps,
   receiveReply,
-  replyAddressFor,
   replyTokenIn,
 } from '../../../functions/core/inbound/receive-reply.ts';
 import type { CustomerView } from '../../../functions/ports/customer-store.ts';
-import { noMetrics } from '../../../functions/ports/engagement-store.ts';
-import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { sampleView } from '../engagement/memory-stores.ts';
+import { replyAddress, replyDomain, replyEnrolmentId, replySetup } from './reply-setup.ts';
 
-const key = 'reply-key';
-const domain = 'reply.northwind.example';
-const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
-const address = replyAddressFor({ customerId: 'lapsed-1', stepIndex: 0 }, key, domain) ?? '';
-
-function setup(view: (id: string) => CustomerView | undefined = (id) => sampleView(id, enrolmentId)) {
-  const mailer = new MemoryMailer();
-  const store = new MemoryEngagementStore();
-  const deps: ReceiveReplyDeps = {
-    store,
-    enrolments: new MemoryEnrolmentStore(),
-    mailer,
-    customers: { getCustomerView: async (id) => (id === 'lapsed-1' ? view(id) : undefined) },
-    signingKey: key,
-    config: {
-      engagement: EngagementConfigSchema.parse({
-        replyDomain: domain,
-        supportAddress: 'support@northwind.example',
-      }),
-      sender: { from: 'Northwind <care@northwind.example>', unsubscribeMailto: 'u@northwind.example' },
-      shop: { name: 'Northwind', postalAddress: 'x', defaultLocale: 'en', fallbackTimeZone: 'UTC' },
-    },
-    metrics: noMetrics,
-  };
-  return { mailer, store, deps };
-}
+const enrolmentId = replyEnrolmentId;
+const address = replyAddress;
+const domain = replyDomain;
+const setup = (view?: (id: string) => CustomerView | undefined) =>
+  replySetup(view === undefined ? {} : { view });
 
 const mail = (raw: Uint8Array | string, extra: Partial<InboundMail> = {}): InboundMail => {
   const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;

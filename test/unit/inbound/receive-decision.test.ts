@@ -1,48 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
-import {
-  type InboundMail,
-  type ReceiveReplyDeps,
-  receiveReply,
-  replyAddressFor,
-} from '../../../functions/core/inbound/receive-reply.ts';
+import { type InboundMail, receiveReply } from '../../../functions/core/inbound/receive-reply.ts';
 import { signLink } from '../../../functions/core/sending/links.ts';
-import { noMetrics } from '../../../functions/ports/engagement-store.ts';
-import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { replyAddress, replyClaims, replyEnrolmentId, replyKey, replySetup } from './reply-setup.ts';
 
-const key = 'reply-key';
-const domain = 'reply.northwind.example';
-const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
-const claims = { customerId: 'lapsed-1', enrolmentId, stepIndex: 0 };
-const address = replyAddressFor(claims, key, domain) ?? '';
-
-function setup() {
-  const store = new MemoryEngagementStore();
-  const mailer = new MemoryMailer();
-  const enrolments = new MemoryEnrolmentStore();
-  for (const enrolment of sampleView('lapsed-1', enrolmentId).enrolments)
-    enrolments.items.set(`lapsed-1|${enrolment.enrolmentId}`, enrolment);
-  const deps: ReceiveReplyDeps = {
-    store,
-    enrolments,
-    mailer,
-    customers: {
-      getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
-    },
-    signingKey: key,
-    config: {
-      engagement: EngagementConfigSchema.parse({
-        replyDomain: domain,
-        supportAddress: 'support@northwind.example',
-      }),
-      sender: { from: 'Northwind <care@northwind.example>', unsubscribeMailto: 'u@northwind.example' },
-      shop: { name: 'Northwind', postalAddress: 'x', defaultLocale: 'en', fallbackTimeZone: 'UTC' },
-    },
-    metrics: noMetrics,
-  };
-  return { store, mailer, enrolments, deps };
-}
+const key = replyKey;
+const enrolmentId = replyEnrolmentId;
+const claims = replyClaims;
+const address = replyAddress;
+const setup = replySetup;
 
 const mail = (headers: string, text: string, recipients = [address]): InboundMail => {
   const raw = Buffer.from(

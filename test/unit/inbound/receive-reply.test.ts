@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import {
   type InboundMail,
-  type ReceiveReplyDeps,
   receiveReply,
   replyAddressFor,
   replyTokenIn,
@@ -15,42 +13,20 @@ import {
   unsubscribeRequestIn,
 } from '../../../functions/core/inbound/reply-text.ts';
 import { signLink } from '../../../functions/core/sending/links.ts';
-import { noMetrics } from '../../../functions/ports/engagement-store.ts';
-import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import {
+  replyAddress,
+  replyClaims,
+  replyDomain,
+  replyEnrolmentId,
+  replyKey,
+  replySetup,
+} from './reply-setup.ts';
 
-const key = 'reply-key';
-const domain = 'reply.northwind.example';
-const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
-const claims = { customerId: 'lapsed-1', enrolmentId, stepIndex: 0 };
-const address = replyAddressFor(claims, key, domain) ?? '';
-
-function setup(overrides: Partial<ReturnType<typeof EngagementConfigSchema.parse>> = {}) {
-  const store = new MemoryEngagementStore();
-  const mailer = new MemoryMailer();
-  const enrolments = new MemoryEnrolmentStore();
-  for (const enrolment of sampleView('lapsed-1', enrolmentId).enrolments)
-    enrolments.items.set(`lapsed-1|${enrolment.enrolmentId}`, enrolment);
-  const deps: ReceiveReplyDeps = {
-    store,
-    enrolments,
-    mailer,
-    customers: {
-      getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
-    },
-    signingKey: key,
-    config: {
-      engagement: {
-        ...EngagementConfigSchema.parse({ replyDomain: domain, supportAddress: 'support@northwind.example' }),
-        ...overrides,
-      },
-      sender: { from: 'Northwind <care@northwind.example>', unsubscribeMailto: 'u@northwind.example' },
-      shop: { name: 'Northwind', postalAddress: 'x', defaultLocale: 'en', fallbackTimeZone: 'UTC' },
-    },
-    metrics: noMetrics,
-  };
-  return { store, mailer, enrolments, deps };
-}
+const key = replyKey;
+const domain = replyDomain;
+const enrolmentId = replyEnrolmentId;
+const claims = replyClaims;
+const address = replyAddress;
 
 const mail = (raw: string | Uint8Array, recipients = [address], mailId = 'mail-1'): InboundMail => {
   const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
@@ -64,6 +40,8 @@ const mail = (raw: string | Uint8Array, recipients = [address], mailId = 'mail-1
   };
 };
 const fixture = (name: string) => readFileSync(`test/fixtures/inbound/${name}`);
+
+const setup = replySetup;
 
 describe('receiving replies', () => {
   it('records a Gmail multipart quoted-printable reply without the quoted history, ends the enrolment and forwards it', async () => {
@@ -181,7 +159,7 @@ describe('receiving replies', () => {
   });
 
   it('rejects a message over the size limit without parsing it', async () => {
-    const { store, deps } = setup({ maxInboundBytes: 100 });
+    const { store, deps } = setup({ engagement: { maxInboundBytes: 100 } });
     const outcome = await receiveReply(mail(fixture('gmail-multipart-qp.eml')), deps);
     expect(outcome.kind === 'rejected' && outcome.reason).toMatch(/^too large/);
     expect(store.inbound).toHaveLength(1);
