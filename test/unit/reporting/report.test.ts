@@ -130,18 +130,20 @@ describe('the report', () => {
   });
 });
 
+/** An enrolment of `winback` that began at `start` and ended eleven days later. */
+const ended = (customerId: string, state: 'completed' | 'exited', exitReason?: string) => ({
+  customerId,
+  enrolmentId: `e-${customerId}`,
+  sequenceId: 'winback',
+  segmentId: 'lapsed',
+  enrolledAt: start,
+  state,
+  endedAt: start + 11 * day,
+  ...(exitReason === undefined ? {} : { exitReason }),
+});
+
 describe('how enrolments ended', () => {
   it('counts completions, exits by reason, and the unanswered completions that sunset the customer', () => {
-    const ended = (customerId: string, state: string, exitReason?: string) => ({
-      customerId,
-      enrolmentId: `e-${customerId}`,
-      sequenceId: 'winback',
-      segmentId: 'lapsed',
-      enrolledAt: start,
-      state,
-      endedAt: start + 11 * day,
-      ...(exitReason === undefined ? {} : { exitReason }),
-    });
     const report = buildReport(
       {
         assignments: [
@@ -177,16 +179,6 @@ describe('how enrolments ended', () => {
   });
 
   it('counts the customers the re-entry rule keeps out of the sequence: within the year, or for good after a reply', () => {
-    const ended = (customerId: string, state: 'completed' | 'exited', exitReason?: string) => ({
-      customerId,
-      enrolmentId: `e-${customerId}`,
-      sequenceId: 'winback',
-      segmentId: 'lapsed',
-      enrolledAt: start,
-      state,
-      endedAt: start + 11 * day,
-      ...(exitReason === undefined ? {} : { exitReason }),
-    });
     const reportAt = (now: number) =>
       buildReport(
         {
