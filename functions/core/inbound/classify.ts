@@ -3,6 +3,8 @@
  * decided from its structure first and its wording second. Pure, linear in its input, never throws.
  */
 
+import { bouncedInText } from './bounce-text.ts';
+
 export type InboundClass =
   | 'human-reply'
   | 'auto-reply'
@@ -48,6 +50,8 @@ export interface ClassifyInput {
   readonly raw?: Uint8Array;
   /** It came to the List-Unsubscribe mailto address with a verified token. */
   readonly viaMailto?: boolean;
+  /** It came to a verified reply address from the address on file for the token's customer. */
+  readonly fromCustomer?: boolean;
 }
 
 /** Report parts sit near the top of a DSN or ARF; the scan is bounded so it stays cheap. */
@@ -307,10 +311,102 @@ const UNSUBSCRIBE_PHRASES: Readonly<Record<string, readonly string[]>> = {
     'मुझे ईमेल मत भेजो',
     'मुझे ईमेल न भेजें',
   ],
+  de: [
+    'abmelden',
+    'abbestellen',
+    'austragen',
+    'stopp',
+    'mich abmelden',
+    'ich möchte mich abmelden',
+    'newsletter abbestellen',
+    'entfernen sie mich',
+    'entfernen sie mich aus ihrem verteiler',
+    'keine e mails mehr',
+    'keine emails mehr',
+    'keine mails mehr',
+  ],
+  fr: [
+    'désabonner',
+    'me désabonner',
+    'désabonnez moi',
+    'désinscrire',
+    'me désinscrire',
+    'désinscrivez moi',
+    'désinscription',
+    'arrêt',
+    'arrêter',
+    'retirez moi de votre liste',
+    'plus d e mails',
+    'plus d emails',
+    'je ne veux plus recevoir d e mails',
+  ],
+  es: [
+    'baja',
+    'dar de baja',
+    'darme de baja',
+    'denme de baja',
+    'cancelar suscripción',
+    'cancelar la suscripción',
+    'eliminarme de la lista',
+    'quitarme de la lista',
+    'no más correos',
+    'no quiero más correos',
+    'alto',
+  ],
+  it: [
+    'disiscrivimi',
+    'disiscrivere',
+    'cancellami',
+    'annulla iscrizione',
+    'rimuovimi',
+    'rimuovimi dalla lista',
+    'basta email',
+    'non voglio più email',
+    'non voglio più ricevere email',
+  ],
+  nl: [
+    'afmelden',
+    'uitschrijven',
+    'schrijf me uit',
+    'schrijf mij uit',
+    'meld me af',
+    'meld mij af',
+    'verwijder me',
+    'verwijder mij',
+    'geen e mails meer',
+    'geen mails meer',
+  ],
+  pt: [
+    'descadastrar',
+    'descadastre me',
+    'cancelar inscrição',
+    'cancelar a inscrição',
+    'remova me',
+    'remover',
+    'remova me da lista',
+    'sair da lista',
+    'parar',
+    'não quero mais emails',
+    'não quero mais e mails',
+  ],
   gu: ['અનસબ્સ્ક્રાઇબ', 'બંધ કરો', 'ઇમેઇલ ન મોકલો', 'મને ઇમેઇલ ન મોકલો', 'મને દૂર કરો'],
   si: ['දායකත්වයෙන් ඉවත් වන්න', 'නවත්වන්න', 'ඊමේල් එපා', 'ඉවත් කරන්න', 'මාව ඉවත් කරන්න'],
 };
 const POLITENESS = new Set([
+  'bitte',
+  'danke',
+  'merci',
+  'svp',
+  'stp',
+  'gracias',
+  'grazie',
+  'bedankt',
+  'graag',
+  'alstublieft',
+  'alsjeblieft',
+  'aub',
+  'obrigado',
+  'obrigada',
   'please',
   'pls',
   'plz',
@@ -328,9 +424,17 @@ const POLITENESS = new Set([
   'කරුණාකර',
   'ස්තූතියි',
 ]);
+/** Politeness of more than one word, dropped before the words are split. */
+const POLITE_PHRASES = /por favor|per favore|s'il (vous|te) pla[iî]t|por gentileza|thank you/gu;
 /** Words that mention stopping inside a longer message (to mark the forward, never to act on). */
 const STOP_MENTION: Readonly<Record<string, RegExp>> = {
   en: /\b(unsubscribe|remove me|opt[ -]?out|no more e-?mails?|stop (e-?mailing|sending))\b/i,
+  de: /(?<!\p{L})(abmelden|abbestellen|austragen|keine e-?mails mehr)(?!\p{L})/iu,
+  fr: /(?<!\p{L})(désabonne[rz]?|désinscri(re|vez)|désinscription|plus d'e-?mails)(?!\p{L})/iu,
+  es: /(?<!\p{L})(dar(me)? de baja|cancelar (la )?suscripción|no más correos)(?!\p{L})/iu,
+  it: /(?<!\p{L})(disiscriv\p{L}*|cancellami|annulla(re)? (l')?iscrizione|non voglio più (ricevere )?e-?mail)(?!\p{L})/iu,
+  nl: /(?<!\p{L})(afmelden|uitschrijven|schrijf m(e|ij) uit|meld m(e|ij) af|geen e-?mails meer)(?!\p{L})/iu,
+  pt: /(?<!\p{L})(descadastr\p{L}*|cancelar (a )?inscrição|não quero mais e-?mails)(?!\p{L})/iu,
   hi: /अनसब्सक्राइब|बंद करें|बंद करो|सदस्यता समाप्त|ईमेल मत भेजो|ईमेल न भेजें/,
   gu: /અનસબ્સ્ક્રાઇબ|બંધ કરો|ઇમેઇલ ન મોકલો|મને દૂર કરો/,
   si: /දායකත්වයෙන් ඉවත්|නවත්වන්න|ඊමේල් එපා|ඉවත් කරන්න/,
@@ -341,6 +445,7 @@ function requestWords(text: string): string {
   if (text.length > 200) return '';
   return text
     .toLowerCase()
+    .replace(POLITE_PHRASES, ' ')
     .replace(/[\p{P}\p{S}\s]+/gu, ' ')
     .split(' ')
     .filter((word) => word !== '' && !POLITENESS.has(word))
@@ -474,8 +579,20 @@ function looksLikeReply(input: ClassifyInput): boolean {
   return input.newText.trim().length < input.body.trim().length;
 }
 
-/** Classifies one inbound message; see the module comment and docs/engagement.md for the rules. */
+/**
+ * Classifies one inbound message; see the module comment and docs/engagement.md for the rules.
+ * A bounce without a delivery-status part (or with an empty one) names its recipients in prose.
+ */
 export function classifyInbound(input: ClassifyInput): Classification {
+  const found = classifyByRules(input);
+  if (found.class !== 'bounce' || (found.bounced ?? []).length > 0) return found;
+  const bounced = bouncedInText(input.body);
+  return bounced.length === 0
+    ? found
+    : { ...found, rule: `${found.rule}; recipients from its text`, bounced };
+}
+
+function classifyByRules(input: ClassifyInput): Classification {
   const header = (name: string) => input.headers.get(name)?.slice(0, 1_000).toLowerCase().trim();
   const subject = input.subject.slice(0, 1_000);
   const bodyStart = input.body.slice(0, WORDING_CHARS);
@@ -561,12 +678,19 @@ export function classifyInbound(input: ClassifyInput): Classification {
   const intent = unsubscribeIntent(input.newText, subject);
   if (intent !== undefined)
     return { class: 'unsubscribe-request', rule: `only asks to stop (${intent})`, unsubscribeLocale: intent };
-  if (!looksLikeReply(input))
-    return { class: 'other', rule: 'not a reply: no In-Reply-To, References, "Re:" or quoted history' };
+  // A client that keeps no reply markers (or a customer who started a new message to the reply
+  // address): the signed address and their own address on file together say it is them.
+  if (!looksLikeReply(input) && input.fromCustomer !== true)
+    return {
+      class: 'other',
+      rule: 'not a reply: no In-Reply-To, References, "Re:" or quoted history, nor from the customer\'s address on file',
+    };
   const stop = mentionsStopping(input.newText, '');
   return {
     class: 'human-reply',
-    rule: 'a reply with something to say',
+    rule: looksLikeReply(input)
+      ? 'a reply with something to say'
+      : "a message to the customer's reply address from their own address",
     ...(stop === undefined ? {} : { alsoAsksToStop: stop }),
   };
 }
