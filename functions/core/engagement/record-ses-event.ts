@@ -104,6 +104,20 @@ export async function recordSesEvents(inputs: readonly unknown[], deps: RecordDe
   return results;
 }
 
+/**
+ * One event that did not come from SES but means the same (a feedback report or a bounce that came
+ * back by mail): stored and followed up exactly as SES's event would be. Throws what stopped it.
+ */
+export async function recordEngagementEvent(
+  event: EngagementEvent,
+  recipients: readonly string[],
+  deps: RecordDeps,
+): Promise<RecordOutcome> {
+  const [stored] = await storeAll([event], deps.store);
+  if (stored === undefined || typeof stored !== 'string') throw stored?.error ?? new Error('not stored');
+  return followUp({ event, recipients, attributed: true }, stored, deps);
+}
+
 type Stored = 'recorded' | 'duplicate' | { readonly error: unknown };
 
 /** The batch in one go; if that fails, each event alone, so that a bad event fails only itself. */

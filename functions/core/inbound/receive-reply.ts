@@ -5,6 +5,7 @@ import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { Mailer } from '../../ports/mailer.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { EngagementEvent } from '../engagement/model.ts';
+import { recordEngagementEvent } from '../engagement/record-ses-event.ts';
 import { unsubscribeCustomer } from '../engagement/unsubscribe.ts';
 import {
   type LinkClaims,
@@ -168,12 +169,19 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
   const from = clean(parsed.from, 300);
   const context = { customerId: verified.customerId, subject, from };
   const newText = clean(extractNewText(parsed.body), 5_000);
+  const view = await deps.customers.getCustomerView(verified.customerId);
+  const onFile = view?.customer.email.toLowerCase();
   // Only a person's reply ends the sequence as `reply` or is forwarded (docs/engagement.md, "Inbound mail").
-  const classification = classifyInbound({ ...parsed, newText, raw: mail.raw });
+  const classification = classifyInbound({
+    ...parsed,
+    newText,
+    raw: mail.raw,
+    fromCustomer: onFile !== undefined && onFile !== '' && parsed.from.trim().toLowerCase() === onFile,
+  });
   if (classification.class === 'auto-reply')
     return reject(`auto-reply: ${classification.rule}`, context, 'auto-reply');
   if (classification.class === 'bounce' || classification.class === 'feedback-report') {
-    const suppressed = await suppressFor(classification, verified.customerId, mail.receivedAt, deps);
+    const suppressed = await recordReport(classification, verified, view, mail, deps);
     return reject(
       `${classification.class}: ${classification.rule}${suppressed === '' ? '' : `; ${suppressed}`}`,
       context,
@@ -181,14 +189,7 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
   }
   if (classification.class === 'other') return reject(`other: ${classification.rule}`, context);
 
-  const view = await deps.customers.getCustomerView(verified.customerId);
-  // The token names customer and step; the enrolment is the newest one that sent that step.
-  const enrolmentId =
-    view?.sends
-      .filter((send) => send.stepIndex === verified.stepIndex && send.state === 'sent')
-      .sort((a, b) => (b.sentAt ?? b.claimedAt) - (a.sentAt ?? a.claimedAt))[0]?.enrolmentId ??
-    view?.enrolments.find((candidate) => candidate.state === 'active')?.enrolmentId ??
-    '';
+  const { enrolmentId, enrolment, send } = answeredMessage(view, verified);
   const claims: LinkClaims = { ...verified, enrolmentId, purpose: 'reply' };
   const asked = classification.class === 'unsubscribe-request' ? classification.unsubscribeLocale : undefined;
   if (asked !== undefined) {
@@ -197,10 +198,6 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     return { kind: 'unsubscribed', customerId: claims.customerId, locale: asked };
   }
 
-  const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
-  const send = view?.sends.find(
-    (candidate) => candidate.enrolmentId === claims.enrolmentId && candidate.stepIndex === claims.stepIndex,
-  );
   const event: EngagementEvent = {
     eventId: replyEventId(mail.mailId),
     type: 'reply',
@@ -253,30 +250,69 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
 }
 
 /**
- * A permanent bounce naming the token's customer's own address, or a feedback report about our
- * mail to them, suppresses the address and ends its enrolments as SES's hard bounce or complaint
- * would. Other addresses a report names are not trusted: anyone can write a report.
+ * The message a token answers: the newest enrolment that sent the token's step (else the active
+ * one), and that enrolment and send as the customer view has them.
  */
-async function suppressFor(
+function answeredMessage(view: CustomerView | undefined, claims: ReplyClaims) {
+  const enrolmentId =
+    view?.sends
+      .filter((send) => send.stepIndex === claims.stepIndex && send.state === 'sent')
+      .sort((a, b) => (b.sentAt ?? b.claimedAt) - (a.sentAt ?? a.claimedAt))[0]?.enrolmentId ??
+    view?.enrolments.find((candidate) => candidate.state === 'active')?.enrolmentId ??
+    '';
+  const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === enrolmentId);
+  const send = view?.sends.find(
+    (candidate) => candidate.enrolmentId === enrolmentId && candidate.stepIndex === claims.stepIndex,
+  );
+  return { enrolmentId, enrolment, send };
+}
+
+/**
+ * A permanent bounce naming the token's customer's own address, or a feedback report about our
+ * mail to them, is recorded as the SES hard bounce or complaint it is: against the message the
+ * token names (so it counts once in the step's counters, whichever of SES and the mail reports it
+ * first, and a complaint weighs in the sequence's complaint rate), suppressing the address and
+ * ending its enrolments. Other addresses a report names are not trusted: anyone can write a report.
+ */
+async function recordReport(
   classification: Classification,
-  customerId: string,
-  at: number,
+  claims: ReplyClaims,
+  view: CustomerView | undefined,
+  mail: InboundMail,
   deps: ReceiveReplyDeps,
 ): Promise<string> {
-  const email = (await deps.customers.getCustomerView(customerId))?.customer.email.toLowerCase();
+  const email = view?.customer.email.toLowerCase();
   if (email === undefined || email === '') return '';
-  const reason = classification.class === 'feedback-report' ? 'complaint' : 'hard-bounce';
-  if (
-    reason === 'hard-bounce' &&
-    !(classification.bounced ?? []).some((entry) => entry.permanent && entry.address === email)
-  )
-    return '';
-  const customers = new Set(await deps.store.customersByEmail(email));
-  customers.add(customerId);
-  await deps.store.suppress(email, [...customers], reason, at);
-  for (const id of customers) await deps.enrolments.endActiveEnrolments(id, reason, at);
-  deps.metrics.count('InboundMail', 1, { outcome: reason });
-  return `suppressed ${email} (${reason})`;
+  const bounced = (classification.bounced ?? []).find((entry) => entry.permanent && entry.address === email);
+  if (classification.class === 'bounce' && bounced === undefined) return '';
+  const { enrolmentId, enrolment, send } = answeredMessage(view, claims);
+  const type = classification.class === 'feedback-report' ? 'complaint' : 'bounce';
+  const event: EngagementEvent = {
+    eventId: createHash('sha256').update(`${type}\u0000${mail.mailId}`).digest('hex').slice(0, 32),
+    type,
+    at: mail.receivedAt,
+    customerId: claims.customerId,
+    stepIndex: claims.stepIndex,
+    ...(enrolmentId === '' ? {} : { enrolmentId }),
+    ...(enrolment === undefined ? {} : { sequenceId: enrolment.sequenceId, segmentId: enrolment.segmentId }),
+    ...(send === undefined ? {} : { stepId: send.stepId }),
+    ...(send?.messageId === undefined ? {} : { messageId: send.messageId }),
+    detail: {
+      source: 'inbound-mail',
+      rule: classification.rule.slice(0, 200),
+      s3Key: mail.s3Key,
+      ...(type === 'bounce' ? { bounceType: 'Permanent', status: bounced?.status ?? '' } : {}),
+      ...(classification.feedbackType === undefined ? {} : { feedbackType: classification.feedbackType }),
+    },
+  };
+  const recorded = await recordEngagementEvent(event, [email], { ...deps, config: deps.config.engagement });
+  if (recorded.kind === 'recorded')
+    deps.metrics.count('InboundMail', 1, { outcome: recorded.suppressed ?? type });
+  const paused =
+    recorded.kind === 'invalid' || recorded.pausedSequence === undefined
+      ? ''
+      : `; paused ${recorded.pausedSequence}`;
+  return `suppressed ${email} (${recorded.kind === 'invalid' ? type : (recorded.suppressed ?? type)})${paused}`;
 }
 
 /** Who sent a mail refused before it was parsed, if it parses; for `rekindle forget`. */

@@ -24,6 +24,12 @@ describe('unsubscribe by reply only on clear intent', () => {
     ['en', 'stop.'],
     ['en', 'Please remove me from your list. Thanks'],
     ['en', 'opt-out'],
+    ['de', 'Bitte abmelden. Danke'],
+    ['fr', 'Désabonnez-moi svp'],
+    ['es', 'Darme de baja, por favor'],
+    ['it', 'Cancellami, grazie'],
+    ['nl', 'Schrijf mij uit aub'],
+    ['pt', 'Descadastre-me, obrigado'],
     ['hi', 'कृपया मुझे ईमेल बंद करें।'],
     ['hi', 'अनसब्सक्राइब'],
     ['gu', 'મહેરબાની કરીને બંધ કરો'],
@@ -70,6 +76,10 @@ describe('unsubscribe by reply only on clear intent', () => {
       alsoAsksToStop: 'en',
     });
     expect(mentionsStopping('I will not stop buying from you', '')).toBeUndefined();
+    expect(
+      classifyInbound(reply('Ich möchte mich abmelden, aber wo ist meine Rückerstattung?')),
+    ).toMatchObject({ class: 'human-reply', alsoAsksToStop: 'de' });
+    expect(mentionsStopping("Je veux me désinscrire, mais d'abord : où est ma commande ?", '')).toBe('fr');
   });
 });
 

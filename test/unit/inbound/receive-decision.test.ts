@@ -25,6 +25,28 @@ const mail = (headers: string, text: string, recipients = [address]): InboundMai
 const quoted =
   '\r\n\r\nOn Mon, 30 Nov 2026 at 09:00, Northwind <care@northwind.example> wrote:\r\n> Hello Asha\r\n';
 
+/** An abuse report (ARF, RFC 5965) about our mail, sent to the reply address. */
+const feedbackReport = (): InboundMail => {
+  const raw = [
+    'From: abuse@isp.example',
+    `To: ${address}`,
+    'Subject: Abuse report',
+    'Content-Type: multipart/report; report-type=feedback-report; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'This is an abuse report.',
+    '--b',
+    'Content-Type: message/feedback-report',
+    '',
+    'Feedback-Type: abuse',
+    '--b--',
+  ].join('\r\n');
+  const bytes = new Uint8Array(Buffer.from(raw));
+  return { ...mail('', ''), raw: bytes, size: bytes.length };
+};
+
 describe('what receiving a reply does with each class', () => {
   it('forwards a complaint that mentions unsubscribing, marked, and does not unsubscribe', async () => {
     const { store, mailer, enrolments, deps } = setup();
@@ -67,28 +89,111 @@ describe('what receiving a reply does with each class', () => {
 
   it('takes a feedback report about our mail for a complaint: suppressed, enrolments ended, nothing forwarded', async () => {
     const { store, mailer, enrolments, deps } = setup();
-    const raw = [
-      'From: abuse@isp.example',
-      `To: ${address}`,
-      'Subject: Abuse report',
-      'Content-Type: multipart/report; report-type=feedback-report; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: text/plain',
-      '',
-      'This is an abuse report.',
-      '--b',
-      'Content-Type: message/feedback-report',
-      '',
-      'Feedback-Type: abuse',
-      '--b--',
-    ].join('\r\n');
-    const bytes = new Uint8Array(Buffer.from(raw));
-    const outcome = await receiveReply({ ...mail('', ''), raw: bytes, size: bytes.length }, deps);
+    const outcome = await receiveReply(feedbackReport(), deps);
     expect(outcome.kind).toBe('rejected');
     expect(store.suppressions.get('asha@example.com')?.reason).toBe('complaint');
     expect(enrolments.ended.get(`lapsed-1|${enrolmentId}`)).toBe('complaint');
     expect(mailer.sent).toEqual([]);
+  });
+
+  it("counts a feedback report as its message's complaint: in the step's counters once, with SES's own report, and in the complaint rate", async () => {
+    const { store, deps } = setup({ engagement: { complaintRateMinSends: 1, complaintRateThreshold: 0.1 } });
+    const message = {
+      customerId: 'lapsed-1',
+      enrolmentId,
+      sequenceId: 'gentle-winback',
+      segmentId: 'lapsed',
+      stepIndex: 0,
+      stepId: 'check-in',
+      messageId: 'ses-1',
+    };
+    await store.record({
+      ...message,
+      eventId: 'send-1',
+      type: 'send',
+      at: Date.parse('2026-11-24T09:00:00Z'),
+    });
+    const outcome = await receiveReply(feedbackReport(), deps);
+    // SES's complaint for the same message, through its event destination, after the mail's.
+    await store.record({
+      ...message,
+      eventId: 'ses-complaint',
+      type: 'complaint',
+      at: Date.parse('2026-12-01T11:00:00Z'),
+    });
+
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      reason: expect.stringContaining('paused gentle-winback'),
+    });
+    const complaint = [...store.events.values()].find(
+      (event) => event.type === 'complaint' && event.eventId !== 'ses-complaint',
+    );
+    expect(complaint).toMatchObject({
+      ...message,
+      detail: { source: 'inbound-mail', feedbackType: 'abuse' },
+    });
+    const [counters] = await store.sequenceCounters('gentle-winback');
+    expect(counters?.counters).toMatchObject({ sent: 1, complained: 1 });
+    expect(store.paused.get('gentle-winback')?.reason).toContain('complaint rate 100.00%');
+  });
+
+  it("records a permanent bounce by mail of the customer's address as the hard bounce of the message it answers", async () => {
+    const { store, enrolments, deps } = setup();
+    const raw = [
+      'From: MAILER-DAEMON@mx.example.in',
+      `To: ${address}`,
+      'Subject: failure notice',
+      '',
+      'Hi. This is the qmail-send program at mx.example.in.',
+      "I'm afraid I wasn't able to deliver your message to the following addresses.",
+      '',
+      '<asha@example.com>:',
+      'Remote host said: 550 5.1.1 <asha@example.com>... User unknown',
+      '',
+      '--- Below this line is a copy of the message.',
+    ].join('\r\n');
+    const bytes = new Uint8Array(Buffer.from(raw));
+    const outcome = await receiveReply({ ...mail('', ''), raw: bytes, size: bytes.length }, deps);
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      reason: expect.stringContaining('recipients from its text'),
+    });
+    expect(store.suppressions.get('asha@example.com')?.reason).toBe('hard-bounce');
+    expect(enrolments.ended.get(`lapsed-1|${enrolmentId}`)).toBe('hard-bounce');
+    expect([...store.events.values()].find((event) => event.type === 'bounce')).toMatchObject({
+      enrolmentId,
+      stepIndex: 0,
+      messageId: 'ses-1',
+      detail: { source: 'inbound-mail', bounceType: 'Permanent', status: '5.1.1' },
+    });
+  });
+
+  it("forwards a new message (no reply markers) to the reply address from the customer's own address, and keeps one from anyone else on record", async () => {
+    const own = setup();
+    const fromCustomer = await receiveReply(
+      mail('Subject: My order\r\n', 'The replacement never came. Can someone call me?'),
+      own.deps,
+    );
+    expect(fromCustomer).toMatchObject({ kind: 'reply', forwarded: true });
+    expect(own.enrolments.ended.get(`lapsed-1|${enrolmentId}`)).toBe('reply');
+    expect(own.mailer.sent[0]?.text).toContain('The replacement never came');
+
+    const other = setup();
+    const raw = Buffer.from(
+      `From: Someone <someone@example.net>\r\nTo: ${address}\r\nSubject: Hello\r\nContent-Type: text/plain\r\n\r\nHello there`,
+    );
+    const fromElsewhere = await receiveReply(
+      { ...mail('', ''), raw: new Uint8Array(raw), size: raw.length },
+      other.deps,
+    );
+    expect(fromElsewhere).toMatchObject({
+      kind: 'rejected',
+      reason: expect.stringContaining('other: not a reply'),
+    });
+    expect(other.enrolments.ended.size).toBe(0);
+    expect(other.mailer.sent).toEqual([]);
+    expect(other.store.inbound[0]).toMatchObject({ customerId: 'lapsed-1', from: 'someone@example.net' });
   });
 
   it('does not take an auto-reply quoting the mailto subject for an unsubscribe', async () => {
