@@ -2,7 +2,10 @@ import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { z } from 'zod';
 import { buildRuntimeBundle, type RuntimeBundle } from '../functions/build/runtime-bundle.ts';
+import { sesReceivingRegions } from './constructs/inbound-replies.ts';
 import { type DomainParameters, RekindleStack } from './stacks/rekindle-stack.ts';
+
+export { sesReceivingRegions };
 
 const domainName = z
   .string()
@@ -18,6 +21,21 @@ const certificateArn = z
     /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
     'must be the ARN of an ACM certificate in us-east-1 (CloudFront takes certificates from there only)',
   );
+
+/** `-c key=true` arrives as the string "true"; cdk.json may hold a real boolean. */
+const flag = z.union(
+  [z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')],
+  'must be true or false',
+);
+
+/** `-c sandboxRecipients=a@x.example,b@y.example`, or a list in cdk.json. */
+const addressList = z
+  .union([
+    z.string().transform((list) => list.split(',').map((address) => address.trim())),
+    z.array(z.string()),
+  ])
+  .pipe(z.array(z.email('must be email addresses separated by commas')).min(1))
+  .transform((addresses) => addresses.map((address) => address.toLowerCase()));
 
 /**
  * The CDK context Rekindle reads (`cdk deploy -c senderDomain=…`). Each key left out is taken from
@@ -41,7 +59,29 @@ export const RekindleContextSchema = z.object({
   unsubscribeCertificateArn: certificateArn.optional(),
   /** DMARC aggregate reports go here (`rua=mailto:…`); default: the support address. */
   dmarcRua: z.email('must be an email address').optional(),
-  /** The region being deployed to (from the environment), only to warn about SES receiving. */
+  /**
+   * `existing`: the sender domain is already an SES identity in this account and region (a shop
+   * already sending through SES); it is used as it is, not created. Default `create`.
+   */
+  senderIdentity: z
+    .enum(
+      ['create', 'existing'],
+      'must be "create" (the default) or "existing" (the domain is already an SES identity here)',
+    )
+    .optional(),
+  /** `false` leaves inbound replies out (regions without SES receiving); default true. */
+  inboundReplies: flag.optional(),
+  /** Verified test addresses send-step may send to while the account is in the SES sandbox. */
+  sandboxRecipients: addressList.optional(),
+  /** The retained link-signing secret of an earlier deployment, so links in mail already sent keep verifying. */
+  linkSigningSecretArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/,
+      'must be the complete ARN of a Secrets Manager secret (with its six-character suffix), as in the LinkSigningSecretArn output',
+    )
+    .optional(),
+  /** The region being deployed to (from the environment); checked against SES receiving. */
   region: z.string().optional(),
 });
 export type RekindleContext = z.infer<typeof RekindleContextSchema>;
@@ -49,16 +89,17 @@ export type RekindleContext = z.infer<typeof RekindleContextSchema>;
 /** The deployment parameters once defaults from the config are applied and both sources agree. */
 export interface DeploymentParameters {
   readonly senderDomain: string;
-  readonly replyDomain: string;
+  /** Absent when inbound replies are left out. */
+  readonly replyDomain?: string;
+  readonly existingSenderIdentity?: boolean;
+  readonly sandboxRecipients?: readonly string[];
+  readonly linkSigningSecretArn?: string;
   readonly supportAddress?: string;
   readonly alarmEmail?: string;
   readonly trackingDomain?: DomainParameters;
   readonly unsubscribeDomain?: DomainParameters;
   readonly dmarcReportAddress?: string;
 }
-
-/** Regions where SES has long received mail; AWS adds more, so others only warn. */
-export const sesReceivingRegions: readonly string[] = ['us-east-1', 'us-west-2', 'eu-west-1'];
 
 /** Bad CDK context; the message has one line per key, naming it and what was expected. */
 export class ContextError extends Error {
@@ -112,12 +153,26 @@ export function resolveParameters(
     }
     return fromContext ?? fromConfig?.toLowerCase();
   };
-  const replyDomain = agreed('replyDomain', config.engagement.replyDomain);
+  const inbound = context.inboundReplies ?? true;
   const supportAddress = agreed('supportAddress', config.engagement.supportAddress);
-  if (replyDomain === undefined) {
-    problems.push(
-      `replyDomain: required; set engagement.replyDomain in ${configFile} (e.g. reply.${senderDomain}) and pass the same with -c replyDomain=…`,
-    );
+  let replyDomain: string | undefined;
+  if (inbound) {
+    replyDomain = agreed('replyDomain', config.engagement.replyDomain);
+    if (replyDomain === undefined) {
+      problems.push(
+        `replyDomain: required; set engagement.replyDomain in ${configFile} (e.g. reply.${senderDomain}) and pass the same with -c replyDomain=…, or leave inbound replies out with -c inboundReplies=false`,
+      );
+    }
+  } else {
+    // With nothing receiving, a signed r+ address would bounce every reply: the fixed Reply-To is used instead.
+    if (context.replyDomain !== undefined) {
+      problems.push('replyDomain: not used with inboundReplies=false; leave it out');
+    }
+    if (config.engagement.replyDomain !== undefined) {
+      problems.push(
+        `inboundReplies: false, but engagement.replyDomain is set in ${configFile}, so every email would carry a reply address nothing receives; remove it and set sender.replyTo (e.g. the support address) instead`,
+      );
+    }
   }
   const domainWithCertificate = (
     key: 'trackingDomain' | 'unsubscribeDomain',
@@ -150,10 +205,15 @@ export function resolveParameters(
     );
   }
   const dmarcReportAddress = context.dmarcRua ?? supportAddress;
-  if (problems.length > 0 || replyDomain === undefined) throw contextError(problems);
+  if (problems.length > 0) throw contextError(problems);
   return {
     senderDomain,
-    replyDomain,
+    ...(replyDomain === undefined ? {} : { replyDomain }),
+    ...(context.senderIdentity === 'existing' ? { existingSenderIdentity: true } : {}),
+    ...(context.sandboxRecipients === undefined ? {} : { sandboxRecipients: context.sandboxRecipients }),
+    ...(context.linkSigningSecretArn === undefined
+      ? {}
+      : { linkSigningSecretArn: context.linkSigningSecretArn }),
     ...(supportAddress === undefined ? {} : { supportAddress }),
     ...(context.alarmEmail === undefined ? {} : { alarmEmail: context.alarmEmail }),
     ...(trackingDomain === undefined ? {} : { trackingDomain }),
@@ -173,6 +233,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; st
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(context)'}: ${issue.message}`),
     );
   }
+  checkReceivingRegion(parsed.data.region, parsed.data.inboundReplies ?? true);
   const runtimeBundle = await buildRuntimeBundle({
     configFile: options.configFile,
     templatesDir: options.templatesDir,
@@ -197,13 +258,28 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: App; st
       `DMARC reports go to ${parameters.dmarcReportAddress}, outside ${parameters.senderDomain}: receivers send them only once ${reports} publishes "${parameters.senderDomain}._report._dmarc.${reports} TXT "v=DMARC1"" (RFC 7489 section 7.1).`,
     );
   }
-  const region = parsed.data.region;
-  if (region !== undefined && !sesReceivingRegions.includes(region)) {
+  if (parameters.replyDomain === undefined) {
+    const { replyTo, from } = runtimeBundle.config.sender;
     Annotations.of(stack).addWarningV2(
-      'rekindle:ses-receiving',
-      `SES email receiving may not be available in ${region} (known: ${sesReceivingRegions.join(', ')}); check the SES "Email receiving endpoints" table, or replies will not arrive.`,
+      'rekindle:no-inbound',
+      `Inbound replies are left out: replies go to ${replyTo ?? `the From address ${addressOf(from)} (set sender.replyTo to send them elsewhere)`} and are not recorded, and mailto unsubscribe requests to ${runtimeBundle.config.sender.unsubscribeMailto} reach that mailbox only if it exists; the one-click unsubscribe link still works.`,
     );
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
+}
+
+/**
+ * SES receipt rule sets exist only where SES receives mail; elsewhere CloudFormation rejects them
+ * and the whole stack fails, so say so before building anything. The stack has no environment:
+ * the region is the CLI's (`CDK_DEFAULT_REGION`), and without one the stack's own rule checks it
+ * at deploy time.
+ */
+export function checkReceivingRegion(region: string | undefined, inboundReplies: boolean): void {
+  if (!inboundReplies || region === undefined || sesReceivingRegions.includes(region)) return;
+  throw contextError([
+    `region: SES does not receive email in ${region}, so the receipt rule set for replies cannot be created there (it can in ${sesReceivingRegions.join(', ')}).`,
+    '  Deploy to one of those (export AWS_REGION=…), or pass -c inboundReplies=false to leave inbound replies out.',
+    `  If AWS has since added ${region} to the "Email receiving endpoints" table, add it to sesReceivingRegions in infra/constructs/inbound-replies.ts.`,
+  ]);
 }

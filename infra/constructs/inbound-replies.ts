@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Arn, Aws, CfnResource, CfnRule, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -15,6 +15,31 @@ import type { SendPipeline } from './sending.ts';
 
 /** The receipt rule stores each mail at `<inboundPrefix><SES message id>`. */
 export const inboundPrefix = 'inbound/';
+
+/**
+ * Regions where SES receives email: the "Email receiving endpoints" table of the AWS General
+ * Reference (Amazon SES endpoints and quotas). Elsewhere CloudFormation rejects the receipt rule
+ * set and the whole stack fails; AWS adds regions, so add them here as it does.
+ */
+export const sesReceivingRegions: readonly string[] = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'ap-northeast-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+];
+
+/**
+ * The receipt rule's name: fixed, so the bucket policy and the function's permission can name the
+ * rule's ARN before the rule exists (the rule depends on both). Unique within the stack's own rule set.
+ */
+export const replyRuleName = 'rekindle-replies';
 
 export interface InboundRepliesProps {
   readonly runtimeBundle: BakedBundle;
@@ -85,13 +110,43 @@ export class InboundReplies extends Construct {
     props.sending.grantSend(this.replyFunction);
     this.grantReadMail(this.replyFunction);
 
+    // Fails the deploy at template validation, before anything is created, in a region without SES receiving.
+    new CfnRule(this, 'ReceivingRegion', {
+      assertions: [
+        {
+          assert: Fn.conditionContains([...sesReceivingRegions], Aws.REGION),
+          assertDescription: `SES receives email only in ${sesReceivingRegions.join(', ')}: deploy there, or with -c inboundReplies=false`,
+        },
+      ],
+    });
+
     this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet');
+    // Only this rule of this account may write mail or invoke the function (no confused deputy).
+    const sourceArn = Arn.format(
+      {
+        service: 'ses',
+        resource: 'receipt-rule-set',
+        resourceName: `${this.ruleSet.receiptRuleSetName}:receipt-rule/${replyRuleName}`,
+      },
+      Stack.of(this),
+    );
+    const fromThisRule = {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': sourceArn },
+    };
+    // Added before the Lambda action binds, which then reuses it instead of adding one without SourceArn.
+    this.replyFunction.function.addPermission('AllowSes', {
+      action: 'lambda:InvokeFunction',
+      principal: new iam.ServicePrincipal('ses.amazonaws.com'),
+      sourceAccount: Aws.ACCOUNT_ID,
+      sourceArn,
+    });
     this.rule = this.ruleSet.addRule('Replies', {
+      receiptRuleName: replyRuleName,
       recipients: [props.replyDomain, ...(props.extraRecipients ?? [])],
       scanEnabled: true,
       tlsPolicy: ses.TlsPolicy.OPTIONAL,
       actions: [
-        new actions.S3({ bucket: this.bucket, objectKeyPrefix: inboundPrefix }),
+        new StoreInBucket(this.bucket, inboundPrefix, fromThisRule),
         new actions.Lambda({
           function: this.replyFunction.function,
           invocationType: actions.LambdaInvocationType.EVENT,
@@ -114,5 +169,36 @@ export class InboundReplies extends Construct {
         reason: `Received mail is stored under its SES message id; the wildcard is confined to the ${inboundPrefix} prefix of the inbound bucket.`,
       });
     }
+  }
+}
+
+/**
+ * The S3 receipt action, with a bucket policy that also names the rule (`aws:SourceArn`); CDK's own
+ * `actions.S3` checks only the account.
+ */
+class StoreInBucket implements ses.IReceiptRuleAction {
+  readonly #bucket: s3.Bucket;
+  readonly #prefix: string;
+  readonly #conditions: Record<string, unknown>;
+
+  constructor(bucket: s3.Bucket, prefix: string, conditions: Record<string, unknown>) {
+    this.#bucket = bucket;
+    this.#prefix = prefix;
+    this.#conditions = conditions;
+  }
+
+  bind(rule: Parameters<ses.IReceiptRuleAction['bind']>[0]): ses.ReceiptRuleActionConfig {
+    this.#bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        resources: [this.#bucket.arnForObjects(`${this.#prefix}*`)],
+        conditions: this.#conditions,
+      }),
+    );
+    // SES tests that it may write when the rule is created, so the policy must exist first.
+    const policy = this.#bucket.policy;
+    if (policy !== undefined) rule.node.addDependency(policy);
+    return { s3Action: { bucketName: this.#bucket.bucketName, objectKeyPrefix: this.#prefix } };
   }
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -50,6 +50,7 @@ export class Observability extends Construct {
   readonly topic: sns.Topic;
   readonly dashboard: cloudwatch.Dashboard;
   readonly alarms: cloudwatch.Alarm[] = [];
+  #testAlarm?: cloudwatch.Alarm;
   readonly #action: cwActions.SnsAction;
   readonly #functions: WatchedFunction[] = [];
   readonly #deadLetterQueues: WatchedQueue[] = [];
@@ -62,11 +63,28 @@ export class Observability extends Construct {
       description: 'Rekindle: encrypts the alarm topic',
       enableKeyRotation: true,
     });
+    // Only on behalf of this account's alarms in this region, so no other account's alarm can use either.
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      ArnLike: {
+        'aws:SourceArn': Arn.format(
+          {
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          },
+          Stack.of(this),
+        ),
+      },
+    };
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        principals: [cloudWatch],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: fromThisAccountsAlarms,
       }),
     );
     this.topic = new sns.Topic(this, 'AlarmTopic', {
@@ -74,6 +92,15 @@ export class Observability extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one, so the TLS-only deny alone would let no alarm publish.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromThisAccountsAlarms,
+      }),
+    );
     if (props.alarmEmail !== undefined) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
@@ -166,7 +193,7 @@ export class Observability extends Construct {
 
   /** SES paused sending for the account (send-step's `SesSendingPaused` metric). */
   watchSendingPaused(): cloudwatch.Alarm {
-    return this.addAlarm(
+    this.#testAlarm = this.addAlarm(
       'SendingPaused',
       new cloudwatch.Metric({
         namespace: 'Rekindle',
@@ -177,6 +204,15 @@ export class Observability extends Construct {
       }),
       { threshold: 1, description: 'SES has paused sending for the account; steps wait on the send queue' },
     );
+    return this.#testAlarm;
+  }
+
+  /**
+   * The alarm a first deploy sets to ALARM by hand to test notifications (`set-alarm-state`):
+   * SES sending paused, quiet otherwise; undefined until `watchSendingPaused`.
+   */
+  get testAlarm(): cloudwatch.IAlarm | undefined {
+    return this.#testAlarm;
   }
 
   /** record-engagement paused a sequence because its complaint rate crossed the configured threshold. */
@@ -209,7 +245,11 @@ export class Observability extends Construct {
     this.addAlarm(
       'Throttles',
       new cloudwatch.MathExpression({
-        expression: Object.keys(throttles).join(' + '),
+        // An idle function publishes no Throttles datapoints, and a sum with a missing term has no
+        // value: without FILL one busy throttled function beside idle ones would read as "no data".
+        expression: Object.keys(throttles)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(' + '),
         usingMetrics: throttles,
         label: 'Throttled invocations, all Rekindle functions',
         period: Duration.minutes(5),

@@ -57,12 +57,14 @@ export class Segmenter extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    // A segment takes about 40 s at 50,000 customers; the visibility timeout covers the 15 min maximum.
+    // A segment takes about 40 s at 50,000 customers; the function may run the 15 min maximum.
     const scoreTimeout = Duration.minutes(15);
     this.segmentQueue = new sqs.Queue(this, 'SegmentQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.minutes(scoreTimeout.toMinutes() + 5),
+      // Six times the function timeout, as Lambda advises for SQS sources: a batch retried after a
+      // throttle is not handed out again while it is still being scored. A failed segment waits 90 min.
+      visibilityTimeout: Duration.minutes(scoreTimeout.toMinutes() * 6),
       retentionPeriod: Duration.days(1),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });

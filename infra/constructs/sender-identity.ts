@@ -9,6 +9,11 @@ export interface DnsRecord {
   readonly value: string;
   /** Why the record is needed, for the output's description. */
   readonly purpose: string;
+  /**
+   * The stack output listing it, e.g. `DnsDkim1`.
+   * @default - chosen by whoever lists it
+   */
+  readonly outputId?: string;
 }
 
 export interface SenderIdentityProps {
@@ -28,6 +33,13 @@ export interface SenderIdentityProps {
    * @default - no reports
    */
   readonly dmarcReportAddress?: string;
+  /**
+   * The domain is already an SES identity in this account and region (a shop already sending
+   * through SES): it is used as it is (`EmailIdentity.fromEmailIdentityName`), since creating it
+   * again fails with AlreadyExists. Its DKIM tokens and MAIL FROM domain cannot be known at synth.
+   * @default false
+   */
+  readonly existing?: boolean;
 }
 
 /**
@@ -36,17 +48,25 @@ export interface SenderIdentityProps {
  * `dnsRecords` exist; until then it cannot send.
  */
 export class SenderIdentity extends Construct {
-  readonly identity: ses.EmailIdentity;
+  readonly identity: ses.IEmailIdentity;
   readonly senderDomain: string;
   readonly mailFromDomain: string;
   readonly dmarcReportAddress?: string;
+  /** An identity that existed before the stack; the stack neither created nor will delete it. */
+  readonly existing: boolean;
+  readonly #created?: ses.EmailIdentity;
 
   constructor(scope: Construct, id: string, props: SenderIdentityProps) {
     super(scope, id);
     this.senderDomain = props.senderDomain;
     this.mailFromDomain = props.mailFromDomain ?? `mail.${props.senderDomain}`;
     this.dmarcReportAddress = props.dmarcReportAddress;
-    this.identity = new ses.EmailIdentity(this, 'Identity', {
+    this.existing = props.existing ?? false;
+    if (this.existing) {
+      this.identity = ses.EmailIdentity.fromEmailIdentityName(this, 'Identity', props.senderDomain);
+      return;
+    }
+    this.#created = new ses.EmailIdentity(this, 'Identity', {
       identity: ses.Identity.domain(props.senderDomain),
       dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),
       dkimSigning: true,
@@ -55,32 +75,47 @@ export class SenderIdentity extends Construct {
       mailFromBehaviorOnMxFailure: ses.MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE,
       configurationSet: props.configurationSet,
     });
+    this.identity = this.#created;
   }
 
-  /** The records SES needs to verify the domain, sign with DKIM and use the MAIL FROM domain, plus DMARC. */
+  /**
+   * The records SES needs to verify the domain, sign with DKIM and use the MAIL FROM domain, plus
+   * DMARC. For an existing identity only DMARC: the rest belong to the identity as it was set up.
+   */
   get dnsRecords(): DnsRecord[] {
+    const created = this.#created;
+    const identityRecords: DnsRecord[] =
+      created === undefined
+        ? []
+        : [
+            ...created.dkimRecords.map(
+              (record, index): DnsRecord => ({
+                name: record.name,
+                type: 'CNAME',
+                value: record.value,
+                purpose: `Easy DKIM key ${index + 1} of 3: verifies ${this.senderDomain} and signs its mail`,
+                outputId: `DnsDkim${index + 1}`,
+              }),
+            ),
+            {
+              name: this.mailFromDomain,
+              type: 'MX',
+              value: `10 feedback-smtp.${Aws.REGION}.amazonses.com`,
+              purpose: 'MAIL FROM domain: where receiving servers send bounces',
+              outputId: 'DnsMailFromMx',
+            },
+            {
+              name: this.mailFromDomain,
+              type: 'TXT',
+              value: '"v=spf1 include:amazonses.com ~all"',
+              purpose: 'SPF for the MAIL FROM domain, so SPF aligns with the From domain',
+              outputId: 'DnsMailFromSpf',
+            },
+          ];
     return [
-      ...this.identity.dkimRecords.map(
-        (record, index): DnsRecord => ({
-          name: record.name,
-          type: 'CNAME',
-          value: record.value,
-          purpose: `Easy DKIM key ${index + 1} of 3: verifies ${this.senderDomain} and signs its mail`,
-        }),
-      ),
+      ...identityRecords,
       {
-        name: this.mailFromDomain,
-        type: 'MX',
-        value: `10 feedback-smtp.${Aws.REGION}.amazonses.com`,
-        purpose: 'MAIL FROM domain: where receiving servers send bounces',
-      },
-      {
-        name: this.mailFromDomain,
-        type: 'TXT',
-        value: '"v=spf1 include:amazonses.com ~all"',
-        purpose: 'SPF for the MAIL FROM domain, so SPF aligns with the From domain',
-      },
-      {
+        outputId: 'DnsDmarc',
         name: `_dmarc.${this.senderDomain}`,
         type: 'TXT',
         value:

@@ -23,6 +23,17 @@ export interface SendPipelineProps {
   readonly linkSigningKey: LinkSigningKey;
   /** The SES domain identity mail is sent from; the functions may send as nothing else. */
   readonly senderDomain: string;
+  /**
+   * The sender domain is already an SES identity in this account and region; use it as it is.
+   * @default false
+   */
+  readonly existingSenderIdentity?: boolean;
+  /**
+   * Verified test addresses the functions may send to in the SES sandbox: there SES authorises a
+   * send against the recipient's identity as well as the sender's.
+   * @default - none (the mailbox simulator and the sender domain's own addresses need none)
+   */
+  readonly sandboxRecipients?: readonly string[];
   /** The base of every List-Unsubscribe link: the unsubscribe endpoint's URL. */
   readonly unsubscribeUrl: string;
   /**
@@ -63,10 +74,12 @@ export class SendPipeline extends Construct {
   readonly trackingFront?: CustomDomainFront;
   readonly sendFunction: RekindleFunction;
   readonly #senderDomain: string;
+  readonly #sandboxRecipients: readonly string[];
 
   constructor(scope: Construct, id: string, props: SendPipelineProps) {
     super(scope, id);
     this.#senderDomain = props.senderDomain;
+    this.#sandboxRecipients = props.sandboxRecipients ?? [];
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
       sendingEnabled: true,
@@ -93,6 +106,7 @@ export class SendPipeline extends Construct {
     this.identity = new SenderIdentity(this, 'Identity', {
       senderDomain: props.senderDomain,
       configurationSet: this.configurationSet,
+      existing: props.existingSenderIdentity ?? false,
       ...(props.dmarcReportAddress === undefined ? {} : { dmarcReportAddress: props.dmarcReportAddress }),
     });
 
@@ -128,9 +142,14 @@ export class SendPipeline extends Construct {
     return this.#senderDomain;
   }
 
-  /** `ses:SendEmail` through this configuration set, from the sender domain's identity only. */
+  /**
+   * `ses:SendEmail` through this configuration set, from the sender domain's identity only, and,
+   * for sandbox tests, to the named verified recipients' identities.
+   */
   grantSend(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
+    const identity = (resourceName: string) =>
+      Arn.format({ service: 'ses', resource: 'identity', resourceName }, stack);
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['ses:SendEmail'],
@@ -143,7 +162,8 @@ export class SendPipeline extends Construct {
           },
           stack,
         ),
-        Arn.format({ service: 'ses', resource: 'identity', resourceName: this.#senderDomain }, stack),
+        identity(this.#senderDomain),
+        ...this.#sandboxRecipients.map(identity),
       ],
     });
   }

@@ -28,8 +28,29 @@ export interface RekindleStackProps extends StackProps {
   readonly runtimeBundle: BakedBundle & Pick<RuntimeBundle, 'config'>;
   /** The SES domain identity mail is sent from (the From address's domain or a parent of it). */
   readonly senderDomain: string;
-  /** The domain SES receives replies at (`r+<token>@<replyDomain>`); its MX points at SES. */
-  readonly replyDomain: string;
+  /**
+   * The domain SES receives replies at (`r+<token>@<replyDomain>`); its MX points at SES.
+   * @default - no inbound replies (for regions without SES receiving): no receipt rule set,
+   *   no receive-reply; emails carry the config's fixed `sender.replyTo`
+   */
+  readonly replyDomain?: string;
+  /**
+   * The sender domain is already an SES identity in this account and region: use it, do not create it.
+   * @default false
+   */
+  readonly existingSenderIdentity?: boolean;
+  /**
+   * Verified addresses the functions may send to while the account is in the SES sandbox, where
+   * SES authorises a send against the recipient's identity too.
+   * @default - none
+   */
+  readonly sandboxRecipients?: readonly string[];
+  /**
+   * The complete ARN of the link-signing secret of an earlier deployment, reused so links in mail
+   * already sent keep verifying.
+   * @default - a new secret
+   */
+  readonly linkSigningSecretArn?: string;
   /**
    * Where replies are forwarded; shown in the outputs (in the SES sandbox it must be verified).
    * @default - replies are only recorded
@@ -68,7 +89,9 @@ export class RekindleStack extends Stack {
   readonly sending: SendPipeline;
   readonly segmenter: Segmenter;
   readonly engagement: Engagement;
-  readonly replies: InboundReplies;
+  /** Absent when inbound replies are left out. */
+  readonly replies?: InboundReplies;
+  readonly linkSigningKey: LinkSigningKey;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RekindleStackProps) {
@@ -81,7 +104,10 @@ export class RekindleStack extends Stack {
     this.events = new EventIngestion(this, 'Events', { runtimeBundle, table: this.table });
     this.sendQueue = new SendQueue(this, 'SendQueue');
     this.scheduling = new StepScheduling(this, 'StepScheduling', { sendQueue: this.sendQueue });
-    const linkSigningKey = new LinkSigningKey(this, 'LinkSigningKey');
+    const linkSigningKey = new LinkSigningKey(this, 'LinkSigningKey', {
+      ...(props.linkSigningSecretArn === undefined ? {} : { existingSecretArn: props.linkSigningSecretArn }),
+    });
+    this.linkSigningKey = linkSigningKey;
     const customDomain = (id: string, domain: DomainParameters | undefined): CustomDomain | undefined =>
       domain === undefined
         ? undefined
@@ -104,6 +130,8 @@ export class RekindleStack extends Stack {
       scheduling: this.scheduling,
       linkSigningKey,
       senderDomain: props.senderDomain,
+      existingSenderIdentity: props.existingSenderIdentity ?? false,
+      sandboxRecipients: props.sandboxRecipients ?? [],
       unsubscribeUrl: this.unsubscribe.url,
       ...(trackingDomain === undefined ? {} : { trackingDomain }),
       ...(props.dmarcReportAddress === undefined ? {} : { dmarcReportAddress: props.dmarcReportAddress }),
@@ -119,16 +147,19 @@ export class RekindleStack extends Stack {
       configurationSet: this.sending.configurationSet,
     });
     const unsubscribeMailto = config.sender.unsubscribeMailto.toLowerCase();
-    this.replies = new InboundReplies(this, 'Replies', {
-      runtimeBundle,
-      table: this.table,
-      sending: this.sending,
-      linkSigningKey,
-      replyDomain: props.replyDomain,
-      accessLogsBucket: this.ingestion.accessLogsBucket,
-      // The List-Unsubscribe mailto is received too, unless the reply domain already covers it.
-      extraRecipients: unsubscribeMailto.endsWith(`@${props.replyDomain}`) ? [] : [unsubscribeMailto],
-    });
+    const replyDomain = props.replyDomain;
+    if (replyDomain !== undefined) {
+      this.replies = new InboundReplies(this, 'Replies', {
+        runtimeBundle,
+        table: this.table,
+        sending: this.sending,
+        linkSigningKey,
+        replyDomain,
+        accessLogsBucket: this.ingestion.accessLogsBucket,
+        // The List-Unsubscribe mailto is received too, unless the reply domain already covers it.
+        extraRecipients: unsubscribeMailto.endsWith(`@${replyDomain}`) ? [] : [unsubscribeMailto],
+      });
+    }
 
     this.observability = this.watch(props.alarmEmail);
     this.addOutputs(props);
@@ -142,7 +173,7 @@ export class RekindleStack extends Stack {
     watch.watchFunction('Score', 'score-segment', this.segmenter.scoreFunction, { alarmOnErrors: true });
     watch.watchFunction('Send', 'send-step', this.sending.sendFunction, { alarmOnErrors: true });
     watch.watchFunction('Record', 'record-engagement', this.engagement.recordFunction);
-    watch.watchFunction('Reply', 'receive-reply', this.replies.replyFunction);
+    if (this.replies !== undefined) watch.watchFunction('Reply', 'receive-reply', this.replies.replyFunction);
     watch.watchFunction('Unsubscribe', 'unsubscribe', this.unsubscribe.unsubscribeFunction, {
       alarmOnErrors: true,
     });
@@ -153,7 +184,9 @@ export class RekindleStack extends Stack {
     watch.watchDeadLetterQueue('Segment', 'segmentation runs and segments', this.segmenter.deadLetterQueue);
     watch.watchDeadLetterQueue('Ingest', 'shop events', this.events.deadLetterQueue);
     watch.watchDeadLetterQueue('Engagement', 'SES events', this.engagement.deadLetterQueue);
-    watch.watchDeadLetterQueue('Replies', 'received replies', this.replies.deadLetterQueue);
+    if (this.replies !== undefined) {
+      watch.watchDeadLetterQueue('Replies', 'received replies', this.replies.deadLetterQueue);
+    }
     watch.watchSendingPaused();
     watch.watchSequencePauses();
     watch.finish();
@@ -177,22 +210,37 @@ export class RekindleStack extends Stack {
           ? 'The List-Unsubscribe page (Lambda Function URL) every email links to'
           : 'The List-Unsubscribe page every email links to (CloudFront in front of the Lambda Function URL)',
     });
-    new CfnOutput(this, 'InboundBucketName', {
-      value: this.replies.bucket.bucketName,
-      description: 'Raw received replies, under inbound/',
-    });
-    new CfnOutput(this, 'ReceiptRuleSetName', {
-      value: this.replies.ruleSet.receiptRuleSetName,
-      description: 'Activate once: CloudFormation cannot (one active rule set per account and region)',
-    });
-    new CfnOutput(this, 'ActivateReceiptRuleSetCommand', {
-      value: `aws ses set-active-receipt-rule-set --region ${Aws.REGION} --rule-set-name ${this.replies.ruleSet.receiptRuleSetName}`,
-      description: 'Run once after the first deploy; it replaces any rule set active in this region',
+    if (this.replies !== undefined) {
+      new CfnOutput(this, 'InboundBucketName', {
+        value: this.replies.bucket.bucketName,
+        description: 'Raw received replies, under inbound/',
+      });
+      new CfnOutput(this, 'ReceiptRuleSetName', {
+        value: this.replies.ruleSet.receiptRuleSetName,
+        description: 'Activate once: CloudFormation cannot (one active rule set per account and region)',
+      });
+      new CfnOutput(this, 'ActivateReceiptRuleSetCommand', {
+        value: `aws ses set-active-receipt-rule-set --region ${Aws.REGION} --rule-set-name ${this.replies.ruleSet.receiptRuleSetName}`,
+        description: 'Run once after the first deploy; it replaces any rule set active in this region',
+      });
+    }
+    new CfnOutput(this, 'LinkSigningSecretArn', {
+      value: this.linkSigningKey.secretArn,
+      description:
+        'Retained on destroy; to redeploy with links in sent mail still verifying, pass -c linkSigningSecretArn=<this>',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.observability.topic.topicArn,
       description: 'Alarms are published here',
     });
+    const testAlarm = this.observability.testAlarm;
+    if (testAlarm !== undefined) {
+      new CfnOutput(this, 'AlarmTestCommand', {
+        value: `aws cloudwatch set-alarm-state --region ${Aws.REGION} --alarm-name ${testAlarm.alarmName} --state-value ALARM --state-reason "Rekindle alarm test"`,
+        description:
+          'Sends a test notification through the alarm topic; the alarm returns to OK at its next evaluation',
+      });
+    }
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.observability.dashboard.dashboardName}`,
     });
@@ -202,13 +250,19 @@ export class RekindleStack extends Stack {
         description: 'Replies are forwarded here; while in the SES sandbox, verify it as an identity',
       });
     }
-    const identityIds = ['DnsDkim1', 'DnsDkim2', 'DnsDkim3', 'DnsMailFromMx', 'DnsMailFromSpf', 'DnsDmarc'];
-    const records: [string, DnsRecord][] = [
-      ...this.sending.identity.dnsRecords.map((record, index): [string, DnsRecord] => [
-        identityIds[index] ?? `DnsRecord${index + 1}`,
-        record,
-      ]),
-      [
+    const identity = this.sending.identity;
+    const records: [string, DnsRecord][] = identity.dnsRecords.map((record, index): [string, DnsRecord] => [
+      record.outputId ?? `DnsRecord${index + 1}`,
+      record,
+    ]);
+    if (identity.existing) {
+      new CfnOutput(this, 'SenderIdentityCheck', {
+        value: `aws sesv2 get-email-identity --region ${Aws.REGION} --email-identity ${props.senderDomain}`,
+        description: `${props.senderDomain} is an existing SES identity, used as it is: its DKIM CNAMEs (<token>._domainkey.${props.senderDomain} CNAME <token>.dkim.amazonses.com for each DkimAttributes.Tokens) and MAIL FROM are whatever it has; check VerifiedForSendingStatus true and DkimAttributes.Status SUCCESS. Rekindle names its configuration set on every send, so the identity's default configuration set need not change.`,
+      });
+    }
+    if (props.replyDomain !== undefined) {
+      records.push([
         'DnsReplyMx',
         {
           name: props.replyDomain,
@@ -216,8 +270,8 @@ export class RekindleStack extends Stack {
           value: `10 inbound-smtp.${Aws.REGION}.amazonaws.com`,
           purpose: 'Replies: SES receives mail for the reply domain',
         },
-      ],
-    ];
+      ]);
+    }
     if (this.sending.trackingFront !== undefined) {
       records.push(['DnsTracking', this.sending.trackingFront.dnsRecord]);
     }

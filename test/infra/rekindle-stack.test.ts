@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, CfnResource } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnResource, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,13 @@ import { customerTableDesign } from '../../functions/adapters/dynamo/table-desig
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { engagementBatching } from '../../functions/core/engagement/record-ses-event.ts';
 import { EnvironmentNames } from '../../functions/handlers/environment.ts';
-import { buildApp, resolveParameters } from '../../infra/build-app.ts';
+import {
+  buildApp,
+  checkReceivingRegion,
+  resolveParameters,
+  sesReceivingRegions,
+} from '../../infra/build-app.ts';
+import { replyRuleName } from '../../infra/constructs/inbound-replies.ts';
 
 type Resources = Record<string, { Properties?: Record<string, unknown> }>;
 
@@ -66,6 +72,14 @@ let config: RuntimeBundle['config'];
 const statementsOf = (rolePrefix: string): Record<string, unknown>[] =>
   Object.values(
     template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${rolePrefix}`) }] },
+    }),
+  ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+
+/** Every statement of every identity policy attached to the role whose logical id starts with `rolePrefix`, in `of`. */
+const statementsOfIn = (of: Template, rolePrefix: string): Record<string, unknown>[] =>
+  Object.values(
+    of.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${rolePrefix}`) }] },
     }),
   ).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
@@ -516,8 +530,15 @@ describe('RekindleStack', () => {
       ScalingConfig: { MaximumConcurrency: 4 },
       BatchSize: 1,
     });
+    // Six times the function timeout (Lambda's advice for SQS sources), so a retried batch is not handed out twice.
+    const scoreTimeout = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('score one scan segment') },
+      }),
+    )[0]?.Properties?.Timeout;
+    expect(scoreTimeout).toBe(900);
     template.hasResourceProperties('AWS::SQS::Queue', {
-      VisibilityTimeout: 1200,
+      VisibilityTimeout: 6 * 900,
       RedrivePolicy: {
         deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SegmenterDeadLetterQueue'), 'Arn'] },
         maxReceiveCount: 3,
@@ -573,6 +594,150 @@ describe('RekindleStack', () => {
       Endpoint: 'ops@northwind.example',
     });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it("lets CloudWatch publish to the alarm topic and use its key, for this account's alarms only, over TLS only", () => {
+    const fromThisAccountsAlarms = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    };
+    const topicPolicies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(topicPolicies).toHaveLength(1);
+    const topicStatements = topicPolicies[0]?.Properties.PolicyDocument.Statement as Record<
+      string,
+      unknown
+    >[];
+    // Without an Allow, the TLS-only Deny replaces SNS's default policy and every alarm action fails.
+    expect(topicStatements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: { Ref: expect.stringMatching(/^ObservabilityAlarmTopic/) },
+          Condition: fromThisAccountsAlarms,
+        }),
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: '*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ]),
+    );
+    expect(topicStatements).toHaveLength(2);
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'Rekindle: encrypts the alarm topic',
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: fromThisAccountsAlarms,
+          },
+        ]),
+      },
+    });
+  });
+
+  it('counts a throttled function beside idle ones: every term of the throttle sum is FILLed with 0', () => {
+    const throttles = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { AlarmDescription: Match.stringLikeRegexp('throttled') },
+      }),
+    )[0]?.Properties as {
+      Metrics: { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+      TreatMissingData: string;
+    };
+    const inputs = throttles.Metrics.filter((metric) => metric.MetricStat !== undefined);
+    expect(inputs).toHaveLength(8);
+    for (const input of inputs) expect(input.MetricStat?.Metric.MetricName).toBe('Throttles');
+    const expression = throttles.Metrics.find((metric) => metric.Expression !== undefined)?.Expression;
+    expect(expression).toBe(inputs.map((input) => `FILL(${input.Id}, 0)`).join(' + '));
+  });
+
+  it('lets SES write mail and invoke receive-reply only for this rule of this account', () => {
+    const fromThisRule = {
+      StringEquals: {
+        'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':ses:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':receipt-rule-set/',
+              { Ref: expect.stringMatching(/^RepliesRuleSet/) },
+              `:receipt-rule/${replyRuleName}`,
+            ],
+          ],
+        },
+      },
+    };
+    template.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: { Name: replyRuleName } });
+    const sesWrites = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]).filter(
+        (statement) => JSON.stringify(statement.Principal) === '{"Service":"ses.amazonaws.com"}',
+      ),
+    );
+    expect(sesWrites).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: 's3:PutObject', Condition: fromThisRule }),
+    ]);
+    const permissions = Object.values(
+      template.findResources('AWS::Lambda::Permission', {
+        Properties: { Principal: 'ses.amazonaws.com' },
+      }),
+    ).map((permission) => permission.Properties);
+    expect(permissions).toEqual([
+      expect.objectContaining({
+        FunctionName: { 'Fn::GetAtt': [expect.stringMatching(/^RepliesReceiveReplyFunction/), 'Arn'] },
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: fromThisRule.StringEquals['aws:SourceArn'],
+      }),
+    ]);
+  });
+
+  it('refuses at deploy, before creating anything, a region where SES receives no email', () => {
+    const rules = template.toJSON().Rules as Record<string, { Assertions: unknown[] }>;
+    const receiving = Object.entries(rules).find(([id]) => id.startsWith('RepliesReceivingRegion'))?.[1];
+    expect(receiving?.Assertions).toEqual([
+      {
+        Assert: { 'Fn::Contains': [[...sesReceivingRegions], { Ref: 'AWS::Region' }] },
+        AssertDescription: expect.stringContaining('-c inboundReplies=false'),
+      },
+    ]);
+  });
+
+  it('lists the alarm test command and the link-signing secret to reuse as outputs', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>;
+    expect(JSON.stringify(outputs.AlarmTestCommand?.Value)).toMatch(
+      /aws cloudwatch set-alarm-state --region .*--alarm-name ",\{"Ref":"ObservabilitySendingPaused\w+"\}," --state-value ALARM/,
+    );
+    expect(outputs.LinkSigningSecretArn?.Value).toEqual({
+      Ref: expect.stringMatching(/^LinkSigningKeySecret/),
+    });
+    expect(outputs.LinkSigningSecretArn?.Description).toContain('-c linkSigningSecretArn=');
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
   });
 
   it('runs the segmenter on the config schedule through a role that may only invoke it', () => {
@@ -811,7 +976,153 @@ describe("RekindleStack on the shop's own domains", () => {
   });
 });
 
+/** config/rekindle.yaml without a reply domain and with a fixed Reply-To, as inboundReplies=false requires. */
+const configWithoutInbound = () => {
+  const directory = mkdtempSync(join(tmpdir(), 'rekindle-config-'));
+  const configFile = join(directory, 'rekindle.yaml');
+  const text = readFileSync('config/rekindle.yaml', 'utf8')
+    .replace(/^ {2}replyDomain: .*\n/m, '')
+    .replace(/^sender:\n/m, 'sender:\n  replyTo: support@northwind.example\n');
+  writeFileSync(configFile, text);
+  return configFile;
+};
+
+describe('RekindleStack on an account already sending through SES, in a region without SES receiving', () => {
+  const sandboxRecipients = ['tester@gmail.example', 'qa@outlook.example'];
+  const linkSigningSecretArn = 'arn:aws:secretsmanager:eu-south-1:123456789012:secret:RekindleLinkKey-AbC123';
+  let existing: { app: App; stack: Stack; template: Template };
+  beforeAll(async () => {
+    const built = await buildApp({
+      app: new App({
+        outdir: mkdtempSync(join(tmpdir(), 'rekindle-infra-')),
+        context: { 'aws:cdk:bundling-stacks': [] },
+      }),
+      configFile: configWithoutInbound(),
+      templatesDir: 'templates',
+      context: {
+        senderDomain: 'northwind.example',
+        alarmEmail: 'ops@northwind.example',
+        senderIdentity: 'existing',
+        inboundReplies: 'false',
+        sandboxRecipients: sandboxRecipients.join(', '),
+        linkSigningSecretArn,
+        region: 'eu-south-1',
+      },
+    });
+    existing = { app: built.app, stack: built.stack, template: Template.fromStack(built.stack) };
+  });
+  const outputs = () =>
+    existing.template.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>;
+
+  it('uses the existing SES identity instead of creating one, and says what to check', () => {
+    existing.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    // The configuration set is still ours: every send names it.
+    existing.template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    expect(Object.keys(outputs()).filter((id) => /^Dns(Dkim|MailFrom)/.test(id))).toEqual([]);
+    expect(outputs().DnsDmarc).toBeDefined();
+    const check = outputs().SenderIdentityCheck;
+    expect(JSON.stringify(check?.Value)).toContain('aws sesv2 get-email-identity --region');
+    expect(JSON.stringify(check?.Value)).toContain('--email-identity northwind.example');
+    expect(check?.Description).toMatch(/DkimAttributes\.Status SUCCESS/);
+    expect(check?.Description).toMatch(/names its configuration set on every send/);
+  });
+
+  it('leaves inbound replies out: no rule set, no receive-reply, no reply MX, no receiving-region rule', () => {
+    existing.template.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
+    existing.template.resourceCountIs('AWS::SES::ReceiptRule', 0);
+    expect(
+      Object.keys(
+        existing.template.findResources('AWS::Lambda::Function', {
+          Properties: { Description: Match.stringLikeRegexp('handle a reply') },
+        }),
+      ),
+    ).toEqual([]);
+    expect(Object.keys(outputs()).filter((id) => /Reply|Receipt|Inbound/.test(id))).toEqual([]);
+    expect(
+      Object.keys(existing.template.toJSON().Rules ?? {}).filter((id) => id.includes('Receiving')),
+    ).toEqual([]);
+    const warnings = Annotations.fromStack(existing.stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('left out'),
+    );
+    expect(warnings.map((warning) => warning.entry.data)).toEqual([
+      expect.stringContaining('replies go to support@northwind.example'),
+    ]);
+  });
+
+  it('lets send-step send to the named sandbox recipients as well as from the sender domain', () => {
+    const ses = statementsOfIn(existing.template, 'SendingSendStepRole').find((statement) =>
+      JSON.stringify(statement.Action).includes('ses:SendEmail'),
+    );
+    const identities = JSON.stringify(ses?.Resource).match(/:identity\/[^"]+/g);
+    expect(identities).toEqual([
+      ':identity/northwind.example',
+      ...sandboxRecipients.map((address) => `:identity/${address}`),
+    ]);
+  });
+
+  it('reuses the retained link-signing secret instead of generating a new one', () => {
+    existing.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const reads = statementsOfIn(existing.template, 'SendingSendStepRole').filter((statement) =>
+      JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(reads.map((statement) => statement.Resource)).toEqual([linkSigningSecretArn]);
+    expect(outputs().LinkSigningSecretArn?.Value).toBe(linkSigningSecretArn);
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+    const report = new AwsSolutionsChecks().validateScope(existing.app);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+});
+
 describe('buildApp', () => {
+  it('fails at synth in a region without SES receiving, naming the regions that have it and the option', async () => {
+    const failure = buildApp({
+      configFile: 'config/rekindle.yaml',
+      templatesDir: 'templates',
+      context: { region: 'eu-south-1' },
+    });
+    await expect(failure).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ContextError',
+        message: expect.stringMatching(
+          /SES does not receive email in eu-south-1.*us-east-1, us-east-2, us-west-2.*\n.*-c inboundReplies=false/s,
+        ),
+      }),
+    );
+    expect(() => checkReceivingRegion('eu-south-1', false)).not.toThrow();
+    expect(() => checkReceivingRegion('eu-west-1', true)).not.toThrow();
+    // No region (offline synth): the template's own rule checks it at deploy.
+    expect(() => checkReceivingRegion(undefined, true)).not.toThrow();
+  });
+
+  it('refuses inboundReplies=false while the config still signs reply addresses for a reply domain', () => {
+    expect(() => resolveParameters({ inboundReplies: false }, config, 'rekindle.yaml')).toThrow(
+      /inboundReplies: false, but engagement\.replyDomain is set in rekindle\.yaml.*set sender\.replyTo/,
+    );
+  });
+
+  it('names a bad option value: senderIdentity, inboundReplies, sandboxRecipients, linkSigningSecretArn', async () => {
+    const failure = buildApp({
+      configFile: 'config/rekindle.yaml',
+      templatesDir: 'templates',
+      context: {
+        senderIdentity: 'reuse',
+        inboundReplies: 'no',
+        sandboxRecipients: 'tester@gmail.example,not-an-address',
+        linkSigningSecretArn: 'RekindleLinkKey',
+      },
+    });
+    await expect(failure).rejects.toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /senderIdentity: must be "create".*\n.*inboundReplies: must be true or false.*\n.*sandboxRecipients\.1: must be email addresses.*\n.*linkSigningSecretArn: must be the complete ARN/s,
+        ),
+      }),
+    );
+  });
+
   it('fails on a bad config with the file:line message rekindle validate prints', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'rekindle-config-'));
     const configFile = join(directory, 'rekindle.yaml');
