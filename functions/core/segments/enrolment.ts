@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Segment, Sequence } from '../config/schema.ts';
-import { fnv1a, type StepMessage } from '../sending/step-message.ts';
+import { idHash, type StepMessage } from '../sending/step-message.ts';
 
 /** A customer's place in one sequence. */
 export interface Enrolment {
@@ -30,12 +30,19 @@ export type Assignment = Enrolment | HeldOut;
 
 /**
  * Enrolment ids are deterministic for (customer, sequence, UTC day), so the segmenter running twice
- * on one day creates the same id and the conditional write refuses the second.
+ * on one day creates the same id and the conditional write refuses the second. Readable as
+ * `<sequence>-<yyyymmdd>-<idHash>`: the hash (80 bits of SHA-256 of customer and sequence) is what
+ * keeps two customers enrolled on the same day apart, and with it their schedule names; its
+ * collision arithmetic is at `idHash`.
  */
 export function enrolmentIdFor(customerId: string, sequenceId: string, at: number): string {
-  const day = new Date(at).toISOString().slice(0, 10).replaceAll('-', '');
-  return `${sequenceId}-${day}-${fnv1a(`${customerId}\u0000${sequenceId}`)}`;
+  const date = new Date(at);
+  // Getters rather than toISOString: a large segment builds an id per member.
+  const day = `${date.getUTCFullYear()}${pad2(date.getUTCMonth() + 1)}${pad2(date.getUTCDate())}`;
+  return `${sequenceId}-${day}-${idHash(`enrolment\u0000${customerId}\u0000${sequenceId}`)}`;
 }
+
+const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value));
 
 /**
  * Where the customer falls in [0, 100) for this sequence: a SHA-256 of (customer, sequence), so
