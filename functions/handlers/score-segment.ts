@@ -8,6 +8,7 @@ import type { RekindleConfig } from '../core/config/schema.ts';
 import { scoringModel } from '../core/segments/model-adapter.ts';
 import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
 import type { ModelRun, ScoringModel } from '../core/segments/scoring.ts';
+import { systemClock } from '../ports/clock.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
@@ -106,12 +107,16 @@ export const handler = lazyHandler(async () => {
   return makeHandler({
     store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    scheduler: new EventBridgeStepScheduler(clients.scheduler, {
-      groupName: env.SCHEDULE_GROUP,
-      roleArn: env.SCHEDULER_ROLE_ARN,
-      sendQueueArn: env.SEND_QUEUE_ARN,
-      deadLetterQueueArn: env.SEND_DLQ_ARN,
-    }),
+    scheduler: new EventBridgeStepScheduler(
+      clients.scheduler,
+      {
+        groupName: env.SCHEDULE_GROUP,
+        roleArn: env.SCHEDULER_ROLE_ARN,
+        sendQueueArn: env.SEND_QUEUE_ARN,
+        deadLetterQueueArn: env.SEND_DLQ_ARN,
+      },
+      systemClock,
+    ),
     config,
     logger: createLogger('score-segment'),
     model: scoringModel,

@@ -67,12 +67,16 @@ export const handler = lazyHandler(async () => {
   return makeHandler({
     store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    scheduler: new EventBridgeStepScheduler(clients.scheduler, {
-      groupName: env.SCHEDULE_GROUP,
-      roleArn: env.SCHEDULER_ROLE_ARN,
-      sendQueueArn: env.SEND_QUEUE_ARN,
-      deadLetterQueueArn: env.SEND_DLQ_ARN,
-    }),
+    scheduler: new EventBridgeStepScheduler(
+      clients.scheduler,
+      {
+        groupName: env.SCHEDULE_GROUP,
+        roleArn: env.SCHEDULER_ROLE_ARN,
+        sendQueueArn: env.SEND_QUEUE_ARN,
+        deadLetterQueueArn: env.SEND_DLQ_ARN,
+      },
+      systemClock,
+    ),
     clock: systemClock,
     config,
     logger: createLogger('segment-customers'),

@@ -101,12 +101,16 @@ export const handler = lazyHandler(async () => {
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     guard: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
     mailer: new SesMailer(clients.sesv2, env.SES_CONFIGURATION_SET),
-    scheduler: new EventBridgeStepScheduler(clients.scheduler, {
-      groupName: env.SCHEDULE_GROUP,
-      roleArn: env.SCHEDULER_ROLE_ARN,
-      sendQueueArn: env.SEND_QUEUE_ARN,
-      deadLetterQueueArn: env.SEND_DLQ_ARN,
-    }),
+    scheduler: new EventBridgeStepScheduler(
+      clients.scheduler,
+      {
+        groupName: env.SCHEDULE_GROUP,
+        roleArn: env.SCHEDULER_ROLE_ARN,
+        sendQueueArn: env.SEND_QUEUE_ARN,
+        deadLetterQueueArn: env.SEND_DLQ_ARN,
+      },
+      systemClock,
+    ),
     clock: systemClock,
     config,
     templates,

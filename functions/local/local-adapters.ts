@@ -18,19 +18,23 @@ export type LocalLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
  * The adapters the local handlers share, over the local stack's names: what the CDK app wires from
  * its environment variables on AWS. Built once per thread (the send worker builds its own).
  */
-export function localAdapters(clients: AwsClients) {
+export function localAdapters(clients: AwsClients, clock: Clock) {
   return {
     store: new DynamoCustomerStore(clients.dynamodb, localNames.tableName),
     engagement: new DynamoEngagementStore(clients.dynamodb, localNames.tableName),
     /** The one writer of enrolments and hold-outs. */
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, localNames.tableName),
     segmentationStore: new DynamoSegmentationStore(clients.dynamodb, localNames.tableName),
-    stepScheduler: new EventBridgeStepScheduler(clients.scheduler, {
-      groupName: localNames.scheduleGroup,
-      roleArn: localNames.schedulerRoleArn,
-      sendQueueArn: localNames.sendQueueArn,
-      deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
-    }),
+    stepScheduler: new EventBridgeStepScheduler(
+      clients.scheduler,
+      {
+        groupName: localNames.scheduleGroup,
+        roleArn: localNames.schedulerRoleArn,
+        sendQueueArn: localNames.sendQueueArn,
+        deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
+      },
+      clock,
+    ),
     sesMailer: new SesMailer(clients.sesv2, localNames.configurationSet),
   };
 }

@@ -242,7 +242,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       .catch(() => undefined);
 
     const logger = (serviceName: string) => localLogger(serviceName, options.logLevel);
-    const adapters = localAdapters(clients);
+    const adapters = localAdapters(clients, options.clock);
     const { store, engagement, enrolments, segmentationStore, stepScheduler, sesMailer } = adapters;
     const objects = new S3ObjectStore(clients.s3);
     const segmentResults: ScoreSegmentResult[] = [];

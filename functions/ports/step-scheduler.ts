@@ -13,12 +13,38 @@ export interface ScheduleStepOptions {
 /** Plans a step to be delivered to the send queue at `options.at` (default `message.dueAt`). */
 export interface StepScheduler {
   /**
-   * Creates a one-time schedule named `name`. Idempotent: if a schedule of that name already
-   * exists (a retry planning the same step), it resolves without creating a second.
+   * Creates a one-time schedule named `name`, never less than the schedule-time floor ahead of the
+   * clock. Idempotent: if a schedule of that name already exists for the same step (a retry
+   * planning it again), it resolves `'exists'` without creating a second. A name held by another
+   * enrolment's or step's schedule throws `ScheduleNameTakenError`: never read as success.
    */
   scheduleStep(
     name: string,
     message: StepMessage,
     options: ScheduleStepOptions,
   ): Promise<'created' | 'exists'>;
+}
+
+/** A schedule name already held by a schedule for a different step: two steps would share one schedule. */
+export class ScheduleNameTakenError extends Error {
+  override readonly name = 'ScheduleNameTakenError';
+  readonly scheduleName: string;
+
+  constructor(
+    scheduleName: string,
+    groupName: string,
+    wanted: Pick<StepMessage, 'enrolmentId' | 'stepIndex'>,
+    holder: Pick<StepMessage, 'enrolmentId' | 'stepIndex'> | undefined,
+    options?: ErrorOptions,
+  ) {
+    const held =
+      holder === undefined
+        ? 'a schedule that is not a step message'
+        : `enrolment ${holder.enrolmentId} step ${holder.stepIndex}`;
+    super(
+      `Schedule ${scheduleName} in group ${groupName} is held by ${held}, so enrolment ${wanted.enrolmentId} step ${wanted.stepIndex} could not be scheduled under that name`,
+      options,
+    );
+    this.scheduleName = scheduleName;
+  }
 }

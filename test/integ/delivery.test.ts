@@ -6,8 +6,9 @@ import { makeSendsCommand } from '../../functions/cli/commands/sends.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
 import { isInWindow } from '../../functions/core/policy/send-window.ts';
+import { enrolmentIdFor } from '../../functions/core/segments/enrolment.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
-import { fnv1a, type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
+import { type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
 import type { Mailer } from '../../functions/ports/mailer.ts';
@@ -110,12 +111,16 @@ afterAll(async () => {
 });
 
 const stepScheduler = () =>
-  new EventBridgeStepScheduler(runtime.clients.scheduler, {
-    groupName: localNames.scheduleGroup,
-    roleArn: localNames.schedulerRoleArn,
-    sendQueueArn: localNames.sendQueueArn,
-    deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
-  });
+  new EventBridgeStepScheduler(
+    runtime.clients.scheduler,
+    {
+      groupName: localNames.scheduleGroup,
+      roleArn: localNames.schedulerRoleArn,
+      sendQueueArn: localNames.sendQueueArn,
+      deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
+    },
+    clock,
+  );
 
 /** A customer enrolled in `sequenceId` at `at`, first step scheduled as the segmenter does. */
 async function enrol(customerId: string, timeZone: string, sequenceId = 'winback', at = clock.now()) {
@@ -129,7 +134,7 @@ async function enrol(customerId: string, timeZone: string, sequenceId = 'winback
       consent: 'granted',
     },
   ]);
-  const enrolmentId = `${sequenceId}-x-${fnv1a(customerId)}`;
+  const enrolmentId = enrolmentIdFor(customerId, sequenceId, at);
   await runtime.enrolments.createAssignment({
     enrolmentId,
     customerId,

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeStepScheduler } from '../../functions/adapters/scheduler/step-scheduler.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
-import { fnv1a, type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
+import { enrolmentIdFor } from '../../functions/core/segments/enrolment.ts';
+import { type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
 import { confirmStuckSend, retryStuckSend } from '../../functions/core/sequences/stuck-sends.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
@@ -41,7 +43,9 @@ const leavesClaim: ReadonlySet<Fault> = new Set([
 const emailWent: ReadonlySet<Fault> = new Set(['crash-after-send', 'crash-before-record']);
 
 const faultFor = (enrolmentId: string, stepIndex: number): Fault =>
-  faults[Number.parseInt(fnv1a(`${enrolmentId}#${stepIndex}`), 16) % faults.length] ?? 'none';
+  faults[
+    createHash('sha256').update(`${enrolmentId}#${stepIndex}`).digest().readUInt32BE(0) % faults.length
+  ] ?? 'none';
 
 class InjectedCrash extends Error {
   override readonly name = 'InjectedCrash';
@@ -186,12 +190,16 @@ describe('the send path under crashes and duplicate deliveries', () => {
   const planned: Planned[] = [];
   const scheduler = () =>
     faultyScheduler(
-      new EventBridgeStepScheduler(runtime.clients.scheduler, {
-        groupName: localNames.scheduleGroup,
-        roleArn: localNames.schedulerRoleArn,
-        sendQueueArn: localNames.sendQueueArn,
-        deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
-      }),
+      new EventBridgeStepScheduler(
+        runtime.clients.scheduler,
+        {
+          groupName: localNames.scheduleGroup,
+          roleArn: localNames.schedulerRoleArn,
+          sendQueueArn: localNames.sendQueueArn,
+          deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
+        },
+        clock,
+      ),
     );
 
   /** Emails in the SES outbox per (recipient, subject): one key per (enrolment, step) here. */
@@ -219,7 +227,7 @@ describe('the send path under crashes and duplicate deliveries', () => {
     await runtime.store.putCustomers(customers);
     const plan = scheduler();
     for (const customer of customers) {
-      const enrolmentId = `faults-20260302-${fnv1a(customer.customerId)}`;
+      const enrolmentId = enrolmentIdFor(customer.customerId, 'faults', start);
       await runtime.enrolments.createAssignment({
         enrolmentId,
         customerId: customer.customerId,

@@ -29,16 +29,21 @@ async function connectFromEnvironment(configFile: string): Promise<StuckSendDeps
   const { buildRuntimeBundle } = await import('../../build/runtime-bundle.ts');
   const env = parseEnvironment(SchedulingEnvironmentSchema, process.env);
   const clients = createClients();
+  const clock = { now: () => Date.now() };
   const { config } = await buildRuntimeBundle({ configFile, templatesDir: 'templates' });
   return {
     store: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
-    scheduler: new EventBridgeStepScheduler(clients.scheduler, {
-      groupName: env.SCHEDULE_GROUP,
-      roleArn: env.SCHEDULER_ROLE_ARN,
-      sendQueueArn: env.SEND_QUEUE_ARN,
-      deadLetterQueueArn: env.SEND_DLQ_ARN,
-    }),
-    clock: { now: () => Date.now() },
+    scheduler: new EventBridgeStepScheduler(
+      clients.scheduler,
+      {
+        groupName: env.SCHEDULE_GROUP,
+        roleArn: env.SCHEDULER_ROLE_ARN,
+        sendQueueArn: env.SEND_QUEUE_ARN,
+        deadLetterQueueArn: env.SEND_DLQ_ARN,
+      },
+      clock,
+    ),
+    clock,
     config,
   };
 }

@@ -36,7 +36,7 @@ try {
   // Several invocations run at once: each collects its own outcomes.
   const outcomesOf = new AsyncLocalStorage<[StepMessage, SendStepOutcome][]>();
   const handler = makeHandler({
-    ...localSendStepDeps(localAdapters(clients), {
+    ...localSendStepDeps(localAdapters(clients, clock), {
       clock,
       bundle: loadRuntimeBundle(data.bundle),
       ...(data.logLevel === undefined ? {} : { logLevel: data.logLevel }),

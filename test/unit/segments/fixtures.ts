@@ -14,7 +14,11 @@ import type { StepMessage } from '../../../functions/core/sending/step-message.t
 import type { AssignmentHistory } from '../../../functions/core/sequences/enrolment-state.ts';
 import type { EnrolmentStore } from '../../../functions/ports/enrolment-store.ts';
 import type { CustomerRecord, SegmentationStore } from '../../../functions/ports/segmentation-store.ts';
-import type { ScheduleStepOptions, StepScheduler } from '../../../functions/ports/step-scheduler.ts';
+import {
+  ScheduleNameTakenError,
+  type ScheduleStepOptions,
+  type StepScheduler,
+} from '../../../functions/ports/step-scheduler.ts';
 
 export const now = Date.parse('2026-11-23T06:00:00Z');
 export const daysAgo = (days: number) => new Date(now - days * 86_400_000).toISOString();
@@ -148,6 +152,7 @@ export class MemorySegmentationStore
   }
 }
 
+/** The StepScheduler's promise in memory: a name is 'exists' only for the same step, else an error. */
 export class MemoryScheduler implements StepScheduler {
   readonly created = new Map<string, StepMessage>();
   /** The options each schedule was created with, by name. */
@@ -157,7 +162,12 @@ export class MemoryScheduler implements StepScheduler {
     message: StepMessage,
     options: ScheduleStepOptions,
   ): Promise<'created' | 'exists'> {
-    if (this.created.has(name)) return 'exists';
+    const holder = this.created.get(name);
+    if (holder !== undefined) {
+      if (holder.enrolmentId === message.enrolmentId && holder.stepIndex === message.stepIndex)
+        return 'exists';
+      throw new ScheduleNameTakenError(name, 'memory', message, holder);
+    }
     this.created.set(name, message);
     this.options.set(name, options);
     return 'created';
