@@ -122,6 +122,8 @@ describe('schedule CRUD', () => {
       new CreateScheduleCommand(
         input('crud', {
           Description: 'first',
+          // Ten minutes ahead as Kolkata's wall clock reads it (a UTC wall time there is in the past).
+          ScheduleExpression: atUtc(clock.now() + 10 * MINUTE + 5.5 * HOUR),
           ScheduleExpressionTimezone: 'Asia/Kolkata',
           Target: {
             Arn: LAMBDA,
@@ -294,6 +296,44 @@ describe('errors the SDK raises as its own classes', () => {
     const error = await rejection(client.send(new CreateScheduleCommand(request)));
     expect(error).toBeInstanceOf(ValidationException);
     expect(error).toMatchObject({ $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('refuses a one-time schedule whose time is over, in UTC or in its zone, at create and update', async () => {
+    const now = clock.now();
+    const kolkata = (epochMs: number) => atUtc(epochMs + 5.5 * HOUR);
+    const past = [
+      input('past-utc', { ScheduleExpression: atUtc(now - 1000) }),
+      input('past-zone', {
+        ScheduleExpression: kolkata(now - 1000),
+        ScheduleExpressionTimezone: 'Asia/Kolkata',
+      }),
+      input('past-day', { ScheduleExpression: atUtc(now - 24 * HOUR) }),
+    ];
+    for (const request of past) {
+      const error = await rejection(client.send(new CreateScheduleCommand(request)));
+      expect(error).toBeInstanceOf(ValidationException);
+      expect(error).toMatchObject({
+        message: expect.stringMatching(/^The ScheduleExpression at\(.+\) is in the past/),
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    const names = () => emulator.schedules().map((schedule) => schedule.name);
+    expect(names()).not.toContain('past-utc');
+    // The current second is not over yet, and a zone's wall time for now is now.
+    await client.send(new CreateScheduleCommand(input('this-second', { ScheduleExpression: atUtc(now) })));
+    await client.send(
+      new CreateScheduleCommand(
+        input('zone-now', { ScheduleExpression: kolkata(now), ScheduleExpressionTimezone: 'Asia/Kolkata' }),
+      ),
+    );
+    const update = await rejection(
+      client.send(
+        new UpdateScheduleCommand(input('this-second', { ScheduleExpression: atUtc(now - 60_000) })),
+      ),
+    );
+    expect(update).toBeInstanceOf(ValidationException);
+    for (const name of ['this-second', 'zone-now'])
+      await client.send(new DeleteScheduleCommand({ Name: name }));
   });
 
   it('refuses an out-of-range page size with ValidationException', async () => {

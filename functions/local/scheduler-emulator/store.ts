@@ -76,7 +76,7 @@ export class ScheduleStore {
 
   /** CreateSchedule; a repeat with the same ClientToken and the same request returns the first result. */
   createSchedule(name: string, body: ScheduleBody, now: number): ScheduleRecord {
-    const expression = checkSchedule(body);
+    const expression = checkSchedule(body, now);
     const groupName = body.GroupName ?? DEFAULT_GROUP;
     this.#requireGroup(groupName);
     const fingerprint = fingerprintOf(name, body);
@@ -93,7 +93,7 @@ export class ScheduleStore {
 
   /** UpdateSchedule: replaces every field, as the real API does (omitted optional fields reset). */
   updateSchedule(name: string, body: ScheduleBody, now: number): ScheduleRecord {
-    const expression = checkSchedule(body);
+    const expression = checkSchedule(body, now);
     const existing = this.getSchedule(name, body.GroupName);
     const fingerprint = fingerprintOf(name, body);
     const record = this.#build(
@@ -264,7 +264,7 @@ export class ScheduleStore {
 }
 
 /** The checks the body schema alone cannot express; returns the parsed expression. */
-function checkSchedule(body: ScheduleBody): ScheduleExpression {
+function checkSchedule(body: ScheduleBody, now: number): ScheduleExpression {
   const timeZone = body.ScheduleExpressionTimezone;
   if (timeZone !== undefined && !isValidTimeZone(timeZone))
     throw validation(`Invalid timezone: ${timeZone}.`);
@@ -280,6 +280,15 @@ function checkSchedule(body: ScheduleBody): ScheduleExpression {
   }
   const parsed = parseScheduleExpression(body.ScheduleExpression);
   if (!parsed.ok) throw validation(parsed.reason);
+  // Strict where AWS is undocumented: a one-time schedule for a second already over is refused at
+  // create (as others report the service does), never fired at once, so the demo catches it.
+  if (parsed.value.kind === 'at') {
+    const at = atInstant(parsed.value, timeZone ?? 'UTC');
+    if (at < Math.floor(now / 1000) * 1000)
+      throw validation(
+        `The ScheduleExpression ${body.ScheduleExpression} is in the past (${new Date(at).toISOString()} is before ${new Date(now).toISOString()}).`,
+      );
+  }
   return parsed.value;
 }
 
