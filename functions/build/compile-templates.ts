@@ -9,7 +9,13 @@ import {
   catalogKey,
   type TemplateCatalog,
 } from '../core/rendering/compiled-template.ts';
-import { missingCompliance, RenderError, renderEmail, selectTemplate } from '../core/rendering/render.ts';
+import {
+  missingCompliance,
+  RenderError,
+  renderEmail,
+  selectTemplate,
+  unsafeLinks,
+} from '../core/rendering/render.ts';
 import { sampleVariableSets } from '../core/rendering/sample-variables.ts';
 import {
   declaredVariables,
@@ -202,6 +208,15 @@ async function sampleRenderIssues(template: CompiledTemplate, file: string): Pro
         unsubscribeUrl: sample.unsubscribeUrl,
         postalAddress: sample.shop.postalAddress,
       });
+      const unsafe = unsafeLinks(rendered.html);
+      if (unsafe.length > 0)
+        return [
+          {
+            file,
+            line: 1,
+            message: `renders a link that is not http(s), mailto or tel for a customer with ${situation}: ${unsafe.join(', ')} (javascript: and data: links are never sent)`,
+          },
+        ];
       if (!/class="[^"]*\brk-reason\b/.test(rendered.html))
         missing.push('the reason they get it (the footer\'s css-class="rk-reason" text)');
       if (missing.length > 0) {

@@ -19,6 +19,7 @@ const MAX_BODY_BYTES = 8_192;
 
 const headers = {
   'content-type': 'text/html; charset=utf-8',
+  'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
   'x-robots-tag': 'noindex',
   'referrer-policy': 'no-referrer',
@@ -26,6 +27,25 @@ const headers = {
   'content-security-policy':
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
+
+/**
+ * The fields of a form body, as RFC 8058 allows it to be sent (`application/x-www-form-urlencoded`
+ * or `multipart/form-data`; no content type is read as the former). Any other body (JSON, plain
+ * text) or a malformed one has no fields, so it changes nothing.
+ */
+export async function formOf(body: string, contentType: string | undefined): Promise<URLSearchParams> {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === '' || type === 'application/x-www-form-urlencoded') return new URLSearchParams(body);
+  if (type !== 'multipart/form-data' || contentType === undefined) return new URLSearchParams();
+  try {
+    const data = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    const form = new URLSearchParams();
+    for (const [name, value] of data.entries()) if (typeof value === 'string') form.append(name, value);
+    return form;
+  } catch {
+    return new URLSearchParams();
+  }
+}
 
 /**
  * The Lambda Function URL behind every List-Unsubscribe link. A failure shows a generic page
@@ -48,7 +68,7 @@ export function makeHandler(deps: UnsubscribeHandlerDeps) {
         {
           method: event.requestContext?.http?.method ?? 'GET',
           queryToken: event.queryStringParameters?.t,
-          form: new URLSearchParams(body),
+          form: await formOf(body, event.headers?.['content-type']),
           acceptLanguage,
         },
         deps,

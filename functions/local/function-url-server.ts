@@ -79,7 +79,7 @@ export async function startFunctionUrlServer(handler: FunctionUrlHandler): Promi
         response.end(result.isBase64Encoded ? Buffer.from(text, 'base64') : text);
       })
       .catch(() => {
-        response.writeHead(500, { 'content-type': 'text/plain' });
+        response.writeHead(500, { 'content-type': 'text/plain', 'x-content-type-options': 'nosniff' });
         response.end('internal error');
       });
   });

@@ -31,7 +31,13 @@ export interface UnsubscribeRequest {
 export interface UnsubscribeResponse {
   readonly status: number;
   readonly html: string;
-  readonly outcome: 'confirm' | 'unsubscribed' | 'paused' | 'invalid' | 'method-not-allowed';
+  readonly outcome:
+    | 'confirm'
+    | 'unsubscribed'
+    | 'paused'
+    | 'invalid'
+    | 'method-not-allowed'
+    | 'not-a-request';
 }
 
 /** The unsubscribe event of a customer: one id per customer, so every later click is the same event. */
@@ -41,7 +47,8 @@ export const unsubscribeEventId = (customerId: string) =>
 /**
  * The unsubscribe endpoint. GET only shows a page (link scanners follow GET links, so it never
  * changes anything); POST with `List-Unsubscribe=One-Click` (RFC 8058) or our form's
- * `action=unsubscribe` unsubscribes at once, `action=pause` pauses. Applying it twice is harmless.
+ * `action=unsubscribe` unsubscribes at once, `action=pause` pauses; any other POST body (JSON,
+ * empty, unknown fields) changes nothing and shows the choice again with a 400. Applying it twice is harmless.
  * A forged or altered token changes nothing and gets a 400 page.
  */
 export async function handleUnsubscribe(
@@ -66,7 +73,12 @@ export async function handleUnsubscribe(
   }
   const now = deps.clock.now();
   const oneClick = request.form.get('List-Unsubscribe') === 'One-Click';
-  if (!oneClick && request.form.get('action') === 'pause') {
+  const action = request.form.get('action');
+  // Only RFC 8058's one-click body or our page's own form acts; any other POST shows the choice again.
+  if (!oneClick && action !== 'unsubscribe' && action !== 'pause') {
+    return { status: 400, html: page({ kind: 'confirm', token }, locale), outcome: 'not-a-request' };
+  }
+  if (!oneClick && action === 'pause') {
     const until = now + deps.config.pauseFor;
     await deps.store.pauseContact(claims.customerId, until, now);
     await deps.enrolments.endActiveEnrolments(claims.customerId, 'paused', now);

@@ -8,7 +8,7 @@ import type { StepMessage } from '../sending/step-message.ts';
 import type { TemplateCatalog } from './compiled-template.ts';
 import { buildTemplateVariables } from './content-variables.ts';
 import { formatMailbox } from './mailbox.ts';
-import { missingCompliance, RenderError, renderEmail, selectTemplate } from './render.ts';
+import { missingCompliance, RenderError, renderEmail, selectTemplate, unsafeLinks } from './render.ts';
 import { declaredVariables, TemplateVariablesSchema } from './template-variables.ts';
 
 export interface ComposeInput {
@@ -83,6 +83,13 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
   if (missing.length > 0) {
     throw new RenderError(
       `template ${template.id}/${template.locale} for customer ${customer.customerId} lacks ${missing.join(', ')}`,
+    );
+  }
+  // A value that made a javascript: or data: link is a failed render, never a sent email.
+  const unsafe = unsafeLinks(rendered.html);
+  if (unsafe.length > 0) {
+    throw new RenderError(
+      `template ${template.id}/${template.locale} for customer ${customer.customerId} renders ${unsafe.length} link(s) that are not http(s), mailto or tel`,
     );
   }
   const replyDomain = config.engagement.replyDomain;

@@ -148,3 +148,34 @@ export function missingCompliance(
   if (!email.text.includes(required.postalAddress.replace(/\s+/g, ' '))) missing.push('the postal address');
   return missing;
 }
+
+/** Link schemes an email may carry; anything else (javascript:, data:, vbscript:, file:…) is refused. */
+const SAFE_SCHEMES = new Set(['http', 'https', 'mailto', 'tel', 'sms']);
+const namedEntities: Record<string, string> = { colon: ':', tab: '\t', newline: '\n', amp: '&' };
+
+/**
+ * The link targets (`href`, and `src`/`action`/`formaction`/`background`) of rendered HTML whose
+ * scheme is not http(s), mailto, tel or sms, as a browser would read them: entities decoded, and
+ * the tabs, newlines and control characters a browser ignores inside a scheme dropped. Empty when
+ * every link is safe, whether it was written in the template or built from variables.
+ */
+export function unsafeLinks(html: string): string[] {
+  const unsafe: string[] = [];
+  for (const match of html.matchAll(
+    /\b(?:href|src|action|formaction|background)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi,
+  )) {
+    const raw = (match[1] ?? '').replace(/^["']|["']$/g, '');
+    const decoded = raw
+      .replace(/&#x([0-9a-f]{1,6});?/gi, (_, hex: string) =>
+        String.fromCodePoint(Math.min(Number.parseInt(hex, 16), 0x10ffff)),
+      )
+      .replace(/&#(\d{1,7});?/g, (_, dec: string) =>
+        String.fromCodePoint(Math.min(Number.parseInt(dec, 10), 0x10ffff)),
+      )
+      .replace(/&([a-z]+);/gi, (entity, name: string) => namedEntities[name.toLowerCase()] ?? entity);
+    const compact = decoded.replace(/[\p{Cc}\p{Zs}]+/gu, '').toLowerCase();
+    const scheme = /^([a-z][a-z0-9+.-]*):/.exec(compact)?.[1];
+    if (scheme !== undefined && !SAFE_SCHEMES.has(scheme)) unsafe.push(raw.slice(0, 80));
+  }
+  return unsafe;
+}

@@ -185,6 +185,10 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
 
 function send(response: ServerResponse, status: number, type: string, body: string): void {
   if (response.headersSent) return;
-  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  response.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   response.end(body);
 }

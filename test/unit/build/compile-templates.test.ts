@@ -76,6 +76,25 @@ describe('compileTemplates: every email keeps its unsubscribe link, postal addre
     expect(await issues()).toEqual([expect.stringContaining('the reason they get it')]);
   });
 
+  it.each([
+    ['written in the template', '<a href="javascript:alert(1)">our shop</a>'],
+    [
+      'built from variables',
+      '{% assign scheme = "java" | append: "script" %}<a href="{{ scheme }}:alert(1)">our shop</a>',
+    ],
+    ['a data: link', '<a href="data:text/html;base64,PHNjcmlwdD4=">our shop</a>'],
+  ])('refuses a javascript: or data: link %s', async (_how, link) => {
+    await edit('checking-in/en.mjml', (source) =>
+      source.replace(
+        'Thank you for having been a customer.',
+        `Thank you for having been a customer of ${link}.`,
+      ),
+    );
+    expect(await issues()).toEqual([
+      expect.stringMatching(/checking-in\/en\.mjml:1 renders a link that is not http\(s\), mailto or tel/),
+    ]);
+  });
+
   it('refuses a template that drops the footer include', async () => {
     await edit('checking-in/hi.mjml', (source) =>
       source.replace(/\s*<mj-include path="..\/_partials\/footer\/hi.mjml" \/>/, ''),

@@ -37,6 +37,20 @@ describe('composeEmail refuses an email without what the law and our promise req
     );
   });
 
+  it("throws a RenderError for a javascript: link a customer's data completes, so it is never sent", async () => {
+    const templates = tampered((html) =>
+      html.replace(
+        'Thank you for having been a customer.',
+        '<a href="java{{ customer.firstName }}:alert(1)">x</a>',
+      ),
+    );
+    const customer = view();
+    const named = { ...customer, customer: { ...customer.customer, firstName: 'script' } };
+    await expect(composeEmail({ view: named, message, step, config, templates, links })).rejects.toThrow(
+      /renders 1 link\(s\) that are not http\(s\), mailto or tel$/,
+    );
+  });
+
   it('throws a RenderError naming the missing postal address', async () => {
     const templates = tampered((html) => html.replace('· {{ shop.postalAddress }}', ''));
     await expect(composeEmail({ view: view(), message, step, config, templates, links })).rejects.toThrow(

@@ -1,0 +1,92 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { signLink } from '../../../functions/core/sending/links.ts';
+import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
+import { VirtualClock } from '../../../functions/ports/clock.ts';
+import { MemoryEngagementStore, sampleView } from '../engagement/memory-stores.ts';
+import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+
+const key = 'unsubscribe-key';
+const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
+const token = signLink({ customerId: 'lapsed-1', enrolmentId, stepIndex: 0, purpose: 'unsubscribe' }, key);
+
+function setup() {
+  const store = new MemoryEngagementStore();
+  const handle = makeHandler({
+    store,
+    enrolments: new MemoryEnrolmentStore(),
+    customers: {
+      getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
+    },
+    clock: new VirtualClock(Date.parse('2026-12-01T10:00:00Z')),
+    signingKey: key,
+    shopName: 'Northwind',
+    config: { pauseFor: 90 * 86_400_000 },
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
+  return { store, handle };
+}
+
+/** A Function URL POST to the link, as a mailbox provider or a browser sends it. */
+const post = (body: string, contentType?: string): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: '/u',
+  rawQueryString: `t=${token}`,
+  headers: contentType === undefined ? {} : { 'content-type': contentType },
+  queryStringParameters: { t: token },
+  requestContext: {
+    accountId: '000000000000',
+    apiId: 'url',
+    domainName: 'unsubscribe.example',
+    domainPrefix: 'unsubscribe',
+    http: { method: 'POST', path: '/u', protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+    requestId: 'r1',
+    routeKey: '$default',
+    stage: '$default',
+    time: '01/Dec/2026:10:00:00 +0000',
+    timeEpoch: 0,
+  },
+  body,
+  isBase64Encoded: false,
+});
+
+describe('what a POST to the unsubscribe link must carry', () => {
+  it.each([
+    ['RFC 8058 urlencoded', 'List-Unsubscribe=One-Click', 'application/x-www-form-urlencoded'],
+    ['no content type', 'List-Unsubscribe=One-Click', undefined],
+    [
+      'RFC 8058 multipart',
+      '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n',
+      'multipart/form-data; boundary=b',
+    ],
+    ["the page's own form", `t=${token}&action=unsubscribe`, 'application/x-www-form-urlencoded'],
+  ])('unsubscribes with %s', async (_name, body, contentType) => {
+    const { store, handle } = setup();
+    const response = await handle(post(body, contentType));
+    expect(response.statusCode).toBe(200);
+    expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
+  });
+
+  it.each([
+    ['an empty body', '', 'application/x-www-form-urlencoded'],
+    ['a JSON body', '{"List-Unsubscribe":"One-Click"}', 'application/json'],
+    ['the right words as plain text', 'List-Unsubscribe=One-Click', 'text/plain'],
+    ['another value', 'List-Unsubscribe=Yes', 'application/x-www-form-urlencoded'],
+    ['an unknown action', 'action=delete', 'application/x-www-form-urlencoded'],
+    ['a malformed multipart body', '--x\r\nnonsense', 'multipart/form-data; boundary=b'],
+  ])('changes nothing with %s, and shows the choice again', async (_name, body, contentType) => {
+    const { store, handle } = setup();
+    const response = await handle(post(body, contentType));
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('name="action" value="unsubscribe"');
+    expect(store.statuses.size + store.events.size).toBe(0);
+  });
+
+  it('tells browsers not to sniff the page', async () => {
+    const { handle } = setup();
+    const response = await handle(post('List-Unsubscribe=One-Click'));
+    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff' });
+  });
+});
