@@ -299,9 +299,10 @@ describe('respectful delivery', () => {
     const [first] = outcomesOf('throttled');
     expect(first).toMatchObject({ kind: 'retry', attempt: 1 });
     if (first?.kind !== 'retry') throw new Error('expected a retry');
-    // Fired in the step's 15-minute flexible window from 10:00, then five minutes on.
-    expect(first.until).toBeGreaterThanOrEqual(iso('2026-05-05T10:05:00Z'));
-    expect(first.until).toBeLessThanOrEqual(iso('2026-05-05T10:20:00Z'));
+    // Planned for 10:00, scheduled at 10:02 (the schedule-time floor: two minutes ahead of the
+    // clock), fired in its 15-minute flexible window from there, then five minutes on.
+    expect(first.until).toBeGreaterThanOrEqual(iso('2026-05-05T10:07:00Z'));
+    expect(first.until).toBeLessThanOrEqual(iso('2026-05-05T10:22:00Z'));
 
     sesFailures.delete('throttled@delivery.example');
     await runtime.scheduler.runUntil(iso('2026-05-05T11:00:00Z'));
