@@ -6,6 +6,7 @@ import type { Order } from '../core/customers/model.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
 import type { Enrolment } from '../core/segments/enrolment.ts';
 import { verifyLink } from '../core/sending/links.ts';
+import { encodeMessageTags } from '../core/sending/message-tags.ts';
 import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
 import type { Chaos } from './chaos.ts';
 import type { LearnedStops } from './invariants.ts';
@@ -232,14 +233,17 @@ export async function simulateRecipients(
       headersTruncated: false,
       headers: (email.headers ?? []).map((header) => ({ name: header.name, value: header.value })),
       commonHeaders: { from: [email.from], to: email.destination.to, subject: email.subject },
+      // Encoded as the SES mailer encodes them, so the events go through the same tag parser.
       tags: {
         'ses:configuration-set': ['rekindle-local'],
-        sequence: [enrolment.sequenceId],
-        step: [send.stepId],
-        segment: [enrolment.segmentId],
-        customer: [claims.customerId],
-        enrolment: [claims.enrolmentId],
-        stepIndex: [String(claims.stepIndex)],
+        ...sesTags({
+          sequence: enrolment.sequenceId,
+          step: send.stepId,
+          segment: enrolment.segmentId,
+          customer: claims.customerId,
+          enrolment: claims.enrolmentId,
+          stepIndex: String(claims.stepIndex),
+        }),
       },
     };
     const recipient = email.destination.to[0] ?? view.customer.email;
@@ -450,6 +454,13 @@ export async function simulateRecipients(
 }
 
 type Claims = NonNullable<ReturnType<typeof claimsOf>>;
+
+/** Tags as an SES event publishes them: encoded (message-tags.ts), each value a one-element array. */
+function sesTags(tags: Record<string, string>): Record<string, string[]> {
+  const encoded = encodeMessageTags(tags);
+  if (!encoded.ok) throw new Error(encoded.reason);
+  return Object.fromEntries(Object.entries(encoded.tags).map(([name, value]) => [name, [value]]));
+}
 
 /** The simulator plays a week in two passes: the Send events, then what the recipients did. */
 type Phase = 'sent' | 'recipient';

@@ -1,4 +1,5 @@
 import { type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { encodeMessageTags } from '../../core/sending/message-tags.ts';
 import { type EmailTracking, type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
 
 /** SES errors that may succeed if tried again later. */
@@ -25,9 +26,6 @@ export function trackingOverrides(tracking: EmailTracking | undefined) {
   } as const;
 }
 
-/** Tag values allow only [A-Za-z0-9_-.@]; anything else becomes `_`. */
-const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_\-.@]/g, '_').slice(0, 256) || '_';
-
 /**
  * The Mailer over SES v2 SendEmail, Simple content (so SES keeps our custom headers), through one
  * configuration set (its events, reputation metrics, custom tracking domain) with each email's
@@ -43,6 +41,9 @@ export class SesMailer implements Mailer {
   }
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    // Tags encoded reversibly (message-tags.ts): an event must name exactly the customer it is about.
+    const tags = encodeMessageTags(email.tags);
+    if (!tags.ok) throw new MailerError(tags.reason, false, 'no');
     try {
       const result = await this.#client.send(
         new SendEmailCommand({
@@ -51,7 +52,7 @@ export class SesMailer implements Mailer {
           ReplyToAddresses: email.replyTo === undefined ? undefined : [...email.replyTo],
           ConfigurationSetName: this.#configurationSet,
           ConfigurationOverrides: trackingOverrides(email.tracking),
-          EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value: tagValue(Value) })),
+          EmailTags: Object.entries(tags.tags).map(([Name, Value]) => ({ Name, Value })),
           Content: {
             Simple: {
               Subject: { Data: email.subject, Charset: 'UTF-8' },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { messageTagReader } from '../sending/message-tags.ts';
 import type { EngagementEvent, EngagementType } from './model.ts';
 import { unsubscribeLinkTag } from './tracking.ts';
 
@@ -117,7 +118,10 @@ export type SesEventBridgeEvent = z.infer<typeof SesEventBridgeEventSchema>;
 export interface ParsedSesEvent {
   readonly event: EngagementEvent;
   readonly recipients: readonly string[];
-  /** False when the message carries no Rekindle tags (sent by something else through the same set). */
+  /**
+   * False when the message carries no Rekindle tags (sent by something else through the same set)
+   * or tags that do not decode: such an event is stored apart and applied to no customer.
+   */
   readonly attributed: boolean;
 }
 
@@ -171,6 +175,23 @@ const eventIdOf = (...parts: readonly string[]) =>
 
 const tag = (tags: Record<string, string[]>, name: string) => tags[name]?.[0];
 
+const idTags = ['customer', 'enrolment', 'sequence', 'segment', 'step', 'stepIndex'] as const;
+
+/**
+ * Our ids from the message tags, decoded (message-tags.ts). If any of them is not a value a send of
+ * ours made, none is trusted: the event is kept unattributed rather than applied to someone else.
+ */
+function rekindleTags(tags: Record<string, string[]>): Partial<Record<(typeof idTags)[number], string>> {
+  const read = messageTagReader(tags);
+  const ids: Partial<Record<(typeof idTags)[number], string>> = {};
+  for (const name of idTags) {
+    const found = read(name);
+    if (found.state === 'invalid') return {};
+    if (found.state === 'ok') ids[name] = found.value;
+  }
+  return ids;
+}
+
 /**
  * Parses an EventBridge SES event into the engagement event we store. The id is a hash of what
  * identifies the event (message, type, timestamp and what makes it unique), so SES or EventBridge
@@ -182,17 +203,16 @@ export function parseSesEvent(input: unknown, options: ParseOptions): SesEventRe
   const { detail } = result.data;
   const { mail } = detail;
   const sentAt = Date.parse(mail.timestamp);
-  const customerId = tag(mail.tags, 'customer');
-  const stepIndexText = tag(mail.tags, 'stepIndex');
-  const stepIndex = stepIndexText === undefined ? undefined : Number.parseInt(stepIndexText, 10);
+  const ids = rekindleTags(mail.tags);
+  const stepIndex = ids.stepIndex === undefined ? undefined : Number.parseInt(ids.stepIndex, 10);
   const base = {
     type: typeOf[detail.eventType],
-    customerId: customerId ?? 'unknown',
+    customerId: ids.customer ?? 'unknown',
     messageId: mail.messageId,
-    enrolmentId: tag(mail.tags, 'enrolment'),
-    sequenceId: tag(mail.tags, 'sequence'),
-    segmentId: tag(mail.tags, 'segment'),
-    stepId: tag(mail.tags, 'step'),
+    enrolmentId: ids.enrolment,
+    sequenceId: ids.sequence,
+    segmentId: ids.segment,
+    stepId: ids.step,
     stepIndex: stepIndex === undefined || Number.isNaN(stepIndex) ? undefined : stepIndex,
   };
   const { at, recipients, unique, detailFields, machine } = specifics(detail, sentAt, options);
@@ -208,7 +228,7 @@ export function parseSesEvent(input: unknown, options: ParseOptions): SesEventRe
     parsed: {
       event,
       recipients: recipients.map((address) => address.toLowerCase()),
-      attributed: customerId !== undefined,
+      attributed: ids.customer !== undefined,
     },
   };
 }

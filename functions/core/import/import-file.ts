@@ -8,6 +8,7 @@ import {
   type Order,
   OrderSchema,
 } from '../customers/model.ts';
+import { TAG_VALUE_MAX, tagValueFits } from '../sending/message-tags.ts';
 import { type ImportFormat, type RejectedRow, RowReader } from './import-rows.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'incidents';
@@ -45,10 +46,15 @@ export function describeImport(name: string): { kind: ImportKind; format: Import
   return format === undefined || kind === undefined ? undefined : { kind, format };
 }
 
+/** Why a customer id that cannot travel in an SES message tag (message-tags.ts) is refused. */
+const customerIdTooLong = `customerId is too long to send: it must encode to at most ${TAG_VALUE_MAX} characters, where letters, digits and "-" count 1, other ASCII characters 3 and others 6 to 12 (at most 85 characters of any ASCII)`;
+
 interface KindSpec<T> {
   readonly schema: z.ZodType<T>;
   readonly id: (row: T) => string;
   readonly idName: string;
+  /** The customer the row is about; its id travels in SES message tags, so it must fit one. */
+  readonly customerId: (row: T) => string;
   readonly write: (sink: ImportSink, rows: readonly T[]) => Promise<void>;
 }
 
@@ -57,18 +63,21 @@ const specs: { customers: KindSpec<Customer>; orders: KindSpec<Order>; incidents
     schema: CustomerSchema,
     id: (row) => row.customerId,
     idName: 'customerId',
+    customerId: (row) => row.customerId,
     write: (sink, rows) => sink.putCustomers(rows),
   },
   orders: {
     schema: OrderSchema,
     id: (row) => row.orderId,
     idName: 'orderId',
+    customerId: (row) => row.customerId,
     write: (sink, rows) => sink.putOrders(rows),
   },
   incidents: {
     schema: IncidentSchema,
     id: (row) => row.incidentId,
     idName: 'incidentId',
+    customerId: (row) => row.customerId,
     write: (sink, rows) => sink.putIncidents(rows),
   },
 };
@@ -131,6 +140,10 @@ async function run<T>(
     for (const outcome of outcomes) {
       if (!outcome.ok) {
         reject({ line: outcome.line, reason: outcome.reason });
+        continue;
+      }
+      if (!tagValueFits(spec.customerId(outcome.value))) {
+        reject({ line: outcome.line, reason: customerIdTooLong });
         continue;
       }
       const id = spec.id(outcome.value);
