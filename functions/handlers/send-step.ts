@@ -69,7 +69,8 @@ export function makeHandler(deps: SendStepHandlerDeps) {
         enrolmentId: parsed.data.enrolmentId,
         step: parsed.data.stepIndex,
         outcome: outcome.kind,
-        ...('reason' in outcome ? { reason: outcome.reason } : {}),
+        // A failure's reason is logged once, below.
+        ...('reason' in outcome && outcome.kind !== 'failed' ? { reason: outcome.reason } : {}),
       });
       if (outcome.kind === 'failed')
         deps.logger.warn('step failed', { enrolmentId: parsed.data.enrolmentId, reason: outcome.reason });

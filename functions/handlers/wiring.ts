@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { redactingReplacer } from '../core/redact.ts';
 
 /**
  * AWS clients, built once per container. Endpoints come from the SDK's standard
@@ -38,7 +39,8 @@ export async function readSecret(secretArn: string): Promise<string> {
 }
 
 export function createLogger(serviceName: string): Logger {
-  return new Logger({ serviceName });
+  // No address reaches a log line, whichever message or error carries it.
+  return new Logger({ serviceName, jsonReplacerFn: redactingReplacer });
 }
 
 /**

@@ -6,6 +6,7 @@ import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.t
 import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import type { RuntimeBundle } from '../build/runtime-bundle.ts';
+import { redactingReplacer } from '../core/redact.ts';
 import type { SendStepHandlerDeps } from '../handlers/send-step.ts';
 import type { AwsClients } from '../handlers/wiring.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -46,7 +47,7 @@ const localLinks = {
 } as const;
 
 export const localLogger = (serviceName: string, logLevel: LocalLogLevel = 'WARN') =>
-  new Logger({ serviceName, logLevel });
+  new Logger({ serviceName, logLevel, jsonReplacerFn: redactingReplacer });
 
 /**
  * send-step's dependencies over the local adapters, as its Lambda wires them: the runtime's thread

@@ -35,7 +35,13 @@ function failingMailer(mailer: Mailer): Mailer {
     async send(email) {
       const failure = sesFailures.get(email.to);
       if (failure !== undefined) {
-        throw new MailerError(`SES ${failure}: refused`, false, 'no', { cause: { name: failure } });
+        // SES's own wording names the recipient; none of it may reach the ledger or a log line.
+        throw new MailerError(
+          `SES ${failure}: Email address is not verified. The following identities failed the check in region EU-WEST-1: ${email.to}`,
+          false,
+          'no',
+          { cause: { name: failure } },
+        );
       }
       return mailer.send(email);
     },
@@ -270,6 +276,8 @@ describe('respectful delivery', () => {
       state: 'failed',
       error: expect.stringContaining('MessageRejected'),
     });
+    expect(rejected?.sends[0]?.error).toContain('failed the check in region EU-WEST-1: <address>');
+    expect(rejected?.sends[0]?.error).not.toContain('rejected@delivery.example');
     expect(rejected?.enrolments[0]).toMatchObject({ state: 'exited', exitReason: 'send-failed' });
     // Paused: the claim is released, nothing recorded, and the step is planned again an hour later,
     // again and again; the message itself is done, so nothing reaches the dead-letter queue.

@@ -12,6 +12,7 @@ import {
   plannedInstant,
   recipientTimeZone,
 } from '../policy/decide.ts';
+import { redactAddresses } from '../redact.ts';
 import type { TemplateCatalog } from '../rendering/compiled-template.ts';
 import { composeEmail } from '../rendering/compose-email.ts';
 import { planStep } from '../segments/enrolment.ts';
@@ -82,7 +83,8 @@ function sesErrorName(error: MailerError): string | undefined {
     : undefined;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** An error's message as stored in the send ledger and returned: without any address it names. */
+const messageOf = (error: unknown) => redactAddresses(error instanceof Error ? error.message : String(error));
 
 /**
  * Sends one step of one enrolment, at most once. One read of the customer decides: exit (closed
