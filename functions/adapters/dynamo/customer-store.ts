@@ -73,6 +73,19 @@ export const StoredOrderSchema = z.object({
   amount: z.number(),
 }) satisfies z.ZodType<Order>;
 
+/**
+ * Adds an order item to a customer's `orders`, one per order id. Before orders were keyed by id
+ * alone, the same order imported with a date and a date-time was stored twice
+ * (`ORDER#<placedAt>#<orderId>`); such an old item counts only while no item under the id's key
+ * (the newer import) holds the order, so no reader counts an order twice.
+ */
+export function addOrder(orders: Order[], item: Item): void {
+  const order = parseItem(StoredOrderSchema, item);
+  const at = orders.findIndex((known) => known.orderId === order.orderId);
+  if (at < 0) orders.push(order);
+  else if (item[customerTableDesign.sortKey] === keys.order(order.orderId)) orders[at] = order;
+}
+
 /** A table item failed its schema: the data in DynamoDB is not what this code wrote. */
 export class CorruptItemError extends Error {
   override readonly name = 'CorruptItemError';
@@ -115,7 +128,7 @@ const customerItem = (customer: Customer): Item => ({
 
 const orderItem = (order: Order): Item => ({
   [customerTableDesign.partitionKey]: keys.customer(order.customerId),
-  [customerTableDesign.sortKey]: keys.order(order.placedAt, order.orderId),
+  [customerTableDesign.sortKey]: keys.order(order.orderId),
   type: 'order',
   ...order,
 });
@@ -134,7 +147,12 @@ export function viewOf(items: readonly Item[]): CustomerView | undefined {
   if (profile === undefined) return undefined;
   return {
     customer: parseItem(CustomerSchema, profile),
-    orders: items.filter((item) => item.type === 'order').map((item) => parseItem(StoredOrderSchema, item)),
+    orders: items
+      .filter((item) => item.type === 'order')
+      .reduce<Order[]>((orders, item) => {
+        addOrder(orders, item);
+        return orders;
+      }, []),
     enrolments: items.filter(isEnrolmentItem).map((item) => parseItem(EnrolmentItemSchema, item)),
     sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
     incidents: items
@@ -186,7 +204,7 @@ export class DynamoCustomerStore implements CustomerStore {
         current = { pk, orders: [], enrolments: [] };
       }
       if (item.type === 'customer') current.customer = parseItem(CustomerSchema, item);
-      else if (item.type === 'order') current.orders.push(parseItem(StoredOrderSchema, item));
+      else if (item.type === 'order') addOrder(current.orders, item);
       else current.enrolments.push(parseItem(EnrolmentItemSchema, item));
     }
     if (current?.customer !== undefined) yield snapshot(current.customer, current);

@@ -14,7 +14,7 @@ import {
 import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
 import type { AssignmentHistory } from '../../core/sequences/enrolment-state.ts';
 import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
-import { CorruptItemError, DynamoCustomerStore, StoredOrderSchema } from './customer-store.ts';
+import { addOrder, CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
 import { addResponse, type EnrolmentResponse } from './enrolment-store.ts';
 import { onlyTypes, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
@@ -216,7 +216,7 @@ export class DynamoSegmentationStore implements SegmentationStore {
           current.customer = parseItem(CustomerSchema, item);
           break;
         case 'order':
-          current.orders.push(parseItem(StoredOrderSchema, item));
+          addOrder(current.orders, item);
           break;
         case 'incident':
           current.incidents.push(parseItem(IncidentSchema, item));

@@ -19,7 +19,11 @@ export const customerTableDesign = {
 export const keys = {
   customer: (customerId: string) => `CUSTOMER#${customerId}`,
   profile: () => 'PROFILE',
-  order: (placedAt: string, orderId: string) => `ORDER#${placedAt}#${orderId}`,
+  /**
+   * An order is its id: the same order exported with a date and with a date-time is one item.
+   * Items written before were `ORDER#<placedAt>#<orderId>`; readers keep one per id (addOrder).
+   */
+  order: (orderId: string) => `ORDER#${orderId}`,
   incident: (incidentId: string) => `INCIDENT#${incidentId}`,
   score: () => 'SCORE',
   enrolment: (enrolmentId: string) => `ENROLMENT#${enrolmentId}`,
@@ -31,6 +35,9 @@ export const keys = {
   /** A forgotten address: only its SHA-256 is kept, so it is never written to again. */
   forgottenEmail: (email: string) =>
     `FORGOTTEN#${createHash('sha256').update(email.toLowerCase()).digest('hex')}`,
+  /** A forgotten customer id (ids may be addresses too): only its SHA-256 is kept. */
+  forgottenCustomer: (customerId: string) =>
+    `FORGOTTEN-CUSTOMER#${createHash('sha256').update(customerId).digest('hex')}`,
   sendState: (state: string) => `SENDSTATE#${state}`,
   message: (messageId: string) => `MESSAGE#${messageId}`,
   /** The partition of fitted models; one item per segmenter run. */

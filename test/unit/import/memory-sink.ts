@@ -15,8 +15,7 @@ export class MemorySink implements ImportSink {
 
   async putOrders(orders: readonly Order[]): Promise<void> {
     this.writes += 1;
-    for (const order of orders)
-      this.orders.set(`${order.customerId}#${order.placedAt}#${order.orderId}`, order);
+    for (const order of orders) this.orders.set(`${order.customerId}#${order.orderId}`, order);
   }
 
   async putIncidents(incidents: readonly Incident[]): Promise<void> {
