@@ -14,6 +14,10 @@ const context = {
   unsubscribeDomain: app.node.tryGetContext('unsubscribeDomain'),
   unsubscribeCertificateArn: app.node.tryGetContext('unsubscribeCertificateArn'),
   dmarcRua: app.node.tryGetContext('dmarcRua'),
+  senderIdentity: app.node.tryGetContext('senderIdentity'),
+  inboundReplies: app.node.tryGetContext('inboundReplies'),
+  sandboxRecipients: app.node.tryGetContext('sandboxRecipients'),
+  linkSigningSecretArn: app.node.tryGetContext('linkSigningSecretArn'),
   // Set by the CDK CLI from the profile or AWS_REGION; absent offline.
   region: process.env.CDK_DEFAULT_REGION,
 };

@@ -13,6 +13,7 @@ import { EnvironmentNames } from '../../functions/handlers/environment.ts';
 import {
   buildApp,
   checkReceivingRegion,
+  RekindleContextSchema,
   resolveParameters,
   sesReceivingRegions,
 } from '../../infra/build-app.ts';
@@ -1077,6 +1078,12 @@ describe('RekindleStack on an account already sending through SES, in a region w
 });
 
 describe('buildApp', () => {
+  it('is handed every context key by infra/app.ts, so each documented -c option reaches it', () => {
+    const app = readFileSync('infra/app.ts', 'utf8');
+    const keys = Object.keys(RekindleContextSchema.shape).filter((key) => key !== 'region');
+    expect(keys.filter((key) => !app.includes(`${key}: app.node.tryGetContext('${key}')`))).toEqual([]);
+  });
+
   it('fails at synth in a region without SES receiving, naming the regions that have it and the option', async () => {
     const failure = buildApp({
       configFile: 'config/rekindle.yaml',
