@@ -50,6 +50,8 @@ export function makeHandler(deps: ImportFileDeps) {
         file: key,
         written: report.written,
         rejected: report.rejectedTotal,
+        // The line the file is broken from (its reason, in the report, may quote the file).
+        ...(report.stopped === undefined ? {} : { stoppedAtLine: report.stopped.line }),
       });
       reports.push(report);
     }

@@ -79,6 +79,11 @@ export function printImportSummary(report: ImportReport, out: Output): void {
   for (const row of report.rejected.slice(0, listedRejections)) out.line(`  line ${row.line}: ${row.reason}`);
   if (report.rejectedTotal > listedRejections)
     out.line(`  … and ${(report.rejectedTotal - listedRejections).toLocaleString('en')} more`);
+  if (report.stopped !== undefined) {
+    const { line, reason } = report.stopped;
+    out.line(`  stopped at line ${line}: ${reason}`);
+    out.line(`  nothing from line ${line} on was imported: fix the file and import it again`);
+  }
 }
 
 /** `rekindle import`: a customers, orders or incidents file into the table, validated row by row. */
@@ -114,7 +119,7 @@ export const importCommand: Command = {
       const sink = new DynamoSegmentationStore(client, table);
       const report = await importFile({ kind, file, format, sink }, out, process.stderr.isTTY === true);
       printImportSummary(report, out);
-      return report.rejectedTotal > 0 ? 1 : 0;
+      return report.rejectedTotal > 0 || report.stopped !== undefined ? 1 : 0;
     } finally {
       client.destroy();
     }

@@ -21,6 +21,12 @@ export interface ImportReport {
   /** Every rejected row, in line order, up to `maxRejectedListed`; `rejectedTotal` counts them all. */
   readonly rejected: readonly RejectedRow[];
   readonly rejectedTotal: number;
+  /**
+   * Set when the file is broken from `line` on (an unterminated quote, text that is not UTF-8):
+   * the rows before it are written or rejected as reported, and nothing from `line` on was imported.
+   * Fix the file and import it again; rows already written are simply written again.
+   */
+  readonly stopped?: { readonly line: number; readonly reason: string };
 }
 
 export interface ImportSource {
@@ -136,8 +142,13 @@ async function run<T>(
     await spec.write(sink, rows);
     written += rows.length;
   };
+  let stopped: ImportReport['stopped'];
   const take = async (outcomes: ReturnType<RowReader<T>['push']>) => {
     for (const outcome of outcomes) {
+      if (!outcome.ok && outcome.stop === true) {
+        stopped = { line: outcome.line, reason: outcome.reason };
+        return;
+      }
       if (!outcome.ok) {
         reject({ line: outcome.line, reason: outcome.reason });
         continue;
@@ -161,12 +172,20 @@ async function run<T>(
     chars += chunk.length;
     await take(reader.push(chunk));
     options.onProgress?.({ chars, written, rejected: rejectedTotal });
+    if (stopped !== undefined) break;
   }
-  await take(reader.end());
+  if (stopped === undefined) await take(reader.end());
   await flush();
   options.onProgress?.({ chars, written, rejected: rejectedTotal });
   rejected.sort((a, b) => a.line - b.line);
-  return { file: source.file, kind: source.kind, written, rejected, rejectedTotal };
+  return {
+    file: source.file,
+    kind: source.kind,
+    written,
+    rejected,
+    rejectedTotal,
+    ...(stopped === undefined ? {} : { stopped }),
+  };
 }
 
 /** Imports a whole text; see importStream. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CsvTokenizer } from './csv.ts';
+import { type CsvRecord, CsvTokenizer } from './csv.ts';
 
 /** A row that was refused, with where it was and why, so the sender of the file can fix it. */
 export interface RejectedRow {
@@ -12,10 +12,13 @@ export interface ParsedRows<T> {
   readonly rejected: RejectedRow[];
 }
 
-/** What one row became: a valid value, or a rejection with its reason. */
+/**
+ * What one row became: a valid value, or a rejection with its reason. `stop` marks the end of what
+ * can be read: the file is broken from `line` on (csv.ts), and no outcome follows.
+ */
 export type RowOutcome<T> =
   | { readonly ok: true; readonly line: number; readonly value: T }
-  | { readonly ok: false; readonly line: number; readonly reason: string };
+  | { readonly ok: false; readonly line: number; readonly reason: string; readonly stop?: true };
 
 export type ImportFormat = 'csv' | 'jsonl';
 
@@ -82,6 +85,7 @@ export class RowReader<T> {
   #headerFault: string | undefined;
   #jsonTail = '';
   #jsonLine = 0;
+  #stopReported = false;
 
   constructor(format: ImportFormat, schema: z.ZodType<T>) {
     this.#format = format;
@@ -89,7 +93,8 @@ export class RowReader<T> {
   }
 
   push(chunk: string): RowOutcome<T>[] {
-    if (this.#format === 'csv') return this.#csvRecords(this.#csv.push(chunk));
+    if (this.#format === 'csv')
+      return this.#stopReported ? [] : this.#csvStopped(this.#csvRecords(this.#csv.push(chunk)));
     const text = this.#jsonTail + chunk;
     const lines = text.split('\n');
     this.#jsonTail = lines.pop() ?? '';
@@ -98,10 +103,9 @@ export class RowReader<T> {
 
   end(): RowOutcome<T>[] {
     if (this.#format === 'csv') {
-      const { records, faults } = this.#csv.end();
-      const outcomes = this.#csvRecords(records);
-      for (const fault of faults) outcomes.push({ ok: false, ...fault });
-      return outcomes;
+      const stopped = this.#stopReported || this.#csv.fault !== undefined;
+      const { records } = this.#csv.end();
+      return stopped ? [] : this.#csvStopped(this.#csvRecords(records));
     }
     const tail = this.#jsonTail;
     this.#jsonTail = '';
@@ -130,30 +134,52 @@ export class RowReader<T> {
     return [this.#validate(line, candidate)];
   }
 
-  #csvRecords(records: readonly { line: number; fields: readonly string[] }[]): RowOutcome<T>[] {
+  /** The outcomes, then the stop if the tokenizer stopped (reported once). */
+  #csvStopped(outcomes: RowOutcome<T>[]): RowOutcome<T>[] {
+    const fault = this.#csv.fault;
+    if (fault !== undefined && !this.#stopReported) {
+      this.#stopReported = true;
+      outcomes.push({ ok: false, line: fault.line, reason: fault.reason, stop: true });
+    }
+    return outcomes;
+  }
+
+  #csvRecords(records: readonly CsvRecord[]): RowOutcome<T>[] {
     const outcomes: RowOutcome<T>[] = [];
     for (const record of records) {
       if (this.#columns === undefined) {
         this.#columns = record.fields.map((name) => name.trim());
-        this.#headerFault = headerFault(this.#columns);
+        this.#headerFault =
+          record.fault === undefined ? headerFault(this.#columns) : `the header's ${record.fault}`;
         continue;
       }
-      const columns = this.#columns;
-      if (record.fields.length !== columns.length) {
-        outcomes.push({
-          ok: false,
-          line: record.line,
-          reason: `has ${record.fields.length} fields, the header has ${columns.length}`,
-        });
-        continue;
-      }
-      if (this.#headerFault !== undefined) {
-        outcomes.push({ ok: false, line: record.line, reason: this.#headerFault });
-        continue;
-      }
-      outcomes.push(this.#validate(record.line, csvCandidate(columns, record.fields)));
+      const outcome = this.#csvRecord(this.#columns, record);
+      // A row over several lines (quoted line breaks) is rejected for all of them: say which, and
+      // what it may be (a quote left open that a later one closed cleanly swallowed the rows between).
+      const { line, lastLine } = record;
+      outcomes.push(
+        outcome.ok || lastLine === line
+          ? outcome
+          : {
+              ...outcome,
+              reason: `${outcome.reason} (the row spans lines ${line}–${lastLine} through a quoted field: if those lines are rows, a closing quote is missing on line ${line})`,
+            },
+      );
     }
     return outcomes;
+  }
+
+  #csvRecord(columns: readonly string[], record: CsvRecord): RowOutcome<T> {
+    const { line } = record;
+    if (record.fault !== undefined) return { ok: false, line, reason: record.fault };
+    if (record.fields.length !== columns.length)
+      return {
+        ok: false,
+        line,
+        reason: `has ${record.fields.length} fields, the header has ${columns.length}`,
+      };
+    if (this.#headerFault !== undefined) return { ok: false, line, reason: this.#headerFault };
+    return this.#validate(line, csvCandidate(columns, record.fields));
   }
 }
 

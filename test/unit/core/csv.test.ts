@@ -6,9 +6,9 @@ describe('parseCsv', () => {
     const { records, faults } = parseCsv('a,b\n"x, y","say ""hi"""\n"multi\nline",2\n');
     expect(faults).toEqual([]);
     expect(records).toEqual([
-      { line: 1, fields: ['a', 'b'] },
-      { line: 2, fields: ['x, y', 'say "hi"'] },
-      { line: 3, fields: ['multi\nline', '2'] },
+      { line: 1, lastLine: 1, fields: ['a', 'b'] },
+      { line: 2, lastLine: 2, fields: ['x, y', 'say "hi"'] },
+      { line: 3, lastLine: 4, fields: ['multi\nline', '2'] },
     ]);
   });
 
@@ -21,9 +21,12 @@ describe('parseCsv', () => {
     ]);
   });
 
-  it('reports an unterminated quote on a truncated last line as a fault, not a row', () => {
-    const { records, faults } = parseCsv('a,b\n1,2\n3,"unfinished');
-    expect(records).toHaveLength(2);
-    expect(faults).toEqual([{ line: 3, reason: expect.stringContaining('unterminated') }]);
+  it('reports an unterminated quote on a truncated last line as a faulty record of that line', () => {
+    for (const text of ['a,b\n1,2\n3,"unfinished', 'a,b\n1,2\n3,"unfinished\n']) {
+      const { records, faults } = parseCsv(text);
+      expect(records).toHaveLength(3);
+      expect(records[2]).toMatchObject({ line: 3, fault: expect.stringContaining('unterminated') });
+      expect(faults).toEqual([]);
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { importText } from '../../../functions/core/import/import-file.ts';
+import { printImportSummary } from '../../../functions/cli/commands/import.ts';
+import { MemoryOutput } from '../../../functions/cli/output.ts';
+import { importStream, importText } from '../../../functions/core/import/import-file.ts';
 import { MemorySink } from './memory-sink.ts';
 
 const customersHeader = 'customerId,email,firstName,locale,timeZone,consent';
@@ -20,6 +22,90 @@ describe('import: customer ids must travel in SES message tags', () => {
     expect(report.rejected).toEqual([
       { line: 3, reason: expect.stringContaining('customerId is too long to send') },
       { line: 4, reason: expect.stringContaining('customerId is too long to send') },
+    ]);
+  });
+});
+
+describe('import: every physical line is written, rejected, or named where the import stopped', () => {
+  const rows = (count: number, at: (line: number) => string | undefined) =>
+    Array.from({ length: count }, (_, index) => {
+      const line = index + 2;
+      return at(line) ?? `c${line},c${line}@example.com,Name ${line}`;
+    });
+  const header = 'customerId,email,firstName';
+  /** 10,000 rows (lines 2–10,001), an unterminated quote on line 12, and what `later` puts on line 500. */
+  const file = (later?: string) =>
+    [
+      header,
+      ...rows(10_000, (line) =>
+        line === 12 ? 'c12,"Bob,bob@example.com' : line === 500 ? later : undefined,
+      ),
+    ].join('\n');
+
+  it.each([
+    ['no later quote', undefined],
+    ['a later properly quoted field', 'c500,"Alice",alice@example.com'],
+    ['a later quoted last field', 'c500,alice@example.com,"Alice"'],
+  ])('an unterminated quote on line 12 of 10,000 rows stops the import there (%s)', async (_, later) => {
+    for (const chunkSize of [1 << 20, 997]) {
+      const text = file(later);
+      const chunks = Array.from({ length: Math.ceil(text.length / chunkSize) }, (_, i) =>
+        text.slice(i * chunkSize, (i + 1) * chunkSize),
+      );
+      const sink = new MemorySink();
+      const report = await importStream(chunks, customers, sink);
+      expect(report.stopped).toEqual({ line: 12, reason: expect.stringContaining('line 12') });
+      // Lines 2–11 written, nothing from line 12 on: none of the 9,990 rows is passed off as one rejection.
+      expect(report.written).toBe(10);
+      expect(report.rejectedTotal).toBe(0);
+      expect([...sink.customers.keys()].at(-1)).toBe('c11');
+    }
+  });
+
+  it('rejects a quote closed cleanly on a later line as one row naming every line it swallowed', async () => {
+    const report = await importText(file('",c500,alice@example.com'), customers, new MemorySink());
+    expect(report.stopped).toBeUndefined();
+    expect(report.written).toBe(10 + 9_501);
+    expect(report.rejected).toEqual([
+      {
+        line: 12,
+        reason: expect.stringContaining(
+          'has 4 fields, the header has 3 (the row spans lines 12–500 through a quoted field: if those lines are rows, a closing quote is missing on line 12)',
+        ),
+      },
+    ]);
+  });
+
+  it('accounts for every line of a file with quoted line breaks and a bad row', async () => {
+    const text = [
+      header,
+      'c2,a@example.com,"Ann\nMarie"',
+      'c4,not-an-email,"Bo\nBo"',
+      'c6,"Cy" Jr,c@example.com',
+      'c7,d@example.com,Di',
+    ].join('\n');
+    const sink = new MemorySink();
+    const report = await importText(text, customers, sink);
+    expect(report.stopped).toBeUndefined();
+    expect(report.written).toBe(2);
+    expect(report.rejected).toEqual([
+      { line: 4, reason: expect.stringMatching(/email.*\(the row spans lines 4–5 through a quoted field/) },
+      { line: 6, reason: 'field 2 has text after its closing quote' },
+    ]);
+    expect(sink.customers.get('c2')?.firstName).toBe('Ann\nMarie');
+  });
+
+  it('says where the import stopped and that nothing after was imported, exit 1', async () => {
+    const sink = new MemorySink();
+    const report = await importText(file(), customers, sink);
+    const out = new MemoryOutput();
+    printImportSummary(report, out);
+    expect(out.lines).toEqual([
+      'customers.csv: 10 customers rows written, 0 rejected',
+      expect.stringMatching(
+        /^ {2}stopped at line 12: a quoted field opened on line 12 is longer than 100,000 characters/,
+      ),
+      '  nothing from line 12 on was imported: fix the file and import it again',
     ]);
   });
 });
