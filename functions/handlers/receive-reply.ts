@@ -1,10 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
+import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import { type ReceiveReplyDeps, type ReplyOutcome, receiveReply } from '../core/inbound/receive-reply.ts';
 import { parseEnvironment, ReplyEnvironmentSchema } from './environment.ts';
@@ -14,10 +15,11 @@ import { createClients, createLogger, lazyHandler, readSecret } from './wiring.t
 
 const isoTime = (at: number) => new Date(at).toISOString();
 
-/** Reads the raw received mail; never deletes it. */
+/** Reads the raw received mail; deletes only mail from or about a person erased on request. */
 export interface RawMailSource {
   size(key: string): Promise<number>;
   read(key: string): Promise<Uint8Array>;
+  erase(key: string): Promise<void>;
 }
 
 export interface ReceiveReplyHandlerDeps extends ReceiveReplyDeps {
@@ -60,6 +62,8 @@ export function makeHandler(deps: ReceiveReplyHandlerDeps) {
           },
           deps,
         );
+        // Nothing of an erased person stays behind, not even the mail SES stored for us.
+        if (outcome.kind === 'forgotten') await deps.raw.erase(s3Key);
         deps.logger.info('inbound mail handled', { mailId: mail.messageId, outcome: outcome.kind });
         outcomes.push(outcome);
       }
@@ -80,6 +84,10 @@ export class S3RawMailSource implements RawMailSource {
   async size(key: string): Promise<number> {
     const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
     return head.ContentLength ?? 0;
+  }
+
+  async erase(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async read(key: string): Promise<Uint8Array> {
@@ -144,6 +152,7 @@ export const handler = lazyHandler(async () => {
     store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     customers: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
+    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
     mailer: new SesMailer(clients.sesv2, env.SES_CONFIGURATION_SET),
     signingKey: await readSecret(env.LINK_SECRET_ARN),
     config,

@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
+import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
 import type { MetricsSink } from '../ports/engagement-store.ts';
 import { EngagementEnvironmentSchema, parseEnvironment } from './environment.ts';
@@ -48,6 +49,9 @@ export function makeHandler(deps: RecordEngagementDeps) {
             error: result.error instanceof Error ? result.error.message : String(result.error),
             ...envelopeOf(bodies[index]),
           });
+        } else if (result.kind === 'forgotten') {
+          deps.logger.info('SES event about a forgotten person dropped', { messageId: record.messageId });
+          deps.metrics.count('ForgottenSesEvents', 1);
         } else if (result.kind === 'invalid') {
           // Not the event itself: it holds recipient addresses, and logs keep no personal data.
           deps.logger.error('SES event not understood', {
@@ -118,6 +122,7 @@ export const handler = lazyHandler(async () => {
   return makeHandler({
     store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
+    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
     config: config.engagement,
     metrics: powertoolsMetrics(metrics),
     flushMetrics: () => metrics.publishStoredMetrics(),

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
+import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsubscribe.ts';
 import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
 import { systemClock } from '../ports/clock.ts';
@@ -94,6 +95,7 @@ export const handler = lazyHandler(async () => {
     store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
     customers: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
+    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
     clock: systemClock,
     signingKey: await readSecret(env.LINK_SECRET_ARN),
     shopName: config.shop.name,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
 import { DynamoEngagementStore } from '../../functions/adapters/dynamo/engagement-store.ts';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamo/enrolment-store.ts';
+import { DynamoForgottenRegister } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { signLink } from '../../functions/core/sending/links.ts';
 import { makeHandler } from '../../functions/handlers/unsubscribe.ts';
 import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
@@ -63,6 +64,7 @@ beforeAll(async () => {
       signingKey: key,
       shopName: 'Northwind Records',
       config: { pauseFor: 90 * 86_400_000 },
+      forgotten: new DynamoForgottenRegister(client, table),
       logger: new Logger({ serviceName: 'unsubscribe', logLevel: 'SILENT' }),
     }),
   );

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoForgottenRegister } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { writeReport } from '../../functions/cli/commands/report.ts';
@@ -306,6 +307,7 @@ describe('suppression', () => {
       enrolments: runtime.enrolments,
       config: { ...bundle.config.engagement, complaintRateMinSends: 1 },
       metrics: { count: (name: string) => counted.push(name) },
+      forgotten: new DynamoForgottenRegister(runtime.clients.dynamodb, localNames.tableName),
     };
     const outcome = await recordSesEvent(sesEvent('complaint', target), deps);
     expect(outcome).toMatchObject({ suppressed: 'complaint', pausedSequence: 'gentle-winback' });

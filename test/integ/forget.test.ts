@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPrivacyStore } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { S3ObjectStore } from '../../functions/adapters/s3/object-store.ts';
@@ -7,6 +9,7 @@ import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { forgetCommand } from '../../functions/cli/commands/forget.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
+import { signLink } from '../../functions/core/sending/links.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/ports/clock.ts';
 
@@ -22,6 +25,38 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.stop();
 });
+
+/** The RFC 8058 one-click POST a mailbox provider sends for a List-Unsubscribe link. */
+function oneClick(token: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/u',
+    rawQueryString: `t=${token}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    queryStringParameters: { t: token },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: 'unsubscribe.northwind.example',
+      domainPrefix: 'unsubscribe',
+      http: {
+        method: 'POST',
+        path: '/u',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'mailbox-provider',
+      },
+      requestId: 'late',
+      routeKey: '$default',
+      stage: '$default',
+      time: '23/Nov/2026:09:00:00 +0000',
+      timeEpoch: start,
+    },
+    body: 'List-Unsubscribe=One-Click',
+    isBase64Encoded: false,
+  };
+}
 
 async function tableText(): Promise<string> {
   const page = await runtime.clients.dynamodb.send(new ScanCommand({ TableName: localNames.tableName }));
@@ -225,6 +260,68 @@ describe('rekindle forget', () => {
     expect(await inboundRecords()).toEqual([{ from: 'otto@example.com', s3Key: otherKey }]);
     for (const key of doomedKeys) expect(await rawMailExists(key)).toBe(false);
     expect(await rawMailExists(otherKey ?? '')).toBe(true);
+  });
+
+  it('re-creates nothing after the erasure: an old unsubscribe link, a late reply and a late SES complaint write nothing and forward nothing', async () => {
+    const address = 'late.writer@example.com';
+    const enrolmentId = 'gentle-winback-20261123-late';
+    await runtime.store.putCustomers([
+      { customerId: 'f5', email: address, firstName: 'Lena', locale: 'en', consent: 'granted' },
+    ]);
+    await runtime.enrolments.createAssignment({
+      enrolmentId,
+      customerId: 'f5',
+      sequenceId: 'gentle-winback',
+      segmentId: 'lapsed',
+      enrolledAt: start,
+      state: 'active',
+    });
+    const privacy = new DynamoPrivacyStore(
+      runtime.clients.dynamodb,
+      localNames.tableName,
+      new S3ObjectStore(runtime.clients.s3),
+      localNames.inboundBucket,
+    );
+    await privacy.forgetEmail(address, runtime.clock.now());
+    const forwardedBefore = (await runtime.ses.outbox()).length;
+
+    // The link in an email sent before the erasure.
+    const token = signLink(
+      { customerId: 'f5', enrolmentId, stepIndex: 0, purpose: 'unsubscribe' },
+      localNames.linkSigningKey,
+    );
+    const page = await runtime.handlers.unsubscribe(oneClick(token));
+    expect(page.statusCode).toBe(200);
+    // A reply that arrives afterwards: nothing kept, and its raw mail is deleted too.
+    const to =
+      replyAddressFor(
+        { customerId: 'f5', stepIndex: 0 },
+        localNames.linkSigningKey,
+        'reply.northwind.example',
+      ) ?? '';
+    const [reply] = await runtime.dropInbound(
+      `From: Lena <${address}>\r\nTo: ${to}\r\nSubject: Re: hello\r\nIn-Reply-To: <x@northwind.example>\r\n\r\nPlease call me about my refund.\r\n`,
+      [to],
+    );
+    expect(reply).toEqual({ kind: 'forgotten' });
+    const mailKeys = (await inboundRecords())
+      .filter((record) => record.from === undefined)
+      .map((record) => record.s3Key);
+    for (const key of mailKeys) expect(await rawMailExists(key)).toBe(false);
+    // SES reports a complaint about a message sent before the erasure.
+    const complaint = JSON.parse(readFileSync('test/fixtures/ses-events/complaint.json', 'utf8'));
+    complaint.detail.mail.destination = [address];
+    complaint.detail.mail.tags.customer = ['f5'];
+    complaint.detail.mail.tags.enrolment = [enrolmentId];
+    for (const recipient of complaint.detail.complaint.complainedRecipients) recipient.emailAddress = address;
+    expect(await runtime.publishSesEvents([complaint])).toEqual([{ kind: 'forgotten' }]);
+
+    expect(await tableText()).not.toContain(address);
+    expect(await tableText()).not.toContain('please call me');
+    expect(await runtime.store.getCustomerView('f5')).toBeUndefined();
+    expect((await runtime.ses.outbox()).length).toBe(forwardedBefore);
+    const again = await privacy.forgetEmail(address, runtime.clock.now());
+    expect(again).toEqual({ customerIds: [], itemsDeleted: 0, rawMailsDeleted: 0 });
   });
 
   it('refuses a malformed address without touching anything', async () => {

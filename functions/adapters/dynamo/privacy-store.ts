@@ -1,7 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { ObjectStore } from '../../ports/object-store.ts';
-import type { ForgetReport, PrivacyStore } from '../../ports/privacy-store.ts';
+import type { ForgetReport, Forgotten, ForgottenRegister, PrivacyStore } from '../../ports/privacy-store.ts';
 import { inboundRetentionMs } from './engagement-store.ts';
 import { queryAll } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
@@ -22,6 +27,53 @@ function addressIn(from: unknown): string | undefined {
   return (bracketed ?? from).trim().toLowerCase();
 }
 
+/** BatchGetItem takes at most 100 keys. */
+const batchGetKeys = 100;
+
+/** The ForgottenRegister over the customer table's hashed tombstones; consistent reads, throttling thrown. */
+export class DynamoForgottenRegister implements ForgottenRegister {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#documents = DynamoDBDocumentClient.from(client);
+    this.#tableName = tableName;
+  }
+
+  async forgotten(refs: { customerIds?: readonly string[]; emails?: readonly string[] }): Promise<Forgotten> {
+    const wanted = new Map<string, { kind: 'customer' | 'email'; value: string }>();
+    for (const id of refs.customerIds ?? [])
+      wanted.set(keys.forgottenCustomer(id), { kind: 'customer', value: id });
+    for (const email of refs.emails ?? [])
+      wanted.set(keys.forgottenEmail(email), { kind: 'email', value: email });
+    const customerIds = new Set<string>();
+    const emails = new Set<string>();
+    const pks = [...wanted.keys()];
+    for (let start = 0; start < pks.length; start += batchGetKeys) {
+      const result = await this.#documents.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.#tableName]: {
+              Keys: pks.slice(start, start + batchGetKeys).map((pk) => ({ pk, sk: keys.suppression() })),
+              ProjectionExpression: 'pk',
+              ConsistentRead: true,
+            },
+          },
+        }),
+      );
+      // Unprocessed keys (throttling) must never read as "not forgotten".
+      if ((result.UnprocessedKeys?.[this.#tableName]?.Keys?.length ?? 0) > 0)
+        throw new Error('the lookup of forgotten people was throttled; try again');
+      for (const item of result.Responses?.[this.#tableName] ?? []) {
+        const found = wanted.get(String(item.pk));
+        if (found?.kind === 'customer') customerIds.add(found.value);
+        if (found?.kind === 'email') emails.add(found.value);
+      }
+    }
+    return { customerIds, emails };
+  }
+}
+
 /** The PrivacyStore over the customer table and the inbound bucket. */
 export class DynamoPrivacyStore implements PrivacyStore {
   readonly #documents: DynamoDBDocumentClient;
@@ -29,11 +81,18 @@ export class DynamoPrivacyStore implements PrivacyStore {
   readonly #objects: ObjectStore;
   readonly #inboundBucket: string | undefined;
 
+  readonly #register: DynamoForgottenRegister;
+
   constructor(client: DynamoDBClient, tableName: string, objects: ObjectStore, inboundBucket?: string) {
     this.#documents = DynamoDBDocumentClient.from(client);
     this.#tableName = tableName;
     this.#objects = objects;
     this.#inboundBucket = inboundBucket;
+    this.#register = new DynamoForgottenRegister(client, tableName);
+  }
+
+  forgotten(refs: { customerIds?: readonly string[]; emails?: readonly string[] }): Promise<Forgotten> {
+    return this.#register.forgotten(refs);
   }
 
   async forgetEmail(email: string, at: number): Promise<ForgetReport> {
@@ -76,19 +135,21 @@ export class DynamoPrivacyStore implements PrivacyStore {
         ExpressionAttributeValues: { ':pk': keys.emailIndex(email) },
       })),
     );
-    // Tombstone first: if the deletes stop half-way, the address is already never written to again.
-    await this.#documents.send(
-      new PutCommand({
-        TableName: this.#tableName,
-        Item: {
-          pk: keys.forgottenEmail(email),
-          sk: keys.suppression(),
-          type: 'suppression',
-          suppressionReason: 'manual',
-          suppressedAt: at,
-        },
-      }),
-    );
+    // Tombstones first: if the deletes stop half-way, the address and the ids are already never written to again.
+    for (const pk of [keys.forgottenEmail(email), ...customerIds.map((id) => keys.forgottenCustomer(id))]) {
+      await this.#documents.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            pk,
+            sk: keys.suppression(),
+            type: 'suppression',
+            suppressionReason: 'manual',
+            suppressedAt: at,
+          },
+        }),
+      );
+    }
     if (this.#inboundBucket !== undefined) {
       for (const key of rawMails) await this.#objects.deleteObject(this.#inboundBucket, key);
     }

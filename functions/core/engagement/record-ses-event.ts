@@ -1,5 +1,6 @@
 import type { EngagementStore, MetricsSink, SuppressionReason } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
+import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
 import { addCounters, zeroCounters } from './counters.ts';
 import type { EngagementEvent } from './model.ts';
@@ -7,6 +8,8 @@ import { parseSesEvent } from './ses-event.ts';
 
 export interface RecordDeps {
   readonly store: EngagementStore;
+  /** An event about an erased person is dropped: nothing about them is written again. */
+  readonly forgotten: ForgottenRegister;
   /** Ends the enrolments of a customer suppressed by a hard bounce or a complaint. */
   readonly enrolments: Pick<EnrolmentStore, 'endActiveEnrolments'>;
   readonly config: EngagementConfig;
@@ -52,7 +55,10 @@ export function complaintRateExceeded(
 }
 
 /** What became of one event of a batch: its outcome, or the error that stopped it (retried by the queue). */
-export type RecordResult = RecordOutcome | { readonly kind: 'failed'; readonly error: unknown };
+export type RecordResult =
+  | RecordOutcome
+  | { readonly kind: 'forgotten' }
+  | { readonly kind: 'failed'; readonly error: unknown };
 
 /**
  * Stores one SES event (idempotently, counters in the same transaction), suppresses the address
@@ -64,6 +70,7 @@ export async function recordSesEvent(input: unknown, deps: RecordDeps): Promise<
   const [result] = await recordSesEvents([input], deps);
   if (result === undefined) throw new Error('no result for the event');
   if (result.kind === 'failed') throw result.error;
+  if (result.kind === 'forgotten') return { kind: 'invalid', reason: 'about a forgotten person' };
   return result;
 }
 
@@ -80,11 +87,24 @@ export async function recordSesEvents(inputs: readonly unknown[], deps: RecordDe
     recipients: readonly string[];
     attributed: boolean;
   }[] = [];
+  const understood: typeof parsed = [];
   inputs.forEach((input, index) => {
     const result = parseSesEvent(input, { machineOpenMs: deps.config.machineOpenSeconds * 1_000 });
-    if (result.ok) parsed.push({ index, ...result.parsed });
+    if (result.ok) understood.push({ index, ...result.parsed });
     else results[index] = { kind: 'invalid', reason: result.reason };
   });
+  // One lookup for the batch: a late event about an erased person re-creates nothing.
+  const gone = await deps.forgotten.forgotten({
+    customerIds: understood.filter((entry) => entry.attributed).map((entry) => entry.event.customerId),
+    emails: understood.flatMap((entry) => entry.recipients),
+  });
+  for (const entry of understood) {
+    const aboutForgotten =
+      (entry.attributed && gone.customerIds.has(entry.event.customerId)) ||
+      entry.recipients.some((email) => gone.emails.has(email));
+    if (aboutForgotten) results[entry.index] = { kind: 'forgotten' };
+    else parsed.push(entry);
+  }
   const stored = await storeAll(
     parsed.map((entry) => entry.event),
     deps.store,

@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts';
 import type { EngagementStore } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
+import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
 import { type LinkClaims, verifyLink } from '../sending/links.ts';
 import type { EngagementEvent } from './model.ts';
@@ -10,6 +11,8 @@ import { type PageKind, pickLocale, renderUnsubscribePage } from './unsubscribe-
 
 export interface UnsubscribeDeps {
   readonly store: EngagementStore;
+  /** A link of an erased person changes nothing and writes nothing. */
+  readonly forgotten: ForgottenRegister;
   readonly enrolments: Pick<EnrolmentStore, 'endActiveEnrolments'>;
   readonly customers: Pick<CustomerStore, 'getCustomerView'>;
   readonly clock: Clock;
@@ -37,7 +40,8 @@ export interface UnsubscribeResponse {
     | 'paused'
     | 'invalid'
     | 'method-not-allowed'
-    | 'not-a-request';
+    | 'not-a-request'
+    | 'forgotten';
 }
 
 /** The unsubscribe event of a customer: one id per customer, so every later click is the same event. */
@@ -62,6 +66,10 @@ export async function handleUnsubscribe(
   if (claims === undefined || claims.purpose !== 'unsubscribe') {
     return { status: 400, html: page({ kind: 'invalid' }, undefined), outcome: 'invalid' };
   }
+  // Erased on request: never emailed again and nothing to record, so the link just says so.
+  const gone = await deps.forgotten.forgotten({ customerIds: [claims.customerId] });
+  if (gone.customerIds.size > 0)
+    return { status: 200, html: page({ kind: 'done' }, undefined), outcome: 'forgotten' };
   const view = await deps.customers.getCustomerView(claims.customerId);
   const locale = view?.customer.locale;
   const method = request.method.toUpperCase();

@@ -3,6 +3,7 @@ import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts'
 import type { EngagementStore, InboundRecord, MetricsSink } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { Mailer } from '../../ports/mailer.ts';
+import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { EngagementEvent } from '../engagement/model.ts';
 import { recordEngagementEvent } from '../engagement/record-ses-event.ts';
@@ -63,6 +64,8 @@ export interface ReceiveReplyDeps {
   readonly signingKey: string;
   readonly config: Pick<RekindleConfig, 'engagement' | 'sender' | 'shop'>;
   readonly metrics: MetricsSink;
+  /** Mail from or about a person erased on request is not kept, acted on or forwarded. */
+  readonly forgotten: ForgottenRegister;
 }
 
 export type ReplyOutcome =
@@ -74,7 +77,9 @@ export type ReplyOutcome =
     }
   | { readonly kind: 'duplicate'; readonly customerId: string }
   | { readonly kind: 'unsubscribed'; readonly customerId: string; readonly locale: string }
-  | { readonly kind: 'auto-reply' | 'rejected'; readonly reason: string };
+  | { readonly kind: 'auto-reply' | 'rejected'; readonly reason: string }
+  /** From or about an erased person: recorded without anything personal; its raw mail is for the caller to delete. */
+  | { readonly kind: 'forgotten' };
 
 const replyEventId = (mailId: string) =>
   createHash('sha256').update(`reply\u0000${mailId}`).digest('hex').slice(0, 32);
@@ -121,6 +126,26 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     return { kind: outcome === 'auto-reply' ? 'auto-reply' : 'rejected', reason };
   };
 
+  /** True when the customer or the sender was erased on request (`rekindle forget`). */
+  const aboutForgotten = async (customerId: string | undefined, from: string) => {
+    const gone = await deps.forgotten.forgotten({
+      customerIds: customerId === undefined ? [] : [customerId],
+      emails: from === '' ? [] : [from],
+    });
+    return gone.customerIds.size + gone.emails.size > 0;
+  };
+  const forgotten = async (): Promise<ReplyOutcome> => {
+    await store.recordInbound({
+      mailId: mail.mailId,
+      receivedAt: mail.receivedAt,
+      outcome: 'rejected',
+      reason: 'from or about a person erased on request: nothing kept',
+      s3Key: mail.s3Key,
+    });
+    deps.metrics.count('InboundMail', 1, { outcome: 'forgotten' });
+    return { kind: 'forgotten' };
+  };
+
   if (mail.raw === undefined || mail.size > config.engagement.maxInboundBytes) {
     return reject(`too large: ${mail.size} bytes (limit ${config.engagement.maxInboundBytes})`);
   }
@@ -133,6 +158,10 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     } catch (error: unknown) {
       return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // The look-behind allows one attempt per run of token characters, so a long folded subject stays linear.
+    const mailto = /(?<![A-Za-z0-9_-])unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject)?.[1];
+    const unsubscribe = mailto === undefined ? undefined : verifyLink(mailto, deps.signingKey);
+    if (await aboutForgotten(unsubscribe?.customerId, parsed.from)) return forgotten();
     // A bounce or auto-reply quoting the mailto subject is not a request; it is kept on record only.
     const machine = classifyInbound({ ...parsed, newText: '', raw: mail.raw });
     if (['bounce', 'feedback-report', 'auto-reply'].includes(machine.class))
@@ -141,9 +170,6 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
         { from: clean(parsed.from, 300), subject: clean(parsed.subject, 300) },
         machine.class === 'auto-reply' ? 'auto-reply' : 'unattributed',
       );
-    // The look-behind allows one attempt per run of token characters, so a long folded subject stays linear.
-    const mailto = /(?<![A-Za-z0-9_-])unsubscribe-([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/.exec(parsed.subject)?.[1];
-    const unsubscribe = mailto === undefined ? undefined : verifyLink(mailto, deps.signingKey);
     if (unsubscribe?.purpose === 'unsubscribe') {
       const view = await deps.customers.getCustomerView(unsubscribe.customerId);
       await unsubscribeCustomer(unsubscribe, view, mail.receivedAt, deps, 'mailto');
@@ -156,15 +182,21 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     return reject('not addressed to a reply address', sender, 'unattributed');
   }
   const verified = verifyReplyToken(token, deps.signingKey);
-  if (verified === undefined) return reject('forged or altered reply token', await senderOf(mail.raw));
+  if (verified === undefined) {
+    const sender = await senderOf(mail.raw);
+    if (await aboutForgotten(undefined, sender.from ?? '')) return forgotten();
+    return reject('forged or altered reply token', sender);
+  }
 
   try {
     parsed = await parseReply(mail.raw);
   } catch (error: unknown) {
+    if (await aboutForgotten(verified.customerId, '')) return forgotten();
     return reject(`unreadable MIME: ${error instanceof Error ? error.message : String(error)}`, {
       customerId: verified.customerId,
     });
   }
+  if (await aboutForgotten(verified.customerId, parsed.from)) return forgotten();
   const subject = clean(parsed.subject, 300);
   const from = clean(parsed.from, 300);
   const context = { customerId: verified.customerId, subject, from };

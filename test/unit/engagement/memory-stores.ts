@@ -9,6 +9,7 @@ import type {
   SuppressionReason,
 } from '../../../functions/ports/engagement-store.ts';
 import type { Mailer, OutgoingEmail } from '../../../functions/ports/mailer.ts';
+import type { Forgotten, ForgottenRegister } from '../../../functions/ports/privacy-store.ts';
 
 /** An in-memory EngagementStore with the same duplicate and counter rules as the DynamoDB one. */
 export class MemoryEngagementStore implements EngagementStore {
@@ -98,6 +99,19 @@ export class MemoryEngagementStore implements EngagementStore {
   }
   async loadReportData(): Promise<ReportData> {
     return { assignments: [], firstSends: [], orders: [], counters: [...this.counters.values()] };
+  }
+}
+
+/** The ForgottenRegister in memory: ids and (lower-cased) addresses erased on request. */
+export class MemoryForgotten implements ForgottenRegister {
+  readonly customerIds = new Set<string>();
+  readonly emails = new Set<string>();
+
+  async forgotten(refs: { customerIds?: readonly string[]; emails?: readonly string[] }): Promise<Forgotten> {
+    return {
+      customerIds: new Set((refs.customerIds ?? []).filter((id) => this.customerIds.has(id))),
+      emails: new Set((refs.emails ?? []).filter((email) => this.emails.has(email.toLowerCase()))),
+    };
   }
 }
 

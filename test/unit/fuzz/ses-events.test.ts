@@ -6,7 +6,7 @@ import { EngagementConfigSchema } from '../../../functions/core/config/engagemen
 import { recordSesEvent } from '../../../functions/core/engagement/record-ses-event.ts';
 import { parseSesEvent, type SesEventResult } from '../../../functions/core/engagement/ses-event.ts';
 import { noMetrics } from '../../../functions/ports/engagement-store.ts';
-import { MemoryEngagementStore } from '../engagement/memory-stores.ts';
+import { MemoryEngagementStore, MemoryForgotten } from '../engagement/memory-stores.ts';
 import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 import { hostileJson, mutate, mutation } from './arbitraries.ts';
 
@@ -114,6 +114,7 @@ describe('SES engagement events under fuzzing', () => {
           enrolments: new MemoryEnrolmentStore(),
           config,
           metrics: noMetrics,
+          forgotten: new MemoryForgotten(),
         });
         if (outcome.kind === 'invalid') expect(outcome.reason.trim()).not.toBe('');
         else expect(store.events.size).toBe(1);

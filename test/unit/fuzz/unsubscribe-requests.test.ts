@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { signLink } from '../../../functions/core/sending/links.ts';
 import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
 import { VirtualClock } from '../../../functions/ports/clock.ts';
-import { MemoryEngagementStore, sampleView } from '../engagement/memory-stores.ts';
+import { MemoryEngagementStore, MemoryForgotten, sampleView } from '../engagement/memory-stores.ts';
 import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 import { hostileString, prototypeKeys } from './arbitraries.ts';
 
@@ -34,6 +34,7 @@ function setup() {
     signingKey: key,
     shopName: 'Northwind <Records> & "Co"',
     config: { pauseFor: 90 * 86_400_000 },
+    forgotten: new MemoryForgotten(),
     logger: new Logger({ logLevel: 'SILENT' }),
   });
   return { store, handle };

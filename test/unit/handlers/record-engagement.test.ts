@@ -6,7 +6,7 @@ import { EngagementConfigSchema } from '../../../functions/core/config/engagemen
 import type { EngagementEvent } from '../../../functions/core/engagement/model.ts';
 import type { RecordResult } from '../../../functions/core/engagement/record-ses-event.ts';
 import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
-import { MemoryEngagementStore } from '../engagement/memory-stores.ts';
+import { MemoryEngagementStore, MemoryForgotten } from '../engagement/memory-stores.ts';
 import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 
 const config = EngagementConfigSchema.parse({});
@@ -35,7 +35,7 @@ function batch(bodies: readonly string[]): SQSEvent {
   };
 }
 
-function setUp(store = new MemoryEngagementStore()) {
+function setUp(store = new MemoryEngagementStore(), forgotten = new MemoryForgotten()) {
   const counted: string[] = [];
   const outcomes = new Map<string, RecordResult>();
   const handler = makeHandler({
@@ -43,6 +43,7 @@ function setUp(store = new MemoryEngagementStore()) {
     enrolments: new MemoryEnrolmentStore(),
     config,
     metrics: { count: (name) => counted.push(name) },
+    forgotten,
     logger: new Logger({ logLevel: 'SILENT' }),
     onOutcome: (result, messageId) => outcomes.set(messageId, result),
   });
@@ -73,6 +74,25 @@ describe('record-engagement', () => {
     expect(counted.filter((name) => name === 'InvalidSesEvents')).toHaveLength(2);
     expect(store.events.size).toBe(2);
   });
+
+  it.each([
+    ['customer', (forgotten: MemoryForgotten) => forgotten.customerIds.add('lapsed-1')],
+    ['address', (forgotten: MemoryForgotten) => forgotten.emails.add('asha@example.com')],
+  ])(
+    'drops late events about an erased %s: nothing stored, suppressed or ended, and no retry',
+    async (_what, erase) => {
+      const forgotten = new MemoryForgotten();
+      erase(forgotten);
+      const { handler, store, counted, outcomes } = setUp(new MemoryEngagementStore(), forgotten);
+      const response = await handler(
+        batch([JSON.stringify(fixture('send')), JSON.stringify(fixture('complaint'))]),
+      );
+      expect(response.batchItemFailures).toEqual([]);
+      expect([...outcomes.values()].map((outcome) => outcome.kind)).toEqual(['forgotten', 'forgotten']);
+      expect(store.events.size + store.suppressions.size + store.counters.size).toBe(0);
+      expect(counted.filter((name) => name === 'ForgottenSesEvents')).toHaveLength(2);
+    },
+  );
 
   it('reports only the event the store refuses as a batch item failure, and stores the rest', async () => {
     const poisoned = fixture('click');

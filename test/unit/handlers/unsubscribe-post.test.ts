@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { signLink } from '../../../functions/core/sending/links.ts';
 import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
 import { VirtualClock } from '../../../functions/ports/clock.ts';
-import { MemoryEngagementStore, sampleView } from '../engagement/memory-stores.ts';
+import { MemoryEngagementStore, MemoryForgotten, sampleView } from '../engagement/memory-stores.ts';
 import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 
 const key = 'unsubscribe-key';
@@ -13,6 +13,7 @@ const token = signLink({ customerId: 'lapsed-1', enrolmentId, stepIndex: 0, purp
 
 function setup() {
   const store = new MemoryEngagementStore();
+  const forgotten = new MemoryForgotten();
   const handle = makeHandler({
     store,
     enrolments: new MemoryEnrolmentStore(),
@@ -23,9 +24,10 @@ function setup() {
     signingKey: key,
     shopName: 'Northwind',
     config: { pauseFor: 90 * 86_400_000 },
+    forgotten,
     logger: new Logger({ logLevel: 'SILENT' }),
   });
-  return { store, handle };
+  return { store, handle, forgotten };
 }
 
 /** A Function URL POST to the link, as a mailbox provider or a browser sends it. */
@@ -81,6 +83,17 @@ describe('what a POST to the unsubscribe link must carry', () => {
     const response = await handle(post(body, contentType));
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('name="action" value="unsubscribe"');
+    expect(store.statuses.size + store.events.size).toBe(0);
+  });
+
+  it('writes nothing for a person erased on request, and says they will hear nothing more', async () => {
+    const { store, handle, forgotten } = setup();
+    forgotten.customerIds.add('lapsed-1');
+    for (const body of ['List-Unsubscribe=One-Click', 'action=pause']) {
+      const response = await handle(post(body, 'application/x-www-form-urlencoded'));
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('You are unsubscribed. You will get no more of these emails.');
+    }
     expect(store.statuses.size + store.events.size).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type InboundMail, receiveReply } from '../../../functions/core/inbound/receive-reply.ts';
 import { signLink } from '../../../functions/core/sending/links.ts';
+import type { MemoryForgotten } from '../engagement/memory-stores.ts';
 import { replyAddress, replyClaims, replyEnrolmentId, replyKey, replySetup } from './reply-setup.ts';
 
 const key = replyKey;
@@ -195,6 +196,34 @@ describe('what receiving a reply does with each class', () => {
     expect(other.mailer.sent).toEqual([]);
     expect(other.store.inbound[0]).toMatchObject({ customerId: 'lapsed-1', from: 'someone@example.net' });
   });
+
+  it.each([
+    ['the customer the token names', (forgotten: MemoryForgotten) => forgotten.customerIds.add('lapsed-1')],
+    ['the sender', (forgotten: MemoryForgotten) => forgotten.emails.add('asha@example.com')],
+  ])(
+    'keeps nothing of a late reply when %s was erased on request: no event, no forward, no sender on record',
+    async (_who, erase) => {
+      const { store, mailer, enrolments, deps, forgotten } = setup();
+      erase(forgotten);
+      const outcome = await receiveReply(
+        mail('Subject: Re: hello\r\nIn-Reply-To: <a@northwind.example>\r\n', `Where is my refund?${quoted}`),
+        deps,
+      );
+      expect(outcome).toEqual({ kind: 'forgotten' });
+      expect(store.events.size).toBe(0);
+      expect(enrolments.ended.size).toBe(0);
+      expect(mailer.sent).toEqual([]);
+      expect(store.inbound).toEqual([
+        {
+          mailId: 'mail-1',
+          receivedAt: Date.parse('2026-12-01T10:15:02Z'),
+          outcome: 'rejected',
+          reason: 'from or about a person erased on request: nothing kept',
+          s3Key: 'inbound/mail-1',
+        },
+      ]);
+    },
+  );
 
   it('does not take an auto-reply quoting the mailto subject for an unsubscribe', async () => {
     const { store, deps } = setup();

@@ -2,7 +2,12 @@ import { type EngagementConfig, EngagementConfigSchema } from '../../../function
 import { type ReceiveReplyDeps, replyAddressFor } from '../../../functions/core/inbound/receive-reply.ts';
 import type { CustomerView } from '../../../functions/ports/customer-store.ts';
 import { noMetrics } from '../../../functions/ports/engagement-store.ts';
-import { MemoryEngagementStore, MemoryMailer, sampleView } from '../engagement/memory-stores.ts';
+import {
+  MemoryEngagementStore,
+  MemoryForgotten,
+  MemoryMailer,
+  sampleView,
+} from '../engagement/memory-stores.ts';
 import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 
 /** The reply side of one win-back email to customer `lapsed-1`, shared by the inbound tests. */
@@ -27,6 +32,7 @@ export function replySetup(
   const store = new MemoryEngagementStore();
   const mailer = new MemoryMailer();
   const enrolments = new MemoryEnrolmentStore();
+  const forgotten = new MemoryForgotten();
   const sample = sampleView('lapsed-1', replyEnrolmentId);
   for (const enrolment of sample.enrolments)
     enrolments.items.set(`lapsed-1|${enrolment.enrolmentId}`, enrolment);
@@ -50,6 +56,7 @@ export function replySetup(
       shop: { name: 'Northwind', postalAddress: 'x', defaultLocale: 'en', fallbackTimeZone: 'UTC' },
     },
     metrics: noMetrics,
+    forgotten,
   };
-  return { store, mailer, enrolments, deps };
+  return { store, mailer, enrolments, deps, forgotten };
 }
