@@ -3,6 +3,7 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateScheduleGroupCommand } from '@aws-sdk/client-scheduler';
 import type { S3Event } from 'aws-lambda';
 import type { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import type { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
 import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
@@ -260,6 +261,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const senderStore = options.wrapStore?.(store) ?? store;
     const senderEnrolments = options.wrapEnrolments?.(enrolments) ?? enrolments;
     const senderMailer = options.wrapMailer?.(sesMailer) ?? sesMailer;
+    const forgotten = new DynamoForgottenRegister(clients.dynamodb, localNames.tableName);
     const senderScheduler = options.wrapScheduler?.(stepScheduler) ?? stepScheduler;
     const handlers = {
       importFile: invoked(
@@ -342,6 +344,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           customers: store,
           mailer: sesMailer,
           signingKey: localNames.linkSigningKey,
+          forgotten,
           config: options.bundle.config,
           metrics: noMetrics,
           raw: new S3RawMailSource(clients.s3, localNames.inboundBucket),
@@ -359,6 +362,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           signingKey: localNames.linkSigningKey,
           shopName: options.bundle.config.shop.name,
           config: options.bundle.config.engagement,
+          forgotten,
           logger: logger('unsubscribe'),
         }),
       ),
@@ -374,6 +378,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
         }),
       );
+          forgotten,
       sendQueue.consumeWith((event) => worker.invoke(event, options.clock.now()));
     } else sendQueue.consumeWith(handlers.sendStep);
     engagementQueue.consumeWith(handlers.recordEngagement);
