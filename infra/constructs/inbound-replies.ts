@@ -155,11 +155,14 @@ export class InboundReplies extends Construct {
     });
   }
 
-  /** `s3:GetObject` (also what HeadObject needs) under `inbound/` only: no list, no delete. */
+  /**
+   * `s3:GetObject` (also what HeadObject needs) under `inbound/` only, and `s3:DeleteObject` there
+   * for mail from or about a person erased on request (receive-reply keeps nothing of theirs); no list.
+   */
   grantReadMail(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({
       grantee,
-      actions: ['s3:GetObject'],
+      actions: ['s3:GetObject', 's3:DeleteObject'],
       resourceArns: [this.bucket.arnForObjects(`${inboundPrefix}*`)],
     });
     const resource = this.bucket.node.defaultChild;

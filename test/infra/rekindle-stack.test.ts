@@ -472,7 +472,7 @@ describe('RekindleStack', () => {
     });
   });
 
-  it('stores replies under inbound/ and then invokes receive-reply, which may only read there', () => {
+  it('stores replies under inbound/ and then invokes receive-reply, which may only read there (and delete mail of an erased person)', () => {
     template.hasResourceProperties('AWS::SES::ReceiptRule', {
       RuleSetName: { Ref: Match.stringLikeRegexp('^RepliesRuleSet') },
       Rule: {
@@ -503,7 +503,7 @@ describe('RekindleStack', () => {
       JSON.stringify(s.Action).includes('s3:'),
     );
     expect(s3.map((s) => [s.Action, JSON.stringify(s.Resource).match(/"\/(\w+\/\*)"/)?.[1]])).toEqual([
-      ['s3:GetObject', 'inbound/*'],
+      [['s3:GetObject', 's3:DeleteObject'], 'inbound/*'],
     ]);
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
