@@ -6,17 +6,33 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { redactingReplacer } from '../core/redact.ts';
 
+/** Where a local stack listens: given to its clients explicitly, so that no other stack's endpoints reach them. */
+export interface ClientTarget {
+  readonly region: string;
+  readonly endpoints: Readonly<Record<'dynamodb' | 'sesv2' | 's3' | 'scheduler', string>>;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
 /**
- * AWS clients, built once per container. Endpoints come from the SDK's standard
- * `AWS_ENDPOINT_URL_<SERVICE>` variables, which is all that differs when running locally.
+ * AWS clients, built once per container. On Lambda the SDK's defaults hold (and a person's local
+ * commands use its standard `AWS_ENDPOINT_URL_<SERVICE>` variables); a local runtime passes its own
+ * emulators as `target`, so two runtimes in one process never reach each other's.
  */
-export function createClients() {
+export function createClients(target?: ClientTarget) {
+  const config = (service: keyof ClientTarget['endpoints']) =>
+    target === undefined
+      ? {}
+      : {
+          region: target.region,
+          endpoint: target.endpoints[service],
+          credentials: { ...target.credentials },
+        };
   const clients = {
-    dynamodb: new DynamoDBClient({}),
-    sesv2: new SESv2Client({}),
-    scheduler: new SchedulerClient({}),
+    dynamodb: new DynamoDBClient(config('dynamodb')),
+    sesv2: new SESv2Client(config('sesv2')),
+    scheduler: new SchedulerClient(config('scheduler')),
     // Path-style addressing works on AWS and in s3rver alike.
-    s3: new S3Client({ forcePathStyle: true }),
+    s3: new S3Client({ ...config('s3'), forcePathStyle: true }),
   };
   // The SDK gets no logger (the handlers log through Powertools), yet its logger middleware still
   // copies every request and response through the sensitive-field filter: 5–8% of the CPU of a

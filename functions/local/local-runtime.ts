@@ -148,10 +148,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     throw new Error('sendWorker runs send-step in another thread: chaos and the wrap hooks cannot reach it');
   const started: { stop(): Promise<void> }[] = [];
   const savedEnv = { ...process.env };
+  let exported: Record<string, string> = {};
+  let profile: string | undefined;
   const stopAll = async () => {
     await Promise.allSettled(started.reverse().map((server) => server.stop()));
-    for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
-    Object.assign(process.env, savedEnv);
+    for (const [name, value] of Object.entries(exported)) {
+      if (process.env[name] !== value) continue;
+      const before = savedEnv[name];
+      if (before === undefined) delete process.env[name];
+      else process.env[name] = before;
+    }
+    if (profile !== undefined && process.env.AWS_PROFILE === undefined) process.env.AWS_PROFILE = profile;
   };
   try {
     const track = <T extends { stop(): Promise<void> }>(server: T): T => {
@@ -210,22 +217,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       s3: s3.endpoint,
       scheduler: scheduler.endpoint,
     };
-    Object.assign(process.env, {
+    // Dummy credentials; s3rver accepts only its own well-known pair, the others accept any.
+    const target = { region, endpoints, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
+    // For commands a person (or a test) runs in this process against this stack: the SDK's standard
+    // variables. The runtime's own clients never read them (see `target`), and stop() puts back
+    // only what still holds this runtime's values, so a runtime left over elsewhere changes nothing.
+    exported = {
       AWS_REGION: region,
       // Local runs are on Node 20 by design; Lambda runs Node 22.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      // Dummy credentials; s3rver accepts only its own well-known pair, the others accept any.
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ACCESS_KEY_ID: target.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SESV2: endpoints.sesv2,
       AWS_ENDPOINT_URL_S3: endpoints.s3,
       AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
-    });
-    delete process.env.AWS_PROFILE;
+    };
+    Object.assign(process.env, exported);
+    if (process.env.AWS_PROFILE !== undefined) {
+      profile = process.env.AWS_PROFILE;
+      delete process.env.AWS_PROFILE;
+    }
 
-    // The same client factory as in Lambda: only the endpoint variables differ.
-    const clients = createClients();
+    // The same client factory as in Lambda, pointed at this runtime's emulators.
+    const clients = createClients(target);
     const requests = new RequestCounter();
     requests.attach(clients);
     options.chaos?.attachToDynamoDb(clients.dynamodb.middlewareStack);
@@ -246,6 +261,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const adapters = localAdapters(clients, options.clock);
     const { store, engagement, enrolments, segmentationStore, stepScheduler, sesMailer } = adapters;
     const objects = new S3ObjectStore(clients.s3);
+    const forgotten = new DynamoForgottenRegister(clients.dynamodb, localNames.tableName);
     const segmentResults: ScoreSegmentResult[] = [];
     const scoreSegmentHandler = makeScoreSegment({
       store: segmentationStore,
@@ -261,7 +277,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const senderStore = options.wrapStore?.(store) ?? store;
     const senderEnrolments = options.wrapEnrolments?.(enrolments) ?? enrolments;
     const senderMailer = options.wrapMailer?.(sesMailer) ?? sesMailer;
-    const forgotten = new DynamoForgottenRegister(clients.dynamodb, localNames.tableName);
     const senderScheduler = options.wrapScheduler?.(stepScheduler) ?? stepScheduler;
     const handlers = {
       importFile: invoked(
@@ -329,6 +344,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           enrolments,
           config: options.bundle.config.engagement,
           metrics: noMetrics,
+          forgotten,
           logger: logger('record-engagement'),
           onOutcome: (result, messageId) => {
             if (engagementOutcomes.has(messageId)) engagementOutcomes.set(messageId, result);
@@ -344,9 +360,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           customers: store,
           mailer: sesMailer,
           signingKey: localNames.linkSigningKey,
-          forgotten,
           config: options.bundle.config,
           metrics: noMetrics,
+          forgotten,
           raw: new S3RawMailSource(clients.s3, localNames.inboundBucket),
           keyPrefix: localNames.inboundPrefix,
           logger: logger('receive-reply'),
@@ -373,12 +389,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const worker = track(
         await startSendWorker({
           bundle: options.bundle.serialized,
+          target,
           requests,
           ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
           ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
         }),
       );
-          forgotten,
       sendQueue.consumeWith((event) => worker.invoke(event, options.clock.now()));
     } else sendQueue.consumeWith(handlers.sendStep);
     engagementQueue.consumeWith(handlers.recordEngagement);

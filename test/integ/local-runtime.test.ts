@@ -34,4 +34,49 @@ describe('the local runtime', () => {
     for (const endpoint of endpoints) expect(await refused(endpoint)).toBe(true);
     expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(before);
   });
+
+  it("keeps each runtime to its own emulators, whatever the environment says, and leaves a newer runtime's environment alone", async () => {
+    const bundle = await buildRuntimeBundle({
+      configFile: 'config/rekindle.yaml',
+      templatesDir: 'templates',
+    });
+    const saved = { ...process.env };
+    const first = await startLocalRuntime({ clock: new VirtualClock(0), bundle, logLevel: 'SILENT' });
+    try {
+      // A leftover of a failed test, say, pointing the variables at an endpoint where nothing listens.
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9';
+      const second = await startLocalRuntime({ clock: new VirtualClock(0), bundle, logLevel: 'SILENT' });
+      try {
+        process.env.AWS_ENDPOINT_URL_SCHEDULER = 'http://127.0.0.1:9';
+        await first.store.putCustomers([
+          {
+            customerId: 'only-first',
+            email: 'a@example.com',
+            firstName: 'A',
+            locale: 'en',
+            consent: 'granted',
+          },
+        ]);
+        // Each runtime's clients reach its own table, never the other's or the environment's.
+        expect(await first.store.getCustomerView('only-first')).toBeDefined();
+        expect(await second.store.getCustomerView('only-first')).toBeUndefined();
+        const endpoint = await second.clients.dynamodb.config.endpoint?.();
+        expect(`${endpoint?.protocol}//${endpoint?.hostname}:${endpoint?.port}`).toBe(
+          second.endpoints.dynamodb,
+        );
+        await first.stop();
+        // Stopping the older runtime does not take the newer one's variables away.
+        expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(second.endpoints.dynamodb);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+      for (const name of ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SCHEDULER']) {
+        const value = saved[name];
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
 });

@@ -89,7 +89,20 @@ describe('the send worker refuses what it cannot do', () => {
 
   it('reports a worker that fails to start, naming why', async () => {
     await expect(
-      startSendWorker({ bundle: '{"config":{}}', requests: new RequestCounter() }),
+      startSendWorker({
+        bundle: '{"config":{}}',
+        target: {
+          region: 'eu-west-1',
+          endpoints: {
+            dynamodb: 'http://127.0.0.1:9',
+            sesv2: 'http://127.0.0.1:9',
+            s3: 'http://127.0.0.1:9',
+            scheduler: 'http://127.0.0.1:9',
+          },
+          credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        },
+        requests: new RequestCounter(),
+      }),
     ).rejects.toThrow(SendWorkerError);
   });
 });

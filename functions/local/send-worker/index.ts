@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
 import type { StepMessage } from '../../core/sending/step-message.ts';
+import type { ClientTarget } from '../../handlers/wiring.ts';
 import type { LocalLogLevel } from '../local-adapters.ts';
 import type { RequestCounter } from '../request-counter.ts';
 import type { SendWorkerData, SendWorkerReply, SendWorkerRequest } from './protocol.ts';
@@ -20,6 +21,8 @@ export interface SendWorker {
 export interface SendWorkerOptions {
   /** The serialized runtime bundle, as the send-step Lambda is baked with it. */
   readonly bundle: string;
+  /** The runtime's emulators, for the worker's clients. */
+  readonly target: ClientTarget;
   readonly logLevel?: LocalLogLevel;
   /** Where the worker's AWS requests are counted. */
   readonly requests: RequestCounter;
@@ -29,12 +32,13 @@ export interface SendWorkerOptions {
 /**
  * Starts send-step in a worker thread: at 20,000 customers the sends are half of what the demo's
  * handlers do, and in a thread of their own they run on the second core while this one runs the
- * Scheduler emulator, the segmenter and the recipients. The worker reaches the emulators through
- * the same AWS_ENDPOINT_URL_<SERVICE> variables, so it must start after they are set.
+ * Scheduler emulator, the segmenter and the recipients. The worker reaches the emulators named in
+ * `target`, as the runtime's own clients do.
  */
 export async function startSendWorker(options: SendWorkerOptions): Promise<SendWorker> {
   const data: SendWorkerData = {
     bundle: options.bundle,
+    target: options.target,
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   };
   const worker = new Worker(new URL('./entry.mjs', import.meta.url), { workerData: data });

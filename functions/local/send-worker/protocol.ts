@@ -2,14 +2,21 @@ import type { SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
 import type { StepMessage } from '../../core/sending/step-message.ts';
+import type { ClientTarget } from '../../handlers/wiring.ts';
 import type { LocalLogLevel } from '../local-adapters.ts';
 
 /** What the send worker starts with (its `workerData`), checked as it starts. */
 export const SendWorkerDataSchema = z.object({
   /** The runtime bundle as the send-step Lambda is baked with it. */
   bundle: z.string(),
+  /** The runtime's own emulators; the worker's clients reach nothing else. */
+  target: z.object({
+    region: z.string(),
+    endpoints: z.object({ dynamodb: z.string(), sesv2: z.string(), s3: z.string(), scheduler: z.string() }),
+    credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
+  }),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
-}) satisfies z.ZodType<{ bundle: string; logLevel?: LocalLogLevel }>;
+}) satisfies z.ZodType<{ bundle: string; target: ClientTarget; logLevel?: LocalLogLevel }>;
 export type SendWorkerData = z.infer<typeof SendWorkerDataSchema>;
 
 // Replies and requests go between this project's two threads, a structured clone of what the

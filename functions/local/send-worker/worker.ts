@@ -16,14 +16,14 @@ import {
 } from './protocol.ts';
 
 // The send-step handler in a thread of its own, as Lambda runs each function in a process of its
-// own. It reaches the local stack through the same endpoint variables as the runtime's thread.
+// own. It reaches the runtime's emulators through the endpoints the runtime gives it.
 const port = parentPort;
 if (port === null) throw new Error('send-worker.ts runs as a worker thread only');
 const reply = (message: SendWorkerReply) => port.postMessage(message);
 
 try {
   const data = SendWorkerDataSchema.parse(workerData);
-  const clients = createClients();
+  const clients = createClients(data.target);
   const requests = new RequestCounter();
   requests.attach(clients);
   const counted = (): CountedRequests => {
