@@ -20,15 +20,7 @@ export const devCommand: Command = {
     });
     const runtime = await startLocalRuntime({ clock: systemClock, bundle, logLevel: 'INFO' });
     runtime.scheduler.startRealTime(1_000);
-    out.line('Rekindle is running locally (real time). Point the AWS CLI or SDK at it with:');
-    out.line(`  export AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER`);
-    out.line(`  export AWS_ENDPOINT_URL_DYNAMODB=${runtime.endpoints.dynamodb}`);
-    out.line(`  export AWS_ENDPOINT_URL_SESV2=${runtime.endpoints.sesv2}`);
-    out.line(`  export AWS_ENDPOINT_URL_S3=${runtime.endpoints.s3}`);
-    out.line(`  export AWS_ENDPOINT_URL_SCHEDULER=${runtime.endpoints.scheduler}`);
-    out.line(
-      `Table ${localNames.tableName}, import bucket ${localNames.importBucket}, schedule group ${localNames.scheduleGroup}.`,
-    );
+    for (const line of devInstructions(runtime.endpoints, localNames)) out.line(line);
     out.line(`The SES outbox: ${runtime.endpoints.sesv2}   Press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
@@ -39,3 +31,26 @@ export const devCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * How to reach the local stack: the SDK's standard endpoint variables, and `--endpoint-url` for
+ * AWS CLI releases older than 2.13, which ignore those variables and would reach real AWS.
+ */
+export function devInstructions(
+  endpoints: Readonly<Record<'dynamodb' | 'sesv2' | 's3' | 'scheduler', string>>,
+  names: { readonly tableName: string; readonly importBucket: string; readonly scheduleGroup: string },
+): string[] {
+  return [
+    'Rekindle is running locally (real time). Point the AWS CLI or SDK at it with:',
+    '  export AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER',
+    `  export AWS_ENDPOINT_URL_DYNAMODB=${endpoints.dynamodb}`,
+    `  export AWS_ENDPOINT_URL_SESV2=${endpoints.sesv2}`,
+    `  export AWS_ENDPOINT_URL_S3=${endpoints.s3}`,
+    `  export AWS_ENDPOINT_URL_SCHEDULER=${endpoints.scheduler}`,
+    'AWS CLI releases before 2.13 ignore those variables (check with "aws --version"); give each command --endpoint-url:',
+    `  aws dynamodb scan --table-name ${names.tableName} --max-items 5 --endpoint-url ${endpoints.dynamodb}`,
+    `  aws s3 ls s3://${names.importBucket} --endpoint-url ${endpoints.s3}`,
+    `  aws scheduler list-schedules --group-name ${names.scheduleGroup} --endpoint-url ${endpoints.scheduler}`,
+    `Table ${names.tableName}, import bucket ${names.importBucket}, schedule group ${names.scheduleGroup}.`,
+  ];
+}
