@@ -3,13 +3,23 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          // Ceilings for a loaded two-core machine, not targets: fuzz and corpus tests take seconds there.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'integ',
           include: ['test/integ/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
+          // Whole local stacks and demos: ceilings sized for a loaded two-core machine.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           // emulators are heavy: one file at a time on a 2-core machine
           fileParallelism: false,
         },
