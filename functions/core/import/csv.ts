@@ -18,6 +18,13 @@ export interface CsvFault {
   readonly reason: string;
 }
 
+/** What a UTF-8 decoder puts where bytes are not UTF-8 (Node's `utf8` decoding, S3's streams). */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** Why a line with bytes that are not UTF-8 stops an import: guessing the encoding would garble names. */
+export const notUtf8 = (line: number) =>
+  `line ${line} is not UTF-8 text: it has bytes UTF-8 cannot decode (shown as U+FFFD, as "Jos\uFFFD" for a windows-1252 "José"); save the file as UTF-8 (CSV UTF-8 in Excel) and import it again`;
+
 /** A quoted field this long is a quote left open, not data; reading stops rather than hold it. */
 export const MAX_FIELD_CHARS = 100_000;
 
@@ -63,6 +70,10 @@ export class CsvTokenizer {
     }
     for (let i = 0; i < source.length; i += 1) {
       const char = source[i];
+      if (char === REPLACEMENT_CHARACTER) {
+        this.#stop(notUtf8(this.#line));
+        return records;
+      }
       if (this.#pendingCr) {
         this.#pendingCr = false;
         if (char === '\n') continue;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type CsvRecord, CsvTokenizer } from './csv.ts';
+import { type CsvRecord, CsvTokenizer, notUtf8, REPLACEMENT_CHARACTER } from './csv.ts';
 
 /** A row that was refused, with where it was and why, so the sender of the file can fix it. */
 export interface RejectedRow {
@@ -95,10 +95,16 @@ export class RowReader<T> {
   push(chunk: string): RowOutcome<T>[] {
     if (this.#format === 'csv')
       return this.#stopReported ? [] : this.#csvStopped(this.#csvRecords(this.#csv.push(chunk)));
+    if (this.#stopReported) return [];
     const text = this.#jsonTail + chunk;
     const lines = text.split('\n');
     this.#jsonTail = lines.pop() ?? '';
-    return lines.flatMap((raw) => this.#jsonRow(raw));
+    const outcomes: RowOutcome<T>[] = [];
+    for (const raw of lines) {
+      outcomes.push(...this.#jsonRow(raw));
+      if (this.#stopReported) break;
+    }
+    return outcomes;
   }
 
   end(): RowOutcome<T>[] {
@@ -109,7 +115,7 @@ export class RowReader<T> {
     }
     const tail = this.#jsonTail;
     this.#jsonTail = '';
-    return this.#jsonRow(tail);
+    return this.#stopReported ? [] : this.#jsonRow(tail);
   }
 
   #validate(line: number, candidate: unknown): RowOutcome<T> {
@@ -123,6 +129,10 @@ export class RowReader<T> {
     this.#jsonLine += 1;
     const line = this.#jsonLine;
     if (raw.trim() === '') return [];
+    if (raw.includes(REPLACEMENT_CHARACTER)) {
+      this.#stopReported = true;
+      return [{ ok: false, line, reason: notUtf8(line), stop: true }];
+    }
     let candidate: unknown;
     try {
       candidate = JSON.parse(raw.startsWith('\uFEFF') ? raw.slice(1) : raw);

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { printImportSummary } from '../../../functions/cli/commands/import.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile, printImportSummary } from '../../../functions/cli/commands/import.ts';
 import { MemoryOutput } from '../../../functions/cli/output.ts';
 import { importStream, importText } from '../../../functions/core/import/import-file.ts';
 import { MemorySink } from './memory-sink.ts';
@@ -92,7 +95,7 @@ describe('import: every physical line is written, rejected, or named where the i
       { line: 4, reason: expect.stringMatching(/email.*\(the row spans lines 4–5 through a quoted field/) },
       { line: 6, reason: 'field 2 has text after its closing quote' },
     ]);
-    expect(sink.customers.get('c2')?.firstName).toBe('Ann\nMarie');
+    expect(sink.customers.get('c2')?.firstName).toBe('Ann Marie');
   });
 
   it('says where the import stopped and that nothing after was imported, exit 1', async () => {
@@ -107,5 +110,84 @@ describe('import: every physical line is written, rejected, or named where the i
       ),
       '  nothing from line 12 on was imported: fix the file and import it again',
     ]);
+  });
+});
+
+describe('import: text that is not UTF-8, and characters no name may hold', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rekindle-encoding-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [
+      'csv',
+      'customerId,email,firstName\nc2,ana@example.com,Ana\nc3,jose@example.com,José\nc4,b@example.com,Bo\n',
+    ],
+    [
+      'jsonl',
+      '{"customerId":"c1","email":"ana@example.com"}\n{"customerId":"c2","email":"jose@example.com","firstName":"José"}\n{"customerId":"c3","email":"b@example.com"}\n',
+    ],
+  ] as const)(
+    'stops a windows-1252 %s file at its first bad line instead of importing "Jos\uFFFD"',
+    async (format, text) => {
+      const file = join(dir, `customers.${format}`);
+      await writeFile(file, Buffer.from(text, 'latin1'));
+      const sink = new MemorySink();
+      const out = new MemoryOutput();
+      const report = await importFile({ kind: 'customers', file, format, sink }, out);
+      const line = format === 'csv' ? 3 : 2;
+      expect(report.stopped).toEqual({ line, reason: expect.stringContaining(`line ${line} is not UTF-8`) });
+      expect(report.written).toBe(1);
+      expect([...sink.customers.values()].map((customer) => customer.firstName)).not.toContain('Jos\uFFFD');
+      printImportSummary(report, out);
+      expect(out.lines[0]).toContain(file);
+      expect(out.lines[1]).toMatch(/save the file as UTF-8/);
+    },
+  );
+
+  it('imports the same file saved as UTF-8, José intact', async () => {
+    const file = join(dir, 'customers-utf8.csv');
+    await writeFile(file, 'customerId,email,firstName\nc3,jose@example.com,José\n', 'utf8');
+    const sink = new MemorySink();
+    const report = await importFile({ kind: 'customers', file, format: 'csv', sink }, new MemoryOutput());
+    expect(report).toMatchObject({ written: 1, rejectedTotal: 0 });
+    expect(sink.customers.get('c3')?.firstName).toBe('José');
+  });
+
+  it('strips control characters and bidi overrides from names and notes, never from ids', async () => {
+    const sink = new MemorySink();
+    const names = [
+      'customerId,email,firstName',
+      'c1,a@example.com,"Ana\u0007\u001b[31m"',
+      'c2,b@example.com,"\u202Egpj.exe\u202C Bo"',
+      'c3,c@example.com,"Cy\u2066 \u2069Li\tPo"',
+      'c4,d@example.com,"Dee\r\nEm"',
+      'c5,e@example.com,"\u05E9\u05DC\u05D5\u05DD \u200Fשלום"',
+      '"c\u00016",f@example.com,Fa',
+    ].join('\n');
+    const report = await importText(names, customers, sink);
+    expect([...sink.customers.values()].map((customer) => customer.firstName)).toEqual([
+      'Ana[31m',
+      'gpj.exe Bo',
+      'Cy Li Po',
+      'Dee Em',
+      '\u05E9\u05DC\u05D5\u05DD \u200Fשלום', // right-to-left text and its marks are names
+    ]);
+    // Line 8: the row before spans lines 6–7.
+    expect(report.rejected).toEqual([{ line: 8, reason: expect.stringContaining('control characters') }]);
+
+    const incidents = [
+      'incidentId,customerId,kind,occurredAt,resolution,resolutions.de',
+      'i1,c1,late,2026-03-01,"Refunded\u202E shipping.\r\nSorry!\u0000","Erstattet\u2067."',
+    ].join('\n');
+    await importText(incidents, { file: 'incidents.csv', kind: 'incidents', format: 'csv' }, sink);
+    expect(sink.incidents.get('c1#i1')).toMatchObject({
+      resolution: 'Refunded shipping.\nSorry!',
+      resolutions: { de: 'Erstattet.' },
+    });
   });
 });
