@@ -298,6 +298,36 @@ describe('errors the SDK raises as its own classes', () => {
     expect(error).toMatchObject({ $metadata: { httpStatusCode: 400 } });
   });
 
+  it.each<[string, CreateScheduleCommandInput, string]>([
+    [
+      'any string as the role',
+      input('bad', { Target: { Arn: LAMBDA, RoleArn: 'my-role' } }),
+      "1 validation error detected: Value 'my-role' at 'target.roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[a-z]+)?:iam::\\d{12}:role",
+    ],
+    [
+      'a Lambda function as the dead-letter queue',
+      input('bad', { Target: { Arn: LAMBDA, RoleArn: ROLE, DeadLetterConfig: { Arn: LAMBDA } } }),
+      `1 validation error detected: Value '${LAMBDA}' at 'target.deadLetterConfig.arn' failed to satisfy constraint: Member must satisfy regular expression pattern`,
+    ],
+    [
+      'a key name as the KMS key',
+      input('bad', { KmsKeyArn: 'my-key' }),
+      "1 validation error detected: Value 'my-key' at 'kmsKeyArn' failed to satisfy constraint: Member must satisfy regular expression pattern",
+    ],
+    [
+      'two mistakes at once',
+      input('bad', { KmsKeyArn: 'my-key', Target: { Arn: LAMBDA, RoleArn: '' } }),
+      "3 validation errors detected: Value '' at 'target.roleArn' failed to satisfy constraint: Member must have length greater than or equal to 1; Value '' at 'target.roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[a-z]+)?:iam::\\d{12}:role\\/[\\w+=,.@/-]+$; Value 'my-key' at 'kmsKeyArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[a-z]+)?:kms:",
+    ],
+  ])(
+    'checks the patterns the service model declares: refuses %s in its words',
+    async (_case, request, message) => {
+      const error = await rejection(client.send(new CreateScheduleCommand(request)));
+      expect(error).toBeInstanceOf(ValidationException);
+      expect(error instanceof Error ? error.message : '').toContain(message);
+    },
+  );
+
   it('refuses a one-time schedule whose time is over, in UTC or in its zone, at create and update', async () => {
     const now = clock.now();
     const kolkata = (epochMs: number) => atUtc(epochMs + 5.5 * HOUR);

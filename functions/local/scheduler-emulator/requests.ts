@@ -9,11 +9,18 @@ const TimestampSchema = z.union([z.number(), z.iso.datetime({ offset: true })]).
   return typeof value === 'number' ? Math.round(value * 1000) : Date.parse(value);
 });
 
+/** The service model's patterns (Scheduler API reference: Target, DeadLetterConfig, CreateSchedule). */
+export const ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+export const DEAD_LETTER_ARN_PATTERN = /^arn:aws(-[a-z]+)?:sqs:[a-z0-9-]+:\d{12}:[a-zA-Z0-9\-_]+$/;
+export const KMS_KEY_ARN_PATTERN = /^arn:aws(-[a-z]+)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[0-9a-zA-Z-_]*$/;
+
 export const TargetSchema = z.looseObject({
   Arn: z.string().min(1).max(1600),
-  RoleArn: z.string().min(1).max(1600),
+  RoleArn: z.string().min(1).max(1600).regex(ROLE_ARN_PATTERN),
   Input: z.string().min(1).optional(),
-  DeadLetterConfig: z.object({ Arn: z.string().min(1).max(1600).optional() }).optional(),
+  DeadLetterConfig: z
+    .object({ Arn: z.string().min(1).max(1600).regex(DEAD_LETTER_ARN_PATTERN).optional() })
+    .optional(),
   RetryPolicy: z
     .object({
       MaximumEventAgeInSeconds: z.number().int().min(60).max(86_400).optional(),
@@ -41,7 +48,7 @@ export const ScheduleBodySchema = z.object({
   Description: z.string().max(512).optional(),
   ScheduleExpressionTimezone: z.string().min(1).max(50).optional(),
   State: z.enum(['ENABLED', 'DISABLED']).optional(),
-  KmsKeyArn: z.string().min(1).max(2048).optional(),
+  KmsKeyArn: z.string().min(1).max(2048).regex(KMS_KEY_ARN_PATTERN).optional(),
   ClientToken: z.string().min(1).max(64).regex(CLIENT_TOKEN_PATTERN).optional(),
   ActionAfterCompletion: z.enum(['NONE', 'DELETE']).optional(),
 });
@@ -58,9 +65,46 @@ export function parseBody<T extends z.ZodType>(schema: T, input: unknown): z.inf
   if (result.success) return result.data;
   const count = result.error.issues.length;
   const noun = count === 1 ? 'error' : 'errors';
-  throw validation(`${count} validation ${noun} detected: ${z.prettifyError(result.error)}`, {
-    cause: result.error,
-  });
+  const details = result.error.issues.map((issue) => serviceWording(issue, input)).join('; ');
+  throw validation(`${count} validation ${noun} detected: ${details}`, { cause: result.error });
+}
+
+/** The service's member path: `Target.RoleArn` is `target.roleArn`. */
+const memberPath = (path: readonly PropertyKey[]) =>
+  path
+    .map((part) => (typeof part === 'string' ? part.charAt(0).toLowerCase() + part.slice(1) : String(part)))
+    .join('.');
+
+/** The value at `path` in the request, as the service quotes it ("null" when absent). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): string {
+  let value: unknown = input;
+  for (const part of path) {
+    if (typeof value !== 'object' || value === null || typeof part === 'symbol') return 'null';
+    value = Reflect.get(value, part);
+  }
+  if (value === undefined || value === null) return 'null';
+  return `'${typeof value === 'string' ? value : JSON.stringify(value)}'`;
+}
+
+/** One issue as the service words it: "Value '…' at 'target.roleArn' failed to satisfy constraint: …". */
+function serviceWording(issue: z.core.$ZodIssue, input: unknown): string {
+  const where = `Value ${valueAt(input, issue.path)} at '${memberPath(issue.path)}' failed to satisfy constraint: `;
+  switch (issue.code) {
+    case 'too_small':
+      return `${where}Member must have ${issue.origin === 'string' ? 'length' : 'value'} greater than or equal to ${issue.minimum}`;
+    case 'too_big':
+      return `${where}Member must have ${issue.origin === 'string' ? 'length' : 'value'} less than or equal to ${issue.maximum}`;
+    case 'invalid_format':
+      return `${where}Member must satisfy regular expression pattern: ${'pattern' in issue && typeof issue.pattern === 'string' ? issue.pattern.replace(/^\/|\/[a-z]*$/g, '') : issue.format}`;
+    case 'invalid_value':
+      return `${where}Member must satisfy enum value set: [${issue.values.map(String).join(', ')}]`;
+    case 'invalid_type':
+      return valueAt(input, issue.path) === 'null'
+        ? `${where}Member must not be null`
+        : `${where}Member must be of type ${issue.expected}`;
+    default:
+      return `${where}${issue.message}`;
+  }
 }
 
 /** Schedule and group names: 1–64 of `[0-9a-zA-Z-_.]`, reported in the service's own wording. */
