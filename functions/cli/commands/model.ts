@@ -21,6 +21,7 @@ import {
   type TimeUnit,
   type Transaction,
 } from '../../core/model/index.ts';
+import { csvTable } from '../../core/reporting/csv-output.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
 
@@ -172,11 +173,6 @@ export const modelFitCommand: Command = {
   },
 };
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** `rekindle model score`: scores every customer for a horizon and writes CSV or JSON Lines. */
 export const modelScoreCommand: Command = {
   name: 'model score',
@@ -211,16 +207,13 @@ export const modelScoreCommand: Command = {
       'explanation',
     ] as const;
     const text = target.endsWith('.jsonl')
-      ? scores
+      ? `${scores
           .map((score) =>
             JSON.stringify(Object.fromEntries(columns.map((column) => [column, score[column]]))),
           )
-          .join('\n')
-      : [
-          columns.join(','),
-          ...scores.map((score) => columns.map((column) => csvCell(score[column])).join(',')),
-        ].join('\n');
-    writeFileSync(target, `${text}\n`);
+          .join('\n')}\n`
+      : csvTable(columns, scores);
+    writeFileSync(target, text);
     const summary = { model: fit.model, customers: scores.length, horizon, unit, out: target };
     if (values.json === true) out.json({ ...summary, fit: fitJson(fit) });
     else out.line(`${target}: ${scores.length} customers scored with ${fit.model} over ${horizon} ${unit}`);
