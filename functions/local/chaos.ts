@@ -167,7 +167,7 @@ export class Chaos {
       send: async (email) => {
         const key = `${email.tags.enrolment ?? ''}#${email.tags.stepIndex ?? ''}`;
         if (this.fires('ses-throttled', key)) {
-          throw new MailerError('SES TooManyRequestsException: maximum sending rate exceeded', true, 'no', {
+          throw new MailerError('SES TooManyRequestsException: maximum sending rate exceeded', 'throttled', {
             cause: { name: 'TooManyRequestsException' },
           });
         }

@@ -1,6 +1,7 @@
 import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeStepScheduler } from '../../functions/adapters/scheduler/step-scheduler.ts';
+import { mailerErrorKindFor } from '../../functions/adapters/ses/ses-mailer.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { makeSendsCommand } from '../../functions/cli/commands/sends.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
@@ -38,8 +39,8 @@ function failingMailer(mailer: Mailer): Mailer {
         // SES's own wording names the recipient; none of it may reach the ledger or a log line.
         throw new MailerError(
           `SES ${failure}: Email address is not verified. The following identities failed the check in region EU-WEST-1: ${email.to}`,
-          false,
-          'no',
+          // As the SES adapter reads the error's name (it is SES's, not the core's, to know).
+          mailerErrorKindFor({ name: failure }),
           { cause: { name: failure } },
         );
       }

@@ -127,7 +127,7 @@ function faultyMailer(mailer: Mailer): Mailer {
       const enrolmentId = email.tags.enrolment ?? '';
       const stepIndex = Number(email.tags.stepIndex);
       if (once('throttled', enrolmentId, stepIndex)) {
-        throw new MailerError('SES TooManyRequestsException: slow down', true, 'no', {
+        throw new MailerError('SES TooManyRequestsException: slow down', 'throttled', {
           cause: { name: 'TooManyRequestsException' },
         });
       }

@@ -1,15 +1,35 @@
 import { type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { encodeMessageTags } from '../../core/sending/message-tags.ts';
-import { type EmailTracking, type Mailer, MailerError, type OutgoingEmail } from '../../ports/mailer.ts';
+import {
+  type EmailTracking,
+  type Mailer,
+  MailerError,
+  type MailerErrorKind,
+  type OutgoingEmail,
+} from '../../ports/mailer.ts';
 
-/** SES errors that may succeed if tried again later. */
-const retryableErrors = new Set([
+/** SES refuses every send until a person acts (account or configuration set paused, account suspended). */
+const pausedErrors = new Set(['SendingPausedException', 'AccountSuspendedException']);
+/** SES asks us to slow down: the send did not happen and will succeed later. */
+const throttlingErrors = new Set([
   'TooManyRequestsException',
   'LimitExceededException',
   'ThrottlingException',
-  'InternalFailure',
-  'ServiceUnavailable',
+  'Throttling',
 ]);
+
+/** What an SES error means for the send; the one place that knows SES's error names. */
+export function mailerErrorKindFor(error: {
+  readonly name: string;
+  readonly message?: string;
+  readonly status?: number;
+  readonly retryable?: boolean;
+}): MailerErrorKind {
+  if (pausedErrors.has(error.name)) return 'paused';
+  if (throttlingErrors.has(error.name) || /sending rate/i.test(error.message ?? '')) return 'throttled';
+  if (error.retryable === true || (error.status ?? 0) >= 500) return 'unavailable';
+  return 'rejected';
+}
 
 const featureStatus = (on: boolean) => (on ? 'ENABLED' : 'DISABLED');
 
@@ -43,7 +63,7 @@ export class SesMailer implements Mailer {
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
     // Tags encoded reversibly (message-tags.ts): an event must name exactly the customer it is about.
     const tags = encodeMessageTags(email.tags);
-    if (!tags.ok) throw new MailerError(tags.reason, false, 'no');
+    if (!tags.ok) throw new MailerError(tags.reason, 'rejected');
     try {
       const result = await this.#client.send(
         new SendEmailCommand({
@@ -65,21 +85,22 @@ export class SesMailer implements Mailer {
           },
         }),
       );
-      if (result.MessageId === undefined) throw new MailerError('SES returned no MessageId', true, 'unknown');
+      if (result.MessageId === undefined) throw new MailerError('SES returned no MessageId', 'unknown');
       return { messageId: result.MessageId };
     } catch (error: unknown) {
       if (error instanceof MailerError) throw error;
       if (error instanceof SESv2ServiceException) {
-        const retryable =
-          retryableErrors.has(error.name) ||
-          error.$retryable !== undefined ||
-          (error.$metadata.httpStatusCode ?? 0) >= 500;
-        throw new MailerError(`SES ${error.name}: ${error.message}`, retryable, 'no', { cause: error });
+        const kind = mailerErrorKindFor({
+          name: error.name,
+          message: error.message,
+          status: error.$metadata.httpStatusCode,
+          retryable: error.$retryable !== undefined,
+        });
+        throw new MailerError(`SES ${error.name}: ${error.message}`, kind, { cause: error });
       }
       // Network errors and the like: the send may not have happened; the caller decides.
       throw new MailerError(
         `SES call failed: ${error instanceof Error ? error.message : String(error)}`,
-        true,
         'unknown',
         {
           cause: error,

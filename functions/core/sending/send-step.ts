@@ -65,24 +65,6 @@ export type SendStepOutcome =
   | { readonly kind: 'retry'; readonly reason: string; readonly until: number; readonly attempt: number }
   | { readonly kind: 'paused'; readonly reason: string; readonly until: number; readonly attempt: number };
 
-/** SES refuses every send until a person acts (account or configuration set paused, account suspended). */
-const pausedErrors = new Set(['SendingPausedException', 'AccountSuspendedException']);
-/** SES asks us to slow down: the send did not happen and will succeed later. */
-const throttlingErrors = new Set([
-  'TooManyRequestsException',
-  'LimitExceededException',
-  'ThrottlingException',
-  'Throttling',
-]);
-
-/** The SES error's name, from the MailerError's cause (the SDK exception). */
-function sesErrorName(error: MailerError): string | undefined {
-  const cause: unknown = error.cause;
-  return typeof cause === 'object' && cause !== null && 'name' in cause && typeof cause.name === 'string'
-    ? cause.name
-    : undefined;
-}
-
 /** An error's message as stored in the send ledger and returned: without any address it names. */
 const messageOf = (error: unknown) => redactAddresses(error instanceof Error ? error.message : String(error));
 
@@ -208,19 +190,13 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     ({ messageId } = await deps.mailer.send(email));
   } catch (error: unknown) {
     const reason = messageOf(error);
-    if (!(error instanceof MailerError) || error.delivered !== 'no') {
-      // Unknown whether SES sent it: the claim stays, listed by `rekindle sends stuck`, never resent blindly.
+    if (!(error instanceof MailerError) || error.kind === 'unknown') {
+      // Unknown whether it went out: the claim stays, listed by `rekindle sends stuck`, never resent blindly.
       return { kind: 'failed', reason: `unconfirmed, left claimed for an operator: ${reason}` };
     }
-    // SES answered with an error, so nothing went out: our claim may be released safely.
-    const name = sesErrorName(error);
-    const paused = name !== undefined && pausedErrors.has(name);
-    if (
-      paused ||
-      (name !== undefined && throttlingErrors.has(name)) ||
-      /sending rate/i.test(reason) ||
-      error.retryable
-    ) {
+    // The provider answered with an error, so nothing went out: our claim may be released safely.
+    const paused = error.kind === 'paused';
+    if (paused || error.kind === 'throttled' || error.kind === 'unavailable') {
       await store.releaseClaim(claimed);
       const until = clock.now() + (paused ? pausedRetryDelay : throttledRetryDelay);
       const attempt = await scheduleAgain(message, until, timeZone, deps);

@@ -1,8 +1,8 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.ts';
-import type { OutgoingEmail } from '../../../functions/ports/mailer.ts';
+import { MailerError, type OutgoingEmail } from '../../../functions/ports/mailer.ts';
 
 const ses = mockClient(SESv2Client);
 afterEach(() => ses.reset());
@@ -43,5 +43,52 @@ describe('SesMailer tracking', () => {
       OpenTrackingEnabled: 'DISABLED',
       ClickTrackingEnabled: 'DISABLED',
     });
+  });
+});
+
+describe('SesMailer errors: SES names read here, kinds for the core', () => {
+  const failing = async (error: Error) => {
+    ses.on(SendEmailCommand).rejects(error);
+    const mailer = new SesMailer(new SESv2Client({ region: 'eu-west-1', maxAttempts: 1 }), 'rekindle-set');
+    return mailer.send(email).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+  };
+  const sesError = (name: string, message: string, status = 400) =>
+    new SESv2ServiceException({
+      name,
+      message,
+      $fault: status >= 500 ? 'server' : 'client',
+      $metadata: { httpStatusCode: status },
+    });
+
+  it.each([
+    ['SendingPausedException', 'Sending is paused for this account', 400, 'paused'],
+    ['AccountSuspendedException', 'Account suspended', 400, 'paused'],
+    ['TooManyRequestsException', 'Too many requests', 429, 'throttled'],
+    ['LimitExceededException', 'Daily message quota exceeded', 400, 'throttled'],
+    ['BadRequestException', 'Maximum sending rate exceeded.', 400, 'throttled'],
+    ['MessageRejected', 'Email address is not verified.', 400, 'rejected'],
+    ['InternalFailure', 'Internal error', 500, 'unavailable'],
+  ])('%s is %s… → %s', async (name, message, status, kind) => {
+    const caught = await failing(sesError(name, message, status));
+    expect(caught).toBeInstanceOf(MailerError);
+    expect(caught).toMatchObject({ kind, delivered: 'no', message: `SES ${name}: ${message}` });
+  });
+
+  it('calls a broken-off call unknown: it may have gone out', async () => {
+    const caught = await failing(new Error('socket hang up'));
+    expect(caught).toMatchObject({ kind: 'unknown', delivered: 'unknown', retryable: true });
+  });
+
+  it('refuses tags it cannot encode before calling SES, as rejected', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm1' });
+    const mailer = new SesMailer(new SESv2Client({ region: 'eu-west-1' }), 'rekindle-set');
+    const caught = await mailer
+      .send({ ...email, tags: { customer: 'x'.repeat(300) } })
+      .catch((error: unknown) => error);
+    expect(caught).toMatchObject({ kind: 'rejected', retryable: false });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });
