@@ -1,6 +1,7 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
@@ -37,18 +38,25 @@ export function makeHandler(deps: RecordEngagementDeps) {
             ? (recorded.next().value ?? { kind: 'invalid', reason: 'not read' })
             : { kind: 'invalid', reason: 'the message body is not JSON' },
       );
-      const batchItemFailures: SQSBatchItemFailure[] = [];
+      const resultOf = new Map<string, { result: RecordResult; index: number }>();
       results.forEach((result, index) => {
         const record = batch.Records[index];
-        if (record === undefined) return;
+        if (record !== undefined) resultOf.set(record.messageId, { result, index });
+      });
+      // The batch was stored together above; the partial-batch response is every SQS handler's one mechanism.
+      const handleRecord = async (record: SQSRecord): Promise<void> => {
+        const { result, index } = resultOf.get(record.messageId) ?? {
+          result: { kind: 'invalid', reason: 'not read' },
+          index: -1,
+        };
         deps.onOutcome?.(result, record.messageId);
         if (result.kind === 'failed') {
-          batchItemFailures.push({ itemIdentifier: record.messageId });
           deps.logger.error('SES event not stored; the queue will deliver it again', {
             messageId: record.messageId,
             error: result.error instanceof Error ? result.error.message : String(result.error),
             ...envelopeOf(bodies[index]),
           });
+          throw new Error('SES event not stored');
         } else if (result.kind === 'forgotten') {
           deps.logger.info('SES event about a forgotten person dropped', { messageId: record.messageId });
           deps.metrics.count('ForgottenSesEvents', 1);
@@ -69,8 +77,12 @@ export function makeHandler(deps: RecordEngagementDeps) {
             pausedSequence: result.pausedSequence,
           });
         }
+      };
+      const response = await processPartialResponse(batch, handleRecord, new BatchProcessor(EventType.SQS), {
+        processInParallel: false,
+        throwOnFullBatchFailure: false,
       });
-      return { batchItemFailures };
+      return { batchItemFailures: response.batchItemFailures };
     } finally {
       deps.flushMetrics?.();
     }

@@ -1,5 +1,6 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
@@ -53,9 +54,8 @@ export function makeHandler(deps: ScoreSegmentDeps) {
     return run;
   };
   return async (event: SQSEvent): Promise<ScoreSegmentResult> => {
-    const batchItemFailures: { itemIdentifier: string }[] = [];
     const reports: ScoreSegmentResult['reports'] = [];
-    for (const record of event.Records) {
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
       let body: unknown;
       try {
         body = JSON.parse(record.body);
@@ -69,8 +69,7 @@ export function makeHandler(deps: ScoreSegmentDeps) {
           messageId: record.messageId,
           issues: z.prettifyError(task.error),
         });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-        continue;
+        throw new Error('malformed segment task');
       }
       try {
         const run = await loadRun(task.data.runId, task.data.plannedAt);
@@ -93,10 +92,15 @@ export function makeHandler(deps: ScoreSegmentDeps) {
         reports.push({ runId: task.data.runId, segment: task.data.segment, ...report });
       } catch (error: unknown) {
         deps.logger.error('segment failed', { ...task.data, error });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
+        throw error;
       }
-    }
-    return { batchItemFailures, reports };
+    };
+    // The same partial-batch mechanism as every SQS handler: a failed record comes again, alone.
+    const response = await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+    return { batchItemFailures: response.batchItemFailures, reports };
   };
 }
 
