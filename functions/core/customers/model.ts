@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../config/common.ts';
+import { cleanLine, cleanNote } from './clean-text.ts';
 
 /** Ids become parts of DynamoDB keys, so `#` (the key separator) and control characters are refused. */
 export const EntityIdSchema = z
@@ -20,7 +21,8 @@ const IsoDateOrInstantSchema = z.union([z.iso.date(), IsoInstantSchema], {
 export const CustomerSchema = z.strictObject({
   customerId: EntityIdSchema,
   email: z.email('is not a valid email address').transform((email) => email.toLowerCase()),
-  firstName: z.string().trim().max(200).default(''),
+  // Cleaned before the length check: controls and bidi overrides never reach an email (clean-text.ts).
+  firstName: z.string().transform(cleanLine).pipe(z.string().max(200)).default(''),
   locale: z
     .string()
     .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as "en" or "hi-IN"')
@@ -65,7 +67,7 @@ export function canonicalLocale(tag: string): string | undefined {
 
 /** The resolution note in other languages, keyed by language tag: `{ hi: "…", "si-LK": "…" }`. */
 const ResolutionsSchema = z
-  .record(z.string(), z.string().trim().min(1, 'is empty').max(2_000))
+  .record(z.string(), z.string().transform(cleanNote).pipe(z.string().min(1, 'is empty').max(2_000)))
   .superRefine((texts, ctx) => {
     const seen = new Map<string, string>();
     for (const tag of Object.keys(texts)) {
@@ -98,7 +100,7 @@ export const IncidentSchema = z.strictObject({
   orderId: EntityIdSchema.optional(),
   resolvedAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()).optional(),
   /** What the shop did about it, in the shop's default language. */
-  resolution: z.string().trim().max(2_000).optional(),
+  resolution: z.string().transform(cleanNote).pipe(z.string().max(2_000)).optional(),
   /** The same note in other languages; an email in a language without one says it generically. */
   resolutions: ResolutionsSchema.optional(),
   ticketOpen: z

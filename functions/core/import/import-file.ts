@@ -9,7 +9,6 @@ import {
   OrderSchema,
 } from '../customers/model.ts';
 import { TAG_VALUE_MAX, tagValueFits } from '../sending/message-tags.ts';
-import { cleanLine, cleanNote } from './clean-text.ts';
 import { type ImportFormat, type RejectedRow, RowReader } from './import-rows.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'incidents';
@@ -62,8 +61,6 @@ interface KindSpec<T> {
   readonly idName: string;
   /** The customer the row is about; its id travels in SES message tags, so it must fit one. */
   readonly customerId: (row: T) => string;
-  /** The row with its free text cleaned (clean-text.ts). */
-  readonly clean: (row: T) => T;
   readonly write: (sink: ImportSink, rows: readonly T[]) => Promise<void>;
 }
 
@@ -73,7 +70,6 @@ const specs: { customers: KindSpec<Customer>; orders: KindSpec<Order>; incidents
     id: (row) => row.customerId,
     idName: 'customerId',
     customerId: (row) => row.customerId,
-    clean: (row) => ({ ...row, firstName: cleanLine(row.firstName) }),
     write: (sink, rows) => sink.putCustomers(rows),
   },
   orders: {
@@ -81,7 +77,6 @@ const specs: { customers: KindSpec<Customer>; orders: KindSpec<Order>; incidents
     id: (row) => row.orderId,
     idName: 'orderId',
     customerId: (row) => row.customerId,
-    clean: (row) => row,
     write: (sink, rows) => sink.putOrders(rows),
   },
   incidents: {
@@ -89,17 +84,6 @@ const specs: { customers: KindSpec<Customer>; orders: KindSpec<Order>; incidents
     id: (row) => row.incidentId,
     idName: 'incidentId',
     customerId: (row) => row.customerId,
-    clean: ({ resolution, resolutions, ...row }) => ({
-      ...row,
-      ...(resolution === undefined ? {} : { resolution: cleanNote(resolution) }),
-      ...(resolutions === undefined
-        ? {}
-        : {
-            resolutions: Object.fromEntries(
-              Object.entries(resolutions).map(([locale, text]) => [locale, cleanNote(text)]),
-            ),
-          }),
-    }),
     write: (sink, rows) => sink.putIncidents(rows),
   },
 };
@@ -180,7 +164,7 @@ async function run<T>(
         continue;
       }
       firstLineOf.set(id, outcome.line);
-      batch.push(spec.clean(outcome.value));
+      batch.push(outcome.value);
       if (batch.length >= batchSize) await flush();
     }
   };

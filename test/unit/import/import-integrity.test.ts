@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile, printImportSummary } from '../../../functions/cli/commands/import.ts';
 import { MemoryOutput } from '../../../functions/cli/output.ts';
+import { CustomerSchema } from '../../../functions/core/customers/model.ts';
 import { importStream, importText } from '../../../functions/core/import/import-file.ts';
 import { MemorySink } from './memory-sink.ts';
 
@@ -179,6 +180,12 @@ describe('import: text that is not UTF-8, and characters no name may hold', () =
     ]);
     // Line 8: the row before spans lines 6–7.
     expect(report.rejected).toEqual([{ line: 8, reason: expect.stringContaining('control characters') }]);
+
+    // Shop events (ingest-event) read the same schemas, so their names are cleaned alike.
+    expect(
+      CustomerSchema.parse({ customerId: 'c9', email: 'g@example.com', firstName: '\u202Eoj\u0000' })
+        .firstName,
+    ).toBe('oj');
 
     const incidents = [
       'incidentId,customerId,kind,occurredAt,resolution,resolutions.de',
