@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, configIssueAt, parseConfig, readConfigInput } from '../core/config/load.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
-import { untrackedConditions } from '../core/engagement/tracking.ts';
+import { untrackedConditions } from '../core/domain/tracking.ts';
 import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
 import { compileTemplates } from './compile-templates.ts';
 

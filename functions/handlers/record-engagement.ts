@@ -6,7 +6,7 @@ import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
-import type { MetricsSink } from '../ports/engagement-store.ts';
+import type { MetricsSink } from '../ports/metrics-sink.ts';
 import { EngagementEnvironmentSchema, parseEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { createClients, createLogger, lazyHandler } from './wiring.ts';

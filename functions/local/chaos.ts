@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareStack } from '@smithy/types';
+import { MailerError } from '../core/domain/mailer-error.ts';
 import type { CustomerStore } from '../ports/customer-store.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
-import { type Mailer, MailerError } from '../ports/mailer.ts';
+import type { Mailer } from '../ports/mailer.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 
 /** The faults `rekindle demo --chaos` injects, each counted when it fires. */

@@ -2,16 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
-import { trackingFor } from '../core/engagement/tracking.ts';
+import type { CustomerView } from '../core/domain/customer-view.ts';
+import type { StepMessage } from '../core/domain/step-message.ts';
+import { trackingFor } from '../core/domain/tracking.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
 import { buildReport } from '../core/reporting/build-report.ts';
 import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
 import { segmenterSchedule } from '../core/segments/plan-run.ts';
 import { emptyReport, mergeReports, type SegmenterReport } from '../core/segments/run-segmenter.ts';
 import type { SendStepOutcome } from '../core/sending/send-step.ts';
-import type { StepMessage } from '../core/sending/step-message.ts';
-import { VirtualClock } from '../ports/clock.ts';
-import type { CustomerView } from '../ports/customer-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import { Chaos, type FaultKind } from './chaos.ts';
 import { clearOutbox, type ManifestEntry, writeOutbox } from './demo-outbox.ts';
@@ -21,6 +20,7 @@ import { type SimulationSummary, simulateRecipients } from './recipient-simulato
 import { generateSampleData, toCsv } from './sample-data.ts';
 import type { ParallelFiring } from './scheduler-emulator/index.ts';
 import type { StoredEmail } from './ses-local.ts';
+import { VirtualClock } from './virtual-clock.ts';
 
 export interface DemoOptions {
   readonly customers: number;

@@ -1,8 +1,9 @@
 import type { RekindleConfig } from '../core/config/schema.ts';
+import type { CustomerView } from '../core/domain/customer-view.ts';
+import type { ReportData } from '../core/domain/report-data.ts';
+import type { SendRecord } from '../core/domain/send-record.ts';
+import { isContentClick } from '../core/domain/tracking.ts';
 import { parseSesEvent } from '../core/engagement/ses-event.ts';
-import { isContentClick } from '../core/engagement/tracking.ts';
-import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
-import type { ReportData } from '../ports/engagement-store.ts';
 import type { LocalRuntime } from './local-runtime.ts';
 import { claimsOf } from './recipient-simulator.ts';
 import type { StoredEmail } from './ses-local.ts';

@@ -3,11 +3,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { forEachConcurrently } from '../core/concurrency.ts';
 import type { Tracking } from '../core/config/engagement.ts';
 import type { Order } from '../core/customers/model.ts';
+import type { CustomerView } from '../core/domain/customer-view.ts';
+import type { Enrolment } from '../core/domain/enrolment.ts';
+import { verifyLink } from '../core/domain/links.ts';
+import { encodeMessageTags } from '../core/domain/message-tags.ts';
+import type { SendRecord } from '../core/domain/send-record.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
-import type { Enrolment } from '../core/segments/enrolment.ts';
-import { verifyLink } from '../core/sending/links.ts';
-import { encodeMessageTags } from '../core/sending/message-tags.ts';
-import type { CustomerView, SendRecord } from '../ports/customer-store.ts';
 import type { Chaos } from './chaos.ts';
 import type { LearnedStops } from './invariants.ts';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { viewOf } from '../adapters/dynamo/customer-store.ts';
 import { byPartition, onlyTypes, scanItems } from '../adapters/dynamo/pages.ts';
 import { forEachConcurrently } from '../core/concurrency.ts';
-import type { CustomerView } from '../ports/customer-store.ts';
+import type { CustomerView } from '../core/domain/customer-view.ts';
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 
 /**

@@ -1,50 +1,6 @@
-import type {
-  ContactStatus,
-  Customer,
-  CustomerWithOrders,
-  Incident,
-  Order,
-} from '../core/customers/model.ts';
-import type { EngagementEvent } from '../core/engagement/model.ts';
-import type { Enrolment } from '../core/segments/enrolment.ts';
-import type { EnrolmentRecord } from '../core/sequences/enrolment-state.ts';
-
-/**
- * The ledger entry of one (enrolment, step): claimed before sending, confirmed after. `skipped`:
- * the step's condition did not hold, so it was passed over (written once, like a claim).
- */
-export interface SendRecord {
-  readonly enrolmentId: string;
-  readonly stepIndex: number;
-  readonly customerId: string;
-  readonly sequenceId: string;
-  readonly stepId: string;
-  readonly state: 'claimed' | 'sent' | 'failed' | 'skipped';
-  readonly claimedAt: number;
-  readonly sentAt?: number;
-  readonly messageId?: string;
-  readonly templateId?: string;
-  readonly locale?: string;
-  /** Updates from the feed this email showed, so the next email moves on to others. */
-  readonly updateIds?: readonly string[];
-  readonly error?: string;
-}
-
-/** A customer as the segmenter sees them. */
-export interface CustomerSnapshot extends CustomerWithOrders {
-  readonly enrolments: readonly Enrolment[];
-}
-
-/** Everything about one customer, from one Query of their partition. */
-export interface CustomerView extends CustomerSnapshot {
-  /** With how each ended (reason, time), for exits and the cooldown. */
-  readonly enrolments: readonly EnrolmentRecord[];
-  readonly sends: readonly SendRecord[];
-  readonly incidents: readonly Incident[];
-  readonly engagement: readonly EngagementEvent[];
-  /** Unsubscribed, suppressed or paused; empty when we may write. */
-  readonly status: ContactStatus;
-}
+import type { Customer, Order } from '../core/customers/model.ts';
+import type { CustomerSnapshot, CustomerView } from '../core/domain/customer-view.ts';
+import type { SendRecord } from '../core/domain/send-record.ts';
 
 export type ClaimResult = { readonly ok: true } | { readonly ok: false; readonly existing: SendRecord };
 

@@ -1,49 +1,9 @@
-import type { Counters } from '../core/engagement/counters.ts';
-import type { EngagementEvent } from '../core/engagement/model.ts';
+import type { StepCounters } from '../core/domain/counters.ts';
+import type { EngagementEvent } from '../core/domain/engagement-event.ts';
+import type { InboundRecord } from '../core/domain/inbound-record.ts';
+import type { ReportData } from '../core/domain/report-data.ts';
 
 export type SuppressionReason = 'hard-bounce' | 'complaint' | 'manual';
-
-/** One (sequence, step, segment) counter item. */
-export interface StepCounters {
-  readonly sequenceId: string;
-  readonly stepIndex: number;
-  readonly segmentId: string;
-  readonly stepId?: string;
-  readonly counters: Counters;
-}
-
-/** Inbound mail that did not become a reply (forged token, broken MIME, too big, auto-reply…). */
-export interface InboundRecord {
-  /** SES's id for the received mail; the raw message is at `s3Key`. */
-  readonly mailId: string;
-  readonly receivedAt: number;
-  readonly outcome: 'rejected' | 'auto-reply' | 'unattributed';
-  readonly reason: string;
-  readonly s3Key: string;
-  readonly customerId?: string;
-  readonly from?: string;
-  readonly subject?: string;
-}
-
-/** Everything the report reads, from one pass over the table. */
-export interface ReportData {
-  readonly assignments: readonly {
-    readonly customerId: string;
-    readonly enrolmentId: string;
-    readonly sequenceId: string;
-    readonly segmentId: string;
-    readonly enrolledAt: number;
-    readonly state: string;
-    readonly endedAt?: number;
-    readonly exitReason?: string;
-  }[];
-  /** Per enrolment, the first response to any of its emails (a person's open, a content click, a reply). */
-  readonly responses?: readonly { readonly enrolmentId: string; readonly respondedAt: number }[];
-  /** The time of each customer's first email per enrolment (sent sends only). */
-  readonly firstSends: readonly { readonly enrolmentId: string; readonly sentAt: number }[];
-  readonly orders: readonly { readonly customerId: string; readonly placedAt: number }[];
-  readonly counters: readonly StepCounters[];
-}
 
 /**
  * The engagement side of the table: events with their counters, contact status and suppression,
@@ -99,10 +59,3 @@ export interface SendGuard {
   readonly suppression?: { readonly reason: SuppressionReason; readonly at: number };
   readonly pause?: { readonly reason: string; readonly at: number };
 }
-
-/** Where handlers count what alarms watch (CloudWatch EMF through Powertools in Lambda). */
-export interface MetricsSink {
-  count(name: string, value?: number, dimensions?: Readonly<Record<string, string>>): void;
-}
-
-export const noMetrics: MetricsSink = { count: () => undefined };

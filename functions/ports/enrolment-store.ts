@@ -1,4 +1,4 @@
-import type { Assignment } from '../core/segments/enrolment.ts';
+import type { Assignment } from '../core/domain/enrolment.ts';
 
 /** How an enrolment ends: completed (every step sent or skipped) or exited early, with the reason. */
 export interface EnrolmentEnd {
@@ -12,7 +12,7 @@ export interface EnrolmentEnd {
 /**
  * The one writer of enrolments and hold-outs (they share a key space: a customer is enrolled or
  * held out of a sequence on a day, never both). Every write follows the state machine of
- * core/sequences/enrolment-state.ts: created once, and only an `active` enrolment moves, once, to
+ * core/domain/enrolment-state.ts: created once, and only an `active` enrolment moves, once, to
  * `completed` or `exited`, which are final. Reading them stays with the customer's view and scan.
  */
 export interface EnrolmentStore {

@@ -1,4 +1,4 @@
-import type { SegmentTask } from '../core/segments/plan-run.ts';
+import type { SegmentTask } from '../core/domain/segment-task.ts';
 
 /** Hands each scan segment of a run to its own scoring invocation (SQS in production). */
 export interface SegmentFanOut {

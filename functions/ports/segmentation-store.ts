@@ -1,24 +1,12 @@
-import type { ContactStatus, Customer, Incident, Order } from '../core/customers/model.ts';
-import type { ModelRun, StoredScore } from '../core/segments/scoring.ts';
-import type { AssignmentHistory } from '../core/sequences/enrolment-state.ts';
+import type { Customer, Incident, Order } from '../core/customers/model.ts';
+import type { CustomerRecord } from '../core/domain/customer-view.ts';
+import type { ModelRun, StoredScore } from '../core/domain/scoring.ts';
 
 /** Where validated import rows go; every write is an idempotent put keyed by the row's id. */
 export interface ImportSink {
   putCustomers(customers: readonly Customer[]): Promise<void>;
   putOrders(orders: readonly Order[]): Promise<void>;
   putIncidents(incidents: readonly Incident[]): Promise<void>;
-}
-
-/** Everything the segmenter needs about one customer, assembled from one partition. */
-export interface CustomerRecord {
-  readonly customer: Customer;
-  readonly orders: readonly Order[];
-  readonly incidents: readonly Incident[];
-  /** Enrolments and hold-outs, oldest first, with how each ended and whether the customer responded. */
-  readonly assignments: readonly AssignmentHistory[];
-  readonly score?: StoredScore;
-  /** Unsubscribed, suppressed or paused: never enrolled. */
-  readonly status?: ContactStatus;
 }
 
 /** Incidents, scores and model runs, and the customers as the segmenter reads them (DynamoDB in production). */

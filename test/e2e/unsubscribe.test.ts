@@ -6,12 +6,12 @@ import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-st
 import { DynamoEngagementStore } from '../../functions/adapters/dynamo/engagement-store.ts';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamo/enrolment-store.ts';
 import { DynamoForgottenRegister } from '../../functions/adapters/dynamo/privacy-store.ts';
-import { signLink } from '../../functions/core/sending/links.ts';
+import { signLink } from '../../functions/core/domain/links.ts';
 import { makeHandler } from '../../functions/handlers/unsubscribe.ts';
 import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import { type FunctionUrlServer, startFunctionUrlServer } from '../../functions/local/function-url-server.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import { chromiumOptions } from '../support/chromium.ts';
 
 const key = 'e2e-link-key';

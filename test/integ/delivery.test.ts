@@ -6,14 +6,14 @@ import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/ru
 import { makeSendsCommand } from '../../functions/cli/commands/sends.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
+import { enrolmentIdFor } from '../../functions/core/domain/enrolment.ts';
+import { MailerError } from '../../functions/core/domain/mailer-error.ts';
+import { type StepMessage, scheduleNameFor } from '../../functions/core/domain/step-message.ts';
 import { isInWindow } from '../../functions/core/policy/send-window.ts';
-import { enrolmentIdFor } from '../../functions/core/segments/enrolment.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
-import { type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import type { Mailer } from '../../functions/ports/mailer.ts';
-import { MailerError } from '../../functions/ports/mailer.ts';
 
 /** Sequences on the Scheduler emulator: windows in each zone, DST, caps across sequences, exits, SES errors. */
 const day = 86_400_000;

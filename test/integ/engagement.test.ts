@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoForgottenRegister } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
+import { noMetrics } from '../../functions/adapters/no-metrics.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { writeReport } from '../../functions/cli/commands/report.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
@@ -11,8 +12,7 @@ import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { simulateRecipients } from '../../functions/local/recipient-simulator.ts';
 import { generateSampleData, toCsv } from '../../functions/local/sample-data.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
-import { noMetrics } from '../../functions/ports/engagement-store.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
 let runtime: LocalRuntime;

@@ -8,10 +8,10 @@ import { S3ObjectStore } from '../../functions/adapters/s3/object-store.ts';
 import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { forgetCommand } from '../../functions/cli/commands/forget.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
+import { signLink } from '../../functions/core/domain/links.ts';
 import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
-import { signLink } from '../../functions/core/sending/links.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
 const email = 'Forget.Me@Example.com';

@@ -9,7 +9,7 @@ import { main } from '../../functions/cli/main.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { makeHandler as makeIngestEvent } from '../../functions/handlers/ingest-event.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 
 let runtime: LocalRuntime;
 let dir: string;

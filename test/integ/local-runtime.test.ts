@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { DynamoDbLocalUnavailableError, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import { startLocalRuntime } from '../../functions/local/local-runtime.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 
 const refused = async (endpoint: string) =>
   fetch(endpoint, { signal: AbortSignal.timeout(2_000) }).then(

@@ -3,9 +3,9 @@ import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dy
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
 import { DynamoSegmentationStore } from '../../functions/adapters/dynamo/segmentation-store.ts';
+import { summariseOrders } from '../../functions/core/domain/scoring.ts';
 import { importText } from '../../functions/core/import/import-file.ts';
 import { customerFacts } from '../../functions/core/segments/evaluate.ts';
-import { summariseOrders } from '../../functions/core/segments/scoring.ts';
 import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 

@@ -6,14 +6,14 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeStepScheduler } from '../../functions/adapters/scheduler/step-scheduler.ts';
-import { enrolmentIdFor } from '../../functions/core/segments/enrolment.ts';
-import { type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
+import { enrolmentIdFor } from '../../functions/core/domain/enrolment.ts';
+import { ScheduleNameTakenError } from '../../functions/core/domain/schedule-name-taken-error.ts';
+import { type StepMessage, scheduleNameFor } from '../../functions/core/domain/step-message.ts';
 import {
   type SchedulerEmulator,
   startSchedulerEmulator,
 } from '../../functions/local/scheduler-emulator/index.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
-import { ScheduleNameTakenError } from '../../functions/ports/step-scheduler.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 
 /**
  * The adapter against the strict emulator: a step planned in the past is scheduled two minutes

@@ -16,6 +16,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { systemClock } from '../../functions/adapters/system-clock.ts';
 import {
   type LocalSqsMessage,
   type LocalTarget,
@@ -23,7 +24,7 @@ import {
   startSchedulerEmulator,
   VirtualClockRequiredError,
 } from '../../functions/local/scheduler-emulator/index.ts';
-import { systemClock, VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 
 const START = Date.parse('2025-03-01T00:00:00Z');
 const MINUTE = 60_000;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
-import { isHeldOut } from '../../functions/core/segments/enrolment.ts';
+import type { CustomerRecord } from '../../functions/core/domain/customer-view.ts';
+import { isHeldOut } from '../../functions/core/domain/enrolment.ts';
 import { emptyReport, mergeReports } from '../../functions/core/segments/run-segmenter.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { generateSampleData } from '../../functions/local/sample-data.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
-import type { CustomerRecord } from '../../functions/ports/segmentation-store.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import { enrolmentStoreContract } from '../unit/sequences/enrolment-store-contract.ts';
 
 const start = Date.parse('2026-11-23T06:00:00Z');

@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeStepScheduler } from '../../functions/adapters/scheduler/step-scheduler.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
-import { enrolmentIdFor } from '../../functions/core/segments/enrolment.ts';
-import { type StepMessage, scheduleNameFor } from '../../functions/core/sending/step-message.ts';
-import { confirmStuckSend, retryStuckSend } from '../../functions/core/sequences/stuck-sends.ts';
+import { enrolmentIdFor } from '../../functions/core/domain/enrolment.ts';
+import { MailerError } from '../../functions/core/domain/mailer-error.ts';
+import { type StepMessage, scheduleNameFor } from '../../functions/core/domain/step-message.ts';
+import { confirmStuckSend, retryStuckSend } from '../../functions/core/sending/stuck-sends.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import type { CustomerStore } from '../../functions/ports/customer-store.ts';
 import type { EnrolmentStore } from '../../functions/ports/enrolment-store.ts';
-import { type Mailer, MailerError } from '../../functions/ports/mailer.ts';
+import type { Mailer } from '../../functions/ports/mailer.ts';
 import type { StepScheduler } from '../../functions/ports/step-scheduler.ts';
 
 /**

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { StepMessage } from '../../functions/core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
-import type { StepMessage } from '../../functions/core/sending/step-message.ts';
 import { Chaos } from '../../functions/local/chaos.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { RequestCounter } from '../../functions/local/request-counter.ts';
 import { toCsv } from '../../functions/local/sample-data.ts';
 import { SendWorkerError, startSendWorker } from '../../functions/local/send-worker/index.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import { customerColumns, lapsedCustomer, lapsedOrders, orderColumns } from './lapsed-customer.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');

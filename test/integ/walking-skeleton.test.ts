@@ -1,10 +1,10 @@
 import { GetScheduleCommand, ResourceNotFoundException } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
-import { scheduleNameFor } from '../../functions/core/sending/step-message.ts';
+import { scheduleNameFor } from '../../functions/core/domain/step-message.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { toCsv } from '../../functions/local/sample-data.ts';
-import { VirtualClock } from '../../functions/ports/clock.ts';
+import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import { customerColumns, lapsedCustomer, lapsedOrders, orderColumns } from './lapsed-customer.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');

@@ -16,15 +16,11 @@ import {
   IncidentSchema,
   type Order,
 } from '../../core/customers/model.ts';
-import { EngagementEventSchema } from '../../core/engagement/model.ts';
-import type { Enrolment } from '../../core/segments/enrolment.ts';
-import type {
-  ClaimResult,
-  CustomerSnapshot,
-  CustomerStore,
-  CustomerView,
-  SendRecord,
-} from '../../ports/customer-store.ts';
+import type { CustomerSnapshot, CustomerView } from '../../core/domain/customer-view.ts';
+import { EngagementEventSchema } from '../../core/domain/engagement-event.ts';
+import type { Enrolment } from '../../core/domain/enrolment.ts';
+import type { SendRecord } from '../../core/domain/send-record.ts';
+import type { ClaimResult, CustomerStore } from '../../ports/customer-store.ts';
 import { byPartition, onlyTypes, queryAll, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';

@@ -16,22 +16,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
+import type { StepCounters } from '../../core/domain/counters.ts';
 import {
   addCounters,
   type CounterName,
   counterEffect,
   counterNames,
   zeroCounters,
-} from '../../core/engagement/counters.ts';
-import type { EngagementEvent } from '../../core/engagement/model.ts';
-import type {
-  EngagementStore,
-  InboundRecord,
-  ReportData,
-  SendGuard,
-  StepCounters,
-  SuppressionReason,
-} from '../../ports/engagement-store.ts';
+} from '../../core/domain/counters.ts';
+import type { EngagementEvent } from '../../core/domain/engagement-event.ts';
+import type { InboundRecord } from '../../core/domain/inbound-record.ts';
+import type { ReportData } from '../../core/domain/report-data.ts';
+import type { EngagementStore, SendGuard, SuppressionReason } from '../../ports/engagement-store.ts';
 import { CorruptItemError } from './customer-store.ts';
 import { addResponse, type EnrolmentResponse } from './enrolment-store.ts';
 import { onlyTypes, queryAll, scanItems } from './pages.ts';

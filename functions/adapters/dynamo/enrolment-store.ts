@@ -7,8 +7,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import type { Assignment } from '../../core/segments/enrolment.ts';
-import { endingEvent, enrolmentTransitions, statesAccepting } from '../../core/sequences/enrolment-state.ts';
+import type { Assignment } from '../../core/domain/enrolment.ts';
+import { endingEvent, enrolmentTransitions, statesAccepting } from '../../core/domain/enrolment-state.ts';
 import type { EnrolmentEnd, EnrolmentStore } from '../../ports/enrolment-store.ts';
 import { CorruptItemError } from './customer-store.ts';
 import { queryAll } from './pages.ts';

@@ -11,9 +11,10 @@ import {
   IncidentSchema,
   type Order,
 } from '../../core/customers/model.ts';
-import type { ModelRun, StoredScore } from '../../core/segments/scoring.ts';
-import type { AssignmentHistory } from '../../core/sequences/enrolment-state.ts';
-import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
+import type { CustomerRecord } from '../../core/domain/customer-view.ts';
+import type { AssignmentHistory } from '../../core/domain/enrolment-state.ts';
+import type { ModelRun, StoredScore } from '../../core/domain/scoring.ts';
+import type { SegmentationStore } from '../../ports/segmentation-store.ts';
 import { addOrder, CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
 import { addResponse, type EnrolmentResponse } from './enrolment-store.ts';
 import { onlyTypes, scanItems } from './pages.ts';

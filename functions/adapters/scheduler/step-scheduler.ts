@@ -5,14 +5,11 @@ import {
   ResourceNotFoundException,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { ScheduleNameTakenError } from '../../core/domain/schedule-name-taken-error.ts';
+import { type StepMessage, StepMessageSchema } from '../../core/domain/step-message.ts';
 import { instantOf, wallTimeAt } from '../../core/policy/zoned-time.ts';
-import { type StepMessage, StepMessageSchema } from '../../core/sending/step-message.ts';
 import type { Clock } from '../../ports/clock.ts';
-import {
-  ScheduleNameTakenError,
-  type ScheduleStepOptions,
-  type StepScheduler,
-} from '../../ports/step-scheduler.ts';
+import type { ScheduleStepOptions, StepScheduler } from '../../ports/step-scheduler.ts';
 
 export interface SchedulerTarget {
   readonly groupName: string;

@@ -1,12 +1,7 @@
 import { type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { encodeMessageTags } from '../../core/sending/message-tags.ts';
-import {
-  type EmailTracking,
-  type Mailer,
-  MailerError,
-  type MailerErrorKind,
-  type OutgoingEmail,
-} from '../../ports/mailer.ts';
+import { MailerError, type MailerErrorKind } from '../../core/domain/mailer-error.ts';
+import { encodeMessageTags } from '../../core/domain/message-tags.ts';
+import type { EmailTracking, Mailer, OutgoingEmail } from '../../ports/mailer.ts';
 
 /** SES refuses every send until a person acts (account or configuration set paused, account suspended). */
 const pausedErrors = new Set(['SendingPausedException', 'AccountSuspendedException']);

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { SegmentTask } from '../../core/segments/plan-run.ts';
+import type { SegmentTask } from '../../core/domain/segment-task.ts';
 import type { SegmentFanOut } from '../../ports/segment-fan-out.ts';
 
 /** The SegmentFanOut over an SQS queue whose consumer is the score-segment Lambda. */

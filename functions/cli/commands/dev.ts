@@ -12,7 +12,7 @@ export const devCommand: Command = {
     const [{ buildRuntimeBundle }, { startLocalRuntime, localNames }, { systemClock }] = await Promise.all([
       import('../../build/runtime-bundle.ts'),
       import('../../local/local-runtime.ts'),
-      import('../../ports/clock.ts'),
+      import('../../adapters/system-clock.ts'),
     ]);
     const bundle = await buildRuntimeBundle({
       configFile: values.config ?? 'config/rekindle.yaml',

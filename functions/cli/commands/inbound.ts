@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { verifyReplyToken } from '../../core/domain/links.ts';
 import { actionFor, classifyInbound, type InboundAction } from '../../core/inbound/classify.ts';
 import { parseReply } from '../../core/inbound/parse-reply.ts';
 import { replyTokenIn } from '../../core/inbound/receive-reply.ts';
 import { extractNewText } from '../../core/inbound/reply-text.ts';
-import { verifyReplyToken } from '../../core/sending/links.ts';
 import { localNames } from '../../local/local-names.ts';
 import { type Command, UsageError } from '../command.ts';
 

@@ -5,7 +5,7 @@ import {
   listStuckSends,
   retryStuckSend,
   type StuckSendDeps,
-} from '../../core/sequences/stuck-sends.ts';
+} from '../../core/sending/stuck-sends.ts';
 import { type Command, UsageError } from '../command.ts';
 
 const usage = [

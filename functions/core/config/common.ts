@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../time-zone.ts';
 
 /** A duration such as `3d`, `12h`, `90m` or `2w`; milliseconds after parsing. */
 export const DurationSchema = z
@@ -16,23 +17,6 @@ export const DurationSchema = z
 export const IdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lower-case letters, digits and dashes (at most 63)');
-
-/** True when `zone` is an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
-  // Every imported or scanned customer is checked; building a formatter costs tens of microseconds.
-  const known = timeZoneChecks.get(zone);
-  if (known !== undefined) return known;
-  let valid: boolean;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    valid = true;
-  } catch {
-    valid = false;
-  }
-  if (timeZoneChecks.size < 1_000) timeZoneChecks.set(zone, valid);
-  return valid;
-}
-const timeZoneChecks = new Map<string, boolean>();
 
 export const TimeZoneSchema = z
   .string()

@@ -6,7 +6,7 @@ import { EngagementConfigSchema } from './engagement.ts';
 import { SegmentationSchema, SegmentSchema } from './segments.ts';
 import { PolicySchema, SequenceSchema } from './sequences.ts';
 
-export { DurationSchema, isTimeZone } from './common.ts';
+export { DurationSchema } from './common.ts';
 export type { Segment } from './segments.ts';
 export type { ExitReason, Policy, Sequence, Step, StepCondition } from './sequences.ts';
 export { SegmentSchema, SequenceSchema };

@@ -77,7 +77,7 @@ export const mandatoryExits: readonly ExitReason[] = ['unsubscribe', 'complaint'
 /** A sequence without `exitOn` ends on these. */
 export const defaultExits: readonly ExitReason[] = ['purchase', 'reply', ...mandatoryExits];
 
-/** Whether a customer may be given the same sequence again (core/sequences/enrolment-state.ts applies it). */
+/** Whether a customer may be given the same sequence again (core/domain/enrolment-state.ts applies it). */
 export const ReentrySchema = z.union(
   [
     z.literal('never').describe('Never the same sequence twice, whatever happened.'),
@@ -119,7 +119,7 @@ export const SequenceSchema = z.strictObject({
   tracking: TrackingOverrideSchema.optional().describe(
     'Open and click tracking for this sequence’s emails; a field left out comes from engagement.tracking.',
   ),
-  // Optional rather than defaulted, like `promotional`: the default lives in core/sequences/enrolment-state.ts.
+  // Optional rather than defaulted, like `promotional`: the default lives in core/domain/enrolment-state.ts.
   reentry: ReentrySchema.optional().describe(
     'When a customer may get this sequence again: `never`, or `{ after, notAfter }`. Default: not within 365d of its end, and never after a reply, complaint or unsubscribe.',
   ),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from '../config/common.ts';
+import { isTimeZone } from '../time-zone.ts';
 import { cleanLine, cleanNote } from './clean-text.ts';
 
 /** Ids become parts of DynamoDB keys, so `#` (the key separator) and control characters are refused. */

@@ -1,9 +1,10 @@
-import type { EngagementStore, MetricsSink, SuppressionReason } from '../../ports/engagement-store.ts';
+import type { EngagementStore, SuppressionReason } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
+import type { MetricsSink } from '../../ports/metrics-sink.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
-import { addCounters, zeroCounters } from './counters.ts';
-import type { EngagementEvent } from './model.ts';
+import { addCounters, zeroCounters } from '../domain/counters.ts';
+import type { EngagementEvent } from '../domain/engagement-event.ts';
 import { parseSesEvent } from './ses-event.ts';
 
 export interface RecordDeps {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { messageTagReader } from '../sending/message-tags.ts';
-import type { EngagementEvent, EngagementType } from './model.ts';
-import { unsubscribeLinkTag } from './tracking.ts';
+import type { EngagementEvent, EngagementType } from '../domain/engagement-event.ts';
+import { messageTagReader } from '../domain/message-tags.ts';
+import { unsubscribeLinkTag } from '../domain/tracking.ts';
 
 /**
  * SES event publishing records as EventBridge delivers them (source `aws.ses`, the configuration

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
-import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts';
+import type { CustomerStore } from '../../ports/customer-store.ts';
 import type { EngagementStore } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
-import { type LinkClaims, verifyLink } from '../sending/links.ts';
-import type { EngagementEvent } from './model.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import type { EngagementEvent } from '../domain/engagement-event.ts';
+import { type LinkClaims, verifyLink } from '../domain/links.ts';
 import { type PageKind, pickLocale, renderUnsubscribePage } from './unsubscribe-page.ts';
 
 export interface UnsubscribeDeps {

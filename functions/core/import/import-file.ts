@@ -8,7 +8,7 @@ import {
   type Order,
   OrderSchema,
 } from '../customers/model.ts';
-import { TAG_VALUE_MAX, tagValueFits } from '../sending/message-tags.ts';
+import { TAG_VALUE_MAX, tagValueFits } from '../domain/message-tags.ts';
 import { type ImportFormat, type RejectedRow, RowReader } from './import-rows.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'incidents';

@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { CustomerStore, CustomerView } from '../../ports/customer-store.ts';
-import type { EngagementStore, InboundRecord, MetricsSink } from '../../ports/engagement-store.ts';
+import type { CustomerStore } from '../../ports/customer-store.ts';
+import type { EngagementStore } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { Mailer } from '../../ports/mailer.ts';
+import type { MetricsSink } from '../../ports/metrics-sink.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { RekindleConfig } from '../config/schema.ts';
-import type { EngagementEvent } from '../engagement/model.ts';
-import { recordEngagementEvent } from '../engagement/record-ses-event.ts';
-import { unsubscribeCustomer } from '../engagement/unsubscribe.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import type { EngagementEvent } from '../domain/engagement-event.ts';
+import type { InboundRecord } from '../domain/inbound-record.ts';
 import {
   type LinkClaims,
   type ReplyClaims,
   signReplyToken,
   verifyLink,
   verifyReplyToken,
-} from '../sending/links.ts';
+} from '../domain/links.ts';
+import { recordEngagementEvent } from '../engagement/record-ses-event.ts';
+import { unsubscribeCustomer } from '../engagement/unsubscribe.ts';
 import { type Classification, classifyInbound } from './classify.ts';
 import { type AuthenticationVerdicts, type ParsedReply, parseReply } from './parse-reply.ts';
 import { extractNewText } from './reply-text.ts';

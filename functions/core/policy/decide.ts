@@ -1,8 +1,8 @@
-import type { CustomerView } from '../../ports/customer-store.ts';
 import type { Policy, Sequence } from '../config/sequences.ts';
-import type { Enrolment } from '../segments/enrolment.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import type { Enrolment } from '../domain/enrolment.ts';
+import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
 import { conditionHolds } from '../sequences/conditions.ts';
-import type { EnrolmentExitReason } from '../sequences/enrolment-state.ts';
 import { findExit } from '../sequences/exits.ts';
 import { isInWindow, nextWindowInstant, type SendWindow } from './send-window.ts';
 

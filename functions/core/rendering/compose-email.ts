@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { CustomerView } from '../../ports/customer-store.ts';
 import type { OutgoingEmail } from '../../ports/mailer.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
-import { trackingFor } from '../engagement/tracking.ts';
-import { signLink, signReplyToken } from '../sending/links.ts';
-import type { StepMessage } from '../sending/step-message.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import { signLink, signReplyToken } from '../domain/links.ts';
+import type { StepMessage } from '../domain/step-message.ts';
+import { trackingFor } from '../domain/tracking.ts';
 import type { TemplateCatalog } from './compiled-template.ts';
 import { buildTemplateVariables } from './content-variables.ts';
 import { formatMailbox } from './mailbox.ts';

@@ -1,7 +1,8 @@
-import type { CustomerView, SendRecord } from '../../ports/customer-store.ts';
 import type { LocalizedText, Update } from '../config/content.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import { canonicalLocale, type Incident } from '../customers/model.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import type { SendRecord } from '../domain/send-record.ts';
 import type {
   IncidentVariables,
   ShopVariables,

@@ -1,7 +1,7 @@
-import type { ReportData } from '../../ports/engagement-store.ts';
 import type { RekindleConfig } from '../config/schema.ts';
-import { addCounters, type Counters, zeroCounters } from '../engagement/counters.ts';
-import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../sequences/enrolment-state.ts';
+import { addCounters, type Counters, zeroCounters } from '../domain/counters.ts';
+import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../domain/enrolment-state.ts';
+import type { ReportData } from '../domain/report-data.ts';
 import { type Lift, newcombeDifference } from './statistics.ts';
 
 export interface StepRow {

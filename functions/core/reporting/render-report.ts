@@ -1,4 +1,4 @@
-import type { Counters } from '../engagement/counters.ts';
+import type { Counters } from '../domain/counters.ts';
 import type { GroupReport, LiftResult, Report } from './build-report.ts';
 
 const percent = (value: number | undefined, digits = 1) =>

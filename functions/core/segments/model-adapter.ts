@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { FittedModel, ScoringModel } from '../domain/scoring.ts';
 import { fitModel } from '../model/choose-model.ts';
 import type { FitResult } from '../model/fit.ts';
 import { scoreCustomers } from '../model/scores.ts';
-import type { FittedModel, ScoringModel } from './scoring.ts';
 
 const number = z.number();
 const common = {

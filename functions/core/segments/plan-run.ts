@@ -8,7 +8,8 @@ import {
   runIdFor,
   type ScoringModel,
   summariseOrders,
-} from './scoring.ts';
+} from '../domain/scoring.ts';
+import type { SegmentTask } from '../domain/segment-task.ts';
 
 /** The daily segmenter's recurring schedule, as deployed and as the demo creates it. */
 export function segmenterSchedule(config: Pick<RekindleConfig, 'segmentation' | 'shop'>): {
@@ -26,15 +27,6 @@ export function segmenterSchedule(config: Pick<RekindleConfig, 'segmentation' | 
  * peak write rate (docs/segmentation-at-scale.md).
  */
 export const defaultSegmentConcurrency = 4;
-
-/** One unit of scoring work: a parallel-scan segment of the table, scored with a run's fit. */
-export interface SegmentTask {
-  readonly runId: string;
-  readonly segment: number;
-  readonly totalSegments: number;
-  /** The run's `createdAt`: a day planned again is scored with its newer fit, not a cached one. */
-  readonly plannedAt?: number;
-}
 
 /** How finely the table is cut when sampling: fine enough that a few cuts fill a sample of 10 M. */
 export const samplingCutsPerSegment = 16;

@@ -1,14 +1,27 @@
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
-import type { CustomerRecord, SegmentationStore } from '../../ports/segmentation-store.ts';
+import type { SegmentationStore } from '../../ports/segmentation-store.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig, Segment, Sequence } from '../config/schema.ts';
+import type { CustomerRecord } from '../domain/customer-view.ts';
+import {
+  type Assignment,
+  type Enrolment,
+  enrolmentIdFor,
+  newAssignment,
+  planStep,
+} from '../domain/enrolment.ts';
+import { inCooldown, reentryBlockedBy, sunsetBy } from '../domain/enrolment-state.ts';
+import type {
+  CustomerScore,
+  ModelRun,
+  PurchaseSummary,
+  ScoringModel,
+  StoredScore,
+} from '../domain/scoring.ts';
+import { scoreNeedsWrite, summariseOrders } from '../domain/scoring.ts';
+import { scheduleNameFor } from '../domain/step-message.ts';
 import { flexibleWindowMinutes, plannedInstant, recipientTimeZone } from '../policy/decide.ts';
-import { scheduleNameFor } from '../sending/step-message.ts';
-import { inCooldown, reentryBlockedBy, sunsetBy } from '../sequences/enrolment-state.ts';
-import { type Assignment, type Enrolment, enrolmentIdFor, newAssignment, planStep } from './enrolment.ts';
 import { customerFacts, segmentMatch } from './evaluate.ts';
-import type { CustomerScore, ModelRun, PurchaseSummary, ScoringModel, StoredScore } from './scoring.ts';
-import { scoreNeedsWrite, summariseOrders } from './scoring.ts';
 
 export interface SegmenterDeps {
   readonly store: Pick<SegmentationStore, 'putScores'>;
@@ -92,7 +105,7 @@ export type EnrolmentDecision =
  * (never two at once); some sequence ended (a hold-out: started) within `policy.cooldown`; a win-back
  * finished with no response and they have not ordered since (sunset); the sequence's `reentry` rule
  * (default: not within a year, never after a reply, complaint or unsubscribe). Pure: everything it
- * looks at is in the record (see core/sequences/enrolment-state.ts for the rules).
+ * looks at is in the record (see core/domain/enrolment-state.ts for the rules).
  */
 export function decideEnrolment(
   record: Pick<CustomerRecord, 'customer' | 'assignments' | 'status' | 'orders'>,

@@ -1,10 +1,16 @@
 import type { Clock } from '../../ports/clock.ts';
-import type { CustomerStore, CustomerView, SendRecord } from '../../ports/customer-store.ts';
+import type { CustomerStore } from '../../ports/customer-store.ts';
 import type { EngagementStore } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
-import { type Mailer, MailerError } from '../../ports/mailer.ts';
+import type { Mailer } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import { planStep } from '../domain/enrolment.ts';
+import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
+import { MailerError } from '../domain/mailer-error.ts';
+import type { SendRecord } from '../domain/send-record.ts';
+import { type StepMessage, scheduleNameFor } from '../domain/step-message.ts';
 import {
   type DeferReason,
   decideStep,
@@ -15,10 +21,7 @@ import {
 import { redactAddresses } from '../redact.ts';
 import type { TemplateCatalog } from '../rendering/compiled-template.ts';
 import { composeEmail } from '../rendering/compose-email.ts';
-import { planStep } from '../segments/enrolment.ts';
-import type { EnrolmentExitReason } from '../sequences/enrolment-state.ts';
 import { stepContent } from './step-content.ts';
-import { type StepMessage, scheduleNameFor } from './step-message.ts';
 
 export interface SendStepDeps {
   readonly store: CustomerStore;

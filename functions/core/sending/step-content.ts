@@ -1,6 +1,6 @@
-import type { CustomerView } from '../../ports/customer-store.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
 import type { StepContent } from '../config/sequences.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
 import { matchedIncidentOf, updatesFor } from '../rendering/content-variables.ts';
 
 /** What a due step sends: its template, its declared alternative, or nothing (skipped, with why). */

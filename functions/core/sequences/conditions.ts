@@ -1,7 +1,7 @@
-import type { CustomerView } from '../../ports/customer-store.ts';
 import type { Sequence, StepCondition } from '../config/sequences.ts';
-import { isContentClick } from '../engagement/tracking.ts';
-import type { Enrolment } from '../segments/enrolment.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import type { Enrolment } from '../domain/enrolment.ts';
+import { isContentClick } from '../domain/tracking.ts';
 
 /**
  * Whether a step's `when` holds: engagement with the named earlier step of this enrolment, or with

@@ -1,7 +1,7 @@
-import type { CustomerView } from '../../ports/customer-store.ts';
 import { defaultExits, type ExitReason } from '../config/sequences.ts';
-import type { Enrolment } from '../segments/enrolment.ts';
-import type { EnrolmentExitReason } from './enrolment-state.ts';
+import type { CustomerView } from '../domain/customer-view.ts';
+import type { Enrolment } from '../domain/enrolment.ts';
+import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
 
 /**
  * Why this enrolment must stop now, or `undefined` if it may go on. Whether we may write at all

@@ -1,4 +1,4 @@
-import type { CustomerView } from '../../ports/customer-store.ts';
+import type { CustomerView } from '../../core/domain/customer-view.ts';
 
 /** A sample recipient for the preview: a name for the page and the customer as the sender sees them. */
 export interface PreviewSample {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { forEachConcurrently } from '../../core/concurrency.ts';
-import { type Clock, VirtualClock } from '../../ports/clock.ts';
+import type { Clock } from '../../ports/clock.ts';
+import { VirtualClock } from '../virtual-clock.ts';
 import { RunawayFiringError, VirtualClockRequiredError } from './errors.ts';
 import { createSchedulerServer } from './server.ts';
 import { type ScheduleRecord, ScheduleStore } from './store.ts';

@@ -1,7 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import type { StepMessage } from '../../core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
-import type { StepMessage } from '../../core/sending/step-message.ts';
 import type { ClientTarget } from '../../handlers/wiring.ts';
 import type { LocalLogLevel } from '../local-adapters.ts';
 

@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { StepMessage } from '../../core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
-import type { StepMessage } from '../../core/sending/step-message.ts';
 import { loadRuntimeBundle } from '../../handlers/runtime-bundle.ts';
 import { makeHandler } from '../../handlers/send-step.ts';
 import { createClients } from '../../handlers/wiring.ts';
-import { VirtualClock } from '../../ports/clock.ts';
 import { localAdapters, localSendStepDeps } from '../local-adapters.ts';
 import { RequestCounter } from '../request-counter.ts';
+import { VirtualClock } from '../virtual-clock.ts';
 import {
   type CountedRequests,
   SendWorkerDataSchema,

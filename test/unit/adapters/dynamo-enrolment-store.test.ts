@@ -16,7 +16,7 @@ import {
   DynamoEnrolmentStore,
   transitionCondition,
 } from '../../../functions/adapters/dynamo/enrolment-store.ts';
-import type { Assignment } from '../../../functions/core/segments/enrolment.ts';
+import type { Assignment } from '../../../functions/core/domain/enrolment.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 afterEach(() => documents.reset());

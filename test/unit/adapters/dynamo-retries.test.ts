@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoEngagementStore } from '../../../functions/adapters/dynamo/engagement-store.ts';
 import { batchWriteAll, cancelledForNow } from '../../../functions/adapters/dynamo/retries.ts';
-import type { EngagementEvent } from '../../../functions/core/engagement/model.ts';
+import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
 
 const documents = mockClient(DynamoDBDocumentClient);
 afterEach(() => documents.reset());

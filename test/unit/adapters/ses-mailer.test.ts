@@ -2,7 +2,8 @@ import { SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/c
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.ts';
-import { MailerError, type OutgoingEmail } from '../../../functions/ports/mailer.ts';
+import { MailerError } from '../../../functions/core/domain/mailer-error.ts';
+import type { OutgoingEmail } from '../../../functions/ports/mailer.ts';
 
 const ses = mockClient(SESv2Client);
 afterEach(() => ses.reset());

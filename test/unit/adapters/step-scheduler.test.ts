@@ -13,9 +13,9 @@ import {
   flooredTime,
   SCHEDULE_TIME_FLOOR_MS,
 } from '../../../functions/adapters/scheduler/step-scheduler.ts';
-import type { StepMessage } from '../../../functions/core/sending/step-message.ts';
-import { VirtualClock } from '../../../functions/ports/clock.ts';
-import { ScheduleNameTakenError } from '../../../functions/ports/step-scheduler.ts';
+import { ScheduleNameTakenError } from '../../../functions/core/domain/schedule-name-taken-error.ts';
+import type { StepMessage } from '../../../functions/core/domain/step-message.ts';
+import { VirtualClock } from '../../../functions/local/virtual-clock.ts';
 
 const scheduler = mockClient(SchedulerClient);
 afterEach(() => scheduler.reset());
@@ -143,15 +143,13 @@ describe('a schedule name already taken', () => {
 
   it('is created again when the schedule holding it completed and was deleted before it could be read', async () => {
     scheduler.on(CreateScheduleCommand).rejectsOnce(conflict()).resolves({ ScheduleArn: 'arn' });
-    scheduler
-      .on(GetScheduleCommand)
-      .rejects(
-        new ResourceNotFoundException({
-          message: `Schedule ${name} does not exist.`,
-          Message: `Schedule ${name} does not exist.`,
-          $metadata: {},
-        }),
-      );
+    scheduler.on(GetScheduleCommand).rejects(
+      new ResourceNotFoundException({
+        message: `Schedule ${name} does not exist.`,
+        Message: `Schedule ${name} does not exist.`,
+        $metadata: {},
+      }),
+    );
     await expect(adapter().scheduleStep(name, message, { timeZone: 'UTC' })).resolves.toBe('created');
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(2);
   });

@@ -5,7 +5,7 @@ import {
   signReplyToken,
   verifyLink,
   verifyReplyToken,
-} from '../../../functions/core/sending/links.ts';
+} from '../../../functions/core/domain/links.ts';
 
 const claims = { customerId: 'c1', enrolmentId: 'e1', stepIndex: 0, purpose: 'unsubscribe' as const };
 

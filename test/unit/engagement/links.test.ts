@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LinkClaims, signLink, verifyLink } from '../../../functions/core/sending/links.ts';
+import { type LinkClaims, signLink, verifyLink } from '../../../functions/core/domain/links.ts';
 
 const claimsArbitrary = fc.record({
   customerId: fc.string({ minLength: 1, maxLength: 40 }),

@@ -1,13 +1,10 @@
-import { type Counters, counterEffect, zeroCounters } from '../../../functions/core/engagement/counters.ts';
-import type { EngagementEvent } from '../../../functions/core/engagement/model.ts';
-import type { CustomerView } from '../../../functions/ports/customer-store.ts';
-import type {
-  EngagementStore,
-  InboundRecord,
-  ReportData,
-  StepCounters,
-  SuppressionReason,
-} from '../../../functions/ports/engagement-store.ts';
+import type { StepCounters } from '../../../functions/core/domain/counters.ts';
+import { type Counters, counterEffect, zeroCounters } from '../../../functions/core/domain/counters.ts';
+import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
+import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
+import type { InboundRecord } from '../../../functions/core/domain/inbound-record.ts';
+import type { ReportData } from '../../../functions/core/domain/report-data.ts';
+import type { EngagementStore, SuppressionReason } from '../../../functions/ports/engagement-store.ts';
 import type { Mailer, OutgoingEmail } from '../../../functions/ports/mailer.ts';
 import type { Forgotten, ForgottenRegister } from '../../../functions/ports/privacy-store.ts';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { counterEffect } from '../../../functions/core/engagement/counters.ts';
+import { counterEffect } from '../../../functions/core/domain/counters.ts';
 import {
   complaintRateExceeded,
   suppressionReasonFor,

@@ -3,20 +3,20 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileTemplates } from '../../../functions/build/compile-templates.ts';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import { SequenceSchema } from '../../../functions/core/config/sequences.ts';
-import { counterEffect } from '../../../functions/core/engagement/counters.ts';
-import type { EngagementEvent } from '../../../functions/core/engagement/model.ts';
-import { parseSesEvent } from '../../../functions/core/engagement/ses-event.ts';
+import { counterEffect } from '../../../functions/core/domain/counters.ts';
+import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
+import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
+import { signLink } from '../../../functions/core/domain/links.ts';
 import {
   isContentClick,
   isUnsubscribeLink,
   trackingFor,
   untrackedConditions,
-} from '../../../functions/core/engagement/tracking.ts';
+} from '../../../functions/core/domain/tracking.ts';
+import { parseSesEvent } from '../../../functions/core/engagement/ses-event.ts';
 import type { TemplateCatalog } from '../../../functions/core/rendering/compiled-template.ts';
 import { composeEmail } from '../../../functions/core/rendering/compose-email.ts';
-import { signLink } from '../../../functions/core/sending/links.ts';
 import { conditionHolds } from '../../../functions/core/sequences/conditions.ts';
-import type { CustomerView } from '../../../functions/ports/customer-store.ts';
 import { links, loadConfig, message, view } from '../rendering/fixtures.ts';
 
 const claims = {

@@ -6,7 +6,7 @@ import {
   signReplyToken,
   verifyLink,
   verifyReplyToken,
-} from '../../../functions/core/sending/links.ts';
+} from '../../../functions/core/domain/links.ts';
 import { hostileString } from './arbitraries.ts';
 
 const key = 'link-signing-key';

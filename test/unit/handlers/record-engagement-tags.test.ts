@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
-import { encodeMessageTags } from '../../../functions/core/sending/message-tags.ts';
+import { encodeMessageTags } from '../../../functions/core/domain/message-tags.ts';
 import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
 import { MemoryEngagementStore, MemoryForgotten } from '../engagement/memory-stores.ts';
 import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';

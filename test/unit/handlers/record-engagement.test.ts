@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
-import type { EngagementEvent } from '../../../functions/core/engagement/model.ts';
+import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
 import type { RecordResult } from '../../../functions/core/engagement/record-ses-event.ts';
 import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
 import { MemoryEngagementStore, MemoryForgotten } from '../engagement/memory-stores.ts';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { ModelRun } from '../../../functions/core/segments/scoring.ts';
+import type { ModelRun } from '../../../functions/core/domain/scoring.ts';
 import { makeHandler } from '../../../functions/handlers/score-segment.ts';
 import {
   configWith,

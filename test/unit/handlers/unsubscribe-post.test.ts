@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { signLink } from '../../../functions/core/sending/links.ts';
+import { signLink } from '../../../functions/core/domain/links.ts';
 import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
-import { VirtualClock } from '../../../functions/ports/clock.ts';
+import { VirtualClock } from '../../../functions/local/virtual-clock.ts';
 import { MemoryEngagementStore, MemoryForgotten, sampleView } from '../engagement/memory-stores.ts';
 import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
 

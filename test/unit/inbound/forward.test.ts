@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
 import {
   type InboundMail,
   receiveReply,
   replyTokenIn,
 } from '../../../functions/core/inbound/receive-reply.ts';
-import type { CustomerView } from '../../../functions/ports/customer-store.ts';
 import { sampleView } from '../engagement/memory-stores.ts';
 import { replyAddress, replyDomain, replyEnrolmentId, replySetup } from './reply-setup.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { signLink } from '../../../functions/core/domain/links.ts';
 import { type InboundMail, receiveReply } from '../../../functions/core/inbound/receive-reply.ts';
-import { signLink } from '../../../functions/core/sending/links.ts';
 import type { MemoryForgotten } from '../engagement/memory-stores.ts';
 import { replyAddress, replyClaims, replyEnrolmentId, replyKey, replySetup } from './reply-setup.ts';
 

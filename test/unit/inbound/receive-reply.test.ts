@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { signLink } from '../../../functions/core/domain/links.ts';
 import {
   type InboundMail,
   receiveReply,
@@ -12,7 +13,6 @@ import {
   isAutoReply,
   unsubscribeRequestIn,
 } from '../../../functions/core/inbound/reply-text.ts';
-import { signLink } from '../../../functions/core/sending/links.ts';
 import {
   replyAddress,
   replyClaims,

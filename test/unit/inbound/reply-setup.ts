@@ -1,7 +1,7 @@
+import { noMetrics } from '../../../functions/adapters/no-metrics.ts';
 import { type EngagementConfig, EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
+import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
 import { type ReceiveReplyDeps, replyAddressFor } from '../../../functions/core/inbound/receive-reply.ts';
-import type { CustomerView } from '../../../functions/ports/customer-store.ts';
-import { noMetrics } from '../../../functions/ports/engagement-store.ts';
 import {
   MemoryEngagementStore,
   MemoryForgotten,

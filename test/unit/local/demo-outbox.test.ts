@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PostalMime from 'postal-mime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signLink } from '../../../functions/core/sending/links.ts';
+import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
+import { signLink } from '../../../functions/core/domain/links.ts';
 import {
   clearOutbox,
   forwardedFolder,
@@ -12,7 +13,6 @@ import {
 } from '../../../functions/local/demo-outbox.ts';
 import { localNames } from '../../../functions/local/local-names.ts';
 import type { StoredEmail } from '../../../functions/local/ses-local.ts';
-import type { CustomerView } from '../../../functions/ports/customer-store.ts';
 
 let dir: string;
 beforeEach(() => {

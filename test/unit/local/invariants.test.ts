@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../functions/core/config/load.ts';
 import type { RekindleConfig } from '../../../functions/core/config/schema.ts';
 import type { Order } from '../../../functions/core/customers/model.ts';
-import type { EngagementEvent } from '../../../functions/core/engagement/model.ts';
-import { signLink } from '../../../functions/core/sending/links.ts';
-import type { EnrolmentRecord } from '../../../functions/core/sequences/enrolment-state.ts';
+import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
+import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
+import type { EnrolmentRecord } from '../../../functions/core/domain/enrolment-state.ts';
+import { signLink } from '../../../functions/core/domain/links.ts';
+import type { SendRecord } from '../../../functions/core/domain/send-record.ts';
 import {
   checkInvariants,
   type InvariantResult,
@@ -14,7 +16,6 @@ import {
 } from '../../../functions/local/invariants.ts';
 import { localNames } from '../../../functions/local/local-names.ts';
 import type { StoredEmail } from '../../../functions/local/ses-local.ts';
-import type { CustomerView, SendRecord } from '../../../functions/ports/customer-store.ts';
 
 const dayMs = 86_400_000;
 const start = Date.parse('2026-11-24T10:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../../functions/ports/clock.ts';
+import { VirtualClock } from '../../../functions/local/virtual-clock.ts';
 
 describe('VirtualClock', () => {
   it('moves forward only', () => {

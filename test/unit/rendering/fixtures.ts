@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../../functions/core/config/load.ts';
 import type { RekindleConfig } from '../../../functions/core/config/schema.ts';
 import type { Incident } from '../../../functions/core/customers/model.ts';
-import type { StepMessage } from '../../../functions/core/sending/step-message.ts';
-import type { CustomerView, SendRecord } from '../../../functions/ports/customer-store.ts';
+import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
+import type { SendRecord } from '../../../functions/core/domain/send-record.ts';
+import type { StepMessage } from '../../../functions/core/domain/step-message.ts';
 
 /** The repository's own config, so tests exercise the real updates feed. */
 export function loadConfig(overrides: { replyDomain?: string; replyTo?: string } = {}): RekindleConfig {

@@ -8,10 +8,10 @@ import {
   TemplateCompileError,
 } from '../../../functions/build/compile-templates.ts';
 import type { Update } from '../../../functions/core/config/content.ts';
+import { verifyLink, verifyReplyToken } from '../../../functions/core/domain/links.ts';
 import type { TemplateCatalog } from '../../../functions/core/rendering/compiled-template.ts';
 import { composeEmail } from '../../../functions/core/rendering/compose-email.ts';
 import { selectUpdates, shownUpdateIds } from '../../../functions/core/rendering/content-variables.ts';
-import { verifyLink, verifyReplyToken } from '../../../functions/core/sending/links.ts';
 import { incident, links, loadConfig, message, view } from './fixtures.ts';
 
 const update = (id: string, date: string, addresses: Update['addresses']): Update => ({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
-import { zeroCounters } from '../../../functions/core/engagement/counters.ts';
+import { zeroCounters } from '../../../functions/core/domain/counters.ts';
+import type { ReportData } from '../../../functions/core/domain/report-data.ts';
 import { buildReport } from '../../../functions/core/reporting/build-report.ts';
 import { renderReportHtml, renderReportText } from '../../../functions/core/reporting/render-report.ts';
 import { newcombeDifference, wilsonInterval } from '../../../functions/core/reporting/statistics.ts';
-import type { ReportData } from '../../../functions/ports/engagement-store.ts';
 
 const day = 86_400_000;
 const start = Date.parse('2026-11-01T00:00:00Z');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { enrolmentIdFor } from '../../../functions/core/segments/enrolment.ts';
-import { idHash, MAX_SCHEDULE_NAME, scheduleNameFor } from '../../../functions/core/sending/step-message.ts';
+import { enrolmentIdFor } from '../../../functions/core/domain/enrolment.ts';
+import { idHash, MAX_SCHEDULE_NAME, scheduleNameFor } from '../../../functions/core/domain/step-message.ts';
 
 /*
  * Why 80 bits. Two customers enrolled in one sequence on one UTC day share an enrolment id, and so

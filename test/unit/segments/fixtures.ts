@@ -2,23 +2,21 @@ import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../../functions/core/config/load.ts';
 import { type RekindleConfig, SegmentSchema } from '../../../functions/core/config/schema.ts';
 import type { Customer, Incident, Order } from '../../../functions/core/customers/model.ts';
-import type { Assignment } from '../../../functions/core/segments/enrolment.ts';
+import type { CustomerRecord } from '../../../functions/core/domain/customer-view.ts';
+import type { Assignment } from '../../../functions/core/domain/enrolment.ts';
+import type { AssignmentHistory } from '../../../functions/core/domain/enrolment-state.ts';
+import { ScheduleNameTakenError } from '../../../functions/core/domain/schedule-name-taken-error.ts';
 import type {
   CustomerScore,
   ModelRun,
   PurchaseSummary,
   ScoringModel,
   StoredScore,
-} from '../../../functions/core/segments/scoring.ts';
-import type { StepMessage } from '../../../functions/core/sending/step-message.ts';
-import type { AssignmentHistory } from '../../../functions/core/sequences/enrolment-state.ts';
+} from '../../../functions/core/domain/scoring.ts';
+import type { StepMessage } from '../../../functions/core/domain/step-message.ts';
 import type { EnrolmentStore } from '../../../functions/ports/enrolment-store.ts';
-import type { CustomerRecord, SegmentationStore } from '../../../functions/ports/segmentation-store.ts';
-import {
-  ScheduleNameTakenError,
-  type ScheduleStepOptions,
-  type StepScheduler,
-} from '../../../functions/ports/step-scheduler.ts';
+import type { SegmentationStore } from '../../../functions/ports/segmentation-store.ts';
+import type { ScheduleStepOptions, StepScheduler } from '../../../functions/ports/step-scheduler.ts';
 
 export const now = Date.parse('2026-11-23T06:00:00Z');
 export const daysAgo = (days: number) => new Date(now - days * 86_400_000).toISOString();

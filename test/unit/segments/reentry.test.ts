@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ReentrySchema } from '../../../functions/core/config/sequences.ts';
 import type { Order } from '../../../functions/core/customers/model.ts';
-import type { Assignment } from '../../../functions/core/segments/enrolment.ts';
+import type { CustomerRecord } from '../../../functions/core/domain/customer-view.ts';
+import type { Assignment } from '../../../functions/core/domain/enrolment.ts';
+import type { AssignmentHistory } from '../../../functions/core/domain/enrolment-state.ts';
 import {
   decideEnrolment,
   emptyReport,
@@ -9,8 +11,6 @@ import {
   type SegmenterReport,
   segmentCustomers,
 } from '../../../functions/core/segments/run-segmenter.ts';
-import type { AssignmentHistory } from '../../../functions/core/sequences/enrolment-state.ts';
-import type { CustomerRecord } from '../../../functions/ports/segmentation-store.ts';
 import { configWith, customer, daysAgo, MemoryScheduler, now, record } from './fixtures.ts';
 
 const day = 86_400_000;

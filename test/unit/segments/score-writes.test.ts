@@ -3,7 +3,7 @@ import {
   SCORE_REFRESH_MS,
   type StoredScore,
   scoreNeedsWrite,
-} from '../../../functions/core/segments/scoring.ts';
+} from '../../../functions/core/domain/scoring.ts';
 
 const day = 86_400_000;
 const stored: StoredScore = {

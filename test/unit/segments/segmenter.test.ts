@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../functions/core/customers/model.ts';
-import { enrolmentIdFor, holdoutPosition, isHeldOut } from '../../../functions/core/segments/enrolment.ts';
+import { enrolmentIdFor, holdoutPosition, isHeldOut } from '../../../functions/core/domain/enrolment.ts';
+import { summariseOrders } from '../../../functions/core/domain/scoring.ts';
 import { customerFacts, describeMatch, matchSegment } from '../../../functions/core/segments/evaluate.ts';
 import { planRun, sampleSummaries } from '../../../functions/core/segments/plan-run.ts';
 import { decideEnrolment, segmentCustomers } from '../../../functions/core/segments/run-segmenter.ts';
-import { summariseOrders } from '../../../functions/core/segments/scoring.ts';
 import { seededRandom } from '../../../functions/local/sample-data.ts';
 import {
   configWith,

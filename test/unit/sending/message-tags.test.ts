@@ -4,15 +4,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../../functions/adapters/ses/ses-mailer.ts';
-import { parseSesEvent } from '../../../functions/core/engagement/ses-event.ts';
+import { MailerError } from '../../../functions/core/domain/mailer-error.ts';
 import {
   decodeTagValue,
   encodeMessageTags,
   encodeTagValue,
   TAG_VALUE_MAX,
   tagValueFits,
-} from '../../../functions/core/sending/message-tags.ts';
-import { MailerError, type OutgoingEmail } from '../../../functions/ports/mailer.ts';
+} from '../../../functions/core/domain/message-tags.ts';
+import { parseSesEvent } from '../../../functions/core/engagement/ses-event.ts';
+import type { OutgoingEmail } from '../../../functions/ports/mailer.ts';
 
 /** SES's charset for tag values (SES v2 API reference, MessageTag). */
 const sesCharset = /^[A-Za-z0-9_-]{1,256}$/;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Assignment } from '../../../functions/core/segments/enrolment.ts';
+import type { Assignment } from '../../../functions/core/domain/enrolment.ts';
 import type { EnrolmentStore } from '../../../functions/ports/enrolment-store.ts';
 
 const at = Date.parse('2026-11-24T06:00:00Z');

@@ -1,9 +1,9 @@
-import type { Assignment } from '../../../functions/core/segments/enrolment.ts';
+import type { Assignment } from '../../../functions/core/domain/enrolment.ts';
 import {
   type AssignmentHistory,
   endingEvent,
   enrolmentTransitions,
-} from '../../../functions/core/sequences/enrolment-state.ts';
+} from '../../../functions/core/domain/enrolment-state.ts';
 import type { EnrolmentEnd, EnrolmentStore } from '../../../functions/ports/enrolment-store.ts';
 
 type Stored = AssignmentHistory & { readonly endedAtStep?: number };

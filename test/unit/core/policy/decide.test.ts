@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PolicySchema, SequenceSchema } from '../../../../functions/core/config/sequences.ts';
-import { decideStep, plannedInstant } from '../../../../functions/core/policy/decide.ts';
+import type { CustomerView } from '../../../../functions/core/domain/customer-view.ts';
 import {
   inCooldown,
   nextEnrolmentState,
   statesAccepting,
-} from '../../../../functions/core/sequences/enrolment-state.ts';
-import type { CustomerView, SendRecord } from '../../../../functions/ports/customer-store.ts';
+} from '../../../../functions/core/domain/enrolment-state.ts';
+import type { SendRecord } from '../../../../functions/core/domain/send-record.ts';
+import { decideStep, plannedInstant } from '../../../../functions/core/policy/decide.ts';
 
 const iso = (text: string) => Date.parse(text);
 const hour = 3_600_000;

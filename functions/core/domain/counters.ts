@@ -1,4 +1,4 @@
-import type { EngagementEvent } from './model.ts';
+import type { EngagementEvent } from './engagement-event.ts';
 import { isContentClick } from './tracking.ts';
 
 /** The per (sequence, step, segment) counters. Message counters count each message once. */
@@ -101,4 +101,13 @@ export function addCounters(a: Counters, b: Partial<Counters>): Counters {
   const sum = zeroCounters();
   for (const name of counterNames) sum[name] = a[name] + (b[name] ?? 0);
   return sum;
+}
+
+/** One (sequence, step, segment) counter item. */
+export interface StepCounters {
+  readonly sequenceId: string;
+  readonly stepIndex: number;
+  readonly segmentId: string;
+  readonly stepId?: string;
+  readonly counters: Counters;
 }

@@ -1,5 +1,5 @@
 import type { Order } from '../customers/model.ts';
-import type { Assignment, Enrolment } from '../segments/enrolment.ts';
+import type { Assignment, Enrolment } from './enrolment.ts';
 
 /** Why an enrolment ended early: an exit condition, or a step that could not be sent at all. */
 export type EnrolmentExitReason =

@@ -1,9 +1,10 @@
 import type { Clock } from '../../ports/clock.ts';
-import type { CustomerStore, SendRecord } from '../../ports/customer-store.ts';
+import type { CustomerStore } from '../../ports/customer-store.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
+import type { SendRecord } from '../domain/send-record.ts';
+import { type StepMessage, scheduleNameFor } from '../domain/step-message.ts';
 import { plannedInstant, recipientTimeZone } from '../policy/decide.ts';
-import { type StepMessage, scheduleNameFor } from '../sending/step-message.ts';
 
 /** What an operator's action on a stuck send needs. */
 export interface StuckSendDeps {

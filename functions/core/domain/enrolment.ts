@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Segment, Sequence } from '../config/schema.ts';
-import { idHash, type StepMessage } from '../sending/step-message.ts';
+import { idHash, type StepMessage } from './step-message.ts';
 
 /** A customer's place in one sequence. */
 export interface Enrolment {

@@ -1,6 +1,6 @@
 import type { Tracking } from '../config/engagement.ts';
 import type { RekindleConfig, Sequence } from '../config/schema.ts';
-import type { EngagementEvent } from './model.ts';
+import type { EngagementEvent } from './engagement-event.ts';
 
 /** What SES tracks in one sequence's emails: its own choice, field by field, over `engagement.tracking`. */
 export function trackingFor(
