@@ -1,11 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Event } from 'aws-lambda';
+import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
 import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
 import { describeImport, type ImportReport, importStream } from '../core/import/import-file.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { ObjectReader } from '../ports/object-stream.ts';
+import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
 import { ImportBucketPrefixes, ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
 import { createClients, createLogger, lazyHandler } from './wiring.ts';
@@ -14,6 +16,8 @@ export interface ImportFileDeps {
   readonly store: ImportSink;
   /** Writes the report. */
   readonly objects: ObjectStore;
+  /** People erased on request; their rows are never written again. */
+  readonly forgotten: ForgottenRegister;
   /** Streams the file; without it the file is read whole through `objects`. */
   readonly reader?: ObjectReader;
   readonly logger: Logger;
@@ -44,7 +48,9 @@ export function makeHandler(deps: ImportFileDeps) {
         continue;
       }
       const chunks = deps.reader?.streamText(bucket, key) ?? [await deps.objects.getText(bucket, key)];
-      const report = await importStream(chunks, { file: key, ...kind }, deps.store);
+      const report = await importStream(chunks, { file: key, ...kind }, deps.store, {
+        forgotten: deps.forgotten,
+      });
       await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
       deps.logger.info('import done', {
         file: key,
@@ -65,6 +71,7 @@ export const handler = lazyHandler(async () => {
   return makeHandler({
     store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
     objects: new S3ObjectStore(clients.s3),
+    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
     reader: new S3ObjectReader(clients.s3),
     logger: createLogger('import-file'),
   });

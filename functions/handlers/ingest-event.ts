@@ -1,8 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { CustomerSchema, IncidentSchema, OrderSchema } from '../core/customers/model.ts';
+import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import { ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
 import { createClients, createLogger, lazyHandler } from './wiring.ts';
@@ -30,8 +32,13 @@ export class MalformedEventError extends Error {
 
 export interface IngestEventDeps {
   readonly store: Pick<SegmentationStore, 'putCustomers' | 'putOrders' | 'recordIncident'>;
+  /** People erased on request: events about them are dropped, never written. */
+  readonly forgotten: ForgottenRegister;
   readonly logger: Logger;
 }
+
+/** What an event about a person erased on request comes to: nothing written, nothing to retry. */
+export const erasedResult = 'skipped: this person was erased on request (rekindle forget)';
 
 export type IngestOutcome = { readonly type: ShopEventType; readonly id: string; readonly result: string };
 
@@ -48,6 +55,15 @@ export function makeHandler(deps: IngestEventDeps) {
       deps.logger.error('event refused', { ...context, reason });
       throw new MalformedEventError(reason);
     }
+    const erased = async (customerId: string, email?: string) => {
+      const gone = await deps.forgotten.forgotten({
+        customerIds: [customerId],
+        emails: email === undefined ? [] : [email],
+      });
+      if (gone.customerIds.size + gone.emails.size === 0) return false;
+      deps.logger.info('event about an erased person dropped', context);
+      return true;
+    };
     const fail = (error: z.ZodError): never => {
       const reason = `${type} detail is invalid: ${z.prettifyError(error)}`;
       deps.logger.error('event refused', { ...context, reason });
@@ -57,12 +73,16 @@ export function makeHandler(deps: IngestEventDeps) {
       case 'order.placed': {
         const parsed = ShopEventSchemas[type].safeParse(event.detail);
         if (!parsed.success) return fail(parsed.error);
+        if (await erased(parsed.data.customerId))
+          return { type, id: parsed.data.orderId, result: erasedResult };
         await deps.store.putOrders([parsed.data]);
         return { type, id: parsed.data.orderId, result: 'written' };
       }
       case 'customer.updated': {
         const parsed = ShopEventSchemas[type].safeParse(event.detail);
         if (!parsed.success) return fail(parsed.error);
+        if (await erased(parsed.data.customerId, parsed.data.email))
+          return { type, id: parsed.data.customerId, result: erasedResult };
         await deps.store.putCustomers([parsed.data]);
         return { type, id: parsed.data.customerId, result: 'written' };
       }
@@ -70,6 +90,8 @@ export function makeHandler(deps: IngestEventDeps) {
       case 'incident.resolved': {
         const parsed = ShopEventSchemas[type].safeParse(event.detail);
         if (!parsed.success) return fail(parsed.error);
+        if (await erased(parsed.data.customerId))
+          return { type, id: parsed.data.incidentId, result: erasedResult };
         const result = await deps.store.recordIncident(parsed.data);
         deps.logger.info('incident recorded', { ...context, incidentId: parsed.data.incidentId, result });
         return { type, id: parsed.data.incidentId, result };
@@ -83,6 +105,7 @@ export const handler = lazyHandler(async () => {
   const clients = createClients();
   return makeHandler({
     store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
+    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
     logger: createLogger('ingest-event'),
   });
 });

@@ -286,6 +286,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         makeImportFile({
           store: segmentationStore,
           objects,
+          forgotten,
           reader: new S3ObjectReader(clients.s3),
           logger: logger('import-file'),
         }),

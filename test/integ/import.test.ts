@@ -4,10 +4,15 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DynamoForgottenRegister,
+  DynamoPrivacyStore,
+} from '../../functions/adapters/dynamo/privacy-store.ts';
+import { S3ObjectStore } from '../../functions/adapters/s3/object-store.ts';
 import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { main } from '../../functions/cli/main.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
-import { makeHandler as makeIngestEvent } from '../../functions/handlers/ingest-event.ts';
+import { erasedResult, makeHandler as makeIngestEvent } from '../../functions/handlers/ingest-event.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 
@@ -109,9 +114,56 @@ describe('imports against DynamoDB Local', () => {
     ]);
   });
 
+  it('writes nothing about a person erased on request: their import rows are rejected with the reason, their shop events dropped', async () => {
+    await runtime.store.putCustomers([
+      { customerId: 'gone-1', email: 'gone@example.com', firstName: 'G', locale: 'en', consent: 'granted' },
+    ]);
+    const privacy = new DynamoPrivacyStore(
+      runtime.clients.dynamodb,
+      localNames.tableName,
+      new S3ObjectStore(runtime.clients.s3),
+    );
+    await privacy.forgetEmail('gone@example.com', runtime.clock.now());
+    const [report] = await runtime.dropImport(
+      'customers-after-forget.csv',
+      [
+        'customerId,email,firstName,locale,consent',
+        'gone-1,other@example.com,G,en,granted',
+        'new-id,GONE@example.com,G,en,granted',
+        'kept-1,kept@example.com,K,en,granted',
+      ].join('\n'),
+    );
+    expect(report).toMatchObject({ written: 1, rejectedTotal: 2 });
+    expect(report?.rejected).toEqual([
+      { line: 2, reason: 'this person was erased on request (rekindle forget): not imported' },
+      { line: 3, reason: 'this person was erased on request (rekindle forget): not imported' },
+    ]);
+    const ingest = makeIngestEvent({
+      store: runtime.segmentationStore,
+      forgotten: new DynamoForgottenRegister(runtime.clients.dynamodb, localNames.tableName),
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    const outcome = await ingest({
+      id: 'late-order',
+      version: '0',
+      account: '000000000000',
+      time: '2026-11-23T09:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      source: 'shop',
+      'detail-type': 'order.placed',
+      detail: { orderId: 'o-late', customerId: 'gone-1', placedAt: '2026-11-22', amount: 10 },
+    });
+    expect(outcome.result).toBe(erasedResult);
+    expect(await runtime.store.getCustomerView('gone-1')).toBeUndefined();
+    expect(await runtime.store.getCustomerView('new-id')).toBeUndefined();
+    expect(await runtime.store.getCustomerView('kept-1')).toBeDefined();
+  });
+
   it('shop events on EventBridge land in the same items; a late "opened" never reopens a resolved incident', async () => {
     const ingest = makeIngestEvent({
       store: runtime.segmentationStore,
+      forgotten: new DynamoForgottenRegister(runtime.clients.dynamodb, localNames.tableName),
       logger: new Logger({ logLevel: 'SILENT' }),
     });
     const envelope = (type: string, detail: unknown) => ({

@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
 import type { ImportKind, ImportReport } from '../../core/import/import-file.ts';
 import type { ImportFormat } from '../../core/import/import-rows.ts';
+import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { ImportSink } from '../../ports/segmentation-store.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -51,7 +52,14 @@ function progressBar(out: Output, total: number, tty: boolean) {
 
 /** Streams FILE through the import validation into `sink`; shared by the command and its tests. */
 export async function importFile(
-  options: { kind: ImportKind; file: string; format: ImportFormat; sink: ImportSink },
+  options: {
+    kind: ImportKind;
+    file: string;
+    format: ImportFormat;
+    sink: ImportSink;
+    /** People erased on request, whose rows are refused. */
+    forgotten?: ForgottenRegister;
+  },
   out: Output,
   tty = false,
 ): Promise<ImportReport> {
@@ -65,7 +73,10 @@ export async function importFile(
     }),
     { file: options.file, kind: options.kind, format: options.format },
     options.sink,
-    { onProgress: ({ written, rejected }) => draw(bytes, { written, rejected }) },
+    {
+      onProgress: ({ written, rejected }) => draw(bytes, { written, rejected }),
+      ...(options.forgotten === undefined ? {} : { forgotten: options.forgotten }),
+    },
   );
   draw(size, { written: report.written, rejected: report.rejectedTotal }, true);
   return report;
@@ -109,15 +120,21 @@ export const importCommand: Command = {
     const table = values.table ?? process.env.REKINDLE_TABLE;
     if (table === undefined || table === '') throw new UsageError('pass --table NAME or set REKINDLE_TABLE');
     // Loaded on use: the SDK is heavy and other commands never need it.
-    const [{ DynamoDBClient }, { DynamoSegmentationStore }] = await Promise.all([
+    const [{ DynamoDBClient }, { DynamoSegmentationStore }, { DynamoForgottenRegister }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
       import('../../adapters/dynamo/segmentation-store.ts'),
+      import('../../adapters/dynamo/privacy-store.ts'),
     ]);
     // The endpoint comes from AWS_ENDPOINT_URL_DYNAMODB when set, as everywhere else.
     const client = new DynamoDBClient({});
     try {
       const sink = new DynamoSegmentationStore(client, table);
-      const report = await importFile({ kind, file, format, sink }, out, process.stderr.isTTY === true);
+      const forgotten = new DynamoForgottenRegister(client, table);
+      const report = await importFile(
+        { kind, file, format, sink, forgotten },
+        out,
+        process.stderr.isTTY === true,
+      );
       printImportSummary(report, out);
       return report.rejectedTotal > 0 || report.stopped !== undefined ? 1 : 0;
     } finally {

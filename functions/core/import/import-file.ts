@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { ImportSink } from '../../ports/segmentation-store.ts';
 import {
   type Customer,
@@ -42,7 +43,14 @@ export interface ImportOptions {
   readonly onProgress?: (progress: { chars: number; written: number; rejected: number }) => void;
   /** A report lists at most this many rejected rows (a bad export can have millions). @default 10000 */
   readonly maxRejectedListed?: number;
+  /**
+   * People erased on request: their rows are rejected, never written again. Every import that
+   * writes passes it; only an offline check of a file has none.
+   */
+  readonly forgotten?: ForgottenRegister;
 }
+
+const erasedReason = 'this person was erased on request (rekindle forget): not imported';
 
 /** The kind and format of an import, from its name: `.../customers*.csv`, `.../incidents*.jsonl`. */
 export function describeImport(name: string): { kind: ImportKind; format: ImportFormat } | undefined {
@@ -61,6 +69,8 @@ interface KindSpec<T> {
   readonly idName: string;
   /** The customer the row is about; its id travels in SES message tags, so it must fit one. */
   readonly customerId: (row: T) => string;
+  /** The row's address, for rows that carry one (customers). */
+  readonly email?: (row: T) => string;
   readonly write: (sink: ImportSink, rows: readonly T[]) => Promise<void>;
 }
 
@@ -70,6 +80,7 @@ const specs: { customers: KindSpec<Customer>; orders: KindSpec<Order>; incidents
     id: (row) => row.customerId,
     idName: 'customerId',
     customerId: (row) => row.customerId,
+    email: (row) => row.email,
     write: (sink, rows) => sink.putCustomers(rows),
   },
   orders: {
@@ -130,17 +141,32 @@ async function run<T>(
   let rejectedTotal = 0;
   let written = 0;
   let chars = 0;
-  let batch: T[] = [];
+  let batch: { row: T; line: number }[] = [];
   const reject = (row: RejectedRow) => {
     rejectedTotal += 1;
     if (rejected.length < maxListed) rejected.push(row);
   };
   const flush = async () => {
     if (batch.length === 0) return;
-    const rows = batch;
+    let entries = batch;
     batch = [];
-    await spec.write(sink, rows);
-    written += rows.length;
+    if (options.forgotten !== undefined) {
+      const gone = await options.forgotten.forgotten({
+        customerIds: entries.map((entry) => spec.customerId(entry.row)),
+        emails: spec.email === undefined ? [] : entries.map((entry) => spec.email?.(entry.row) ?? ''),
+      });
+      if (gone.customerIds.size + gone.emails.size > 0) {
+        const erased = (entry: { row: T }) =>
+          gone.customerIds.has(spec.customerId(entry.row)) || gone.emails.has(spec.email?.(entry.row) ?? '');
+        for (const entry of entries) if (erased(entry)) reject({ line: entry.line, reason: erasedReason });
+        entries = entries.filter((entry) => !erased(entry));
+      }
+    }
+    await spec.write(
+      sink,
+      entries.map((entry) => entry.row),
+    );
+    written += entries.length;
   };
   let stopped: ImportReport['stopped'];
   const take = async (outcomes: ReturnType<RowReader<T>['push']>) => {
@@ -164,7 +190,7 @@ async function run<T>(
         continue;
       }
       firstLineOf.set(id, outcome.line);
-      batch.push(outcome.value);
+      batch.push({ row: outcome.value, line: outcome.line });
       if (batch.length >= batchSize) await flush();
     }
   };

@@ -8,6 +8,7 @@ import {
   makeHandler,
   shopEventTypes,
 } from '../../../functions/handlers/ingest-event.ts';
+import { MemoryForgotten } from '../engagement/memory-stores.ts';
 import { MemorySink } from '../import/memory-sink.ts';
 import { hostileJson, hostileString, mutate, mutation, prototypeKeys } from './arbitraries.ts';
 
@@ -46,7 +47,11 @@ const validDetails: Record<string, unknown> = {
 /** Runs one event: it is stored, or refused with a MalformedEventError saying why; nothing else. */
 async function ingest(event: EventBridgeEvent<string, unknown>) {
   const store = new MemoryIngestStore();
-  const handle = makeHandler({ store, logger: new Logger({ logLevel: 'SILENT' }) });
+  const handle = makeHandler({
+    store,
+    forgotten: new MemoryForgotten(),
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
   try {
     const outcome = await handle(event);
     return { ok: true as const, outcome, store };

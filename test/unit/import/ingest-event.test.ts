@@ -3,6 +3,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../functions/core/customers/model.ts';
 import { MalformedEventError, makeHandler } from '../../../functions/handlers/ingest-event.ts';
+import { MemoryForgotten } from '../engagement/memory-stores.ts';
 import { MemorySink } from './memory-sink.ts';
 
 class MemoryIngestStore extends MemorySink {
@@ -29,7 +30,11 @@ const event = (detailType: string, detail: unknown): EventBridgeEvent<string, un
 
 const setup = () => {
   const store = new MemoryIngestStore();
-  const handle = makeHandler({ store, logger: new Logger({ logLevel: 'SILENT' }) });
+  const handle = makeHandler({
+    store,
+    forgotten: new MemoryForgotten(),
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
   return { store, handle };
 };
 
