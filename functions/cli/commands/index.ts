@@ -5,6 +5,7 @@ import { devCommand } from './dev.ts';
 import { forgetCommand } from './forget.ts';
 import { importCommand } from './import.ts';
 import { inboundCommand } from './inbound.ts';
+import { liftCommand } from './lift.ts';
 import { modelEvaluateCommand, modelFitCommand, modelScoreCommand } from './model.ts';
 import { previewCommand } from './preview.ts';
 import { reportCommand } from './report.ts';
@@ -29,5 +30,6 @@ export const commands: readonly Command[] = [
   modelScoreCommand,
   modelEvaluateCommand,
   reportCommand,
+  liftCommand,
   inboundCommand,
 ];
