@@ -32,13 +32,68 @@ export const CustomerSchema = z.strictObject({
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
-export const OrderSchema = z.strictObject({
-  orderId: EntityIdSchema,
-  customerId: EntityIdSchema,
-  placedAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()),
-  amount: z.coerce.number().nonnegative('may not be negative').finite().default(0),
+/** What became of an order: only `paid` and `partially_refunded` ones count as purchases. */
+export const OrderStatusSchema = z.enum(['paid', 'refunded', 'partially_refunded', 'cancelled', 'voided'], {
+  message: 'expected paid, refunded, partially_refunded, cancelled or voided',
 });
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+
+/** An ISO 4217 code; lower case (as Stripe writes it) is accepted and upper-cased. */
+export const CurrencySchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as "EUR"');
+
+const amountSchema = z.coerce.number().nonnegative('may not be negative').finite();
+
+export const OrderSchema = z
+  .strictObject({
+    orderId: EntityIdSchema,
+    customerId: EntityIdSchema,
+    placedAt: IsoDateOrInstantSchema.transform((text) => new Date(text).toISOString()),
+    amount: amountSchema.default(0),
+    /** Absent means paid: files and items from before statuses existed hold only paid orders. */
+    status: OrderStatusSchema.optional(),
+    /** Absent when the shop's files name none; amounts in different currencies are never summed. */
+    currency: CurrencySchema.optional(),
+    /** What was given back, in the order's currency (a partial refund leaves `amount - refundedAmount`). */
+    refundedAmount: amountSchema.optional(),
+  })
+  .refine((order) => order.refundedAmount === undefined || order.refundedAmount <= order.amount + 1e-9, {
+    path: ['refundedAmount'],
+    message: 'may not be more than the amount',
+  });
 export type Order = z.infer<typeof OrderSchema>;
+
+/** Whether an order counts as a purchase: refunded, cancelled and voided orders do not. */
+export const isPurchase = (order: Pick<Order, 'status'>): boolean =>
+  order.status === undefined || order.status === 'paid' || order.status === 'partially_refunded';
+
+/** The orders that count as purchases (see isPurchase), in their order. */
+export const purchasesOf = <T extends Pick<Order, 'status'>>(orders: readonly T[]): T[] =>
+  orders.filter(isPurchase);
+
+/** What the shop kept of an order: the amount less any refund. */
+export const keptAmount = (order: Pick<Order, 'amount' | 'refundedAmount'>): number =>
+  Math.max(0, order.amount - (order.refundedAmount ?? 0));
+
+/**
+ * The kept amount of `orders`' purchases, or undefined when they are in more than one currency:
+ * a sum of euros and dollars means nothing. An order without a currency is in the shop's one.
+ */
+export function purchaseTotal(
+  orders: readonly Pick<Order, 'amount' | 'refundedAmount' | 'status' | 'currency'>[],
+): number | undefined {
+  let total = 0;
+  const currencies = new Set<string>();
+  for (const order of orders) {
+    if (!isPurchase(order)) continue;
+    currencies.add(order.currency ?? '');
+    total += keptAmount(order);
+  }
+  return currencies.size > 1 ? undefined : total;
+}
 
 export const IncidentKindSchema = z.enum([
   'damaged',

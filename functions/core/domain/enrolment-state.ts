@@ -1,4 +1,4 @@
-import type { Order } from '../customers/model.ts';
+import { isPurchase, type Order } from '../customers/model.ts';
 import type { Assignment, Enrolment } from './enrolment.ts';
 
 /** Why an enrolment ended early: an exit condition, or a step that could not be sent at all. */
@@ -102,9 +102,12 @@ export const inCooldown = (history: readonly AssignmentHistory[], now: number, c
  */
 export function sunsetBy(
   history: readonly AssignmentHistory[],
-  orders: readonly Pick<Order, 'placedAt'>[],
+  orders: readonly Pick<Order, 'placedAt' | 'status'>[],
 ): AssignmentHistory | undefined {
-  const lastOrder = orders.reduce((latest, order) => Math.max(latest, Date.parse(order.placedAt)), -Infinity);
+  const lastOrder = orders.reduce(
+    (latest, order) => (isPurchase(order) ? Math.max(latest, Date.parse(order.placedAt)) : latest),
+    -Infinity,
+  );
   return history.find((assignment) => sunsets(assignment, lastOrder));
 }
 

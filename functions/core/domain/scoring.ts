@@ -1,4 +1,4 @@
-import type { Order } from '../customers/model.ts';
+import { isPurchase, type Order } from '../customers/model.ts';
 
 const dayMs = 86_400_000;
 
@@ -106,11 +106,13 @@ export const runIdFor = (at: number) => new Date(at).toISOString().slice(0, 10);
 /** Summarises orders up to `now`; undefined for a customer without orders (the models need one). */
 export function summariseOrders(
   customerId: string,
-  orders: readonly Pick<Order, 'placedAt'>[],
+  orders: readonly Pick<Order, 'placedAt' | 'status'>[],
   now: number,
 ): PurchaseSummary | undefined {
   const days = new Set<number>();
   for (const order of orders) {
+    // The models fit purchases: a refunded, cancelled or voided order is none.
+    if (!isPurchase(order)) continue;
     const at = Date.parse(order.placedAt);
     if (at <= now) days.add(Math.floor(at / dayMs));
   }

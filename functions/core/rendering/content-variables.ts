@@ -1,6 +1,6 @@
 import type { LocalizedText, Update } from '../config/content.ts';
 import type { RekindleConfig } from '../config/schema.ts';
-import { canonicalLocale, type Incident } from '../customers/model.ts';
+import { canonicalLocale, type Incident, purchasesOf } from '../customers/model.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import type { SendRecord } from '../domain/send-record.ts';
 import type {
@@ -166,7 +166,7 @@ export function matchedIncidentOf(view: CustomerView, enrolmentId: string): Inci
 }
 
 const latestOrder = (view: CustomerView) =>
-  [...view.orders].sort((a, b) => b.placedAt.localeCompare(a.placedAt))[0];
+  purchasesOf(view.orders).sort((a, b) => b.placedAt.localeCompare(a.placedAt))[0];
 
 /** The feed entries the next email of this enrolment shows (see `selectUpdates`); empty when none is relevant. */
 export function updatesFor(

@@ -1,6 +1,6 @@
 import type { Segment } from '../config/schema.ts';
 import type { IncidentCondition } from '../config/segments.ts';
-import type { CustomerWithOrders, Incident } from '../customers/model.ts';
+import { type CustomerWithOrders, type Incident, purchasesOf, purchaseTotal } from '../customers/model.ts';
 
 const dayMs = 86_400_000;
 
@@ -19,7 +19,8 @@ export interface CustomerFacts {
   readonly orderCount: number;
   readonly lastOrderAt: number | undefined;
   readonly daysSinceLastOrder: number | undefined;
-  readonly totalSpend: number;
+  /** Kept amounts of the purchases; undefined when they are in several currencies (never summed). */
+  readonly totalSpend: number | undefined;
   /** Days since the last order over the customer's mean gap between orders (two orders or more). */
   readonly overdueRatio?: number | undefined;
   readonly locale?: string;
@@ -36,17 +37,17 @@ export function customerFacts(
 ): CustomerFacts {
   let firstOrderAt: number | undefined;
   let lastOrderAt: number | undefined;
-  let totalSpend = 0;
-  for (const order of subject.orders) {
+  // Refunded, cancelled and voided orders are no purchases: they neither count nor date a return.
+  const purchases = purchasesOf(subject.orders);
+  for (const order of purchases) {
     const at = Date.parse(order.placedAt);
     if (lastOrderAt === undefined || at > lastOrderAt) lastOrderAt = at;
     if (firstOrderAt === undefined || at < firstOrderAt) firstOrderAt = at;
-    totalSpend += order.amount;
   }
   const daysSinceLastOrder = lastOrderAt === undefined ? undefined : Math.floor((now - lastOrderAt) / dayMs);
   const meanGapDays =
-    subject.orders.length >= 2 && firstOrderAt !== undefined && lastOrderAt !== undefined
-      ? (lastOrderAt - firstOrderAt) / dayMs / (subject.orders.length - 1)
+    purchases.length >= 2 && firstOrderAt !== undefined && lastOrderAt !== undefined
+      ? (lastOrderAt - firstOrderAt) / dayMs / (purchases.length - 1)
       : undefined;
   const observedOverdue =
     meanGapDays !== undefined && meanGapDays > 0 && daysSinceLastOrder !== undefined
@@ -54,10 +55,10 @@ export function customerFacts(
       : undefined;
   return {
     now,
-    orderCount: subject.orders.length,
+    orderCount: purchases.length,
     lastOrderAt,
     daysSinceLastOrder,
-    totalSpend,
+    totalSpend: purchaseTotal(purchases),
     overdueRatio: score?.overdueRatio ?? observedOverdue,
     locale: subject.customer.locale,
     consent: subject.customer.consent,

@@ -1,4 +1,5 @@
 import type { Sequence, StepCondition } from '../config/sequences.ts';
+import { isPurchase } from '../customers/model.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import type { Enrolment } from '../domain/enrolment.ts';
 import { isContentClick } from '../domain/tracking.ts';
@@ -40,7 +41,7 @@ export function conditionHolds(
     (event) =>
       event.type === 'reply' && (event.enrolmentId === undefined ? event.at >= since : ours.includes(event)),
   );
-  const purchased = view.orders.some((order) => Date.parse(order.placedAt) >= since);
+  const purchased = view.orders.some((order) => isPurchase(order) && Date.parse(order.placedAt) >= since);
   return (
     (condition.clicked === undefined || condition.clicked === clicked) &&
     (condition.opened === undefined || condition.opened === opened) &&

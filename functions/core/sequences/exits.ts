@@ -1,4 +1,5 @@
 import { defaultExits, type ExitReason } from '../config/sequences.ts';
+import { isPurchase } from '../customers/model.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import type { Enrolment } from '../domain/enrolment.ts';
 import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
@@ -28,7 +29,11 @@ export function findExit(
   if (events.some((event) => event.type === 'bounce' && event.detail?.bounceType === 'Permanent'))
     return 'hard-bounce';
   const listed = new Set(exitOn ?? defaultExits);
-  if (listed.has('purchase') && view.orders.some((order) => Date.parse(order.placedAt) >= since))
+  // A refunded, cancelled or voided order is no purchase: the sequence goes on.
+  if (
+    listed.has('purchase') &&
+    view.orders.some((order) => isPurchase(order) && Date.parse(order.placedAt) >= since)
+  )
     return 'purchase';
   if (listed.has('reply') && events.some((event) => event.type === 'reply')) return 'reply';
   if (
