@@ -30,63 +30,81 @@ export const ImportBucketPrefixes = {
 
 const arn = z.string().startsWith('arn:', 'must be an ARN');
 
-export const ImportEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-});
+/** What each variable must hold, by the name the code knows it by. */
+const variables = {
+  tableName: z.string().min(1),
+  importBucket: z.string().min(1),
+  scheduleGroup: z.string().min(1),
+  schedulerRoleArn: arn,
+  sendQueueArn: arn,
+  sendDeadLetterQueueArn: arn,
+  configurationSet: z.string().min(1),
+  unsubscribeUrl: z.url(),
+  linkSecretArn: arn,
+  segmentQueueUrl: z.url(),
+  inboundBucket: z.string().min(1),
+  inboundPrefix: z.string().default(''),
+} satisfies Record<keyof typeof EnvironmentNames, z.ZodType>;
 
-export const SchedulingEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  SCHEDULE_GROUP: z.string().min(1),
-  SCHEDULER_ROLE_ARN: arn,
-  SEND_QUEUE_ARN: arn,
-  SEND_DLQ_ARN: arn,
-});
+export type EnvironmentKey = keyof typeof EnvironmentNames;
 
-export const SendEnvironmentSchema = SchedulingEnvironmentSchema.extend({
-  SES_CONFIGURATION_SET: z.string().min(1),
-  UNSUBSCRIBE_URL: z.url(),
-  LINK_SECRET_ARN: arn,
-});
+/**
+ * The names of the stack's resources, keyed as the code knows them (`tableName`, not `TABLE_NAME`):
+ * on Lambda read from the environment (`readEnvironment`), locally `localNames`.
+ */
+export type StackNames = { readonly [K in EnvironmentKey]: z.output<(typeof variables)[K]> };
 
+/** import-file and ingest-event: the table. */
+export const ImportEnvironment = ['tableName'] as const;
+/** A function creating step schedules: the table, the schedule group and the schedules' target. */
+export const SchedulingEnvironment = [
+  'tableName',
+  'scheduleGroup',
+  'schedulerRoleArn',
+  'sendQueueArn',
+  'sendDeadLetterQueueArn',
+] as const;
+/** send-step: scheduling, the configuration set and the signed unsubscribe links. */
+export const SendEnvironment = [
+  ...SchedulingEnvironment,
+  'configurationSet',
+  'unsubscribeUrl',
+  'linkSecretArn',
+] as const;
 /** The segmentation planner: the table, and the queue each scan segment is sent to. */
-export const PlanSegmentationEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  SEGMENT_QUEUE_URL: z.url(),
-});
+export const PlanSegmentationEnvironment = ['tableName', 'segmentQueueUrl'] as const;
+/** record-engagement: SES events from EventBridge into the table. */
+export const EngagementEnvironment = ['tableName'] as const;
+/** receive-reply: SES receipt rule stores the raw mail in INBOUND_BUCKET under INBOUND_PREFIX. */
+export const ReplyEnvironment = [
+  'tableName',
+  'inboundBucket',
+  'inboundPrefix',
+  'configurationSet',
+  'linkSecretArn',
+] as const;
+/** unsubscribe: the Function URL behind every List-Unsubscribe link. */
+export const UnsubscribeEnvironment = ['tableName', 'linkSecretArn'] as const;
 
 /** A required variable is missing or malformed; raised at cold start. */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
 }
 
-/** Parses `env` with `schema`, naming every missing or bad variable. */
-export function parseEnvironment<T extends z.ZodType>(
-  schema: T,
+/**
+ * Reads the variables named by `keys` from `env` (each under its name in EnvironmentNames) into
+ * StackNames, naming every missing or bad variable.
+ */
+export function readEnvironment<K extends EnvironmentKey>(
+  keys: readonly K[],
   env: Readonly<Record<string, string | undefined>>,
-): z.infer<T> {
+): Pick<StackNames, K> {
+  const schema = z.object(Object.fromEntries(keys.map((key) => [EnvironmentNames[key], variables[key]])));
   const result = schema.safeParse(env);
   if (!result.success) {
     throw new EnvironmentError(`Lambda environment is incomplete:\n${z.prettifyError(result.error)}`);
   }
-  return result.data;
+  const parsed: Record<string, unknown> = result.data;
+  // Each value was parsed by its key's schema just above, so it has that key's type.
+  return Object.fromEntries(keys.map((key) => [key, parsed[EnvironmentNames[key]]])) as Pick<StackNames, K>;
 }
-
-/** record-engagement: SES events from EventBridge into the table. */
-export const EngagementEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-});
-
-/** receive-reply: SES receipt rule stores the raw mail in INBOUND_BUCKET under INBOUND_PREFIX. */
-export const ReplyEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  INBOUND_BUCKET: z.string().min(1),
-  INBOUND_PREFIX: z.string().default(''),
-  SES_CONFIGURATION_SET: z.string().min(1),
-  LINK_SECRET_ARN: arn,
-});
-
-/** unsubscribe: the Function URL behind every List-Unsubscribe link. */
-export const UnsubscribeEnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  LINK_SECRET_ARN: arn,
-});

@@ -1,16 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { S3Event } from 'aws-lambda';
-import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
-import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
-import { S3ObjectStore } from '../adapters/s3/object-store.ts';
-import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
 import { describeImport, type ImportReport, importStream } from '../core/import/import-file.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { ObjectReader } from '../ports/object-stream.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
-import { ImportBucketPrefixes, ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
-import { createClients, createLogger, lazyHandler } from './wiring.ts';
+import { compose } from './composition.ts';
+import { ImportBucketPrefixes, ImportEnvironment } from './environment.ts';
+import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface ImportFileDeps {
   readonly store: ImportSink;
@@ -65,14 +62,6 @@ export function makeHandler(deps: ImportFileDeps) {
   };
 }
 
-export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(ImportEnvironmentSchema, process.env);
-  const clients = createClients();
-  return makeHandler({
-    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
-    objects: new S3ObjectStore(clients.s3),
-    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
-    reader: new S3ObjectReader(clients.s3),
-    logger: createLogger('import-file'),
-  });
-});
+export const handler = lazyHandler(async () =>
+  makeHandler(compose.importFile(lambdaComposition(ImportEnvironment))),
+);

@@ -1,13 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
-import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { CustomerSchema, IncidentSchema, OrderSchema } from '../core/customers/model.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
-import { ImportEnvironmentSchema, parseEnvironment } from './environment.ts';
-import { createClients, createLogger, lazyHandler } from './wiring.ts';
+import { compose } from './composition.ts';
+import { ImportEnvironment } from './environment.ts';
+import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 /** The events the shop puts on its bus (source `shop`), by detail-type; the same schemas as imports. */
 export const ShopEventSchemas = {
@@ -100,12 +99,6 @@ export function makeHandler(deps: IngestEventDeps) {
   };
 }
 
-export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(ImportEnvironmentSchema, process.env);
-  const clients = createClients();
-  return makeHandler({
-    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
-    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
-    logger: createLogger('ingest-event'),
-  });
-});
+export const handler = lazyHandler(async () =>
+  makeHandler(compose.ingestEvent(lambdaComposition(ImportEnvironment))),
+);

@@ -1,18 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { SqsSegmentQueue } from '../adapters/sqs/segment-queue.ts';
-import { systemClock } from '../adapters/system-clock.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ScoringModel } from '../core/domain/scoring.ts';
-import { scoringModel } from '../core/segments/model-adapter.ts';
 import { planRun } from '../core/segments/plan-run.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
-import { PlanSegmentationEnvironmentSchema, parseEnvironment } from './environment.ts';
+import { compose } from './composition.ts';
+import { PlanSegmentationEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { createClients, createLogger, lazyHandler } from './wiring.ts';
+import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface PlanSegmentationDeps {
   readonly store: SegmentationStore;
@@ -65,15 +62,12 @@ export function makeHandler(deps: PlanSegmentationDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(PlanSegmentationEnvironmentSchema, process.env);
-  const { config } = loadRuntimeBundle();
-  const clients = createClients();
-  return makeHandler({
-    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
-    fanOut: new SqsSegmentQueue(new SQSClient({}), env.SEGMENT_QUEUE_URL),
-    clock: systemClock,
-    config,
-    logger: createLogger('plan-segmentation'),
-    model: scoringModel,
-  });
+  const lambda = lambdaComposition(PlanSegmentationEnvironment);
+  return makeHandler(
+    compose.planSegmentation({
+      ...lambda,
+      bundle: loadRuntimeBundle(),
+      segmentQueue: new SqsSegmentQueue(lambda.clients.sqs, lambda.names.segmentQueueUrl),
+    }),
+  );
 });

@@ -1,26 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SESEvent } from 'aws-lambda';
-import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
-import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
-import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
-import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
-import { SesMailer } from '../adapters/ses/ses-mailer.ts';
 import { type ReceiveReplyDeps, type ReplyOutcome, receiveReply } from '../core/inbound/receive-reply.ts';
-import { parseEnvironment, ReplyEnvironmentSchema } from './environment.ts';
-import { powertoolsMetrics } from './record-engagement.ts';
+import type { RawMailSource } from '../ports/raw-mail-source.ts';
+import { compose } from './composition.ts';
+import { ReplyEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { createClients, createLogger, lazyHandler, readSecret } from './wiring.ts';
-
-const isoTime = (at: number) => new Date(at).toISOString();
-
-/** Reads the raw received mail; deletes only mail from or about a person erased on request. */
-export interface RawMailSource {
-  size(key: string): Promise<number>;
-  read(key: string): Promise<Uint8Array>;
-  erase(key: string): Promise<void>;
-}
+import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
 
 export interface ReceiveReplyHandlerDeps extends ReceiveReplyDeps {
   readonly raw: RawMailSource;
@@ -74,92 +59,8 @@ export function makeHandler(deps: ReceiveReplyHandlerDeps) {
   };
 }
 
-/** RawMailSource over S3 GetObject/HeadObject. */
-export class S3RawMailSource implements RawMailSource {
-  constructor(
-    private readonly client: S3Client,
-    private readonly bucket: string,
-  ) {}
-
-  async size(key: string): Promise<number> {
-    const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-    return head.ContentLength ?? 0;
-  }
-
-  async erase(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
-  }
-
-  async read(key: string): Promise<Uint8Array> {
-    const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    return result.Body === undefined ? new Uint8Array() : result.Body.transformToByteArray();
-  }
-}
-
-/** The event the SES receipt rule's Lambda action delivers for one stored mail; for the local runtime and tests. */
-export function sesReceiptEvent(input: {
-  mailId: string;
-  recipients: readonly string[];
-  at: number;
-}): SESEvent {
-  const verdict = { status: 'PASS' as const };
-  return {
-    Records: [
-      {
-        eventSource: 'aws:ses',
-        eventVersion: '1.0',
-        ses: {
-          mail: {
-            timestamp: isoTime(input.at),
-            source: 'customer@example.com',
-            messageId: input.mailId,
-            destination: [...input.recipients],
-            headersTruncated: false,
-            headers: [],
-            commonHeaders: {
-              returnPath: 'customer@example.com',
-              date: isoTime(input.at),
-              messageId: input.mailId,
-            },
-          },
-          receipt: {
-            timestamp: isoTime(input.at),
-            processingTimeMillis: 5,
-            recipients: [...input.recipients],
-            spamVerdict: verdict,
-            virusVerdict: verdict,
-            spfVerdict: verdict,
-            dkimVerdict: verdict,
-            dmarcVerdict: verdict,
-            action: {
-              type: 'Lambda',
-              functionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:rekindle-receive-reply',
-              invocationType: 'Event',
-            },
-          },
-        },
-      },
-    ],
-  };
-}
-
 export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(ReplyEnvironmentSchema, process.env);
-  const { config } = loadRuntimeBundle();
-  const clients = createClients();
-  const metrics = new Metrics({ namespace: 'Rekindle', serviceName: 'receive-reply' });
-  return makeHandler({
-    store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
-    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    customers: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
-    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
-    mailer: new SesMailer(clients.sesv2, env.SES_CONFIGURATION_SET),
-    signingKey: await readSecret(env.LINK_SECRET_ARN),
-    config,
-    metrics: powertoolsMetrics(metrics),
-    flushMetrics: () => metrics.publishStoredMetrics(),
-    raw: new S3RawMailSource(clients.s3, env.INBOUND_BUCKET),
-    keyPrefix: env.INBOUND_PREFIX,
-    logger: createLogger('receive-reply'),
-  });
+  const lambda = lambdaComposition(ReplyEnvironment);
+  const bundle = loadRuntimeBundle();
+  return makeHandler(compose.receiveReply({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

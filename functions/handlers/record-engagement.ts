@@ -1,15 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
-import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
-import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
-import type { MetricsSink } from '../ports/metrics-sink.ts';
-import { EngagementEnvironmentSchema, parseEnvironment } from './environment.ts';
+import { compose } from './composition.ts';
+import { EngagementEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { createClients, createLogger, lazyHandler } from './wiring.ts';
+import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface RecordEngagementDeps extends RecordDeps {
   readonly logger: Logger;
@@ -110,34 +106,8 @@ function envelopeOf(body: ReturnType<typeof parseBody> | undefined): Record<stri
   return fields;
 }
 
-/** The MetricsSink over Powertools Metrics (CloudWatch embedded metric format). */
-export function powertoolsMetrics(metrics: Metrics): MetricsSink {
-  return {
-    count: (name, value = 1, dimensions = {}) => {
-      if (Object.keys(dimensions).length === 0) {
-        metrics.addMetric(name, MetricUnit.Count, value);
-        return;
-      }
-      const single = metrics.singleMetric();
-      for (const [dimension, dimensionValue] of Object.entries(dimensions))
-        single.addDimension(dimension, dimensionValue);
-      single.addMetric(name, MetricUnit.Count, value);
-    },
-  };
-}
-
-export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(EngagementEnvironmentSchema, process.env);
-  const { config } = loadRuntimeBundle();
-  const clients = createClients();
-  const metrics = new Metrics({ namespace: 'Rekindle', serviceName: 'record-engagement' });
-  return makeHandler({
-    store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
-    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
-    config: config.engagement,
-    metrics: powertoolsMetrics(metrics),
-    flushMetrics: () => metrics.publishStoredMetrics(),
-    logger: createLogger('record-engagement'),
-  });
-});
+export const handler = lazyHandler(async () =>
+  makeHandler(
+    compose.recordEngagement({ ...lambdaComposition(EngagementEnvironment), bundle: loadRuntimeBundle() }),
+  ),
+);

@@ -2,20 +2,16 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
-import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
-import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
-import { systemClock } from '../adapters/system-clock.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ModelRun, ScoringModel } from '../core/domain/scoring.ts';
-import { scoringModel } from '../core/segments/model-adapter.ts';
 import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
-import { parseEnvironment, SchedulingEnvironmentSchema } from './environment.ts';
+import { compose } from './composition.ts';
+import { SchedulingEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { createClients, createLogger, lazyHandler } from './wiring.ts';
+import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export const SegmentTaskSchema = z.strictObject({
   runId: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -104,25 +100,8 @@ export function makeHandler(deps: ScoreSegmentDeps) {
   };
 }
 
-export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(SchedulingEnvironmentSchema, process.env);
-  const { config } = loadRuntimeBundle();
-  const clients = createClients();
-  return makeHandler({
-    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
-    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    scheduler: new EventBridgeStepScheduler(
-      clients.scheduler,
-      {
-        groupName: env.SCHEDULE_GROUP,
-        roleArn: env.SCHEDULER_ROLE_ARN,
-        sendQueueArn: env.SEND_QUEUE_ARN,
-        deadLetterQueueArn: env.SEND_DLQ_ARN,
-      },
-      systemClock,
-    ),
-    config,
-    logger: createLogger('score-segment'),
-    model: scoringModel,
-  });
-});
+export const handler = lazyHandler(async () =>
+  makeHandler(
+    compose.scoreSegment({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
+  ),
+);

@@ -1,20 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
-import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
-import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
-import { systemClock } from '../adapters/system-clock.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ScoringModel } from '../core/domain/scoring.ts';
-import { scoringModel } from '../core/segments/model-adapter.ts';
 import { planRun } from '../core/segments/plan-run.ts';
 import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
-import { parseEnvironment, SchedulingEnvironmentSchema } from './environment.ts';
+import { compose } from './composition.ts';
+import { SchedulingEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { createClients, createLogger, lazyHandler } from './wiring.ts';
+import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface SegmentCustomersDeps {
   readonly store: SegmentationStore;
@@ -61,26 +57,8 @@ export function makeHandler(deps: SegmentCustomersDeps) {
   };
 }
 
-export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(SchedulingEnvironmentSchema, process.env);
-  const { config } = loadRuntimeBundle();
-  const clients = createClients();
-  return makeHandler({
-    store: new DynamoSegmentationStore(clients.dynamodb, env.TABLE_NAME),
-    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    scheduler: new EventBridgeStepScheduler(
-      clients.scheduler,
-      {
-        groupName: env.SCHEDULE_GROUP,
-        roleArn: env.SCHEDULER_ROLE_ARN,
-        sendQueueArn: env.SEND_QUEUE_ARN,
-        deadLetterQueueArn: env.SEND_DLQ_ARN,
-      },
-      systemClock,
-    ),
-    clock: systemClock,
-    config,
-    logger: createLogger('segment-customers'),
-    model: scoringModel,
-  });
-});
+export const handler = lazyHandler(async () =>
+  makeHandler(
+    compose.segmentCustomers({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
+  ),
+);

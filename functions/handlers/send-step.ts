@@ -1,19 +1,14 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
-import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
-import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
-import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
-import { SesMailer } from '../adapters/ses/ses-mailer.ts';
-import { systemClock } from '../adapters/system-clock.ts';
 import { type StepMessage, StepMessageSchema } from '../core/domain/step-message.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
-import { parseEnvironment, SendEnvironmentSchema } from './environment.ts';
+import { compose } from './composition.ts';
+import { SendEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { createClients, createLogger, lazyHandler, readSecret } from './wiring.ts';
+import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
 
 /** The metric an alarm watches: SES has paused sending for the account. */
 export const sendingPausedMetric = 'SesSendingPaused';
@@ -94,29 +89,7 @@ export function makeHandler(deps: SendStepHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(SendEnvironmentSchema, process.env);
-  const { config, templates } = loadRuntimeBundle();
-  const clients = createClients();
-  return makeHandler({
-    store: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
-    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    guard: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
-    mailer: new SesMailer(clients.sesv2, env.SES_CONFIGURATION_SET),
-    scheduler: new EventBridgeStepScheduler(
-      clients.scheduler,
-      {
-        groupName: env.SCHEDULE_GROUP,
-        roleArn: env.SCHEDULER_ROLE_ARN,
-        sendQueueArn: env.SEND_QUEUE_ARN,
-        deadLetterQueueArn: env.SEND_DLQ_ARN,
-      },
-      systemClock,
-    ),
-    clock: systemClock,
-    config,
-    templates,
-    links: { unsubscribeUrl: env.UNSUBSCRIBE_URL, signingKey: await readSecret(env.LINK_SECRET_ARN) },
-    logger: createLogger('send-step'),
-    metrics: new Metrics({ namespace: 'Rekindle', serviceName: 'send-step' }),
-  });
+  const lambda = lambdaComposition(SendEnvironment);
+  const bundle = loadRuntimeBundle();
+  return makeHandler(compose.sendStep({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

@@ -1,15 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
-import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
-import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
-import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
-import { systemClock } from '../adapters/system-clock.ts';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsubscribe.ts';
 import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
-import { parseEnvironment, UnsubscribeEnvironmentSchema } from './environment.ts';
+import { compose } from './composition.ts';
+import { UnsubscribeEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { createClients, createLogger, lazyHandler, readSecret } from './wiring.ts';
+import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
 
 export interface UnsubscribeHandlerDeps extends UnsubscribeDeps {
   readonly logger: Logger;
@@ -88,18 +84,7 @@ export function makeHandler(deps: UnsubscribeHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  const env = parseEnvironment(UnsubscribeEnvironmentSchema, process.env);
-  const { config } = loadRuntimeBundle();
-  const clients = createClients();
-  return makeHandler({
-    store: new DynamoEngagementStore(clients.dynamodb, env.TABLE_NAME),
-    enrolments: new DynamoEnrolmentStore(clients.dynamodb, env.TABLE_NAME),
-    customers: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
-    forgotten: new DynamoForgottenRegister(clients.dynamodb, env.TABLE_NAME),
-    clock: systemClock,
-    signingKey: await readSecret(env.LINK_SECRET_ARN),
-    shopName: config.shop.name,
-    config: config.engagement,
-    logger: createLogger('unsubscribe'),
-  });
+  const lambda = lambdaComposition(UnsubscribeEnvironment);
+  const bundle = loadRuntimeBundle();
+  return makeHandler(compose.unsubscribe({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

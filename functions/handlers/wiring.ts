@@ -1,10 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { systemClock } from '../adapters/system-clock.ts';
 import { redactingReplacer } from '../core/redact.ts';
+import type { MetricsSink } from '../ports/metrics-sink.ts';
+import type { Composition } from './composition.ts';
+import { type EnvironmentKey, readEnvironment, type StackNames } from './environment.ts';
 
 /** Where a local stack listens: given to its clients explicitly, so that no other stack's endpoints reach them. */
 export interface ClientTarget {
@@ -45,13 +51,45 @@ export function createClients(target?: ClientTarget) {
 export const sdkLoggerMiddleware = 'loggerMiddleware';
 export type AwsClients = ReturnType<typeof createClients>;
 
+/**
+ * A Lambda's clients: the emulated four, and SQS and Secrets Manager, which only Lambda uses (the
+ * local runtime has its own queues and is given its link key).
+ */
+export function createLambdaClients() {
+  const clients = {
+    ...createClients(),
+    sqs: new SQSClient({}),
+    secretsManager: new SecretsManagerClient({}),
+  };
+  clients.sqs.middlewareStack.remove(sdkLoggerMiddleware);
+  clients.secretsManager.middlewareStack.remove(sdkLoggerMiddleware);
+  return clients;
+}
+export type LambdaClients = ReturnType<typeof createLambdaClients>;
+
 /** The link-signing key from Secrets Manager, read once per container. */
-export async function readSecret(secretArn: string): Promise<string> {
-  const result = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+export async function readSecret(client: SecretsManagerClient, secretArn: string): Promise<string> {
+  const result = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
   if (result.SecretString === undefined || result.SecretString === '') {
     throw new Error(`secret ${secretArn} has no string value`);
   }
   return result.SecretString;
+}
+
+/** The MetricsSink over Powertools Metrics (CloudWatch embedded metric format). */
+export function powertoolsMetrics(metrics: Metrics): MetricsSink {
+  return {
+    count: (name, value = 1, dimensions = {}) => {
+      if (Object.keys(dimensions).length === 0) {
+        metrics.addMetric(name, MetricUnit.Count, value);
+        return;
+      }
+      const single = metrics.singleMetric();
+      for (const [dimension, dimensionValue] of Object.entries(dimensions))
+        single.addDimension(dimension, dimensionValue);
+      single.addMetric(name, MetricUnit.Count, value);
+    },
+  };
 }
 
 export function createLogger(serviceName: string): Logger {
@@ -72,4 +110,30 @@ export function lazyHandler<E, R>(build: () => Promise<(event: E) => Promise<R>>
     });
     return (await built)(event);
   };
+}
+
+/**
+ * A Lambda's input to the composition root (composition.ts): the names its environment declares
+ * (`keys`, read and checked first, so a missing variable fails the cold start), the SDK's default
+ * clients, the system clock, and Powertools' logger and metrics.
+ */
+export function lambdaComposition<K extends EnvironmentKey>(
+  keys: readonly K[],
+): Composition<K> & { readonly clients: LambdaClients } {
+  const names = readEnvironment(keys, process.env);
+  return {
+    names,
+    clients: createLambdaClients(),
+    clock: systemClock,
+    logger: createLogger,
+    metrics: (serviceName) => new Metrics({ namespace: 'Rekindle', serviceName }),
+  };
+}
+
+/** The link-signing key, read from Secrets Manager at cold start. */
+export async function lambdaSecrets(lambda: {
+  readonly clients: LambdaClients;
+  readonly names: Pick<StackNames, 'linkSecretArn'>;
+}): Promise<{ linkSigningKey: string }> {
+  return { linkSigningKey: await readSecret(lambda.clients.secretsManager, lambda.names.linkSecretArn) };
 }

@@ -164,6 +164,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     clock,
     bundle,
     logLevel: 'SILENT',
+    exportEnvironment: true,
     onSendOutcome,
     parallelSends: options.parallelSends ?? demoParallelSends,
     // The sends on the second core; chaos and a wrapped mailer must reach the sender, so not then.

@@ -19,7 +19,13 @@ let runtime: LocalRuntime;
 
 beforeAll(async () => {
   const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  runtime = await startLocalRuntime({ clock: new VirtualClock(start), bundle, logLevel: 'SILENT' });
+  // forget runs in this process and reaches the stack through the SDK's endpoint variables.
+  runtime = await startLocalRuntime({
+    clock: new VirtualClock(start),
+    bundle,
+    logLevel: 'SILENT',
+    exportEnvironment: true,
+  });
 });
 
 afterAll(async () => {

@@ -25,6 +25,8 @@ beforeAll(async () => {
     clock: new VirtualClock(Date.parse('2026-11-23T09:00:00Z')),
     bundle,
     logLevel: 'SILENT',
+    // rekindle import runs in this process and reaches the stack through the SDK's endpoint variables.
+    exportEnvironment: true,
   });
   dir = await mkdtemp(join(tmpdir(), 'rekindle-import-'));
 });

@@ -23,7 +23,12 @@ describe('the local runtime', () => {
       configFile: 'config/rekindle.yaml',
       templatesDir: 'templates',
     });
-    const runtime = await startLocalRuntime({ clock: new VirtualClock(0), bundle, logLevel: 'SILENT' });
+    const runtime = await startLocalRuntime({
+      clock: new VirtualClock(0),
+      bundle,
+      logLevel: 'SILENT',
+      exportEnvironment: true,
+    });
     const endpoints = Object.values(runtime.endpoints);
     expect(endpoints).toHaveLength(4);
     for (const endpoint of endpoints) expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -41,11 +46,21 @@ describe('the local runtime', () => {
       templatesDir: 'templates',
     });
     const saved = { ...process.env };
-    const first = await startLocalRuntime({ clock: new VirtualClock(0), bundle, logLevel: 'SILENT' });
+    const first = await startLocalRuntime({
+      clock: new VirtualClock(0),
+      bundle,
+      logLevel: 'SILENT',
+      exportEnvironment: true,
+    });
     try {
       // A leftover of a failed test, say, pointing the variables at an endpoint where nothing listens.
       process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9';
-      const second = await startLocalRuntime({ clock: new VirtualClock(0), bundle, logLevel: 'SILENT' });
+      const second = await startLocalRuntime({
+        clock: new VirtualClock(0),
+        bundle,
+        logLevel: 'SILENT',
+        exportEnvironment: true,
+      });
       try {
         process.env.AWS_ENDPOINT_URL_SCHEDULER = 'http://127.0.0.1:9';
         await first.store.putCustomers([
@@ -78,5 +93,25 @@ describe('the local runtime', () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  it('changes no environment variable unless asked to export the endpoints', async () => {
+    const bundle = await buildRuntimeBundle({
+      configFile: 'config/rekindle.yaml',
+      templatesDir: 'templates',
+    });
+    const before = { ...process.env };
+    const runtime = await startLocalRuntime({ clock: new VirtualClock(0), bundle, logLevel: 'SILENT' });
+    try {
+      expect({ ...process.env }).toEqual(before);
+      // Its own clients reach its emulators all the same.
+      await runtime.store.putCustomers([
+        { customerId: 'c1', email: 'c1@example.com', firstName: 'C', locale: 'en', consent: 'granted' },
+      ]);
+      expect(await runtime.store.getCustomerView('c1')).toBeDefined();
+    } finally {
+      await runtime.stop();
+    }
+    expect({ ...process.env }).toEqual(before);
   });
 });

@@ -18,7 +18,13 @@ export const devCommand: Command = {
       configFile: values.config ?? 'config/rekindle.yaml',
       templatesDir: 'templates',
     });
-    const runtime = await startLocalRuntime({ clock: systemClock, bundle, logLevel: 'INFO' });
+    const runtime = await startLocalRuntime({
+      clock: systemClock,
+      bundle,
+      logLevel: 'INFO',
+      // Commands started from this process inherit the endpoints; other shells get the printed lines.
+      exportEnvironment: true,
+    });
     runtime.scheduler.startRealTime(1_000);
     for (const line of devInstructions(runtime.endpoints, localNames)) out.line(line);
     out.line(`The SES outbox: ${runtime.endpoints.sesv2}   Press Ctrl+C to stop.`);

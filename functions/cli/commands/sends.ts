@@ -16,33 +16,20 @@ const usage = [
 
 /** Connects to the deployed (or local) table and Scheduler from the environment. */
 async function connectFromEnvironment(configFile: string): Promise<StuckSendDeps> {
-  const [
-    { DynamoCustomerStore },
-    { EventBridgeStepScheduler },
-    { parseEnvironment, SchedulingEnvironmentSchema },
-  ] = await Promise.all([
-    import('../../adapters/dynamo/customer-store.ts'),
-    import('../../adapters/scheduler/step-scheduler.ts'),
-    import('../../handlers/environment.ts'),
-  ]);
-  const { createClients } = await import('../../handlers/wiring.ts');
+  const [{ readEnvironment, SchedulingEnvironment }, { stepScheduler, tableStores }, { createClients }] =
+    await Promise.all([
+      import('../../handlers/environment.ts'),
+      import('../../handlers/composition.ts'),
+      import('../../handlers/wiring.ts'),
+    ]);
   const { buildRuntimeBundle } = await import('../../build/runtime-bundle.ts');
-  const env = parseEnvironment(SchedulingEnvironmentSchema, process.env);
+  const names = readEnvironment(SchedulingEnvironment, process.env);
   const clients = createClients();
   const clock = { now: () => Date.now() };
   const { config } = await buildRuntimeBundle({ configFile, templatesDir: 'templates' });
   return {
-    store: new DynamoCustomerStore(clients.dynamodb, env.TABLE_NAME),
-    scheduler: new EventBridgeStepScheduler(
-      clients.scheduler,
-      {
-        groupName: env.SCHEDULE_GROUP,
-        roleArn: env.SCHEDULER_ROLE_ARN,
-        sendQueueArn: env.SEND_QUEUE_ARN,
-        deadLetterQueueArn: env.SEND_DLQ_ARN,
-      },
-      clock,
-    ),
+    store: tableStores(clients, names.tableName).customers,
+    scheduler: stepScheduler({ clients, names, clock }),
     clock,
     config,
   };

@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { StepMessage } from '../../core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
 import type { ClientTarget } from '../../handlers/wiring.ts';
-import type { LocalLogLevel } from '../local-adapters.ts';
+import type { LocalLogLevel } from '../local-composition.ts';
 import type { RequestCounter } from '../request-counter.ts';
 import type { SendWorkerData, SendWorkerReply, SendWorkerRequest } from './protocol.ts';
 

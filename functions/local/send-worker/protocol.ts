@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { StepMessage } from '../../core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
 import type { ClientTarget } from '../../handlers/wiring.ts';
-import type { LocalLogLevel } from '../local-adapters.ts';
+import type { LocalLogLevel } from '../local-composition.ts';
 
 /** What the send worker starts with (its `workerData`), checked as it starts. */
 export const SendWorkerDataSchema = z.object({

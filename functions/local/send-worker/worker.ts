@@ -2,10 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StepMessage } from '../../core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
+import { compose } from '../../handlers/composition.ts';
 import { loadRuntimeBundle } from '../../handlers/runtime-bundle.ts';
 import { makeHandler } from '../../handlers/send-step.ts';
 import { createClients } from '../../handlers/wiring.ts';
-import { localAdapters, localSendStepDeps } from '../local-adapters.ts';
+import { localComposition } from '../local-composition.ts';
 import { RequestCounter } from '../request-counter.ts';
 import { VirtualClock } from '../virtual-clock.ts';
 import {
@@ -36,11 +37,14 @@ try {
   // Several invocations run at once: each collects its own outcomes.
   const outcomesOf = new AsyncLocalStorage<[StepMessage, SendStepOutcome][]>();
   const handler = makeHandler({
-    ...localSendStepDeps(localAdapters(clients, clock), {
-      clock,
-      bundle: loadRuntimeBundle(data.bundle),
-      ...(data.logLevel === undefined ? {} : { logLevel: data.logLevel }),
-    }),
+    ...compose.sendStep(
+      localComposition({
+        clients,
+        clock,
+        bundle: loadRuntimeBundle(data.bundle),
+        ...(data.logLevel === undefined ? {} : { logLevel: data.logLevel }),
+      }),
+    ),
     onOutcome: (message, outcome) => outcomesOf.getStore()?.push([message, outcome]),
   });
   port.on('message', async ({ id, now, event }: SendWorkerRequest) => {

@@ -1,0 +1,250 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
+import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
+import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
+import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
+import { noMetrics } from '../adapters/no-metrics.ts';
+import { S3ObjectStore } from '../adapters/s3/object-store.ts';
+import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
+import { S3RawMailSource } from '../adapters/s3/raw-mail-source.ts';
+import { EventBridgeStepScheduler } from '../adapters/scheduler/step-scheduler.ts';
+import { SesMailer } from '../adapters/ses/ses-mailer.ts';
+import { scoringModel } from '../core/segments/model-adapter.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { MetricsSink } from '../ports/metrics-sink.ts';
+import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
+import type { StackNames } from './environment.ts';
+import type { ImportFileDeps } from './import-file.ts';
+import type { IngestEventDeps } from './ingest-event.ts';
+import type { PlanSegmentationDeps } from './plan-segmentation.ts';
+import type { ReceiveReplyHandlerDeps } from './receive-reply.ts';
+import type { RecordEngagementDeps } from './record-engagement.ts';
+import type { LoadedBundle } from './runtime-bundle.ts';
+import type { ScoreSegmentDeps } from './score-segment.ts';
+import type { SegmentCustomersDeps } from './segment-customers.ts';
+import type { SendStepHandlerDeps } from './send-step.ts';
+import type { UnsubscribeHandlerDeps } from './unsubscribe.ts';
+import { type AwsClients, powertoolsMetrics } from './wiring.ts';
+
+/**
+ * What every handler's dependencies are made from, in any environment: on Lambda the SDK's default
+ * clients, the names read from the function's environment, the system clock (lambda.ts); locally
+ * the runtime's emulators, `localNames` and the virtual clock (local/local-runtime.ts). `N` is the
+ * names a handler needs, so a Lambda reads only the variables it is given.
+ */
+export interface Composition<N extends keyof StackNames = keyof StackNames> {
+  readonly clients: AwsClients;
+  readonly names: Pick<StackNames, N>;
+  readonly clock: Clock;
+  /** A logger per function, by its service name. */
+  readonly logger: (serviceName: string) => Logger;
+  /** CloudWatch metrics (EMF) per function; absent locally, where nothing is published. */
+  readonly metrics?: (serviceName: string) => Metrics;
+}
+
+/** The config and templates a function runs with (baked in on Lambda, built from files locally). */
+export interface WithBundle {
+  readonly bundle: LoadedBundle;
+}
+
+/** The link-signing key (Secrets Manager on Lambda, a fixed local key locally). */
+export interface WithSecrets {
+  readonly secrets: { readonly linkSigningKey: string };
+}
+
+/** Where plan-segmentation sends each scan segment: SQS on Lambda, the runtime's queue locally. */
+export interface WithSegmentQueue {
+  readonly segmentQueue: SegmentFanOut;
+}
+
+type SchedulingNames =
+  | 'tableName'
+  | 'scheduleGroup'
+  | 'schedulerRoleArn'
+  | 'sendQueueArn'
+  | 'sendDeadLetterQueueArn';
+
+/** The stores over one table, each built in one place (handlers take the ones they need). */
+export function tableStores(clients: Pick<AwsClients, 'dynamodb'>, tableName: string) {
+  return {
+    customers: new DynamoCustomerStore(clients.dynamodb, tableName),
+    engagement: new DynamoEngagementStore(clients.dynamodb, tableName),
+    /** The one writer of enrolments and hold-outs. */
+    enrolments: new DynamoEnrolmentStore(clients.dynamodb, tableName),
+    segmentation: new DynamoSegmentationStore(clients.dynamodb, tableName),
+    forgotten: new DynamoForgottenRegister(clients.dynamodb, tableName),
+  };
+}
+export type TableStores = ReturnType<typeof tableStores>;
+
+/** The step scheduler: schedules in the group, targeting the send queue, as the scheduler role. */
+export function stepScheduler(
+  composition: Pick<Composition<SchedulingNames>, 'clients' | 'names' | 'clock'>,
+): EventBridgeStepScheduler {
+  const { clients, names, clock } = composition;
+  return new EventBridgeStepScheduler(
+    clients.scheduler,
+    {
+      groupName: names.scheduleGroup,
+      roleArn: names.schedulerRoleArn,
+      sendQueueArn: names.sendQueueArn,
+      deadLetterQueueArn: names.sendDeadLetterQueueArn,
+    },
+    clock,
+  );
+}
+
+export function mailer(composition: Composition<'configurationSet'>): SesMailer {
+  return new SesMailer(composition.clients.sesv2, composition.names.configurationSet);
+}
+
+/** A function's metrics as a sink, with its flush; nothing is counted without `metrics`. */
+function metricsOf(composition: Composition<never>, serviceName: string) {
+  const metrics = composition.metrics?.(serviceName);
+  if (metrics === undefined) return { metrics: noMetrics } satisfies { metrics: MetricsSink };
+  return { metrics: powertoolsMetrics(metrics), flushMetrics: () => metrics.publishStoredMetrics() };
+}
+
+/**
+ * The composition root: each handler's dependencies from the composition. Lambda's wired exports,
+ * the local runtime and the send worker all build their handlers here, so wiring is written once.
+ * `stores` lets a caller share one set of stores between handlers (the local runtime does).
+ */
+export const compose = {
+  importFile(
+    c: Composition<'tableName'>,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): ImportFileDeps {
+    return {
+      store: stores.segmentation,
+      objects: new S3ObjectStore(c.clients.s3),
+      forgotten: stores.forgotten,
+      reader: new S3ObjectReader(c.clients.s3),
+      logger: c.logger('import-file'),
+    };
+  },
+
+  ingestEvent(
+    c: Composition<'tableName'>,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): IngestEventDeps {
+    return { store: stores.segmentation, forgotten: stores.forgotten, logger: c.logger('ingest-event') };
+  },
+
+  planSegmentation(
+    c: Composition<'tableName'> & WithBundle & WithSegmentQueue,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): PlanSegmentationDeps {
+    return {
+      store: stores.segmentation,
+      fanOut: c.segmentQueue,
+      clock: c.clock,
+      config: c.bundle.config,
+      logger: c.logger('plan-segmentation'),
+      model: scoringModel,
+    };
+  },
+
+  scoreSegment(
+    c: Composition<SchedulingNames> & WithBundle,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): ScoreSegmentDeps {
+    return {
+      store: stores.segmentation,
+      enrolments: stores.enrolments,
+      scheduler: stepScheduler(c),
+      config: c.bundle.config,
+      logger: c.logger('score-segment'),
+      model: scoringModel,
+    };
+  },
+
+  segmentCustomers(
+    c: Composition<SchedulingNames> & WithBundle,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): SegmentCustomersDeps {
+    return {
+      store: stores.segmentation,
+      enrolments: stores.enrolments,
+      scheduler: stepScheduler(c),
+      clock: c.clock,
+      config: c.bundle.config,
+      logger: c.logger('segment-customers'),
+      model: scoringModel,
+    };
+  },
+
+  sendStep(
+    c: Composition<SchedulingNames | 'configurationSet' | 'unsubscribeUrl'> & WithBundle & WithSecrets,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): SendStepHandlerDeps {
+    const metrics = c.metrics?.('send-step');
+    return {
+      store: stores.customers,
+      enrolments: stores.enrolments,
+      guard: stores.engagement,
+      mailer: mailer(c),
+      scheduler: stepScheduler(c),
+      clock: c.clock,
+      config: c.bundle.config,
+      templates: c.bundle.templates,
+      links: { unsubscribeUrl: c.names.unsubscribeUrl, signingKey: c.secrets.linkSigningKey },
+      logger: c.logger('send-step'),
+      ...(metrics === undefined ? {} : { metrics }),
+    };
+  },
+
+  recordEngagement(
+    c: Composition<'tableName'> & WithBundle,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): RecordEngagementDeps {
+    return {
+      store: stores.engagement,
+      enrolments: stores.enrolments,
+      forgotten: stores.forgotten,
+      config: c.bundle.config.engagement,
+      ...metricsOf(c, 'record-engagement'),
+      logger: c.logger('record-engagement'),
+    };
+  },
+
+  receiveReply(
+    c: Composition<'tableName' | 'configurationSet' | 'inboundBucket' | 'inboundPrefix'> &
+      WithBundle &
+      WithSecrets,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): ReceiveReplyHandlerDeps {
+    return {
+      store: stores.engagement,
+      enrolments: stores.enrolments,
+      customers: stores.customers,
+      forgotten: stores.forgotten,
+      mailer: mailer(c),
+      signingKey: c.secrets.linkSigningKey,
+      config: c.bundle.config,
+      ...metricsOf(c, 'receive-reply'),
+      raw: new S3RawMailSource(c.clients.s3, c.names.inboundBucket),
+      keyPrefix: c.names.inboundPrefix,
+      logger: c.logger('receive-reply'),
+    };
+  },
+
+  unsubscribe(
+    c: Composition<'tableName'> & WithBundle & WithSecrets,
+    stores = tableStores(c.clients, c.names.tableName),
+  ): UnsubscribeHandlerDeps {
+    return {
+      store: stores.engagement,
+      enrolments: stores.enrolments,
+      customers: stores.customers,
+      forgotten: stores.forgotten,
+      clock: c.clock,
+      signingKey: c.secrets.linkSigningKey,
+      shopName: c.bundle.config.shop.name,
+      config: c.bundle.config.engagement,
+      logger: c.logger('unsubscribe'),
+    };
+  },
+};

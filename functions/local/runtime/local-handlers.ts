@@ -1,0 +1,100 @@
+import { compose, type TableStores } from '../../handlers/composition.ts';
+import { makeHandler as makeImportFile } from '../../handlers/import-file.ts';
+import { makeHandler as makePlanSegmentation } from '../../handlers/plan-segmentation.ts';
+import { makeHandler as makeReceiveReply } from '../../handlers/receive-reply.ts';
+import { makeHandler as makeRecordEngagement } from '../../handlers/record-engagement.ts';
+import { makeHandler as makeScoreSegment } from '../../handlers/score-segment.ts';
+import { makeHandler as makeSegmentCustomers } from '../../handlers/segment-customers.ts';
+import { makeHandler as makeSendStep, type SendStepHandlerDeps } from '../../handlers/send-step.ts';
+import { makeHandler as makeUnsubscribe } from '../../handlers/unsubscribe.ts';
+import type { CustomerStore } from '../../ports/customer-store.ts';
+import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
+import type { Mailer } from '../../ports/mailer.ts';
+import type { StepScheduler } from '../../ports/step-scheduler.ts';
+import type { Chaos } from '../chaos.ts';
+import type { LocalComposition } from '../local-composition.ts';
+import type { EventSources } from './event-sources.ts';
+
+/** Every handler of the local stack, invoked as its event source would invoke it. */
+export interface LocalHandlers {
+  readonly importFile: ReturnType<typeof makeImportFile>;
+  readonly segmentCustomers: ReturnType<typeof makeSegmentCustomers>;
+  /** Fits and fans out: each segment goes on the segment queue, to scoreSegment. */
+  readonly planSegmentation: ReturnType<typeof makePlanSegmentation>;
+  readonly scoreSegment: ReturnType<typeof makeScoreSegment>;
+  readonly sendStep: ReturnType<typeof makeSendStep>;
+  readonly recordEngagement: ReturnType<typeof makeRecordEngagement>;
+  readonly receiveReply: ReturnType<typeof makeReceiveReply>;
+  readonly unsubscribe: ReturnType<typeof makeUnsubscribe>;
+}
+
+/** Hooks around the sender: its dependencies (fault injection in tests) and its outcomes. */
+export interface SenderHooks {
+  /** Lets tests wrap the mailer (fault injection); defaults to SES through the emulator. */
+  readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /** Lets tests wrap the sender's store (fault injection); the runtime's `store` stays unwrapped. */
+  readonly wrapStore?: (store: CustomerStore) => CustomerStore;
+  /** Lets tests wrap the sender's enrolment store (fault injection around completing an enrolment). */
+  readonly wrapEnrolments?: (enrolments: EnrolmentStore) => EnrolmentStore;
+  /** Lets tests wrap the sender's step scheduler (fault injection, duplicate schedules). */
+  readonly wrapScheduler?: (scheduler: StepScheduler) => StepScheduler;
+  /** Sees every send-step outcome (the demo counts sent, deferred and exited steps). */
+  readonly onSendOutcome?: SendStepHandlerDeps['onOutcome'];
+}
+
+/**
+ * The local stack's handlers, each from the composition root as its Lambda is, sharing `stores`;
+ * under `chaos`, each is invoked with retries and injected crashes as its event source would.
+ */
+export function localHandlers(
+  composition: LocalComposition,
+  stores: TableStores,
+  sources: EventSources,
+  options: SenderHooks & { readonly chaos?: Chaos },
+): LocalHandlers {
+  const { chaos } = options;
+  /** As the event source invokes it: with retries and injected crashes under chaos, else directly. */
+  const invoked = <E, R>(name: string, handler: (event: E) => Promise<R>, attempts = 3) =>
+    chaos === undefined ? handler : chaos.invocation(name, handler, attempts);
+  const sender = compose.sendStep(composition, stores);
+  // The hooks (and chaos) wrap the whole stores the sender is given, not just the part it uses.
+  const senderStore = options.wrapStore?.(stores.customers) ?? stores.customers;
+  const senderEnrolments = options.wrapEnrolments?.(stores.enrolments) ?? stores.enrolments;
+  const senderMailer = options.wrapMailer?.(sender.mailer) ?? sender.mailer;
+  const senderScheduler = options.wrapScheduler?.(sender.scheduler) ?? sender.scheduler;
+  return {
+    importFile: invoked('import-file', makeImportFile(compose.importFile(composition, stores))),
+    segmentCustomers: makeSegmentCustomers(compose.segmentCustomers(composition, stores)),
+    scoreSegment: invoked('score-segment', makeScoreSegment(compose.scoreSegment(composition, stores))),
+    planSegmentation: invoked(
+      'plan-segmentation',
+      makePlanSegmentation(
+        compose.planSegmentation({ ...composition, segmentQueue: sources.segmentFanOut }, stores),
+      ),
+    ),
+    // The queue redelivers by itself, so the sender is invoked once per delivery.
+    sendStep: invoked(
+      'send-step',
+      makeSendStep({
+        ...sender,
+        store: chaos?.wrapStore(senderStore) ?? senderStore,
+        enrolments: chaos?.wrapEnrolments(senderEnrolments) ?? senderEnrolments,
+        mailer: chaos?.wrapMailer(senderMailer) ?? senderMailer,
+        scheduler: chaos?.wrapScheduler(senderScheduler) ?? senderScheduler,
+        ...(options.onSendOutcome === undefined ? {} : { onOutcome: options.onSendOutcome }),
+      }),
+      1,
+    ),
+    // The queue redelivers by itself, so the recorder is invoked once per delivery.
+    recordEngagement: invoked(
+      'record-engagement',
+      makeRecordEngagement({
+        ...compose.recordEngagement(composition, stores),
+        onOutcome: sources.recordOutcome,
+      }),
+      1,
+    ),
+    receiveReply: invoked('receive-reply', makeReceiveReply(compose.receiveReply(composition, stores))),
+    unsubscribe: invoked('unsubscribe', makeUnsubscribe(compose.unsubscribe(composition, stores))),
+  };
+}
