@@ -1,9 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { Liquid } from 'liquidjs';
+import { Liquid, LiquidError } from 'liquidjs';
 import mjml2html from 'mjml';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { closest, didYouMean } from '../core/config/suggest.ts';
+import { IncidentKindSchema } from '../core/customers/model.ts';
 import {
   type CompiledTemplate,
   catalogKey,
@@ -18,24 +20,31 @@ import {
 } from '../core/rendering/render.ts';
 import { sampleVariableSets } from '../core/rendering/sample-variables.ts';
 import {
+  alwaysAvailable,
   declaredVariables,
   isDeclaredPath,
   type OptionalVariable,
   OptionalVariableSchema,
+  TemplateVariablesSchema,
 } from '../core/rendering/template-variables.ts';
 
-/** One problem with a template file, with its line where MJML gives one. */
+/** One problem with a template file, at the line (and column, where known) of its source. */
 export interface TemplateIssue {
   readonly file: string;
   readonly line: number;
+  readonly column?: number;
   readonly message: string;
 }
+
+/** `file:line:column` (or `file:line`) of an issue. */
+export const templateIssuePlace = (issue: TemplateIssue) =>
+  `${issue.file}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
 
 export class TemplateCompileError extends Error {
   override readonly name = 'TemplateCompileError';
   constructor(readonly issues: readonly TemplateIssue[]) {
     super(
-      `templates failed to compile:\n${issues.map((i) => `${i.file}:${i.line}  ${i.message}`).join('\n')}`,
+      `templates failed to compile:\n${issues.map((i) => `${templateIssuePlace(i)}  ${i.message}`).join('\n')}`,
     );
   }
 }
@@ -57,6 +66,21 @@ const frontMatterPattern = /^---\n([\s\S]*?)\n---\n/;
  * build, never reaches an inbox as an empty string.
  */
 export async function compileTemplates(templatesDir: string): Promise<TemplateCatalog> {
+  const { catalog, issues } = await compileTemplateFolder(templatesDir);
+  if (issues.length > 0) throw new TemplateCompileError(issues);
+  return catalog;
+}
+
+/** What compiling the templates folder gave: every message that compiled, and every issue. */
+export interface TemplateFolder {
+  readonly catalog: TemplateCatalog;
+  readonly issues: readonly TemplateIssue[];
+  /** Every message folder, compiled or not: what the config may name. */
+  readonly ids: readonly string[];
+}
+
+/** {@link compileTemplates} without throwing: `rekindle validate` reports these with the config's. */
+export async function compileTemplateFolder(templatesDir: string): Promise<TemplateFolder> {
   const catalog: TemplateCatalog = {};
   const issues: TemplateIssue[] = [];
   const folders = (await readdir(templatesDir, { withFileTypes: true })).filter(
@@ -75,19 +99,20 @@ export async function compileTemplates(templatesDir: string): Promise<TemplateCa
       });
       if (result.ok) {
         catalog[catalogKey(result.template.id, result.template.locale)] = result.template;
-        issues.push(...(await sampleRenderIssues(result.template, file)));
+        issues.push(...(await sampleRenderIssues(result.template, file, source)));
       } else issues.push(...result.issues);
     }
   }
   issues.push(...(await partialIssues(templatesDir)));
-  if (issues.length > 0) throw new TemplateCompileError(issues);
-  return catalog;
+  return { catalog, issues, ids: folders.map((folder) => folder.name).sort() };
 }
 
 /** A missing locale, which its customers get in the default one instead. */
 export interface LocaleGap {
   readonly templateId: string;
   readonly locale: string;
+  /** The locale its customers get instead, if any. */
+  readonly servedLocale?: string;
   readonly message: string;
 }
 
@@ -116,7 +141,8 @@ export function localeGaps(
           {
             templateId,
             locale,
-            message: `templates/${templateId} has no ${files}; customers in "${locale}" get it in "${chosen.template.locale}"`,
+            servedLocale: chosen.template.locale,
+            message: `templates/${templateId} has no ${files}: customers in "${locale}" get it in "${chosen.template.locale}", unannounced; add templates/${templateId}/${base}.mjml`,
           },
         ];
       } catch (error: unknown) {
@@ -125,7 +151,7 @@ export function localeGaps(
           {
             templateId,
             locale,
-            message: `templates/${templateId} has no ${files} and none in the default "${defaultLocale}"; customers in "${locale}" cannot get it`,
+            message: `templates/${templateId} has no ${files} and none in the default "${defaultLocale}": customers in "${locale}" cannot get it; add templates/${templateId}/${base}.mjml`,
           },
         ];
       }
@@ -135,7 +161,56 @@ export function localeGaps(
 
 const analyser = new Liquid();
 
-/** Liquid variables in `source` that are not declared, with their line (offset by `firstLine - 1`). */
+/** The fields of the object a variable path leads to, if it leads to one (`customer` → id, firstName, email). */
+function fieldsAt(path: readonly (string | number)[]): string[] | undefined {
+  let schema: z.ZodType = TemplateVariablesSchema;
+  for (const segment of path) {
+    while (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional)
+      schema = schema.unwrap() as z.ZodType;
+    if (schema instanceof z.ZodArray) {
+      schema = schema.element as z.ZodType;
+      if (typeof segment === 'number') continue;
+      while (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional)
+        schema = schema.unwrap() as z.ZodType;
+    }
+    if (!(schema instanceof z.ZodObject)) return undefined;
+    const shape: Record<string, unknown> = schema.shape;
+    const next = typeof segment === 'string' && Object.hasOwn(shape, segment) ? shape[segment] : undefined;
+    if (!(next instanceof z.ZodType)) return undefined;
+    schema = next;
+  }
+  while (schema instanceof z.ZodNullable || schema instanceof z.ZodOptional)
+    schema = schema.unwrap() as z.ZodType;
+  if (schema instanceof z.ZodArray) return ['size', 'first', 'last'];
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : undefined;
+}
+
+/** Why `path` cannot be used, and what to write instead. */
+function undeclaredMessage(
+  path: readonly (string | number)[],
+  declared: readonly OptionalVariable[],
+): string {
+  const shown = path.join('.');
+  const [head] = path;
+  const optional: readonly string[] = OptionalVariableSchema.options;
+  const usable = [...alwaysAvailable, 'preheader', ...declared];
+  if (typeof head !== 'string' || (!usable.includes(head) && !optional.includes(head)))
+    return `"${shown}" is not a variable a template can use (always: ${[...alwaysAvailable, 'preheader'].join(', ')}; declared in the front matter: ${optional.join(', ')})${didYouMean(String(head), [...usable, ...optional])}`;
+  if (!usable.includes(head))
+    return `"${shown}" uses ${head}, which this template has not declared: add it to "variables:" in the front matter (variables: [${[...declared, head].join(', ')}])`;
+  // The head is there: some field along the path is not.
+  for (let length = 1; length < path.length; length += 1) {
+    const fields = fieldsAt(path.slice(0, length));
+    const name = path[length];
+    if (fields === undefined || typeof name !== 'string' || fields.includes(name)) continue;
+    const owner = path.slice(0, length).join('.');
+    const declaredNote = optional.includes(head) ? `${head} is declared, but ` : '';
+    return `"${shown}": ${declaredNote}${owner} has no field "${name}" (its fields: ${fields.join(', ')})${didYouMean(name, fields)}`;
+  }
+  return `"${shown}" is not a field templates are given (see docs/templates.md)`;
+}
+
+/** Liquid variables in `source` that are not declared, at their line and column (offset by `firstLine - 1`). */
 function undeclaredVariables(
   source: string,
   declared: readonly OptionalVariable[],
@@ -157,15 +232,129 @@ function undeclaredVariables(
       .map((variable) => ({
         file,
         line: (variable.location.row ?? 1) + firstLine - 1,
-        message: `"${variable.segments.join('.')}" is not a declared variable (declare ${String(
-          variable.segments[0],
-        )} under "variables:" in the front matter, or see docs/templates.md)`,
+        column: variable.location.col,
+        message: undeclaredMessage(
+          variable.segments.map((segment) => (typeof segment === 'object' ? 0 : segment)),
+          declared,
+        ),
       }));
   } catch (error: unknown) {
     return [
       { file, line: firstLine, message: `Liquid: ${error instanceof Error ? error.message : String(error)}` },
     ];
   }
+}
+
+/** Line and column (1-based) of `offset` in `text`. */
+function placeOf(text: string, offset: number, lineOffset = 0): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length + lineOffset, column: (before.at(-1)?.length ?? 0) + 1 };
+}
+
+const incidentKinds: readonly string[] = IncidentKindSchema.options;
+
+/**
+ * `{% when "damage" %}` under `{% case incident.kind %}`: no incident has that kind, so its
+ * customers silently get the `{% else %}` text.
+ */
+function unknownIncidentKinds(source: string, file: string): TemplateIssue[] {
+  const issues: TemplateIssue[] = [];
+  for (const block of source.matchAll(/{%-?\s*case\s+([\w.]+)\s*-?%}([\s\S]*?){%-?\s*endcase\s*-?%}/g)) {
+    if (!/(^|\.)kind$/.test(block[1] ?? '')) continue;
+    const start = (block.index ?? 0) + block[0].indexOf(block[2] ?? '');
+    for (const when of (block[2] ?? '').matchAll(/{%-?\s*when\s+([^%]*?)\s*-?%}/g)) {
+      for (const value of (when[1] ?? '').matchAll(/"([^"]*)"|'([^']*)'/g)) {
+        const kind = value[1] ?? value[2] ?? '';
+        if (incidentKinds.includes(kind)) continue;
+        const match = closest(kind, incidentKinds);
+        issues.push({
+          file,
+          ...placeOf(source, start + (when.index ?? 0)),
+          message: `{% when "${kind}" %}: "${kind}" is not an incident kind, so customers with ${
+            match === undefined ? 'that problem' : `a ${match} incident`
+          } get the {% else %} text instead${match === undefined ? '' : `; did you mean "${match}"?`} (kinds: ${incidentKinds.join(', ')})`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** MJML's elements, for "did you mean" on an unknown one. */
+const knownElements = [
+  'mjml',
+  'mj-head',
+  'mj-body',
+  'mj-include',
+  'mj-attributes',
+  'mj-all',
+  'mj-class',
+  'mj-breakpoint',
+  'mj-font',
+  'mj-html-attributes',
+  'mj-preview',
+  'mj-style',
+  'mj-title',
+  'mj-accordion',
+  'mj-button',
+  'mj-carousel',
+  'mj-column',
+  'mj-divider',
+  'mj-group',
+  'mj-hero',
+  'mj-image',
+  'mj-navbar',
+  'mj-raw',
+  'mj-section',
+  'mj-social',
+  'mj-spacer',
+  'mj-table',
+  'mj-text',
+  'mj-wrapper',
+];
+
+/** MJML elements that need no closing tag when written without one. */
+const emptyElements = new Set([
+  'mj-include',
+  'mj-breakpoint',
+  'mj-all',
+  'mj-class',
+  'mj-font',
+  'mj-image',
+  'mj-divider',
+  'mj-spacer',
+  'mj-carousel-image',
+  'mj-social-element',
+]);
+
+/**
+ * Opening MJML tags left unclosed (`<mj-text>` without `</mj-text>`): MJML closes them itself,
+ * silently, wherever the next element starts, and the paragraphs run together.
+ */
+function unclosedElements(source: string, file: string, lineOffset: number): TemplateIssue[] {
+  const issues: TemplateIssue[] = [];
+  const open: { name: string; offset: number }[] = [];
+  const unclosed = (element: { name: string; offset: number }, closedBy: string) =>
+    issues.push({
+      file,
+      ...placeOf(source, element.offset, lineOffset),
+      message: `<${element.name}> is never closed (${closedBy}): MJML closes it silently and what follows runs into it; add </${element.name}> where it ends`,
+    });
+  // mj-raw holds HTML and Liquid, not MJML; comments are skipped.
+  const text = source.replace(/<!--[\s\S]*?-->/g, (comment) => ' '.repeat(comment.length));
+  for (const tag of text.matchAll(/<(\/?)(mjml|mj-[a-z-]+)\b[^>]*?(\/?)>/g)) {
+    const [, closing, name = '', selfClosing] = tag;
+    if (selfClosing === '/') continue;
+    if (closing === '') {
+      open.push({ name, offset: tag.index ?? 0 });
+      continue;
+    }
+    if (!open.some((element) => element.name === name)) continue;
+    for (let top = open.pop(); top !== undefined && top.name !== name; top = open.pop())
+      if (!emptyElements.has(top.name)) unclosed(top, `</${name}> comes first`);
+  }
+  for (const element of open) if (!emptyElements.has(element.name)) unclosed(element, 'the file ends first');
+  return issues.sort((a, b) => a.line - b.line);
 }
 
 /** Partials may use only what every message has: customer, shop, unsubscribeUrl, tracking. */
@@ -193,7 +382,11 @@ async function partialIssues(templatesDir: string): Promise<TemplateIssue[]> {
  * must also carry what every email owes its reader: the unsubscribe link, the postal address and,
  * in an element of class `rk-reason`, why they get it.
  */
-async function sampleRenderIssues(template: CompiledTemplate, file: string): Promise<TemplateIssue[]> {
+async function sampleRenderIssues(
+  template: CompiledTemplate,
+  file: string,
+  source: string,
+): Promise<TemplateIssue[]> {
   for (const sample of sampleVariableSets()) {
     const situation = sample.incident === null ? 'no incident' : `a ${sample.incident.kind} incident`;
     try {
@@ -229,16 +422,48 @@ async function sampleRenderIssues(template: CompiledTemplate, file: string): Pro
         ];
       }
     } catch (error: unknown) {
-      return [
-        {
-          file,
-          line: 1,
-          message: `does not render for a customer with ${situation}: ${error instanceof Error ? error.message : String(error)}`,
-        },
-      ];
+      return [renderIssue(error, source, file, situation)];
     }
   }
   return [];
+}
+
+/** Where the `n`th (0-based) `needle` in `text` starts, else the first, else -1. */
+function nthIndexOf(text: string, needle: string, n: number): number {
+  let offset = text.indexOf(needle);
+  for (let seen = 0; seen < n && offset >= 0; seen += 1) {
+    const next = text.indexOf(needle, offset + needle.length);
+    if (next < 0) return text.indexOf(needle);
+    offset = next;
+  }
+  return offset;
+}
+
+/**
+ * A failed render, placed at the Liquid tag of the source (`.mjml`) that failed, not at a line of
+ * the compiled HTML.
+ */
+function renderIssue(error: unknown, source: string, file: string, situation: string): TemplateIssue {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const token = cause instanceof LiquidError ? cause.token : undefined;
+  const tag = token?.getText();
+  // The tag as written (`{{ incident.kind }}`), and which of its repeats in the compiled HTML failed.
+  const written = token === undefined ? undefined : token.input.slice(token.begin, token.end);
+  const repeat =
+    written === undefined || token === undefined
+      ? 0
+      : token.input.slice(0, token.begin).split(written).length - 1;
+  const offset = written === undefined ? -1 : nthIndexOf(source, written, repeat);
+  const where = offset < 0 ? { line: 1 } : placeOf(source, offset);
+  const missing = /undefined variable: (\w+)/.exec(cause instanceof Error ? cause.message : '')?.[1];
+  if (tag !== undefined && missing !== undefined)
+    return {
+      file,
+      ...where,
+      message: `"${tag.trim()}" fails for a customer with ${situation}: ${missing} is empty for them; put it inside {% if ${missing} %} … {% endif %}`,
+    };
+  const reason = cause instanceof Error ? cause.message.replace(/, line:\d+, col:\d+$/, '') : String(error);
+  return { file, ...where, message: `does not render for a customer with ${situation}: ${reason}` };
 }
 
 const includePattern = /<mj-include\s[^>]*\bpath="([^"]+)"/g;
@@ -305,7 +530,30 @@ async function compileOne(
   if (front === null) {
     return { ok: false, issues: [{ file, line: 1, message: 'missing front matter (--- subject: … ---)' }] };
   }
-  const meta = FrontMatterSchema.safeParse(parseYaml(front[1] ?? ''));
+  const lineCounter = new LineCounter();
+  const document = parseDocument(front[1] ?? '', { lineCounter, prettyErrors: false });
+  const [yamlError] = document.errors;
+  if (yamlError !== undefined) {
+    // Line 1 is the opening ---.
+    const { line, col } = lineCounter.linePos(yamlError.pos[0]);
+    const firstLine = yamlError.message.split('\n')[0] ?? yamlError.message;
+    return {
+      ok: false,
+      issues: [
+        {
+          file,
+          line: line + 1,
+          column: col,
+          message: `front matter: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}${
+            yamlError.code === 'BLOCK_AS_IMPLICIT_KEY' || yamlError.code === 'MULTILINE_IMPLICIT_KEY'
+              ? ' (a value holding ": " must be quoted: subject: "Still there: a question")'
+              : ''
+          }`,
+        },
+      ],
+    };
+  }
+  const meta = FrontMatterSchema.safeParse(document.toJS());
   if (!meta.success) {
     return {
       ok: false,
@@ -319,7 +567,12 @@ async function compileOne(
     ...undeclaredVariables(meta.data.preheader, meta.data.variables, file, 3),
     ...undeclaredVariables(body, meta.data.variables, file, bodyLineOffset + 1),
   ];
-  if (undeclared.length > 0) return { ok: false, issues: undeclared };
+  const structural = [
+    ...undeclared,
+    ...unknownIncidentKinds(source, file),
+    ...unclosedElements(body, file, bodyLineOffset),
+  ];
+  if (structural.length > 0) return { ok: false, issues: structural };
   const unreadable = await missingIncludes(body, path, { file, lineOffset: bodyLineOffset, templatesDir });
   if (unreadable.length > 0) return { ok: false, issues: unreadable };
   try {
@@ -360,6 +613,20 @@ async function compileOne(
           file,
           line: detail.line + bodyLineOffset,
           message: detail.message,
+        })),
+      };
+    }
+    // Otherwise each error is a line "Line 13 of /path/to/folder (mj-txt) — what is wrong".
+    const listed = [
+      ...(error instanceof Error ? error.message : '').matchAll(/Line (\d+) of \S+ \(([\w-]+)\) — (.*)/g),
+    ];
+    if (listed.length > 0) {
+      return {
+        ok: false,
+        issues: listed.map(([, line, element, message]) => ({
+          file,
+          line: Number(line) + bodyLineOffset,
+          message: `<${element}>: ${message}${didYouMean(element ?? '', knownElements)}`,
         })),
       };
     }
