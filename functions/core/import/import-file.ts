@@ -11,6 +11,8 @@ import {
 } from '../customers/model.ts';
 import { TAG_VALUE_MAX, tagValueFits } from '../domain/message-tags.ts';
 import { type ImportFormat, type RejectedRow, RowReader } from './import-rows.ts';
+import { presetsFor } from './presets/index.ts';
+import type { Preset, PresetOptions } from './presets/preset.ts';
 
 export type ImportKind = 'customers' | 'orders' | 'incidents';
 export const importKinds: readonly ImportKind[] = ['customers', 'orders', 'incidents'];
@@ -23,6 +25,16 @@ export interface ImportReport {
   readonly rejected: readonly RejectedRow[];
   readonly rejectedTotal: number;
   /**
+   * Records that hold no row and are no error (a failed payment, a customer already read from an
+   * earlier order), listed like `rejected`; they do not fail the import.
+   */
+  readonly skipped: readonly RejectedRow[];
+  readonly skippedTotal: number;
+  /** The platform layout the file was read as (named or recognised by its header), if any. */
+  readonly layout?: string;
+  /** What the import assumed for this layout: keys, defaults for what the platform lacks. */
+  readonly notes: readonly string[];
+  /**
    * Set when the file is broken from `line` on (an unterminated quote, text that is not UTF-8):
    * the rows before it are written or rejected as reported, and nothing from `line` on was imported.
    * Fix the file and import it again; rows already written are simply written again.
@@ -34,6 +46,13 @@ export interface ImportSource {
   readonly file: string;
   readonly kind: ImportKind;
   readonly format: ImportFormat;
+  /**
+   * The layout the file must have (a platform preset, a mapping file). Without one, a CSV header
+   * or first JSON object in a platform's layout is recognised; anything else is read as ours.
+   */
+  readonly preset?: Preset;
+  /** Options of the layout: the zone of dates written without one. */
+  readonly presetOptions?: PresetOptions;
 }
 
 export interface ImportOptions {
@@ -55,7 +74,13 @@ const erasedReason = 'this person was erased on request (rekindle forget): not i
 /** The kind and format of an import, from its name: `.../customers*.csv`, `.../incidents*.jsonl`. */
 export function describeImport(name: string): { kind: ImportKind; format: ImportFormat } | undefined {
   const base = name.split('/').at(-1)?.toLowerCase() ?? '';
-  const format = base.endsWith('.csv') ? 'csv' : base.endsWith('.jsonl') ? 'jsonl' : undefined;
+  const format = base.endsWith('.csv')
+    ? 'csv'
+    : base.endsWith('.jsonl')
+      ? 'jsonl'
+      : base.endsWith('.json')
+        ? 'json'
+        : undefined;
   const kind = importKinds.find((candidate) => base.startsWith(candidate));
   return format === undefined || kind === undefined ? undefined : { kind, format };
 }
@@ -134,11 +159,17 @@ async function run<T>(
 ): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 500;
   const maxListed = options.maxRejectedListed ?? 10_000;
-  const reader = new RowReader(source.format, spec.schema);
+  const reader = new RowReader(source.format, spec.schema, {
+    ...(source.preset === undefined ? {} : { preset: source.preset }),
+    candidates: presetsFor(source.kind),
+    ...(source.presetOptions === undefined ? {} : { presetOptions: source.presetOptions }),
+  });
   // One entry per distinct id for the whole file: the part of the import's memory that grows with it.
   const firstLineOf = new Map<string, number>();
   const rejected: RejectedRow[] = [];
   let rejectedTotal = 0;
+  const skipped: RejectedRow[] = [];
+  let skippedTotal = 0;
   let written = 0;
   let chars = 0;
   let batch: { row: T; line: number }[] = [];
@@ -175,6 +206,11 @@ async function run<T>(
         stopped = { line: outcome.line, reason: outcome.reason };
         return;
       }
+      if (!outcome.ok && outcome.skip === true) {
+        skippedTotal += 1;
+        if (skipped.length < maxListed) skipped.push({ line: outcome.line, reason: outcome.reason });
+        continue;
+      }
       if (!outcome.ok) {
         reject({ line: outcome.line, reason: outcome.reason });
         continue;
@@ -204,12 +240,17 @@ async function run<T>(
   await flush();
   options.onProgress?.({ chars, written, rejected: rejectedTotal });
   rejected.sort((a, b) => a.line - b.line);
+  const layout = reader.preset;
   return {
     file: source.file,
     kind: source.kind,
     written,
     rejected,
     rejectedTotal,
+    skipped,
+    skippedTotal,
+    ...(layout === undefined ? {} : { layout: layout.label }),
+    notes: layout === undefined ? [] : layout.notes(source.presetOptions ?? {}),
     ...(stopped === undefined ? {} : { stopped }),
   };
 }

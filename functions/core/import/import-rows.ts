@@ -1,5 +1,15 @@
 import type { z } from 'zod';
 import { type CsvRecord, CsvTokenizer, notUtf8, REPLACEMENT_CHARACTER } from './csv.ts';
+import { arrayElementLines } from './json-array.ts';
+import {
+  type Cells,
+  isRecord,
+  missingColumns,
+  type Preset,
+  type PresetOptions,
+  type PresetOutcome,
+  type PresetRun,
+} from './presets/preset.ts';
 
 /** A row that was refused, with where it was and why, so the sender of the file can fix it. */
 export interface RejectedRow {
@@ -18,9 +28,28 @@ export interface ParsedRows<T> {
  */
 export type RowOutcome<T> =
   | { readonly ok: true; readonly line: number; readonly value: T }
-  | { readonly ok: false; readonly line: number; readonly reason: string; readonly stop?: true };
+  | {
+      readonly ok: false;
+      readonly line: number;
+      readonly reason: string;
+      readonly stop?: true;
+      /** A record that holds no row (a failed payment, a customer read already): not an error. */
+      readonly skip?: true;
+    };
 
-export type ImportFormat = 'csv' | 'jsonl';
+/** CSV, JSON Lines, or a JSON array (as the WooCommerce REST API returns orders). */
+export type ImportFormat = 'csv' | 'jsonl' | 'json';
+
+/** A JSON array is parsed whole: files beyond this are refused (export JSON Lines or CSV instead). */
+export const MAX_JSON_ARRAY_CHARS = 200_000_000;
+
+export interface RowReaderOptions {
+  /** The layout the file must have (`--format shopify-orders`, a mapping file). */
+  readonly preset?: Preset;
+  /** Layouts recognised by the CSV header or the first JSON object when none is named. */
+  readonly candidates?: readonly Preset[];
+  readonly presetOptions?: PresetOptions;
+}
 
 /** The zod issues of one row as one line: `field message; field message`. */
 export function describeIssues(error: z.ZodError): string {
@@ -86,13 +115,29 @@ export class RowReader<T> {
   #jsonTail = '';
   #jsonLine = 0;
   #stopReported = false;
+  readonly #options: RowReaderOptions;
+  /** The preset reading this file, once the header or first object chose it. */
+  #preset: Preset | undefined;
+  #csvRun: PresetRun<Cells> | undefined;
+  #jsonRun: PresetRun<Record<string, unknown>> | undefined;
+  #jsonDecided = false;
+  #jsonArray: string[] = [];
+  #jsonArrayChars = 0;
 
-  constructor(format: ImportFormat, schema: z.ZodType<T>) {
+  constructor(format: ImportFormat, schema: z.ZodType<T>, options: RowReaderOptions = {}) {
     this.#format = format;
     this.#schema = schema;
+    this.#options = options;
+    this.#preset = options.preset;
+  }
+
+  /** The preset the file is read with (named, or recognised), if any. */
+  get preset(): Preset | undefined {
+    return this.#preset;
   }
 
   push(chunk: string): RowOutcome<T>[] {
+    if (this.#format === 'json') return this.#jsonArrayPush(chunk);
     if (this.#format === 'csv')
       return this.#stopReported ? [] : this.#csvStopped(this.#csvRecords(this.#csv.push(chunk)));
     if (this.#stopReported) return [];
@@ -111,11 +156,99 @@ export class RowReader<T> {
     if (this.#format === 'csv') {
       const stopped = this.#stopReported || this.#csv.fault !== undefined;
       const { records } = this.#csv.end();
-      return stopped ? [] : this.#csvStopped(this.#csvRecords(records));
+      if (stopped) return [];
+      const outcomes = this.#csvStopped(this.#csvRecords(records));
+      // A stop reported now ends the file: a group held back would span the broken part.
+      if (this.#stopReported || this.#csvRun === undefined) return outcomes;
+      return [...outcomes, ...this.#fromPreset(this.#csvRun.end())];
     }
+    if (this.#format === 'json') return this.#jsonArrayEnd();
     const tail = this.#jsonTail;
     this.#jsonTail = '';
-    return this.#stopReported ? [] : this.#jsonRow(tail);
+    if (this.#stopReported) return [];
+    const outcomes = this.#jsonRow(tail);
+    return this.#jsonRun === undefined || this.#stopReported
+      ? outcomes
+      : [...outcomes, ...this.#fromPreset(this.#jsonRun.end())];
+  }
+
+  /** Validates what a preset made of its records; its refusals and skips pass through. */
+  #fromPreset(outcomes: readonly PresetOutcome[]): RowOutcome<T>[] {
+    return outcomes.map((outcome) =>
+      outcome.ok
+        ? this.#validate(outcome.line, outcome.value)
+        : outcome.skip === true
+          ? { ok: false, line: outcome.line, reason: outcome.reason, skip: true }
+          : { ok: false, line: outcome.line, reason: outcome.reason },
+    );
+  }
+
+  #jsonArrayPush(chunk: string): RowOutcome<T>[] {
+    if (this.#stopReported) return [];
+    this.#jsonArrayChars += chunk.length;
+    if (chunk.includes(REPLACEMENT_CHARACTER)) {
+      this.#stopReported = true;
+      const before = [...this.#jsonArray, chunk].join('');
+      const line = before.slice(0, before.indexOf(REPLACEMENT_CHARACTER)).split('\n').length;
+      return [{ ok: false, line, reason: notUtf8(line), stop: true }];
+    }
+    if (this.#jsonArrayChars > MAX_JSON_ARRAY_CHARS) {
+      this.#stopReported = true;
+      this.#jsonArray = [];
+      return [
+        {
+          ok: false,
+          line: 1,
+          reason: `a JSON array longer than ${MAX_JSON_ARRAY_CHARS.toLocaleString('en')} characters is not read whole: save it as JSON Lines (one object a line)`,
+          stop: true,
+        },
+      ];
+    }
+    this.#jsonArray.push(chunk);
+    return [];
+  }
+
+  #jsonArrayEnd(): RowOutcome<T>[] {
+    if (this.#stopReported) return [];
+    const raw = this.#jsonArray.join('');
+    this.#jsonArray = [];
+    const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error: unknown) {
+      this.#stopReported = true;
+      const detail = error instanceof Error ? `: ${error.message}` : '';
+      return [{ ok: false, line: 1, reason: `is not valid JSON${detail}`, stop: true }];
+    }
+    const elements = Array.isArray(parsed) ? parsed : [parsed];
+    const lines = Array.isArray(parsed) ? arrayElementLines(text) : [1];
+    const outcomes: RowOutcome<T>[] = [];
+    elements.forEach((element, i) => {
+      outcomes.push(...this.#jsonObject(lines[i] ?? 1, element));
+    });
+    if (this.#jsonRun !== undefined) outcomes.push(...this.#fromPreset(this.#jsonRun.end()));
+    return outcomes;
+  }
+
+  /** One JSON object: through the preset the first object chose (or the one named), else our schema. */
+  #jsonObject(line: number, candidate: unknown): RowOutcome<T>[] {
+    if (!isRecord(candidate)) return [{ ok: false, line, reason: 'is not a JSON object' }];
+    const object = candidate;
+    if (!this.#jsonDecided) {
+      this.#jsonDecided = true;
+      const named = this.#options.preset;
+      const preset =
+        named ?? this.#options.candidates?.find((each) => each.json?.recognises(object) === true);
+      if (preset !== undefined) {
+        this.#preset = preset;
+        if (preset.json !== undefined) this.#jsonRun = preset.json.start(this.#options.presetOptions ?? {});
+      }
+    }
+    if (this.#preset !== undefined && this.#jsonRun === undefined)
+      return [{ ok: false, line, reason: `the ${this.#preset.label} layout is CSV, not JSON` }];
+    if (this.#jsonRun !== undefined) return this.#fromPreset(this.#jsonRun.push(line, object));
+    return [this.#validate(line, object)];
   }
 
   #validate(line: number, candidate: unknown): RowOutcome<T> {
@@ -139,9 +272,7 @@ export class RowReader<T> {
     } catch {
       return [{ ok: false, line, reason: 'is not valid JSON' }];
     }
-    if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate))
-      return [{ ok: false, line, reason: 'is not a JSON object' }];
-    return [this.#validate(line, candidate)];
+    return this.#jsonObject(line, candidate);
   }
 
   /** The outcomes, then the stop if the tokenizer stopped (reported once). */
@@ -161,6 +292,11 @@ export class RowReader<T> {
         this.#columns = record.fields.map((name) => name.trim());
         this.#headerFault =
           record.fault === undefined ? headerFault(this.#columns) : `the header's ${record.fault}`;
+        this.#choosePreset(this.#columns);
+        continue;
+      }
+      if (this.#csvRun !== undefined) {
+        outcomes.push(...this.#csvPresetRecord(this.#columns, this.#csvRun, record));
         continue;
       }
       const outcome = this.#csvRecord(this.#columns, record);
@@ -177,6 +313,45 @@ export class RowReader<T> {
       );
     }
     return outcomes;
+  }
+
+  /** The named preset, or the first whose columns the header has; a named one the header lacks is a fault. */
+  #choosePreset(columns: readonly string[]): void {
+    const named = this.#options.preset;
+    if (named !== undefined) {
+      if (named.csv === undefined) {
+        this.#headerFault = `the ${named.label} layout is JSON, not CSV`;
+        return;
+      }
+      const missing = missingColumns(named, columns);
+      if (missing.length > 0) {
+        this.#headerFault = `the header is not a ${named.label}: it lacks ${missing.join(', ')}`;
+        return;
+      }
+    }
+    const preset =
+      named ??
+      this.#options.candidates?.find(
+        (candidate) => candidate.csv !== undefined && missingColumns(candidate, columns).length === 0,
+      );
+    if (preset?.csv === undefined || this.#headerFault !== undefined) return;
+    this.#preset = preset;
+    this.#csvRun = preset.csv.start(columns, this.#options.presetOptions ?? {});
+  }
+
+  #csvPresetRecord(columns: readonly string[], run: PresetRun<Cells>, record: CsvRecord): RowOutcome<T>[] {
+    const { line } = record;
+    if (record.fault !== undefined) return [{ ok: false, line, reason: record.fault }];
+    if (record.fields.length !== columns.length)
+      return [
+        { ok: false, line, reason: `has ${record.fields.length} fields, the header has ${columns.length}` },
+      ];
+    const at = new Map(columns.map((column, i) => [column, i]));
+    const cells: Cells = (column) => {
+      const i = at.get(column);
+      return i === undefined ? '' : (record.fields[i] ?? '');
+    };
+    return this.#fromPreset(run.push(line, cells));
   }
 
   #csvRecord(columns: readonly string[], record: CsvRecord): RowOutcome<T> {
