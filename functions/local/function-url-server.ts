@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { functionUrlEvent } from './events/function-url-event.ts';
 
 export interface FunctionUrlServer {
   /** e.g. http://127.0.0.1:41234 */
@@ -26,43 +27,22 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 /** The event a Lambda Function URL delivers (payload format 2.0), built from a node:http request. */
 export function toFunctionUrlEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query = Object.fromEntries(url.searchParams);
-  const method = request.method ?? 'GET';
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+  const at = new Date();
+  return functionUrlEvent({
+    method: request.method ?? 'GET',
+    url: new URL(request.url ?? '/', 'http://127.0.0.1'),
+    domainName: headers.host ?? '127.0.0.1',
     headers,
-    ...(Object.keys(query).length === 0 ? {} : { queryStringParameters: query }),
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'local',
-      domainName: headers.host ?? '127.0.0.1',
-      domainPrefix: 'local',
-      http: {
-        method,
-        path: url.pathname,
-        protocol: 'HTTP/1.1',
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: `local-${now.getTime()}`,
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
     // Function URLs may base64-encode bodies; the handler must decode them, so this server always does.
-    ...(body.length === 0 ? {} : { body: body.toString('base64') }),
-    isBase64Encoded: body.length > 0,
-  };
+    ...(body.length === 0 ? {} : { body: body.toString('base64'), isBase64Encoded: true }),
+    sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+    requestId: `local-${at.getTime()}`,
+    at,
+  });
 }
 
 /** Serves a Function URL handler on 127.0.0.1 and a free port, as the Lambda URL would. */

@@ -10,6 +10,8 @@ import { encodeMessageTags } from '../core/domain/message-tags.ts';
 import type { SendRecord } from '../core/domain/send-record.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
 import type { Chaos } from './chaos.ts';
+import { functionUrlEvent } from './events/function-url-event.ts';
+import { sesEvent } from './events/ses-event.ts';
 import type { LearnedStops } from './invariants.ts';
 
 import { type LocalRuntime, localNames } from './local-runtime.ts';
@@ -250,26 +252,17 @@ export async function simulateRecipients(
     const recipient = email.destination.to[0] ?? view.customer.email;
     const tracking = options.tracking?.(enrolment.sequenceId) ?? { opens: true, clicks: true };
     const events: unknown[] = [];
-    const event = (detailType: string, eventType: string, body: Record<string, unknown>) => {
-      const key =
-        eventType === 'Send'
-          ? 'send'
-          : eventType === 'DeliveryDelay'
-            ? 'deliveryDelay'
-            : eventType === 'Rendering Failure'
-              ? 'failure'
-              : eventType.toLowerCase();
-      events.push({
-        version: '0',
-        id: createHash('sha256').update(`${email.messageId}${events.length}`).digest('hex').slice(0, 36),
-        'detail-type': detailType,
-        source: 'aws.ses',
-        account: '000000000000',
-        time: iso(now),
-        region: 'eu-west-1',
-        resources: [],
-        detail: { eventType, mail, [key]: body },
-      });
+    const event = (detailType: string, eventType: string, fields: Record<string, unknown>) => {
+      events.push(
+        sesEvent({
+          detailType,
+          eventType,
+          mail,
+          fields,
+          at: now,
+          seed: `${email.messageId}${events.length}`,
+        }),
+      );
     };
     event('Email Sent', 'Send', {});
     if (phase === 'sent') {
@@ -503,34 +496,13 @@ function shuffle<T>(items: T[], rng: () => number): void {
 
 /** The RFC 8058 POST a mailbox provider sends for the List-Unsubscribe URL. */
 function oneClickPost(url: string): APIGatewayProxyEventV2 {
-  const parsed = new URL(url);
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: parsed.pathname,
-    rawQueryString: parsed.search.slice(1),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    queryStringParameters: Object.fromEntries(parsed.searchParams),
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'local',
-      domainName: parsed.host,
-      domainPrefix: 'local',
-      http: {
-        method: 'POST',
-        path: parsed.pathname,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'mailbox-provider',
-      },
-      requestId: 'simulated',
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
+  return functionUrlEvent({
+    method: 'POST',
+    url: new URL(url),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'mailbox-provider' },
     body: 'List-Unsubscribe=One-Click',
-    isBase64Encoded: false,
-  };
+    sourceIp: '127.0.0.1',
+    requestId: 'simulated',
+    at: new Date(),
+  });
 }
