@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, configIssueAt, parseConfig, readConfigInput } from '../core/config/load.ts';
+import { join } from 'node:path';
+import type { ConfigSource } from '../core/config/checks.ts';
+import {
+  ConfigError,
+  type ConfigIssue,
+  configIssueAt,
+  parseConfig,
+  readConfigInput,
+} from '../core/config/load.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
+import { didYouMean } from '../core/config/suggest.ts';
 import { untrackedConditions } from '../core/domain/tracking.ts';
 import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
 import { compileTemplates } from './compile-templates.ts';
@@ -46,23 +55,56 @@ export async function buildRuntimeBundle(paths: {
   const templates = await readConfigInput('templates folder', paths.templatesDir, () =>
     compileTemplates(paths.templatesDir),
   );
-  const defaultLocale = parsed.config.shop.defaultLocale;
+  const { errors } = templateReferences(parsed.config, { file: paths.configFile, text }, templates, {
+    templatesDir: paths.templatesDir,
+  });
+  if (errors.length > 0) throw new ConfigError(errors);
+  return {
+    config: parsed.config,
+    templates,
+    serialized: JSON.stringify({ config: parsed.input, templates }),
+    serializedConfig: JSON.stringify({ config: parsed.input, templates: {} }),
+  };
+}
+
+/**
+ * What the config says about the templates, checked against them: each template a step names
+ * exists in the default locale (errors, with "did you mean"), a message showing the updates feed
+ * is sent only with updates, a click or open condition is tracked; and each message folder is
+ * named by some step (a warning otherwise). `ids` are every message folder, compiled or not.
+ */
+export function templateReferences(
+  config: RekindleConfig,
+  source: ConfigSource,
+  templates: TemplateCatalog,
+  options: { templatesDir: string; ids?: readonly string[] },
+): { errors: ConfigIssue[]; warnings: ConfigIssue[] } {
+  const defaultLocale = config.shop.defaultLocale;
   // An `en-GB` shop's default is `en.mjml` unless it has an `en-GB.mjml`.
   const defaultLanguage = defaultLocale.split('-')[0] ?? defaultLocale;
+  const ids = options.ids ?? [...new Set(Object.values(templates).map((template) => template.id))];
+  const present = new Set(ids);
   const defaultVersion = (templateId: string) =>
     templates[`${templateId}/${defaultLocale}`] ?? templates[`${templateId}/${defaultLanguage}`];
   const issue = (path: readonly (string | number)[], message: string) =>
-    configIssueAt(text, paths.configFile, path, message);
-  const missing = parsed.config.sequences.flatMap((sequence, sequenceIndex) =>
+    configIssueAt(source.text, source.file, path, message);
+  const missing = config.sequences.flatMap((sequence, sequenceIndex) =>
     sequence.steps.flatMap((step, stepIndex) => {
       const where = ['sequences', sequenceIndex, 'steps', stepIndex];
       const alternative = typeof step.otherwise === 'object' ? step.otherwise.template : undefined;
       const absent = [step.template, ...(alternative === undefined ? [] : [alternative])]
-        .filter((templateId) => defaultVersion(templateId) === undefined)
+        // A folder that failed to compile has its own errors; do not call it missing as well.
+        .filter(
+          (templateId) =>
+            !present.has(templateId) ||
+            (options.ids === undefined && defaultVersion(templateId) === undefined),
+        )
         .map((templateId) =>
           issue(
             templateId === step.template ? [...where, 'template'] : [...where, 'otherwise', 'template'],
-            `no template "${templateId}" in the default locale "${parsed.config.shop.defaultLocale}" under ${paths.templatesDir}`,
+            present.has(templateId)
+              ? `no template "${templateId}" in the default locale "${defaultLocale}" under ${options.templatesDir}`
+              : `no template "${templateId}" in the default locale "${defaultLocale}" under ${options.templatesDir}${didYouMean(templateId, ids)}`,
           ),
         );
       // A message built around the updates feed promises fixes: with none for a customer it would be empty.
@@ -80,14 +122,29 @@ export async function buildRuntimeBundle(paths: {
     }),
   );
   // A condition on clicks (or opens) in a sequence that does not track them could never hold.
-  const blind = untrackedConditions(parsed.config).map(({ sequenceIndex, stepIndex, message }) =>
+  const blind = untrackedConditions(config).map(({ sequenceIndex, stepIndex, message }) =>
     issue(['sequences', sequenceIndex, 'steps', stepIndex, 'when'], message),
   );
-  if (missing.length + blind.length > 0) throw new ConfigError([...missing, ...blind]);
-  return {
-    config: parsed.config,
-    templates,
-    serialized: JSON.stringify({ config: parsed.input, templates }),
-    serializedConfig: JSON.stringify({ config: parsed.input, templates: {} }),
-  };
+  const named = new Set(
+    config.sequences.flatMap((sequence) =>
+      sequence.steps.flatMap((step) => [
+        step.template,
+        ...(typeof step.otherwise === 'object' ? [step.otherwise.template] : []),
+      ]),
+    ),
+  );
+  const unused = ids
+    .filter((templateId) => !named.has(templateId))
+    .map((templateId) => {
+      const version = defaultVersion(templateId);
+      const file = join(options.templatesDir, templateId, `${version?.locale ?? defaultLanguage}.mjml`);
+      return {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `template "${templateId}" is not used: no step of a sequence names it, so nobody gets it; name it in a step ("template: ${templateId}") or remove ${join(options.templatesDir, templateId)}`,
+      };
+    });
+  return { errors: [...missing, ...blind], warnings: unused };
 }

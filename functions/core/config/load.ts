@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type RekindleConfig, RekindleConfigSchema } from './schema.ts';
+import { closest } from './suggest.ts';
 
 /** One problem in a config file, placed at its line and column (1-based). */
 export interface ConfigIssue {
@@ -177,5 +178,57 @@ function locate(
     range = (pair?.key as { range?: readonly number[] } | null)?.range ?? range;
   }
   const { line, col } = place(range?.[0] ?? 0);
-  return { file, line, column: col, path: path.join('.'), message: issue.message };
+  const message =
+    issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, issue.path) : issue.message;
+  return { file, line, column: col, path: path.join('.'), message };
+}
+
+/** What a field may hold, as far as the key names go: the config's JSON Schema, read loosely. */
+interface SchemaNode {
+  readonly properties?: Record<string, SchemaNode>;
+  readonly items?: SchemaNode;
+  readonly anyOf?: readonly SchemaNode[];
+  readonly allOf?: readonly SchemaNode[];
+}
+
+let configSchemaNode: SchemaNode | undefined;
+
+/** The config's JSON Schema as plain JSON (only key names are looked at), built once. */
+function configSchema(): SchemaNode {
+  if (configSchemaNode === undefined)
+    configSchemaNode = JSON.parse(
+      JSON.stringify(z.toJSONSchema(RekindleConfigSchema, { io: 'input', unrepresentable: 'any' })),
+    );
+  return configSchemaNode ?? {};
+}
+
+const alternatives = (node: SchemaNode): SchemaNode[] => [
+  node,
+  ...(node.anyOf ?? []).flatMap(alternatives),
+  ...(node.allOf ?? []).flatMap(alternatives),
+];
+
+/** The field names the object at `path` may have. */
+export function knownKeys(path: readonly PropertyKey[]): string[] {
+  let nodes = [configSchema()];
+  for (const segment of path) {
+    nodes = nodes.flatMap(alternatives).flatMap((node) => {
+      const next = typeof segment === 'number' ? node.items : node.properties?.[String(segment)];
+      return next === undefined ? [] : [next];
+    });
+  }
+  return [...new Set(nodes.flatMap(alternatives).flatMap((node) => Object.keys(node.properties ?? {})))];
+}
+
+/** `unknown field "holdoutPercnt" (did you mean "holdoutPercent"?)`, or the fields it may have. */
+function unknownKeysMessage(keys: readonly string[], path: readonly PropertyKey[]): string {
+  const known = knownKeys(path).filter((key) => key !== '$schema');
+  return keys
+    .map((key) => {
+      const match = closest(key, known);
+      return match === undefined
+        ? `unknown field "${key}" (expected one of ${known.join(', ')})`
+        : `unknown field "${key}"; did you mean "${match}"?`;
+    })
+    .join('; ');
 }

@@ -85,6 +85,31 @@ export const RekindleConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const sequenceIds = new Set(config.sequences.map((sequence) => sequence.id));
+    const segmentIds = new Set<string>();
+    config.segments.forEach((segment, index) => {
+      if (segmentIds.has(segment.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['segments', index, 'id'],
+          message: `segment id "${segment.id}" is used twice: enrolments and reports are kept by segment id, so give each segment its own`,
+        });
+      segmentIds.add(segment.id);
+    });
+    // A text without the default locale falls back to whichever locale comes first.
+    const defaultLocale = config.shop.defaultLocale;
+    const defaultLanguage = defaultLocale.split('-')[0] ?? defaultLocale;
+    config.content.updates.forEach((update, index) => {
+      for (const field of ['title', 'body'] as const) {
+        const text = update[field];
+        if (text[defaultLocale] !== undefined || text[defaultLanguage] !== undefined) continue;
+        const [first = ''] = Object.keys(text);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['content', 'updates', index, field],
+          message: `update "${update.id}" has no "${defaultLanguage}" ${field}: readers in "${defaultLanguage}", and in every locale without its own ${field}, get the "${first}" one; add ${defaultLanguage}: …`,
+        });
+      }
+    });
     config.segments.forEach((segment, index) => {
       if (segment.sequence !== null && !sequenceIds.has(segment.sequence)) {
         ctx.addIssue({

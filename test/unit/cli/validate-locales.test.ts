@@ -21,15 +21,15 @@ describe('localeGaps', () => {
 
   it('by default lists the locales one message has and another lacks', () => {
     expect(localeGaps(catalog, 'en').map((gap) => gap.message)).toEqual([
-      'templates/checking-in has no hi.mjml; customers in "hi" get it in "en"',
+      'templates/checking-in has no hi.mjml: customers in "hi" get it in "en", unannounced; add templates/checking-in/hi.mjml',
     ]);
   });
 
   it("lists each of the shop's locales a message lacks, a region being covered by its language", () => {
     expect(localeGaps(catalog, 'en-GB', ['en-GB', 'hi-IN', 'ta']).map((gap) => gap.message)).toEqual([
-      'templates/apology has no ta.mjml; customers in "ta" get it in "en"',
-      'templates/checking-in has no hi-IN.mjml or hi.mjml; customers in "hi-IN" get it in "en"',
-      'templates/checking-in has no ta.mjml; customers in "ta" get it in "en"',
+      'templates/apology has no ta.mjml: customers in "ta" get it in "en", unannounced; add templates/apology/ta.mjml',
+      'templates/checking-in has no hi-IN.mjml or hi.mjml: customers in "hi-IN" get it in "en", unannounced; add templates/checking-in/hi.mjml',
+      'templates/checking-in has no ta.mjml: customers in "ta" get it in "en", unannounced; add templates/checking-in/ta.mjml',
     ]);
   });
 
@@ -39,7 +39,7 @@ describe('localeGaps', () => {
         templateId: 'apology',
         locale: 'ta',
         message:
-          'templates/apology has no ta.mjml and none in the default "en"; customers in "ta" cannot get it',
+          'templates/apology has no ta.mjml and none in the default "en": customers in "ta" cannot get it; add templates/apology/ta.mjml',
       },
     ]);
   });
@@ -73,7 +73,8 @@ describe("rekindle validate with a regional default and the shop's locales", () 
     const gaps = out.errors.filter((line) => line.includes('has no'));
     expect(gaps).toEqual(
       ['apology', 'checking-in', 'last-note', 'we-fixed-it'].map(
-        (id) => `warning  templates/${id} has no ta.mjml; customers in "ta" get it in "en"`,
+        (id) =>
+          `${configFile}:9:38  warning  shop.locales.4  templates/${id} has no ta.mjml: customers in "ta" get it in "en", unannounced; add templates/${id}/ta.mjml`,
       ),
     );
     expect(out.lines.join('\n')).toMatch(/valid \(.*warnings\)/);

@@ -1,0 +1,120 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { configWarnings } from '../core/config/checks.ts';
+import { type ConfigIssue, configIssueAt, parseConfig, readConfigInput } from '../core/config/load.ts';
+import type { RekindleConfig } from '../core/config/schema.ts';
+import { type LintSource, lintConfig, lintWording } from '../core/sequences/lint.ts';
+import { compileTemplateFolder, localeGaps, type TemplateIssue } from './compile-templates.ts';
+import { templateReferences } from './runtime-bundle.ts';
+
+/** One finding of `rekindle validate`, at the line and column of the file a person edits. */
+export interface Finding {
+  readonly severity: 'error' | 'warning';
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+  /** Where in the config (`segments.1.holdoutPercent`), for config findings. */
+  readonly path?: string;
+  readonly message: string;
+}
+
+/** What checking the config and templates found, with what they hold when they parsed. */
+export interface ProjectCheck {
+  readonly findings: readonly Finding[];
+  readonly config?: RekindleConfig;
+  readonly templateCount: number;
+}
+
+/** `file:line:column  error  path  message`, one finding per line. */
+export function formatFinding(finding: Finding): string {
+  const place = `${finding.file}:${finding.line}${finding.column === undefined ? '' : `:${finding.column}`}`;
+  return [place, finding.severity, ...(finding.path ? [finding.path] : []), finding.message].join('  ');
+}
+
+const fromConfig =
+  (severity: Finding['severity']) =>
+  (issue: ConfigIssue): Finding => ({ severity, ...issue });
+const fromTemplate = (issue: TemplateIssue): Finding => ({ severity: 'error', ...issue });
+
+/** Every message template's source (partials included), for the wording check. */
+async function templateSources(templatesDir: string): Promise<LintSource[]> {
+  const sources: LintSource[] = [];
+  for (const folder of await readdir(templatesDir, { withFileTypes: true })) {
+    if (!folder.isDirectory()) continue;
+    for (const name of await readdir(join(templatesDir, folder.name))) {
+      if (!name.endsWith('.mjml')) continue;
+      const path = join(templatesDir, folder.name, name);
+      sources.push({ file: relative(process.cwd(), path), text: await readFile(path, 'utf8') });
+    }
+  }
+  return sources;
+}
+
+/**
+ * Checks the config and every template in one go, so a person sees all of it in one run: config
+ * errors, template errors, what the config says about the templates, and the warnings (what is
+ * valid but most likely not meant). Unreadable paths still throw a ConfigInputError.
+ */
+export async function checkProject(paths: {
+  configFile: string;
+  templatesDir: string;
+}): Promise<ProjectCheck> {
+  const text = await readConfigInput('config file', paths.configFile, () =>
+    readFile(paths.configFile, 'utf8'),
+  );
+  const source = { file: paths.configFile, text };
+  const parsed = parseConfig(text, paths.configFile);
+  const folder = await readConfigInput('templates folder', paths.templatesDir, () =>
+    compileTemplateFolder(paths.templatesDir),
+  );
+  const findings: Finding[] = [
+    ...(parsed.ok ? [] : parsed.issues.map(fromConfig('error'))),
+    ...folder.issues.map(fromTemplate),
+  ];
+  if (parsed.ok) {
+    const { config } = parsed;
+    const references = templateReferences(config, source, folder.catalog, {
+      templatesDir: paths.templatesDir,
+      ids: folder.ids,
+    });
+    findings.push(...references.errors.map(fromConfig('error')));
+    findings.push(...configWarnings(config, source).map(fromConfig('warning')));
+    findings.push(
+      ...lintConfig(config, source).map((warning) => ({ severity: 'warning' as const, ...warning })),
+    );
+    findings.push(...references.warnings.map(fromConfig('warning')));
+    // Customers in a language a message lacks still get it, in the default locale: worth knowing.
+    // At the shop's locale that names it, else at the file its customers get instead.
+    for (const gap of localeGaps(folder.catalog, config.shop.defaultLocale, config.shop.locales)) {
+      const index = config.shop.locales?.indexOf(gap.locale) ?? -1;
+      findings.push(
+        index >= 0
+          ? {
+              severity: 'warning',
+              ...configIssueAt(text, paths.configFile, ['shop', 'locales', index], gap.message),
+            }
+          : {
+              severity: 'warning',
+              file: relative(
+                process.cwd(),
+                join(paths.templatesDir, gap.templateId, `${gap.servedLocale ?? gap.locale}.mjml`),
+              ),
+              line: 1,
+              column: 1,
+              message: gap.message,
+            },
+      );
+    }
+  }
+  findings.push(
+    ...lintWording(await templateSources(paths.templatesDir)).map((warning) => ({
+      severity: 'warning' as const,
+      ...warning,
+    })),
+  );
+  return {
+    findings,
+    ...(parsed.ok ? { config: parsed.config } : {}),
+    templateCount: Object.keys(folder.catalog).length,
+  };
+}
