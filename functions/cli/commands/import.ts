@@ -1,18 +1,88 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
+import type { Customer, Incident, Order } from '../../core/customers/model.ts';
 import type { ImportKind, ImportReport } from '../../core/import/import-file.ts';
 import type { ImportFormat } from '../../core/import/import-rows.ts';
+import { presetNamed, presetNames } from '../../core/import/presets/index.ts';
+import { parseMapping } from '../../core/import/presets/mapping.ts';
+import type { Preset, PresetOptions } from '../../core/import/presets/preset.ts';
+import { isTimeZone } from '../../core/time-zone.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { ImportSink } from '../../ports/segmentation-store.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
 
-const usage =
-  'rekindle import customers|orders|incidents FILE [--table NAME] [--format csv|jsonl]  (table also from REKINDLE_TABLE)';
+const usage = [
+  'rekindle import customers|orders|incidents FILE [--format FORMAT] [--map MAP.yaml] [--time-zone ZONE] [--check] [--table NAME]',
+  '  FORMAT: csv, jsonl or json (ours; from the file name by default), or a platform export:',
+  '          shopify-customers, shopify-orders, stripe-payments, woocommerce-orders (recognised by header too)',
+  '  --map MAP.yaml   any other CSV: which column holds which field, the date format (docs/integrations.md)',
+  '  --time-zone ZONE the zone of dates written without one (WooCommerce CSV, a mapping)',
+  '  --check          offline: print what would be written and what rejected, write nothing (exit 1 if rejected)',
+  '  table also from REKINDLE_TABLE',
+].join('\n');
 const kinds: readonly ImportKind[] = ['customers', 'orders', 'incidents'];
 const listedRejections = 50;
+const listedSkipped = 10;
+const listedRows = 20;
+
+/** The sink of `--check`: keeps a count and the first rows, writes nothing anywhere. */
+export class CheckSink implements ImportSink {
+  readonly rows: (Customer | Order | Incident)[] = [];
+  async putCustomers(customers: readonly Customer[]): Promise<void> {
+    this.#keep(customers);
+  }
+  async putOrders(orders: readonly Order[]): Promise<void> {
+    this.#keep(orders);
+  }
+  async putIncidents(incidents: readonly Incident[]): Promise<void> {
+    this.#keep(incidents);
+  }
+  #keep(rows: readonly (Customer | Order | Incident)[]): void {
+    for (const row of rows) if (this.rows.length < listedRows) this.rows.push(row);
+  }
+}
+
+/** The file format and layout the options name, or the usage error saying what is accepted. */
+export async function resolveLayout(
+  kind: ImportKind,
+  file: string,
+  options: { format?: string | undefined; map?: string | undefined },
+): Promise<{ format: ImportFormat; preset?: Preset } | { errors: readonly string[] }> {
+  const fromName: ImportFormat | undefined = file.endsWith('.jsonl')
+    ? 'jsonl'
+    : file.endsWith('.json')
+      ? 'json'
+      : file.endsWith('.csv')
+        ? 'csv'
+        : undefined;
+  if (options.map !== undefined) {
+    if (options.format !== undefined && options.format !== 'csv')
+      throw new UsageError('--map reads a CSV: leave out --format, or pass --format csv');
+    const mapping = parseMapping(await readFile(options.map, 'utf8'), kind, options.map);
+    return mapping.ok ? { format: 'csv', preset: mapping.preset } : { errors: mapping.errors };
+  }
+  const format = options.format;
+  if (format === undefined) {
+    if (fromName === undefined)
+      throw new UsageError('cannot tell the format from the file name: pass --format csv, jsonl or json');
+    return { format: fromName };
+  }
+  if (format === 'csv' || format === 'jsonl' || format === 'json') return { format };
+  const preset = presetNamed(format, kind);
+  if (preset === undefined)
+    throw new UsageError(
+      `--format ${format} is not one of csv, jsonl, json${presetNames(kind)
+        .map((name) => `, ${name}`)
+        .join('')} for ${kind}`,
+    );
+  return {
+    format: preset.csv === undefined ? (fromName === 'jsonl' ? 'jsonl' : 'json') : (fromName ?? 'csv'),
+    preset,
+  };
+}
 
 /** The file as UTF-8 text chunks, counting bytes read for the progress bar. */
 async function* readChunks(file: string, onBytes: (bytes: number) => void): AsyncIterable<string> {
@@ -56,6 +126,9 @@ export async function importFile(
     kind: ImportKind;
     file: string;
     format: ImportFormat;
+    /** The platform layout or mapping the file must have; without one, a platform header is recognised. */
+    preset?: Preset;
+    presetOptions?: PresetOptions;
     sink: ImportSink;
     /** People erased on request, whose rows are refused. */
     forgotten?: ForgottenRegister;
@@ -71,7 +144,13 @@ export async function importFile(
     readChunks(options.file, (read) => {
       bytes = read;
     }),
-    { file: options.file, kind: options.kind, format: options.format },
+    {
+      file: options.file,
+      kind: options.kind,
+      format: options.format,
+      ...(options.preset === undefined ? {} : { preset: options.preset }),
+      ...(options.presetOptions === undefined ? {} : { presetOptions: options.presetOptions }),
+    },
     options.sink,
     {
       onProgress: ({ written, rejected }) => draw(bytes, { written, rejected }),
@@ -83,11 +162,18 @@ export async function importFile(
 }
 
 /** The closing summary: rows written, rows rejected with line numbers and reasons. */
-export function printImportSummary(report: ImportReport, out: Output): void {
+export function printImportSummary(report: ImportReport, out: Output, check = false): void {
+  if (report.layout !== undefined) out.line(`${report.file}: read as ${report.layout}`);
+  for (const note of report.notes) out.line(`  note: ${note}`);
   out.line(
-    `${report.file}: ${report.written.toLocaleString('en')} ${report.kind} rows written, ${report.rejectedTotal.toLocaleString('en')} rejected`,
+    `${report.file}: ${report.written.toLocaleString('en')} ${report.kind} rows ${check ? 'would be written' : 'written'}, ${report.rejectedTotal.toLocaleString('en')} rejected${report.skippedTotal > 0 ? `, ${report.skippedTotal.toLocaleString('en')} skipped (no ${report.kind} row in them)` : ''}`,
   );
-  for (const row of report.rejected.slice(0, listedRejections)) out.line(`  line ${row.line}: ${row.reason}`);
+  for (const row of report.skipped.slice(0, listedSkipped))
+    out.line(`  line ${row.line}: skipped: ${row.reason}`);
+  if (report.skippedTotal > listedSkipped)
+    out.line(`  … and ${(report.skippedTotal - listedSkipped).toLocaleString('en')} more skipped`);
+  for (const row of report.rejected.slice(0, listedRejections))
+    out.line(`  line ${row.line}: rejected: ${row.reason}`);
   if (report.rejectedTotal > listedRejections)
     out.line(`  … and ${(report.rejectedTotal - listedRejections).toLocaleString('en')} more`);
   if (report.stopped !== undefined) {
@@ -105,7 +191,13 @@ export const importCommand: Command = {
   async run(argv, out) {
     const { values, positionals } = parseArgs({
       args: [...argv],
-      options: { table: { type: 'string' }, format: { type: 'string' } },
+      options: {
+        table: { type: 'string' },
+        format: { type: 'string' },
+        map: { type: 'string' },
+        'time-zone': { type: 'string' },
+        check: { type: 'boolean', default: false },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -113,10 +205,18 @@ export const importCommand: Command = {
     const kind = kinds.find((candidate) => candidate === kindArg);
     if (kind === undefined) throw new UsageError(`the first argument must be one of ${kinds.join(', ')}`);
     if (file === undefined || extra.length > 0) throw new UsageError('expected exactly one FILE');
-    const format =
-      values.format ?? (file.endsWith('.jsonl') ? 'jsonl' : file.endsWith('.csv') ? 'csv' : undefined);
-    if (format !== 'csv' && format !== 'jsonl')
-      throw new UsageError('cannot tell the format from the file name: pass --format csv or --format jsonl');
+    const timeZone = values['time-zone'];
+    if (timeZone !== undefined && !isTimeZone(timeZone))
+      throw new UsageError(`--time-zone ${timeZone} is not an IANA time zone such as Europe/London`);
+    const layout = await resolveLayout(kind, file, { format: values.format, map: values.map });
+    if ('errors' in layout) {
+      for (const error of layout.errors) out.error(error);
+      return 2;
+    }
+    const { format, preset } = layout;
+    const presetOptions: PresetOptions = timeZone === undefined ? {} : { timeZone };
+    const source = { kind, file, format, presetOptions, ...(preset === undefined ? {} : { preset }) };
+    if (values.check) return checkFile(source, out);
     const table = values.table ?? process.env.REKINDLE_TABLE;
     if (table === undefined || table === '') throw new UsageError('pass --table NAME or set REKINDLE_TABLE');
     // Loaded on use: the SDK is heavy and other commands never need it.
@@ -130,11 +230,7 @@ export const importCommand: Command = {
     try {
       const sink = new DynamoSegmentationStore(client, table);
       const forgotten = new DynamoForgottenRegister(client, table);
-      const report = await importFile(
-        { kind, file, format, sink, forgotten },
-        out,
-        process.stderr.isTTY === true,
-      );
+      const report = await importFile({ ...source, sink, forgotten }, out, process.stderr.isTTY === true);
       printImportSummary(report, out);
       return report.rejectedTotal > 0 || report.stopped !== undefined ? 1 : 0;
     } finally {
@@ -142,3 +238,41 @@ export const importCommand: Command = {
     }
   },
 };
+
+/**
+ * `--check`: the whole import offline (no AWS, no table): what would be written, the first rows as
+ * they would be stored, what is rejected with line and reason. Exit 1 if anything is rejected.
+ * People erased on request are not known offline: the real import may still refuse their rows.
+ */
+export async function checkFile(
+  source: {
+    kind: ImportKind;
+    file: string;
+    format: ImportFormat;
+    preset?: Preset;
+    presetOptions?: PresetOptions;
+  },
+  out: Output,
+): Promise<number> {
+  const sink = new CheckSink();
+  // No progress bar: its "written" would read as if something had been.
+  const quiet: Output = {
+    line: (text) => out.line(text),
+    error: () => undefined,
+    json: (value) => out.json(value),
+  };
+  const report = await importFile({ ...source, sink }, quiet, false);
+  printImportSummary(report, out, true);
+  if (sink.rows.length > 0) {
+    out.line(
+      sink.rows.length === report.written
+        ? 'rows as they would be written:'
+        : `the first ${sink.rows.length} rows as they would be written:`,
+    );
+    for (const row of sink.rows) out.line(`  ${JSON.stringify(row)}`);
+  }
+  out.line(
+    'checked offline: nothing was written (people erased on request are checked only by the import itself)',
+  );
+  return report.rejectedTotal > 0 || report.stopped !== undefined ? 1 : 0;
+}

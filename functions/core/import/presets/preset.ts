@@ -4,8 +4,8 @@
  * never validate our fields themselves: the customer and order schemas do that for every source.
  */
 
-/** The kinds a preset can produce. */
-export type PresetKind = 'customers' | 'orders';
+/** The kinds a preset can produce (platform presets: customers and orders; a mapping file: any). */
+export type PresetKind = 'customers' | 'orders' | 'incidents';
 
 /** What one source record became: our row to validate, a refusal, or a record that is no row. */
 export type PresetOutcome =
