@@ -1,3 +1,4 @@
+import { canonicalLocale } from '../../customers/model.ts';
 import { datePattern } from './dates.ts';
 import {
   accept,
@@ -120,14 +121,15 @@ export const shopifyCustomers: Preset = {
         const email = cell('Email').trim();
         if (email === '')
           return [skip(line, 'has no Email: nobody to write to (a customer known by phone only)')];
-        const language = cell('Language').trim();
+        // Only a language tag: a "Language" column saying "English" is no locale, and no reason to refuse.
+        const language = canonicalLocale(cell('Language').trim());
         return [
           accept(line, {
             customerId: emailKey(email),
             email,
             firstName: cell('First Name'),
             consent: consent(cell('Accepts Email Marketing') || cell('Accepts Marketing')),
-            locale: language === '' ? undefined : language,
+            locale: language,
           }),
         ];
       },
