@@ -1,6 +1,5 @@
 import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBridgeStepScheduler } from '../../functions/adapters/scheduler/step-scheduler.ts';
 import { mailerErrorKindFor } from '../../functions/adapters/ses/ses-mailer.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { makeSendsCommand } from '../../functions/cli/commands/sends.ts';
@@ -11,6 +10,7 @@ import { MailerError } from '../../functions/core/domain/mailer-error.ts';
 import { type StepMessage, scheduleNameFor } from '../../functions/core/domain/step-message.ts';
 import { isInWindow } from '../../functions/core/policy/send-window.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
+import { stepScheduler } from '../../functions/handlers/composition.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import type { Mailer } from '../../functions/ports/mailer.ts';
@@ -117,17 +117,8 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const stepScheduler = () =>
-  new EventBridgeStepScheduler(
-    runtime.clients.scheduler,
-    {
-      groupName: localNames.scheduleGroup,
-      roleArn: localNames.schedulerRoleArn,
-      sendQueueArn: localNames.sendQueueArn,
-      deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
-    },
-    clock,
-  );
+/** The step scheduler the segmenter and sender get, from the composition root. */
+const scheduler = () => stepScheduler({ clients: runtime.clients, names: localNames, clock });
 
 /** A customer enrolled in `sequenceId` at `at`, first step scheduled as the segmenter does. */
 async function enrol(customerId: string, timeZone: string, sequenceId = 'winback', at = clock.now()) {
@@ -159,7 +150,7 @@ async function enrol(customerId: string, timeZone: string, sequenceId = 'winback
     stepIndex: 0,
     dueAt: at,
   };
-  await stepScheduler().scheduleStep(scheduleNameFor(enrolmentId, 0), message, { timeZone });
+  await scheduler().scheduleStep(scheduleNameFor(enrolmentId, 0), message, { timeZone });
   return enrolmentId;
 }
 
@@ -237,7 +228,7 @@ describe('respectful delivery', () => {
       enrolledAt: clock.now(),
       state: 'active',
     });
-    await stepScheduler().scheduleStep(
+    await scheduler().scheduleStep(
       scheduleNameFor('second-x-capped', 0),
       {
         version: 1,
@@ -334,7 +325,7 @@ describe('respectful delivery', () => {
 
     const command = makeSendsCommand(async () => ({
       store: runtime.store,
-      scheduler: stepScheduler(),
+      scheduler: scheduler(),
       clock,
       config: bundle.config,
     }));

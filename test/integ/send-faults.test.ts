@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventBridgeStepScheduler } from '../../functions/adapters/scheduler/step-scheduler.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
 import { enrolmentIdFor } from '../../functions/core/domain/enrolment.ts';
 import { MailerError } from '../../functions/core/domain/mailer-error.ts';
 import { type StepMessage, scheduleNameFor } from '../../functions/core/domain/step-message.ts';
 import { confirmStuckSend, retryStuckSend } from '../../functions/core/sending/stuck-sends.ts';
+import { stepScheduler } from '../../functions/handlers/composition.ts';
 import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import type { CustomerStore } from '../../functions/ports/customer-store.ts';
@@ -190,18 +190,7 @@ interface Planned {
 describe('the send path under crashes and duplicate deliveries', () => {
   const planned: Planned[] = [];
   const scheduler = () =>
-    faultyScheduler(
-      new EventBridgeStepScheduler(
-        runtime.clients.scheduler,
-        {
-          groupName: localNames.scheduleGroup,
-          roleArn: localNames.schedulerRoleArn,
-          sendQueueArn: localNames.sendQueueArn,
-          deadLetterQueueArn: localNames.sendDeadLetterQueueArn,
-        },
-        clock,
-      ),
-    );
+    faultyScheduler(stepScheduler({ clients: runtime.clients, names: localNames, clock }));
 
   /** Emails in the SES outbox per (recipient, subject): one key per (enrolment, step) here. */
   async function emailsPerStep(): Promise<Map<string, number>> {
