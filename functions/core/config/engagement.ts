@@ -21,8 +21,14 @@ export type Tracking = z.infer<typeof TrackingSchema>;
 
 /** A sequence's own choice; each field left out comes from `engagement.tracking`. */
 export const TrackingOverrideSchema = z.strictObject({
-  opens: z.boolean().optional(),
-  clicks: z.boolean().optional(),
+  opens: z
+    .boolean()
+    .optional()
+    .describe('Track opens in this sequence; left out, engagement.tracking.opens.'),
+  clicks: z
+    .boolean()
+    .optional()
+    .describe('Track clicks in this sequence; left out, engagement.tracking.clicks.'),
 });
 export type TrackingOverride = z.infer<typeof TrackingOverrideSchema>;
 

@@ -38,50 +38,73 @@ const TextOrLocalizedSchema = z
 export const RekindleConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    shop: z.strictObject({
-      name: z.string().min(1),
-      postalAddress: z.string().min(1).describe('Shown in every footer (required by anti-spam law).'),
-      defaultLocale: LocaleTagSchema.default('en').describe(
-        'The language emails fall back to, with the region dates follow, e.g. "en-GB".',
-      ),
-      locales: z
-        .array(LocaleTagSchema)
-        .min(1)
-        .optional()
-        .describe(
-          "The languages the shop's customers use; `rekindle validate` warns for each one a template lacks. Default: those the templates cover.",
+    shop: z
+      .strictObject({
+        name: z
+          .string()
+          .min(1)
+          .describe('The shop’s name, as customers know it; in every header and subject line.'),
+        postalAddress: z.string().min(1).describe('Shown in every footer (required by anti-spam law).'),
+        defaultLocale: LocaleTagSchema.default('en').describe(
+          'The language emails fall back to, with the region dates follow, e.g. "en-GB".',
         ),
-      fallbackTimeZone: TimeZoneSchema.default('UTC'),
-      signer: TextOrLocalizedSchema.optional().describe(
-        'The sign-off under every email, e.g. "Maya, Northwind Records" (per locale or one text); default: the shop name.',
-      ),
-      logo: z
-        .strictObject({
-          url: z.url({ protocol: /^https$/, error: 'expected an https:// address' }),
-          alt: TextOrLocalizedSchema.describe('What the logo says, per locale or one text.'),
-          width: z.int().min(16).max(552).default(160).describe('Width in CSS pixels.'),
-        })
-        .optional()
-        .describe('An image shown in the header instead of the shop name.'),
-    }),
-    sender: z.strictObject({
-      from: z.string().min(3).describe('From address, e.g. "Shop <care@shop.example>".'),
-      replyTo: z.email().optional(),
-      replyName: z
-        .string()
-        .trim()
-        .min(1)
-        .max(64)
-        .optional()
-        .describe('Display name on the Reply-To address, e.g. "Northwind care team".'),
-      unsubscribeMailto: z.email().describe('Mailbox for mailto: List-Unsubscribe requests.'),
-    }),
-    policy: PolicySchema,
-    segments: z.array(SegmentSchema).min(1),
-    segmentation: SegmentationSchema,
-    sequences: z.array(SequenceSchema),
-    content: ContentSchema,
-    engagement: EngagementConfigSchema,
+        locales: z
+          .array(LocaleTagSchema)
+          .min(1)
+          .optional()
+          .describe(
+            "The languages the shop's customers use; `rekindle validate` warns for each one a template lacks. Default: those the templates cover.",
+          ),
+        fallbackTimeZone: TimeZoneSchema.default('UTC').describe(
+          'IANA time zone for customers without one of their own, e.g. "Europe/London".',
+        ),
+        signer: TextOrLocalizedSchema.optional().describe(
+          'The sign-off under every email, e.g. "Maya, Northwind Records" (per locale or one text); default: the shop name.',
+        ),
+        logo: z
+          .strictObject({
+            url: z
+              .url({ protocol: /^https$/, error: 'expected an https:// address' })
+              .describe('An https:// image address.'),
+            alt: TextOrLocalizedSchema.describe('What the logo says, per locale or one text.'),
+            width: z.int().min(16).max(552).default(160).describe('Width in CSS pixels.'),
+          })
+          .optional()
+          .describe('An image shown in the header instead of the shop name.'),
+      })
+      .describe('The shop as its emails present it: name, postal address, languages, sign-off, logo.'),
+    sender: z
+      .strictObject({
+        from: z.string().min(3).describe('From address, e.g. "Shop <care@shop.example>".'),
+        replyTo: z
+          .email()
+          .optional()
+          .describe('Where replies go when no reply domain is set up (engagement.replyDomain).'),
+        replyName: z
+          .string()
+          .trim()
+          .min(1)
+          .max(64)
+          .optional()
+          .describe('Display name on the Reply-To address, e.g. "Northwind care team".'),
+        unsubscribeMailto: z.email().describe('Mailbox for mailto: List-Unsubscribe requests.'),
+      })
+      .describe('Who the emails come from, and where unsubscribe requests by mail go.'),
+    policy: PolicySchema.describe(
+      'The limits that keep it respectful, across all sequences: send window, cap, minimum gap, cooldown.',
+    ),
+    segments: z
+      .array(SegmentSchema)
+      .min(1)
+      .describe('Who gets what: each customer is in the first segment whose conditions all hold.'),
+    segmentation: SegmentationSchema.describe('When the daily segmenter runs and how it fits the model.'),
+    sequences: z.array(SequenceSchema).describe('The emails a segment’s customers get, step by step.'),
+    content: ContentSchema.describe(
+      'The updates feed: what the shop fixed, shown to the customers it concerns.',
+    ),
+    engagement: EngagementConfigSchema.describe(
+      'Tracking, complaint-rate pauses, replies and attribution (docs/engagement.md).',
+    ),
   })
   .superRefine((config, ctx) => {
     const sequenceIds = new Set(config.sequences.map((sequence) => sequence.id));

@@ -1,13 +1,16 @@
 import { z } from 'zod';
 import { IncidentKindSchema } from '../customers/model.ts';
-import { DurationSchema, IdSchema, TimeZoneSchema } from './common.ts';
+import { DurationSchema, IdSchema, oneOrMany, SequenceIdSchema, TimeZoneSchema } from './common.ts';
 
 type Bounds = { min?: number | undefined; max?: number | undefined };
 
 /** `{ min?, max? }`, inclusive; `min` above `max` can match nobody, so it is an error. */
 function range(value: z.ZodNumber, unit: string) {
   return z
-    .strictObject({ min: value.optional(), max: value.optional() })
+    .strictObject({
+      min: value.optional().describe(`At least this many ${unit} (inclusive).`),
+      max: value.optional().describe(`At most this many ${unit} (inclusive).`),
+    })
     .superRefine((bounds: Bounds, ctx) => {
       if (bounds.min !== undefined && bounds.max !== undefined && bounds.min > bounds.max) {
         ctx.addIssue({
@@ -22,13 +25,6 @@ function range(value: z.ZodNumber, unit: string) {
 
 const probability = z.number().min(0, 'a probability is at least 0').max(1, 'a probability is at most 1');
 const count = z.number().nonnegative('may not be negative');
-
-/** One value or a list of them; read as a list, so an error points at the offending item. */
-const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (value) => (Array.isArray(value) ? value : [value]),
-    z.array(item).min(1, 'list at least one value'),
-  );
 
 /**
  * Matches when one of the customer's incidents satisfies every field given; that incident (the
@@ -63,18 +59,24 @@ export const SegmentConditionsSchema = z.strictObject({
   daysSinceLastOrder: range(count, 'days').optional(),
   orderCount: range(count, 'orders').optional(),
   totalSpend: range(count, 'currency units').optional(),
-  incident: IncidentConditionSchema.optional(),
+  incident: IncidentConditionSchema.optional().describe(
+    'One of their incidents (a damaged parcel, a late order, …) satisfies all of: kind, withinDays, ticketOpen, resolved.',
+  ),
   locale: oneOrMany(z.string().min(2)).optional().describe('Language tags; "en" also matches "en-GB".'),
-  consent: oneOrMany(z.enum(['granted', 'withdrawn', 'unknown'])).optional(),
+  consent: oneOrMany(z.enum(['granted', 'withdrawn', 'unknown']))
+    .optional()
+    .describe('Marketing consent: granted, withdrawn or unknown (one or a list).'),
 });
 export type SegmentConditions = z.infer<typeof SegmentConditionsSchema>;
 
 /** Segment rules (first match wins). Owned by the segmentation work; see docs/configuration.md. */
 export const SegmentSchema = z.strictObject({
-  id: IdSchema,
-  description: z.string().optional(),
-  when: SegmentConditionsSchema.default({}),
-  sequence: IdSchema.nullable().describe('Sequence to enrol members in; null for "do not email".'),
+  id: IdSchema.describe('Stable id; enrolments and the report are kept by it, so never reuse one.'),
+  description: z.string().optional().describe('Who the segment is, in a sentence; shown in reports.'),
+  when: SegmentConditionsSchema.default({}).describe(
+    'Conditions that must all hold; left out, every customer matches (so put such a segment last).',
+  ),
+  sequence: SequenceIdSchema.nullable().describe('Sequence to enrol members in; null for "do not email".'),
   holdoutPercent: z
     .number()
     .min(0, 'a percentage is at least 0')
@@ -93,7 +95,8 @@ export const SegmentationSchema = z
         /^(cron\((\S+\s+){5}\S+\)|rate\(\d+\s+(minute|minutes|hour|hours|day|days)\))$/,
         'expected an EventBridge Scheduler expression such as "cron(0 6 * * ? *)"',
       )
-      .default('cron(0 6 * * ? *)'),
+      .default('cron(0 6 * * ? *)')
+      .describe('When the daily segmenter runs: an EventBridge Scheduler cron() or rate() expression.'),
     timeZone: TimeZoneSchema.optional().describe(
       'Zone of the schedule; shop.fallbackTimeZone when left out.',
     ),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema, IdSchema, TimeZoneSchema } from './common.ts';
+import { completions, DurationSchema, IdSchema, TemplateIdSchema, TimeZoneSchema } from './common.ts';
 import { TrackingOverrideSchema } from './engagement.ts';
 
 /** Sequences, steps and the global sending policy. Owned by the delivery work. */
@@ -37,15 +37,19 @@ export type StepContent = z.infer<typeof StepContentSchema>;
 
 export const StepSchema = z.strictObject({
   id: IdSchema.describe('Stable id of the step; part of the send ledger key, so never reuse one.'),
-  template: IdSchema.describe('Folder under templates/ holding the message.'),
+  template: TemplateIdSchema.describe('Folder under templates/ holding the message.'),
   requires: z
     .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(StepContentSchema).min(1))
+    .register(completions, { completes: 'one-or-many' })
     .optional()
     .describe(
       'Content the email is about: updates (a fix relevant to this customer they have not seen) or incident (the problem the segment matched). Without it for a customer, `otherwise` applies.',
     ),
   otherwise: z
-    .union([z.literal('skip'), z.strictObject({ template: IdSchema.describe('Folder under templates/.') })])
+    .union([
+      z.literal('skip'),
+      z.strictObject({ template: TemplateIdSchema.describe('Folder under templates/.') }),
+    ])
     .optional()
     .describe(
       'When `requires` is not met: skip the step (default), or send this template instead; never an empty email.',
@@ -108,8 +112,11 @@ export type ReentryConfig = z.infer<typeof ReentrySchema>;
 
 export const SequenceSchema = z.strictObject({
   id: IdSchema.describe('Stable id of the sequence.'),
-  description: z.string().optional(),
-  steps: z.array(StepSchema).min(1, 'a sequence needs at least one step'),
+  description: z.string().optional().describe('What the sequence does, in a sentence; shown in reports.'),
+  steps: z
+    .array(StepSchema)
+    .min(1, 'a sequence needs at least one step')
+    .describe('The emails in order, each after its delay; a customer leaving the sequence gets no more.'),
   exitOn: z
     .array(ExitReasonSchema)
     .optional()
@@ -156,13 +163,18 @@ export type SendWindowConfig = z.infer<typeof SendWindowSchema>;
 
 export const PolicySchema = z
   .strictObject({
-    sendWindow: SendWindowSchema,
+    sendWindow: SendWindowSchema.describe(
+      'When emails may go out, in each recipient’s local time: days, from, to. A step due outside it waits for the next opening.',
+    ),
     cap: z
       .strictObject({
         emails: z.number().int().min(1).describe('At most this many emails …'),
         per: DurationSchema.describe('… in any rolling period this long, across all sequences.'),
       })
-      .prefault({ emails: 2, per: '7d' }),
+      .prefault({ emails: 2, per: '7d' })
+      .describe(
+        'At most `emails` emails per customer in any rolling `per`, across all sequences; a step over it waits.',
+      ),
     minimumGap: DurationSchema.prefault('2d').describe('At least this long between any two emails.'),
     cooldown: DurationSchema.prefault('90d').describe(
       'After a sequence ends, the customer is not enrolled again in any sequence for this long.',
