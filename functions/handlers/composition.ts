@@ -1,10 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoContactStatusStore } from '../adapters/dynamo/contact-status-store.ts';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
-import { DynamoEngagementStore } from '../adapters/dynamo/engagement-store.ts';
+import { DynamoEngagementLedger } from '../adapters/dynamo/engagement-ledger.ts';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
+import { DynamoInboundLog } from '../adapters/dynamo/inbound-log.ts';
 import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
+import { DynamoReportReader } from '../adapters/dynamo/report-reader.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
+import { DynamoSendGuard } from '../adapters/dynamo/send-guard.ts';
+import { DynamoSequencePauses } from '../adapters/dynamo/sequence-pauses.ts';
 import { noMetrics } from '../adapters/no-metrics.ts';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
 import { S3ObjectReader } from '../adapters/s3/object-stream.ts';
@@ -70,7 +75,15 @@ type SchedulingNames =
 export function tableStores(clients: Pick<AwsClients, 'dynamodb'>, tableName: string) {
   return {
     customers: new DynamoCustomerStore(clients.dynamodb, tableName),
-    engagement: new DynamoEngagementStore(clients.dynamodb, tableName),
+    /** Engagement events, their markers and counters. */
+    ledger: new DynamoEngagementLedger(clients.dynamodb, tableName),
+    /** Suppression and each customer's contact status. */
+    contacts: new DynamoContactStatusStore(clients.dynamodb, tableName),
+    pauses: new DynamoSequencePauses(clients.dynamodb, tableName),
+    /** The sender's one read of suppression, tombstone and pause. */
+    sendGuard: new DynamoSendGuard(clients.dynamodb, tableName),
+    inbound: new DynamoInboundLog(clients.dynamodb, tableName),
+    reports: new DynamoReportReader(clients.dynamodb, tableName),
     /** The one writer of enrolments and hold-outs. */
     enrolments: new DynamoEnrolmentStore(clients.dynamodb, tableName),
     segmentation: new DynamoSegmentationStore(clients.dynamodb, tableName),
@@ -184,7 +197,7 @@ export const compose = {
     return {
       store: stores.customers,
       enrolments: stores.enrolments,
-      guard: stores.engagement,
+      guard: stores.sendGuard,
       mailer: mailer(c),
       scheduler: stepScheduler(c),
       clock: c.clock,
@@ -201,7 +214,9 @@ export const compose = {
     stores = tableStores(c.clients, c.names.tableName),
   ): RecordEngagementDeps {
     return {
-      store: stores.engagement,
+      ledger: stores.ledger,
+      contacts: stores.contacts,
+      pauses: stores.pauses,
       enrolments: stores.enrolments,
       forgotten: stores.forgotten,
       config: c.bundle.config.engagement,
@@ -217,7 +232,10 @@ export const compose = {
     stores = tableStores(c.clients, c.names.tableName),
   ): ReceiveReplyHandlerDeps {
     return {
-      store: stores.engagement,
+      ledger: stores.ledger,
+      contacts: stores.contacts,
+      pauses: stores.pauses,
+      inbound: stores.inbound,
       enrolments: stores.enrolments,
       customers: stores.customers,
       forgotten: stores.forgotten,
@@ -236,7 +254,8 @@ export const compose = {
     stores = tableStores(c.clients, c.names.tableName),
   ): UnsubscribeHandlerDeps {
     return {
-      store: stores.engagement,
+      ledger: stores.ledger,
+      contacts: stores.contacts,
       enrolments: stores.enrolments,
       customers: stores.customers,
       forgotten: stores.forgotten,

@@ -33,7 +33,7 @@ export async function readRunRecords(runtime: LocalRuntime): Promise<RunRecords>
   const [views, outbox, reportData] = await Promise.all([
     readAllViews(runtime),
     runtime.ses.outbox(),
-    runtime.engagement.loadReportData(),
+    runtime.engagement.reports.loadReportData(),
   ]);
   return { views, outbox, reportData };
 }

@@ -40,8 +40,11 @@ export interface LocalRuntime {
   /** SES events from the EventBridge rule to record-engagement, in batches as the event source takes them. */
   readonly engagementQueue: LocalQueue;
   readonly store: TableStores['customers'];
-  /** Engagement events, counters, suppression and the report's data. */
-  readonly engagement: TableStores['engagement'];
+  /** Engagement events and counters, suppression, pauses, the inbound log and the report's data. */
+  readonly engagement: Pick<
+    TableStores,
+    'ledger' | 'contacts' | 'pauses' | 'sendGuard' | 'inbound' | 'reports'
+  >;
   readonly segmentationStore: TableStores['segmentation'];
   /** The one writer of enrolments and hold-outs (tests create enrolments through it). */
   readonly enrolments: TableStores['enrolments'];
@@ -171,7 +174,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       segmentationStore: stores.segmentation,
       enrolments: stores.enrolments,
       segmentResults: sources.segmentResults,
-      engagement: stores.engagement,
+      // The engagement side of the table, one store per aggregate.
+      engagement: stores,
       handlers,
       dropImport: async (name, text) => {
         const key = `${ImportBucketPrefixes.imports}${name}`;

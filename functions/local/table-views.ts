@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { viewOf } from '../adapters/dynamo/customer-store.ts';
+import { isItemOf, itemTypes } from '../adapters/dynamo/items.ts';
 import { byPartition, onlyTypes, scanItems } from '../adapters/dynamo/pages.ts';
 import { forEachConcurrently } from '../core/concurrency.ts';
 import type { CustomerView } from '../core/domain/customer-view.ts';
@@ -54,12 +55,13 @@ export async function readMailViews(runtime: Pick<LocalRuntime, 'clients'>): Pro
   await forEachConcurrently(segments(), localScan.concurrency, async (segment) => {
     const items = scanItems(documents, {
       TableName: localNames.tableName,
-      ...onlyTypes(['customer', 'enrolment', 'holdout', 'send']),
+      ...onlyTypes([itemTypes.customer, itemTypes.enrolment, itemTypes.holdout, itemTypes.send]),
       Segment: segment,
       TotalSegments: localScan.totalSegments,
     });
     for await (const partition of byPartition(items)) {
-      for (const item of partition) if (item.type === 'holdout') heldOut.push(HoldOutSchema.parse(item));
+      for (const item of partition)
+        if (isItemOf(item, itemTypes.holdout)) heldOut.push(HoldOutSchema.parse(item));
       const view = viewOf(partition);
       if (view !== undefined) views.set(view.customer.customerId, view);
     }

@@ -2,8 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoContactStatusStore } from '../../functions/adapters/dynamo/contact-status-store.ts';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
-import { DynamoEngagementStore } from '../../functions/adapters/dynamo/engagement-store.ts';
+import { DynamoEngagementLedger } from '../../functions/adapters/dynamo/engagement-ledger.ts';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamo/enrolment-store.ts';
 import { DynamoForgottenRegister } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { signLink } from '../../functions/core/domain/links.ts';
@@ -57,7 +58,8 @@ beforeAll(async () => {
   }
   server = await startFunctionUrlServer(
     makeHandler({
-      store: new DynamoEngagementStore(client, table),
+      ledger: new DynamoEngagementLedger(client, table),
+      contacts: new DynamoContactStatusStore(client, table),
       enrolments,
       customers,
       clock: new VirtualClock(now),

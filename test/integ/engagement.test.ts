@@ -74,7 +74,7 @@ async function recordOne(event: unknown): Promise<RecordResult> {
 }
 
 const countersOf = async (segmentId = 'lapsed') =>
-  (await runtime.engagement.sequenceCounters('gentle-winback')).find(
+  (await runtime.engagement.ledger.sequenceCounters('gentle-winback')).find(
     (item) => item.segmentId === segmentId && item.stepIndex === 0,
   )?.counters;
 
@@ -128,7 +128,7 @@ describe('recording SES events in DynamoDB', () => {
       const target = await enrol(`fx-shard-${index}`, `shard${index}@example.com`);
       await recordOne(sesEvent('send', target));
     }
-    const steps = await runtime.engagement.sequenceCounters('gentle-winback');
+    const steps = await runtime.engagement.ledger.sequenceCounters('gentle-winback');
     expect(steps.filter((step) => step.stepIndex === 0 && step.segmentId === 'lapsed')).toHaveLength(1);
     expect((await countersOf())?.sent).toBe(before + 12);
     const items = await DynamoDBDocumentClient.from(runtime.clients.dynamodb).send(
@@ -288,7 +288,7 @@ describe('suppression', () => {
         consent: 'granted',
       },
     ]);
-    await expect(runtime.engagement.suppressionOf('gone@example.com')).resolves.toMatchObject({
+    await expect(runtime.engagement.contacts.suppressionOf('gone@example.com')).resolves.toMatchObject({
       reason: 'hard-bounce',
     });
   });
@@ -297,14 +297,14 @@ describe('suppression', () => {
     const target = await enrol('fx-4', 'full@example.com');
     await recordOne(sesEvent('bounce-transient', target));
     expect((await runtime.store.getCustomerView('fx-4'))?.status.suppressedAt).toBeUndefined();
-    await expect(runtime.engagement.suppressionOf('full@example.com')).resolves.toBeUndefined();
+    await expect(runtime.engagement.contacts.suppressionOf('full@example.com')).resolves.toBeUndefined();
   });
 
   it('suppresses on a complaint and pauses the sequence when the complaint rate crosses the threshold', async () => {
     const target = await enrol('fx-5', 'angry@example.com');
     const counted: string[] = [];
     const deps = {
-      store: runtime.engagement,
+      ...runtime.engagement,
       enrolments: runtime.enrolments,
       config: { ...bundle.config.engagement, complaintRateMinSends: 1 },
       metrics: { count: (name: string) => counted.push(name) },
@@ -314,17 +314,19 @@ describe('suppression', () => {
     expect(outcome).toMatchObject({ suppressed: 'complaint', pausedSequence: 'gentle-winback' });
     expect(counted).toContain('SequencePausedForComplaints');
     expect(counted).toContain('SequencesPausedForComplaints');
-    await expect(runtime.engagement.sequencePause('gentle-winback')).resolves.toMatchObject({
+    await expect(runtime.engagement.pauses.sequencePause('gentle-winback')).resolves.toMatchObject({
       reason: expect.stringContaining('complaint rate'),
     });
     // What the sender reads before each step, in one request: this address and this sequence.
-    await expect(runtime.engagement.sendGuard('angry@example.com', 'gentle-winback')).resolves.toMatchObject({
+    await expect(
+      runtime.engagement.sendGuard.sendGuard('angry@example.com', 'gentle-winback'),
+    ).resolves.toMatchObject({
       suppression: { reason: 'complaint' },
       pause: { reason: expect.stringContaining('complaint rate') },
     });
-    await expect(runtime.engagement.sendGuard('someone.else@example.com', 'other-sequence')).resolves.toEqual(
-      {},
-    );
+    await expect(
+      runtime.engagement.sendGuard.sendGuard('someone.else@example.com', 'other-sequence'),
+    ).resolves.toEqual({});
     // The same complaint again: no new pause, no new count.
     const again = await recordSesEvent(sesEvent('complaint', target), { ...deps, metrics: noMetrics });
     expect(again).toMatchObject({ kind: 'duplicate' });
@@ -364,7 +366,7 @@ describe('replies through the inbound bucket', () => {
 describe('the simulated audience and the report', () => {
   it('runs the flow, simulates recipients once, and reports the funnel and returns per segment', async () => {
     // An earlier test pushed the complaint rate over the threshold; someone has looked into it.
-    await runtime.engagement.resumeSequence('gentle-winback');
+    await runtime.engagement.pauses.resumeSequence('gentle-winback');
     const sample = generateSampleData({ customers: 80, seed: 7, now: start });
     await runtime.dropImport(
       'customers.csv',
@@ -385,7 +387,12 @@ describe('the simulated audience and the report', () => {
     expect(again.events).toBe(0);
 
     const out = new MemoryOutput();
-    await writeReport(runtime.engagement, bundle.config, { now: runtime.clock.now(), json: true }, out);
+    await writeReport(
+      runtime.engagement.reports,
+      bundle.config,
+      { now: runtime.clock.now(), json: true },
+      out,
+    );
     const report = JSON.parse(out.lines[0] ?? '{}');
     const emailed = report.groups.filter((group: { totals: { sent: number } }) => group.totals.sent > 0);
     expect(emailed.length).toBeGreaterThan(0);
@@ -394,7 +401,12 @@ describe('the simulated audience and the report', () => {
       expect(group.totals.opened).toBeLessThanOrEqual(group.totals.delivered);
     }
     const text = new MemoryOutput();
-    await writeReport(runtime.engagement, bundle.config, { now: runtime.clock.now(), json: false }, text);
+    await writeReport(
+      runtime.engagement.reports,
+      bundle.config,
+      { now: runtime.clock.now(), json: false },
+      text,
+    );
     expect(text.lines.join('\n')).toMatch(/lift (not enough data yet|[+-])/);
   });
 });

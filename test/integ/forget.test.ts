@@ -115,14 +115,14 @@ describe('rekindle forget', () => {
         Body: 'From: forget.me@example.com\r\n\r\nhi',
       }),
     );
-    await runtime.engagement.record({
+    await runtime.engagement.ledger.record({
       eventId: 'reply-forget',
       type: 'reply',
       at: start,
       customerId: 'f1',
       detail: { kind: 'human', excerpt: 'hi', s3Key, from: 'forget.me@example.com' },
     });
-    await runtime.engagement.suppress('forget.me@example.com', ['f1'], 'complaint', start);
+    await runtime.engagement.contacts.suppress('forget.me@example.com', ['f1'], 'complaint', start);
     expect(await tableText()).toContain('forget.me@example.com');
 
     const out = new MemoryOutput();
@@ -140,7 +140,7 @@ describe('rekindle forget', () => {
       runtime.clients.s3.send(new GetObjectCommand({ Bucket: localNames.inboundBucket, Key: s3Key })),
     ).rejects.toBeInstanceOf(NoSuchKey);
     // Re-imported later, the address is still never written to.
-    expect(await runtime.engagement.suppressionOf('forget.me@example.com')).toMatchObject({
+    expect(await runtime.engagement.contacts.suppressionOf('forget.me@example.com')).toMatchObject({
       reason: 'manual',
     });
 
@@ -234,7 +234,7 @@ describe('rekindle forget', () => {
         }),
       );
     }
-    await runtime.engagement.recordInbound({
+    await runtime.engagement.inbound.recordInbound({
       mailId: 'old-refusal',
       receivedAt: runtime.clock.now() - 80 * 86_400_000,
       outcome: 'rejected',
@@ -242,7 +242,7 @@ describe('rekindle forget', () => {
       s3Key: older,
       from: 'Ada Away <Ada.Away@example.com>',
     });
-    await runtime.engagement.recordInbound({
+    await runtime.engagement.inbound.recordInbound({
       mailId: 'unreadable',
       receivedAt: runtime.clock.now(),
       outcome: 'rejected',

@@ -6,7 +6,7 @@ import { emptyReport, mergeReports } from '../../functions/core/segments/run-seg
 import { type LocalRuntime, startLocalRuntime } from '../../functions/local/local-runtime.ts';
 import { generateSampleData } from '../../functions/local/sample-data.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
-import { enrolmentStoreContract } from '../unit/sequences/enrolment-store-contract.ts';
+import { enrolmentStoreContract } from '../support/contracts/enrolment-store-contract.ts';
 
 const start = Date.parse('2026-11-23T06:00:00Z');
 const customers = 600;
@@ -204,7 +204,7 @@ describe('writing assignments', () => {
     ).toBe(true);
     const message = { customerId, enrolmentId, sequenceId: 'gentle-winback', segmentId: 'lapsed' };
     // A machine open (Apple MPP) is not a response; a click on a content link is.
-    await runtime.engagement.record({
+    await runtime.engagement.ledger.record({
       ...message,
       eventId: 'mpp',
       type: 'open',
@@ -228,7 +228,7 @@ describe('writing assignments', () => {
     const unanswered = await recordOf();
     expect(unanswered).toMatchObject({ state: 'completed', endedAt: start + 11 * day, enrolledAt: start });
     expect(unanswered?.respondedAt).toBeUndefined();
-    await runtime.engagement.record({
+    await runtime.engagement.ledger.record({
       ...message,
       eventId: 'click',
       type: 'click',
@@ -236,7 +236,7 @@ describe('writing assignments', () => {
       stepIndex: 1,
       detail: { link: 'https://northwind.example/new-arrivals' },
     });
-    await runtime.engagement.record({
+    await runtime.engagement.ledger.record({
       ...message,
       eventId: 'reply',
       type: 'reply',

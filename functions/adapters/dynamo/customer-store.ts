@@ -7,7 +7,6 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
   ContactStatusSchema,
@@ -21,88 +20,30 @@ import { EngagementEventSchema } from '../../core/domain/engagement-event.ts';
 import type { Enrolment } from '../../core/domain/enrolment.ts';
 import type { SendRecord } from '../../core/domain/send-record.ts';
 import type { ClaimResult, CustomerStore } from '../../ports/customer-store.ts';
+import {
+  addOrder,
+  CorruptItemError,
+  claimedBeforeQuery,
+  claimedIndexEntry,
+  EnrolmentItemSchema,
+  emailIndexEntry,
+  type Item,
+  type ItemType,
+  indexAttributeNames,
+  isEnrolmentItem,
+  isItemOf,
+  itemTypes,
+  parseItem,
+  removeIndexEntry,
+  SendItemSchema,
+  typeAttribute,
+} from './items.ts';
 import { byPartition, onlyTypes, queryAll, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
-const EnrolmentItemSchema = z.object({
-  enrolmentId: z.string(),
-  customerId: z.string(),
-  sequenceId: z.string(),
-  segmentId: z.string(),
-  enrolledAt: z.number(),
-  state: z.enum(['active', 'completed', 'exited']),
-  incidentId: z.string().optional(),
-  exitReason: z.string().optional(),
-  endedAt: z.number().optional(),
-  endedAtStep: z.number().optional(),
-});
-
-/** Hold-out records share the enrolment key space but are not enrolments: the sender never sees them. */
-const isEnrolmentItem = (item: Item) => item.type === 'enrolment' && item.state !== 'held-out';
-
-const SendItemSchema = z.object({
-  enrolmentId: z.string(),
-  stepIndex: z.number(),
-  customerId: z.string(),
-  sequenceId: z.string(),
-  stepId: z.string(),
-  state: z.enum(['claimed', 'sent', 'failed', 'skipped']),
-  claimedAt: z.number(),
-  sentAt: z.number().optional(),
-  messageId: z.string().optional(),
-  templateId: z.string().optional(),
-  locale: z.string().optional(),
-  updateIds: z.array(z.string()).optional(),
-  error: z.string().optional(),
-});
-
-/**
- * An order as stored: the import validated and normalised it (ids, an ISO instant), so reading it
- * back checks the shape only. Orders are most of the items every daily segmenter run reads, and the
- * import's schema cost twenty times as much per item.
- */
-export const StoredOrderSchema = z.object({
-  orderId: z.string(),
-  customerId: z.string(),
-  placedAt: z.string(),
-  amount: z.number(),
-}) satisfies z.ZodType<Order>;
-
-/**
- * Adds an order item to a customer's `orders`, one per order id. Before orders were keyed by id
- * alone, the same order imported with a date and a date-time was stored twice
- * (`ORDER#<placedAt>#<orderId>`); such an old item counts only while no item under the id's key
- * (the newer import) holds the order, so no reader counts an order twice.
- */
-export function addOrder(orders: Order[], item: Item): void {
-  const order = parseItem(StoredOrderSchema, item);
-  const at = orders.findIndex((known) => known.orderId === order.orderId);
-  if (at < 0) orders.push(order);
-  else if (item[customerTableDesign.sortKey] === keys.order(order.orderId)) orders[at] = order;
-}
-
-/** A table item failed its schema: the data in DynamoDB is not what this code wrote. */
-export class CorruptItemError extends Error {
-  override readonly name = 'CorruptItemError';
-}
-
-type Item = Record<string, unknown>;
-
 /** BatchWriteItem requests in flight at once when importing. */
 const batchWriteConcurrency = 4;
-
-const stripKeys = ({ pk, sk, gsi1pk, gsi1sk, type, expiresAt, ...rest }: Item): Item => rest;
-
-function parseItem<T>(schema: z.ZodType<T>, item: Item): T {
-  const result = schema.safeParse(stripKeys(item));
-  if (!result.success) {
-    throw new CorruptItemError(
-      `item ${String(item.pk)} / ${String(item.sk)}: ${z.prettifyError(result.error)}`,
-    );
-  }
-  return result.data;
-}
 
 const snapshot = (
   customer: Customer,
@@ -116,16 +57,15 @@ const snapshot = (
 const customerItem = (customer: Customer): Item => ({
   [customerTableDesign.partitionKey]: keys.customer(customer.customerId),
   [customerTableDesign.sortKey]: keys.profile(),
-  type: 'customer',
-  gsi1pk: keys.emailIndex(customer.email),
-  gsi1sk: keys.profile(),
+  [typeAttribute]: itemTypes.customer,
+  ...emailIndexEntry(customer.email),
   ...customer,
 });
 
 const orderItem = (order: Order): Item => ({
   [customerTableDesign.partitionKey]: keys.customer(order.customerId),
   [customerTableDesign.sortKey]: keys.order(order.orderId),
-  type: 'order',
+  [typeAttribute]: itemTypes.order,
   ...order,
 });
 
@@ -139,25 +79,20 @@ const sendKey = (record: Pick<SendRecord, 'customerId' | 'enrolmentId' | 'stepIn
  * from `items` are empty (the local simulator reads only profiles, enrolments and sends).
  */
 export function viewOf(items: readonly Item[]): CustomerView | undefined {
-  const profile = items.find((item) => item.type === 'customer');
+  const ofType = (type: ItemType) => items.filter((item) => isItemOf(item, type));
+  const [profile] = ofType(itemTypes.customer);
   if (profile === undefined) return undefined;
   return {
     customer: parseItem(CustomerSchema, profile),
-    orders: items
-      .filter((item) => item.type === 'order')
-      .reduce<Order[]>((orders, item) => {
-        addOrder(orders, item);
-        return orders;
-      }, []),
+    orders: ofType(itemTypes.order).reduce<Order[]>((orders, item) => {
+      addOrder(orders, item);
+      return orders;
+    }, []),
     enrolments: items.filter(isEnrolmentItem).map((item) => parseItem(EnrolmentItemSchema, item)),
-    sends: items.filter((item) => item.type === 'send').map((item) => parseItem(SendItemSchema, item)),
-    incidents: items
-      .filter((item) => item.type === 'incident')
-      .map((item) => parseItem(IncidentSchema, item)),
-    engagement: items
-      .filter((item) => item.type === 'engagement')
-      .map((item) => parseItem(EngagementEventSchema, item)),
-    status: parseItem(ContactStatusSchema, items.find((item) => item.type === 'status') ?? {}),
+    sends: ofType(itemTypes.send).map((item) => parseItem(SendItemSchema, item)),
+    incidents: ofType(itemTypes.incident).map((item) => parseItem(IncidentSchema, item)),
+    engagement: ofType(itemTypes.engagement).map((item) => parseItem(EngagementEventSchema, item)),
+    status: parseItem(ContactStatusSchema, ofType(itemTypes.status)[0] ?? {}),
   };
 }
 
@@ -189,7 +124,7 @@ export class DynamoCustomerStore implements CustomerStore {
     let current: { pk: string; customer?: Customer; orders: Order[]; enrolments: Enrolment[] } | undefined;
     const items = scanItems(this.#documents, {
       TableName: this.#tableName,
-      ...onlyTypes(['customer', 'order', 'enrolment']),
+      ...onlyTypes([itemTypes.customer, itemTypes.order, itemTypes.enrolment]),
       Segment: options.segment,
       TotalSegments: options.totalSegments,
     });
@@ -199,8 +134,8 @@ export class DynamoCustomerStore implements CustomerStore {
         if (current?.customer !== undefined) yield snapshot(current.customer, current);
         current = { pk, orders: [], enrolments: [] };
       }
-      if (item.type === 'customer') current.customer = parseItem(CustomerSchema, item);
-      else if (item.type === 'order') addOrder(current.orders, item);
+      if (isItemOf(item, itemTypes.customer)) current.customer = parseItem(CustomerSchema, item);
+      else if (isItemOf(item, itemTypes.order)) addOrder(current.orders, item);
       else current.enrolments.push(parseItem(EnrolmentItemSchema, item));
     }
     if (current?.customer !== undefined) yield snapshot(current.customer, current);
@@ -243,14 +178,9 @@ export class DynamoCustomerStore implements CustomerStore {
           TableName: this.#tableName,
           Item: {
             ...sendKey(record),
-            type: 'send',
+            [typeAttribute]: itemTypes.send,
             // Only a claim is listed as in flight; a skipped step is final from the start.
-            ...(record.state === 'claimed'
-              ? {
-                  gsi1pk: keys.sendState('claimed'),
-                  gsi1sk: `${String(record.claimedAt).padStart(15, '0')}#${record.customerId}`,
-                }
-              : {}),
+            ...(record.state === 'claimed' ? claimedIndexEntry(record.claimedAt, record.customerId) : {}),
             ...record,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -274,11 +204,10 @@ export class DynamoCustomerStore implements CustomerStore {
         TableName: this.#tableName,
         Key: sendKey(record),
         // Leaving the "claimed" index entry: REMOVE drops it from the sparse GSI.
-        UpdateExpression:
-          'SET #state = :sent, messageId = :messageId, sentAt = :sentAt REMOVE gsi1pk, gsi1sk',
+        UpdateExpression: `SET #state = :sent, messageId = :messageId, sentAt = :sentAt ${removeIndexEntry}`,
         // Only our own claim: an operator may have released it and another attempt claimed it since.
         ConditionExpression: '#state = :claimed AND claimedAt = :claimedAt',
-        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeNames: { '#state': 'state', ...indexAttributeNames },
         ExpressionAttributeValues: {
           ':sent': 'sent',
           ':messageId': sent.messageId,
@@ -308,9 +237,9 @@ export class DynamoCustomerStore implements CustomerStore {
       new UpdateCommand({
         TableName: this.#tableName,
         Key: sendKey(record),
-        UpdateExpression: 'SET #state = :failed, #error = :error REMOVE gsi1pk, gsi1sk',
+        UpdateExpression: `SET #state = :failed, #error = :error ${removeIndexEntry}`,
         ConditionExpression: '#state = :claimed AND claimedAt = :claimedAt',
-        ExpressionAttributeNames: { '#state': 'state', '#error': 'error' },
+        ExpressionAttributeNames: { '#state': 'state', '#error': 'error', ...indexAttributeNames },
         ExpressionAttributeValues: {
           ':failed': 'failed',
           ':error': error.slice(0, 1_000),
@@ -324,12 +253,7 @@ export class DynamoCustomerStore implements CustomerStore {
   async listClaimedSends(olderThan: number): Promise<SendRecord[]> {
     const items = await queryAll(this.#documents, {
       TableName: this.#tableName,
-      IndexName: customerTableDesign.index.name,
-      KeyConditionExpression: 'gsi1pk = :claimed AND gsi1sk < :before',
-      ExpressionAttributeValues: {
-        ':claimed': keys.sendState('claimed'),
-        ':before': String(olderThan).padStart(15, '0'),
-      },
+      ...claimedBeforeQuery(olderThan),
     });
     return items.map((item) => parseItem(SendItemSchema, item));
   }

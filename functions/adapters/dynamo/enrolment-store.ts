@@ -6,11 +6,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import type { Assignment } from '../../core/domain/enrolment.ts';
 import { endingEvent, enrolmentTransitions, statesAccepting } from '../../core/domain/enrolment-state.ts';
 import type { EnrolmentEnd, EnrolmentStore } from '../../ports/enrolment-store.ts';
-import { CorruptItemError } from './customer-store.ts';
+import { itemTypes, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
 import { transactWithRetry } from './retries.ts';
 import { keys } from './table-design.ts';
@@ -35,53 +34,6 @@ export function transitionCondition(state: EnrolmentEnd['state']): {
   if (from.length === 0) throw new Error(`no enrolment state may become ${state}`);
   const values = Object.fromEntries(from.map((current, index) => [`:from${index}`, current]));
   return { ConditionExpression: `#state IN (${Object.keys(values).join(', ')})`, values };
-}
-
-/**
- * The first-of-kind markers the engagement store keeps per message (keys.messageStats) that are a
- * response: an open we believe a person made, a click on a content link, a reply. Machine opens
- * (Apple MPP, scanners) have a marker of their own and unsubscribe-link clicks none.
- */
-const ResponseMarkersSchema = z.object({
-  openedAt: z.number().optional(),
-  clickedAt: z.number().optional(),
-  repliedAt: z.number().optional(),
-});
-
-/** The first response to any of an enrolment's emails, and the first reply. */
-export interface EnrolmentResponse {
-  readonly respondedAt?: number;
-  readonly repliedAt?: number;
-}
-
-const earliest = (...times: (number | undefined)[]) => {
-  const known = times.filter((time) => time !== undefined);
-  return known.length === 0 ? undefined : Math.min(...known);
-};
-
-/**
- * Folds one message-stats item (`MSGSTATS#<enrolment>#<step>`) into `responses`, by enrolment: how
- * the segmenter's scan and the report learn whether a finished enrolment had any response.
- */
-export function addResponse(responses: Map<string, EnrolmentResponse>, item: Record<string, unknown>): void {
-  const enrolmentId = /^MSGSTATS#(.+)#\d+$/.exec(String(item.sk))?.[1];
-  const markers = ResponseMarkersSchema.safeParse(item);
-  if (enrolmentId === undefined || !markers.success)
-    throw new CorruptItemError(
-      `item ${String(item.pk)} / ${String(item.sk)}: ${markers.success ? 'no enrolment in the key' : z.prettifyError(markers.error)}`,
-    );
-  const known = responses.get(enrolmentId) ?? {};
-  const respondedAt = earliest(
-    known.respondedAt,
-    markers.data.openedAt,
-    markers.data.clickedAt,
-    markers.data.repliedAt,
-  );
-  const repliedAt = earliest(known.repliedAt, markers.data.repliedAt);
-  responses.set(enrolmentId, {
-    ...(respondedAt === undefined ? {} : { respondedAt }),
-    ...(repliedAt === undefined ? {} : { repliedAt }),
-  });
 }
 
 /** The EnrolmentStore over the one table: enrolment and hold-out items under `ENROLMENT#<id>`. */
@@ -158,11 +110,11 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
       TableName: this.#tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: '#type = :enrolment AND #state = :active',
-      ExpressionAttributeNames: { '#type': 'type', '#state': 'state' },
+      ExpressionAttributeNames: { '#type': typeAttribute, '#state': 'state' },
       ExpressionAttributeValues: {
         ':pk': keys.customer(customerId),
         ':prefix': keys.enrolment(enrolmentId ?? ''),
-        ':enrolment': 'enrolment',
+        ':enrolment': itemTypes.enrolment,
         ':active': 'active',
       },
       ConsistentRead: true,
@@ -219,7 +171,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
         pk: keys.customer(assignment.customerId),
         sk: keys.enrolment(assignment.enrolmentId),
         // Hold-outs are their own type so the sender's view never mistakes one for an enrolment.
-        type: assignment.state === 'held-out' ? 'holdout' : 'enrolment',
+        [typeAttribute]: assignment.state === 'held-out' ? itemTypes.holdout : itemTypes.enrolment,
         ...assignment,
       },
       // Created once: the id is deterministic per (customer, sequence, day), so the first write wins.

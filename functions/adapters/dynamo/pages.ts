@@ -5,6 +5,7 @@ import {
   type QueryCommandInput,
   type ScanCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { type ItemType, typeAttribute } from './items.ts';
 
 type Item = Record<string, unknown>;
 
@@ -35,14 +36,14 @@ export async function* byPartition(items: AsyncIterable<Item>): AsyncGenerator<I
   if (current !== undefined) yield current.items;
 }
 
-/** The filter of a Scan that keeps only items of these `type`s (the item kinds of table-design.ts). */
+/** The filter of a Scan that keeps only items of these kinds (`itemTypes` of items.ts). */
 export function onlyTypes(
-  types: readonly string[],
+  types: readonly ItemType[],
 ): Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
   const values = Object.fromEntries(types.map((type, index) => [`:type${index}`, type]));
   return {
     FilterExpression: `#type IN (${Object.keys(values).join(', ')})`,
-    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeNames: { '#type': typeAttribute },
     ExpressionAttributeValues: values,
   };
 }

@@ -7,10 +7,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import type { ForgetReport, Forgotten, ForgottenRegister, PrivacyStore } from '../../ports/privacy-store.ts';
-import { inboundRetentionMs } from './engagement-store.ts';
+import { inboundRetentionMs } from './inbound-log.ts';
+import { itemTypes, profilesByEmailQuery, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
-import { customerTableDesign, keys } from './table-design.ts';
+import { keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
 
@@ -96,11 +97,7 @@ export class DynamoPrivacyStore implements PrivacyStore {
   }
 
   async forgetEmail(email: string, at: number): Promise<ForgetReport> {
-    const profiles = await this.#query({
-      IndexName: customerTableDesign.index.name,
-      KeyConditionExpression: 'gsi1pk = :email',
-      ExpressionAttributeValues: { ':email': keys.emailIndex(email) },
-    });
+    const profiles = await this.#query(profilesByEmailQuery(email));
     const customerIds = [...new Set(profiles.map((item) => String(item.customerId)))];
     const doomed: Item[] = [];
     const rawMails = new Set<string>();
@@ -143,7 +140,7 @@ export class DynamoPrivacyStore implements PrivacyStore {
           Item: {
             pk,
             sk: keys.suppression(),
-            type: 'suppression',
+            [typeAttribute]: itemTypes.suppression,
             suppressionReason: 'manual',
             suppressedAt: at,
           },

@@ -15,13 +15,25 @@ import type { CustomerRecord } from '../../core/domain/customer-view.ts';
 import type { AssignmentHistory } from '../../core/domain/enrolment-state.ts';
 import type { ModelRun, StoredScore } from '../../core/domain/scoring.ts';
 import type { SegmentationStore } from '../../ports/segmentation-store.ts';
-import { addOrder, CorruptItemError, DynamoCustomerStore } from './customer-store.ts';
-import { addResponse, type EnrolmentResponse } from './enrolment-store.ts';
+import { DynamoCustomerStore } from './customer-store.ts';
+import {
+  AssignmentItemSchema,
+  addOrder,
+  addResponse,
+  CorruptItemError,
+  type EnrolmentResponse,
+  FitSchema,
+  type Item,
+  type ItemType,
+  itemTypes,
+  ModelRunItemSchema,
+  parseItem,
+  ScoreItemSchema,
+  typeAttribute,
+} from './items.ts';
 import { onlyTypes, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { keys } from './table-design.ts';
-
-type Item = Record<string, unknown>;
 
 function toModelRun(item: Item): ModelRun {
   const { fitJson, ...rest } = parseItem(ModelRunItemSchema, item);
@@ -31,86 +43,31 @@ function toModelRun(item: Item): ModelRun {
   return { ...rest, fit: fit.data };
 }
 
-/** Enrolments as the EnrolmentStore leaves them (ended ones with endedAt and exitReason) and hold-outs. */
-const AssignmentItemSchema = z.object({
-  enrolmentId: z.string(),
-  customerId: z.string(),
-  sequenceId: z.string(),
-  segmentId: z.string(),
-  enrolledAt: z.number(),
-  endedAt: z.number().optional(),
-  exitReason: z.string().optional(),
-  state: z.enum(['active', 'completed', 'exited', 'held-out']),
-  incidentId: z.string().optional(),
-});
-
-const ScoreItemSchema = z.object({
-  customerId: z.string(),
-  runId: z.string(),
-  scoredAt: z.number(),
-  model: z.string(),
-  pAlive: z.number(),
-  pReturn: z.number(),
-  expectedPurchases: z.number(),
-  overdueRatio: z.number().optional(),
-  explanation: z.string(),
-  segmentId: z.string().nullable(),
-});
-
-const ModelRunItemSchema = z.object({
-  runId: z.string(),
-  createdAt: z.number(),
-  fitJson: z.string().optional(),
-  fitError: z.string().optional(),
-  fittedAt: z.number().optional(),
-  sampleSize: z.number(),
-  totalSegments: z.number(),
-  horizonDays: z.number(),
-});
-
-const FitSchema = z.object({
-  kind: z.string(),
-  parameters: z.unknown(),
-  diagnostics: z.record(z.string(), z.unknown()),
-});
-
-const stripKeys = ({ pk, sk, gsi1pk, gsi1sk, type, expiresAt, ...rest }: Item): Item => rest;
-
-function parseItem<T>(schema: z.ZodType<T>, item: Item): T {
-  const result = schema.safeParse(stripKeys(item));
-  if (!result.success) {
-    throw new CorruptItemError(
-      `item ${String(item.pk)} / ${String(item.sk)}: ${z.prettifyError(result.error)}`,
-    );
-  }
-  return result.data;
-}
-
 const incidentItem = (incident: Incident): Item => ({
   pk: keys.customer(incident.customerId),
   sk: keys.incident(incident.incidentId),
-  type: 'incident',
+  [typeAttribute]: itemTypes.incident,
   ...incident,
 });
 
 const scoreItem = (score: StoredScore): Item => ({
   pk: keys.customer(score.customerId),
   sk: keys.score(),
-  type: 'score',
+  [typeAttribute]: itemTypes.score,
   ...score,
 });
 
 /** Item types the segmenter reads; sends and engagement stay on the table's side of the filter. */
-const scannedTypes = [
-  'customer',
-  'order',
-  'incident',
-  'enrolment',
-  'holdout',
-  'score',
-  'status',
-  'message-stats',
-] as const;
+const scannedTypes: readonly ItemType[] = [
+  itemTypes.customer,
+  itemTypes.order,
+  itemTypes.incident,
+  itemTypes.enrolment,
+  itemTypes.holdout,
+  itemTypes.score,
+  itemTypes.status,
+  itemTypes.messageStats,
+];
 
 interface Partial {
   pk: string;
@@ -212,23 +169,23 @@ export class DynamoSegmentationStore implements SegmentationStore {
         if (done !== undefined) yield done;
         current = { pk, orders: [], incidents: [], assignments: [], responses: new Map() };
       }
-      switch (item.type) {
-        case 'customer':
+      switch (item[typeAttribute]) {
+        case itemTypes.customer:
           current.customer = parseItem(CustomerSchema, item);
           break;
-        case 'order':
+        case itemTypes.order:
           addOrder(current.orders, item);
           break;
-        case 'incident':
+        case itemTypes.incident:
           current.incidents.push(parseItem(IncidentSchema, item));
           break;
-        case 'score':
+        case itemTypes.score:
           current.score = parseItem(ScoreItemSchema, item);
           break;
-        case 'status':
+        case itemTypes.status:
           current.status = item;
           break;
-        case 'message-stats':
+        case itemTypes.messageStats:
           addResponse(current.responses, item);
           break;
         default:
@@ -251,7 +208,7 @@ export class DynamoSegmentationStore implements SegmentationStore {
         Item: {
           pk: keys.models(),
           sk: keys.modelRun(run.runId),
-          type: 'model-run',
+          [typeAttribute]: itemTypes.modelRun,
           ...rest,
           // JSON text: diagnostics may hold values DynamoDB numbers cannot (NaN, Infinity, nesting).
           fitJson: fit === undefined ? undefined : JSON.stringify(fit),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { RekindleConfig } from '../../core/config/schema.ts';
-import type { EngagementStore } from '../../ports/engagement-store.ts';
+import type { ReportReader } from '../../ports/report-reader.ts';
 import type { Command } from '../command.ts';
 import type { Output } from '../output.ts';
 
@@ -32,11 +32,11 @@ export const reportCommand: Command = {
       return 2;
     }
     // Loaded on use: the SDK and the config loader are heavy for the other commands.
-    const [{ readFile }, { DynamoDBClient }, { DynamoEngagementStore }, { parseConfig, formatConfigIssues }] =
+    const [{ readFile }, { DynamoDBClient }, { DynamoReportReader }, { parseConfig, formatConfigIssues }] =
       await Promise.all([
         import('node:fs/promises'),
         import('@aws-sdk/client-dynamodb'),
-        import('../../adapters/dynamo/engagement-store.ts'),
+        import('../../adapters/dynamo/report-reader.ts'),
         import('../../core/config/load.ts'),
       ]);
     const configFile = values.config ?? 'config/rekindle.yaml';
@@ -45,7 +45,7 @@ export const reportCommand: Command = {
       out.error(formatConfigIssues(parsed.issues));
       return 1;
     }
-    const store = new DynamoEngagementStore(new DynamoDBClient({}), tableName);
+    const store = new DynamoReportReader(new DynamoDBClient({}), tableName);
     return writeReport(
       store,
       parsed.config,
@@ -57,7 +57,7 @@ export const reportCommand: Command = {
 
 /** Builds and prints the report from a store; the demo calls this with its local store. */
 export async function writeReport(
-  store: EngagementStore,
+  store: ReportReader,
   config: Pick<RekindleConfig, 'engagement' | 'sequences'>,
   options: { now: number; html?: string | undefined; json: boolean },
   out: Output,

@@ -25,12 +25,12 @@ export const sequenceCommand: Command = {
     const tableName = values.table ?? process.env.TABLE_NAME;
     if (tableName === undefined || tableName === '')
       throw new UsageError('name the table with --table or TABLE_NAME');
-    const [{ DynamoDBClient }, { DynamoEngagementStore }] = await Promise.all([
+    const [{ DynamoDBClient }, { DynamoSequencePauses }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
-      import('../../adapters/dynamo/engagement-store.ts'),
+      import('../../adapters/dynamo/sequence-pauses.ts'),
     ]);
-    const store = new DynamoEngagementStore(new DynamoDBClient({}), tableName);
-    const resumed = await store.resumeSequence(sequenceId);
+    const pauses = new DynamoSequencePauses(new DynamoDBClient({}), tableName);
+    const resumed = await pauses.resumeSequence(sequenceId);
     out.line(resumed ? `resumed ${sequenceId}` : `${sequenceId} was not paused`);
     return 0;
   },

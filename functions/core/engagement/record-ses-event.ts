@@ -1,14 +1,21 @@
-import type { EngagementStore, SuppressionReason } from '../../ports/engagement-store.ts';
+import type { ContactStatusStore, SuppressionReason } from '../../ports/contact-status-store.ts';
+import type { EngagementLedger } from '../../ports/engagement-ledger.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { MetricsSink } from '../../ports/metrics-sink.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
+import type { SequencePauses } from '../../ports/sequence-pauses.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
 import { addCounters, zeroCounters } from '../domain/counters.ts';
 import type { EngagementEvent } from '../domain/engagement-event.ts';
 import { parseSesEvent } from './ses-event.ts';
 
 export interface RecordDeps {
-  readonly store: EngagementStore;
+  /** Where the events and their counters go. */
+  readonly ledger: EngagementLedger;
+  /** Suppresses the address of a hard bounce or a complaint, and its customers. */
+  readonly contacts: Pick<ContactStatusStore, 'customersByEmail' | 'suppress'>;
+  /** Pauses a sequence whose complaint rate passed the limit. */
+  readonly pauses: Pick<SequencePauses, 'pauseSequence'>;
   /** An event about an erased person is dropped: nothing about them is written again. */
   readonly forgotten: ForgottenRegister;
   /** Ends the enrolments of a customer suppressed by a hard bounce or a complaint. */
@@ -108,7 +115,7 @@ export async function recordSesEvents(inputs: readonly unknown[], deps: RecordDe
   }
   const stored = await storeAll(
     parsed.map((entry) => entry.event),
-    deps.store,
+    deps.ledger,
   );
   for (const [position, entry] of parsed.entries()) {
     const outcome = stored[position];
@@ -134,7 +141,7 @@ export async function recordEngagementEvent(
   recipients: readonly string[],
   deps: RecordDeps,
 ): Promise<RecordOutcome> {
-  const [stored] = await storeAll([event], deps.store);
+  const [stored] = await storeAll([event], deps.ledger);
   if (stored === undefined || typeof stored !== 'string') throw stored?.error ?? new Error('not stored');
   return followUp({ event, recipients, attributed: true }, stored, deps);
 }
@@ -142,16 +149,16 @@ export async function recordEngagementEvent(
 type Stored = 'recorded' | 'duplicate' | { readonly error: unknown };
 
 /** The batch in one go; if that fails, each event alone, so that a bad event fails only itself. */
-async function storeAll(events: readonly EngagementEvent[], store: EngagementStore): Promise<Stored[]> {
+async function storeAll(events: readonly EngagementEvent[], ledger: EngagementLedger): Promise<Stored[]> {
   if (events.length === 0) return [];
   try {
-    return await store.recordAll(events);
+    return await ledger.recordAll(events);
   } catch (error: unknown) {
     if (events.length === 1) return [{ error }];
     const stored: Stored[] = [];
     for (const event of events) {
       try {
-        stored.push(await store.record(event));
+        stored.push(await ledger.record(event));
       } catch (eventError: unknown) {
         stored.push({ error: eventError });
       }
@@ -165,7 +172,7 @@ async function followUp(
   stored: 'recorded' | 'duplicate',
   deps: RecordDeps,
 ): Promise<RecordOutcome> {
-  const { store, config, metrics } = deps;
+  const { ledger, contacts, pauses, config, metrics } = deps;
   const { event, recipients, attributed } = parsed;
   if (stored === 'recorded') metrics.count('EngagementEvents', 1, { type: event.type });
 
@@ -173,9 +180,9 @@ async function followUp(
   const endedEnrolments: string[] = [];
   if (reason !== undefined) {
     for (const email of new Set(recipients)) {
-      const customers = new Set(await store.customersByEmail(email));
+      const customers = new Set(await contacts.customersByEmail(email));
       if (attributed) customers.add(event.customerId);
-      await store.suppress(email, [...customers], reason, event.at);
+      await contacts.suppress(email, [...customers], reason, event.at);
       for (const customerId of customers)
         endedEnrolments.push(...(await deps.enrolments.endActiveEnrolments(customerId, reason, event.at)));
     }
@@ -183,13 +190,13 @@ async function followUp(
 
   let pausedSequence: string | undefined;
   if (event.type === 'complaint' && event.sequenceId !== undefined) {
-    const totals = (await store.sequenceCounters(event.sequenceId)).reduce(
+    const totals = (await ledger.sequenceCounters(event.sequenceId)).reduce(
       (sum, step) => addCounters(sum, step.counters),
       zeroCounters(),
     );
     if (complaintRateExceeded(totals, config)) {
       const rate = ((totals.complained / totals.sent) * 100).toFixed(2);
-      const paused = await store.pauseSequence(
+      const paused = await pauses.pauseSequence(
         event.sequenceId,
         `complaint rate ${rate}% (${totals.complained} of ${totals.sent} sent) is above ${config.complaintRateThreshold * 100}%`,
         event.at,

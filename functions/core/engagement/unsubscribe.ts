@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
+import type { ContactStatusStore } from '../../ports/contact-status-store.ts';
 import type { CustomerStore } from '../../ports/customer-store.ts';
-import type { EngagementStore } from '../../ports/engagement-store.ts';
+import type { EngagementLedger } from '../../ports/engagement-ledger.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { EngagementConfig } from '../config/engagement.ts';
@@ -11,7 +12,10 @@ import { type LinkClaims, verifyLink } from '../domain/links.ts';
 import { type PageKind, pickLocale, renderUnsubscribePage } from './unsubscribe-page.ts';
 
 export interface UnsubscribeDeps {
-  readonly store: EngagementStore;
+  /** Records the unsubscribe event against the message the link came from. */
+  readonly ledger: Pick<EngagementLedger, 'record'>;
+  /** Unsubscribes or pauses the customer. */
+  readonly contacts: Pick<ContactStatusStore, 'unsubscribe' | 'pauseContact'>;
   /** A link of an erased person changes nothing and writes nothing. */
   readonly forgotten: ForgottenRegister;
   readonly enrolments: Pick<EnrolmentStore, 'endActiveEnrolments'>;
@@ -89,7 +93,7 @@ export async function handleUnsubscribe(
   }
   if (!oneClick && action === 'pause') {
     const until = now + deps.config.pauseFor;
-    await deps.store.pauseContact(claims.customerId, until, now);
+    await deps.contacts.pauseContact(claims.customerId, until, now);
     await deps.enrolments.endActiveEnrolments(claims.customerId, 'paused', now);
     const timeZone = view?.customer.timeZone;
     return {
@@ -107,11 +111,19 @@ export async function unsubscribeCustomer(
   claims: Pick<LinkClaims, 'customerId' | 'enrolmentId' | 'stepIndex'>,
   view: CustomerView | undefined,
   now: number,
-  { store, enrolments }: Pick<UnsubscribeDeps, 'store' | 'enrolments'>,
+  {
+    ledger,
+    contacts,
+    enrolments,
+  }: {
+    readonly ledger: Pick<EngagementLedger, 'record'>;
+    readonly contacts: Pick<ContactStatusStore, 'unsubscribe'>;
+    readonly enrolments: UnsubscribeDeps['enrolments'];
+  },
   source = 'link',
 ): Promise<void> {
   // The first unsubscribe's time is kept and reused, so a repeat writes the very same event item.
-  const at = await store.unsubscribe(claims.customerId, now);
+  const at = await contacts.unsubscribe(claims.customerId, now);
   const enrolment = view?.enrolments.find((candidate) => candidate.enrolmentId === claims.enrolmentId);
   const send = view?.sends.find(
     (candidate) => candidate.enrolmentId === claims.enrolmentId && candidate.stepIndex === claims.stepIndex,
@@ -128,6 +140,6 @@ export async function unsubscribeCustomer(
     ...(send === undefined ? {} : { stepId: send.stepId }),
     detail: { source },
   };
-  await store.record(event);
+  await ledger.record(event);
   await enrolments.endActiveEnrolments(claims.customerId, 'unsubscribe', now);
 }

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { ContactStatusStore } from '../../ports/contact-status-store.ts';
 import type { CustomerStore } from '../../ports/customer-store.ts';
-import type { EngagementStore } from '../../ports/engagement-store.ts';
+import type { EngagementLedger } from '../../ports/engagement-ledger.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
+import type { InboundLog } from '../../ports/inbound-log.ts';
 import type { Mailer } from '../../ports/mailer.ts';
 import type { MetricsSink } from '../../ports/metrics-sink.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
+import type { SequencePauses } from '../../ports/sequence-pauses.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import type { EngagementEvent } from '../domain/engagement-event.ts';
@@ -60,7 +63,14 @@ export interface InboundMail {
 }
 
 export interface ReceiveReplyDeps {
-  readonly store: EngagementStore;
+  /** Replies, and bounces and complaints that came back by mail, as engagement events. */
+  readonly ledger: EngagementLedger;
+  /** Unsubscribe requests by mail, and the suppression of a bounce or complaint by mail. */
+  readonly contacts: Pick<ContactStatusStore, 'customersByEmail' | 'suppress' | 'unsubscribe'>;
+  /** A complaint by mail may pause its sequence, as SES's would. */
+  readonly pauses: Pick<SequencePauses, 'pauseSequence'>;
+  /** Mail that was not a reply we could attribute, kept on record with the reason. */
+  readonly inbound: InboundLog;
   readonly enrolments: Pick<EnrolmentStore, 'endActiveEnrolments'>;
   readonly customers: Pick<CustomerStore, 'getCustomerView'>;
   readonly mailer: Mailer;
@@ -111,13 +121,13 @@ const headerText = (text: string, max: number) =>
  * input never throws; the raw message stays in S3 whatever happens.
  */
 export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): Promise<ReplyOutcome> {
-  const { store, config } = deps;
+  const { config } = deps;
   const reject = async (
     reason: string,
     extra: Partial<InboundRecord> = {},
     outcome: InboundRecord['outcome'] = 'rejected',
   ): Promise<ReplyOutcome> => {
-    await store.recordInbound({
+    await deps.inbound.recordInbound({
       mailId: mail.mailId,
       receivedAt: mail.receivedAt,
       outcome,
@@ -138,7 +148,7 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
     return gone.customerIds.size + gone.emails.size > 0;
   };
   const forgotten = async (): Promise<ReplyOutcome> => {
-    await store.recordInbound({
+    await deps.inbound.recordInbound({
       mailId: mail.mailId,
       receivedAt: mail.receivedAt,
       outcome: 'rejected',
@@ -253,7 +263,7 @@ export async function receiveReply(mail: InboundMail, deps: ReceiveReplyDeps): P
         : { alsoAsksToStop: classification.alsoAsksToStop }),
     },
   };
-  const stored = await store.record(event);
+  const stored = await deps.ledger.record(event);
   await deps.enrolments.endActiveEnrolments(claims.customerId, 'reply', mail.receivedAt, claims.enrolmentId);
   if (stored === 'duplicate') return { kind: 'duplicate', customerId: claims.customerId };
   deps.metrics.count('InboundMail', 1, { outcome: 'reply' });

@@ -1,8 +1,8 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore } from '../../ports/customer-store.ts';
-import type { EngagementStore } from '../../ports/engagement-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { Mailer } from '../../ports/mailer.ts';
+import type { SendGuardReader } from '../../ports/send-guard.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
@@ -37,7 +37,7 @@ export interface SendStepDeps {
    * Checks outside the customer's partition: an address suppressed anywhere (a re-imported customer
    * with a bounced email) and a sequence paused for complaints. Absent in tests of the send path alone.
    */
-  readonly guard?: Pick<EngagementStore, 'sendGuard'>;
+  readonly guard?: SendGuardReader;
 }
 
 /** A paused sequence is looked at again after this long; its steps wait, never dropped. */

@@ -2,7 +2,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import { BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynamoEngagementStore } from '../../../functions/adapters/dynamo/engagement-store.ts';
+import { DynamoEngagementLedger } from '../../../functions/adapters/dynamo/engagement-ledger.ts';
 import { batchWriteAll, cancelledForNow } from '../../../functions/adapters/dynamo/retries.ts';
 import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
 
@@ -32,7 +32,7 @@ const click: EngagementEvent = {
 
 describe('an engagement event whose transaction collides with another', () => {
   const store = (attempts?: number) =>
-    new DynamoEngagementStore(new DynamoDBClient({ region: 'eu-west-1' }), 'rekindle', {
+    new DynamoEngagementLedger(new DynamoDBClient({ region: 'eu-west-1' }), 'rekindle', {
       conflictRetry: { ...fast, ...(attempts === undefined ? {} : { attempts }) },
     });
 

@@ -2,22 +2,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../functions/core/customers/model.ts';
 import {
   MalformedEventError,
   makeHandler,
   shopEventTypes,
 } from '../../../functions/handlers/ingest-event.ts';
-import { MemoryForgotten } from '../engagement/memory-stores.ts';
-import { MemorySink } from '../import/memory-sink.ts';
+import { MemoryForgotten } from '../../support/memory-forgotten.ts';
+import { MemoryIngestStore } from '../../support/memory-ingest-store.ts';
 import { hostileJson, hostileString, mutate, mutation, prototypeKeys } from './arbitraries.ts';
-
-class MemoryIngestStore extends MemorySink {
-  async recordIncident(incident: Incident): Promise<'written' | 'kept-resolved'> {
-    this.incidents.set(`${incident.customerId}#${incident.incidentId}`, incident);
-    return 'written';
-  }
-}
 
 const envelope = (detailType: string, detail: unknown): EventBridgeEvent<string, unknown> => ({
   id: 'evt-1',

@@ -71,12 +71,12 @@ describe('inbound MIME under fuzzing', () => {
         fc.constantFrom(...fixtures),
         fc.array(damage, { minLength: 1, maxLength: 4 }),
         async (raw, changes) => {
-          const { store, deps } = setup();
+          const { stores, deps } = setup();
           const outcome = await receiveReply(mail(changes.reduce(applyDamage, raw)), deps);
           expect(outcomeKinds).toContain(outcome.kind);
           if (outcome.kind === 'rejected' || outcome.kind === 'auto-reply')
             expect(outcome.reason.trim()).not.toBe('');
-          expect(store.events.size + store.inbound.length).toBeGreaterThan(0);
+          expect(stores.ledger.events.size + stores.inbound.records.length).toBeGreaterThan(0);
         },
       ),
       { numRuns: 150 },
@@ -97,13 +97,13 @@ describe('inbound MIME under fuzzing', () => {
         async (recipients) => {
           // The reply address in any case is ours (relays upper-case it); everything else is refused.
           fc.pre(!recipients.some((recipient) => recipient.trim().toLowerCase() === address.toLowerCase()));
-          const { store, deps } = setup();
+          const { stores, deps } = setup();
           const outcome = await receiveReply(mail(fixtures[0] ?? Buffer.alloc(0), recipients), deps);
           // The first fixture is an auto-reply, kept on record as one (not refused) since classification.
           expect(['rejected', 'auto-reply', 'unsubscribed']).toContain(outcome.kind);
           if (outcome.kind === 'rejected' || outcome.kind === 'auto-reply')
             expect(outcome.reason.trim()).not.toBe('');
-          expect(store.inbound.length + store.events.size).toBe(1);
+          expect(stores.inbound.records.length + stores.ledger.events.size).toBe(1);
         },
       ),
       { numRuns: 100 },

@@ -6,8 +6,11 @@ import { noMetrics } from '../../../functions/adapters/no-metrics.ts';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import { recordSesEvent } from '../../../functions/core/engagement/record-ses-event.ts';
 import { parseSesEvent, type SesEventResult } from '../../../functions/core/engagement/ses-event.ts';
-import { MemoryEngagementStore, MemoryForgotten } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
+import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
+import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
+import { MemoryForgotten } from '../../support/memory-forgotten.ts';
+import { MemorySequencePauses } from '../../support/memory-sequence-pauses.ts';
 import { hostileJson, mutate, mutation } from './arbitraries.ts';
 
 const directory = 'test/fixtures/ses-events';
@@ -108,16 +111,18 @@ describe('SES engagement events under fuzzing', () => {
   it('records or refuses a mutated event, never throwing from the store path', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...fixtures), mutation, async (event, change) => {
-        const store = new MemoryEngagementStore();
+        const ledger = new MemoryEngagementLedger();
         const outcome = await recordSesEvent(mutate(event, change), {
-          store,
+          ledger,
+          contacts: new MemoryContactStatusStore(),
+          pauses: new MemorySequencePauses(),
           enrolments: new MemoryEnrolmentStore(),
           config,
           metrics: noMetrics,
           forgotten: new MemoryForgotten(),
         });
         if (outcome.kind === 'invalid') expect(outcome.reason.trim()).not.toBe('');
-        else expect(store.events.size).toBe(1);
+        else expect(ledger.events.size).toBe(1);
       }),
       { numRuns: 150 },
     );

@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { signLink } from '../../../functions/core/domain/links.ts';
 import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
 import { VirtualClock } from '../../../functions/local/virtual-clock.ts';
-import { MemoryEngagementStore, MemoryForgotten, sampleView } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
+import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
+import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
+import { MemoryForgotten } from '../../support/memory-forgotten.ts';
+import { sampleView } from '../../support/sample-view.ts';
 import { hostileString, prototypeKeys } from './arbitraries.ts';
 
 const key = 'unsubscribe-key';
@@ -23,9 +26,11 @@ const invalidSentences = [
 ];
 
 function setup() {
-  const store = new MemoryEngagementStore();
+  const ledger = new MemoryEngagementLedger();
+  const contacts = new MemoryContactStatusStore();
   const handle = makeHandler({
-    store,
+    ledger,
+    contacts,
     enrolments: new MemoryEnrolmentStore(),
     customers: {
       getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
@@ -37,7 +42,7 @@ function setup() {
     forgotten: new MemoryForgotten(),
     logger: new Logger({ logLevel: 'SILENT' }),
   });
-  return { store, handle };
+  return { ledger, contacts, handle };
 }
 
 interface Request {
@@ -138,13 +143,13 @@ describe('unsubscribe requests under fuzzing', () => {
         const bodyCarriesToken = [genuine].some((token) => candidate.body?.includes(token));
         const queryCarriesToken = candidate.query?.t === genuine;
         fc.pre(!bodyCarriesToken && !queryCarriesToken);
-        const { store, handle } = setup();
+        const { ledger, contacts, handle } = setup();
         const response = await handle(event(candidate));
         expect(response.statusCode).toBeGreaterThanOrEqual(400);
         expect(response.statusCode).toBeLessThan(500);
         expect(invalidSentences.some((sentence) => text(response.body).includes(sentence))).toBe(true);
         expect(text(response.body)).not.toContain('<script');
-        expect(store.statuses.size + store.events.size).toBe(0);
+        expect(contacts.statuses.size + ledger.events.size).toBe(0);
       }),
       { numRuns: 300 },
     );

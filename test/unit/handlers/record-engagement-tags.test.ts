@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import { encodeMessageTags } from '../../../functions/core/domain/message-tags.ts';
 import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
-import { MemoryEngagementStore, MemoryForgotten } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
+import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
+import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
+import { MemoryForgotten } from '../../support/memory-forgotten.ts';
+import { MemorySequencePauses } from '../../support/memory-sequence-pauses.ts';
 
 /** Two people whose ids the old tag rewrite made one: `cust 1` and `cust_1`. */
 const people = [
@@ -42,10 +45,11 @@ function complaintAbout(person: (typeof people)[number], tags: Record<string, st
 }
 
 async function setUp() {
-  const store = new MemoryEngagementStore();
+  const ledger = new MemoryEngagementLedger();
+  const contacts = new MemoryContactStatusStore();
   const enrolments = new MemoryEnrolmentStore();
   for (const person of people) {
-    store.emails.set(person.email, [person.customerId]);
+    contacts.emails.set(person.email, [person.customerId]);
     await enrolments.createAssignment({
       enrolmentId: person.enrolmentId,
       customerId: person.customerId,
@@ -56,14 +60,16 @@ async function setUp() {
     });
   }
   const handler = makeHandler({
-    store,
+    ledger,
+    contacts,
+    pauses: new MemorySequencePauses(),
     enrolments,
     config: EngagementConfigSchema.parse({}),
     metrics: { count: () => undefined },
     forgotten: new MemoryForgotten(),
     logger: new Logger({ logLevel: 'SILENT' }),
   });
-  return { handler, store, enrolments };
+  return { handler, ledger, contacts, enrolments };
 }
 
 const stateOf = (enrolments: MemoryEnrolmentStore) =>
@@ -71,7 +77,7 @@ const stateOf = (enrolments: MemoryEnrolmentStore) =>
 
 describe('a complaint is applied to the customer its tags name, and only to them', () => {
   it('a complaint from cust 1 ends cust 1’s enrolment, not cust_1’s', async () => {
-    const { handler, store, enrolments } = await setUp();
+    const { handler, ledger, contacts, enrolments } = await setUp();
     const [one] = people;
     if (one === undefined) throw new Error('no people');
     const encoded = encodeMessageTags({
@@ -84,18 +90,18 @@ describe('a complaint is applied to the customer its tags name, and only to them
     const tags = Object.fromEntries(Object.entries(encoded.tags).map(([name, value]) => [name, [value]]));
     await handler(complaintAbout(one, tags));
     expect(stateOf(enrolments)).toEqual(['exited', 'active']);
-    expect([...store.suppressions.keys()]).toEqual(['one@example.com']);
-    expect([...store.events.values()].map((event) => event.customerId)).toEqual(['cust 1']);
+    expect([...contacts.suppressions.keys()]).toEqual(['one@example.com']);
+    expect([...ledger.events.values()].map((event) => event.customerId)).toEqual(['cust 1']);
   });
 
   it('an old send’s tag `cust_1` (either of them) is stored unattributed; only the complaining address is suppressed', async () => {
-    const { handler, store, enrolments } = await setUp();
+    const { handler, ledger, contacts, enrolments } = await setUp();
     const [one] = people;
     if (one === undefined) throw new Error('no people');
     await handler(complaintAbout(one, { customer: ['cust_1'], enrolment: [one.enrolmentId] }));
     // The address complained, so its own customer stops; the other person is untouched.
     expect(stateOf(enrolments)).toEqual(['exited', 'active']);
-    expect([...store.suppressions.keys()]).toEqual(['one@example.com']);
-    expect([...store.events.values()].map((event) => event.customerId)).toEqual(['unknown']);
+    expect([...contacts.suppressions.keys()]).toEqual(['one@example.com']);
+    expect([...ledger.events.values()].map((event) => event.customerId)).toEqual(['unknown']);
   });
 });

@@ -3,14 +3,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { ModelRun } from '../../../functions/core/domain/scoring.ts';
 import { makeHandler } from '../../../functions/handlers/score-segment.ts';
-import {
-  configWith,
-  fakeModel,
-  MemoryScheduler,
-  MemorySegmentationStore,
-  now,
-  record,
-} from '../segments/fixtures.ts';
+import { MemorySegmentationStore } from '../../support/memory-segmentation-store.ts';
+import { configWith, fakeModel, MemoryScheduler, now, record } from '../segments/fixtures.ts';
 
 const config = configWith([{ id: 'lapsed', when: { daysSinceLastOrder: { min: 120 } }, sequence: null }]);
 const logger = new Logger({ serviceName: 'score-segment', logLevel: 'SILENT' });

@@ -4,18 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { signLink } from '../../../functions/core/domain/links.ts';
 import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
 import { VirtualClock } from '../../../functions/local/virtual-clock.ts';
-import { MemoryEngagementStore, MemoryForgotten, sampleView } from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
+import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
+import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
+import { MemoryForgotten } from '../../support/memory-forgotten.ts';
+import { sampleView } from '../../support/sample-view.ts';
 
 const key = 'unsubscribe-key';
 const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
 const token = signLink({ customerId: 'lapsed-1', enrolmentId, stepIndex: 0, purpose: 'unsubscribe' }, key);
 
 function setup() {
-  const store = new MemoryEngagementStore();
+  const ledger = new MemoryEngagementLedger();
+  const contacts = new MemoryContactStatusStore();
   const forgotten = new MemoryForgotten();
   const handle = makeHandler({
-    store,
+    ledger,
+    contacts,
     enrolments: new MemoryEnrolmentStore(),
     customers: {
       getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
@@ -27,7 +32,7 @@ function setup() {
     forgotten,
     logger: new Logger({ logLevel: 'SILENT' }),
   });
-  return { store, handle, forgotten };
+  return { ledger, contacts, handle, forgotten };
 }
 
 /** A Function URL POST to the link, as a mailbox provider or a browser sends it. */
@@ -65,10 +70,10 @@ describe('what a POST to the unsubscribe link must carry', () => {
     ],
     ["the page's own form", `t=${token}&action=unsubscribe`, 'application/x-www-form-urlencoded'],
   ])('unsubscribes with %s', async (_name, body, contentType) => {
-    const { store, handle } = setup();
+    const { contacts, handle } = setup();
     const response = await handle(post(body, contentType));
     expect(response.statusCode).toBe(200);
-    expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
+    expect(contacts.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
   });
 
   it.each([
@@ -79,22 +84,22 @@ describe('what a POST to the unsubscribe link must carry', () => {
     ['an unknown action', 'action=delete', 'application/x-www-form-urlencoded'],
     ['a malformed multipart body', '--x\r\nnonsense', 'multipart/form-data; boundary=b'],
   ])('changes nothing with %s, and shows the choice again', async (_name, body, contentType) => {
-    const { store, handle } = setup();
+    const { ledger, contacts, handle } = setup();
     const response = await handle(post(body, contentType));
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('name="action" value="unsubscribe"');
-    expect(store.statuses.size + store.events.size).toBe(0);
+    expect(contacts.statuses.size + ledger.events.size).toBe(0);
   });
 
   it('writes nothing for a person erased on request, and says they will hear nothing more', async () => {
-    const { store, handle, forgotten } = setup();
+    const { ledger, contacts, handle, forgotten } = setup();
     forgotten.customerIds.add('lapsed-1');
     for (const body of ['List-Unsubscribe=One-Click', 'action=pause']) {
       const response = await handle(post(body, 'application/x-www-form-urlencoded'));
       expect(response.statusCode).toBe(200);
       expect(response.body).toContain('You are unsubscribed. You will get no more of these emails.');
     }
-    expect(store.statuses.size + store.events.size).toBe(0);
+    expect(contacts.statuses.size + ledger.events.size).toBe(0);
   });
 
   it('tells browsers not to sniff the page', async () => {

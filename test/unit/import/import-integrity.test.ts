@@ -6,7 +6,7 @@ import { importFile, printImportSummary } from '../../../functions/cli/commands/
 import { MemoryOutput } from '../../../functions/cli/output.ts';
 import { CustomerSchema } from '../../../functions/core/customers/model.ts';
 import { importStream, importText } from '../../../functions/core/import/import-file.ts';
-import { MemorySink } from './memory-sink.ts';
+import { MemorySink } from '../../support/memory-import-sink.ts';
 
 const customersHeader = 'customerId,email,firstName,locale,timeZone,consent';
 const customers = { file: 'customers.csv', kind: 'customers', format: 'csv' } as const;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CustomerSchema } from '../../../functions/core/customers/model.ts';
 import { describeImport, importStream, importText } from '../../../functions/core/import/import-file.ts';
 import { RowReader } from '../../../functions/core/import/import-rows.ts';
-import { MemorySink } from './memory-sink.ts';
+import { MemorySink } from '../../support/memory-import-sink.ts';
 
 const customersHeader = 'customerId,email,firstName,locale,timeZone,consent';
 

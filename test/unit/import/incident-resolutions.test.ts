@@ -3,7 +3,7 @@ import { IncidentSchema } from '../../../functions/core/customers/model.ts';
 import { importText } from '../../../functions/core/import/import-file.ts';
 import { parseRows } from '../../../functions/core/import/import-rows.ts';
 import { generateSampleData } from '../../../functions/local/sample-data.ts';
-import { MemorySink } from './memory-sink.ts';
+import { MemorySink } from '../../support/memory-import-sink.ts';
 
 const csvSource = { file: 'incidents.csv', kind: 'incidents', format: 'csv' } as const;
 const jsonlSource = { file: 'incidents.jsonl', kind: 'incidents', format: 'jsonl' } as const;

@@ -1,20 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../functions/core/customers/model.ts';
 import { MalformedEventError, makeHandler } from '../../../functions/handlers/ingest-event.ts';
-import { MemoryForgotten } from '../engagement/memory-stores.ts';
-import { MemorySink } from './memory-sink.ts';
-
-class MemoryIngestStore extends MemorySink {
-  async recordIncident(incident: Incident): Promise<'written' | 'kept-resolved'> {
-    const key = `${incident.customerId}#${incident.incidentId}`;
-    if (incident.resolvedAt === undefined && this.incidents.get(key)?.resolvedAt !== undefined)
-      return 'kept-resolved';
-    this.incidents.set(key, incident);
-    return 'written';
-  }
-}
+import { MemoryForgotten } from '../../support/memory-forgotten.ts';
+import { MemoryIngestStore } from '../../support/memory-ingest-store.ts';
 
 const event = (detailType: string, detail: unknown): EventBridgeEvent<string, unknown> => ({
   id: `evt-${detailType}`,

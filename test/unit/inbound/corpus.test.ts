@@ -56,7 +56,7 @@ describe('the real corpus of machine mail', () => {
       const parsed = await parseReply(raw);
       const found = classifyInbound({ ...parsed, newText: extractNewText(parsed.body), raw });
       const permanent = found.bounced?.find((entry) => entry.permanent)?.address;
-      const { store, mailer, enrolments, deps } = setup(permanent ?? 'asha@example.com');
+      const { stores, mailer, enrolments, deps } = setup(permanent ?? 'asha@example.com');
       const to = replyAddressFor({ customerId: 'lapsed-1', stepIndex: 0 }, key, domain) ?? '';
       const outcome = await receiveReply(
         {
@@ -74,14 +74,17 @@ describe('the real corpus of machine mail', () => {
         kind: expect.stringMatching(/^(rejected|auto-reply)$/),
       });
       expect({ file, sent: mailer.sent.length }).toEqual({ file, sent: 0 });
-      expect([...store.events.values()].filter((event) => event.type === 'reply')).toEqual([]);
+      expect([...stores.ledger.events.values()].filter((event) => event.type === 'reply')).toEqual([]);
       expect([...enrolments.ended.values()].filter((reason) => reason === 'reply')).toEqual([]);
-      expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeUndefined();
+      expect(stores.contacts.statuses.get('lapsed-1')?.unsubscribedAt).toBeUndefined();
       if (permanent !== undefined) {
         permanentBounces += 1;
-        if (store.suppressions.get(permanent)?.reason === 'hard-bounce') suppressedBounces += 1;
+        if (stores.contacts.suppressions.get(permanent)?.reason === 'hard-bounce') suppressedBounces += 1;
       }
-      if (label === 'feedback-report' && store.suppressions.get('asha@example.com')?.reason === 'complaint')
+      if (
+        label === 'feedback-report' &&
+        stores.contacts.suppressions.get('asha@example.com')?.reason === 'complaint'
+      )
         complaints += 1;
     }
     // 266 name the address in a delivery-status part, 175 more only in the notice's prose (qmail, Exim…).

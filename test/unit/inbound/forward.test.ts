@@ -6,7 +6,7 @@ import {
   receiveReply,
   replyTokenIn,
 } from '../../../functions/core/inbound/receive-reply.ts';
-import { sampleView } from '../engagement/memory-stores.ts';
+import { sampleView } from '../../support/sample-view.ts';
 import { replyAddress, replyDomain, replyEnrolmentId, replySetup } from './reply-setup.ts';
 
 const enrolmentId = replyEnrolmentId;

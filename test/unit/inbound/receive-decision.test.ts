@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signLink } from '../../../functions/core/domain/links.ts';
 import { type InboundMail, receiveReply } from '../../../functions/core/inbound/receive-reply.ts';
-import type { MemoryForgotten } from '../engagement/memory-stores.ts';
+import type { MemoryForgotten } from '../../support/memory-forgotten.ts';
 import { replyAddress, replyClaims, replyEnrolmentId, replyKey, replySetup } from './reply-setup.ts';
 
 const key = replyKey;
@@ -50,7 +50,7 @@ const feedbackReport = (): InboundMail => {
 
 describe('what receiving a reply does with each class', () => {
   it('forwards a complaint that mentions unsubscribing, marked, and does not unsubscribe', async () => {
-    const { store, mailer, enrolments, deps } = setup();
+    const { stores, mailer, enrolments, deps } = setup();
     const outcome = await receiveReply(
       mail(
         'Subject: Re: unsubscribe\r\nIn-Reply-To: <a@northwind.example>\r\n',
@@ -59,22 +59,22 @@ describe('what receiving a reply does with each class', () => {
       deps,
     );
     expect(outcome).toMatchObject({ kind: 'reply', forwarded: true });
-    expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeUndefined();
+    expect(stores.contacts.statuses.get('lapsed-1')?.unsubscribedAt).toBeUndefined();
     expect(enrolments.ended.get(`lapsed-1|${enrolmentId}`)).toBe('reply');
     expect(mailer.sent[0]?.text).toContain('Also asks to stop');
     expect(mailer.sent[0]?.text).toContain('The record arrived cracked');
   });
 
   it('unsubscribes on the word alone, without forwarding', async () => {
-    const { store, mailer, deps } = setup();
+    const { stores, mailer, deps } = setup();
     const outcome = await receiveReply(mail('Subject: Re: hello\r\n', `Stop${quoted}`), deps);
     expect(outcome).toMatchObject({ kind: 'unsubscribed', locale: 'en' });
-    expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
+    expect(stores.contacts.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
     expect(mailer.sent).toEqual([]);
   });
 
   it('keeps an Italian out-of-office without RFC 3834 headers on record, ending nothing', async () => {
-    const { store, mailer, enrolments, deps } = setup();
+    const { stores, mailer, enrolments, deps } = setup();
     const outcome = await receiveReply(
       mail(
         'Subject: Re: ciao\r\n',
@@ -83,22 +83,22 @@ describe('what receiving a reply does with each class', () => {
       deps,
     );
     expect(outcome.kind).toBe('auto-reply');
-    expect(store.inbound[0]).toMatchObject({ outcome: 'auto-reply', customerId: 'lapsed-1' });
+    expect(stores.inbound.records[0]).toMatchObject({ outcome: 'auto-reply', customerId: 'lapsed-1' });
     expect(enrolments.ended.size).toBe(0);
     expect(mailer.sent).toEqual([]);
   });
 
   it('takes a feedback report about our mail for a complaint: suppressed, enrolments ended, nothing forwarded', async () => {
-    const { store, mailer, enrolments, deps } = setup();
+    const { stores, mailer, enrolments, deps } = setup();
     const outcome = await receiveReply(feedbackReport(), deps);
     expect(outcome.kind).toBe('rejected');
-    expect(store.suppressions.get('asha@example.com')?.reason).toBe('complaint');
+    expect(stores.contacts.suppressions.get('asha@example.com')?.reason).toBe('complaint');
     expect(enrolments.ended.get(`lapsed-1|${enrolmentId}`)).toBe('complaint');
     expect(mailer.sent).toEqual([]);
   });
 
   it("counts a feedback report as its message's complaint: in the step's counters once, with SES's own report, and in the complaint rate", async () => {
-    const { store, deps } = setup({ engagement: { complaintRateMinSends: 1, complaintRateThreshold: 0.1 } });
+    const { stores, deps } = setup({ engagement: { complaintRateMinSends: 1, complaintRateThreshold: 0.1 } });
     const message = {
       customerId: 'lapsed-1',
       enrolmentId,
@@ -108,7 +108,7 @@ describe('what receiving a reply does with each class', () => {
       stepId: 'check-in',
       messageId: 'ses-1',
     };
-    await store.record({
+    await stores.ledger.record({
       ...message,
       eventId: 'send-1',
       type: 'send',
@@ -116,7 +116,7 @@ describe('what receiving a reply does with each class', () => {
     });
     const outcome = await receiveReply(feedbackReport(), deps);
     // SES's complaint for the same message, through its event destination, after the mail's.
-    await store.record({
+    await stores.ledger.record({
       ...message,
       eventId: 'ses-complaint',
       type: 'complaint',
@@ -127,20 +127,20 @@ describe('what receiving a reply does with each class', () => {
       kind: 'rejected',
       reason: expect.stringContaining('paused gentle-winback'),
     });
-    const complaint = [...store.events.values()].find(
+    const complaint = [...stores.ledger.events.values()].find(
       (event) => event.type === 'complaint' && event.eventId !== 'ses-complaint',
     );
     expect(complaint).toMatchObject({
       ...message,
       detail: { source: 'inbound-mail', feedbackType: 'abuse' },
     });
-    const [counters] = await store.sequenceCounters('gentle-winback');
+    const [counters] = await stores.ledger.sequenceCounters('gentle-winback');
     expect(counters?.counters).toMatchObject({ sent: 1, complained: 1 });
-    expect(store.paused.get('gentle-winback')?.reason).toContain('complaint rate 100.00%');
+    expect(stores.pauses.paused.get('gentle-winback')?.reason).toContain('complaint rate 100.00%');
   });
 
   it("records a permanent bounce by mail of the customer's address as the hard bounce of the message it answers", async () => {
-    const { store, enrolments, deps } = setup();
+    const { stores, enrolments, deps } = setup();
     const raw = [
       'From: MAILER-DAEMON@mx.example.in',
       `To: ${address}`,
@@ -160,9 +160,9 @@ describe('what receiving a reply does with each class', () => {
       kind: 'rejected',
       reason: expect.stringContaining('recipients from its text'),
     });
-    expect(store.suppressions.get('asha@example.com')?.reason).toBe('hard-bounce');
+    expect(stores.contacts.suppressions.get('asha@example.com')?.reason).toBe('hard-bounce');
     expect(enrolments.ended.get(`lapsed-1|${enrolmentId}`)).toBe('hard-bounce');
-    expect([...store.events.values()].find((event) => event.type === 'bounce')).toMatchObject({
+    expect([...stores.ledger.events.values()].find((event) => event.type === 'bounce')).toMatchObject({
       enrolmentId,
       stepIndex: 0,
       messageId: 'ses-1',
@@ -194,7 +194,10 @@ describe('what receiving a reply does with each class', () => {
     });
     expect(other.enrolments.ended.size).toBe(0);
     expect(other.mailer.sent).toEqual([]);
-    expect(other.store.inbound[0]).toMatchObject({ customerId: 'lapsed-1', from: 'someone@example.net' });
+    expect(other.stores.inbound.records[0]).toMatchObject({
+      customerId: 'lapsed-1',
+      from: 'someone@example.net',
+    });
   });
 
   it.each([
@@ -203,17 +206,17 @@ describe('what receiving a reply does with each class', () => {
   ])(
     'keeps nothing of a late reply when %s was erased on request: no event, no forward, no sender on record',
     async (_who, erase) => {
-      const { store, mailer, enrolments, deps, forgotten } = setup();
+      const { stores, mailer, enrolments, deps, forgotten } = setup();
       erase(forgotten);
       const outcome = await receiveReply(
         mail('Subject: Re: hello\r\nIn-Reply-To: <a@northwind.example>\r\n', `Where is my refund?${quoted}`),
         deps,
       );
       expect(outcome).toEqual({ kind: 'forgotten' });
-      expect(store.events.size).toBe(0);
+      expect(stores.ledger.events.size).toBe(0);
       expect(enrolments.ended.size).toBe(0);
       expect(mailer.sent).toEqual([]);
-      expect(store.inbound).toEqual([
+      expect(stores.inbound.records).toEqual([
         {
           mailId: 'mail-1',
           receivedAt: Date.parse('2026-12-01T10:15:02Z'),
@@ -226,7 +229,7 @@ describe('what receiving a reply does with each class', () => {
   );
 
   it('does not take an auto-reply quoting the mailto subject for an unsubscribe', async () => {
-    const { store, deps } = setup();
+    const { stores, deps } = setup();
     const token = signLink({ ...claims, purpose: 'unsubscribe' }, key);
     const outcome = await receiveReply(
       mail(
@@ -237,6 +240,6 @@ describe('what receiving a reply does with each class', () => {
       deps,
     );
     expect(outcome.kind).toBe('auto-reply');
-    expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeUndefined();
+    expect(stores.contacts.statuses.get('lapsed-1')?.unsubscribedAt).toBeUndefined();
   });
 });

@@ -45,14 +45,14 @@ const setup = replySetup;
 
 describe('receiving replies', () => {
   it('records a Gmail multipart quoted-printable reply without the quoted history, ends the enrolment and forwards it', async () => {
-    const { store, mailer, enrolments, deps } = setup();
+    const { stores, mailer, enrolments, deps } = setup();
     const outcome = await receiveReply(mail(fixture('gmail-multipart-qp.eml')), deps);
     expect(outcome).toMatchObject({ kind: 'reply', customerId: 'lapsed-1', forwarded: true });
     if (outcome.kind !== 'reply') throw new Error('expected a reply');
     expect(outcome.newText).toBe(
       'Hi, the last record arrived cracked and nobody answered my email. I would come back if that gets sorted — can someone call me?',
     );
-    const [event] = [...store.events.values()];
+    const [event] = [...stores.ledger.events.values()];
     expect(event).toMatchObject({
       type: 'reply',
       customerId: 'lapsed-1',
@@ -91,13 +91,13 @@ describe('receiving replies', () => {
   });
 
   it('keeps an auto-reply on record without ending anything or forwarding', async () => {
-    const { store, mailer, enrolments, deps } = setup();
+    const { stores, mailer, enrolments, deps } = setup();
     const outcome = await receiveReply(mail(fixture('auto-reply-outlook.eml')), deps);
     expect(outcome.kind).toBe('auto-reply');
-    expect(store.events.size).toBe(0);
+    expect(stores.ledger.events.size).toBe(0);
     expect(enrolments.ended.size).toBe(0);
     expect(mailer.sent).toEqual([]);
-    expect(store.inbound[0]).toMatchObject({
+    expect(stores.inbound.records[0]).toMatchObject({
       outcome: 'auto-reply',
       s3Key: 'inbound/mail-1',
       customerId: 'lapsed-1',
@@ -105,24 +105,24 @@ describe('receiving replies', () => {
   });
 
   it('honours a Hindi unsubscribe request in a base64 body', async () => {
-    const { store, deps } = setup();
+    const { stores, deps } = setup();
     const outcome = await receiveReply(mail(fixture('hindi-unsubscribe-base64.eml')), deps);
     expect(outcome).toMatchObject({ kind: 'unsubscribed', locale: 'hi' });
-    expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
-    expect([...store.events.values()].map((event) => event.type)).toEqual(['unsubscribe']);
+    expect(stores.contacts.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
+    expect([...stores.ledger.events.values()].map((event) => event.type)).toEqual(['unsubscribe']);
   });
 
   it('records the same mail twice once, and forwards it once', async () => {
-    const { store, mailer, deps } = setup();
+    const { stores, mailer, deps } = setup();
     await receiveReply(mail(fixture('gmail-multipart-qp.eml')), deps);
     const again = await receiveReply(mail(fixture('gmail-multipart-qp.eml')), deps);
     expect(again.kind).toBe('duplicate');
-    expect(store.events.size).toBe(1);
+    expect(stores.ledger.events.size).toBe(1);
     expect(mailer.sent).toHaveLength(1);
   });
 
   it('rejects forged, altered and unsigned reply addresses with a reason and the S3 key', async () => {
-    const { store, deps } = setup();
+    const { stores, deps } = setup();
     const forged = replyAddressFor(claims, 'not-our-key', domain) ?? '';
     const otherCustomer = replyAddressFor({ ...claims, customerId: 'lapsed-2' }, 'not-our-key', domain) ?? '';
     const [, step, customer, mac] = /^r\+(\d+)\.([a-z2-7]+)\.([a-z2-7]+)@/.exec(address) ?? [];
@@ -136,33 +136,33 @@ describe('receiving replies', () => {
     }
     const elsewhere = await receiveReply(mail('Subject: hi\r\n\r\nhello', ['care@northwind.example']), deps);
     expect(elsewhere.kind).toBe('rejected');
-    expect(store.events.size).toBe(0);
-    expect(store.inbound.every((record) => record.s3Key === 'inbound/mail-1')).toBe(true);
+    expect(stores.ledger.events.size).toBe(0);
+    expect(stores.inbound.records.every((record) => record.s3Key === 'inbound/mail-1')).toBe(true);
   });
 
   it('honours the List-Unsubscribe mailto, and refuses a forged one', async () => {
-    const { store, deps } = setup();
+    const { stores, deps } = setup();
     const token = signLink({ ...claims, purpose: 'unsubscribe' }, key);
     const outcome = await receiveReply(
       mail(`Subject: unsubscribe-${token}\r\n\r\n`, ['unsubscribe@reply.northwind.example']),
       deps,
     );
     expect(outcome).toMatchObject({ kind: 'unsubscribed', customerId: 'lapsed-1' });
-    expect(store.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
+    expect(stores.contacts.statuses.get('lapsed-1')?.unsubscribedAt).toBeDefined();
     const forged = signLink({ ...claims, customerId: 'someone-else', purpose: 'unsubscribe' }, 'guess');
     const refused = await receiveReply(
       mail(`Subject: unsubscribe-${forged}\r\n\r\n`, ['unsubscribe@reply.northwind.example'], 'mail-2'),
       deps,
     );
     expect(refused).toEqual({ kind: 'rejected', reason: 'forged or altered unsubscribe token' });
-    expect(store.statuses.has('someone-else')).toBe(false);
+    expect(stores.contacts.statuses.has('someone-else')).toBe(false);
   });
 
   it('rejects a message over the size limit without parsing it', async () => {
-    const { store, deps } = setup({ engagement: { maxInboundBytes: 100 } });
+    const { stores, deps } = setup({ engagement: { maxInboundBytes: 100 } });
     const outcome = await receiveReply(mail(fixture('gmail-multipart-qp.eml')), deps);
     expect(outcome.kind === 'rejected' && outcome.reason).toMatch(/^too large/);
-    expect(store.inbound).toHaveLength(1);
+    expect(stores.inbound.records).toHaveLength(1);
   });
 
   it('never throws on fuzzed bytes, and whatever it is, it is on record', async () => {
@@ -189,10 +189,10 @@ describe('receiving replies', () => {
             ),
         ),
         async (bytes) => {
-          const { store, deps } = setup();
+          const { stores, deps } = setup();
           const outcome = await receiveReply(mail(bytes), deps);
           expect(['reply', 'unsubscribed', 'auto-reply', 'rejected']).toContain(outcome.kind);
-          expect(store.events.size + store.inbound.length).toBeGreaterThan(0);
+          expect(stores.ledger.events.size + stores.inbound.records.length).toBeGreaterThan(0);
         },
       ),
       { numRuns: 150 },

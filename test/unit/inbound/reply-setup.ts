@@ -2,13 +2,14 @@ import { noMetrics } from '../../../functions/adapters/no-metrics.ts';
 import { type EngagementConfig, EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import type { CustomerView } from '../../../functions/core/domain/customer-view.ts';
 import { type ReceiveReplyDeps, replyAddressFor } from '../../../functions/core/inbound/receive-reply.ts';
-import {
-  MemoryEngagementStore,
-  MemoryForgotten,
-  MemoryMailer,
-  sampleView,
-} from '../engagement/memory-stores.ts';
-import { MemoryEnrolmentStore } from '../sequences/memory-enrolment-store.ts';
+import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
+import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
+import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
+import { MemoryForgotten } from '../../support/memory-forgotten.ts';
+import { MemoryInboundLog } from '../../support/memory-inbound-log.ts';
+import { MemoryMailer } from '../../support/memory-mailer.ts';
+import { MemorySequencePauses } from '../../support/memory-sequence-pauses.ts';
+import { sampleView } from '../../support/sample-view.ts';
 
 /** The reply side of one win-back email to customer `lapsed-1`, shared by the inbound tests. */
 export const replyKey = 'reply-key';
@@ -29,7 +30,12 @@ export function replySetup(
     readonly customerEmail?: string;
   } = {},
 ) {
-  const store = new MemoryEngagementStore();
+  const stores = {
+    ledger: new MemoryEngagementLedger(),
+    contacts: new MemoryContactStatusStore(),
+    pauses: new MemorySequencePauses(),
+    inbound: new MemoryInboundLog(),
+  };
   const mailer = new MemoryMailer();
   const enrolments = new MemoryEnrolmentStore();
   const forgotten = new MemoryForgotten();
@@ -37,12 +43,12 @@ export function replySetup(
   for (const enrolment of sample.enrolments)
     enrolments.items.set(`lapsed-1|${enrolment.enrolmentId}`, enrolment);
   const email = options.customerEmail;
-  if (email !== undefined) store.emails.set(email, ['lapsed-1']);
+  if (email !== undefined) stores.contacts.emails.set(email, ['lapsed-1']);
   const view =
     options.view ??
     (() => (email === undefined ? sample : { ...sample, customer: { ...sample.customer, email } }));
   const deps: ReceiveReplyDeps = {
-    store,
+    ...stores,
     enrolments,
     mailer,
     customers: { getCustomerView: async (id) => (id === 'lapsed-1' ? view(id) : undefined) },
@@ -58,5 +64,5 @@ export function replySetup(
     metrics: noMetrics,
     forgotten,
   };
-  return { store, mailer, enrolments, deps, forgotten };
+  return { stores, mailer, enrolments, deps, forgotten };
 }

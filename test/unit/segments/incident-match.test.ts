@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../functions/core/customers/model.ts';
 import { customerFacts, describeMatch, segmentMatch } from '../../../functions/core/segments/evaluate.ts';
 import { segmentCustomers } from '../../../functions/core/segments/run-segmenter.ts';
-import { configWith, daysAgo, MemoryScheduler, MemorySegmentationStore, now, record } from './fixtures.ts';
+import { MemorySegmentationStore } from '../../support/memory-segmentation-store.ts';
+import { configWith, daysAgo, MemoryScheduler, now, record } from './fixtures.ts';
 
 const incident = (incidentId: string, kind: Incident['kind'], days: number, extra: Partial<Incident> = {}) =>
   ({

@@ -6,15 +6,8 @@ import { customerFacts, describeMatch, matchSegment } from '../../../functions/c
 import { planRun, sampleSummaries } from '../../../functions/core/segments/plan-run.ts';
 import { decideEnrolment, segmentCustomers } from '../../../functions/core/segments/run-segmenter.ts';
 import { seededRandom } from '../../../functions/local/sample-data.ts';
-import {
-  configWith,
-  daysAgo,
-  fakeModel,
-  MemoryScheduler,
-  MemorySegmentationStore,
-  now,
-  record,
-} from './fixtures.ts';
+import { MemorySegmentationStore } from '../../support/memory-segmentation-store.ts';
+import { configWith, daysAgo, fakeModel, MemoryScheduler, now, record } from './fixtures.ts';
 
 const incident = (extra: Partial<Incident> = {}): Incident => ({
   incidentId: 'i1',

@@ -1,5 +1,5 @@
-import type { Customer, Incident, Order } from '../../../functions/core/customers/model.ts';
-import type { ImportSink } from '../../../functions/ports/segmentation-store.ts';
+import type { Customer, Incident, Order } from '../../functions/core/customers/model.ts';
+import type { ImportSink } from '../../functions/ports/segmentation-store.ts';
 
 /** An ImportSink keyed like the table: a put of the same id replaces, so re-imports are visible. */
 export class MemorySink implements ImportSink {

@@ -1,10 +1,10 @@
-import type { Assignment } from '../../../functions/core/domain/enrolment.ts';
+import type { Assignment } from '../../functions/core/domain/enrolment.ts';
 import {
   type AssignmentHistory,
   endingEvent,
   enrolmentTransitions,
-} from '../../../functions/core/domain/enrolment-state.ts';
-import type { EnrolmentEnd, EnrolmentStore } from '../../../functions/ports/enrolment-store.ts';
+} from '../../functions/core/domain/enrolment-state.ts';
+import type { EnrolmentEnd, EnrolmentStore } from '../../functions/ports/enrolment-store.ts';
 
 type Stored = AssignmentHistory & { readonly endedAtStep?: number };
 

@@ -1,83 +1,27 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DeleteCommand,
   DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { forEachConcurrently } from '../../core/concurrency.ts';
 import type { StepCounters } from '../../core/domain/counters.ts';
-import {
-  addCounters,
-  type CounterName,
-  counterEffect,
-  counterNames,
-  zeroCounters,
-} from '../../core/domain/counters.ts';
+import { addCounters, type CounterName, counterEffect } from '../../core/domain/counters.ts';
 import type { EngagementEvent } from '../../core/domain/engagement-event.ts';
-import type { InboundRecord } from '../../core/domain/inbound-record.ts';
-import type { ReportData } from '../../core/domain/report-data.ts';
-import type { EngagementStore, SendGuard, SuppressionReason } from '../../ports/engagement-store.ts';
-import { CorruptItemError } from './customer-store.ts';
-import { addResponse, type EnrolmentResponse } from './enrolment-store.ts';
-import { onlyTypes, queryAll, scanItems } from './pages.ts';
+import type { EngagementLedger } from '../../ports/engagement-ledger.ts';
+import { expiresAfter, type Item, itemTypes, toStepCounters, typeAttribute } from './items.ts';
+import { queryAll } from './pages.ts';
 import { backoff, type RetryPolicy, transactWithRetry } from './retries.ts';
 import { customerTableDesign, keys, statsShard } from './table-design.ts';
 
-type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Engagement events are kept two years (enough for year-on-year reports), then DynamoDB's TTL removes them. */
 const engagementRetentionMs = 730 * 86_400_000;
-/** Records of refused inbound mail (sender, subject) are kept 90 days, for investigating abuse. */
-export const inboundRetentionMs = 90 * 86_400_000;
-/** The TTL attribute's value: epoch seconds. */
-const expiresAfter = (at: number, retentionMs: number) => Math.floor((at + retentionMs) / 1000);
-
-const SuppressionItemSchema = z.object({
-  suppressionReason: z.enum(['hard-bounce', 'complaint', 'manual']),
-  suppressedAt: z.number(),
-});
-const PauseItemSchema = z.object({ reason: z.string(), pausedAt: z.number() });
-const CountersItemSchema = z.object({
-  sequenceId: z.string(),
-  stepIndex: z.number(),
-  segmentId: z.string(),
-  stepId: z.string().optional(),
-});
-
-function counters(item: Item): StepCounters['counters'] {
-  const result = zeroCounters();
-  for (const name of counterNames) {
-    const value = item[name];
-    if (typeof value === 'number') result[name] = value;
-  }
-  return result;
-}
-
-function parse<T>(schema: z.ZodType<T>, item: Item): T {
-  const result = schema.safeParse(item);
-  if (!result.success) {
-    throw new CorruptItemError(
-      `item ${String(item.pk)} / ${String(item.sk)}: ${z.prettifyError(result.error)}`,
-    );
-  }
-  return result.data;
-}
 
 /** The table's `type` is the item kind, so the event's own type is stored as `eventType`. */
 const eventAttributes = ({ type, ...rest }: EngagementEvent): Item => ({
-  type: 'engagement',
+  [typeAttribute]: itemTypes.engagement,
   eventType: type,
   ...rest,
 });
@@ -162,7 +106,11 @@ function planEvents(
     items.push({
       Put: {
         TableName: tableName,
-        Item: { ...key, ...eventAttributes(event), expiresAt: expiresAfter(event.at, engagementRetentionMs) },
+        Item: {
+          ...key,
+          ...eventAttributes(event),
+          [customerTableDesign.timeToLiveAttribute]: expiresAfter(event.at, engagementRetentionMs),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
@@ -198,8 +146,8 @@ function planEvents(
     sums.set(sumKey, sum);
   }
   for (const { key, set } of markers.values()) {
-    const names: Record<string, string> = { '#type': 'type' };
-    const values: Item = { ':type': 'message-stats' };
+    const names: Record<string, string> = { '#type': typeAttribute };
+    const values: Item = { ':type': itemTypes.messageStats };
     const assignments: string[] = [];
     const conditions: string[] = [];
     [...set].forEach(([marker, at], index) => {
@@ -229,7 +177,7 @@ function planEvents(
       ':sequenceId': sum.sequenceId,
       ':stepIndex': sum.stepIndex,
       ':segmentId': sum.segmentId,
-      ':stats': 'stats',
+      ':stats': itemTypes.stats,
     };
     const adds = [...sum.adds].map(([name, count]) => {
       values[`:${name}`] = count;
@@ -243,7 +191,7 @@ function planEvents(
         UpdateExpression: `SET sequenceId = :sequenceId, stepIndex = :stepIndex, segmentId = :segmentId, #type = :stats${
           sum.stepId === undefined ? '' : ', stepId = :stepId'
         } ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeNames: { '#type': typeAttribute },
         ExpressionAttributeValues: values,
       },
     });
@@ -252,8 +200,8 @@ function planEvents(
   return { items, keys: itemKeys };
 }
 
-/** The EngagementStore over the one table (keys in table-design.ts). */
-export class DynamoEngagementStore implements EngagementStore {
+/** The EngagementLedger over the one table: event items, message markers and counter shards (keys in table-design.ts). */
+export class DynamoEngagementLedger implements EngagementLedger {
   readonly #documents: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #conflictRetry: RetryPolicy;
@@ -369,127 +317,6 @@ export class DynamoEngagementStore implements EngagementStore {
     return known;
   }
 
-  async customersByEmail(email: string): Promise<string[]> {
-    const page = await this.#documents.send(
-      new QueryCommand({
-        TableName: this.#tableName,
-        IndexName: customerTableDesign.index.name,
-        KeyConditionExpression: 'gsi1pk = :email AND gsi1sk = :profile',
-        ExpressionAttributeValues: { ':email': keys.emailIndex(email), ':profile': keys.profile() },
-      }),
-    );
-    return (page.Items ?? []).flatMap((item) =>
-      typeof item.customerId === 'string' ? [item.customerId] : [],
-    );
-  }
-
-  async suppress(
-    email: string,
-    customerIds: readonly string[],
-    reason: SuppressionReason,
-    at: number,
-  ): Promise<void> {
-    // The first reason and time stay: a later bounce does not rewrite a complaint.
-    const update = {
-      UpdateExpression:
-        'SET suppressedAt = if_not_exists(suppressedAt, :at), suppressionReason = if_not_exists(suppressionReason, :reason), #type = :type',
-      ExpressionAttributeNames: { '#type': 'type' },
-    };
-    await this.#documents.send(
-      new UpdateCommand({
-        TableName: this.#tableName,
-        Key: { pk: keys.emailIndex(email), sk: keys.suppression() },
-        ...update,
-        ExpressionAttributeValues: { ':at': at, ':reason': reason, ':type': 'suppression' },
-      }),
-    );
-    for (const customerId of new Set(customerIds)) {
-      await this.#documents.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: { pk: keys.customer(customerId), sk: keys.status() },
-          ...update,
-          ExpressionAttributeValues: { ':at': at, ':reason': reason, ':type': 'status' },
-        }),
-      );
-    }
-  }
-
-  async suppressionOf(email: string): Promise<{ reason: SuppressionReason; at: number } | undefined> {
-    return (await this.#guardItems(email)).suppression;
-  }
-
-  async sendGuard(email: string, sequenceId: string): Promise<SendGuard> {
-    return this.#guardItems(email, sequenceId);
-  }
-
-  /**
-   * One request for all: the address's suppression, the hashed tombstone of a forgotten address,
-   * and (given a sequence) the sequence's pause.
-   */
-  async #guardItems(email: string, sequenceId?: string): Promise<SendGuard> {
-    const pauseKey = sequenceId === undefined ? undefined : keys.sequence(sequenceId);
-    const result = await this.#documents.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.#tableName]: {
-            Keys: [
-              { pk: keys.emailIndex(email), sk: keys.suppression() },
-              { pk: keys.forgottenEmail(email), sk: keys.suppression() },
-              ...(pauseKey === undefined ? [] : [{ pk: pauseKey, sk: keys.paused() }]),
-            ],
-            ConsistentRead: true,
-          },
-        },
-      }),
-    );
-    // Unprocessed keys (throttling) must not read as "not suppressed" or "not paused".
-    const unprocessed = result.UnprocessedKeys?.[this.#tableName]?.Keys?.length ?? 0;
-    if (unprocessed > 0) throw new Error('suppression and pause lookup was throttled; try again');
-    let suppression: SendGuard['suppression'];
-    let pause: SendGuard['pause'];
-    for (const item of result.Responses?.[this.#tableName] ?? []) {
-      if (item.pk === pauseKey) {
-        const paused = parse(PauseItemSchema, item);
-        pause = { reason: paused.reason, at: paused.pausedAt };
-      } else {
-        const suppressed = parse(SuppressionItemSchema, item);
-        suppression ??= { reason: suppressed.suppressionReason, at: suppressed.suppressedAt };
-      }
-    }
-    return {
-      ...(suppression === undefined ? {} : { suppression }),
-      ...(pause === undefined ? {} : { pause }),
-    };
-  }
-
-  async unsubscribe(customerId: string, at: number): Promise<number> {
-    const result = await this.#documents.send(
-      new UpdateCommand({
-        TableName: this.#tableName,
-        Key: { pk: keys.customer(customerId), sk: keys.status() },
-        UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at), #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':at': at, ':type': 'status' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    const stored = result.Attributes?.unsubscribedAt;
-    return typeof stored === 'number' ? stored : at;
-  }
-
-  async pauseContact(customerId: string, until: number, at: number): Promise<void> {
-    await this.#documents.send(
-      new UpdateCommand({
-        TableName: this.#tableName,
-        Key: { pk: keys.customer(customerId), sk: keys.status() },
-        UpdateExpression: 'SET pausedUntil = :until, pausedAt = :at, #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':until': until, ':at': at, ':type': 'status' },
-      }),
-    );
-  }
-
   async sequenceCounters(sequenceId: string): Promise<StepCounters[]> {
     const items = await queryAll(this.#documents, {
       TableName: this.#tableName,
@@ -499,106 +326,10 @@ export class DynamoEngagementStore implements EngagementStore {
     });
     return sumShards(items.map(toStepCounters));
   }
-
-  async pauseSequence(sequenceId: string, reason: string, at: number): Promise<boolean> {
-    try {
-      await this.#documents.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: {
-            pk: keys.sequence(sequenceId),
-            sk: keys.paused(),
-            type: 'sequence-pause',
-            sequenceId,
-            reason,
-            pausedAt: at,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  async resumeSequence(sequenceId: string): Promise<boolean> {
-    const result = await this.#documents.send(
-      new DeleteCommand({
-        TableName: this.#tableName,
-        Key: { pk: keys.sequence(sequenceId), sk: keys.paused() },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return result.Attributes !== undefined;
-  }
-
-  async sequencePause(sequenceId: string): Promise<{ reason: string; at: number } | undefined> {
-    const result = await this.#documents.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: { pk: keys.sequence(sequenceId), sk: keys.paused() },
-        ConsistentRead: true,
-      }),
-    );
-    if (result.Item === undefined) return undefined;
-    const item = parse(PauseItemSchema, result.Item);
-    return { reason: item.reason, at: item.pausedAt };
-  }
-
-  async recordInbound(record: InboundRecord): Promise<void> {
-    await this.#documents.send(
-      new PutCommand({
-        TableName: this.#tableName,
-        Item: {
-          pk: keys.inbound(new Date(record.receivedAt).toISOString().slice(0, 10)),
-          sk: keys.inboundMail(record.mailId),
-          type: 'inbound',
-          ...record,
-          reason: record.reason.slice(0, 1_000),
-          subject: record.subject?.slice(0, 300),
-          from: record.from?.slice(0, 300),
-          expiresAt: expiresAfter(record.receivedAt, inboundRetentionMs),
-        },
-      }),
-    );
-  }
-
-  async loadReportData(): Promise<ReportData> {
-    const data: Collected = {
-      assignments: [],
-      firstSends: new Map(),
-      orders: [],
-      counters: [],
-      responses: new Map(),
-    };
-    // A parallel scan, a few segments at once: one long Scan of a large table is slow on AWS (one
-    // partition at a time) and slower on DynamoDB Local (each page costs what is left of the Scan).
-    const segments = Array.from({ length: reportScanSegments }, (_, segment) => segment);
-    await forEachConcurrently(segments, reportScanConcurrency, async (segment) => {
-      const items = scanItems(this.#documents, {
-        TableName: this.#tableName,
-        ...onlyTypes(['enrolment', 'holdout', 'order', 'send', 'stats', 'message-stats']),
-        Segment: segment,
-        TotalSegments: reportScanSegments,
-      });
-      for await (const item of items) collect(item, data);
-    });
-    return {
-      assignments: data.assignments,
-      firstSends: [...data.firstSends].map(([enrolmentId, sentAt]) => ({ enrolmentId, sentAt })),
-      orders: data.orders,
-      counters: sumShards(data.counters),
-      responses: [...data.responses].flatMap(([enrolmentId, { respondedAt }]) =>
-        respondedAt === undefined ? [] : [{ enrolmentId, respondedAt }],
-      ),
-    };
-  }
 }
 
 /** One entry per sequence, step and segment: the shards of its counters summed. */
-function sumShards(shards: readonly StepCounters[]): StepCounters[] {
+export function sumShards(shards: readonly StepCounters[]): StepCounters[] {
   const steps = new Map<string, StepCounters>();
   for (const shard of shards) {
     const key = `${shard.sequenceId}\u0000${shard.stepIndex}\u0000${shard.segmentId}`;
@@ -615,79 +346,4 @@ function sumShards(shards: readonly StepCounters[]): StepCounters[] {
     );
   }
   return [...steps.values()];
-}
-
-const AssignmentSchema = z.object({
-  customerId: z.string(),
-  enrolmentId: z.string(),
-  sequenceId: z.string(),
-  segmentId: z.string(),
-  enrolledAt: z.number(),
-  state: z.string(),
-  endedAt: z.number().optional(),
-  exitReason: z.string().optional(),
-});
-const SendSchema = z.object({ enrolmentId: z.string(), state: z.string(), sentAt: z.number().optional() });
-const OrderSchema = z.object({ customerId: z.string(), placedAt: z.string() });
-
-function toStepCounters(item: Item): StepCounters {
-  const { sequenceId, stepIndex, segmentId, stepId } = parse(CountersItemSchema, item);
-  return {
-    sequenceId,
-    stepIndex,
-    segmentId,
-    ...(stepId === undefined ? {} : { stepId }),
-    counters: counters(item),
-  };
-}
-
-interface Collected {
-  assignments: ReportData['assignments'][number][];
-  firstSends: Map<string, number>;
-  orders: ReportData['orders'][number][];
-  counters: StepCounters[];
-  responses: Map<string, EnrolmentResponse>;
-}
-
-/** The report reads the table in this many parallel-scan segments, this many at once. */
-const reportScanSegments = 64;
-const reportScanConcurrency = 4;
-
-function collect(item: Item, data: Collected): void {
-  switch (item.type) {
-    case 'enrolment':
-    case 'holdout': {
-      const { customerId, enrolmentId, sequenceId, segmentId, enrolledAt, state, endedAt, exitReason } =
-        parse(AssignmentSchema, item);
-      data.assignments.push({
-        customerId,
-        enrolmentId,
-        sequenceId,
-        segmentId,
-        enrolledAt,
-        state,
-        ...(endedAt === undefined ? {} : { endedAt }),
-        ...(exitReason === undefined ? {} : { exitReason }),
-      });
-      return;
-    }
-    case 'message-stats':
-      addResponse(data.responses, item);
-      return;
-    case 'send': {
-      const send = parse(SendSchema, item);
-      if (send.state !== 'sent' || send.sentAt === undefined) return;
-      const earlier = data.firstSends.get(send.enrolmentId);
-      if (earlier === undefined || send.sentAt < earlier) data.firstSends.set(send.enrolmentId, send.sentAt);
-      return;
-    }
-    case 'order': {
-      const order = parse(OrderSchema, item);
-      data.orders.push({ customerId: order.customerId, placedAt: Date.parse(order.placedAt) });
-      return;
-    }
-    case 'stats':
-      data.counters.push(toStepCounters(item));
-      return;
-  }
 }

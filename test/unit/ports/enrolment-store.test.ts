@@ -1,6 +1,6 @@
 import { describe } from 'vitest';
-import { enrolmentStoreContract } from './enrolment-store-contract.ts';
-import { MemoryEnrolmentStore } from './memory-enrolment-store.ts';
+import { enrolmentStoreContract } from '../../support/contracts/enrolment-store-contract.ts';
+import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
 
 describe('the in-memory EnrolmentStore keeps the port’s promises', () => {
   const store = new MemoryEnrolmentStore();

@@ -1,0 +1,291 @@
+import { z } from 'zod';
+import { type Order, OrderStatusSchema } from '../../core/customers/model.ts';
+import { counterNames, type StepCounters, zeroCounters } from '../../core/domain/counters.ts';
+import { customerTableDesign, keys } from './table-design.ts';
+
+/**
+ * The item codec of the one table: every item kind's `type`, the index's attributes and the
+ * parsing of items read back. Adapters build and read items through it, so a kind, a key or the
+ * index is spelled here and in table-design.ts only.
+ */
+
+export type Item = Record<string, unknown>;
+
+/** The `type` attribute of every item kind (the kinds are described in docs/architecture.md). */
+export const itemTypes = {
+  customer: 'customer',
+  order: 'order',
+  incident: 'incident',
+  score: 'score',
+  enrolment: 'enrolment',
+  /** A hold-out shares the enrolment key space, as its own kind so the sender never mistakes one. */
+  holdout: 'holdout',
+  send: 'send',
+  /** A customer's contact status: unsubscribed, suppressed, paused. */
+  status: 'status',
+  engagement: 'engagement',
+  /** Per message, the first-of-kind markers (keys.messageStats). */
+  messageStats: 'message-stats',
+  /** A shard of one step and segment's counters (keys.statsStep). */
+  stats: 'stats',
+  /** An address's suppression, and the tombstone of a forgotten address or customer id. */
+  suppression: 'suppression',
+  sequencePause: 'sequence-pause',
+  inbound: 'inbound',
+  modelRun: 'model-run',
+} as const;
+export type ItemType = (typeof itemTypes)[keyof typeof itemTypes];
+
+/** The attribute holding the item kind. */
+export const typeAttribute = 'type';
+
+/** Whether the item is of this kind. */
+export const isItemOf = (item: Item, type: ItemType): boolean => item[typeAttribute] === type;
+
+const { name: indexName, partitionKey: indexPartitionKey, sortKey: indexSortKey } = customerTableDesign.index;
+
+/** A customer profile's index entry: found by its email. */
+export const emailIndexEntry = (email: string): Item => ({
+  [indexPartitionKey]: keys.emailIndex(email),
+  [indexSortKey]: keys.profile(),
+});
+
+/** A claimed send's index entry: listed by claim time until confirmed, failed or released. */
+export const claimedIndexEntry = (claimedAt: number, customerId: string): Item => ({
+  [indexPartitionKey]: keys.sendState('claimed'),
+  [indexSortKey]: `${String(claimedAt).padStart(15, '0')}#${customerId}`,
+});
+
+/** The index entry's attributes as `#ipk`, `#isk` names, for removing an item from the index. */
+export const indexAttributeNames = { '#ipk': indexPartitionKey, '#isk': indexSortKey } as const;
+/** The UpdateExpression part that takes an item out of the (sparse) index. */
+export const removeIndexEntry = 'REMOVE #ipk, #isk';
+
+/** The Query of the profiles with this email (the email index). */
+export const profilesByEmailQuery = (email: string) => ({
+  IndexName: indexName,
+  KeyConditionExpression: '#ipk = :email AND #isk = :profile',
+  ExpressionAttributeNames: indexAttributeNames,
+  ExpressionAttributeValues: { ':email': keys.emailIndex(email), ':profile': keys.profile() },
+});
+
+/** The Query of the sends claimed before `olderThan` and never confirmed. */
+export const claimedBeforeQuery = (olderThan: number) => ({
+  IndexName: indexName,
+  KeyConditionExpression: '#ipk = :claimed AND #isk < :before',
+  ExpressionAttributeNames: indexAttributeNames,
+  ExpressionAttributeValues: {
+    ':claimed': keys.sendState('claimed'),
+    ':before': String(olderThan).padStart(15, '0'),
+  },
+});
+
+/** The TTL attribute's value for an item kept `retentionMs` after `at`: epoch seconds. */
+export const expiresAfter = (at: number, retentionMs: number): number =>
+  Math.floor((at + retentionMs) / 1000);
+
+/** A table item failed its schema: the data in DynamoDB is not what this code wrote. */
+export class CorruptItemError extends Error {
+  override readonly name = 'CorruptItemError';
+}
+
+/** The attributes every kind shares (keys, index, kind, TTL), which no item schema reads. */
+const stripKeys = ({
+  [customerTableDesign.partitionKey]: _pk,
+  [customerTableDesign.sortKey]: _sk,
+  [indexPartitionKey]: _ipk,
+  [indexSortKey]: _isk,
+  [typeAttribute]: _type,
+  [customerTableDesign.timeToLiveAttribute]: _expiresAt,
+  ...rest
+}: Item): Item => rest;
+
+/** Reads an item through its kind's schema; a CorruptItemError names the item when it does not fit. */
+export function parseItem<T>(schema: z.ZodType<T>, item: Item): T {
+  const result = schema.safeParse(stripKeys(item));
+  if (!result.success) {
+    throw new CorruptItemError(
+      `item ${String(item[customerTableDesign.partitionKey])} / ${String(item[customerTableDesign.sortKey])}: ${z.prettifyError(result.error)}`,
+    );
+  }
+  return result.data;
+}
+
+/** An enrolment as the sender reads it (hold-outs are their own kind). */
+export const EnrolmentItemSchema = z.object({
+  enrolmentId: z.string(),
+  customerId: z.string(),
+  sequenceId: z.string(),
+  segmentId: z.string(),
+  enrolledAt: z.number(),
+  state: z.enum(['active', 'completed', 'exited']),
+  incidentId: z.string().optional(),
+  exitReason: z.string().optional(),
+  endedAt: z.number().optional(),
+  endedAtStep: z.number().optional(),
+});
+
+/** Hold-out records share the enrolment key space but are not enrolments: the sender never sees them. */
+export const isEnrolmentItem = (item: Item): boolean =>
+  isItemOf(item, itemTypes.enrolment) && item.state !== 'held-out';
+
+/** Enrolments as the EnrolmentStore leaves them (ended ones with endedAt and exitReason) and hold-outs. */
+export const AssignmentItemSchema = z.object({
+  enrolmentId: z.string(),
+  customerId: z.string(),
+  sequenceId: z.string(),
+  segmentId: z.string(),
+  enrolledAt: z.number(),
+  endedAt: z.number().optional(),
+  exitReason: z.string().optional(),
+  state: z.enum(['active', 'completed', 'exited', 'held-out']),
+  incidentId: z.string().optional(),
+});
+
+export const SendItemSchema = z.object({
+  enrolmentId: z.string(),
+  stepIndex: z.number(),
+  customerId: z.string(),
+  sequenceId: z.string(),
+  stepId: z.string(),
+  state: z.enum(['claimed', 'sent', 'failed', 'skipped']),
+  claimedAt: z.number(),
+  sentAt: z.number().optional(),
+  messageId: z.string().optional(),
+  templateId: z.string().optional(),
+  locale: z.string().optional(),
+  updateIds: z.array(z.string()).optional(),
+  error: z.string().optional(),
+});
+
+/**
+ * An order as stored: the import validated and normalised it (ids, an ISO instant), so reading it
+ * back checks the shape only. Orders are most of the items every daily segmenter run reads, and the
+ * import's schema cost twenty times as much per item.
+ */
+export const StoredOrderSchema = z.object({
+  orderId: z.string(),
+  customerId: z.string(),
+  placedAt: z.string(),
+  amount: z.number(),
+  status: OrderStatusSchema.optional(),
+  currency: z.string().optional(),
+  refundedAmount: z.number().optional(),
+}) satisfies z.ZodType<Order>;
+
+/**
+ * Adds an order item to a customer's `orders`, one per order id. Before orders were keyed by id
+ * alone, the same order imported with a date and a date-time was stored twice
+ * (`ORDER#<placedAt>#<orderId>`); such an old item counts only while no item under the id's key
+ * (the newer import) holds the order, so no reader counts an order twice.
+ */
+export function addOrder(orders: Order[], item: Item): void {
+  const order = parseItem(StoredOrderSchema, item);
+  const at = orders.findIndex((known) => known.orderId === order.orderId);
+  if (at < 0) orders.push(order);
+  else if (item[customerTableDesign.sortKey] === keys.order(order.orderId)) orders[at] = order;
+}
+
+export const ScoreItemSchema = z.object({
+  customerId: z.string(),
+  runId: z.string(),
+  scoredAt: z.number(),
+  model: z.string(),
+  pAlive: z.number(),
+  pReturn: z.number(),
+  expectedPurchases: z.number(),
+  overdueRatio: z.number().optional(),
+  explanation: z.string(),
+  segmentId: z.string().nullable(),
+});
+
+export const ModelRunItemSchema = z.object({
+  runId: z.string(),
+  createdAt: z.number(),
+  fitJson: z.string().optional(),
+  fitError: z.string().optional(),
+  fittedAt: z.number().optional(),
+  sampleSize: z.number(),
+  totalSegments: z.number(),
+  horizonDays: z.number(),
+});
+
+/** The fit a model-run item holds as JSON text (`fitJson`). */
+export const FitSchema = z.object({
+  kind: z.string(),
+  parameters: z.unknown(),
+  diagnostics: z.record(z.string(), z.unknown()),
+});
+
+/** An address's suppression, and a tombstone (written as a manual suppression). */
+export const SuppressionItemSchema = z.object({
+  suppressionReason: z.enum(['hard-bounce', 'complaint', 'manual']),
+  suppressedAt: z.number(),
+});
+
+export const PauseItemSchema = z.object({ reason: z.string(), pausedAt: z.number() });
+
+const CountersItemSchema = z.object({
+  sequenceId: z.string(),
+  stepIndex: z.number(),
+  segmentId: z.string(),
+  stepId: z.string().optional(),
+});
+
+/** One shard of a step's counters, as stored (keys.statsStep). */
+export function toStepCounters(item: Item): StepCounters {
+  const { sequenceId, stepIndex, segmentId, stepId } = parseItem(CountersItemSchema, item);
+  const counters = zeroCounters();
+  for (const name of counterNames) {
+    const value = item[name];
+    if (typeof value === 'number') counters[name] = value;
+  }
+  return { sequenceId, stepIndex, segmentId, ...(stepId === undefined ? {} : { stepId }), counters };
+}
+
+/**
+ * The first-of-kind markers the engagement ledger keeps per message (keys.messageStats) that are a
+ * response: an open we believe a person made, a click on a content link, a reply. Machine opens
+ * (Apple MPP, scanners) have a marker of their own and unsubscribe-link clicks none.
+ */
+const ResponseMarkersSchema = z.object({
+  openedAt: z.number().optional(),
+  clickedAt: z.number().optional(),
+  repliedAt: z.number().optional(),
+});
+
+/** The first response to any of an enrolment's emails, and the first reply. */
+export interface EnrolmentResponse {
+  readonly respondedAt?: number;
+  readonly repliedAt?: number;
+}
+
+const earliest = (...times: (number | undefined)[]) => {
+  const known = times.filter((time) => time !== undefined);
+  return known.length === 0 ? undefined : Math.min(...known);
+};
+
+/**
+ * Folds one message-stats item (`MSGSTATS#<enrolment>#<step>`) into `responses`, by enrolment: how
+ * the segmenter's scan and the report learn whether a finished enrolment had any response.
+ */
+export function addResponse(responses: Map<string, EnrolmentResponse>, item: Item): void {
+  const enrolmentId = /^MSGSTATS#(.+)#\d+$/.exec(String(item[customerTableDesign.sortKey]))?.[1];
+  const markers = ResponseMarkersSchema.safeParse(item);
+  if (enrolmentId === undefined || !markers.success)
+    throw new CorruptItemError(
+      `item ${String(item[customerTableDesign.partitionKey])} / ${String(item[customerTableDesign.sortKey])}: ${markers.success ? 'no enrolment in the key' : z.prettifyError(markers.error)}`,
+    );
+  const known = responses.get(enrolmentId) ?? {};
+  const respondedAt = earliest(
+    known.respondedAt,
+    markers.data.openedAt,
+    markers.data.clickedAt,
+    markers.data.repliedAt,
+  );
+  const repliedAt = earliest(known.repliedAt, markers.data.repliedAt);
+  responses.set(enrolmentId, {
+    ...(respondedAt === undefined ? {} : { respondedAt }),
+    ...(repliedAt === undefined ? {} : { repliedAt }),
+  });
+}

@@ -1,0 +1,66 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SendGuard, SendGuardReader } from '../../ports/send-guard.ts';
+import { PauseItemSchema, parseItem, SuppressionItemSchema } from './items.ts';
+import { keys } from './table-design.ts';
+
+/**
+ * One consistent BatchGetItem for all: the address's suppression, the hashed tombstone of a
+ * forgotten address, and (given a sequence) the sequence's pause. It reads the items the contact
+ * status store, the privacy store and the sequence pauses write; it writes none.
+ */
+export async function readSendGuard(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  email: string,
+  sequenceId?: string,
+): Promise<SendGuard> {
+  const pauseKey = sequenceId === undefined ? undefined : keys.sequence(sequenceId);
+  const result = await documents.send(
+    new BatchGetCommand({
+      RequestItems: {
+        [tableName]: {
+          Keys: [
+            { pk: keys.emailIndex(email), sk: keys.suppression() },
+            { pk: keys.forgottenEmail(email), sk: keys.suppression() },
+            ...(pauseKey === undefined ? [] : [{ pk: pauseKey, sk: keys.paused() }]),
+          ],
+          ConsistentRead: true,
+        },
+      },
+    }),
+  );
+  // Unprocessed keys (throttling) must not read as "not suppressed" or "not paused".
+  const unprocessed = result.UnprocessedKeys?.[tableName]?.Keys?.length ?? 0;
+  if (unprocessed > 0) throw new Error('suppression and pause lookup was throttled; try again');
+  let suppression: SendGuard['suppression'];
+  let pause: SendGuard['pause'];
+  for (const item of result.Responses?.[tableName] ?? []) {
+    if (item.pk === pauseKey) {
+      const paused = parseItem(PauseItemSchema, item);
+      pause = { reason: paused.reason, at: paused.pausedAt };
+    } else {
+      const suppressed = parseItem(SuppressionItemSchema, item);
+      suppression ??= { reason: suppressed.suppressionReason, at: suppressed.suppressedAt };
+    }
+  }
+  return {
+    ...(suppression === undefined ? {} : { suppression }),
+    ...(pause === undefined ? {} : { pause }),
+  };
+}
+
+/** The SendGuardReader over the one table: one request per send. */
+export class DynamoSendGuard implements SendGuardReader {
+  readonly #documents: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.#documents = DynamoDBDocumentClient.from(client);
+    this.#tableName = tableName;
+  }
+
+  sendGuard(email: string, sequenceId: string): Promise<SendGuard> {
+    return readSendGuard(this.#documents, this.#tableName, email, sequenceId);
+  }
+}
