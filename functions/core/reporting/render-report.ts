@@ -1,5 +1,6 @@
 import type { Counters } from '../domain/counters.ts';
 import type { GroupReport, LiftResult, Report } from './build-report.ts';
+import { rateColumns, ratesOf } from './rates.ts';
 
 const percent = (value: number | undefined, digits = 1) =>
   value === undefined || Number.isNaN(value) ? '–' : `${(value * 100).toFixed(digits)}%`;
@@ -73,6 +74,17 @@ export function renderReportText(report: Report): string {
           .join('')}`,
       );
     }
+    // The same steps as rates of what was delivered, so steps and sequences compare at a glance.
+    lines.push(`  ${'rates'.padEnd(16)}${rateColumns.map(([, heading]) => heading.padStart(11)).join('')}`);
+    for (const step of [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]) {
+      const rates = ratesOf(step.counters);
+      lines.push(
+        `  ${step.stepId.slice(0, 15).padEnd(16)}${rateColumns
+          .map(([name]) => percent(rates[name], name === 'complained' ? 2 : 1).padStart(11))
+          .join('')}`,
+      );
+    }
+    lines.push(`  ${describeYield(group)}`);
   }
   return lines.join('\n');
 }
@@ -138,6 +150,13 @@ export function describeEnds(
   ].join('; ');
 }
 
+/** What the emails came to per email: customers won back per 100 sent. */
+export function describeYield(group: Pick<GroupReport, 'returned' | 'totals'>): string {
+  const sent = group.totals.sent;
+  if (sent === 0) return 'won back: nothing sent yet';
+  return `won back: ${group.returned} customers for ${sent} emails sent (${((group.returned / sent) * 100).toFixed(1)} per 100 emails)`;
+}
+
 /** A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): works offline. */
 export function renderReportHtml(report: Report): string {
   const sections = report.groups
@@ -156,7 +175,9 @@ export function renderReportHtml(report: Report): string {
             c.bounced,
             c.complained,
           ];
-          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}</tr>`;
+          const rates = ratesOf(c);
+          const rateCells = rateColumns.map(([name]) => percent(rates[name], name === 'complained' ? 2 : 1));
+          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}${rateCells.map((value) => `<td class="rate">${value}</td>`).join('')}</tr>`;
         })
         .join('\n');
       return `<section>
@@ -165,7 +186,8 @@ export function renderReportHtml(report: Report): string {
 <p>Ended: ${escapeHtml(describeEnds(group))}.</p>
 ${funnelSvg(group)}
 ${liftSvg(group.lift)}
-<table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th></tr></thead>
+<p>${escapeHtml(describeYield(group))}.</p>
+<table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th>${rateColumns.map(([, heading]) => `<th class="rate">${heading} rate</th>`).join('')}</tr></thead>
 <tbody>${rows}</tbody></table>
 </section>`;
     })
@@ -174,9 +196,10 @@ ${liftSvg(group.lift)}
 <html lang="en"><head><meta charset="utf-8"><title>Rekindle report</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}
-th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}</style></head>
+th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}
+.rate{background:#f8fafc}</style></head>
 <body><h1>Did win-back work?</h1>
-<p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart.</p>
+<p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart. Rates are of the emails delivered.</p>
 ${sections || '<p>Nothing enrolled yet.</p>'}
 </body></html>`;
 }
