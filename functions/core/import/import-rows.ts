@@ -280,6 +280,8 @@ export class RowReader<T> {
     const fault = this.#csv.fault;
     if (fault !== undefined && !this.#stopReported) {
       this.#stopReported = true;
+      // An order a preset holds back began before the break: it is read from the rows before it.
+      if (this.#csvRun !== undefined) outcomes.push(...this.#fromPreset(this.#csvRun.end()));
       outcomes.push({ ok: false, line: fault.line, reason: fault.reason, stop: true });
     }
     return outcomes;

@@ -231,3 +231,20 @@ describe('--format', () => {
     );
   });
 });
+
+describe('a broken Shopify export', () => {
+  it('writes the order held back before a quote left open, and stops there', async () => {
+    const text = await fixture('shopify/orders_export.csv');
+    const lines = text.trimEnd().split('\n');
+    // #1001's three rows, then #1002's row with an opening quote that never closes, then more rows.
+    const broken = [...lines.slice(0, 4), `"${lines[4] ?? ''}`, ...lines.slice(5)];
+    const sink = new MemorySink();
+    const report = await importText(
+      `${broken.join('\n')}\n`,
+      { file: 'o.csv', kind: 'orders', format: 'csv' },
+      sink,
+    );
+    expect([...sink.orders.values()].map((order) => order.orderId)).toEqual(['1001']);
+    expect(report.stopped?.line).toBe(5);
+  });
+});
