@@ -85,7 +85,11 @@ export async function checkProject(paths: {
     findings.push(...references.warnings.map(fromConfig('warning')));
     // Customers in a language a message lacks still get it, in the default locale: worth knowing.
     // At the shop's locale that names it, else at the file its customers get instead.
-    for (const gap of localeGaps(folder.catalog, config.shop.defaultLocale, config.shop.locales)) {
+    // A message with a file that did not compile has its errors already; its gaps would be guesses.
+    const gaps = localeGaps(folder.catalog, config.shop.defaultLocale, config.shop.locales).filter(
+      (gap) => !folder.failed.includes(gap.templateId),
+    );
+    for (const gap of gaps) {
       const index = config.shop.locales?.indexOf(gap.locale) ?? -1;
       findings.push(
         index >= 0

@@ -77,16 +77,20 @@ export interface TemplateFolder {
   readonly issues: readonly TemplateIssue[];
   /** Every message folder, compiled or not: what the config may name. */
   readonly ids: readonly string[];
+  /** Message folders with a file that did not compile. */
+  readonly failed: readonly string[];
 }
 
 /** {@link compileTemplates} without throwing: `rekindle validate` reports these with the config's. */
 export async function compileTemplateFolder(templatesDir: string): Promise<TemplateFolder> {
   const catalog: TemplateCatalog = {};
   const issues: TemplateIssue[] = [];
+  const failed = new Set<string>();
   const folders = (await readdir(templatesDir, { withFileTypes: true })).filter(
     (entry) => entry.isDirectory() && !entry.name.startsWith('_'),
   );
   for (const folder of folders) {
+    const before = issues.length;
     const files = (await readdir(join(templatesDir, folder.name))).filter((name) => name.endsWith('.mjml'));
     for (const name of files) {
       const path = join(templatesDir, folder.name, name);
@@ -102,9 +106,10 @@ export async function compileTemplateFolder(templatesDir: string): Promise<Templ
         issues.push(...(await sampleRenderIssues(result.template, file, source)));
       } else issues.push(...result.issues);
     }
+    if (issues.length > before) failed.add(folder.name);
   }
   issues.push(...(await partialIssues(templatesDir)));
-  return { catalog, issues, ids: folders.map((folder) => folder.name).sort() };
+  return { catalog, issues, ids: folders.map((folder) => folder.name).sort(), failed: [...failed].sort() };
 }
 
 /** A missing locale, which its customers get in the default one instead. */

@@ -1,6 +1,6 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProject, formatFinding } from '../../../functions/build/check-project.ts';
 import { main } from '../../../functions/cli/main.ts';
@@ -142,6 +142,20 @@ describe('rekindle validate: the config', () => {
       expect.stringMatching(
         /\/templates\/checking-in\/en\.mjml:18:41 {2}error {2}"customer\.lastName": customer has no field "lastName"/,
       ),
+    ]);
+  });
+});
+
+describe('rekindle validate: a template that does not compile', () => {
+  it('is reported once: not also as a missing locale or a missing template', async () => {
+    const templatesDir = join(dir, 'broken-templates');
+    await cp('templates', templatesDir, { recursive: true });
+    const file = join(templatesDir, 'checking-in', 'en.mjml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('</mj-column>', ''));
+    const { findings } = await checkProject({ configFile: 'config/rekindle.yaml', templatesDir });
+    const shown = relative(process.cwd(), dir);
+    expect(findings.map((finding) => formatFinding(finding).replace(shown, ''))).toEqual([
+      '/broken-templates/checking-in/en.mjml:14:7  error  <mj-column> is never closed (</mj-section> comes first): MJML closes it silently and what follows runs into it; add </mj-column> where it ends',
     ]);
   });
 });
