@@ -248,3 +248,17 @@ describe('a broken Shopify export', () => {
     expect(report.stopped?.line).toBe(5);
   });
 });
+
+describe('a Stripe export in a chosen time zone', () => {
+  it('reads the created date in the zone its column names', async () => {
+    const text = (await fixture('stripe/payments.csv')).replace(
+      'Created date (UTC)',
+      'Created date (Europe/Berlin)',
+    );
+    const sink = new MemorySink();
+    const report = await importText(text, { file: 'p.csv', kind: 'orders', format: 'csv' }, sink);
+    expect(report.rejected).toEqual([]);
+    // 10:14:09 in Berlin in March (CET, +01:00) is 09:14:09 UTC.
+    expect([...sink.orders.values()][0]?.placedAt).toBe('2026-03-02T09:14:09.000Z');
+  });
+});

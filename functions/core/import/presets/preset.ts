@@ -38,9 +38,12 @@ export interface Preset {
   readonly kind: PresetKind;
   /** For people: "Shopify orders export". */
   readonly label: string;
-  /** Reading CSV: the columns that identify the layout, each a name or a list of alternatives. */
+  /**
+   * Reading CSV: the columns that identify the layout, each a name, a list of alternatives, or a
+   * pattern with the name people read (Stripe's `Created date (<zone>)`).
+   */
   readonly csv?: {
-    readonly columns: readonly (string | readonly string[])[];
+    readonly columns: readonly ColumnMatch[];
     start(columns: readonly string[], options: PresetOptions): PresetRun<Cells>;
   };
   /** Reading JSON (an array, or JSON Lines): whether an object is this platform's. */
@@ -52,15 +55,25 @@ export interface Preset {
   notes(options: PresetOptions): readonly string[];
 }
 
+export type ColumnMatch = string | readonly string[] | { readonly pattern: RegExp; readonly name: string };
+
 /** The identifying columns `columns` lacks, as people read them (`"Total" or "Amount"`). */
 export function missingColumns(preset: Preset, columns: readonly string[]): string[] {
   const have = new Set(columns);
+  const present = (wanted: ColumnMatch) =>
+    typeof wanted === 'string'
+      ? have.has(wanted)
+      : 'pattern' in wanted
+        ? columns.some((column) => wanted.pattern.test(column))
+        : wanted.some((name) => have.has(name));
   return (preset.csv?.columns ?? [])
-    .filter((wanted) =>
-      typeof wanted === 'string' ? !have.has(wanted) : !wanted.some((name) => have.has(name)),
-    )
+    .filter((wanted) => !present(wanted))
     .map((wanted) =>
-      typeof wanted === 'string' ? `"${wanted}"` : wanted.map((name) => `"${name}"`).join(' or '),
+      typeof wanted === 'string'
+        ? `"${wanted}"`
+        : 'pattern' in wanted
+          ? `"${wanted.name}"`
+          : wanted.map((name) => `"${name}"`).join(' or '),
     );
 }
 

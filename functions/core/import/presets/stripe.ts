@@ -2,6 +2,7 @@ import { datePattern } from './dates.ts';
 import {
   accept,
   type Cells,
+  type ColumnMatch,
   emailKey,
   firstPerCustomer,
   type Preset,
@@ -19,8 +20,8 @@ import {
  */
 
 /** The created column names its zone: `Created date (UTC)`, or the zone chosen at export. */
-const createdColumn = (columns: readonly string[]) =>
-  columns.find((column) => /^Created( date)? \(.+\)$/.test(column));
+const createdPattern = /^Created( date)? \(.+\)$/;
+const createdColumn = (columns: readonly string[]) => columns.find((column) => createdPattern.test(column));
 const zoneOf = (column: string) => /\((.+)\)$/.exec(column)?.[1] ?? 'UTC';
 const withSeconds = datePattern('YYYY-MM-DD HH:mm:ss');
 const withoutSeconds = datePattern('YYYY-MM-DD HH:mm');
@@ -89,7 +90,14 @@ function payment(line: number, cell: Cells, created: string): PresetOutcome {
   });
 }
 
-const columns = ['id', 'Amount', 'Currency', 'Status', ['Customer ID', 'Customer Email']] as const;
+const columns: readonly ColumnMatch[] = [
+  'id',
+  'Amount',
+  'Currency',
+  'Status',
+  ['Customer ID', 'Customer Email'],
+  { pattern: createdPattern, name: 'Created date (UTC)' },
+];
 
 function withCreated(
   columnsOfFile: readonly string[],
@@ -108,7 +116,7 @@ export const stripePayments: Preset = {
   kind: 'orders',
   label: 'Stripe payments export',
   csv: {
-    columns: [...columns, ['Created date (UTC)', 'Created (UTC)', 'Amount Refunded']],
+    columns,
     start: (columnsOfFile) =>
       withCreated(columnsOfFile, (created) => ({
         push: (line, cell) => [payment(line, cell, created)],
@@ -127,7 +135,7 @@ export const stripePaymentCustomers: Preset = {
   kind: 'customers',
   label: 'Stripe payments export (its customers)',
   csv: {
-    columns: [...columns, ['Created date (UTC)', 'Created (UTC)', 'Amount Refunded']],
+    columns,
     start: (_columns: readonly string[], _options: PresetOptions) => {
       const first = firstPerCustomer();
       return {
