@@ -45,6 +45,14 @@ export class CheckSink implements ImportSink {
   }
 }
 
+/** Why a file could not be read, for people: "no such file", not a stack trace. */
+const reason = (error: unknown) =>
+  error instanceof Error && 'code' in error && error.code === 'ENOENT'
+    ? 'no such file'
+    : error instanceof Error
+      ? error.message
+      : String(error);
+
 /** The file format and layout the options name, or the usage error saying what is accepted. */
 export async function resolveLayout(
   kind: ImportKind,
@@ -59,9 +67,16 @@ export async function resolveLayout(
         ? 'csv'
         : undefined;
   if (options.map !== undefined) {
-    if (options.format !== undefined && options.format !== 'csv')
-      throw new UsageError('--map reads a CSV: leave out --format, or pass --format csv');
-    const mapping = parseMapping(await readFile(options.map, 'utf8'), kind, options.map);
+    if (
+      (options.format !== undefined && options.format !== 'csv') ||
+      fromName === 'json' ||
+      fromName === 'jsonl'
+    )
+      throw new UsageError('--map reads a CSV file: leave out --format, or pass --format csv');
+    const text = await readFile(options.map, 'utf8').catch((error: unknown) => {
+      throw new UsageError(`cannot read the mapping file ${options.map}: ${reason(error)}`);
+    });
+    const mapping = parseMapping(text, kind, options.map);
     return mapping.ok ? { format: 'csv', preset: mapping.preset } : { errors: mapping.errors };
   }
   const format = options.format;
@@ -186,7 +201,8 @@ export function printImportSummary(report: ImportReport, out: Output, check = fa
 /** `rekindle import`: a customers, orders or incidents file into the table, validated row by row. */
 export const importCommand: Command = {
   name: 'import',
-  summary: 'import customers, orders or incidents (CSV or JSONL) into the DynamoDB table',
+  summary:
+    'import customers, orders or incidents (CSV, JSONL, JSON, or a Shopify, Stripe or WooCommerce export) into the table; --check offline',
   usage,
   async run(argv, out) {
     const { values, positionals } = parseArgs({
@@ -208,6 +224,9 @@ export const importCommand: Command = {
     const timeZone = values['time-zone'];
     if (timeZone !== undefined && !isTimeZone(timeZone))
       throw new UsageError(`--time-zone ${timeZone} is not an IANA time zone such as Europe/London`);
+    await stat(file).catch((error: unknown) => {
+      throw new UsageError(`cannot read ${file}: ${reason(error)}`);
+    });
     const layout = await resolveLayout(kind, file, { format: values.format, map: values.map });
     if ('errors' in layout) {
       for (const error of layout.errors) out.error(error);

@@ -128,3 +128,14 @@ describe('rekindle import --map', () => {
     expect(errors).toContain(`${map}:2: columns no column is mapped to customerId`);
   });
 });
+
+describe('rekindle import, files that are not there', () => {
+  it('says which file cannot be read instead of a stack trace', async () => {
+    await expect(run('orders', join(dir, 'missing.csv'), '--check')).rejects.toThrow(
+      /cannot read .*missing\.csv: no such file/,
+    );
+    await expect(
+      run('orders', `${fixtures}stripe/payments.csv`, '--map', join(dir, 'missing.yaml'), '--check'),
+    ).rejects.toThrow(/cannot read the mapping file .*missing\.yaml: no such file/);
+  });
+});
