@@ -197,7 +197,9 @@ describe('template validation', () => {
     expect(error instanceof TemplateCompileError ? error.issues : []).toEqual([
       expect.objectContaining({
         line: 8,
-        message: expect.stringContaining('"incident.kind" is not a declared variable'),
+        message: expect.stringContaining(
+          '"incident.kind" uses incident, which this template has not declared',
+        ),
       }),
     ]);
   });
@@ -209,14 +211,18 @@ describe('template validation', () => {
         '{% if incident %}{{ incident.orderId }}{% endif %}',
       ),
     });
-    await expect(compileTemplates(dir)).rejects.toThrow(/"incident.orderId" is not a declared variable/);
+    await expect(compileTemplates(dir)).rejects.toThrow(
+      /"incident.orderId": incident is declared, but incident has no field "orderId"/,
+    );
   });
 
   it('fails when a branch cannot render for some customer', async () => {
     const dir = await templatesWith({
       'note/en.mjml': message('subject: "Hi"\nvariables: [incident]', 'About {{ incident.kind }}'),
     });
-    await expect(compileTemplates(dir)).rejects.toThrow(/does not render for a customer with no incident/);
+    await expect(compileTemplates(dir)).rejects.toThrow(
+      /"incident.kind" fails for a customer with no incident/,
+    );
   });
 
   it('lists the locales a message lacks', async () => {
@@ -227,7 +233,9 @@ describe('template validation', () => {
       {
         templateId: 'apology',
         locale: 'si',
-        message: 'templates/apology has no si.mjml; customers in "si" get it in "en"',
+        servedLocale: 'en',
+        message:
+          'templates/apology has no si.mjml: customers in "si" get it in "en", unannounced; add templates/apology/si.mjml',
       },
     ]);
   });
