@@ -120,150 +120,150 @@ function metricsOf(composition: Composition<never>, serviceName: string) {
   return { metrics: powertoolsMetrics(metrics), flushMetrics: () => metrics.publishStoredMetrics() };
 }
 
-/**
- * The composition root: each handler's dependencies from the composition. Lambda's wired exports,
- * the local runtime and the send worker all build their handlers here, so wiring is written once.
- * `stores` lets a caller share one set of stores between handlers (the local runtime does).
+/*
+ * The composition root: one function per handler, from the composition to its dependencies.
+ * Lambda's wired exports, the local runtime and the send worker all build their handlers here, so
+ * wiring is written once. `stores` lets a caller share one set of stores between handlers (the
+ * local runtime does). Separate functions, not one object, so each Lambda bundles only its own.
  */
-export const compose = {
-  importFile(
-    c: Composition<'tableName'>,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): ImportFileDeps {
-    return {
-      store: stores.segmentation,
-      objects: new S3ObjectStore(c.clients.s3),
-      forgotten: stores.forgotten,
-      reader: new S3ObjectReader(c.clients.s3),
-      logger: c.logger('import-file'),
-    };
-  },
 
-  ingestEvent(
-    c: Composition<'tableName'>,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): IngestEventDeps {
-    return { store: stores.segmentation, forgotten: stores.forgotten, logger: c.logger('ingest-event') };
-  },
+export function importFileDeps(
+  c: Composition<'tableName'>,
+  stores = tableStores(c.clients, c.names.tableName),
+): ImportFileDeps {
+  return {
+    store: stores.segmentation,
+    objects: new S3ObjectStore(c.clients.s3),
+    forgotten: stores.forgotten,
+    reader: new S3ObjectReader(c.clients.s3),
+    logger: c.logger('import-file'),
+  };
+}
 
-  planSegmentation(
-    c: Composition<'tableName'> & WithBundle & WithSegmentQueue,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): PlanSegmentationDeps {
-    return {
-      store: stores.segmentation,
-      fanOut: c.segmentQueue,
-      clock: c.clock,
-      config: c.bundle.config,
-      logger: c.logger('plan-segmentation'),
-      model: scoringModel,
-    };
-  },
+export function ingestEventDeps(
+  c: Composition<'tableName'>,
+  stores = tableStores(c.clients, c.names.tableName),
+): IngestEventDeps {
+  return { store: stores.segmentation, forgotten: stores.forgotten, logger: c.logger('ingest-event') };
+}
 
-  scoreSegment(
-    c: Composition<SchedulingNames> & WithBundle,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): ScoreSegmentDeps {
-    return {
-      store: stores.segmentation,
-      enrolments: stores.enrolments,
-      scheduler: stepScheduler(c),
-      config: c.bundle.config,
-      logger: c.logger('score-segment'),
-      model: scoringModel,
-    };
-  },
+export function planSegmentationDeps(
+  c: Composition<'tableName'> & WithBundle & WithSegmentQueue,
+  stores = tableStores(c.clients, c.names.tableName),
+): PlanSegmentationDeps {
+  return {
+    store: stores.segmentation,
+    fanOut: c.segmentQueue,
+    clock: c.clock,
+    config: c.bundle.config,
+    logger: c.logger('plan-segmentation'),
+    model: scoringModel,
+  };
+}
 
-  segmentCustomers(
-    c: Composition<SchedulingNames> & WithBundle,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): SegmentCustomersDeps {
-    return {
-      store: stores.segmentation,
-      enrolments: stores.enrolments,
-      scheduler: stepScheduler(c),
-      clock: c.clock,
-      config: c.bundle.config,
-      logger: c.logger('segment-customers'),
-      model: scoringModel,
-    };
-  },
+export function scoreSegmentDeps(
+  c: Composition<SchedulingNames> & WithBundle,
+  stores = tableStores(c.clients, c.names.tableName),
+): ScoreSegmentDeps {
+  return {
+    store: stores.segmentation,
+    enrolments: stores.enrolments,
+    scheduler: stepScheduler(c),
+    config: c.bundle.config,
+    logger: c.logger('score-segment'),
+    model: scoringModel,
+  };
+}
 
-  sendStep(
-    c: Composition<SchedulingNames | 'configurationSet' | 'unsubscribeUrl'> & WithBundle & WithSecrets,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): SendStepHandlerDeps {
-    const metrics = c.metrics?.('send-step');
-    return {
-      store: stores.customers,
-      enrolments: stores.enrolments,
-      guard: stores.sendGuard,
-      mailer: mailer(c),
-      scheduler: stepScheduler(c),
-      clock: c.clock,
-      config: c.bundle.config,
-      templates: c.bundle.templates,
-      links: { unsubscribeUrl: c.names.unsubscribeUrl, signingKey: c.secrets.linkSigningKey },
-      logger: c.logger('send-step'),
-      ...(metrics === undefined ? {} : { metrics }),
-    };
-  },
+export function segmentCustomersDeps(
+  c: Composition<SchedulingNames> & WithBundle,
+  stores = tableStores(c.clients, c.names.tableName),
+): SegmentCustomersDeps {
+  return {
+    store: stores.segmentation,
+    enrolments: stores.enrolments,
+    scheduler: stepScheduler(c),
+    clock: c.clock,
+    config: c.bundle.config,
+    logger: c.logger('segment-customers'),
+    model: scoringModel,
+  };
+}
 
-  recordEngagement(
-    c: Composition<'tableName'> & WithBundle,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): RecordEngagementDeps {
-    return {
-      ledger: stores.ledger,
-      contacts: stores.contacts,
-      pauses: stores.pauses,
-      enrolments: stores.enrolments,
-      forgotten: stores.forgotten,
-      config: c.bundle.config.engagement,
-      ...metricsOf(c, 'record-engagement'),
-      logger: c.logger('record-engagement'),
-    };
-  },
+export function sendStepDeps(
+  c: Composition<SchedulingNames | 'configurationSet' | 'unsubscribeUrl'> & WithBundle & WithSecrets,
+  stores = tableStores(c.clients, c.names.tableName),
+): SendStepHandlerDeps {
+  const metrics = c.metrics?.('send-step');
+  return {
+    store: stores.customers,
+    enrolments: stores.enrolments,
+    guard: stores.sendGuard,
+    mailer: mailer(c),
+    scheduler: stepScheduler(c),
+    clock: c.clock,
+    config: c.bundle.config,
+    templates: c.bundle.templates,
+    links: { unsubscribeUrl: c.names.unsubscribeUrl, signingKey: c.secrets.linkSigningKey },
+    logger: c.logger('send-step'),
+    ...(metrics === undefined ? {} : { metrics }),
+  };
+}
 
-  receiveReply(
-    c: Composition<'tableName' | 'configurationSet' | 'inboundBucket' | 'inboundPrefix'> &
-      WithBundle &
-      WithSecrets,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): ReceiveReplyHandlerDeps {
-    return {
-      ledger: stores.ledger,
-      contacts: stores.contacts,
-      pauses: stores.pauses,
-      inbound: stores.inbound,
-      enrolments: stores.enrolments,
-      customers: stores.customers,
-      forgotten: stores.forgotten,
-      mailer: mailer(c),
-      signingKey: c.secrets.linkSigningKey,
-      config: c.bundle.config,
-      ...metricsOf(c, 'receive-reply'),
-      raw: new S3RawMailSource(c.clients.s3, c.names.inboundBucket),
-      keyPrefix: c.names.inboundPrefix,
-      logger: c.logger('receive-reply'),
-    };
-  },
+export function recordEngagementDeps(
+  c: Composition<'tableName'> & WithBundle,
+  stores = tableStores(c.clients, c.names.tableName),
+): RecordEngagementDeps {
+  return {
+    ledger: stores.ledger,
+    contacts: stores.contacts,
+    pauses: stores.pauses,
+    enrolments: stores.enrolments,
+    forgotten: stores.forgotten,
+    config: c.bundle.config.engagement,
+    ...metricsOf(c, 'record-engagement'),
+    logger: c.logger('record-engagement'),
+  };
+}
 
-  unsubscribe(
-    c: Composition<'tableName'> & WithBundle & WithSecrets,
-    stores = tableStores(c.clients, c.names.tableName),
-  ): UnsubscribeHandlerDeps {
-    return {
-      ledger: stores.ledger,
-      contacts: stores.contacts,
-      enrolments: stores.enrolments,
-      customers: stores.customers,
-      forgotten: stores.forgotten,
-      clock: c.clock,
-      signingKey: c.secrets.linkSigningKey,
-      shopName: c.bundle.config.shop.name,
-      config: c.bundle.config.engagement,
-      logger: c.logger('unsubscribe'),
-    };
-  },
-};
+export function receiveReplyDeps(
+  c: Composition<'tableName' | 'configurationSet' | 'inboundBucket' | 'inboundPrefix'> &
+    WithBundle &
+    WithSecrets,
+  stores = tableStores(c.clients, c.names.tableName),
+): ReceiveReplyHandlerDeps {
+  return {
+    ledger: stores.ledger,
+    contacts: stores.contacts,
+    pauses: stores.pauses,
+    inbound: stores.inbound,
+    enrolments: stores.enrolments,
+    customers: stores.customers,
+    forgotten: stores.forgotten,
+    mailer: mailer(c),
+    signingKey: c.secrets.linkSigningKey,
+    config: c.bundle.config,
+    ...metricsOf(c, 'receive-reply'),
+    raw: new S3RawMailSource(c.clients.s3, c.names.inboundBucket),
+    keyPrefix: c.names.inboundPrefix,
+    logger: c.logger('receive-reply'),
+  };
+}
+
+export function unsubscribeDeps(
+  c: Composition<'tableName'> & WithBundle & WithSecrets,
+  stores = tableStores(c.clients, c.names.tableName),
+): UnsubscribeHandlerDeps {
+  return {
+    ledger: stores.ledger,
+    contacts: stores.contacts,
+    enrolments: stores.enrolments,
+    customers: stores.customers,
+    forgotten: stores.forgotten,
+    clock: c.clock,
+    signingKey: c.secrets.linkSigningKey,
+    shopName: c.bundle.config.shop.name,
+    config: c.bundle.config.engagement,
+    logger: c.logger('unsubscribe'),
+  };
+}

@@ -5,7 +5,7 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import type { ObjectReader } from '../ports/object-stream.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
-import { compose } from './composition.ts';
+import { importFileDeps } from './composition.ts';
 import { ImportBucketPrefixes, ImportEnvironment } from './environment.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
 
@@ -63,5 +63,5 @@ export function makeHandler(deps: ImportFileDeps) {
 }
 
 export const handler = lazyHandler(async () =>
-  makeHandler(compose.importFile(lambdaComposition(ImportEnvironment))),
+  makeHandler(importFileDeps(lambdaComposition(ImportEnvironment))),
 );

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CustomerSchema, IncidentSchema, OrderSchema } from '../core/customers/model.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
-import { compose } from './composition.ts';
+import { ingestEventDeps } from './composition.ts';
 import { ImportEnvironment } from './environment.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
 
@@ -100,5 +100,5 @@ export function makeHandler(deps: IngestEventDeps) {
 }
 
 export const handler = lazyHandler(async () =>
-  makeHandler(compose.ingestEvent(lambdaComposition(ImportEnvironment))),
+  makeHandler(ingestEventDeps(lambdaComposition(ImportEnvironment))),
 );

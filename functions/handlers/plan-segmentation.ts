@@ -6,7 +6,7 @@ import { planRun } from '../core/segments/plan-run.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
-import { compose } from './composition.ts';
+import { planSegmentationDeps } from './composition.ts';
 import { PlanSegmentationEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
@@ -64,7 +64,7 @@ export function makeHandler(deps: PlanSegmentationDeps) {
 export const handler = lazyHandler(async () => {
   const lambda = lambdaComposition(PlanSegmentationEnvironment);
   return makeHandler(
-    compose.planSegmentation({
+    planSegmentationDeps({
       ...lambda,
       bundle: loadRuntimeBundle(),
       segmentQueue: new SqsSegmentQueue(lambda.clients.sqs, lambda.names.segmentQueueUrl),

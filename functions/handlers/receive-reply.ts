@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SESEvent } from 'aws-lambda';
 import { type ReceiveReplyDeps, type ReplyOutcome, receiveReply } from '../core/inbound/receive-reply.ts';
 import type { RawMailSource } from '../ports/raw-mail-source.ts';
-import { compose } from './composition.ts';
+import { receiveReplyDeps } from './composition.ts';
 import { ReplyEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
@@ -62,5 +62,5 @@ export function makeHandler(deps: ReceiveReplyHandlerDeps) {
 export const handler = lazyHandler(async () => {
   const lambda = lambdaComposition(ReplyEnvironment);
   const bundle = loadRuntimeBundle();
-  return makeHandler(compose.receiveReply({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
+  return makeHandler(receiveReplyDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
-import { compose } from './composition.ts';
+import { recordEngagementDeps } from './composition.ts';
 import { EngagementEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
@@ -108,6 +108,6 @@ function envelopeOf(body: ReturnType<typeof parseBody> | undefined): Record<stri
 
 export const handler = lazyHandler(async () =>
   makeHandler(
-    compose.recordEngagement({ ...lambdaComposition(EngagementEnvironment), bundle: loadRuntimeBundle() }),
+    recordEngagementDeps({ ...lambdaComposition(EngagementEnvironment), bundle: loadRuntimeBundle() }),
   ),
 );

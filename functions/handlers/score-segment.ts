@@ -8,7 +8,7 @@ import { type SegmenterReport, segmentCustomers } from '../core/segments/run-seg
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
-import { compose } from './composition.ts';
+import { scoreSegmentDeps } from './composition.ts';
 import { SchedulingEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
@@ -101,7 +101,5 @@ export function makeHandler(deps: ScoreSegmentDeps) {
 }
 
 export const handler = lazyHandler(async () =>
-  makeHandler(
-    compose.scoreSegment({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
-  ),
+  makeHandler(scoreSegmentDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() })),
 );

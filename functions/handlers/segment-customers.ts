@@ -7,7 +7,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
-import { compose } from './composition.ts';
+import { segmentCustomersDeps } from './composition.ts';
 import { SchedulingEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
@@ -59,6 +59,6 @@ export function makeHandler(deps: SegmentCustomersDeps) {
 
 export const handler = lazyHandler(async () =>
   makeHandler(
-    compose.segmentCustomers({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
+    segmentCustomersDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
   ),
 );

@@ -5,7 +5,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { type StepMessage, StepMessageSchema } from '../core/domain/step-message.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
-import { compose } from './composition.ts';
+import { sendStepDeps } from './composition.ts';
 import { SendEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
@@ -91,5 +91,5 @@ export function makeHandler(deps: SendStepHandlerDeps) {
 export const handler = lazyHandler(async () => {
   const lambda = lambdaComposition(SendEnvironment);
   const bundle = loadRuntimeBundle();
-  return makeHandler(compose.sendStep({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
+  return makeHandler(sendStepDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsubscribe.ts';
 import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
-import { compose } from './composition.ts';
+import { unsubscribeDeps } from './composition.ts';
 import { UnsubscribeEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
@@ -86,5 +86,5 @@ export function makeHandler(deps: UnsubscribeHandlerDeps) {
 export const handler = lazyHandler(async () => {
   const lambda = lambdaComposition(UnsubscribeEnvironment);
   const bundle = loadRuntimeBundle();
-  return makeHandler(compose.unsubscribe({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
+  return makeHandler(unsubscribeDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

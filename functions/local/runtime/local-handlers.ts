@@ -1,4 +1,14 @@
-import { compose, type TableStores } from '../../handlers/composition.ts';
+import {
+  importFileDeps,
+  planSegmentationDeps,
+  receiveReplyDeps,
+  recordEngagementDeps,
+  scoreSegmentDeps,
+  segmentCustomersDeps,
+  sendStepDeps,
+  type TableStores,
+  unsubscribeDeps,
+} from '../../handlers/composition.ts';
 import { makeHandler as makeImportFile } from '../../handlers/import-file.ts';
 import { makeHandler as makePlanSegmentation } from '../../handlers/plan-segmentation.ts';
 import { makeHandler as makeReceiveReply } from '../../handlers/receive-reply.ts';
@@ -56,20 +66,20 @@ export function localHandlers(
   /** As the event source invokes it: with retries and injected crashes under chaos, else directly. */
   const invoked = <E, R>(name: string, handler: (event: E) => Promise<R>, attempts = 3) =>
     chaos === undefined ? handler : chaos.invocation(name, handler, attempts);
-  const sender = compose.sendStep(composition, stores);
+  const sender = sendStepDeps(composition, stores);
   // The hooks (and chaos) wrap the whole stores the sender is given, not just the part it uses.
   const senderStore = options.wrapStore?.(stores.customers) ?? stores.customers;
   const senderEnrolments = options.wrapEnrolments?.(stores.enrolments) ?? stores.enrolments;
   const senderMailer = options.wrapMailer?.(sender.mailer) ?? sender.mailer;
   const senderScheduler = options.wrapScheduler?.(sender.scheduler) ?? sender.scheduler;
   return {
-    importFile: invoked('import-file', makeImportFile(compose.importFile(composition, stores))),
-    segmentCustomers: makeSegmentCustomers(compose.segmentCustomers(composition, stores)),
-    scoreSegment: invoked('score-segment', makeScoreSegment(compose.scoreSegment(composition, stores))),
+    importFile: invoked('import-file', makeImportFile(importFileDeps(composition, stores))),
+    segmentCustomers: makeSegmentCustomers(segmentCustomersDeps(composition, stores)),
+    scoreSegment: invoked('score-segment', makeScoreSegment(scoreSegmentDeps(composition, stores))),
     planSegmentation: invoked(
       'plan-segmentation',
       makePlanSegmentation(
-        compose.planSegmentation({ ...composition, segmentQueue: sources.segmentFanOut }, stores),
+        planSegmentationDeps({ ...composition, segmentQueue: sources.segmentFanOut }, stores),
       ),
     ),
     // The queue redelivers by itself, so the sender is invoked once per delivery.
@@ -89,12 +99,12 @@ export function localHandlers(
     recordEngagement: invoked(
       'record-engagement',
       makeRecordEngagement({
-        ...compose.recordEngagement(composition, stores),
+        ...recordEngagementDeps(composition, stores),
         onOutcome: sources.recordOutcome,
       }),
       1,
     ),
-    receiveReply: invoked('receive-reply', makeReceiveReply(compose.receiveReply(composition, stores))),
-    unsubscribe: invoked('unsubscribe', makeUnsubscribe(compose.unsubscribe(composition, stores))),
+    receiveReply: invoked('receive-reply', makeReceiveReply(receiveReplyDeps(composition, stores))),
+    unsubscribe: invoked('unsubscribe', makeUnsubscribe(unsubscribeDeps(composition, stores))),
   };
 }

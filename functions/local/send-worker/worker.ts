@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StepMessage } from '../../core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
-import { compose } from '../../handlers/composition.ts';
+import { sendStepDeps } from '../../handlers/composition.ts';
 import { loadRuntimeBundle } from '../../handlers/runtime-bundle.ts';
 import { makeHandler } from '../../handlers/send-step.ts';
 import { createClients } from '../../handlers/wiring.ts';
@@ -37,7 +37,7 @@ try {
   // Several invocations run at once: each collects its own outcomes.
   const outcomesOf = new AsyncLocalStorage<[StepMessage, SendStepOutcome][]>();
   const handler = makeHandler({
-    ...compose.sendStep(
+    ...sendStepDeps(
       localComposition({
         clients,
         clock,

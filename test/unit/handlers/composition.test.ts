@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRuntimeBundle } from '../../../functions/build/runtime-bundle.ts';
 import type { StepMessage } from '../../../functions/core/domain/step-message.ts';
-import { compose } from '../../../functions/handlers/composition.ts';
+import { recordEngagementDeps, sendStepDeps } from '../../../functions/handlers/composition.ts';
 import {
   EnvironmentError,
   EnvironmentNames,
@@ -89,7 +89,7 @@ describe('the composition root', () => {
       configFile: 'config/rekindle.yaml',
       templatesDir: 'templates',
     });
-    const deps = compose.sendStep({
+    const deps = sendStepDeps({
       clients: createClients(),
       names: readEnvironment(SendEnvironment, sendEnvironment),
       clock,
@@ -130,7 +130,7 @@ describe('the composition root', () => {
       templatesDir: 'templates',
     });
     const metrics = new Metrics({ namespace: 'Test', serviceName: 'record-engagement' });
-    const lambda = compose.recordEngagement({
+    const lambda = recordEngagementDeps({
       clients: createClients(),
       names: { tableName: 't' },
       clock,
@@ -139,7 +139,7 @@ describe('the composition root', () => {
       bundle,
     });
     expect(lambda.flushMetrics).toBeTypeOf('function');
-    const local = compose.recordEngagement(localComposition({ clients: createClients(), clock, bundle }));
+    const local = recordEngagementDeps(localComposition({ clients: createClients(), clock, bundle }));
     expect(local.flushMetrics).toBeUndefined();
     expect(() => local.metrics.count('InvalidSesEvents', 1)).not.toThrow();
   });
@@ -149,7 +149,7 @@ describe('the composition root', () => {
       configFile: 'config/rekindle.yaml',
       templatesDir: 'templates',
     });
-    const deps = compose.sendStep(localComposition({ clients: createClients(), clock, bundle }));
+    const deps = sendStepDeps(localComposition({ clients: createClients(), clock, bundle }));
     expect(deps.links).toEqual({
       unsubscribeUrl: localNames.unsubscribeUrl,
       signingKey: localNames.linkSigningKey,
