@@ -13,7 +13,8 @@ type Bounds = { readonly min?: number | undefined; readonly max?: number | undef
 /** Every value in `inner` lies in `outer` (a bound left out is no bound). */
 function within(outer: Bounds | undefined, inner: Bounds | undefined): boolean {
   if (outer === undefined) return true;
-  if (inner === undefined) return outer.min === undefined && outer.max === undefined;
+  // A customer without the value (no orders, no score) matches no range, even an empty one.
+  if (inner === undefined) return false;
   const above = outer.min === undefined || (inner.min !== undefined && inner.min >= outer.min);
   const below = outer.max === undefined || (inner.max !== undefined && inner.max <= outer.max);
   return above && below;
@@ -93,6 +94,22 @@ export function configWarnings(config: RekindleConfig, source: ConfigSource): Co
     configIssueAt(source.text, source.file, path, message);
   const warnings: ConfigIssue[] = [];
   config.segments.forEach((segment, index) => {
+    const { orderCount, daysSinceLastOrder, overdueRatio } = segment.when;
+    const sinceOrder =
+      daysSinceLastOrder === undefined
+        ? overdueRatio === undefined
+          ? undefined
+          : 'overdueRatio'
+        : 'daysSinceLastOrder';
+    if (orderCount?.max !== undefined && orderCount.max < 1 && sinceOrder !== undefined) {
+      warnings.push(
+        at(
+          ['segments', index, 'when', 'orderCount'],
+          `segment "${segment.id}" can never match: it wants customers with no orders (orderCount max ${orderCount.max}) and a ${sinceOrder}, which only a customer with an order has`,
+        ),
+      );
+      return;
+    }
     const earlier = config.segments
       .slice(0, index)
       .findIndex((other) => conditionsCover(other.when, segment.when));

@@ -109,6 +109,18 @@ describe('rekindle validate: the config', () => {
     ]);
   });
 
+  it('warns about a segment whose own conditions no customer can meet', async () => {
+    const findings = await findingsOf((text) =>
+      text.replace(
+        '      daysSinceLastOrder: { min: 120 }\n',
+        '      daysSinceLastOrder: { min: 120 }\n      orderCount: { max: 0 }\n',
+      ),
+    );
+    expect(findings).toEqual([
+      'rekindle.yaml:72:19  warning  segments.4.when.orderCount  segment "lapsed" can never match: it wants customers with no orders (orderCount max 0) and a daysSinceLastOrder, which only a customer with an order has',
+    ]);
+  });
+
   it('warns about a sequence no segment uses', async () => {
     expect(
       await findingsOf((text) =>
