@@ -187,8 +187,7 @@ export function printImportSummary(report: ImportReport, out: Output, check = fa
     out.line(`  line ${row.line}: skipped: ${row.reason}`);
   if (report.skippedTotal > listedSkipped)
     out.line(`  … and ${(report.skippedTotal - listedSkipped).toLocaleString('en')} more skipped`);
-  for (const row of report.rejected.slice(0, listedRejections))
-    out.line(`  line ${row.line}: rejected: ${row.reason}`);
+  for (const row of report.rejected.slice(0, listedRejections)) out.line(`  line ${row.line}: ${row.reason}`);
   if (report.rejectedTotal > listedRejections)
     out.line(`  … and ${(report.rejectedTotal - listedRejections).toLocaleString('en')} more`);
   if (report.stopped !== undefined) {
