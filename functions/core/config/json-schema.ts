@@ -54,7 +54,8 @@ export function configJsonSchema(names?: ProjectNames): string {
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
       const completes = completions.get(zodSchema)?.completes;
-      if (completes === 'time-zone') jsonSchema.enum = zones;
+      // Listed once under $defs: three fields take a zone, and there are some 600.
+      if (completes === 'time-zone') jsonSchema.$ref = '#/$defs/timeZone';
       if (completes === 'template' && names !== undefined) {
         jsonSchema.enum = [...names.templateIds];
         delete jsonSchema.pattern;
@@ -72,5 +73,10 @@ export function configJsonSchema(names?: ProjectNames): string {
       }
     },
   });
-  return `${JSON.stringify({ ...schema, title: 'Rekindle configuration (config/rekindle.yaml)' }, null, 2)}\n`;
+  const document = {
+    ...schema,
+    title: 'Rekindle configuration (config/rekindle.yaml)',
+    $defs: { ...schema.$defs, timeZone: { type: 'string', enum: zones } },
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -21,11 +21,24 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 const schemaAt = (value: unknown): Schema => (typeof value === 'boolean' || isObject(value) ? value : true);
 
 /** The problems of `value` against `schema`, each as `path: what`. Empty when it is valid. */
-export function jsonSchemaErrors(schema: Schema, value: unknown, path = '(root)'): string[] {
+export function jsonSchemaErrors(
+  schema: Schema,
+  value: unknown,
+  path = '(root)',
+  root: Schema = schema,
+): string[] {
   if (schema === true) return [];
   if (schema === false) return [`${path}: not allowed`];
   const errors: string[] = [];
   const fail = (message: string) => errors.push(`${path}: ${message}`);
+  const check = (part: unknown, item: unknown, at: string) =>
+    jsonSchemaErrors(schemaAt(part), item, at, root);
+  // Only local references (#/$defs/name) are used.
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/$defs/', '');
+    const defs = isObject(root) && isObject(root.$defs) ? root.$defs : {};
+    errors.push(...check(defs[name] ?? false, value, path));
+  }
   if (schema.type !== undefined && !typeMatches(value, schema.type)) fail(`expected ${String(schema.type)}`);
   if (Array.isArray(schema.enum) && !schema.enum.some((option) => same(option, value)))
     fail(`${JSON.stringify(value)} is not one of the ${schema.enum.length} allowed values`);
@@ -47,7 +60,7 @@ export function jsonSchemaErrors(schema: Schema, value: unknown, path = '(root)'
     if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) fail('too many items');
     if (schema.items !== undefined)
       value.forEach((item, index) => {
-        errors.push(...jsonSchemaErrors(schemaAt(schema.items), item, `${path}.${index}`));
+        errors.push(...check(schema.items, item, `${path}.${index}`));
       });
   }
   if (isObject(value)) {
@@ -55,26 +68,19 @@ export function jsonSchemaErrors(schema: Schema, value: unknown, path = '(root)'
     if (Array.isArray(schema.required))
       for (const key of schema.required) if (typeof key === 'string' && !(key in value)) fail(`needs ${key}`);
     for (const [key, item] of Object.entries(value)) {
-      if (key in properties)
-        errors.push(...jsonSchemaErrors(schemaAt(properties[key]), item, `${path}.${key}`));
+      if (key in properties) errors.push(...check(properties[key], item, `${path}.${key}`));
       else if (schema.additionalProperties !== undefined)
-        errors.push(...jsonSchemaErrors(schemaAt(schema.additionalProperties), item, `${path}.${key}`));
+        errors.push(...check(schema.additionalProperties, item, `${path}.${key}`));
       if (schema.propertyNames !== undefined)
-        errors.push(...jsonSchemaErrors(schemaAt(schema.propertyNames), key, `${path}.${key} (name)`));
+        errors.push(...check(schema.propertyNames, key, `${path}.${key} (name)`));
     }
   }
-  if (Array.isArray(schema.allOf))
-    for (const part of schema.allOf) errors.push(...jsonSchemaErrors(schemaAt(part), value, path));
-  if (
-    Array.isArray(schema.anyOf) &&
-    !schema.anyOf.some((part) => jsonSchemaErrors(schemaAt(part), value, path).length === 0)
-  )
-    fail(
-      `matches none of: ${schema.anyOf.map((part) => jsonSchemaErrors(schemaAt(part), value, path).join(' / ')).join(' | ')}`,
-    );
+  if (Array.isArray(schema.allOf)) for (const part of schema.allOf) errors.push(...check(part, value, path));
+  if (Array.isArray(schema.anyOf) && !schema.anyOf.some((part) => check(part, value, path).length === 0))
+    fail(`matches none of: ${schema.anyOf.map((part) => check(part, value, path).join(' / ')).join(' | ')}`);
   if (
     Array.isArray(schema.oneOf) &&
-    schema.oneOf.filter((part) => jsonSchemaErrors(schemaAt(part), value, path).length === 0).length !== 1
+    schema.oneOf.filter((part) => check(part, value, path).length === 0).length !== 1
   )
     fail('matches not exactly one alternative');
   return errors;
