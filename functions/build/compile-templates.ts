@@ -628,11 +628,17 @@ async function compileOne(
     if (listed.length > 0) {
       return {
         ok: false,
-        issues: listed.map(([, line, element, message]) => ({
-          file,
-          line: Number(line) + bodyLineOffset,
-          message: `<${element}>: ${message}${didYouMean(element ?? '', knownElements)}`,
-        })),
+        issues: listed.map(([, line, element, message]) => {
+          const at = Number(line) + bodyLineOffset;
+          // MJML gives the line only; the element's tag on it gives the column.
+          const column = (source.split('\n')[at - 1] ?? '').indexOf(`<${element}`) + 1;
+          return {
+            file,
+            line: at,
+            ...(column > 0 ? { column } : {}),
+            message: `<${element}>: ${message}${didYouMean(element ?? '', knownElements)}`,
+          };
+        }),
       };
     }
     return {

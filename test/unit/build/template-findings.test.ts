@@ -75,7 +75,7 @@ describe('template findings, at the line of the .mjml source', () => {
         .replace('customer.</mj-text>', 'customer.</mj-txt>'),
     );
     expect(await findings()).toEqual([
-      `checking-in/en.mjml:17 <mj-txt>: Element mj-txt doesn't exist or is not registered; did you mean "mj-text"?`,
+      `checking-in/en.mjml:17:9 <mj-txt>: Element mj-txt doesn't exist or is not registered; did you mean "mj-text"?`,
     ]);
   });
 
