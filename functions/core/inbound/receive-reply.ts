@@ -9,6 +9,7 @@ import type { MetricsSink } from '../../ports/metrics-sink.ts';
 import type { ForgottenRegister } from '../../ports/privacy-store.ts';
 import type { SequencePauses } from '../../ports/sequence-pauses.ts';
 import type { RekindleConfig } from '../config/schema.ts';
+import { purchasesOf } from '../customers/model.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import type { EngagementEvent } from '../domain/engagement-event.ts';
 import type { InboundRecord } from '../domain/inbound-record.ts';
@@ -409,7 +410,10 @@ function forwardEmail(input: {
     (key) => verdicts[key] !== undefined && verdicts[key]?.toLowerCase() !== 'pass',
   );
   const fromDiffers = from !== '' && onFile !== '' && from.toLowerCase() !== onFile.toLowerCase();
-  const lastOrder = view?.orders
+  // Support sees purchases as the segmenter counts them, and how many orders were refunded or cancelled.
+  const purchases = purchasesOf(view?.orders ?? []);
+  const notPurchases = (view?.orders.length ?? 0) - purchases.length;
+  const lastOrder = purchases
     .map((order) => order.placedAt)
     .sort()
     .at(-1);
@@ -448,7 +452,7 @@ function forwardEmail(input: {
     `From: ${from || 'none'}${fromDiffers ? ' (differs from the address on file)' : ''}`,
     `SES verdicts: ${verdictLine(verdicts)}`,
     `Sequence: ${event.sequenceId ?? 'unknown'}, step ${event.stepId ?? event.stepIndex ?? '?'} (segment ${event.segmentId ?? 'unknown'})`,
-    `Orders: ${view?.orders.length ?? 0}${lastOrder === undefined ? '' : `, last ${lastOrder.slice(0, 10)}`}`,
+    `Orders: ${purchases.length}${lastOrder === undefined ? '' : `, last ${lastOrder.slice(0, 10)}`}${notPurchases === 0 ? '' : ` (and ${notPurchases} refunded, cancelled or voided)`}`,
     `Past problems:${problems.length === 0 ? ' none recorded' : `\n${problems.join('\n')}`}`,
     `Raw message: s3 key ${input.mail.s3Key}`,
   ];

@@ -47,6 +47,28 @@ describe('forwarding a reply to support', () => {
     expect(forward?.text).toContain('Warning: SPF, DKIM, DMARC did not pass');
   });
 
+  it('tells support the purchases as the segmenter counts them, and the refunded or cancelled orders apart', async () => {
+    const base = sampleView('lapsed-1', enrolmentId);
+    const view: CustomerView = {
+      ...base,
+      orders: [
+        { orderId: 'o1', customerId: 'lapsed-1', placedAt: '2026-03-01T10:00:00.000Z', amount: 30 },
+        {
+          orderId: 'o2',
+          customerId: 'lapsed-1',
+          placedAt: '2026-05-01T10:00:00.000Z',
+          amount: 20,
+          status: 'refunded',
+        },
+      ],
+    };
+    const { mailer, deps } = setup(() => view);
+    await receiveReply(mail(reply('Asha <asha@example.com>')), deps);
+    expect(mailer.sent[0]?.text).toContain(
+      'Orders: 1, last 2026-03-01 (and 1 refunded, cancelled or voided)',
+    );
+  });
+
   it('prefers the verdicts of the SES receipt event over the headers', async () => {
     const { mailer, deps } = setup();
     await receiveReply(
