@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { configWarnings } from '../core/config/checks.ts';
 import { type ConfigIssue, configIssueAt, parseConfig, readConfigInput } from '../core/config/load.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import { type LintSource, lintConfig, lintWording } from '../core/sequences/lint.ts';
 import { compileTemplateFolder, localeGaps, type TemplateIssue } from './compile-templates.ts';
+import { projectNames } from './project-schema.ts';
 import { templateReferences } from './runtime-bundle.ts';
 
 /** One finding of `rekindle validate`, at the line and column of the file a person edits. */
@@ -110,6 +111,7 @@ export async function checkProject(paths: {
       );
     }
   }
+  findings.push(...(await staleSchema(paths, text)));
   findings.push(
     ...lintWording(await templateSources(paths.templatesDir)).map((warning) => ({
       severity: 'warning' as const,
@@ -121,4 +123,67 @@ export async function checkProject(paths: {
     ...(parsed.ok ? { config: parsed.config } : {}),
     templateCount: Object.keys(folder.catalog).length,
   };
+}
+
+/** The enum of names at `path` in a JSON Schema, following anyOf; empty when there is none. */
+function enumAt(schema: unknown, path: readonly string[]): string[] {
+  let node: unknown = schema;
+  for (const key of path)
+    node =
+      typeof node === 'object' && node !== null
+        ? Object.entries(node).find(([name]) => name === key)?.[1]
+        : undefined;
+  const options =
+    typeof node === 'object' && node !== null && 'anyOf' in node && Array.isArray(node.anyOf)
+      ? node.anyOf
+      : [node];
+  return options.flatMap((option: unknown) =>
+    typeof option === 'object' && option !== null && 'enum' in option && Array.isArray(option.enum)
+      ? option.enum.filter((name: unknown): name is string => typeof name === 'string')
+      : [],
+  );
+}
+
+/**
+ * A warning when the JSON Schema the config names (`# yaml-language-server: $schema=…`) does not
+ * know a template or sequence the project has: the editor would flag a correct name as an error.
+ */
+async function staleSchema(
+  paths: { configFile: string; templatesDir: string },
+  text: string,
+): Promise<Finding[]> {
+  const reference = /^# yaml-language-server: \$schema=(\S+)/m.exec(text)?.[1];
+  if (reference === undefined || /^[a-z]+:/i.test(reference)) return [];
+  const schemaFile = join(dirname(paths.configFile), reference);
+  let schema: unknown;
+  try {
+    schema = JSON.parse(await readFile(schemaFile, 'utf8'));
+  } catch {
+    return [];
+  }
+  const names = await projectNames(paths);
+  const known = [
+    ...enumAt(schema, ['properties', 'segments', 'items', 'properties', 'sequence']),
+    ...enumAt(schema, [
+      'properties',
+      'sequences',
+      'items',
+      'properties',
+      'steps',
+      'items',
+      'properties',
+      'template',
+    ]),
+  ];
+  const unknown = [...names.sequenceIds, ...names.templateIds].filter((name) => !known.includes(name));
+  if (unknown.length === 0) return [];
+  return [
+    {
+      severity: 'warning',
+      file: relative(process.cwd(), schemaFile),
+      line: 1,
+      column: 1,
+      message: `does not know ${unknown.map((name) => `"${name}"`).join(', ')}: an editor using it flags ${unknown.length === 1 ? 'that name' : 'those names'} as wrong; run npx rekindle config-schema`,
+    },
+  ];
 }

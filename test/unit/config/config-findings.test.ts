@@ -158,6 +158,16 @@ describe('rekindle validate: the config', () => {
   });
 });
 
+describe('rekindle validate: the JSON Schema the config names', () => {
+  it('warns when it does not know a sequence, so an editor would flag a correct name', async () => {
+    await cp('config/rekindle.schema.json', join(dir, 'rekindle.schema.json'));
+    const findings = await findingsOf((text) => text.replaceAll('gentle-winback', 'gentle-return'));
+    expect(findings.map((finding) => finding.replace(relative(process.cwd(), dir), ''))).toEqual([
+      '/rekindle.schema.json:1:1  warning  does not know "gentle-return": an editor using it flags that name as wrong; run npx rekindle config-schema',
+    ]);
+  });
+});
+
 describe('rekindle validate: a template that does not compile', () => {
   it('is reported once: not also as a missing locale or a missing template', async () => {
     const templatesDir = join(dir, 'broken-templates');
