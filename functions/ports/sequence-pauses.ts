@@ -2,6 +2,8 @@
 export interface SequencePause {
   readonly reason: string;
   readonly at: number;
+  /** The paused id: the sequence's own, or `allSequences` (core/domain/pauses.ts) for the kill switch. */
+  readonly sequenceId?: string;
 }
 
 /**

@@ -223,7 +223,11 @@ export const SuppressionItemSchema = z.object({
   suppressedAt: z.number(),
 });
 
-export const PauseItemSchema = z.object({ reason: z.string(), pausedAt: z.number() });
+export const PauseItemSchema = z.object({
+  reason: z.string(),
+  pausedAt: z.number(),
+  sequenceId: z.string().optional(),
+});
 
 const CountersItemSchema = z.object({
   sequenceId: z.string(),

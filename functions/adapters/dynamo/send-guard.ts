@@ -1,12 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { allSequences } from '../../core/domain/pauses.ts';
 import type { SendGuard, SendGuardReader } from '../../ports/send-guard.ts';
 import { PauseItemSchema, parseItem, SuppressionItemSchema } from './items.ts';
 import { keys } from './table-design.ts';
 
 /**
  * One consistent BatchGetItem for all: the address's suppression, the hashed tombstone of a
- * forgotten address, and (given a sequence) the sequence's pause. It reads the items the contact
+ * forgotten address, and (given a sequence) the sequence's pause and the kill switch. It reads the items the contact
  * status store, the privacy store and the sequence pauses write; it writes none.
  */
 export async function readSendGuard(
@@ -16,6 +17,8 @@ export async function readSendGuard(
   sequenceId?: string,
 ): Promise<SendGuard> {
   const pauseKey = sequenceId === undefined ? undefined : keys.sequence(sequenceId);
+  // The kill switch (every sequence paused) is read in the same request.
+  const allKey = sequenceId === undefined ? undefined : keys.sequence(allSequences);
   const result = await documents.send(
     new BatchGetCommand({
       RequestItems: {
@@ -24,6 +27,7 @@ export async function readSendGuard(
             { pk: keys.emailIndex(email), sk: keys.suppression() },
             { pk: keys.forgottenEmail(email), sk: keys.suppression() },
             ...(pauseKey === undefined ? [] : [{ pk: pauseKey, sk: keys.paused() }]),
+            ...(allKey === undefined ? [] : [{ pk: allKey, sk: keys.paused() }]),
           ],
           ConsistentRead: true,
         },
@@ -36,9 +40,15 @@ export async function readSendGuard(
   let suppression: SendGuard['suppression'];
   let pause: SendGuard['pause'];
   for (const item of result.Responses?.[tableName] ?? []) {
-    if (item.pk === pauseKey) {
+    if (item.pk === pauseKey || item.pk === allKey) {
       const paused = parseItem(PauseItemSchema, item);
-      pause = { reason: paused.reason, at: paused.pausedAt };
+      // The kill switch speaks for every sequence, so it is the one shown when both hold.
+      if (item.pk === allKey || pause === undefined)
+        pause = {
+          reason: paused.reason,
+          at: paused.pausedAt,
+          sequenceId: item.pk === allKey ? allSequences : paused.sequenceId,
+        };
     } else {
       const suppressed = parseItem(SuppressionItemSchema, item);
       suppression ??= { reason: suppressed.suppressionReason, at: suppressed.suppressedAt };

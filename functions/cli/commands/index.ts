@@ -7,6 +7,7 @@ import { importCommand } from './import.ts';
 import { inboundCommand } from './inbound.ts';
 import { liftCommand } from './lift.ts';
 import { modelEvaluateCommand, modelFitCommand, modelScoreCommand } from './model.ts';
+import { pauseCommand, resumeCommand } from './pause.ts';
 import { previewCommand } from './preview.ts';
 import { reportCommand } from './report.ts';
 import { segmentCommand } from './segment.ts';
@@ -31,5 +32,7 @@ export const commands: readonly Command[] = [
   modelEvaluateCommand,
   reportCommand,
   liftCommand,
+  pauseCommand,
+  resumeCommand,
   inboundCommand,
 ];

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { RekindleConfig } from '../../core/config/schema.ts';
+import { allSequences } from '../../core/domain/pauses.ts';
+import type { PauseInForce } from '../../core/reporting/build-report.ts';
 import type { ReportReader } from '../../ports/report-reader.ts';
+import type { SequencePauses } from '../../ports/sequence-pauses.ts';
 import type { Command } from '../command.ts';
 import type { Output } from '../output.ts';
 
@@ -32,24 +35,36 @@ export const reportCommand: Command = {
       return 2;
     }
     // Loaded on use: the SDK and the config loader are heavy for the other commands.
-    const [{ readFile }, { DynamoDBClient }, { DynamoReportReader }, { parseConfig, formatConfigIssues }] =
-      await Promise.all([
-        import('node:fs/promises'),
-        import('@aws-sdk/client-dynamodb'),
-        import('../../adapters/dynamo/report-reader.ts'),
-        import('../../core/config/load.ts'),
-      ]);
+    const [
+      { readFile },
+      { DynamoDBClient },
+      { DynamoReportReader },
+      { DynamoSequencePauses },
+      { parseConfig, formatConfigIssues },
+    ] = await Promise.all([
+      import('node:fs/promises'),
+      import('@aws-sdk/client-dynamodb'),
+      import('../../adapters/dynamo/report-reader.ts'),
+      import('../../adapters/dynamo/sequence-pauses.ts'),
+      import('../../core/config/load.ts'),
+    ]);
     const configFile = values.config ?? 'config/rekindle.yaml';
     const parsed = parseConfig(await readFile(configFile, 'utf8'), configFile);
     if (!parsed.ok) {
       out.error(formatConfigIssues(parsed.issues));
       return 1;
     }
-    const store = new DynamoReportReader(new DynamoDBClient({}), tableName);
+    const client = new DynamoDBClient({});
+    const store = new DynamoReportReader(client, tableName);
     return writeReport(
       store,
       parsed.config,
-      { now: Date.now(), html: values.html, json: values.json ?? false },
+      {
+        now: Date.now(),
+        html: values.html,
+        json: values.json ?? false,
+        pauses: new DynamoSequencePauses(client, tableName),
+      },
       out,
     );
   },
@@ -59,7 +74,7 @@ export const reportCommand: Command = {
 export async function writeReport(
   store: ReportReader,
   config: Pick<RekindleConfig, 'engagement' | 'sequences'>,
-  options: { now: number; html?: string | undefined; json: boolean },
+  options: { now: number; html?: string | undefined; json: boolean; pauses?: SequencePauses },
   out: Output,
 ): Promise<number> {
   const [{ buildReport }, { renderReportHtml, renderReportText }, { writeFile }] = await Promise.all([
@@ -67,7 +82,8 @@ export async function writeReport(
     import('../../core/reporting/render-report.ts'),
     import('node:fs/promises'),
   ]);
-  const report = buildReport(await store.loadReportData(), config, { now: options.now });
+  const pauses = options.pauses === undefined ? [] : await pausesInForce(options.pauses, config);
+  const report = buildReport(await store.loadReportData(), config, { now: options.now, pauses });
   if (options.json) out.json(report);
   else out.line(renderReportText(report));
   if (options.html !== undefined) {
@@ -75,4 +91,19 @@ export async function writeReport(
     out.error(`HTML report written to ${options.html}`);
   }
   return 0;
+}
+
+/** The kill switch and each configured sequence's pause, those in force. */
+async function pausesInForce(
+  pauses: SequencePauses,
+  config: Pick<RekindleConfig, 'sequences'>,
+): Promise<PauseInForce[]> {
+  const scopes = [allSequences, ...config.sequences.map((sequence) => sequence.id)];
+  const found = await Promise.all(
+    scopes.map(async (scope) => {
+      const pause = await pauses.sequencePause(scope);
+      return pause === undefined ? [] : [{ scope, reason: pause.reason, at: pause.at }];
+    }),
+  );
+  return found.flat();
 }

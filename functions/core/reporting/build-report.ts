@@ -1,6 +1,7 @@
 import type { RekindleConfig } from '../config/schema.ts';
 import { addCounters, type Counters, zeroCounters } from '../domain/counters.ts';
 import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../domain/enrolment-state.ts';
+import { allSequences } from '../domain/pauses.ts';
 import type { ReportData } from '../domain/report-data.ts';
 import { type Lift, newcombeDifference } from './statistics.ts';
 
@@ -44,9 +45,18 @@ export interface GroupReport {
   readonly steps: readonly StepRow[];
 }
 
+/** A pause in force: the kill switch (`scope` is `allSequences`) or one sequence's. */
+export interface PauseInForce {
+  readonly scope: string;
+  readonly reason: string;
+  readonly at: number;
+}
+
 export interface Report {
   readonly generatedAt: number;
   readonly attributionWindowDays: number;
+  /** Shown first: nothing of these goes out until someone resumes them. */
+  readonly pauses: readonly PauseInForce[];
   readonly groups: readonly GroupReport[];
 }
 
@@ -54,6 +64,8 @@ export interface ReportOptions {
   readonly now: number;
   /** Fewer customers than this in either arm and the lift is "not enough data yet". @default 30 */
   readonly minGroupSize?: number;
+  /** The pauses in force (read from the sequence pauses by the caller). @default none */
+  readonly pauses?: readonly PauseInForce[];
 }
 
 /**
@@ -197,7 +209,14 @@ export function buildReport(
     };
   });
   groups.sort((a, b) => a.segmentId.localeCompare(b.segmentId) || a.sequenceId.localeCompare(b.sequenceId));
-  return { generatedAt: options.now, attributionWindowDays: window / 86_400_000, groups };
+  return {
+    generatedAt: options.now,
+    attributionWindowDays: window / 86_400_000,
+    pauses: [...(options.pauses ?? [])].sort((a, b) =>
+      a.scope === allSequences ? -1 : b.scope === allSequences ? 1 : a.at - b.at,
+    ),
+    groups,
+  };
 }
 
 function liftOf(

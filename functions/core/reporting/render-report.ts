@@ -1,5 +1,6 @@
 import type { Counters } from '../domain/counters.ts';
-import type { GroupReport, LiftResult, Report } from './build-report.ts';
+import { allSequences } from '../domain/pauses.ts';
+import type { GroupReport, LiftResult, PauseInForce, Report } from './build-report.ts';
 import { rateColumns, ratesOf } from './rates.ts';
 
 const percent = (value: number | undefined, digits = 1) =>
@@ -33,6 +34,7 @@ export function renderReportText(report: Report): string {
     `Rekindle report — ${new Date(report.generatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     `Returned = a purchase within ${report.attributionWindowDays} days after the first email (hold-out: after the hold-out date).`,
   ];
+  for (const line of describePauses(report.pauses)) lines.push('', line);
   if (report.groups.length === 0) lines.push('', 'Nothing enrolled yet.');
   for (const group of report.groups) {
     lines.push(
@@ -150,6 +152,16 @@ export function describeEnds(
   ].join('; ');
 }
 
+/** Each pause in force, first in the report: what, why, since when, and the command that lifts it. */
+export function describePauses(pauses: readonly PauseInForce[]): string[] {
+  return pauses.map((pause) => {
+    const since = new Date(pause.at).toISOString().slice(0, 16).replace('T', ' ');
+    return pause.scope === allSequences
+      ? `PAUSED: every sequence (the kill switch) since ${since} UTC: ${pause.reason}. No email goes out; steps due wait. Resume with: rekindle resume --all`
+      : `PAUSED: ${pause.scope} since ${since} UTC: ${pause.reason}. Its steps wait. Resume with: rekindle resume --sequence ${pause.scope}`;
+  });
+}
+
 /** What the emails came to per email: customers won back per 100 sent. */
 export function describeYield(group: Pick<GroupReport, 'returned' | 'totals'>): string {
   const sent = group.totals.sent;
@@ -197,8 +209,11 @@ ${liftSvg(group.lift)}
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}
 th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}
-.rate{background:#f8fafc}</style></head>
+.rate{background:#f8fafc}.paused{background:#fef3c7;border-left:4px solid #b45309;padding:.6rem .8rem;font-weight:600}</style></head>
 <body><h1>Did win-back work?</h1>
+${describePauses(report.pauses)
+  .map((line) => `<p class="paused" role="alert">${escapeHtml(line)}</p>`)
+  .join('\n')}
 <p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart. Rates are of the emails delivered.</p>
 ${sections || '<p>Nothing enrolled yet.</p>'}
 </body></html>`;

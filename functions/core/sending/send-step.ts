@@ -9,6 +9,7 @@ import type { CustomerView } from '../domain/customer-view.ts';
 import { planStep } from '../domain/enrolment.ts';
 import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
 import { MailerError } from '../domain/mailer-error.ts';
+import { pauseRecheckMs } from '../domain/pauses.ts';
 import type { SendRecord } from '../domain/send-record.ts';
 import { type StepMessage, scheduleNameFor } from '../domain/step-message.ts';
 import {
@@ -40,8 +41,6 @@ export interface SendStepDeps {
   readonly guard?: SendGuardReader;
 }
 
-/** A paused sequence is looked at again after this long; its steps wait, never dropped. */
-const sequencePauseRecheck = 86_400_000;
 /** SES asked us to slow down: the step is tried again this much later (plus the flexible window). */
 export const throttledRetryDelay = 5 * 60_000;
 /** SES has paused the account: the step is looked at again hourly, until a person has SES resume. */
@@ -230,7 +229,12 @@ async function guardStep(
   if (suppression !== undefined) return { kind: 'exit', reason: 'suppressed' };
   if (pause !== undefined) {
     const timeZone = recipientTimeZone(view.customer, deps.config.policy, deps.config.shop.fallbackTimeZone);
-    return { kind: 'defer', reason: 'sequence-paused', until: now + sequencePauseRecheck, timeZone };
+    return {
+      kind: 'defer',
+      reason: 'sequence-paused',
+      until: now + pauseRecheckMs(pause.sequenceId ?? message.sequenceId),
+      timeZone,
+    };
   }
   return undefined;
 }
