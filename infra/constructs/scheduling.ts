@@ -50,7 +50,7 @@ export class StepScheduling extends Construct {
     );
   }
 
-  /** What a function creating step schedules reads at cold start (SchedulingEnvironmentSchema). */
+  /** What a function creating step schedules reads at cold start (SchedulingEnvironment, functions/handlers/environment.ts). */
   get environment(): Readonly<Record<string, string>> {
     return {
       [EnvironmentNames.scheduleGroup]: this.scheduleGroupName,
