@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { forEachConcurrently } from '../core/concurrency.ts';
+import { sqsRecord } from './events/sqs-record.ts';
 
 export interface LocalQueueOptions {
   readonly arn: string;
@@ -71,22 +72,12 @@ export class LocalQueue {
   }
 
   #record(messageId: string, body: string, receiveCount: number): SQSRecord {
-    const now = String(Date.now());
-    return {
+    return sqsRecord({
       messageId,
-      receiptHandle: `${messageId}-${receiveCount}`,
       body,
-      attributes: {
-        ApproximateReceiveCount: String(receiveCount),
-        SentTimestamp: now,
-        SenderId: 'scheduler.amazonaws.com',
-        ApproximateFirstReceiveTimestamp: now,
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: this.#arn,
-      awsRegion: this.#arn.split(':')[3] ?? 'eu-west-1',
-    };
+      queueArn: this.#arn,
+      receiveCount,
+      senderId: 'scheduler.amazonaws.com',
+    });
   }
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import { encodeMessageTags } from '../../../functions/core/domain/message-tags.ts';
 import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
+import { sqsRecord } from '../../../functions/local/events/sqs-record.ts';
 import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
 import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
 import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
@@ -24,22 +25,11 @@ function complaintAbout(person: (typeof people)[number], tags: Record<string, st
   event.detail.complaint.complainedRecipients = [{ emailAddress: person.email }];
   return {
     Records: [
-      {
+      sqsRecord({
         messageId: 'q1',
-        receiptHandle: 'r1',
         body: JSON.stringify(event),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'events.amazonaws.com',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:engagement',
-        awsRegion: 'eu-west-1',
-      },
+        queueArn: 'arn:aws:sqs:eu-west-1:000000000000:engagement',
+      }),
     ],
   };
 }

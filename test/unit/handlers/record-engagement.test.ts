@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { EngagementConfigSchema } from '../../../functions/core/config/engagement.ts';
 import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
 import type { RecordResult } from '../../../functions/core/engagement/record-ses-event.ts';
 import { makeHandler } from '../../../functions/handlers/record-engagement.ts';
+import { sqsBatch } from '../../../functions/local/events/sqs-record.ts';
 import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
 import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
 import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
@@ -17,26 +17,8 @@ const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(`test/fixtures/ses-events/${name}.json`, 'utf8'));
 
 /** An SQS batch as the engagement queue's event source delivers it, one message per body. */
-function batch(bodies: readonly string[]): SQSEvent {
-  return {
-    Records: bodies.map((body, index) => ({
-      messageId: `m${index}`,
-      receiptHandle: `r${index}`,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'events.amazonaws.com',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:engagement',
-      awsRegion: 'eu-west-1',
-    })),
-  };
-}
+const batch = (bodies: readonly string[]) =>
+  sqsBatch(bodies, 'arn:aws:sqs:eu-west-1:000000000000:engagement');
 
 function setUp(
   stores: { ledger?: MemoryEngagementLedger; contacts?: MemoryContactStatusStore } = {},
