@@ -1,19 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { signLink } from '../../../functions/core/domain/links.ts';
-import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
-import { VirtualClock } from '../../../functions/local/virtual-clock.ts';
-import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
-import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
-import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
-import { MemoryForgotten } from '../../support/memory-forgotten.ts';
-import { sampleView } from '../../support/sample-view.ts';
+import { unsubscribeEnrolmentId, unsubscribeKey, unsubscribeSetup } from '../../support/unsubscribe-setup.ts';
 import { hostileString, prototypeKeys } from './arbitraries.ts';
 
-const key = 'unsubscribe-key';
-const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
+const key = unsubscribeKey;
+const enrolmentId = unsubscribeEnrolmentId;
 const genuine = signLink({ customerId: 'lapsed-1', enrolmentId, stepIndex: 0, purpose: 'unsubscribe' }, key);
 const replyToken = signLink({ customerId: 'lapsed-1', enrolmentId, stepIndex: 0, purpose: 'reply' }, key);
 
@@ -25,25 +18,7 @@ const invalidSentences = [
   'මෙම සබැඳිය වලංගු නැත',
 ];
 
-function setup() {
-  const ledger = new MemoryEngagementLedger();
-  const contacts = new MemoryContactStatusStore();
-  const handle = makeHandler({
-    ledger,
-    contacts,
-    enrolments: new MemoryEnrolmentStore(),
-    customers: {
-      getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
-    },
-    clock: new VirtualClock(Date.parse('2026-12-01T10:00:00Z')),
-    signingKey: key,
-    shopName: 'Northwind <Records> & "Co"',
-    config: { pauseFor: 90 * 86_400_000 },
-    forgotten: new MemoryForgotten(),
-    logger: new Logger({ logLevel: 'SILENT' }),
-  });
-  return { ledger, contacts, handle };
-}
+const setup = () => unsubscribeSetup('Northwind <Records> & "Co"');
 
 interface Request {
   readonly method: string;

@@ -1,39 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { signLink } from '../../../functions/core/domain/links.ts';
-import { makeHandler } from '../../../functions/handlers/unsubscribe.ts';
-import { VirtualClock } from '../../../functions/local/virtual-clock.ts';
-import { MemoryContactStatusStore } from '../../support/memory-contact-status-store.ts';
-import { MemoryEngagementLedger } from '../../support/memory-engagement-ledger.ts';
-import { MemoryEnrolmentStore } from '../../support/memory-enrolment-store.ts';
-import { MemoryForgotten } from '../../support/memory-forgotten.ts';
-import { sampleView } from '../../support/sample-view.ts';
+import { unsubscribeEnrolmentId, unsubscribeKey, unsubscribeSetup } from '../../support/unsubscribe-setup.ts';
 
-const key = 'unsubscribe-key';
-const enrolmentId = 'gentle-winback-20261123-1a2b3c4d';
+const key = unsubscribeKey;
+const enrolmentId = unsubscribeEnrolmentId;
 const token = signLink({ customerId: 'lapsed-1', enrolmentId, stepIndex: 0, purpose: 'unsubscribe' }, key);
 
-function setup() {
-  const ledger = new MemoryEngagementLedger();
-  const contacts = new MemoryContactStatusStore();
-  const forgotten = new MemoryForgotten();
-  const handle = makeHandler({
-    ledger,
-    contacts,
-    enrolments: new MemoryEnrolmentStore(),
-    customers: {
-      getCustomerView: async (id) => (id === 'lapsed-1' ? sampleView(id, enrolmentId) : undefined),
-    },
-    clock: new VirtualClock(Date.parse('2026-12-01T10:00:00Z')),
-    signingKey: key,
-    shopName: 'Northwind',
-    config: { pauseFor: 90 * 86_400_000 },
-    forgotten,
-    logger: new Logger({ logLevel: 'SILENT' }),
-  });
-  return { ledger, contacts, handle, forgotten };
-}
+const setup = () => unsubscribeSetup();
 
 /** A Function URL POST to the link, as a mailbox provider or a browser sends it. */
 const post = (body: string, contentType?: string): APIGatewayProxyEventV2 => ({
