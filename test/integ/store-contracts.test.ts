@@ -11,6 +11,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dy
 import { contactStatusStoreContract } from '../support/contracts/contact-status-store-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
 import { sendGuardContract } from '../support/contracts/send-guard-contract.ts';
+import { sendLedgerContract } from '../support/contracts/send-ledger-contract.ts';
 import { sequencePausesContract } from '../support/contracts/sequence-pauses-contract.ts';
 
 /** The DynamoDB adapters against DynamoDB Local, through the same contracts their fakes pass. */
@@ -79,4 +80,8 @@ describe('the DynamoDB SendGuardReader keeps the port’s promises', () => {
       suppression: { reason: 'manual', at: 7 },
     });
   });
+});
+
+describe('the DynamoDB send ledger keeps the port’s promises', () => {
+  sendLedgerContract(() => new DynamoCustomerStore(dynamodb(), table), unique);
 });
