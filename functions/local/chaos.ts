@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareStack } from '@smithy/types';
 import { MailerError } from '../core/domain/mailer-error.ts';
+import { fromTags } from '../core/domain/message-tags.ts';
 import type { CustomerStore } from '../ports/customer-store.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
@@ -166,7 +167,8 @@ export class Chaos {
   wrapMailer(mailer: Mailer): Mailer {
     return {
       send: async (email) => {
-        const key = `${email.tags.enrolment ?? ''}#${email.tags.stepIndex ?? ''}`;
+        const send = fromTags(email.tags);
+        const key = `${send.enrolmentId ?? ''}#${send.stepIndex ?? ''}`;
         if (this.fires('ses-throttled', key)) {
           throw new MailerError('SES TooManyRequestsException: maximum sending rate exceeded', 'throttled', {
             cause: { name: 'TooManyRequestsException' },

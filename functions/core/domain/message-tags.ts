@@ -103,3 +103,69 @@ export function messageTagReader(tags: Readonly<Record<string, readonly string[]
     return value === undefined ? { state: 'invalid', raw } : { state: 'ok', value };
   };
 }
+
+/** Which send an email is: the ids it carries back in its SES message tags. */
+export interface SendTags {
+  readonly customerId: string;
+  readonly enrolmentId: string;
+  readonly sequenceId: string;
+  readonly segmentId: string;
+  readonly stepId: string;
+  readonly stepIndex: number;
+}
+
+/** The tag name of each id: the one place that spells them (SES limits names to 256 of [A-Za-z0-9_-]). */
+const sendTagNames = {
+  customerId: 'customer',
+  enrolmentId: 'enrolment',
+  sequenceId: 'sequence',
+  segmentId: 'segment',
+  stepId: 'step',
+  stepIndex: 'stepIndex',
+} as const satisfies Record<keyof SendTags, string>;
+
+/** A send's ids as tags (plain values; `encodeMessageTags` encodes them for SES). */
+export function toTags(send: SendTags): Record<string, string> {
+  return {
+    [sendTagNames.sequenceId]: send.sequenceId,
+    [sendTagNames.stepId]: send.stepId,
+    [sendTagNames.segmentId]: send.segmentId,
+    [sendTagNames.customerId]: send.customerId,
+    [sendTagNames.enrolmentId]: send.enrolmentId,
+    [sendTagNames.stepIndex]: String(send.stepIndex),
+  };
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function idsFrom(value: (name: string) => string | undefined): Partial<SendTags> {
+  const ids: Partial<Mutable<SendTags>> = {};
+  for (const key of ['customerId', 'enrolmentId', 'sequenceId', 'segmentId', 'stepId'] as const) {
+    const found = value(sendTagNames[key]);
+    if (found !== undefined) ids[key] = found;
+  }
+  const index = value(sendTagNames.stepIndex);
+  const stepIndex = index === undefined ? Number.NaN : Number.parseInt(index, 10);
+  if (!Number.isNaN(stepIndex)) ids.stepIndex = stepIndex;
+  return ids;
+}
+
+/** The ids of an email we built (its plain tags), as far as it has them. */
+export function fromTags(tags: Readonly<Record<string, string>>): Partial<SendTags> {
+  return idsFrom((name) => tags[name]);
+}
+
+/**
+ * The ids an SES event carries back, decoded. If any of them is not a value a send of ours made,
+ * none is trusted: the event is kept unattributed rather than applied to someone else.
+ */
+export function fromEventTags(tags: Readonly<Record<string, readonly string[]>>): Partial<SendTags> {
+  const read = messageTagReader(tags);
+  const values = new Map<string, string>();
+  for (const name of Object.values(sendTagNames)) {
+    const found = read(name);
+    if (found.state === 'invalid') return {};
+    if (found.state === 'ok') values.set(name, found.value);
+  }
+  return idsFrom((name) => values.get(name));
+}

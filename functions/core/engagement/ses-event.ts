@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EngagementEvent, EngagementType } from '../domain/engagement-event.ts';
-import { messageTagReader } from '../domain/message-tags.ts';
+import { fromEventTags } from '../domain/message-tags.ts';
 import { unsubscribeLinkTag } from '../domain/tracking.ts';
 
 /**
@@ -175,23 +175,6 @@ const eventIdOf = (...parts: readonly string[]) =>
 
 const tag = (tags: Record<string, string[]>, name: string) => tags[name]?.[0];
 
-const idTags = ['customer', 'enrolment', 'sequence', 'segment', 'step', 'stepIndex'] as const;
-
-/**
- * Our ids from the message tags, decoded (message-tags.ts). If any of them is not a value a send of
- * ours made, none is trusted: the event is kept unattributed rather than applied to someone else.
- */
-function rekindleTags(tags: Record<string, string[]>): Partial<Record<(typeof idTags)[number], string>> {
-  const read = messageTagReader(tags);
-  const ids: Partial<Record<(typeof idTags)[number], string>> = {};
-  for (const name of idTags) {
-    const found = read(name);
-    if (found.state === 'invalid') return {};
-    if (found.state === 'ok') ids[name] = found.value;
-  }
-  return ids;
-}
-
 /**
  * Parses an EventBridge SES event into the engagement event we store. The id is a hash of what
  * identifies the event (message, type, timestamp and what makes it unique), so SES or EventBridge
@@ -203,17 +186,17 @@ export function parseSesEvent(input: unknown, options: ParseOptions): SesEventRe
   const { detail } = result.data;
   const { mail } = detail;
   const sentAt = Date.parse(mail.timestamp);
-  const ids = rekindleTags(mail.tags);
-  const stepIndex = ids.stepIndex === undefined ? undefined : Number.parseInt(ids.stepIndex, 10);
+  // Decoded exactly, or not at all: an event whose tags no send of ours made stays unattributed.
+  const ids = fromEventTags(mail.tags);
   const base = {
     type: typeOf[detail.eventType],
-    customerId: ids.customer ?? 'unknown',
+    customerId: ids.customerId ?? 'unknown',
     messageId: mail.messageId,
-    enrolmentId: ids.enrolment,
-    sequenceId: ids.sequence,
-    segmentId: ids.segment,
-    stepId: ids.step,
-    stepIndex: stepIndex === undefined || Number.isNaN(stepIndex) ? undefined : stepIndex,
+    enrolmentId: ids.enrolmentId,
+    sequenceId: ids.sequenceId,
+    segmentId: ids.segmentId,
+    stepId: ids.stepId,
+    stepIndex: ids.stepIndex,
   };
   const { at, recipients, unique, detailFields, machine } = specifics(detail, sentAt, options);
   const event: EngagementEvent = {
@@ -228,7 +211,7 @@ export function parseSesEvent(input: unknown, options: ParseOptions): SesEventRe
     parsed: {
       event,
       recipients: recipients.map((address) => address.toLowerCase()),
-      attributed: ids.customer !== undefined,
+      attributed: ids.customerId !== undefined,
     },
   };
 }

@@ -3,6 +3,7 @@ import type { OutgoingEmail } from '../../ports/mailer.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import { signLink, signReplyToken } from '../domain/links.ts';
+import { toTags } from '../domain/message-tags.ts';
 import type { StepMessage } from '../domain/step-message.ts';
 import { trackingFor } from '../domain/tracking.ts';
 import type { TemplateCatalog } from './compiled-template.ts';
@@ -115,12 +116,7 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
     ],
     tracking,
     tags: {
-      sequence: message.sequenceId,
-      step: step.id,
-      segment: message.segmentId,
-      customer: message.customerId,
-      enrolment: message.enrolmentId,
-      stepIndex: String(message.stepIndex),
+      ...toTags({ ...message, stepId: step.id }),
       ...(fellBackFrom === undefined ? {} : { localeFallback: fellBackFrom }),
     },
     templateId: template.id,

@@ -9,8 +9,11 @@ import {
   decodeTagValue,
   encodeMessageTags,
   encodeTagValue,
+  fromEventTags,
+  fromTags,
   TAG_VALUE_MAX,
   tagValueFits,
+  toTags,
 } from '../../../functions/core/domain/message-tags.ts';
 import { parseSesEvent } from '../../../functions/core/engagement/ses-event.ts';
 import type { OutgoingEmail } from '../../../functions/ports/mailer.ts';
@@ -127,5 +130,35 @@ describe('SES message tags', () => {
     // `cust_1` was what both `cust 1` and `cust_1` became: which one is unknown.
     expect(legacy('cust_1')).toEqual({ customerId: 'unknown', attributed: false });
     expect(legacy('x'.repeat(256))).toEqual({ customerId: 'unknown', attributed: false });
+  });
+});
+
+describe('a send’s ids as tags: one schema for the sender, the event parser and the simulators', () => {
+  const send = {
+    customerId: 'josé 1',
+    enrolmentId: 'gentle-winback-20261123-aaaaaaaaaaaaaaaa',
+    sequenceId: 'gentle-winback',
+    segmentId: 'lapsed',
+    stepId: 'check-in',
+    stepIndex: 2,
+  };
+
+  it('round-trips through the email’s plain tags and through what SES publishes', () => {
+    expect(fromTags(toTags(send))).toEqual(send);
+    const encoded = encodeMessageTags(toTags(send));
+    if (!encoded.ok) throw new Error(encoded.reason);
+    const published = Object.fromEntries(
+      Object.entries(encoded.tags).map(([name, value]) => [name, [value]]),
+    );
+    expect(fromEventTags(published)).toEqual(send);
+  });
+
+  it('trusts none of the ids when one does not decode', () => {
+    const encoded = encodeMessageTags(toTags(send));
+    if (!encoded.ok) throw new Error(encoded.reason);
+    const published = Object.fromEntries(
+      Object.entries(encoded.tags).map(([name, value]) => [name, [value]]),
+    );
+    expect(fromEventTags({ ...published, enrolment: ['bad value!'] })).toEqual({});
   });
 });
