@@ -10,7 +10,7 @@ import {
   horizontalOverflow,
   sampleEmail,
 } from '../support/email-page.ts';
-import { loadConfig } from '../unit/rendering/fixtures.ts';
+import { loadConfig } from '../unit/core/rendering/fixtures.ts';
 
 const templateIds = ['apology', 'checking-in', 'last-note', 'we-fixed-it'];
 const locales = ['en', 'hi', 'gu', 'si'];

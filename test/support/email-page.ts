@@ -4,7 +4,7 @@ import type { RekindleConfig } from '../../functions/core/config/schema.ts';
 import type { TemplateCatalog } from '../../functions/core/rendering/compiled-template.ts';
 import { composeEmail } from '../../functions/core/rendering/compose-email.ts';
 import { previewSamples } from '../../functions/local/preview/samples.ts';
-import { links, message } from '../unit/rendering/fixtures.ts';
+import { links, message } from '../unit/core/rendering/fixtures.ts';
 
 export { chromiumOptions } from './chromium.ts';
 

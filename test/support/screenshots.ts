@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { compileTemplates } from '../../functions/build/compile-templates.ts';
-import { loadConfig } from '../unit/rendering/fixtures.ts';
+import { loadConfig } from '../unit/core/rendering/fixtures.ts';
 import { axeViolations, chromiumOptions, contrastFailures, sampleEmail } from './email-page.ts';
 
 const folder = process.argv[2] ?? 'docs/screenshots';

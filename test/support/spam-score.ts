@@ -10,7 +10,7 @@ import { composeEmail } from '../../functions/core/rendering/compose-email.ts';
 import { buildMime } from '../../functions/local/eml.ts';
 import { previewSamples } from '../../functions/local/preview/samples.ts';
 import { type EmlScore, formatTable, scoreFolder } from '../spam/check-eml.ts';
-import { links, loadConfig, message } from '../unit/rendering/fixtures.ts';
+import { links, loadConfig, message } from '../unit/core/rendering/fixtures.ts';
 
 /** The samples each template is scored for: every branch a footer or greeting may take differs little. */
 const sampleIds = ['damaged-resolved', 'no-incident'];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type InboundMail, receiveReply } from '../../../functions/core/inbound/receive-reply.ts';
 import { htmlReplyToText } from '../../../functions/core/inbound/reply-html.ts';
 import { unsubscribeRequestIn } from '../../../functions/core/inbound/reply-text.ts';
-import { replyAddress, replyDomain, replySetup } from '../inbound/reply-setup.ts';
+import { replyAddress, replyDomain, replySetup } from '../core/inbound/reply-setup.ts';
 import { hostileString } from './arbitraries.ts';
 
 const address = replyAddress;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelRun } from '../../../functions/core/domain/scoring.ts';
 import { makeHandler } from '../../../functions/handlers/score-segment.ts';
 import { MemorySegmentationStore } from '../../support/memory-segmentation-store.ts';
-import { configWith, fakeModel, MemoryScheduler, now, record } from '../segments/fixtures.ts';
+import { configWith, fakeModel, MemoryScheduler, now, record } from '../core/segments/fixtures.ts';
 
 const config = configWith([{ id: 'lapsed', when: { daysSinceLastOrder: { min: 120 } }, sequence: null }]);
 const logger = new Logger({ serviceName: 'score-segment', logLevel: 'SILENT' });

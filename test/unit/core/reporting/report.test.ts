@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { EngagementConfigSchema } from '../../../../functions/core/config/engagement.ts';
+import { zeroCounters } from '../../../../functions/core/domain/counters.ts';
+import type { ReportData } from '../../../../functions/core/domain/report-data.ts';
+import { buildReport } from '../../../../functions/core/reporting/build-report.ts';
+import { renderReportHtml, renderReportText } from '../../../../functions/core/reporting/render-report.ts';
+import { newcombeDifference, wilsonInterval } from '../../../../functions/core/reporting/statistics.ts';
+
+const day = 86_400_000;
+const start = Date.parse('2026-11-01T00:00:00Z');
+const config = { engagement: EngagementConfigSchema.parse({}), sequences: [] };
+
+function data(options: {
+  enrolled: number;
+  returned: number;
+  heldOut: number;
+  heldOutReturned: number;
+}): ReportData {
+  const assignments: ReportData['assignments'][number][] = [];
+  const orders: ReportData['orders'][number][] = [];
+  const firstSends: ReportData['firstSends'][number][] = [];
+  for (let index = 0; index < options.enrolled; index += 1) {
+    const customerId = `t${index}`;
+    assignments.push({
+      customerId,
+      enrolmentId: `e-${customerId}`,
+      sequenceId: 'winback',
+      segmentId: 'lapsed',
+      enrolledAt: start,
+      state: 'completed',
+    });
+    firstSends.push({ enrolmentId: `e-${customerId}`, sentAt: start + day });
+    // Returns inside the window, and one customer who bought before the first email (not a return).
+    if (index < options.returned) orders.push({ customerId, placedAt: start + 10 * day });
+    else if (index === options.returned) orders.push({ customerId, placedAt: start + day / 2 });
+  }
+  for (let index = 0; index < options.heldOut; index += 1) {
+    const customerId = `h${index}`;
+    assignments.push({
+      customerId,
+      enrolmentId: `e-${customerId}`,
+      sequenceId: 'winback',
+      segmentId: 'lapsed',
+      enrolledAt: start,
+      state: 'held-out',
+    });
+    // Returns after the window do not count.
+    orders.push({
+      customerId,
+      placedAt: index < options.heldOutReturned ? start + 5 * day : start + 45 * day,
+    });
+  }
+  const counters = {
+    ...zeroCounters(),
+    sent: options.enrolled,
+    delivered: options.enrolled - 2,
+    opened: 40,
+    machineOpened: 30,
+    clicked: 12,
+    replied: 3,
+  };
+  return {
+    assignments,
+    orders,
+    firstSends,
+    counters: [{ sequenceId: 'winback', stepIndex: 0, segmentId: 'lapsed', stepId: 'check-in', counters }],
+  };
+}
+
+describe('the lift and its interval', () => {
+  it('matches Newcombe (1998) method 10 for 56/70 against 48/80', () => {
+    const lift = newcombeDifference({ successes: 56, trials: 70 }, { successes: 48, trials: 80 });
+    expect(lift.estimate).toBeCloseTo(0.2, 4);
+    expect(lift.low).toBeCloseTo(0.0524, 3);
+    expect(lift.high).toBeCloseTo(0.3339, 3);
+  });
+
+  it('gives the Wilson interval inside [0, 1] even at zero', () => {
+    const interval = wilsonInterval(0, 20);
+    expect(interval.low).toBe(0);
+    expect(interval.high).toBeCloseTo(0.1611, 3);
+  });
+});
+
+describe('the report', () => {
+  it('counts returns within the window after the first email, and the hold-out after its date', () => {
+    const report = buildReport(
+      data({ enrolled: 200, returned: 30, heldOut: 100, heldOutReturned: 5 }),
+      config,
+      { now: start + 60 * day },
+    );
+    const [group] = report.groups;
+    expect(group).toMatchObject({
+      segmentId: 'lapsed',
+      sequenceId: 'winback',
+      enrolled: 200,
+      heldOut: 100,
+      returned: 30,
+      heldOutReturned: 5,
+    });
+    expect(group?.lift.kind).toBe('lift');
+    if (group?.lift.kind !== 'lift') throw new Error('expected a lift');
+    expect(group.lift.estimate).toBeCloseTo(0.1, 6);
+    expect(group.lift.low).toBeGreaterThan(0);
+    expect(group.steps[0]?.counters.machineOpened).toBe(30);
+  });
+
+  it('says "not enough data yet" for small groups or without a hold-out', () => {
+    const small = buildReport(data({ enrolled: 10, returned: 2, heldOut: 5, heldOutReturned: 0 }), config, {
+      now: start,
+    });
+    expect(small.groups[0]?.lift).toMatchObject({ kind: 'not-enough-data' });
+    expect(renderReportText(small)).toContain('not enough data yet');
+    const none = buildReport(data({ enrolled: 50, returned: 2, heldOut: 0, heldOutReturned: 0 }), config, {
+      now: start,
+    });
+    expect(none.groups[0]?.lift).toEqual({ kind: 'not-enough-data', reason: 'no hold-out group' });
+  });
+
+  it('renders an offline HTML page with a funnel and the lift chart, and nothing fetched', () => {
+    const html = renderReportHtml(
+      buildReport(data({ enrolled: 200, returned: 30, heldOut: 100, heldOutReturned: 5 }), config, {
+        now: start,
+      }),
+    );
+    expect(html).toContain('aria-label="funnel for winback"');
+    expect(html).toContain('aria-label="lift and 95% interval"');
+    expect(html).toContain('30 with a likely machine open');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+});
+
+/** An enrolment of `winback` that began at `start` and ended eleven days later. */
+const ended = (customerId: string, state: 'completed' | 'exited', exitReason?: string) => ({
+  customerId,
+  enrolmentId: `e-${customerId}`,
+  sequenceId: 'winback',
+  segmentId: 'lapsed',
+  enrolledAt: start,
+  state,
+  endedAt: start + 11 * day,
+  ...(exitReason === undefined ? {} : { exitReason }),
+});
+
+describe('how enrolments ended', () => {
+  it('counts completions, exits by reason, and the unanswered completions that sunset the customer', () => {
+    const report = buildReport(
+      {
+        assignments: [
+          ended('silent', 'completed'),
+          ended('opened', 'completed'),
+          ended('ordered-later', 'completed'),
+          ended('replied', 'exited', 'reply'),
+          ended('bought', 'exited', 'purchase'),
+          ended('bought-2', 'exited', 'purchase'),
+        ],
+        orders: [
+          // Before the win-back: does not lift the sunset. After it: does.
+          { customerId: 'silent', placedAt: start - 200 * day },
+          { customerId: 'ordered-later', placedAt: start + 60 * day },
+        ],
+        firstSends: [],
+        counters: [],
+        // A person's open of one of its emails is a response.
+        responses: [{ enrolmentId: 'e-opened', respondedAt: start + 2 * day }],
+      },
+      config,
+      { now: start + 100 * day },
+    );
+    expect(report.groups[0]).toMatchObject({
+      completed: 3,
+      exited: { reply: 1, purchase: 2 },
+      sunset: 1,
+    });
+    expect(renderReportText(report)).toContain(
+      'ended completed 3 (1 unanswered: sunset, no more win-back until they order); exited: purchase 2, reply 1',
+    );
+    expect(renderReportHtml(report)).toContain('1 unanswered: sunset');
+  });
+
+  it('counts the customers the re-entry rule keeps out of the sequence: within the year, or for good after a reply', () => {
+    const reportAt = (now: number) =>
+      buildReport(
+        {
+          assignments: [
+            ended('silent', 'completed'),
+            ended('replied', 'exited', 'reply'),
+            ended('bought', 'exited', 'purchase'),
+          ],
+          orders: [],
+          firstSends: [],
+          counters: [],
+        },
+        config,
+        { now },
+      );
+    expect(reportAt(start + 100 * day).groups[0]?.reentryBlocked).toBe(3);
+    const nextYear = reportAt(start + 400 * day);
+    expect(nextYear.groups[0]?.reentryBlocked).toBe(1);
+    expect(renderReportText(nextYear)).toContain('1 not to get this sequence again (re-entry rule');
+  });
+});
