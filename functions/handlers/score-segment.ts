@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ModelRun, ScoringModel } from '../core/domain/scoring.ts';
+import { SegmentTaskSchema } from '../core/domain/segment-task.ts';
 import { type SegmenterReport, segmentCustomers } from '../core/segments/run-segmenter.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
@@ -12,13 +13,6 @@ import { scoreSegmentDeps } from './composition.ts';
 import { SchedulingEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
-
-export const SegmentTaskSchema = z.strictObject({
-  runId: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  segment: z.number().int().nonnegative(),
-  totalSegments: z.number().int().positive(),
-  plannedAt: z.number().optional(),
-});
 
 export interface ScoreSegmentDeps {
   readonly store: Pick<SegmentationStore, 'getModelRun' | 'scanCustomerRecords' | 'putScores'>;
