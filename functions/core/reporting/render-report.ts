@@ -187,9 +187,14 @@ export function renderReportHtml(report: Report): string {
             c.bounced,
             c.complained,
           ];
-          const rates = ratesOf(c);
-          const rateCells = rateColumns.map(([name]) => percent(rates[name], name === 'complained' ? 2 : 1));
-          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}${rateCells.map((value) => `<td class="rate">${value}</td>`).join('')}</tr>`;
+          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}</tr>`;
+        })
+        .join('\n');
+      const rateRows = [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]
+        .map((step) => {
+          const rates = ratesOf(step.counters);
+          const cells = rateColumns.map(([name]) => percent(rates[name], name === 'complained' ? 2 : 1));
+          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}</tr>`;
         })
         .join('\n');
       return `<section>
@@ -199,8 +204,10 @@ export function renderReportHtml(report: Report): string {
 ${funnelSvg(group)}
 ${liftSvg(group.lift)}
 <p>${escapeHtml(describeYield(group))}.</p>
-<table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th>${rateColumns.map(([, heading]) => `<th class="rate">${heading} rate</th>`).join('')}</tr></thead>
+<table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th></tr></thead>
 <tbody>${rows}</tbody></table>
+<table class="rates"><caption>Rates, of the emails delivered</caption><thead><tr><th>step</th>${rateColumns.map(([, heading]) => `<th>${heading}</th>`).join('')}</tr></thead>
+<tbody>${rateRows}</tbody></table>
 </section>`;
     })
     .join('\n');
@@ -209,7 +216,7 @@ ${liftSvg(group.lift)}
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}
 th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}
-.rate{background:#f8fafc}.paused{background:#fef3c7;border-left:4px solid #b45309;padding:.6rem .8rem;font-weight:600}</style></head>
+table.rates{background:#f8fafc}caption{text-align:left;font-weight:600;padding:.3rem 0}.paused{background:#fef3c7;border-left:4px solid #b45309;padding:.6rem .8rem;font-weight:600}</style></head>
 <body><h1>Did win-back work?</h1>
 ${describePauses(report.pauses)
   .map((line) => `<p class="paused" role="alert">${escapeHtml(line)}</p>`)
