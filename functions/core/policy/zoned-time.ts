@@ -1,3 +1,4 @@
+import { zoneFormatter } from '../time-zone.ts';
 /**
  * Wall time ↔ instant in an IANA zone with Intl only (no time-zone library). DST-safe: a wall time
  * repeated when clocks go back resolves to its earlier instant, one skipped when they go forward
@@ -14,30 +15,10 @@ export interface WallTime {
   readonly second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let cached = formatters.get(timeZone);
-  if (cached === undefined) {
-    cached = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, cached);
-  }
-  return cached;
-}
-
 /** The wall time `instant` shows in `timeZone`, from Intl: exact, and the slow part of this module. */
 export function formattedWallTimeAt(instant: number, timeZone: string): WallTime {
   const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
+  for (const part of zoneFormatter(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return {

@@ -1,4 +1,4 @@
-import { isTimeZone } from '../../time-zone.ts';
+import { isTimeZone, zoneFormatter } from '../../time-zone.ts';
 
 /**
  * Dates as the platforms write them, read exactly: a pattern of tokens (`YYYY-MM-DD HH:mm:ss Z`)
@@ -147,16 +147,7 @@ function instant(
 
 /** The offset of `timeZone` from UTC at `at`, in ms (Intl knows the zone's rules and history). */
 function offsetAt(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(at));
+  const parts = zoneFormatter(timeZone).formatToParts(new Date(at));
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(at / 1000) * 1000;
