@@ -120,6 +120,39 @@ function metricsOf(composition: Composition<never>, serviceName: string) {
   return { metrics: powertoolsMetrics(metrics), flushMetrics: () => metrics.publishStoredMetrics() };
 }
 
+/** What the three segmenter handlers share: the segmentation store, the config and the model. */
+function segmenterDeps(c: Composition<never> & WithBundle, stores: TableStores, serviceName: string) {
+  return {
+    store: stores.segmentation,
+    config: c.bundle.config,
+    logger: c.logger(serviceName),
+    model: scoringModel,
+  };
+}
+
+/** A segmenter that enrols: it also writes enrolments and schedules their first steps. */
+function enrollingSegmenterDeps(
+  c: Composition<SchedulingNames> & WithBundle,
+  stores: TableStores,
+  serviceName: string,
+) {
+  return {
+    ...segmenterDeps(c, stores, serviceName),
+    enrolments: stores.enrolments,
+    scheduler: stepScheduler(c),
+  };
+}
+
+/** What every handler that records engagement writes: the ledger, contact status, enrolments, erasures. */
+function engagementStores(stores: TableStores) {
+  return {
+    ledger: stores.ledger,
+    contacts: stores.contacts,
+    enrolments: stores.enrolments,
+    forgotten: stores.forgotten,
+  };
+}
+
 /*
  * The composition root: one function per handler, from the composition to its dependencies.
  * Lambda's wired exports, the local runtime and the send worker all build their handlers here, so
@@ -151,43 +184,21 @@ export function planSegmentationDeps(
   c: Composition<'tableName'> & WithBundle & WithSegmentQueue,
   stores = tableStores(c.clients, c.names.tableName),
 ): PlanSegmentationDeps {
-  return {
-    store: stores.segmentation,
-    fanOut: c.segmentQueue,
-    clock: c.clock,
-    config: c.bundle.config,
-    logger: c.logger('plan-segmentation'),
-    model: scoringModel,
-  };
+  return { ...segmenterDeps(c, stores, 'plan-segmentation'), fanOut: c.segmentQueue, clock: c.clock };
 }
 
 export function scoreSegmentDeps(
   c: Composition<SchedulingNames> & WithBundle,
   stores = tableStores(c.clients, c.names.tableName),
 ): ScoreSegmentDeps {
-  return {
-    store: stores.segmentation,
-    enrolments: stores.enrolments,
-    scheduler: stepScheduler(c),
-    config: c.bundle.config,
-    logger: c.logger('score-segment'),
-    model: scoringModel,
-  };
+  return enrollingSegmenterDeps(c, stores, 'score-segment');
 }
 
 export function segmentCustomersDeps(
   c: Composition<SchedulingNames> & WithBundle,
   stores = tableStores(c.clients, c.names.tableName),
 ): SegmentCustomersDeps {
-  return {
-    store: stores.segmentation,
-    enrolments: stores.enrolments,
-    scheduler: stepScheduler(c),
-    clock: c.clock,
-    config: c.bundle.config,
-    logger: c.logger('segment-customers'),
-    model: scoringModel,
-  };
+  return { ...enrollingSegmenterDeps(c, stores, 'segment-customers'), clock: c.clock };
 }
 
 export function sendStepDeps(
@@ -215,11 +226,8 @@ export function recordEngagementDeps(
   stores = tableStores(c.clients, c.names.tableName),
 ): RecordEngagementDeps {
   return {
-    ledger: stores.ledger,
-    contacts: stores.contacts,
+    ...engagementStores(stores),
     pauses: stores.pauses,
-    enrolments: stores.enrolments,
-    forgotten: stores.forgotten,
     config: c.bundle.config.engagement,
     ...metricsOf(c, 'record-engagement'),
     logger: c.logger('record-engagement'),
@@ -233,13 +241,10 @@ export function receiveReplyDeps(
   stores = tableStores(c.clients, c.names.tableName),
 ): ReceiveReplyHandlerDeps {
   return {
-    ledger: stores.ledger,
-    contacts: stores.contacts,
+    ...engagementStores(stores),
     pauses: stores.pauses,
     inbound: stores.inbound,
-    enrolments: stores.enrolments,
     customers: stores.customers,
-    forgotten: stores.forgotten,
     mailer: mailer(c),
     signingKey: c.secrets.linkSigningKey,
     config: c.bundle.config,
@@ -255,11 +260,8 @@ export function unsubscribeDeps(
   stores = tableStores(c.clients, c.names.tableName),
 ): UnsubscribeHandlerDeps {
   return {
-    ledger: stores.ledger,
-    contacts: stores.contacts,
-    enrolments: stores.enrolments,
+    ...engagementStores(stores),
     customers: stores.customers,
-    forgotten: stores.forgotten,
     clock: c.clock,
     signingKey: c.secrets.linkSigningKey,
     shopName: c.bundle.config.shop.name,
