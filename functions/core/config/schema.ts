@@ -3,6 +3,7 @@ import { canonicalLocale } from '../customers/model.ts';
 import { TimeZoneSchema } from './common.ts';
 import { ContentSchema, type LocalizedText, LocalizedTextSchema } from './content.ts';
 import { EngagementConfigSchema } from './engagement.ts';
+import { IntegrationsSchema } from './integrations.ts';
 import { SegmentationSchema, SegmentSchema } from './segments.ts';
 import { PolicySchema, SequenceSchema } from './sequences.ts';
 
@@ -104,6 +105,9 @@ export const RekindleConfigSchema = z
     ),
     engagement: EngagementConfigSchema.describe(
       'Tracking, complaint-rate pauses, replies and attribution (docs/engagement.md).',
+    ),
+    integrations: IntegrationsSchema.default({ helpdesk: { kinds: [], otherwise: 'support' } }).describe(
+      'Live data from the shop’s platforms: how helpdesk tickets become incidents (docs/integrations.md).',
     ),
   })
   .superRefine((config, ctx) => {
