@@ -1,28 +1,18 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactStatusStore, Suppression, SuppressionReason } from '../../ports/contact-status-store.ts';
 import { itemTypes, profilesByEmailQuery, typeAttribute } from './items.ts';
 import { readSendGuard } from './send-guard.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
 
 /**
  * The ContactStatusStore over the one table: the one writer of an address's suppression
  * (`EMAIL#<address>` / `SUPPRESSION`) and of each customer's status item (`STATUS`).
  */
-export class DynamoContactStatusStore implements ContactStatusStore {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.#tableName = tableName;
-  }
-
+export class DynamoContactStatusStore extends TableAdapter implements ContactStatusStore {
   async customersByEmail(email: string): Promise<string[]> {
-    const page = await this.#documents.send(
-      new QueryCommand({ TableName: this.#tableName, ...profilesByEmailQuery(email) }),
+    const page = await this.documents.send(
+      new QueryCommand({ TableName: this.tableName, ...profilesByEmailQuery(email) }),
     );
     return (page.Items ?? []).flatMap((item) =>
       typeof item.customerId === 'string' ? [item.customerId] : [],
@@ -41,18 +31,18 @@ export class DynamoContactStatusStore implements ContactStatusStore {
         'SET suppressedAt = if_not_exists(suppressedAt, :at), suppressionReason = if_not_exists(suppressionReason, :reason), #type = :type',
       ExpressionAttributeNames: { '#type': typeAttribute },
     };
-    await this.#documents.send(
+    await this.documents.send(
       new UpdateCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: { pk: keys.emailIndex(email), sk: keys.suppression() },
         ...update,
         ExpressionAttributeValues: { ':at': at, ':reason': reason, ':type': itemTypes.suppression },
       }),
     );
     for (const customerId of new Set(customerIds)) {
-      await this.#documents.send(
+      await this.documents.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.tableName,
           Key: { pk: keys.customer(customerId), sk: keys.status() },
           ...update,
           ExpressionAttributeValues: { ':at': at, ':reason': reason, ':type': itemTypes.status },
@@ -62,13 +52,13 @@ export class DynamoContactStatusStore implements ContactStatusStore {
   }
 
   async suppressionOf(email: string): Promise<Suppression | undefined> {
-    return (await readSendGuard(this.#documents, this.#tableName, email)).suppression;
+    return (await readSendGuard(this.documents, this.tableName, email)).suppression;
   }
 
   async unsubscribe(customerId: string, at: number): Promise<number> {
-    const result = await this.#documents.send(
+    const result = await this.documents.send(
       new UpdateCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: { pk: keys.customer(customerId), sk: keys.status() },
         UpdateExpression: 'SET unsubscribedAt = if_not_exists(unsubscribedAt, :at), #type = :type',
         ExpressionAttributeNames: { '#type': typeAttribute },
@@ -81,9 +71,9 @@ export class DynamoContactStatusStore implements ContactStatusStore {
   }
 
   async pauseContact(customerId: string, until: number, at: number): Promise<void> {
-    await this.#documents.send(
+    await this.documents.send(
       new UpdateCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: { pk: keys.customer(customerId), sk: keys.status() },
         UpdateExpression: 'SET pausedUntil = :until, pausedAt = :at, #type = :type',
         ExpressionAttributeNames: { '#type': typeAttribute },

@@ -1,12 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
   ContactStatusSchema,
@@ -40,6 +33,7 @@ import {
 } from './items.ts';
 import { byPartition, onlyTypes, queryAll, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
 /** BatchWriteItem requests in flight at once when importing. */
@@ -97,17 +91,7 @@ export function viewOf(items: readonly Item[]): CustomerView | undefined {
 }
 
 /** The CustomerStore over one DynamoDB table (see table-design.ts for the keys). */
-export class DynamoCustomerStore implements CustomerStore {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.#tableName = tableName;
-  }
-
+export class DynamoCustomerStore extends TableAdapter implements CustomerStore {
   async putCustomers(customers: readonly Customer[]): Promise<void> {
     await this.#batchPut(customers.map(customerItem));
   }
@@ -122,8 +106,8 @@ export class DynamoCustomerStore implements CustomerStore {
     // Items of one partition come back contiguously in a Scan, so a customer is complete when
     // the partition key changes.
     let current: { pk: string; customer?: Customer; orders: Order[]; enrolments: Enrolment[] } | undefined;
-    const items = scanItems(this.#documents, {
-      TableName: this.#tableName,
+    const items = scanItems(this.documents, {
+      TableName: this.tableName,
       ...onlyTypes([itemTypes.customer, itemTypes.order, itemTypes.enrolment]),
       Segment: options.segment,
       TotalSegments: options.totalSegments,
@@ -142,8 +126,8 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async getCustomerView(customerId: string): Promise<CustomerView | undefined> {
-    const items = await queryAll(this.#documents, {
-      TableName: this.#tableName,
+    const items = await queryAll(this.documents, {
+      TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.customer(customerId) },
       ConsistentRead: true,
@@ -158,8 +142,8 @@ export class DynamoCustomerStore implements CustomerStore {
   async *scanCustomerViews(
     options: { segment?: number; totalSegments?: number } = {},
   ): AsyncIterable<CustomerView> {
-    const items = scanItems(this.#documents, {
-      TableName: this.#tableName,
+    const items = scanItems(this.documents, {
+      TableName: this.tableName,
       FilterExpression: 'begins_with(pk, :customers)',
       ExpressionAttributeValues: { ':customers': keys.customer('') },
       Segment: options.segment,
@@ -173,9 +157,9 @@ export class DynamoCustomerStore implements CustomerStore {
 
   async claimSend(record: SendRecord): Promise<ClaimResult> {
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new PutCommand({
-          TableName: this.#tableName,
+          TableName: this.tableName,
           Item: {
             ...sendKey(record),
             [typeAttribute]: itemTypes.send,
@@ -189,8 +173,8 @@ export class DynamoCustomerStore implements CustomerStore {
       return { ok: true };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.#documents.send(
-        new GetCommand({ TableName: this.#tableName, Key: sendKey(record), ConsistentRead: true }),
+      const existing = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: sendKey(record), ConsistentRead: true }),
       );
       if (existing.Item === undefined)
         throw new CorruptItemError('send claim refused but no claim found', { cause: error });
@@ -199,9 +183,9 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async confirmSend(record: SendRecord, sent: { messageId: string; sentAt: number }): Promise<void> {
-    await this.#documents.send(
+    await this.documents.send(
       new UpdateCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: sendKey(record),
         // Leaving the "claimed" index entry: REMOVE drops it from the sparse GSI.
         UpdateExpression: `SET #state = :sent, messageId = :messageId, sentAt = :sentAt ${removeIndexEntry}`,
@@ -220,9 +204,9 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async releaseClaim(record: SendRecord): Promise<void> {
-    await this.#documents.send(
+    await this.documents.send(
       new DeleteCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: sendKey(record),
         // Only our own unconfirmed claim: never a record that says the email went.
         ConditionExpression: '#state = :claimed AND claimedAt = :claimedAt',
@@ -233,9 +217,9 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async failSend(record: SendRecord, error: string): Promise<void> {
-    await this.#documents.send(
+    await this.documents.send(
       new UpdateCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: sendKey(record),
         UpdateExpression: `SET #state = :failed, #error = :error ${removeIndexEntry}`,
         ConditionExpression: '#state = :claimed AND claimedAt = :claimedAt',
@@ -251,8 +235,8 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async listClaimedSends(olderThan: number): Promise<SendRecord[]> {
-    const items = await queryAll(this.#documents, {
-      TableName: this.#tableName,
+    const items = await queryAll(this.documents, {
+      TableName: this.tableName,
       ...claimedBeforeQuery(olderThan),
     });
     return items.map((item) => parseItem(SendItemSchema, item));
@@ -268,8 +252,8 @@ export class DynamoCustomerStore implements CustomerStore {
     // A few requests in flight: the keys are distinct, so the order they land in does not matter.
     await forEachConcurrently(batches, batchWriteConcurrency, (batch) =>
       batchWriteAll(
-        this.#documents,
-        this.#tableName,
+        this.documents,
+        this.tableName,
         batch.map((Item) => ({ PutRequest: { Item } })),
       ),
     );

@@ -1,10 +1,5 @@
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { StepCounters } from '../../core/domain/counters.ts';
 import { addCounters, type CounterName, counterEffect } from '../../core/domain/counters.ts';
 import type { EngagementEvent } from '../../core/domain/engagement-event.ts';
@@ -12,6 +7,7 @@ import type { EngagementLedger } from '../../ports/engagement-ledger.ts';
 import { expiresAfter, type Item, itemTypes, toStepCounters, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
 import { backoff, type RetryPolicy, transactWithRetry } from './retries.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { customerTableDesign, keys, statsShard } from './table-design.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -201,17 +197,12 @@ function planEvents(
 }
 
 /** The EngagementLedger over the one table: event items, message markers and counter shards (keys in table-design.ts). */
-export class DynamoEngagementLedger implements EngagementLedger {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
+export class DynamoEngagementLedger extends TableAdapter implements EngagementLedger {
   readonly #conflictRetry: RetryPolicy;
 
   /** `conflictRetry`: how a transaction cancelled by a conflicting one is retried. */
   constructor(client: DynamoDBClient, tableName: string, options: { conflictRetry?: RetryPolicy } = {}) {
-    this.#documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.#tableName = tableName;
+    super(client, tableName);
     this.#conflictRetry = options.conflictRetry ?? {};
   }
 
@@ -259,11 +250,11 @@ export class DynamoEngagementLedger implements EngagementLedger {
         return false;
       });
       if (left.length === 0) return duplicates;
-      const plan = planEvents(left, known, this.#tableName);
+      const plan = planEvents(left, known, this.tableName);
       try {
         // Concurrent batches of one step share its counter items: a conflict waits and tries again.
         await transactWithRetry(
-          () => this.#documents.send(new TransactWriteCommand({ TransactItems: plan.items })),
+          () => this.documents.send(new TransactWriteCommand({ TransactItems: plan.items })),
           this.#conflictRetry,
         );
         return duplicates;
@@ -299,17 +290,17 @@ export class DynamoEngagementLedger implements EngagementLedger {
       // Unread keys must not read as "not stored": that would count an event twice.
       if (attempt >= 11) throw new Error(`DynamoDB kept ${keysLeft.length} reads unprocessed`);
       if (attempt > 0) await backoff(attempt, this.#conflictRetry);
-      const result = await this.#documents.send(
+      const result = await this.documents.send(
         new BatchGetCommand({
-          RequestItems: { [this.#tableName]: { Keys: keysLeft, ConsistentRead: true } },
+          RequestItems: { [this.tableName]: { Keys: keysLeft, ConsistentRead: true } },
         }),
       );
-      for (const item of result.Responses?.[this.#tableName] ?? []) {
+      for (const item of result.Responses?.[this.tableName] ?? []) {
         const id = itemId({ pk: String(item.pk), sk: String(item.sk) });
         known.items.add(id);
         known.markers.set(id, new Set(Object.keys(item)));
       }
-      keysLeft = (result.UnprocessedKeys?.[this.#tableName]?.Keys ?? []).map((key) => ({
+      keysLeft = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []).map((key) => ({
         pk: String(key.pk),
         sk: String(key.sk),
       }));
@@ -318,8 +309,8 @@ export class DynamoEngagementLedger implements EngagementLedger {
   }
 
   async sequenceCounters(sequenceId: string): Promise<StepCounters[]> {
-    const items = await queryAll(this.#documents, {
-      TableName: this.#tableName,
+    const items = await queryAll(this.documents, {
+      TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.stats(sequenceId) },
       ConsistentRead: true,

@@ -1,17 +1,12 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Assignment } from '../../core/domain/enrolment.ts';
 import { endingEvent, enrolmentTransitions, statesAccepting } from '../../core/domain/enrolment-state.ts';
 import type { EnrolmentEnd, EnrolmentStore } from '../../ports/enrolment-store.ts';
 import { itemTypes, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
 import { transactWithRetry } from './retries.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
 
 /** New enrolments and hold-outs written together: each is a conditional put (the first one wins). */
@@ -37,20 +32,10 @@ export function transitionCondition(state: EnrolmentEnd['state']): {
 }
 
 /** The EnrolmentStore over the one table: enrolment and hold-out items under `ENROLMENT#<id>`. */
-export class DynamoEnrolmentStore implements EnrolmentStore {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.#tableName = tableName;
-  }
-
+export class DynamoEnrolmentStore extends TableAdapter implements EnrolmentStore {
   async createAssignment(assignment: Assignment): Promise<boolean> {
     try {
-      await this.#documents.send(new PutCommand(this.#assignmentPut(assignment)));
+      await this.documents.send(new PutCommand(this.#assignmentPut(assignment)));
       return true;
     } catch (error: unknown) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -76,7 +61,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
         });
         try {
           await transactWithRetry(() =>
-            this.#documents.send(new TransactWriteCommand({ TransactItems: puts })),
+            this.documents.send(new TransactWriteCommand({ TransactItems: puts })),
           );
           for (const index of left) created[index] = true;
           left = [];
@@ -106,8 +91,8 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
     at: number,
     enrolmentId?: string,
   ): Promise<string[]> {
-    const items = await queryAll(this.#documents, {
-      TableName: this.#tableName,
+    const items = await queryAll(this.documents, {
+      TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       FilterExpression: '#type = :enrolment AND #state = :active',
       ExpressionAttributeNames: { '#type': typeAttribute, '#state': 'state' },
@@ -141,9 +126,9 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
     if (end.stepIndex !== undefined) sets.push('endedAtStep = :step');
     if (end.exitReason !== undefined) sets.push('exitReason = :reason');
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new UpdateCommand({
-          TableName: this.#tableName,
+          TableName: this.tableName,
           Key: { pk: keys.customer(customerId), sk: keys.enrolment(enrolmentId) },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression,
@@ -166,7 +151,7 @@ export class DynamoEnrolmentStore implements EnrolmentStore {
 
   #assignmentPut(assignment: Assignment) {
     return {
-      TableName: this.#tableName,
+      TableName: this.tableName,
       Item: {
         pk: keys.customer(assignment.customerId),
         sk: keys.enrolment(assignment.enrolmentId),

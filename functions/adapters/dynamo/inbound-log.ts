@@ -1,29 +1,19 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { InboundRecord } from '../../core/domain/inbound-record.ts';
 import type { InboundLog } from '../../ports/inbound-log.ts';
 import { expiresAfter, itemTypes, typeAttribute } from './items.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
 /** Records of refused inbound mail (sender, subject) are kept 90 days, for investigating abuse. */
 export const inboundRetentionMs = 90 * 86_400_000;
 
 /** The InboundLog over the one table: one partition per UTC day (`INBOUND#<day>`), one item per mail. */
-export class DynamoInboundLog implements InboundLog {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.#tableName = tableName;
-  }
-
+export class DynamoInboundLog extends TableAdapter implements InboundLog {
   async recordInbound(record: InboundRecord): Promise<void> {
-    await this.#documents.send(
+    await this.documents.send(
       new PutCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Item: {
           pk: keys.inbound(new Date(record.receivedAt).toISOString().slice(0, 10)),
           sk: keys.inboundMail(record.mailId),

@@ -1,16 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  PutCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import type { ForgetReport, Forgotten, ForgottenRegister, PrivacyStore } from '../../ports/privacy-store.ts';
 import { inboundRetentionMs } from './inbound-log.ts';
 import { itemTypes, profilesByEmailQuery, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
 
 type Item = Record<string, unknown>;
@@ -32,15 +28,7 @@ function addressIn(from: unknown): string | undefined {
 const batchGetKeys = 100;
 
 /** The ForgottenRegister over the customer table's hashed tombstones; consistent reads, throttling thrown. */
-export class DynamoForgottenRegister implements ForgottenRegister {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client);
-    this.#tableName = tableName;
-  }
-
+export class DynamoForgottenRegister extends TableAdapter implements ForgottenRegister {
   async forgotten(refs: { customerIds?: readonly string[]; emails?: readonly string[] }): Promise<Forgotten> {
     const wanted = new Map<string, { kind: 'customer' | 'email'; value: string }>();
     for (const id of refs.customerIds ?? [])
@@ -51,10 +39,10 @@ export class DynamoForgottenRegister implements ForgottenRegister {
     const emails = new Set<string>();
     const pks = [...wanted.keys()];
     for (let start = 0; start < pks.length; start += batchGetKeys) {
-      const result = await this.#documents.send(
+      const result = await this.documents.send(
         new BatchGetCommand({
           RequestItems: {
-            [this.#tableName]: {
+            [this.tableName]: {
               Keys: pks.slice(start, start + batchGetKeys).map((pk) => ({ pk, sk: keys.suppression() })),
               ProjectionExpression: 'pk',
               ConsistentRead: true,
@@ -63,9 +51,9 @@ export class DynamoForgottenRegister implements ForgottenRegister {
         }),
       );
       // Unprocessed keys (throttling) must never read as "not forgotten".
-      if ((result.UnprocessedKeys?.[this.#tableName]?.Keys?.length ?? 0) > 0)
+      if ((result.UnprocessedKeys?.[this.tableName]?.Keys?.length ?? 0) > 0)
         throw new Error('the lookup of forgotten people was throttled; try again');
-      for (const item of result.Responses?.[this.#tableName] ?? []) {
+      for (const item of result.Responses?.[this.tableName] ?? []) {
         const found = wanted.get(String(item.pk));
         if (found?.kind === 'customer') customerIds.add(found.value);
         if (found?.kind === 'email') emails.add(found.value);
@@ -76,17 +64,14 @@ export class DynamoForgottenRegister implements ForgottenRegister {
 }
 
 /** The PrivacyStore over the customer table and the inbound bucket. */
-export class DynamoPrivacyStore implements PrivacyStore {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
+export class DynamoPrivacyStore extends TableAdapter implements PrivacyStore {
   readonly #objects: ObjectStore;
   readonly #inboundBucket: string | undefined;
 
   readonly #register: DynamoForgottenRegister;
 
   constructor(client: DynamoDBClient, tableName: string, objects: ObjectStore, inboundBucket?: string) {
-    this.#documents = DynamoDBDocumentClient.from(client);
-    this.#tableName = tableName;
+    super(client, tableName);
     this.#objects = objects;
     this.#inboundBucket = inboundBucket;
     this.#register = new DynamoForgottenRegister(client, tableName);
@@ -134,9 +119,9 @@ export class DynamoPrivacyStore implements PrivacyStore {
     );
     // Tombstones first: if the deletes stop half-way, the address and the ids are already never written to again.
     for (const pk of [keys.forgottenEmail(email), ...customerIds.map((id) => keys.forgottenCustomer(id))]) {
-      await this.#documents.send(
+      await this.documents.send(
         new PutCommand({
-          TableName: this.#tableName,
+          TableName: this.tableName,
           Item: {
             pk,
             sk: keys.suppression(),
@@ -195,7 +180,7 @@ export class DynamoPrivacyStore implements PrivacyStore {
   }
 
   #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    return queryAll(this.#documents, { ...input, TableName: this.#tableName });
+    return queryAll(this.documents, { ...input, TableName: this.tableName });
   }
 
   async #deleteAll(items: readonly Item[]): Promise<void> {
@@ -203,7 +188,7 @@ export class DynamoPrivacyStore implements PrivacyStore {
       const requests = items
         .slice(start, start + 25)
         .map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
-      await batchWriteAll(this.#documents, this.#tableName, requests);
+      await batchWriteAll(this.documents, this.tableName, requests);
     }
   }
 }

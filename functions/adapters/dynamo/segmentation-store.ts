@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
@@ -33,6 +33,7 @@ import {
 } from './items.ts';
 import { onlyTypes, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
 
 function toModelRun(item: Item): ModelRun {
@@ -104,18 +105,13 @@ function assemble(parts: Partial): CustomerRecord | undefined {
  * spelled here; enrolments and hold-outs are written by DynamoEnrolmentStore (see table-design.ts
  * and docs/architecture.md).
  */
-export class DynamoSegmentationStore implements SegmentationStore {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
+export class DynamoSegmentationStore extends TableAdapter implements SegmentationStore {
   readonly #customers: DynamoCustomerStore;
   readonly #writeConcurrency: number;
 
   /** `writeConcurrency`: BatchWrite requests in flight at once. @default 4 */
   constructor(client: DynamoDBClient, tableName: string, options: { writeConcurrency?: number } = {}) {
-    this.#documents = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
-    this.#tableName = tableName;
+    super(client, tableName);
     this.#customers = new DynamoCustomerStore(client, tableName);
     this.#writeConcurrency = options.writeConcurrency ?? 4;
   }
@@ -134,9 +130,9 @@ export class DynamoSegmentationStore implements SegmentationStore {
 
   async recordIncident(incident: Incident): Promise<'written' | 'kept-resolved'> {
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new PutCommand({
-          TableName: this.#tableName,
+          TableName: this.tableName,
           Item: incidentItem(incident),
           // A resolution is never undone by a late "opened".
           ...(incident.resolvedAt === undefined
@@ -156,8 +152,8 @@ export class DynamoSegmentationStore implements SegmentationStore {
   ): AsyncIterable<CustomerRecord> {
     // A partition's items arrive contiguously in a Scan: a customer is complete when the key changes.
     let current: Partial | undefined;
-    const items = scanItems(this.#documents, {
-      TableName: this.#tableName,
+    const items = scanItems(this.documents, {
+      TableName: this.tableName,
       ...onlyTypes(scannedTypes),
       Segment: options.segment,
       TotalSegments: options.totalSegments,
@@ -202,9 +198,9 @@ export class DynamoSegmentationStore implements SegmentationStore {
 
   async putModelRun(run: ModelRun): Promise<void> {
     const { fit, ...rest } = run;
-    await this.#documents.send(
+    await this.documents.send(
       new PutCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Item: {
           pk: keys.models(),
           sk: keys.modelRun(run.runId),
@@ -218,9 +214,9 @@ export class DynamoSegmentationStore implements SegmentationStore {
   }
 
   async getModelRun(runId: string): Promise<ModelRun | undefined> {
-    const result = await this.#documents.send(
+    const result = await this.documents.send(
       new GetCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: { pk: keys.models(), sk: keys.modelRun(runId) },
         ConsistentRead: true,
       }),
@@ -229,9 +225,9 @@ export class DynamoSegmentationStore implements SegmentationStore {
   }
 
   async previousModelRun(runId: string): Promise<ModelRun | undefined> {
-    const result = await this.#documents.send(
+    const result = await this.documents.send(
       new QueryCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         // Run ids are dates, so the sort keys of the partition (runs only) sort in time.
         KeyConditionExpression: 'pk = :pk AND sk < :run',
         ExpressionAttributeValues: { ':pk': keys.models(), ':run': keys.modelRun(runId) },
@@ -256,8 +252,8 @@ export class DynamoSegmentationStore implements SegmentationStore {
 
   #write(batch: readonly Item[]): Promise<void> {
     return batchWriteAll(
-      this.#documents,
-      this.#tableName,
+      this.documents,
+      this.tableName,
       batch.map((Item) => ({ PutRequest: { Item } })),
     );
   }

@@ -1,8 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { allSequences } from '../../core/domain/pauses.ts';
 import type { SendGuard, SendGuardReader } from '../../ports/send-guard.ts';
 import { PauseItemSchema, parseItem, SuppressionItemSchema } from './items.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
 
 /**
@@ -61,16 +61,8 @@ export async function readSendGuard(
 }
 
 /** The SendGuardReader over the one table: one request per send. */
-export class DynamoSendGuard implements SendGuardReader {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client);
-    this.#tableName = tableName;
-  }
-
+export class DynamoSendGuard extends TableAdapter implements SendGuardReader {
   sendGuard(email: string, sequenceId: string): Promise<SendGuard> {
-    return readSendGuard(this.#documents, this.#tableName, email, sequenceId);
+    return readSendGuard(this.documents, this.tableName, email, sequenceId);
   }
 }

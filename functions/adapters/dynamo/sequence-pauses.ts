@@ -1,24 +1,17 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SequencePause, SequencePauses } from '../../ports/sequence-pauses.ts';
 import { itemTypes, PauseItemSchema, parseItem, typeAttribute } from './items.ts';
+import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
 
 /** The SequencePauses over the one table: one `SEQUENCE#<id>` / `PAUSED` item while paused. */
-export class DynamoSequencePauses implements SequencePauses {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client);
-    this.#tableName = tableName;
-  }
-
+export class DynamoSequencePauses extends TableAdapter implements SequencePauses {
   async pauseSequence(sequenceId: string, reason: string, at: number): Promise<boolean> {
     try {
-      await this.#documents.send(
+      await this.documents.send(
         new PutCommand({
-          TableName: this.#tableName,
+          TableName: this.tableName,
           Item: {
             pk: keys.sequence(sequenceId),
             sk: keys.paused(),
@@ -38,9 +31,9 @@ export class DynamoSequencePauses implements SequencePauses {
   }
 
   async resumeSequence(sequenceId: string): Promise<boolean> {
-    const result = await this.#documents.send(
+    const result = await this.documents.send(
       new DeleteCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: { pk: keys.sequence(sequenceId), sk: keys.paused() },
         ReturnValues: 'ALL_OLD',
       }),
@@ -49,9 +42,9 @@ export class DynamoSequencePauses implements SequencePauses {
   }
 
   async sequencePause(sequenceId: string): Promise<SequencePause | undefined> {
-    const result = await this.#documents.send(
+    const result = await this.documents.send(
       new GetCommand({
-        TableName: this.#tableName,
+        TableName: this.tableName,
         Key: { pk: keys.sequence(sequenceId), sk: keys.paused() },
         ConsistentRead: true,
       }),
