@@ -140,6 +140,7 @@ export const AssignmentItemSchema = z.object({
   exitReason: z.string().optional(),
   state: z.enum(['active', 'completed', 'exited', 'held-out']),
   incidentId: z.string().optional(),
+  predictedPurchases: z.number().optional(),
 });
 
 export const SendItemSchema = z.object({

@@ -1,7 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachConcurrently } from '../../core/concurrency.ts';
-import { isPurchase } from '../../core/customers/model.ts';
 import type { StepCounters } from '../../core/domain/counters.ts';
 import type { ReportData } from '../../core/domain/report-data.ts';
 import type { ReportReader } from '../../ports/report-reader.ts';
@@ -27,6 +26,7 @@ const reportScanConcurrency = 4;
 interface Collected {
   assignments: ReportData['assignments'][number][];
   firstSends: Map<string, number>;
+  sends: NonNullable<ReportData['sends']>[number][];
   orders: ReportData['orders'][number][];
   counters: StepCounters[];
   responses: Map<string, EnrolmentResponse>;
@@ -36,8 +36,17 @@ function collect(item: Item, data: Collected): void {
   switch (item[typeAttribute]) {
     case itemTypes.enrolment:
     case itemTypes.holdout: {
-      const { customerId, enrolmentId, sequenceId, segmentId, enrolledAt, state, endedAt, exitReason } =
-        parseItem(AssignmentItemSchema, item);
+      const {
+        customerId,
+        enrolmentId,
+        sequenceId,
+        segmentId,
+        enrolledAt,
+        state,
+        endedAt,
+        exitReason,
+        predictedPurchases,
+      } = parseItem(AssignmentItemSchema, item);
       data.assignments.push({
         customerId,
         enrolmentId,
@@ -47,6 +56,7 @@ function collect(item: Item, data: Collected): void {
         state,
         ...(endedAt === undefined ? {} : { endedAt }),
         ...(exitReason === undefined ? {} : { exitReason }),
+        ...(predictedPurchases === undefined ? {} : { predictedPurchases }),
       });
       return;
     }
@@ -56,15 +66,25 @@ function collect(item: Item, data: Collected): void {
     case itemTypes.send: {
       const send = parseItem(SendItemSchema, item);
       if (send.state !== 'sent' || send.sentAt === undefined) return;
+      data.sends.push({ enrolmentId: send.enrolmentId, stepIndex: send.stepIndex, sentAt: send.sentAt });
       const earlier = data.firstSends.get(send.enrolmentId);
       if (earlier === undefined || send.sentAt < earlier) data.firstSends.set(send.enrolmentId, send.sentAt);
       return;
     }
     case itemTypes.order: {
-      const order = parseItem(StoredOrderSchema, item);
-      // A refunded, cancelled or voided order is no return.
-      if (!isPurchase(order)) return;
-      data.orders.push({ customerId: order.customerId, placedAt: Date.parse(order.placedAt) });
+      // Refunded, cancelled and voided orders too: the report leaves them out by their status.
+      const { customerId, placedAt, amount, currency, status, refundedAmount } = parseItem(
+        StoredOrderSchema,
+        item,
+      );
+      data.orders.push({
+        customerId,
+        placedAt: Date.parse(placedAt),
+        amount,
+        ...(currency === undefined ? {} : { currency }),
+        ...(status === undefined ? {} : { status }),
+        ...(refundedAmount === undefined ? {} : { refundedAmount }),
+      });
       return;
     }
     case itemTypes.stats:
@@ -87,6 +107,7 @@ export class DynamoReportReader implements ReportReader {
     const data: Collected = {
       assignments: [],
       firstSends: new Map(),
+      sends: [],
       orders: [],
       counters: [],
       responses: new Map(),
@@ -113,6 +134,7 @@ export class DynamoReportReader implements ReportReader {
     return {
       assignments: data.assignments,
       firstSends: [...data.firstSends].map(([enrolmentId, sentAt]) => ({ enrolmentId, sentAt })),
+      sends: data.sends,
       orders: data.orders,
       counters: sumShards(data.counters),
       responses: [...data.responses].flatMap(([enrolmentId, { respondedAt }]) =>

@@ -15,6 +15,11 @@ export interface Enrolment {
    * enrolment name that problem, never another.
    */
   readonly incidentId?: string;
+  /**
+   * The purchases the model predicted for the customer when assigned, before any email: the
+   * covariate that narrows the report's adjusted lift. Absent without a fitted model.
+   */
+  readonly predictedPurchases?: number;
 }
 
 /**
@@ -83,8 +88,14 @@ export function newAssignment(
   sequence: Sequence,
   now: number,
   incidentId?: string,
+  predictedPurchases?: number,
 ): Assignment {
-  const enrolment = newEnrolment(customerId, segment, sequence, now, incidentId);
+  const enrolment = {
+    ...newEnrolment(customerId, segment, sequence, now, incidentId),
+    ...(predictedPurchases === undefined || !Number.isFinite(predictedPurchases)
+      ? {}
+      : { predictedPurchases }),
+  };
   return isHeldOut(customerId, sequence.id, segment.holdoutPercent)
     ? { ...enrolment, state: 'held-out' }
     : enrolment;

@@ -1,14 +1,32 @@
 import type { RekindleConfig } from '../config/schema.ts';
+import { isPurchase, keptAmount } from '../customers/model.ts';
 import { addCounters, type Counters, zeroCounters } from '../domain/counters.ts';
 import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../domain/enrolment-state.ts';
 import { allSequences } from '../domain/pauses.ts';
 import type { ReportData } from '../domain/report-data.ts';
+import { isoWeek } from './iso-week.ts';
+import { type Money, MoneyTally, perUnit } from './money.ts';
 import { type Lift, newcombeDifference } from './statistics.ts';
 
 export interface StepRow {
   readonly stepIndex: number;
   readonly stepId: string;
   readonly counters: Counters;
+  /** Customers whose first purchase in the window came after this step was their latest email. */
+  readonly returned: number;
+  /** Revenue of the window's purchases made while this step was the customer's latest email. */
+  readonly revenue: readonly Money[];
+  /** That revenue per email of this step sent, per currency. */
+  readonly revenuePerEmail: readonly Money[];
+}
+
+/** One ISO week of a sequence: emails sent, customers back (by their first purchase), revenue. */
+export interface WeekRow {
+  /** `2026-W48`. */
+  readonly week: string;
+  readonly sent: number;
+  readonly returned: number;
+  readonly revenue: readonly Money[];
 }
 
 export type LiftResult =
@@ -25,6 +43,12 @@ export interface GroupReport {
   readonly heldOutReturned: number;
   readonly returnRate: number | undefined;
   readonly heldOutReturnRate: number | undefined;
+  /** What the enrolled spent in their attribution windows (refunds taken off), per currency. */
+  readonly revenue: readonly Money[];
+  /** What the held-out spent in theirs, per currency. */
+  readonly heldOutRevenue: readonly Money[];
+  /** The enrolled's revenue per email sent, per currency. */
+  readonly revenuePerEmail: readonly Money[];
   readonly lift: LiftResult;
   /** Enrolments that ran to the end (every step sent or skipped). */
   readonly completed: number;
@@ -43,6 +67,8 @@ export interface GroupReport {
   readonly reentryBlocked: number;
   readonly totals: Counters;
   readonly steps: readonly StepRow[];
+  /** Per ISO week with an email or a return, in order. */
+  readonly weeks: readonly WeekRow[];
 }
 
 /** A pause in force: the kill switch (`scope` is `allSequences`) or one sequence's. */
@@ -81,19 +107,43 @@ export function buildReport(
   const window = config.engagement.attributionWindow;
   const minGroupSize = options.minGroupSize ?? 30;
   const firstSend = new Map(data.firstSends.map((send) => [send.enrolmentId, send.sentAt]));
-  const ordersBy = new Map<string, number[]>();
-  for (const order of data.orders) {
+  type Purchase = ReportData['orders'][number];
+  const ordersBy = new Map<string, Purchase[]>();
+  // Refunded, cancelled and voided orders are no return and no revenue.
+  for (const order of data.orders.filter(isPurchase)) {
     const list = ordersBy.get(order.customerId) ?? [];
-    list.push(order.placedAt);
+    list.push(order);
     ordersBy.set(order.customerId, list);
   }
+  for (const list of ordersBy.values()) list.sort((a, b) => a.placedAt - b.placedAt);
+  // Each enrolment's emails in the order they went out; the first email if that is all there is.
+  const sendsBy = new Map<string, { stepIndex: number; sentAt: number }[]>();
+  for (const send of data.sends ?? []) {
+    const list = sendsBy.get(send.enrolmentId) ?? [];
+    list.push(send);
+    sendsBy.set(send.enrolmentId, list);
+  }
+  for (const list of sendsBy.values()) list.sort((a, b) => a.sentAt - b.sentAt);
   const respondedAt = new Map(
     (data.responses ?? []).map((response) => [response.enrolmentId, response.respondedAt]),
   );
-  const lastOrderAt = (customerId: string) => Math.max(-Infinity, ...(ordersBy.get(customerId) ?? []));
-  const returned = (customerId: string, from: number) =>
-    (ordersBy.get(customerId) ?? []).some((placedAt) => placedAt > from && placedAt <= from + window);
+  const lastOrderAt = (customerId: string) =>
+    Math.max(-Infinity, ...(ordersBy.get(customerId) ?? []).map((order) => order.placedAt));
+  /** The customer's purchases in the attribution window that opens at `from`. */
+  const inWindow = (customerId: string, from: number) =>
+    (ordersBy.get(customerId) ?? []).filter(
+      (order) => order.placedAt > from && order.placedAt <= from + window,
+    );
 
+  interface StepTally {
+    returned: number;
+    revenue: MoneyTally;
+  }
+  interface WeekTally {
+    sent: number;
+    returned: number;
+    revenue: MoneyTally;
+  }
   interface Tally {
     enrolled: number;
     heldOut: number;
@@ -103,6 +153,10 @@ export function buildReport(
     exited: Record<string, number>;
     sunset: number;
     reentryBlocked: number;
+    revenue: MoneyTally;
+    heldOutRevenue: MoneyTally;
+    steps: Map<number, StepTally>;
+    weeks: Map<string, WeekTally>;
   }
   const emptyTally = (): Tally => ({
     enrolled: 0,
@@ -113,7 +167,22 @@ export function buildReport(
     exited: {},
     sunset: 0,
     reentryBlocked: 0,
+    revenue: new MoneyTally(),
+    heldOutRevenue: new MoneyTally(),
+    steps: new Map(),
+    weeks: new Map(),
   });
+  const stepOf = (tally: Tally, stepIndex: number) => {
+    const step = tally.steps.get(stepIndex) ?? { returned: 0, revenue: new MoneyTally() };
+    tally.steps.set(stepIndex, step);
+    return step;
+  };
+  const weekOf = (tally: Tally, at: number) => {
+    const key = isoWeek(at);
+    const week = tally.weeks.get(key) ?? { sent: 0, returned: 0, revenue: new MoneyTally() };
+    tally.weeks.set(key, week);
+    return week;
+  };
   const tallies = new Map<string, Tally>();
   const groupKey = (segmentId: string, sequenceId: string) => `${segmentId}\u0000${sequenceId}`;
   for (const assignment of data.assignments) {
@@ -121,11 +190,29 @@ export function buildReport(
     const tally = tallies.get(key) ?? emptyTally();
     if (assignment.state === 'held-out') {
       tally.heldOut += 1;
-      if (returned(assignment.customerId, assignment.enrolledAt)) tally.heldOutReturned += 1;
+      const purchases = inWindow(assignment.customerId, assignment.enrolledAt);
+      if (purchases.length > 0) tally.heldOutReturned += 1;
+      for (const order of purchases) tally.heldOutRevenue.add(order.currency, keptAmount(order));
     } else {
       tally.enrolled += 1;
       const from = firstSend.get(assignment.enrolmentId) ?? assignment.enrolledAt;
-      if (returned(assignment.customerId, from)) tally.returned += 1;
+      const sends = sendsBy.get(assignment.enrolmentId) ?? [];
+      for (const send of sends) weekOf(tally, send.sentAt).sent += 1;
+      // A purchase belongs to the step that was the customer's latest email when they bought.
+      const stepAt = (at: number) =>
+        sends.findLast((send) => send.sentAt <= at)?.stepIndex ?? sends[0]?.stepIndex ?? 0;
+      const purchases = inWindow(assignment.customerId, from);
+      const first = purchases[0];
+      if (first !== undefined) {
+        tally.returned += 1;
+        stepOf(tally, stepAt(first.placedAt)).returned += 1;
+        weekOf(tally, first.placedAt).returned += 1;
+      }
+      for (const order of purchases) {
+        tally.revenue.add(order.currency, keptAmount(order));
+        stepOf(tally, stepAt(order.placedAt)).revenue.add(order.currency, keptAmount(order));
+        weekOf(tally, order.placedAt).revenue.add(order.currency, keptAmount(order));
+      }
       if (assignment.state === 'exited') {
         const reason = assignment.exitReason ?? 'unknown';
         tally.exited[reason] = (tally.exited[reason] ?? 0) + 1;
@@ -175,15 +262,16 @@ export function buildReport(
       if (tally !== undefined) tally.reentryBlocked += 1;
     }
   }
-  const countersBy = new Map<string, Map<number, StepRow>>();
+  const stepIdOf = (sequenceId: string, stepIndex: number) =>
+    config.sequences.find((sequence) => sequence.id === sequenceId)?.steps[stepIndex]?.id ??
+    `step ${stepIndex + 1}`;
+  type CountedStep = Pick<StepRow, 'stepIndex' | 'stepId' | 'counters'>;
+  const countersBy = new Map<string, Map<number, CountedStep>>();
   for (const item of data.counters) {
     const key = groupKey(item.segmentId, item.sequenceId);
     if (!tallies.has(key)) tallies.set(key, emptyTally());
-    const steps = countersBy.get(key) ?? new Map<number, StepRow>();
-    const stepId =
-      item.stepId ??
-      config.sequences.find((sequence) => sequence.id === item.sequenceId)?.steps[item.stepIndex]?.id ??
-      `step ${item.stepIndex + 1}`;
+    const steps = countersBy.get(key) ?? new Map<number, CountedStep>();
+    const stepId = item.stepId ?? stepIdOf(item.sequenceId, item.stepIndex);
     const existing = steps.get(item.stepIndex);
     steps.set(item.stepIndex, {
       stepIndex: item.stepIndex,
@@ -195,17 +283,44 @@ export function buildReport(
 
   const groups = [...tallies.entries()].map(([key, tally]): GroupReport => {
     const [segmentId = '', sequenceId = ''] = key.split('\u0000');
-    const steps = [...(countersBy.get(key)?.values() ?? [])].sort((a, b) => a.stepIndex - b.stepIndex);
+    const counted = countersBy.get(key) ?? new Map<number, CountedStep>();
+    const stepIndexes = [...new Set([...counted.keys(), ...tally.steps.keys()])].sort((a, b) => a - b);
+    const steps = stepIndexes.map((stepIndex): StepRow => {
+      const row = counted.get(stepIndex);
+      const counters = row?.counters ?? zeroCounters();
+      const revenue = tally.steps.get(stepIndex)?.revenue.list() ?? [];
+      return {
+        stepIndex,
+        stepId: row?.stepId ?? stepIdOf(sequenceId, stepIndex),
+        counters,
+        returned: tally.steps.get(stepIndex)?.returned ?? 0,
+        revenue,
+        revenuePerEmail: perUnit(revenue, counters.sent),
+      };
+    });
     const totals = steps.reduce((sum, step) => addCounters(sum, step.counters), zeroCounters());
+    const revenue = tally.revenue.list();
+    const { steps: _steps, weeks, revenue: _revenue, heldOutRevenue, ...counts } = tally;
     return {
       segmentId,
       sequenceId,
-      ...tally,
+      ...counts,
       returnRate: tally.enrolled === 0 ? undefined : tally.returned / tally.enrolled,
       heldOutReturnRate: tally.heldOut === 0 ? undefined : tally.heldOutReturned / tally.heldOut,
+      revenue,
+      heldOutRevenue: heldOutRevenue.list(),
+      revenuePerEmail: perUnit(revenue, totals.sent),
       lift: liftOf(tally, minGroupSize),
       totals,
       steps,
+      weeks: [...weeks]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([week, row]) => ({
+          week,
+          sent: row.sent,
+          returned: row.returned,
+          revenue: row.revenue.list(),
+        })),
     };
   });
   groups.sort((a, b) => a.segmentId.localeCompare(b.segmentId) || a.sequenceId.localeCompare(b.sequenceId));

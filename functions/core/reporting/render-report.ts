@@ -1,6 +1,7 @@
 import type { Counters } from '../domain/counters.ts';
 import { allSequences } from '../domain/pauses.ts';
 import type { GroupReport, LiftResult, PauseInForce, Report } from './build-report.ts';
+import { formatAmounts, formatMoney, type Money } from './money.ts';
 import { rateColumns, ratesOf } from './rates.ts';
 
 const percent = (value: number | undefined, digits = 1) =>
@@ -42,6 +43,7 @@ export function renderReportText(report: Report): string {
       `${group.segmentId} → ${group.sequenceId}`,
       `  enrolled ${group.enrolled}, held out ${group.heldOut}`,
       `  returned ${group.returned} (${percent(group.returnRate)}), hold-out returned ${group.heldOutReturned} (${percent(group.heldOutReturnRate)})`,
+      ...describeRevenue(group).map((line) => `  ${line}`),
       `  lift ${describeLift(group.lift)}`,
       `  ended ${describeEnds(group)}`,
       `  ${'step'.padEnd(16)}${[
@@ -86,6 +88,12 @@ export function renderReportText(report: Report): string {
           .join('')}`,
       );
     }
+    // What each step brought back: customers and revenue while it was their latest email.
+    lines.push(`  ${'returns'.padEnd(16)}${'returned'.padStart(11)}  ${'revenue'.padEnd(24)}per email sent`);
+    for (const step of group.steps)
+      lines.push(
+        `  ${step.stepId.slice(0, 15).padEnd(16)}${String(step.returned).padStart(11)}  ${formatAmounts(step.revenue).padEnd(24)}${formatAmounts(step.revenuePerEmail)}`,
+      );
     lines.push(`  ${describeYield(group)}`);
   }
   return lines.join('\n');
@@ -162,6 +170,25 @@ export function describePauses(pauses: readonly PauseInForce[]): string[] {
   });
 }
 
+/**
+ * The revenue of the window's purchases, one line per currency (never added across currencies): the
+ * enrolled's, per email sent, and the hold-out's in the same currency.
+ */
+export function describeRevenue(
+  group: Pick<GroupReport, 'revenue' | 'heldOutRevenue' | 'revenuePerEmail'>,
+): string[] {
+  const currencies = [...new Set([...group.revenue, ...group.heldOutRevenue].map((money) => money.currency))];
+  if (currencies.length === 0) return ['revenue: none yet'];
+  const find = (amounts: readonly Money[], currency: string) =>
+    amounts.find((money) => money.currency === currency);
+  return currencies.map((currency) => {
+    const revenue = find(group.revenue, currency) ?? { currency, amount: 0 };
+    const perEmail = find(group.revenuePerEmail, currency);
+    const heldOut = find(group.heldOutRevenue, currency);
+    return `revenue ${formatMoney(revenue)}${perEmail === undefined ? '' : ` (${formatMoney(perEmail)} per email sent)`}; hold-out ${heldOut === undefined ? 'none' : formatMoney(heldOut)}`;
+  });
+}
+
 /** What the emails came to per email: customers won back per 100 sent. */
 export function describeYield(group: Pick<GroupReport, 'returned' | 'totals'>): string {
   const sent = group.totals.sent;
@@ -200,6 +227,9 @@ export function renderReportHtml(report: Report): string {
       return `<section>
 <h2>${escapeHtml(group.segmentId)} → ${escapeHtml(group.sequenceId)}</h2>
 <p>Enrolled <b>${group.enrolled}</b>, held out <b>${group.heldOut}</b>. Returned <b>${group.returned}</b> (${percent(group.returnRate)}); hold-out returned <b>${group.heldOutReturned}</b> (${percent(group.heldOutReturnRate)}).</p>
+<ul class="revenue">${describeRevenue(group)
+        .map((line) => `<li>${escapeHtml(line)}</li>`)
+        .join('')}</ul>
 <p>Ended: ${escapeHtml(describeEnds(group))}.</p>
 ${funnelSvg(group)}
 ${liftSvg(group.lift)}
@@ -208,6 +238,13 @@ ${liftSvg(group.lift)}
 <tbody>${rows}</tbody></table>
 <table class="rates"><caption>Rates, of the emails delivered</caption><thead><tr><th>step</th>${rateColumns.map(([, heading]) => `<th>${heading}</th>`).join('')}</tr></thead>
 <tbody>${rateRows}</tbody></table>
+<table class="returns"><caption>Returns, by the step that was the customer's latest email</caption><thead><tr><th>step</th><th>returned</th><th>revenue</th><th>per email sent</th></tr></thead>
+<tbody>${group.steps
+        .map(
+          (step) =>
+            `<tr><th scope="row">${escapeHtml(step.stepId)}</th><td>${step.returned}</td><td>${escapeHtml(formatAmounts(step.revenue))}</td><td>${escapeHtml(formatAmounts(step.revenuePerEmail))}</td></tr>`,
+        )
+        .join('\n')}</tbody></table>
 </section>`;
     })
     .join('\n');

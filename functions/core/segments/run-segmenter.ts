@@ -194,6 +194,7 @@ async function processBatch(
     segment: Segment;
     sequence: Sequence;
     incidentId: string | undefined;
+    predictedPurchases: number | undefined;
   }[] = [];
   const resumes: { record: CustomerRecord; enrolment: Enrolment; sequence: Sequence }[] = [];
   for (const record of records) {
@@ -239,12 +240,18 @@ async function processBatch(
     const sequence = config.sequences.find((candidate) => candidate.id === segment.sequence);
     // The config schema refuses a segment naming a missing sequence; this guards hand-built configs.
     if (sequence !== undefined)
-      members.push({ record, segment, sequence, incidentId: match?.incident?.incidentId });
+      members.push({
+        record,
+        segment,
+        sequence,
+        incidentId: match?.incident?.incidentId,
+        predictedPurchases: score?.expectedPurchases,
+      });
   }
   if (stored.length > 0) await deps.store.putScores(stored);
   // The batch's new members in as few writes as the store can; then each one's first step.
-  const assignments = members.map(({ record, segment, sequence, incidentId }) =>
-    newAssignment(record.customer.customerId, segment, sequence, now, incidentId),
+  const assignments = members.map(({ record, segment, sequence, incidentId, predictedPurchases }) =>
+    newAssignment(record.customer.customerId, segment, sequence, now, incidentId, predictedPurchases),
   );
   const created = assignments.length === 0 ? [] : await deps.enrolments.createAssignments(assignments);
   for (const [index, { record, sequence }] of members.entries()) {

@@ -31,8 +31,10 @@ function data(options: {
     });
     firstSends.push({ enrolmentId: `e-${customerId}`, sentAt: start + day });
     // Returns inside the window, and one customer who bought before the first email (not a return).
-    if (index < options.returned) orders.push({ customerId, placedAt: start + 10 * day });
-    else if (index === options.returned) orders.push({ customerId, placedAt: start + day / 2 });
+    if (index < options.returned)
+      orders.push({ customerId, placedAt: start + 10 * day, amount: 40, currency: 'EUR' });
+    else if (index === options.returned)
+      orders.push({ customerId, placedAt: start + day / 2, amount: 99, currency: 'EUR' });
   }
   for (let index = 0; index < options.heldOut; index += 1) {
     const customerId = `h${index}`;
@@ -48,6 +50,8 @@ function data(options: {
     orders.push({
       customerId,
       placedAt: index < options.heldOutReturned ? start + 5 * day : start + 45 * day,
+      amount: 30,
+      currency: 'EUR',
     });
   }
   const counters = {
@@ -156,8 +160,8 @@ describe('how enrolments ended', () => {
         ],
         orders: [
           // Before the win-back: does not lift the sunset. After it: does.
-          { customerId: 'silent', placedAt: start - 200 * day },
-          { customerId: 'ordered-later', placedAt: start + 60 * day },
+          { customerId: 'silent', placedAt: start - 200 * day, amount: 10 },
+          { customerId: 'ordered-later', placedAt: start + 60 * day, amount: 10 },
         ],
         firstSends: [],
         counters: [],

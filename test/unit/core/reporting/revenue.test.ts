@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { EngagementConfigSchema } from '../../../../functions/core/config/engagement.ts';
+import { zeroCounters } from '../../../../functions/core/domain/counters.ts';
+import type { ReportData } from '../../../../functions/core/domain/report-data.ts';
+import { buildReport } from '../../../../functions/core/reporting/build-report.ts';
+import { isoWeek } from '../../../../functions/core/reporting/iso-week.ts';
+import { formatAmounts, formatMoney } from '../../../../functions/core/reporting/money.ts';
+import { renderReportHtml, renderReportText } from '../../../../functions/core/reporting/render-report.ts';
+
+const day = 86_400_000;
+// A Monday: 2026-11-02 starts ISO week 45.
+const start = Date.parse('2026-11-02T00:00:00Z');
+const config = { engagement: EngagementConfigSchema.parse({}), sequences: [] };
+
+const enrolment = (customerId: string, state = 'completed') => ({
+  customerId,
+  enrolmentId: `e-${customerId}`,
+  sequenceId: 'winback',
+  segmentId: 'lapsed',
+  enrolledAt: start,
+  state,
+});
+
+/** Two steps a week apart; who bought what, when, in which currency. */
+function data(): ReportData {
+  const counters = (sent: number) => ({ ...zeroCounters(), sent, delivered: sent, opened: 2, clicked: 1 });
+  return {
+    assignments: ['a', 'b', 'c', 'd', 'e'].map((id) => enrolment(id)).concat([enrolment('h', 'held-out')]),
+    firstSends: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ enrolmentId: `e-${id}`, sentAt: start + day })),
+    sends: ['a', 'b', 'c', 'd', 'e'].flatMap((id) => [
+      { enrolmentId: `e-${id}`, stepIndex: 0, sentAt: start + day },
+      { enrolmentId: `e-${id}`, stepIndex: 1, sentAt: start + 8 * day },
+    ]),
+    orders: [
+      // a: after step 1, twice (one return, two purchases); b: after step 2, in dollars.
+      { customerId: 'a', placedAt: start + 2 * day, amount: 100, currency: 'EUR' },
+      { customerId: 'a', placedAt: start + 9 * day, amount: 50, currency: 'EUR', refundedAmount: 20 },
+      { customerId: 'b', placedAt: start + 10 * day, amount: 80, currency: 'usd' },
+      // c: refunded and cancelled orders are no return and no revenue.
+      { customerId: 'c', placedAt: start + 3 * day, amount: 500, currency: 'EUR', status: 'refunded' },
+      { customerId: 'c', placedAt: start + 4 * day, amount: 500, currency: 'EUR', status: 'cancelled' },
+      // d: before the first email, and e: after the 30-day window: neither counts.
+      { customerId: 'd', placedAt: start + day / 2, amount: 70, currency: 'EUR' },
+      { customerId: 'e', placedAt: start + 40 * day, amount: 70, currency: 'EUR' },
+      // The hold-out's purchase within its window.
+      { customerId: 'h', placedAt: start + 3 * day, amount: 25, currency: 'EUR' },
+    ],
+    counters: [
+      { sequenceId: 'winback', stepIndex: 0, segmentId: 'lapsed', stepId: 'check-in', counters: counters(5) },
+      {
+        sequenceId: 'winback',
+        stepIndex: 1,
+        segmentId: 'lapsed',
+        stepId: 'last-note',
+        counters: counters(5),
+      },
+    ],
+  };
+}
+
+describe('revenue in the report', () => {
+  const report = buildReport(data(), config, { now: start + 60 * day });
+  const group = report.groups[0];
+
+  it('adds the kept amount of purchases in the window, per currency, never across currencies', () => {
+    expect(group?.returned).toBe(2);
+    expect(group?.revenue).toEqual([
+      { currency: 'EUR', amount: 130 },
+      { currency: 'USD', amount: 80 },
+    ]);
+    expect(group?.heldOutRevenue).toEqual([{ currency: 'EUR', amount: 25 }]);
+    expect(group?.revenuePerEmail).toEqual([
+      { currency: 'EUR', amount: 13 },
+      { currency: 'USD', amount: 8 },
+    ]);
+  });
+
+  it('gives each purchase to the step that was the latest email when it was made', () => {
+    const [first, second] = group?.steps ?? [];
+    expect(first).toMatchObject({
+      stepId: 'check-in',
+      returned: 1,
+      revenue: [{ currency: 'EUR', amount: 100 }],
+    });
+    expect(first?.revenuePerEmail).toEqual([{ currency: 'EUR', amount: 20 }]);
+    expect(second).toMatchObject({ stepId: 'last-note', returned: 1 });
+    expect(second?.revenue).toEqual([
+      { currency: 'USD', amount: 80 },
+      { currency: 'EUR', amount: 30 },
+    ]);
+  });
+
+  it('counts sent, returned and revenue per ISO week', () => {
+    expect(group?.weeks).toEqual([
+      { week: '2026-W45', sent: 5, returned: 1, revenue: [{ currency: 'EUR', amount: 100 }] },
+      {
+        week: '2026-W46',
+        sent: 5,
+        returned: 1,
+        revenue: [
+          { currency: 'USD', amount: 80 },
+          { currency: 'EUR', amount: 30 },
+        ],
+      },
+    ]);
+  });
+
+  it('shows one line per currency in the text and the page', () => {
+    const text = renderReportText(report);
+    expect(text).toContain('revenue EUR 130.00 (EUR 13.00 per email sent); hold-out EUR 25.00');
+    expect(text).toContain('revenue USD 80.00 (USD 8.00 per email sent); hold-out none');
+    expect(text).not.toContain('210');
+    const html = renderReportHtml(report);
+    expect(html).toContain('EUR 130.00');
+    expect(html).toContain('USD 80.00');
+  });
+});
+
+describe('money and weeks', () => {
+  it('formats amounts with their code, side by side', () => {
+    expect(formatMoney({ currency: 'EUR', amount: 1234.5 })).toBe('EUR 1,234.50');
+    expect(formatMoney({ currency: '', amount: 3 })).toBe('3.00');
+    expect(
+      formatAmounts([
+        { currency: 'EUR', amount: 1 },
+        { currency: 'USD', amount: 2 },
+      ]),
+    ).toBe('EUR 1.00; USD 2.00');
+    expect(formatAmounts([])).toBe('none');
+  });
+
+  it('names ISO weeks, the year of their Thursday', () => {
+    expect(isoWeek(Date.parse('2026-11-02T00:00:00Z'))).toBe('2026-W45');
+    expect(isoWeek(Date.parse('2026-11-08T23:59:00Z'))).toBe('2026-W45');
+    expect(isoWeek(Date.parse('2027-01-01T12:00:00Z'))).toBe('2026-W53');
+    expect(isoWeek(Date.parse('2024-12-30T12:00:00Z'))).toBe('2025-W01');
+    expect(isoWeek(Date.parse('2026-01-01T12:00:00Z'))).toBe('2026-W01');
+  });
+});
