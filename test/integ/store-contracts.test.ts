@@ -1,15 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DynamoContactStatusStore } from '../../functions/adapters/dynamo/contact-status-store.ts';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
 import { DynamoEngagementLedger } from '../../functions/adapters/dynamo/engagement-ledger.ts';
+import { DynamoInboundLog, inboundRetentionMs } from '../../functions/adapters/dynamo/inbound-log.ts';
 import { DynamoPrivacyStore } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { DynamoSendGuard } from '../../functions/adapters/dynamo/send-guard.ts';
 import { DynamoSequencePauses } from '../../functions/adapters/dynamo/sequence-pauses.ts';
+import { keys } from '../../functions/adapters/dynamo/table-design.ts';
 import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import { contactStatusStoreContract } from '../support/contracts/contact-status-store-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
+import { inboundLogContract } from '../support/contracts/inbound-log-contract.ts';
 import { sendGuardContract } from '../support/contracts/send-guard-contract.ts';
 import { sendLedgerContract } from '../support/contracts/send-ledger-contract.ts';
 import { sequencePausesContract } from '../support/contracts/sequence-pauses-contract.ts';
@@ -84,4 +89,51 @@ describe('the DynamoDB SendGuardReader keeps the port’s promises', () => {
 
 describe('the DynamoDB send ledger keeps the port’s promises', () => {
   sendLedgerContract(() => new DynamoCustomerStore(dynamodb(), table), unique);
+});
+
+/** An inbound record as stored, without its keys, type and expiry. */
+const StoredInboundSchema = z.object({
+  mailId: z.string(),
+  receivedAt: z.number(),
+  outcome: z.enum(['rejected', 'auto-reply', 'unattributed']),
+  reason: z.string(),
+  s3Key: z.string(),
+  customerId: z.string().optional(),
+  from: z.string().optional(),
+  subject: z.string().optional(),
+  expiresAt: z.number(),
+});
+
+/** The inbound items of a UTC day's partition, as erasure reads them. */
+async function inboundItemsOn(day: string) {
+  const { Items = [] } = await DynamoDBDocumentClient.from(dynamodb()).send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.inbound(day) },
+    }),
+  );
+  return Items.map((item) => StoredInboundSchema.parse(item));
+}
+
+describe('the DynamoDB InboundLog keeps the port’s promises', () => {
+  inboundLogContract(
+    () => new DynamoInboundLog(dynamodb(), table),
+    async (day) => (await inboundItemsOn(day)).map(({ expiresAt: _, ...record }) => record),
+    unique,
+  );
+
+  it('lets a record expire 90 days after the mail was received', async () => {
+    const receivedAt = Date.parse('2026-10-01T12:00:00Z');
+    const mailId = unique('expiry');
+    await new DynamoInboundLog(dynamodb(), table).recordInbound({
+      mailId,
+      receivedAt,
+      outcome: 'rejected',
+      reason: 'forged token',
+      s3Key: `inbound/${mailId}`,
+    });
+    const [item] = (await inboundItemsOn('2026-10-01')).filter((stored) => stored.mailId === mailId);
+    expect(item?.expiresAt).toBe(Math.floor((receivedAt + inboundRetentionMs) / 1_000));
+  });
 });
