@@ -1,11 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoContactStatusStore } from '../adapters/dynamo/contact-status-store.ts';
+import { DynamoCustomerDirectory } from '../adapters/dynamo/customer-directory.ts';
 import { DynamoCustomerStore } from '../adapters/dynamo/customer-store.ts';
 import { DynamoEngagementLedger } from '../adapters/dynamo/engagement-ledger.ts';
 import { DynamoEnrolmentStore } from '../adapters/dynamo/enrolment-store.ts';
 import { DynamoInboundLog } from '../adapters/dynamo/inbound-log.ts';
-import { DynamoForgottenRegister } from '../adapters/dynamo/privacy-store.ts';
+import { DynamoForgottenRegister, DynamoPrivacyStore } from '../adapters/dynamo/privacy-store.ts';
 import { DynamoReportReader } from '../adapters/dynamo/report-reader.ts';
 import { DynamoSegmentationStore } from '../adapters/dynamo/segmentation-store.ts';
 import { DynamoSendGuard } from '../adapters/dynamo/send-guard.ts';
@@ -21,8 +22,10 @@ import type { Clock } from '../ports/clock.ts';
 import type { MetricsSink } from '../ports/metrics-sink.ts';
 import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
 import type { StackNames } from './environment.ts';
+import type { HelpdeskWebhookDeps } from './helpdesk-webhook.ts';
 import type { ImportFileDeps } from './import-file.ts';
 import type { IngestEventDeps } from './ingest-event.ts';
+import { type IntegrationSecrets, secretFor } from './integration-secrets.ts';
 import type { PlanSegmentationDeps } from './plan-segmentation.ts';
 import type { ReceiveReplyHandlerDeps } from './receive-reply.ts';
 import type { RecordEngagementDeps } from './record-engagement.ts';
@@ -30,6 +33,9 @@ import type { LoadedBundle } from './runtime-bundle.ts';
 import type { ScoreSegmentDeps } from './score-segment.ts';
 import type { SegmentCustomersDeps } from './segment-customers.ts';
 import type { SendStepHandlerDeps } from './send-step.ts';
+import type { ShopifyEventDeps } from './shopify-event.ts';
+import type { ShopifyWebhookDeps } from './shopify-webhook.ts';
+import type { StripeEventDeps } from './stripe-event.ts';
 import type { UnsubscribeHandlerDeps } from './unsubscribe.ts';
 import { type AwsClients, powertoolsMetrics } from './wiring.ts';
 
@@ -267,5 +273,76 @@ export function unsubscribeDeps(
     shopName: c.bundle.config.shop.name,
     config: c.bundle.config.engagement,
     logger: c.logger('unsubscribe'),
+  };
+}
+
+/** The live endpoints' secrets (Secrets Manager on Lambda, fixed local ones locally). */
+export interface WithIntegrationSecrets {
+  readonly integrationSecrets: IntegrationSecrets;
+}
+
+/** Where erasure deletes raw replies: the inbound bucket, when replies are deployed. */
+export interface WithInboundBucket {
+  readonly inboundBucket?: string | undefined;
+}
+
+/** What Shopify's two paths share: the writes, erasure as `rekindle forget` does it, data requests into the data bucket. */
+function shopDataDeps(c: Composition<'tableName' | 'importBucket'> & WithInboundBucket, stores: TableStores) {
+  const objects = new S3ObjectStore(c.clients.s3);
+  return {
+    store: stores.segmentation,
+    forgotten: stores.forgotten,
+    privacy: new DynamoPrivacyStore(c.clients.dynamodb, c.names.tableName, objects, c.inboundBucket),
+    customers: stores.customers,
+    dataRequests: {
+      write: (key: string, body: string) =>
+        objects.putText(c.names.importBucket, key, body, 'application/json'),
+    },
+    now: () => c.clock.now(),
+  };
+}
+
+export function shopifyWebhookDeps(
+  c: Composition<'tableName' | 'importBucket'> & WithIntegrationSecrets & WithInboundBucket,
+  stores = tableStores(c.clients, c.names.tableName),
+): ShopifyWebhookDeps {
+  return {
+    ...shopDataDeps(c, stores),
+    secret: secretFor(c.integrationSecrets, 'shopify'),
+    logger: c.logger('shopify-webhook'),
+  };
+}
+
+export function shopifyEventDeps(
+  c: Composition<'tableName' | 'importBucket'> & WithInboundBucket,
+  stores = tableStores(c.clients, c.names.tableName),
+): ShopifyEventDeps {
+  return { ...shopDataDeps(c, stores), logger: c.logger('shopify-event') };
+}
+
+export function stripeEventDeps(
+  c: Composition<'tableName'>,
+  stores = tableStores(c.clients, c.names.tableName),
+): StripeEventDeps {
+  return {
+    store: stores.segmentation,
+    forgotten: stores.forgotten,
+    now: () => c.clock.now(),
+    logger: c.logger('stripe-event'),
+  };
+}
+
+export function helpdeskWebhookDeps(
+  c: Composition<'tableName'> & WithBundle & WithIntegrationSecrets,
+  stores = tableStores(c.clients, c.names.tableName),
+): HelpdeskWebhookDeps {
+  return {
+    store: stores.segmentation,
+    forgotten: stores.forgotten,
+    now: () => c.clock.now(),
+    secrets: c.integrationSecrets,
+    directory: new DynamoCustomerDirectory(c.clients.dynamodb, c.names.tableName),
+    mapping: c.bundle.config.integrations.helpdesk,
+    logger: c.logger('helpdesk-webhook'),
   };
 }

@@ -17,6 +17,7 @@ export const EnvironmentNames = {
   segmentQueueUrl: 'SEGMENT_QUEUE_URL',
   inboundBucket: 'INBOUND_BUCKET',
   inboundPrefix: 'INBOUND_PREFIX',
+  integrationSecretArn: 'INTEGRATION_SECRET_ARN',
 } as const;
 
 /**
@@ -44,6 +45,7 @@ const variables = {
   segmentQueueUrl: z.url(),
   inboundBucket: z.string().min(1),
   inboundPrefix: z.string().default(''),
+  integrationSecretArn: arn,
 } satisfies Record<keyof typeof EnvironmentNames, z.ZodType>;
 
 export type EnvironmentKey = keyof typeof EnvironmentNames;
@@ -85,6 +87,18 @@ export const ReplyEnvironment = [
 ] as const;
 /** unsubscribe: the Function URL behind every List-Unsubscribe link. */
 export const UnsubscribeEnvironment = ['tableName', 'linkSecretArn'] as const;
+
+/**
+ * The Shopify webhook endpoint: the table, the data bucket for data requests (the import bucket)
+ * and the secret holding the app's client secret. INBOUND_BUCKET is read when replies are deployed.
+ */
+export const ShopifyWebhookEnvironment = ['tableName', 'importBucket', 'integrationSecretArn'] as const;
+/** Shopify's EventBridge delivery: the same, without a secret (EventBridge authenticates the source). */
+export const ShopifyEventEnvironment = ['tableName', 'importBucket'] as const;
+/** Stripe's EventBridge delivery: the table. */
+export const StripeEventEnvironment = ['tableName'] as const;
+/** The helpdesk webhook endpoint: the table and the secret holding each helpdesk's secret. */
+export const HelpdeskWebhookEnvironment = ['tableName', 'integrationSecretArn'] as const;
 
 /** A required variable is missing or malformed; raised at cold start. */
 export class EnvironmentError extends Error {

@@ -14,10 +14,13 @@ export const localLogger = (serviceName: string, logLevel: LocalLogLevel = 'WARN
   new Logger({ serviceName, logLevel, jsonReplacerFn: redactingReplacer });
 
 /**
- * The local stack's input to the composition root: every name but the two a local stack has no use
- * for (it is given the link key itself, and its segment queue is in-process).
+ * The local stack's input to the composition root: every name but the three a local stack has no
+ * use for (it is given the link key and the integration secrets itself, and its segment queue is
+ * in-process).
  */
-export type LocalComposition = Composition<Exclude<EnvironmentKey, 'linkSecretArn' | 'segmentQueueUrl'>> &
+export type LocalComposition = Composition<
+  Exclude<EnvironmentKey, 'linkSecretArn' | 'segmentQueueUrl' | 'integrationSecretArn'>
+> &
   WithBundle &
   WithSecrets;
 

@@ -1,0 +1,40 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { type ApplyLiveDeps, applyLiveChange, type LiveResult } from '../core/import/live/live-change.ts';
+import { readShopifyEvent } from '../core/import/live/shopify.ts';
+import { shopifyEventDeps } from './composition.ts';
+import { ShopifyEventEnvironment } from './environment.ts';
+import { MalformedEventError } from './ingest-event.ts';
+import { lambdaComposition, lazyHandler } from './wiring.ts';
+
+export interface ShopifyEventDeps extends ApplyLiveDeps {
+  readonly logger: Logger;
+}
+
+/**
+ * Shopify's webhooks through its Amazon EventBridge delivery (detail-type `shopifyWebhook`). No
+ * HMAC: only Shopify can put events on its partner event source. An event that cannot be read
+ * fails the invocation and lands on the dead-letter queue whole; redelivery writes the same items.
+ */
+export function makeHandler(deps: ShopifyEventDeps) {
+  return async (event: EventBridgeEvent<string, unknown>): Promise<LiveResult> => {
+    const context = { eventId: event.id, source: event.source };
+    const parsed = readShopifyEvent(event.detail);
+    if (!parsed.ok) {
+      deps.logger.error('event refused', { ...context, reason: parsed.reason });
+      throw new MalformedEventError(parsed.reason);
+    }
+    const outcome = await applyLiveChange(parsed.change, deps);
+    deps.logger.info('event applied', { ...context, id: parsed.id, change: parsed.change.kind, ...outcome });
+    return outcome;
+  };
+}
+
+export const handler = lazyHandler(async () =>
+  makeHandler(
+    shopifyEventDeps({
+      ...lambdaComposition(ShopifyEventEnvironment),
+      inboundBucket: process.env.INBOUND_BUCKET,
+    }),
+  ),
+);

@@ -1,0 +1,72 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type ApplyLiveDeps, applyLiveChange } from '../core/import/live/live-change.ts';
+import { readShopifyWebhook, ShopifyHeaders, verifyShopifyWebhook } from '../core/import/live/shopify.ts';
+import { header } from '../core/import/live/signatures.ts';
+import { shopifyWebhookDeps } from './composition.ts';
+import { ShopifyWebhookEnvironment } from './environment.ts';
+import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
+import { lambdaComposition, lambdaIntegrationSecrets, lazyHandler } from './wiring.ts';
+
+export interface ShopifyWebhookDeps extends ApplyLiveDeps {
+  /** The app's client secret; without it every request is refused. */
+  readonly secret: string | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * Shopify's webhooks on a Lambda Function URL. The HMAC is checked over the raw body before
+ * anything is read: a request that is not Shopify's gets 401 and changes nothing; a body Shopify
+ * signed but Rekindle cannot read gets 400 (Shopify does not retry it); a failure while writing
+ * gets 500, and Shopify's retry (same X-Shopify-Webhook-Id) writes the same items again.
+ */
+export function makeHandler(deps: ShopifyWebhookDeps) {
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const headers = event.headers ?? {};
+    const context = {
+      topic: header(headers, ShopifyHeaders.topic),
+      webhookId: header(headers, ShopifyHeaders.webhookId),
+      shop: header(headers, ShopifyHeaders.shopDomain),
+    };
+    const refuse = (statusCode: number, reason: string) => {
+      deps.logger.warn('webhook refused', { ...context, statusCode, reason });
+      return webhookResponse(statusCode, { error: reason });
+    };
+    if (event.requestContext?.http?.method !== 'POST') return refuse(405, 'only POST is accepted');
+    const body = rawBody(event);
+    if (body.length > MAX_WEBHOOK_BYTES)
+      return refuse(413, `the body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
+    if (deps.secret === undefined)
+      return refuse(
+        401,
+        'no Shopify secret is configured: put the app client secret in the integration secret',
+      );
+    const verdict = verifyShopifyWebhook(headers, body, deps.secret);
+    if (!verdict.ok) return refuse(verdict.status, verdict.reason);
+    if (context.topic === undefined) return refuse(400, `no ${ShopifyHeaders.topic} header`);
+    const json = jsonOf(body);
+    if (!json.ok) return refuse(400, 'the body is not JSON');
+    const parsed = readShopifyWebhook(context.topic, json.value);
+    if (!parsed.ok) return refuse(400, parsed.reason);
+    const { result, key } = await applyLiveChange(parsed.change, deps);
+    deps.logger.info('webhook applied', {
+      ...context,
+      id: parsed.id,
+      change: parsed.change.kind,
+      result,
+      key,
+    });
+    return webhookResponse(200, { result });
+  };
+}
+
+export const handler = lazyHandler(async () => {
+  const lambda = lambdaComposition(ShopifyWebhookEnvironment);
+  return makeHandler(
+    shopifyWebhookDeps({
+      ...lambda,
+      integrationSecrets: await lambdaIntegrationSecrets(lambda),
+      inboundBucket: process.env.INBOUND_BUCKET,
+    }),
+  );
+});
