@@ -69,6 +69,13 @@ export interface GroupReport {
   readonly steps: readonly StepRow[];
   /** Per ISO week with an email or a return, in order. */
   readonly weeks: readonly WeekRow[];
+  /** Emails sent → delivered → opened (by a person) → clicked, then customers returned. */
+  readonly funnel: readonly FunnelStage[];
+}
+
+export interface FunnelStage {
+  readonly stage: 'sent' | 'delivered' | 'opened' | 'clicked' | 'returned';
+  readonly count: number;
 }
 
 /** A pause in force: the kill switch (`scope` is `allSequences`) or one sequence's. */
@@ -313,6 +320,13 @@ export function buildReport(
       lift: liftOf(tally, minGroupSize),
       totals,
       steps,
+      funnel: [
+        { stage: 'sent', count: totals.sent },
+        { stage: 'delivered', count: totals.delivered },
+        { stage: 'opened', count: totals.opened },
+        { stage: 'clicked', count: totals.clicked },
+        { stage: 'returned', count: tally.returned },
+      ],
       weeks: [...weeks]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([week, row]) => ({

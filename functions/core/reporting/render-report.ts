@@ -1,8 +1,8 @@
-import type { Counters } from '../domain/counters.ts';
 import { allSequences } from '../domain/pauses.ts';
-import type { GroupReport, LiftResult, PauseInForce, Report } from './build-report.ts';
+import type { FunnelStage, GroupReport, LiftResult, PauseInForce, Report } from './build-report.ts';
 import { formatAmounts, formatMoney, type Money } from './money.ts';
 import { rateColumns, ratesOf } from './rates.ts';
+import { barChart, escapeXml, lineChart } from './svg-chart.ts';
 
 const percent = (value: number | undefined, digits = 1) =>
   value === undefined || Number.isNaN(value) ? '–' : `${(value * 100).toFixed(digits)}%`;
@@ -19,15 +19,6 @@ export function describeLift(lift: LiftResult): string {
         : 'no clear effect yet';
   return `${points(lift.estimate)} (95% CI ${points(lift.low)} to ${points(lift.high)}): ${verdict}`;
 }
-
-const funnel = (counters: Counters) =>
-  [
-    ['sent', counters.sent],
-    ['delivered', counters.delivered],
-    ['opened', counters.opened],
-    ['clicked', counters.clicked],
-    ['replied', counters.replied],
-  ] as const;
 
 /** Plain text for the terminal. */
 export function renderReportText(report: Report): string {
@@ -94,32 +85,87 @@ export function renderReportText(report: Report): string {
       lines.push(
         `  ${step.stepId.slice(0, 15).padEnd(16)}${String(step.returned).padStart(11)}  ${formatAmounts(step.revenue).padEnd(24)}${formatAmounts(step.revenuePerEmail)}`,
       );
-    lines.push(`  ${describeYield(group)}`);
+    lines.push(`  ${describeYield(group)}`, `  funnel ${describeFunnel(group)}`);
+    if (group.weeks.length > 0) {
+      lines.push(`  ${'week'.padEnd(16)}${'sent'.padStart(11)}${'returned'.padStart(11)}  revenue`);
+      for (const week of group.weeks)
+        lines.push(
+          `  ${week.week.padEnd(16)}${String(week.sent).padStart(11)}${String(week.returned).padStart(11)}  ${formatAmounts(week.revenue)}`,
+        );
+    }
   }
   return lines.join('\n');
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = escapeXml;
 
-/** A horizontal funnel: one bar per stage, widths relative to the sent count. */
-function funnelSvg(group: GroupReport): string {
-  const stages = funnel(group.totals);
-  const max = Math.max(1, stages[0][1]);
-  const rowHeight = 26;
-  const width = 520;
-  const labelWidth = 90;
-  const rows = stages
-    .map(([name, value], index) => {
-      const barWidth = ((width - labelWidth - 110) * value) / max;
-      const y = index * rowHeight;
-      const extra =
-        name === 'opened' ? ` (and ${group.totals.machineOpened} with a likely machine open)` : '';
-      return `<text x="0" y="${y + 17}" font-size="13">${name}</text>
-<rect x="${labelWidth}" y="${y + 4}" width="${barWidth.toFixed(1)}" height="18" fill="#2563eb" rx="2"/>
-<text x="${(labelWidth + barWidth + 6).toFixed(1)}" y="${y + 17}" font-size="12">${value}${escapeHtml(extra)}</text>`;
-    })
-    .join('\n');
-  return `<svg role="img" aria-label="funnel for ${escapeHtml(group.sequenceId)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${stages.length * rowHeight + 4}" viewBox="0 0 ${width} ${stages.length * rowHeight + 4}">${rows}</svg>`;
+/** The funnel as bars: each stage with its count and its share of the emails sent. */
+function funnelChart(group: GroupReport, index: number): string {
+  const sent = group.funnel[0]?.count ?? 0;
+  const labels: Record<FunnelStage['stage'], string> = {
+    sent: 'sent',
+    delivered: 'delivered',
+    opened: 'opened by a person',
+    clicked: 'clicked',
+    returned: 'customers back',
+  };
+  return barChart(
+    group.funnel.map((stage) => ({
+      label: labels[stage.stage],
+      value: stage.count,
+      text:
+        sent === 0 || stage.stage === 'sent'
+          ? String(stage.count)
+          : `${stage.count} (${percent(stage.count / sent)})`,
+    })),
+    {
+      id: `funnel-${index}`,
+      title: `Funnel of ${group.sequenceId} for ${group.segmentId}: emails sent, delivered, opened, clicked, and customers back`,
+    },
+  );
+}
+
+/** The weekly trend: emails sent, customers back, and revenue per currency, each its own chart. */
+function weeklyCharts(group: GroupReport, index: number): string {
+  if (group.weeks.length === 0) return '';
+  const categories = group.weeks.map((week) => week.week);
+  const currencies = [...new Set(group.weeks.flatMap((week) => week.revenue.map((money) => money.currency)))];
+  const charts = [
+    lineChart({
+      id: `weeks-${index}`,
+      title: `Emails sent and customers back per week, ${group.sequenceId}`,
+      categories,
+      series: [
+        { name: 'emails sent', values: group.weeks.map((week) => week.sent) },
+        { name: 'customers back', values: group.weeks.map((week) => week.returned) },
+      ],
+    }),
+    ...currencies.map((currency, currencyIndex) =>
+      lineChart({
+        id: `revenue-${index}-${currencyIndex}`,
+        title: `Revenue per week${currency === '' ? '' : ` in ${currency}`}, ${group.sequenceId}`,
+        categories,
+        series: [
+          {
+            name: `revenue${currency === '' ? '' : ` (${currency})`}`,
+            values: group.weeks.map(
+              (week) => week.revenue.find((money) => money.currency === currency)?.amount ?? 0,
+            ),
+          },
+        ],
+        height: 180,
+      }),
+    ),
+  ];
+  return `<h3>Week by week</h3>
+${charts.join('\n')}
+<table class="weeks"><caption>Per ISO week</caption><thead><tr><th>week</th><th>emails sent</th><th>customers back</th><th>revenue</th></tr></thead>
+<tbody>${group.weeks
+    .map(
+      (week) =>
+        `<tr><th scope="row">${escapeHtml(week.week)}</th><td>${week.sent}</td><td>${week.returned}</td><td>${escapeHtml(formatAmounts(week.revenue))}</td></tr>`,
+    )
+    .join('\n')}</tbody></table>`;
 }
 
 /** The lift with its interval on an axis around zero. */
@@ -189,6 +235,18 @@ export function describeRevenue(
   });
 }
 
+/** The funnel on a line: each stage's count and its share of the emails sent. */
+export function describeFunnel(group: Pick<GroupReport, 'funnel'>): string {
+  const sent = group.funnel[0]?.count ?? 0;
+  return group.funnel
+    .map((stage) =>
+      stage.stage === 'sent' || sent === 0
+        ? `${stage.stage} ${stage.count}`
+        : `${stage.stage} ${stage.count} (${percent(stage.count / sent)})`,
+    )
+    .join(' → ');
+}
+
 /** What the emails came to per email: customers won back per 100 sent. */
 export function describeYield(group: Pick<GroupReport, 'returned' | 'totals'>): string {
   const sent = group.totals.sent;
@@ -199,7 +257,7 @@ export function describeYield(group: Pick<GroupReport, 'returned' | 'totals'>): 
 /** A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): works offline. */
 export function renderReportHtml(report: Report): string {
   const sections = report.groups
-    .map((group) => {
+    .map((group, index) => {
       const rows = [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]
         .map((step) => {
           const c = step.counters;
@@ -231,8 +289,11 @@ export function renderReportHtml(report: Report): string {
         .map((line) => `<li>${escapeHtml(line)}</li>`)
         .join('')}</ul>
 <p>Ended: ${escapeHtml(describeEnds(group))}.</p>
-${funnelSvg(group)}
+<h3>Funnel</h3>
+${funnelChart(group, index)}
+<p class="muted">Opened counts people; ${group.totals.machineOpened} more emails had only a likely machine open (Apple Mail Privacy Protection, scanners).</p>
 ${liftSvg(group.lift)}
+${weeklyCharts(group, index)}
 <p>${escapeHtml(describeYield(group))}.</p>
 <table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th></tr></thead>
 <tbody>${rows}</tbody></table>
@@ -250,15 +311,22 @@ ${liftSvg(group.lift)}
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Rekindle report</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111}
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>:root{color-scheme:light dark}body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fff;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}
-th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}
-table.rates{background:#f8fafc}caption{text-align:left;font-weight:600;padding:.3rem 0}.paused{background:#fef3c7;border-left:4px solid #b45309;padding:.6rem .8rem;font-weight:600}</style></head>
+th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}.scroll{overflow-x:auto;max-width:100%}
+table.rates{background:#f8fafc}caption{text-align:left;font-weight:600;padding:.3rem 0}.paused{background:#fef3c7;border-left:4px solid #b45309;padding:.6rem .8rem;font-weight:600}
+svg.rk-chart{display:block;margin:.5rem 0}
+@media (prefers-color-scheme:dark){body{color:#e5e7eb;background:#111827}.muted{color:#9ca3af}td,th{border-color:#374151}table.rates{background:#1f2937}.paused{background:#451a03;border-color:#f59e0b}}</style></head>
 <body><h1>Did win-back work?</h1>
 ${describePauses(report.pauses)
   .map((line) => `<p class="paused" role="alert">${escapeHtml(line)}</p>`)
   .join('\n')}
 <p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart. Rates are of the emails delivered.</p>
-${sections || '<p>Nothing enrolled yet.</p>'}
+${
+  // Wide tables scroll inside their box on a phone; the page itself never scrolls sideways.
+  sections.replaceAll('<table', '<div class="scroll"><table').replaceAll('</table>', '</table></div>') ||
+  '<p>Nothing enrolled yet.</p>'
+}
 </body></html>`;
 }

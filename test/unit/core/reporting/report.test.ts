@@ -127,9 +127,9 @@ describe('the report', () => {
         now: start,
       }),
     );
-    expect(html).toContain('aria-label="funnel for winback"');
+    expect(html).toContain('<title id="funnel-0-title">Funnel of winback for lapsed');
     expect(html).toContain('aria-label="lift and 95% interval"');
-    expect(html).toContain('30 with a likely machine open');
+    expect(html).toContain('30 more emails had only a likely machine open');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });

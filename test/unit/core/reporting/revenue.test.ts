@@ -116,6 +116,41 @@ describe('revenue in the report', () => {
   });
 });
 
+describe('the funnel and the weeks, in text and on the page', () => {
+  const report = buildReport(data(), config, { now: start + 60 * day });
+
+  it('runs from emails sent to customers back, with shares of the sent', () => {
+    expect(report.groups[0]?.funnel).toEqual([
+      { stage: 'sent', count: 10 },
+      { stage: 'delivered', count: 10 },
+      { stage: 'opened', count: 4 },
+      { stage: 'clicked', count: 2 },
+      { stage: 'returned', count: 2 },
+    ]);
+    expect(renderReportText(report)).toContain(
+      'funnel sent 10 → delivered 10 (100.0%) → opened 4 (40.0%) → clicked 2 (20.0%) → returned 2 (20.0%)',
+    );
+  });
+
+  it('lists the weeks in the text and charts them on the page, with a table of the same numbers', () => {
+    expect(renderReportText(report)).toMatch(/2026-W46 +5 +1 {2}USD 80.00; EUR 30.00/);
+    const html = renderReportHtml(report);
+    expect(html).toContain(
+      '<title id="weeks-0-title">Emails sent and customers back per week, winback</title>',
+    );
+    expect(html).toContain('<title id="revenue-0-0-title">Revenue per week in EUR, winback</title>');
+    expect(html).toContain('<title id="revenue-0-1-title">Revenue per week in USD, winback</title>');
+    expect(html).toContain('<th scope="row">2026-W45</th><td>5</td><td>1</td><td>EUR 100.00</td>');
+  });
+
+  it('is readable in dark mode and scrolls wide tables in their own box', () => {
+    const html = renderReportHtml(report);
+    expect(html).toContain('@media (prefers-color-scheme:dark)');
+    expect(html).toContain('<div class="scroll"><table');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+});
+
 describe('money and weeks', () => {
   it('formats amounts with their code, side by side', () => {
     expect(formatMoney({ currency: 'EUR', amount: 1234.5 })).toBe('EUR 1,234.50');
