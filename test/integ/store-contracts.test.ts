@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { DynamoContactStatusStore } from '../../functions/adapters/dynamo/contact-status-store.ts';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
 import { DynamoEngagementLedger } from '../../functions/adapters/dynamo/engagement-ledger.ts';
+import { DynamoEnrolmentStore } from '../../functions/adapters/dynamo/enrolment-store.ts';
 import { DynamoInboundLog, inboundRetentionMs } from '../../functions/adapters/dynamo/inbound-log.ts';
 import { DynamoPrivacyStore } from '../../functions/adapters/dynamo/privacy-store.ts';
+import { DynamoReportReader } from '../../functions/adapters/dynamo/report-reader.ts';
 import { DynamoSendGuard } from '../../functions/adapters/dynamo/send-guard.ts';
 import { DynamoSequencePauses } from '../../functions/adapters/dynamo/sequence-pauses.ts';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
@@ -15,6 +17,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dy
 import { contactStatusStoreContract } from '../support/contracts/contact-status-store-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
 import { inboundLogContract } from '../support/contracts/inbound-log-contract.ts';
+import { reportReaderContract } from '../support/contracts/report-reader-contract.ts';
 import { sendGuardContract } from '../support/contracts/send-guard-contract.ts';
 import { sendLedgerContract } from '../support/contracts/send-ledger-contract.ts';
 import { sequencePausesContract } from '../support/contracts/sequence-pauses-contract.ts';
@@ -89,6 +92,18 @@ describe('the DynamoDB SendGuardReader keeps the port’s promises', () => {
 
 describe('the DynamoDB send ledger keeps the port’s promises', () => {
   sendLedgerContract(() => new DynamoCustomerStore(dynamodb(), table), unique);
+});
+
+describe('the DynamoDB ReportReader keeps the port’s promises', () => {
+  reportReaderContract(
+    () => ({
+      reader: new DynamoReportReader(dynamodb(), table),
+      enrolments: new DynamoEnrolmentStore(dynamodb(), table),
+      customers: new DynamoCustomerStore(dynamodb(), table),
+      ledger: new DynamoEngagementLedger(dynamodb(), table),
+    }),
+    unique,
+  );
 });
 
 /** An inbound record as stored, without its keys, type and expiry. */

@@ -10,7 +10,11 @@ import type { EngagementLedger } from '../../functions/ports/engagement-ledger.t
  */
 export class MemoryEngagementLedger implements EngagementLedger {
   readonly events = new Map<string, EngagementEvent>();
-  readonly markers = new Set<string>();
+  /** Each message's first-of-kind markers, with the time of the event that set each. */
+  readonly markers = new Map<
+    string,
+    { readonly enrolmentId: string; readonly marker: string; readonly at: number }
+  >();
   readonly counters = new Map<string, StepCounters>();
 
   async recordAll(events: readonly EngagementEvent[]): Promise<('recorded' | 'duplicate')[]> {
@@ -37,7 +41,7 @@ export class MemoryEngagementLedger implements EngagementLedger {
     const names = [...effect.always];
     const marker = `${event.customerId}|${enrolmentId}|${stepIndex}|${effect.first?.marker}`;
     if (effect.first !== undefined && !this.markers.has(marker)) {
-      this.markers.add(marker);
+      this.markers.set(marker, { enrolmentId, marker: effect.first.marker, at: event.at });
       names.push(...effect.first.counters);
     }
     if (names.length === 0) return 'recorded';

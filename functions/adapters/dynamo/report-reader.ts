@@ -1,5 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import type { StepCounters } from '../../core/domain/counters.ts';
 import type { ReportData } from '../../core/domain/report-data.ts';
@@ -18,6 +16,7 @@ import {
   typeAttribute,
 } from './items.ts';
 import { onlyTypes, scanItems } from './pages.ts';
+import { TableAdapter } from './table-adapter.ts';
 
 /** The report reads the table in this many parallel-scan segments, this many at once. */
 const reportScanSegments = 64;
@@ -94,15 +93,7 @@ function collect(item: Item, data: Collected): void {
 }
 
 /** The ReportReader over the one table: one parallel Scan of the kinds the report reads. */
-export class DynamoReportReader implements ReportReader {
-  readonly #documents: DynamoDBDocumentClient;
-  readonly #tableName: string;
-
-  constructor(client: DynamoDBClient, tableName: string) {
-    this.#documents = DynamoDBDocumentClient.from(client);
-    this.#tableName = tableName;
-  }
-
+export class DynamoReportReader extends TableAdapter implements ReportReader {
   async loadReportData(): Promise<ReportData> {
     const data: Collected = {
       assignments: [],
@@ -116,8 +107,8 @@ export class DynamoReportReader implements ReportReader {
     // partition at a time) and slower on DynamoDB Local (each page costs what is left of the Scan).
     const segments = Array.from({ length: reportScanSegments }, (_, segment) => segment);
     await forEachConcurrently(segments, reportScanConcurrency, async (segment) => {
-      const items = scanItems(this.#documents, {
-        TableName: this.#tableName,
+      const items = scanItems(this.documents, {
+        TableName: this.tableName,
         ...onlyTypes([
           itemTypes.enrolment,
           itemTypes.holdout,
