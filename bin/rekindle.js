@@ -1,18 +1,41 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so `rekindle` works right after `npm ci`, with no build step.
+// Runs the CLI from a bundle that esbuild builds on first use (and again whenever a file under
+// functions/ changes) in node_modules/.cache/rekindle/, so `rekindle` works right after `npm ci`
+// with no build step and starts without compiling TypeScript. Without esbuild (an install without
+// devDependencies) it runs the TypeScript through tsx, as before.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { currentCli } from '../functions/build/cli-bundle.mjs';
 
-const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = require.resolve('tsx/cli');
-const result = spawnSync(
-  process.execPath,
-  [tsx, join(root, 'functions/cli/main.ts'), ...process.argv.slice(2)],
-  {
+const argv = process.argv.slice(2);
+
+/** @returns {Promise<string | undefined>} */
+async function bundle() {
+  try {
+    return await currentCli(root);
+  } catch (error) {
+    // A source that does not compile: tsx below reports it as it always did.
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`rekindle: could not build the CLI (${reason}); running it through tsx\n`);
+    return undefined;
+  }
+}
+
+const entry = await bundle();
+if (entry === undefined) {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  const result = spawnSync(process.execPath, [tsx, join(root, 'functions/cli/main.ts'), ...argv], {
     stdio: 'inherit',
-  },
-);
-process.exit(result.status ?? 1);
+  });
+  process.exit(result.status ?? 1);
+}
+const { main, processOutput } = await import(pathToFileURL(entry).href);
+try {
+  process.exitCode = await main(argv, processOutput);
+} catch (error) {
+  processOutput.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+}

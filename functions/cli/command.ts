@@ -12,3 +12,13 @@ export interface Command {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * A command as `rekindle help` lists it: its name and summary, and its module loaded only when it
+ * runs, so the list and each command start without loading what the other commands need.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}

@@ -1,4 +1,4 @@
-import type { Command } from './command.ts';
+import type { CommandEntry } from './command.ts';
 import { UsageError } from './command.ts';
 import { commands } from './commands/index.ts';
 import { type Output, processOutput } from './output.ts';
@@ -7,7 +7,7 @@ import { type Output, processOutput } from './output.ts';
 export async function main(
   argv: readonly string[],
   out: Output,
-  all: readonly Command[] = commands,
+  all: readonly CommandEntry[] = commands,
 ): Promise<number> {
   const [name] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -16,17 +16,18 @@ export async function main(
     return name === undefined ? 2 : 0;
   }
   // Multi-word commands ("model fit") are matched on their longest prefix.
-  const match = [...all]
+  const entry = [...all]
     .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
     .find((command) => {
       const words = command.name.split(' ');
       return words.every((word, i) => argv[i] === word);
     });
-  if (match === undefined) {
+  if (entry === undefined) {
     out.error(`rekindle: unknown command "${name}". Run "rekindle help" for the list.`);
     return 2;
   }
-  const args = argv.slice(match.name.split(' ').length);
+  const match = await entry.load();
+  const args = argv.slice(entry.name.split(' ').length);
   if (args.includes('--help') || args.includes('-h')) {
     out.line(`${match.summary}\n\nUsage: ${match.usage}`);
     return 0;

@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../../functions/cli/commands/index.ts';
+import { commands, loadCommands } from '../../../functions/cli/commands/index.ts';
 import { main } from '../../../functions/cli/main.ts';
 import { MemoryOutput } from '../../../functions/cli/output.ts';
 
+const loaded = await loadCommands();
+
+describe('the command list', () => {
+  it('names and summarises each command as the command itself does, so help and --help agree', () => {
+    expect(commands.map(({ name, summary }) => ({ name, summary }))).toEqual(
+      loaded.map(({ name, summary }) => ({ name, summary })),
+    );
+  });
+
+  it('loads no command module for "help"', async () => {
+    const out = new MemoryOutput();
+    const unloadable = commands.map((entry) => ({
+      ...entry,
+      load: () => Promise.reject(new Error(`${entry.name} was loaded`)),
+    }));
+
+    expect(await main(['help'], out, unloadable)).toBe(0);
+    expect(out.lines.join('\n')).toContain('model evaluate');
+  });
+});
+
 describe('every rekindle command', () => {
-  for (const command of commands) {
+  for (const command of loaded) {
     it(`"${command.name} --help" prints its usage and exits 0`, async () => {
       const out = new MemoryOutput();
       const code = await main([...command.name.split(' '), '--help'], out);
