@@ -1,4 +1,12 @@
-import { asColumns, type FitOptions, type FitResult, fitCompressed, type ModelKind } from './fit.ts';
+import {
+  asColumns,
+  type FitOptions,
+  type FitResult,
+  fitBetaGeometricRows,
+  fitCompressed,
+  type ModelKind,
+  rowsOf,
+} from './fit.ts';
 import { type CustomerSummary, compressSummaries, type SummaryColumns } from './summary-data.ts';
 
 /** A fit of one of the parametric models (not the RFM fallback). */
@@ -13,7 +21,8 @@ export const MODEL_KINDS: readonly ModelKind[] = ['bgnbd', 'mbgnbd', 'paretonbd'
 
 /**
  * Fits `kind`, or with `auto` fits the three models and keeps the best (see {@link chooseModel}).
- * Identical (x, t_x, T) rows are compressed with weights first; `seconds` includes that.
+ * BG/NBD and MBG/NBD read every row as it is; for Pareto/NBD identical (x, t_x, T) rows are merged
+ * with weights first. `seconds` includes that.
  */
 export function fitModel(
   kind: ModelKind | 'auto',
@@ -21,9 +30,13 @@ export function fitModel(
   options: FitOptions = {},
 ): FitResult {
   const startedAt = performance.now();
-  const data = compressSummaries(asColumns(summaries));
-  if (kind !== 'auto') return fitCompressed(kind, data, options, startedAt);
-  const fits = MODEL_KINDS.map((model) => fitCompressed(model, data, options));
+  const columns = asColumns(summaries);
+  const fitOne = (model: ModelKind, started?: number): FitResult =>
+    model === 'paretonbd'
+      ? fitCompressed(model, compressSummaries(columns), options, started)
+      : fitBetaGeometricRows(model, rowsOf(columns), options, started);
+  if (kind !== 'auto') return fitOne(kind, startedAt);
+  const fits = MODEL_KINDS.map((model) => fitOne(model));
   const chosen = chooseModel(fits, oneTimeShare(summaries));
   return { ...chosen, seconds: (performance.now() - startedAt) / 1000 };
 }

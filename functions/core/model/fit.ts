@@ -1,6 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { type BetaGeometricParams, betaGeometricObjective } from './bgnbd.ts';
-import { invert, minimise, numericHessian, type Objective, OptimiseError } from './optimise.ts';
+import { betaGeometricColumnObjective, xLevelsOf } from './bgnbd-columns.ts';
+import {
+  invert,
+  type MinimiseResult,
+  minimise,
+  numericHessian,
+  type Objective,
+  OptimiseError,
+} from './optimise.ts';
 import { type ParetoNbdParams, paretoNbdObjective } from './pareto-nbd.ts';
+import type { RowColumns } from './row-kernel.ts';
+import { RowPool } from './row-pool.ts';
 import {
   type CompressedSummaries,
   type CustomerSummary,
@@ -24,7 +35,7 @@ interface FitCommon {
   readonly gradientNorm: number;
   /** Wall-clock fitting time, including compression. */
   readonly seconds: number;
-  /** Unique (x, t_x, T) rows the likelihood was evaluated on. */
+  /** Rows the likelihood was evaluated on: every customer, or the distinct (x, t_x, T) when merged. */
   readonly uniqueRows: number;
   readonly warnings: readonly string[];
   /** Set by `auto`: which model was picked and why. */
@@ -63,6 +74,11 @@ export interface FitOptions {
   readonly minRepeatBuyers?: number;
   /** Skip the Hessian (standard errors), e.g. in benchmarks of the optimiser alone. @default true */
   readonly standardErrors?: boolean;
+  /**
+   * Threads BG/NBD and MBG/NBD evaluate the likelihood on (the main thread and worker threads).
+   * @default every core when there are more than 200,000 rows, else 1
+   */
+  readonly threads?: number;
 }
 
 function objectiveFor(kind: ModelKind, data: CompressedSummaries, penalty: number): Objective {
@@ -70,16 +86,52 @@ function objectiveFor(kind: ModelKind, data: CompressedSummaries, penalty: numbe
   return betaGeometricObjective(data, kind === 'mbgnbd', penalty);
 }
 
-function meanOf(values: Float64Array, weights: Float64Array, total: number): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i += 1) sum += (values[i] ?? 0) * (weights[i] ?? 0);
-  return sum / total;
+/** Rows, as the likelihood reads them: x, t_x, T, and weights (null: one customer each). */
+export interface WeightedRows {
+  readonly x: Float64Array;
+  readonly tx: Float64Array;
+  readonly T: Float64Array;
+  readonly w: Float64Array | null;
 }
 
-function repeatBuyers(data: CompressedSummaries): number {
+function totalWeightOf(rows: WeightedRows): number {
+  if (rows.w === null) return rows.x.length;
+  let total = 0;
+  for (const w of rows.w) total += w;
+  return total;
+}
+
+function weightedSum(values: Float64Array, rows: WeightedRows): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i += 1)
+    sum += (values[i] ?? 0) * (rows.w === null ? 1 : (rows.w[i] ?? 0));
+  return sum;
+}
+
+function repeatBuyers(rows: WeightedRows): number {
   let count = 0;
-  for (let i = 0; i < data.size; i += 1) if ((data.x[i] ?? 0) > 0) count += data.weight[i] ?? 0;
+  for (let i = 0; i < rows.x.length; i += 1)
+    if ((rows.x[i] ?? 0) > 0) count += rows.w === null ? 1 : (rows.w[i] ?? 0);
   return count;
+}
+
+function compressedRows(data: CompressedSummaries): WeightedRows {
+  return { x: data.x, tx: data.tx, T: data.T, w: data.weight };
+}
+
+/** The starting point: r = a = b = s = 1, α = β = mean T. */
+function startOf(kind: ModelKind, rows: WeightedRows, totalWeight: number): Float64Array {
+  const meanT = Math.max(weightedSum(rows.T, rows) / totalWeight, 1e-3);
+  return Float64Array.from([0, Math.log(meanT), 0, kind === 'paretonbd' ? Math.log(meanT) : 0]);
+}
+
+/** Fewer repeat buyers than needed: the RFM fallback's warning; undefined when there are enough. */
+function thinData(kind: ModelKind, rows: WeightedRows, options: FitOptions): string | undefined {
+  const minRepeat = options.minRepeatBuyers ?? 20;
+  const repeat = repeatBuyers(rows);
+  return repeat < minRepeat
+    ? `only ${repeat} customers bought more than once (at least ${minRepeat} are needed to fit ${kind}); ranked by the RFM score instead`
+    : undefined;
 }
 
 /**
@@ -93,35 +145,152 @@ export function fitCompressed(
   options: FitOptions = {},
   startedAt = performance.now(),
 ): FitResult {
-  const minRepeat = options.minRepeatBuyers ?? 20;
-  const repeat = repeatBuyers(data);
-  if (repeat < minRepeat) {
-    return rfmFit(
-      data,
-      startedAt,
-      `only ${repeat} customers bought more than once (at least ${minRepeat} are needed to fit ${kind}); ranked by the RFM score instead`,
-    );
-  }
+  const rows = compressedRows(data);
+  const fallback = (warning: string) => rfmFit(rows, data.totalWeight, data.size, startedAt, warning);
+  const thin = thinData(kind, rows, options);
+  if (thin !== undefined) return fallback(thin);
   const penalty = options.penalty ?? 0;
   const objective = objectiveFor(kind, data, penalty);
-  const meanT = Math.max(meanOf(data.T, data.weight, data.totalWeight), 1e-3);
-  const start = Float64Array.from([0, Math.log(meanT), 0, kind === 'paretonbd' ? Math.log(meanT) : 0]);
-  let result: ReturnType<typeof minimise>;
+  let result: MinimiseResult;
   try {
-    result = minimise(objective, start, {
+    result = minimise(objective, startOf(kind, rows, data.totalWeight), {
       maxIterations: options.maxIterations ?? 500,
       gradientTolerance: kind === 'paretonbd' ? 1e-6 : 1e-7,
     });
   } catch (error: unknown) {
-    if (error instanceof OptimiseError)
-      return rfmFit(data, startedAt, `${kind} could not be fitted: ${error.message}`);
+    if (error instanceof OptimiseError) return fallback(`${kind} could not be fitted: ${error.message}`);
     throw error;
   }
+  const errors =
+    options.standardErrors === false || !result.theta.every(Number.isFinite)
+      ? null
+      : standardErrorsFrom(numericHessian(objective, result.theta), result.theta, data.totalWeight);
+  return fitResult(kind, result, errors, penalty, data.totalWeight, data.size, startedAt, () =>
+    fallback(`${kind} fit diverged; ranked by the RFM score instead`),
+  );
+}
+
+/** Above this many rows BG/NBD first fits a sample, so the fit of all rows starts next to the optimum. */
+const SAMPLE_ABOVE = 150_000;
+const SAMPLE_ROWS = 50_000;
+/** Above this many rows the likelihood is split across threads by default. */
+const PARALLEL_ABOVE = 200_000;
+
+/** Every k-th row: a sample spread over the whole file, whatever its order. */
+function strideSample(rows: WeightedRows, size: number): WeightedRows {
+  const n = rows.x.length;
+  const stride = n / size;
+  const pick = (column: Float64Array) => {
+    const out = new Float64Array(size);
+    for (let k = 0; k < size; k += 1) out[k] = column[Math.floor(k * stride)] ?? 0;
+    return out;
+  };
+  return { x: pick(rows.x), tx: pick(rows.tx), T: pick(rows.T), w: rows.w === null ? null : pick(rows.w) };
+}
+
+/** The BG/NBD objective over rows, with its pool of threads (close it when done). */
+function columnObjective(kind: ModelKind, rows: WeightedRows, penalty: number, threads: number) {
+  const levels = xLevelsOf(rows.x, rows.w);
+  const kernelRows: RowColumns = { ...rows, xi: levels.index };
+  const pool = new RowPool(kernelRows, 2 * levels.values.length, threads);
+  const totalWeight = totalWeightOf(rows);
+  return {
+    pool,
+    totalWeight,
+    ...betaGeometricColumnObjective(pool, levels, totalWeight, kind === 'mbgnbd', penalty),
+  };
+}
+
+/** Inverse of a Hessian when it is positive definite (a usable starting inverse Hessian for BFGS). */
+function positiveInverse(hessian: Float64Array, n: number): Float64Array | undefined {
+  const inverse = invert(hessian, n);
+  if (inverse === undefined) return undefined;
+  for (let i = 0; i < n; i += 1) if (!((inverse[i * n + i] ?? 0) > 0)) return undefined;
+  return inverse.every(Number.isFinite) ? inverse : undefined;
+}
+
+/**
+ * BG/NBD or MBG/NBD by maximum likelihood on every row, merged or not: the likelihood's row terms run
+ * in the row kernel (split across worker threads above 200,000 rows), with analytic gradient and
+ * Hessian. Above 150,000 rows a 50,000-row sample is fitted first and its optimum and inverse Hessian
+ * start the fit of all rows, which then needs a few iterations. The optimum is the same MLE as
+ * {@link fitCompressed}'s (the same objective, the same tolerance).
+ */
+export function fitBetaGeometricRows(
+  kind: 'bgnbd' | 'mbgnbd',
+  rows: WeightedRows,
+  options: FitOptions = {},
+  startedAt = performance.now(),
+): FitResult {
+  const n = rows.x.length;
+  const totalWeight = totalWeightOf(rows);
+  const fallback = (warning: string) => rfmFit(rows, totalWeight, n, startedAt, warning);
+  const thin = thinData(kind, rows, options);
+  if (thin !== undefined) return fallback(thin);
+  const penalty = options.penalty ?? 0;
+  const maxIterations = options.maxIterations ?? 500;
+  const gradientTolerance = 1e-7;
+  const threads = Math.max(
+    1,
+    Math.floor(options.threads ?? (n > PARALLEL_ABOVE ? availableParallelism() : 1)),
+  );
+  let start = startOf(kind, rows, totalWeight);
+  let inverseHessian: Float64Array | undefined;
+  // The pool's workers start while the sample is fitted.
+  const full = columnObjective(kind, rows, penalty, threads);
+  try {
+    if (n > SAMPLE_ABOVE) {
+      const sample = columnObjective(kind, strideSample(rows, SAMPLE_ROWS), penalty, 1);
+      try {
+        const warm = minimise(sample.objective, start, { maxIterations, gradientTolerance });
+        if (warm.theta.every(Number.isFinite) && Number.isFinite(warm.value)) {
+          start = warm.theta;
+          inverseHessian = positiveInverse(sample.hessian(warm.theta), start.length);
+        }
+      } catch (error: unknown) {
+        // A sample that cannot be fitted only loses the head start.
+        if (!(error instanceof OptimiseError)) throw error;
+      } finally {
+        sample.pool.close();
+      }
+    }
+    let result: MinimiseResult;
+    try {
+      result = minimise(full.objective, start, {
+        maxIterations,
+        gradientTolerance,
+        ...(inverseHessian === undefined ? {} : { inverseHessian }),
+      });
+    } catch (error: unknown) {
+      if (error instanceof OptimiseError) return fallback(`${kind} could not be fitted: ${error.message}`);
+      throw error;
+    }
+    const errors =
+      options.standardErrors === false || !result.theta.every(Number.isFinite)
+        ? null
+        : standardErrorsFrom(full.hessian(result.theta), result.theta, totalWeight);
+    return fitResult(kind, result, errors, penalty, totalWeight, n, startedAt, () =>
+      fallback(`${kind} fit diverged; ranked by the RFM score instead`),
+    );
+  } finally {
+    full.pool.close();
+  }
+}
+
+/** The result of a converged (or stopped) minimisation, or `fallback()` when it diverged. */
+function fitResult(
+  kind: ModelKind,
+  result: MinimiseResult,
+  errors: number[] | null,
+  penalty: number,
+  totalWeight: number,
+  rows: number,
+  startedAt: number,
+  fallback: () => FitResult,
+): FitResult {
   const p = Array.from(result.theta, Math.exp);
-  if (!p.every(Number.isFinite) || !Number.isFinite(result.value))
-    return rfmFit(data, startedAt, `${kind} fit diverged; ranked by the RFM score instead`);
+  if (!p.every(Number.isFinite) || !Number.isFinite(result.value)) return fallback();
   const [p0 = 0, p1 = 0, p2 = 0, p3 = 0] = p;
-  const errors = options.standardErrors === false ? null : standardErrors(objective, result.theta, data, p);
   const penaltyTerm = penalty * (p0 * p0 + p1 * p1 + p2 * p2 + p3 * p3);
   const warnings: string[] = [];
   if (!result.converged)
@@ -129,13 +298,13 @@ export function fitCompressed(
       `${kind} did not converge in ${result.iterations} iterations (gradient norm ${result.gradientNorm.toExponential(2)})`,
     );
   const common = {
-    logLikelihood: -(result.value - penaltyTerm) * data.totalWeight,
-    customers: data.totalWeight,
+    logLikelihood: -(result.value - penaltyTerm) * totalWeight,
+    customers: totalWeight,
     converged: result.converged,
     iterations: result.iterations,
     gradientNorm: result.gradientNorm,
     seconds: (performance.now() - startedAt) / 1000,
-    uniqueRows: data.size,
+    uniqueRows: rows,
     warnings,
   };
   if (kind === 'paretonbd') {
@@ -161,36 +330,39 @@ export function fitCompressed(
 }
 
 /**
- * Standard errors of the parameters from the Hessian of the total negative log-likelihood in
- * log-parameters (at the optimum the delta method gives SE(p) = p · SE(log p)); null when not invertible.
+ * Standard errors of the parameters from the Hessian of the mean objective in log-parameters, scaled to
+ * the total negative log-likelihood (at the optimum the delta method gives SE(p) = p · SE(log p));
+ * null when it is not invertible.
  */
-function standardErrors(
-  objective: Objective,
+function standardErrorsFrom(
+  hessian: Float64Array,
   theta: Float64Array,
-  data: CompressedSummaries,
-  p: readonly number[],
+  totalWeight: number,
 ): number[] | null {
   const n = theta.length;
-  const hessian = numericHessian(objective, theta);
-  for (let i = 0; i < hessian.length; i += 1) hessian[i] = (hessian[i] ?? 0) * data.totalWeight;
-  const covariance = invert(hessian, n);
+  const covariance = invert(
+    hessian.map((value) => value * totalWeight),
+    n,
+  );
   if (covariance === undefined) return null;
   const errors: number[] = [];
   for (let i = 0; i < n; i += 1) {
     const variance = covariance[i * n + i] ?? Number.NaN;
     if (!(variance > 0) || !Number.isFinite(variance)) return null;
-    errors.push((p[i] ?? 0) * Math.sqrt(variance));
+    errors.push(Math.exp(theta[i] ?? 0) * Math.sqrt(variance));
   }
   return errors;
 }
 
-function rfmFit(data: CompressedSummaries, startedAt: number, warning: string): FitResult {
-  let purchases = 0;
-  let exposure = 0;
-  for (let i = 0; i < data.size; i += 1) {
-    purchases += (data.x[i] ?? 0) * (data.weight[i] ?? 0);
-    exposure += (data.T[i] ?? 0) * (data.weight[i] ?? 0);
-  }
+function rfmFit(
+  rows: WeightedRows,
+  totalWeight: number,
+  size: number,
+  startedAt: number,
+  warning: string,
+): FitResult {
+  const purchases = weightedSum(rows.x, rows);
+  const exposure = weightedSum(rows.T, rows);
   // Half a purchase of prior keeps the rate positive when nobody bought twice.
   const rate = (purchases + 0.5) / (exposure + 1);
   return {
@@ -198,12 +370,12 @@ function rfmFit(data: CompressedSummaries, startedAt: number, warning: string): 
     params: { rate },
     standardErrors: null,
     logLikelihood: 0,
-    customers: data.totalWeight,
+    customers: totalWeight,
     converged: true,
     iterations: 0,
     gradientNorm: 0,
     seconds: (performance.now() - startedAt) / 1000,
-    uniqueRows: data.size,
+    uniqueRows: size,
     warnings: [warning],
   };
 }
@@ -211,6 +383,11 @@ function rfmFit(data: CompressedSummaries, startedAt: number, warning: string): 
 /** Summaries as columns, whichever form they came in. */
 export function asColumns(summaries: readonly CustomerSummary[] | SummaryColumns): SummaryColumns {
   return isColumns(summaries) ? summaries : toColumns(summaries);
+}
+
+/** Columns as weighted rows for the likelihood. */
+export function rowsOf(columns: SummaryColumns): WeightedRows {
+  return { x: columns.frequency, tx: columns.recency, T: columns.T, w: columns.weight ?? null };
 }
 
 function isColumns(value: readonly CustomerSummary[] | SummaryColumns): value is SummaryColumns {

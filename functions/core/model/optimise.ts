@@ -17,6 +17,8 @@ export interface MinimiseOptions {
   readonly maxIterations?: number;
   /** Converged when the gradient's infinity norm is below this. @default 1e-7 */
   readonly gradientTolerance?: number;
+  /** Starting inverse Hessian (row-major n×n), e.g. from a fit of a sample. @default the identity */
+  readonly inverseHessian?: Float64Array;
 }
 
 function norm(v: Float64Array): number {
@@ -39,7 +41,7 @@ export function minimise(f: Objective, start: Float64Array, options: MinimiseOpt
   let value = f(theta, gradient);
   let evaluations = 1;
   if (!Number.isFinite(value)) throw new OptimiseError('the objective is not finite at the starting point');
-  let H = identity(n);
+  let H = options.inverseHessian === undefined ? identity(n) : Float64Array.from(options.inverseHessian);
   let iterations = 0;
   let converged = norm(gradient) < tolerance;
   const direction = new Float64Array(n);

@@ -40,6 +40,20 @@ export function digamma(x: number): number {
   );
 }
 
+/** ψ′(x), the trigamma function, for x > 0: recurrence up to x ≥ 10, then the asymptotic series. */
+export function trigamma(x: number): number {
+  let result = 0;
+  let y = x;
+  while (y < 10) {
+    result += 1 / (y * y);
+    y += 1;
+  }
+  const f = 1 / (y * y);
+  return (
+    result + 1 / y + f / 2 + (f / y) * (1 / 6 - f * (1 / 30 - f * (1 / 42 - f * (1 / 30 - (f * 5) / 66))))
+  );
+}
+
 /** log(e^a + e^b) without overflow; -Infinity stands for a zero term. */
 export function logAddExp(a: number, b: number): number {
   if (a === Number.NEGATIVE_INFINITY) return b;
