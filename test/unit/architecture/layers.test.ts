@@ -24,6 +24,7 @@ const layers = [
   'core/engagement',
   'core/inbound',
   'core/reporting',
+  'core/planning',
 ] as const;
 
 /** Packages the core never imports: it runs the same with or without AWS. */
