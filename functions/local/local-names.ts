@@ -21,4 +21,13 @@ export const localNames = {
   /** Where the SES receipt rule's S3 action would store inbound replies. */
   inboundBucket: 'rekindle-inbound',
   inboundPrefix: 'inbound/',
+  /** The live endpoints' secrets (the integration secret's JSON on AWS); not secret locally. */
+  integrationSecrets: {
+    shopify: 'local-shopify-app-secret-not-secret',
+    zendesk: 'local-zendesk-signing-secret-not-secret',
+    token: 'local-helpdesk-token-not-secret',
+  },
+  /** The partner event sources the local stack's EventBridge rules read. */
+  shopifyEventSource: 'aws.partner/shopify.com/100000/rekindle-local',
+  stripeEventSource: 'aws.partner/stripe.com/ed_local',
 } as const;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { EventBridgeEvent } from 'aws-lambda';
 import { S3ObjectStore } from '../adapters/s3/object-store.ts';
 import type { RuntimeBundle } from '../build/runtime-bundle.ts';
 import type { RecordResult } from '../core/engagement/record-ses-event.ts';
+import type { LiveResult } from '../core/import/live/live-change.ts';
 import { type TableStores, tableStores } from '../handlers/composition.ts';
 import { ImportBucketPrefixes } from '../handlers/environment.ts';
 import type { ScoreSegmentResult } from '../handlers/score-segment.ts';
@@ -11,6 +13,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Chaos } from './chaos.ts';
 import { s3ObjectCreated } from './events/s3-notification.ts';
 import { sesReceiptEvent } from './events/ses-receipt-event.ts';
+import { startFunctionUrlServer } from './function-url-server.ts';
 import { type LocalLogLevel, localComposition } from './local-composition.ts';
 import { localNames } from './local-names.ts';
 import type { LocalQueue } from './local-queue.ts';
@@ -63,6 +66,10 @@ export interface LocalRuntime {
    * became of each, in order (the last delivery's outcome when the queue delivered it again).
    */
   publishSesEvents(events: readonly unknown[]): Promise<RecordResult[]>;
+  /** The live endpoints' Function URLs on 127.0.0.1: Shopify's webhooks, and the helpdesks' under /zendesk, /gorgias, /freshdesk. */
+  readonly webhooks: { readonly shopify: string; readonly helpdesk: string };
+  /** Puts a Shopify or Stripe event on its partner bus (sources in `localNames`); undefined when no rule matches. */
+  publishPartnerEvent(event: EventBridgeEvent<string, unknown>): Promise<LiveResult | undefined>;
   stop(): Promise<void>;
 }
 
@@ -158,6 +165,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sendStep = (event) => worker.invoke(event, options.clock.now());
     }
     sources.connect({ ...handlers, sendStep });
+    const shopifyServer = await startFunctionUrlServer(handlers.shopifyWebhook);
+    stoppable.push(shopifyServer);
+    const helpdeskServer = await startFunctionUrlServer(handlers.helpdeskWebhook);
+    stoppable.push(helpdeskServer);
 
     const objects = new S3ObjectStore(clients.s3);
     return {
@@ -195,6 +206,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return handlers.receiveReply(sesReceiptEvent({ mailId, recipients, at: options.clock.now() }));
       },
       publishSesEvents: sources.publishSesEvents,
+      webhooks: { shopify: `${shopifyServer.url}/`, helpdesk: `${helpdeskServer.url}/` },
+      publishPartnerEvent: sources.publishPartnerEvent,
       stop,
     };
   } catch (error: unknown) {

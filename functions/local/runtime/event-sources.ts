@@ -1,7 +1,10 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import type { SegmentTask } from '../../core/domain/segment-task.ts';
 import { engagementBatching, type RecordResult } from '../../core/engagement/record-ses-event.ts';
+import type { LiveResult } from '../../core/import/live/live-change.ts';
+import { shopifyEventDetailType } from '../../core/import/live/shopify.ts';
+import { stripeEventTypes } from '../../core/import/live/stripe.ts';
 import { defaultSegmentConcurrency } from '../../core/segments/plan-run.ts';
 import type { ScoreSegmentResult } from '../../handlers/score-segment.ts';
 import type { SegmentFanOut } from '../../ports/segment-fan-out.ts';
@@ -20,6 +23,9 @@ export interface EventConsumers {
   /** The daily schedules' Lambda targets. */
   readonly segmentCustomers: (event: unknown) => Promise<unknown>;
   readonly planSegmentation: (event: unknown) => Promise<unknown>;
+  /** The partner event buses' rules' targets (infra/constructs/shop-integrations.ts). */
+  readonly shopifyEvent: (event: EventBridgeEvent<string, unknown>) => Promise<LiveResult>;
+  readonly stripeEvent: (event: EventBridgeEvent<string, unknown>) => Promise<LiveResult>;
 }
 
 /**
@@ -43,6 +49,11 @@ export interface EventSources {
   recordOutcome(result: RecordResult, messageId: string): void;
   /** Publishes SES events as the rule would; what became of each, in order. */
   publishSesEvents(events: readonly unknown[]): Promise<RecordResult[]>;
+  /**
+   * Puts an event on a partner event bus as Shopify or Stripe would: the rule whose source and
+   * detail-type match delivers it to its function; undefined when no rule matches it.
+   */
+  publishPartnerEvent(event: EventBridgeEvent<string, unknown>): Promise<LiveResult | undefined>;
   connect(consumers: EventConsumers): void;
 }
 
@@ -51,6 +62,7 @@ export function createEventSources(options: { readonly chaos?: Chaos } = {}): Ev
   const segmentQueue = new LocalQueue({ arn: localNames.segmentQueueArn });
   const engagementQueue = new LocalQueue({ arn: localNames.engagementQueueArn });
   const lambdaTargets = new Map<string, (event: unknown) => Promise<unknown>>();
+  let partnerConsumers: Pick<EventConsumers, 'shopifyEvent' | 'stripeEvent'> | undefined;
   const segmentResults: ScoreSegmentResult[] = [];
   /** Outcomes of the SES events in flight, by queue message id (see publishSesEvents). */
   const engagementOutcomes = new Map<string, RecordResult>();
@@ -103,7 +115,20 @@ export function createEventSources(options: { readonly chaos?: Chaos } = {}): Ev
         return outcome;
       });
     },
+    publishPartnerEvent: async (event) => {
+      if (partnerConsumers === undefined) throw new Error('the event sources are not connected yet');
+      const type = event['detail-type'];
+      if (event.source === localNames.shopifyEventSource && type === shopifyEventDetailType)
+        return partnerConsumers.shopifyEvent(event);
+      if (
+        event.source === localNames.stripeEventSource &&
+        (stripeEventTypes as readonly string[]).includes(type)
+      )
+        return partnerConsumers.stripeEvent(event);
+      return undefined;
+    },
     connect: (consumers) => {
+      partnerConsumers = consumers;
       lambdaTargets.set(localNames.segmenterArn, consumers.segmentCustomers);
       lambdaTargets.set(localNames.planSegmentationArn, consumers.planSegmentation);
       sendQueue.consumeWith(consumers.sendStep);

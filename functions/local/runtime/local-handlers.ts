@@ -1,4 +1,5 @@
 import {
+  helpdeskWebhookDeps,
   importFileDeps,
   planSegmentationDeps,
   receiveReplyDeps,
@@ -6,9 +7,13 @@ import {
   scoreSegmentDeps,
   segmentCustomersDeps,
   sendStepDeps,
+  shopifyEventDeps,
+  shopifyWebhookDeps,
+  stripeEventDeps,
   type TableStores,
   unsubscribeDeps,
 } from '../../handlers/composition.ts';
+import { makeHandler as makeHelpdeskWebhook } from '../../handlers/helpdesk-webhook.ts';
 import { makeHandler as makeImportFile } from '../../handlers/import-file.ts';
 import { makeHandler as makePlanSegmentation } from '../../handlers/plan-segmentation.ts';
 import { makeHandler as makeReceiveReply } from '../../handlers/receive-reply.ts';
@@ -16,6 +21,9 @@ import { makeHandler as makeRecordEngagement } from '../../handlers/record-engag
 import { makeHandler as makeScoreSegment } from '../../handlers/score-segment.ts';
 import { makeHandler as makeSegmentCustomers } from '../../handlers/segment-customers.ts';
 import { makeHandler as makeSendStep, type SendStepHandlerDeps } from '../../handlers/send-step.ts';
+import { makeHandler as makeShopifyEvent } from '../../handlers/shopify-event.ts';
+import { makeHandler as makeShopifyWebhook } from '../../handlers/shopify-webhook.ts';
+import { makeHandler as makeStripeEvent } from '../../handlers/stripe-event.ts';
 import { makeHandler as makeUnsubscribe } from '../../handlers/unsubscribe.ts';
 import type { CustomerStore } from '../../ports/customer-store.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
@@ -23,6 +31,7 @@ import type { Mailer } from '../../ports/mailer.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { Chaos } from '../chaos.ts';
 import type { LocalComposition } from '../local-composition.ts';
+import { localNames } from '../local-names.ts';
 import type { EventSources } from './event-sources.ts';
 
 /** Every handler of the local stack, invoked as its event source would invoke it. */
@@ -36,6 +45,11 @@ export interface LocalHandlers {
   readonly recordEngagement: ReturnType<typeof makeRecordEngagement>;
   readonly receiveReply: ReturnType<typeof makeReceiveReply>;
   readonly unsubscribe: ReturnType<typeof makeUnsubscribe>;
+  /** Live data from the shop's platforms: two Function URLs and two EventBridge rules' targets. */
+  readonly shopifyWebhook: ReturnType<typeof makeShopifyWebhook>;
+  readonly helpdeskWebhook: ReturnType<typeof makeHelpdeskWebhook>;
+  readonly shopifyEvent: ReturnType<typeof makeShopifyEvent>;
+  readonly stripeEvent: ReturnType<typeof makeStripeEvent>;
 }
 
 /** Hooks around the sender: its dependencies (fault injection in tests) and its outcomes. */
@@ -67,6 +81,12 @@ export function localHandlers(
   const invoked = <E, R>(name: string, handler: (event: E) => Promise<R>, attempts = 3) =>
     chaos === undefined ? handler : chaos.invocation(name, handler, attempts);
   const sender = sendStepDeps(composition, stores);
+  // Erasure deletes raw replies from the local inbound bucket, as on AWS when replies are deployed.
+  const live = {
+    ...composition,
+    integrationSecrets: localNames.integrationSecrets,
+    inboundBucket: localNames.inboundBucket,
+  };
   // The hooks (and chaos) wrap the whole stores the sender is given, not just the part it uses.
   const senderStore = options.wrapStore?.(stores.customers) ?? stores.customers;
   const senderEnrolments = options.wrapEnrolments?.(stores.enrolments) ?? stores.enrolments;
@@ -106,5 +126,9 @@ export function localHandlers(
     ),
     receiveReply: invoked('receive-reply', makeReceiveReply(receiveReplyDeps(composition, stores))),
     unsubscribe: invoked('unsubscribe', makeUnsubscribe(unsubscribeDeps(composition, stores))),
+    shopifyWebhook: makeShopifyWebhook(shopifyWebhookDeps(live, stores)),
+    helpdeskWebhook: makeHelpdeskWebhook(helpdeskWebhookDeps(live, stores)),
+    shopifyEvent: invoked('shopify-event', makeShopifyEvent(shopifyEventDeps(live, stores))),
+    stripeEvent: invoked('stripe-event', makeStripeEvent(stripeEventDeps(composition, stores))),
   };
 }
