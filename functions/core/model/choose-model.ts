@@ -3,11 +3,11 @@ import {
   type FitOptions,
   type FitResult,
   fitBetaGeometricRows,
-  fitCompressed,
+  fitParetoNbd,
   type ModelKind,
   rowsOf,
 } from './fit.ts';
-import { type CustomerSummary, compressSummaries, type SummaryColumns } from './summary-data.ts';
+import type { CustomerSummary, SummaryColumns } from './summary-data.ts';
 
 /** A fit of one of the parametric models (not the RFM fallback). */
 export type ParametricFit = Exclude<FitResult, { model: 'rfm' }>;
@@ -33,7 +33,7 @@ export function fitModel(
   const columns = asColumns(summaries);
   const fitOne = (model: ModelKind, started?: number): FitResult =>
     model === 'paretonbd'
-      ? fitCompressed(model, compressSummaries(columns), options, started)
+      ? fitParetoNbd(columns, options, started)
       : fitBetaGeometricRows(model, rowsOf(columns), options, started);
   if (kind !== 'auto') return fitOne(kind, startedAt);
   const fits = MODEL_KINDS.map((model) => fitOne(model));

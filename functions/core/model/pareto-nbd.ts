@@ -1,10 +1,12 @@
-import { numericGradient, type Objective } from './optimise.ts';
+import type { Objective } from './optimise.ts';
 import {
+  digamma,
   gaussLegendre01,
   hyp2f1SeriesTerms,
   lgamma,
   logAddExp,
   logHyp2f1,
+  logHyp2f1Shifted,
   logIntegrate,
   logSubExp,
 } from './special-functions.ts';
@@ -85,38 +87,154 @@ function paramsOf(theta: Float64Array): ParetoNbdParams {
 }
 
 /**
+ * logA0End with its derivatives in (r, α, s, β) written to `gradient` from `at`, from the same series
+ * (its derivatives in its parameters and argument, then the chain rule through the branch's z and M).
+ * NaN, with the gradient untouched, where logA0End is NaN.
+ */
+function logA0EndWithGradient(
+  p: ParetoNbdParams,
+  x: number,
+  y: number,
+  gradient: Float64Array,
+  at: number,
+  scratch: Float64Array,
+): number {
+  const rsx = p.r + p.s + x;
+  const alphaFirst = p.alpha >= p.beta;
+  const big = alphaFirst ? p.alpha : p.beta;
+  const z = Math.abs(p.alpha - p.beta) / (big + y);
+  const second = alphaFirst ? p.s + 1 : p.r + x;
+  if (hyp2f1SeriesTerms(second, z) > SERIES_BUDGET) return Number.NaN;
+  const series = logHyp2f1Shifted(rsx, second, z, scratch);
+  const byA = scratch[0] ?? 0;
+  const byB = scratch[1] ?? 0;
+  const byZ = scratch[2] ?? 0;
+  const logBig = Math.log(big + y);
+  const inverse = 1 / (big + y);
+  if (alphaFirst) {
+    // z = (α−β)/(α+y), second parameter s+1.
+    gradient[at] = byA - logBig;
+    gradient[at + 1] = byZ * (p.beta + y) * inverse * inverse - rsx * inverse;
+    gradient[at + 2] = byA + byB - logBig;
+    gradient[at + 3] = -byZ * inverse;
+  } else {
+    // z = (β−α)/(β+y), second parameter r+x.
+    gradient[at] = byA + byB - logBig;
+    gradient[at + 1] = -byZ * inverse;
+    gradient[at + 2] = byA - logBig;
+    gradient[at + 3] = byZ * (p.alpha + y) * inverse * inverse - rsx * inverse;
+  }
+  return series - rsx * logBig;
+}
+
+/**
  * Mean negative log-likelihood (plus `penalty`·Σ param²) of the Pareto/NBD (Schmittlein, Morrison &
- * Colombo 1987) over log-parameters [log r, log α, log s, log β]. The Gauss hypergeometric terms are
- * computed once per distinct (x, t_x) and (x, T) pair; the gradient is by central differences.
+ * Colombo 1987) over log-parameters [log r, log α, log s, log β], with its gradient. The Gauss
+ * hypergeometric terms and their derivatives are computed once per distinct (x, t_x) and (x, T) pair,
+ * in one pass of the series each; a row whose dropout term needs quadrature (the series would need too
+ * many terms) gets its share of the gradient by central differences.
  */
 export function paretoNbdObjective(data: CompressedSummaries, penalty: number): Objective {
   const endTx = new Float64Array(data.xtxX.length);
   const endT = new Float64Array(data.xTX.length);
+  const gradTx = new Float64Array(4 * data.xtxX.length);
+  const gradT = new Float64Array(4 * data.xTX.length);
   const lgX = new Float64Array(data.xLevels.length);
-  const value = (theta: Float64Array): number => {
-    const p = paramsOf(theta);
-    const constant = -lgamma(p.r) + p.r * Math.log(p.alpha) + p.s * Math.log(p.beta);
-    for (let k = 0; k < lgX.length; k += 1) lgX[k] = lgamma(p.r + (data.xLevels[k] ?? 0)) + constant;
-    for (let k = 0; k < endTx.length; k += 1) endTx[k] = logA0End(p, data.xtxX[k] ?? 0, data.xtxT[k] ?? 0);
-    for (let k = 0; k < endT.length; k += 1) endT[k] = logA0End(p, data.xTX[k] ?? 0, data.xTT[k] ?? 0);
-    let ll = 0;
-    for (let i = 0; i < data.size; i += 1) {
-      const x = data.x[i] ?? 0;
-      const parts = logParts(
-        p,
-        x,
-        data.tx[i] ?? 0,
-        data.T[i] ?? 0,
-        endTx[data.xtxIndex[i] ?? 0] ?? 0,
-        endT[data.xTIndex[i] ?? 0] ?? 0,
-      );
-      ll += (data.weight[i] ?? 0) * ((lgX[data.xIndex[i] ?? 0] ?? 0) + logAddExp(parts.alive, parts.dead));
-    }
-    return -ll / data.totalWeight + penalty * (p.r * p.r + p.alpha * p.alpha + p.s * p.s + p.beta * p.beta);
+  const psiX = new Float64Array(data.xLevels.length);
+  const scratch = new Float64Array(3);
+  const probe = new Float64Array(4);
+  /** The row's log-likelihood without log Γ(r+x) and the constants: for the quadrature rows' differences. */
+  const rowTerm = (theta: Float64Array, x: number, tx: number, T: number): number => {
+    const q = paramsOf(theta);
+    const parts = logParts(q, x, tx, T, logA0End(q, x, tx), logA0End(q, x, T));
+    return logAddExp(parts.alive, parts.dead);
   };
   return (theta, gradient) => {
-    if (gradient !== undefined) numericGradient(value, theta, gradient);
-    return value(theta);
+    const p = paramsOf(theta);
+    const want = gradient !== undefined;
+    const logAlpha = Math.log(p.alpha);
+    const logBeta = Math.log(p.beta);
+    const constant = -lgamma(p.r) + p.r * logAlpha + p.s * logBeta;
+    const psiR = want ? digamma(p.r) : 0;
+    for (let k = 0; k < lgX.length; k += 1) {
+      lgX[k] = lgamma(p.r + (data.xLevels[k] ?? 0)) + constant;
+      if (want) psiX[k] = digamma(p.r + (data.xLevels[k] ?? 0)) - psiR + logAlpha;
+    }
+    for (let k = 0; k < endTx.length; k += 1)
+      endTx[k] = want
+        ? logA0EndWithGradient(p, data.xtxX[k] ?? 0, data.xtxT[k] ?? 0, gradTx, 4 * k, scratch)
+        : logA0End(p, data.xtxX[k] ?? 0, data.xtxT[k] ?? 0);
+    for (let k = 0; k < endT.length; k += 1)
+      endT[k] = want
+        ? logA0EndWithGradient(p, data.xTX[k] ?? 0, data.xTT[k] ?? 0, gradT, 4 * k, scratch)
+        : logA0End(p, data.xTX[k] ?? 0, data.xTT[k] ?? 0);
+    let ll = 0;
+    // Gradient of the log-likelihood in (r, α, s, β), and in θ for the rows done by differences.
+    let gr = 0;
+    let gAlpha = 0;
+    let gs = 0;
+    let gBeta = 0;
+    const byTheta = [0, 0, 0, 0];
+    for (let i = 0; i < data.size; i += 1) {
+      const x = data.x[i] ?? 0;
+      const tx = data.tx[i] ?? 0;
+      const T = data.T[i] ?? 0;
+      const w = data.weight[i] ?? 0;
+      const xi = data.xIndex[i] ?? 0;
+      const a = data.xtxIndex[i] ?? 0;
+      const b = data.xTIndex[i] ?? 0;
+      const e1 = endTx[a] ?? 0;
+      const e2 = endT[b] ?? 0;
+      const parts = logParts(p, x, tx, T, e1, e2);
+      const total = logAddExp(parts.alive, parts.dead);
+      ll += w * ((lgX[xi] ?? 0) + total);
+      if (!want) continue;
+      gr += w * (psiX[xi] ?? 0);
+      gAlpha += w * (p.r / p.alpha);
+      gs += w * logBeta;
+      gBeta += w * (p.s / p.beta);
+      if (Number.isNaN(e1) || Number.isNaN(e2)) {
+        // Wider than rounding needs: the adaptive quadrature's own noise is about 1e-13.
+        const step = 1e-5;
+        for (let j = 0; j < 4; j += 1) {
+          probe.set(theta);
+          probe[j] = (theta[j] ?? 0) + step;
+          const up = rowTerm(probe, x, tx, T);
+          probe[j] = (theta[j] ?? 0) - step;
+          byTheta[j] = (byTheta[j] ?? 0) + (w * (up - rowTerm(probe, x, tx, T))) / (2 * step);
+        }
+        continue;
+      }
+      const aliveShare = Math.exp(parts.alive - total);
+      const logAT = Math.log(p.alpha + T);
+      const logBT = Math.log(p.beta + T);
+      gr -= w * aliveShare * logAT;
+      gAlpha -= (w * aliveShare * (p.r + x)) / (p.alpha + T);
+      gs -= w * aliveShare * logBT;
+      gBeta -= (w * aliveShare * p.s) / (p.beta + T);
+      if (parts.dead === Number.NEGATIVE_INFINITY) continue;
+      const deadShare = Math.exp(parts.dead - total);
+      // d log(e^e1 − e^e2) = (de1 − q·de2) / (1 − q), q = e^(e2−e1) < 1.
+      const q = Math.exp(e2 - e1);
+      const scale = (w * deadShare) / (1 - q);
+      const inverseRsx = 1 / (p.r + p.s + x);
+      gr += scale * ((gradTx[4 * a] ?? 0) - q * (gradT[4 * b] ?? 0)) - w * deadShare * inverseRsx;
+      gAlpha += scale * ((gradTx[4 * a + 1] ?? 0) - q * (gradT[4 * b + 1] ?? 0));
+      gs +=
+        scale * ((gradTx[4 * a + 2] ?? 0) - q * (gradT[4 * b + 2] ?? 0)) +
+        w * deadShare * (1 / p.s - inverseRsx);
+      gBeta += scale * ((gradTx[4 * a + 3] ?? 0) - q * (gradT[4 * b + 3] ?? 0));
+    }
+    const n = data.totalWeight;
+    if (gradient !== undefined) {
+      const byP = [gr, gAlpha, gs, gBeta];
+      const values = [p.r, p.alpha, p.s, p.beta];
+      for (let j = 0; j < 4; j += 1) {
+        const pj = values[j] ?? 0;
+        gradient[j] = pj * (-(byP[j] ?? 0) / n + 2 * penalty * pj) - (byTheta[j] ?? 0) / n;
+      }
+    }
+    return -ll / n + penalty * (p.r * p.r + p.alpha * p.alpha + p.s * p.s + p.beta * p.beta);
   };
 }
 

@@ -106,6 +106,53 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
 }
 
 /**
+ * log ₂F₁(a, b; a+1; z) for a, b > 0, 0 ≤ z < 1, with its partial derivatives in a, b and z written to
+ * `out` [∂/∂a, ∂/∂b, ∂/∂z], in the same pass: the terms are t_n = a/(a+n)·(b)_n zⁿ/n!, so
+ * ∂log t_n/∂a = n/(a(a+n)), ∂log t_n/∂b = Σ_{k<n} 1/(b+k) and ∂log t_n/∂z = n/z. The value is the same
+ * sum, term for term, as {@link logHyp2f1}(a, b, a+1, z).
+ */
+export function logHyp2f1Shifted(a: number, b: number, z: number, out: Float64Array): number {
+  out[0] = 0;
+  out[1] = 0;
+  out[2] = 0;
+  if (z <= 0) {
+    // Only t_0 = 1 is left; its z-derivative is t_1's: a·b/(a+1).
+    out[2] = (a * b) / (a + 1);
+    return 0;
+  }
+  let logScale = 0;
+  let term = 1;
+  let sum = 1;
+  let sumA = 0;
+  let sumB = 0;
+  let sumZ = 0;
+  let harmonic = 0;
+  for (let n = 0; n < MAX_TERMS; n += 1) {
+    const ratio = ((a + n) * (b + n) * z) / ((a + n + 1) * (n + 1));
+    harmonic += 1 / (b + n);
+    term *= ratio;
+    const k = n + 1;
+    sum += term;
+    sumA += (term * k) / (a * (a + k));
+    sumB += term * harmonic;
+    sumZ += term * k;
+    if (sum > RESCALE_AT) {
+      logScale += Math.log(sum);
+      term /= sum;
+      sumA /= sum;
+      sumB /= sum;
+      sumZ /= sum;
+      sum = 1;
+    }
+    if (ratio < 1 && term * (k + 1) < 1e-17 * sum) break;
+  }
+  out[0] = sumA / sum;
+  out[1] = sumB / sum;
+  out[2] = sumZ / (z * sum);
+  return logScale + Math.log(sum);
+}
+
+/**
  * How many terms the Gauss series of ₂F₁(a, b; a+1; z) needs: the terms grow until n ≈ (bz − 1)/(1 − z),
  * then shrink by about z each. Near z = 1 with a large b this runs to millions, so callers switch to
  * quadrature above a budget.
