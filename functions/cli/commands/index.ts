@@ -50,6 +50,12 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./segment.ts')).segmentCommand,
   },
   {
+    name: 'plan',
+    summary:
+      "run the config on the shop's own files in virtual time: who gets which email when, nothing sent",
+    load: async () => (await import('./plan.ts')).planCommand,
+  },
+  {
     name: 'sends',
     summary: 'list sends stuck between claim and confirmation; retry or confirm one',
     load: async () => (await import('./sends.ts')).sendsCommand,
