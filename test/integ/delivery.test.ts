@@ -1,7 +1,7 @@
 import { GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailerErrorKindFor } from '../../functions/adapters/ses/ses-mailer.ts';
-import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { makeSendsCommand } from '../../functions/cli/commands/sends.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
@@ -11,9 +11,10 @@ import { type StepMessage, scheduleNameFor } from '../../functions/core/domain/s
 import { isInWindow } from '../../functions/core/policy/send-window.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
 import { stepScheduler } from '../../functions/handlers/composition.ts';
-import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import type { Mailer } from '../../functions/ports/mailer.ts';
+import { projectBundle, startTestRuntime } from '../support/local-stack.ts';
 
 /** Sequences on the Scheduler emulator: windows in each zone, DST, caps across sequences, exits, SES errors. */
 const day = 86_400_000;
@@ -50,50 +51,45 @@ function failingMailer(mailer: Mailer): Mailer {
 }
 
 beforeAll(async () => {
-  const built = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  bundle = {
-    ...built,
-    config: {
-      ...built.config,
-      policy: PolicySchema.parse({
-        sendWindow: { days: [...window.days], from: '09:00', to: '18:00' },
-        cap: { emails: 2, per: '7d' },
-        minimumGap: '1d',
+  bundle = await projectBundle((config) => ({
+    ...config,
+    policy: PolicySchema.parse({
+      sendWindow: { days: [...window.days], from: '09:00', to: '18:00' },
+      cap: { emails: 2, per: '7d' },
+      minimumGap: '1d',
+    }),
+    sequences: [
+      SequenceSchema.parse({
+        id: 'winback',
+        steps: [
+          { id: 'check-in', template: 'checking-in', delay: '0d' },
+          { id: 'fixed', template: 'we-fixed-it', delay: '3d' },
+          { id: 'last', template: 'last-note', delay: '4d' },
+        ],
       }),
-      sequences: [
-        SequenceSchema.parse({
-          id: 'winback',
-          steps: [
-            { id: 'check-in', template: 'checking-in', delay: '0d' },
-            { id: 'fixed', template: 'we-fixed-it', delay: '3d' },
-            { id: 'last', template: 'last-note', delay: '4d' },
-          ],
-        }),
-        SequenceSchema.parse({
-          id: 'second',
-          steps: [{ id: 'hello', template: 'checking-in', delay: '0d' }],
-        }),
-        SequenceSchema.parse({
-          id: 'fixes',
-          steps: [
-            { id: 'fixed', template: 'we-fixed-it', delay: '0d', requires: 'updates' },
-            {
-              id: 'fixed-or-hello',
-              template: 'we-fixed-it',
-              delay: '2d',
-              requires: 'updates',
-              otherwise: { template: 'checking-in' },
-            },
-          ],
-        }),
-      ],
-    },
-  };
+      SequenceSchema.parse({
+        id: 'second',
+        steps: [{ id: 'hello', template: 'checking-in', delay: '0d' }],
+      }),
+      SequenceSchema.parse({
+        id: 'fixes',
+        steps: [
+          { id: 'fixed', template: 'we-fixed-it', delay: '0d', requires: 'updates' },
+          {
+            id: 'fixed-or-hello',
+            template: 'we-fixed-it',
+            delay: '2d',
+            requires: 'updates',
+            otherwise: { template: 'checking-in' },
+          },
+        ],
+      }),
+    ],
+  }));
   clock = new VirtualClock(start);
-  runtime = await startLocalRuntime({
+  runtime = await startTestRuntime({
     clock,
     bundle,
-    logLevel: 'SILENT',
     wrapMailer: failingMailer,
     wrapStore: (store) =>
       new Proxy(store, {

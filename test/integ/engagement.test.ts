@@ -4,23 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoForgottenRegister } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
 import { noMetrics } from '../../functions/adapters/no-metrics.ts';
-import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { writeReport } from '../../functions/cli/commands/report.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { type RecordResult, recordSesEvent } from '../../functions/core/engagement/record-ses-event.ts';
 import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
-import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { simulateRecipients } from '../../functions/local/recipient-simulator.ts';
 import { generateSampleData, toCsv } from '../../functions/local/sample-data.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
+import { enrolCustomer, projectBundle, startTestRuntime } from '../support/local-stack.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
 let runtime: LocalRuntime;
 let bundle: RuntimeBundle;
 
 beforeAll(async () => {
-  bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  runtime = await startLocalRuntime({ clock: new VirtualClock(start), bundle, logLevel: 'SILENT' });
+  bundle = await projectBundle();
+  runtime = await startTestRuntime({ clock: new VirtualClock(start), bundle });
 });
 
 afterAll(async () => {
@@ -51,18 +52,11 @@ function sesEvent(name: string, target: Target): unknown {
 }
 
 async function enrol(customerId: string, email: string): Promise<Target> {
-  await runtime.store.putCustomers([
+  const enrolmentId = await enrolCustomer(
+    runtime,
     { customerId, email, firstName: 'Asha', locale: 'en', consent: 'granted' },
-  ]);
-  const enrolmentId = `gentle-winback-20261123-${customerId}`;
-  await runtime.enrolments.createAssignment({
-    enrolmentId,
-    customerId,
-    sequenceId: 'gentle-winback',
-    segmentId: 'lapsed',
-    enrolledAt: start,
-    state: 'active',
-  });
+    start,
+  );
   return { customerId, enrolmentId, messageId: `ses-${customerId}`, email };
 }
 

@@ -5,27 +5,21 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPrivacyStore } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { S3ObjectStore } from '../../functions/adapters/s3/object-store.ts';
-import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { forgetCommand } from '../../functions/cli/commands/forget.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { signLink } from '../../functions/core/domain/links.ts';
 import { replyAddressFor } from '../../functions/core/inbound/receive-reply.ts';
-import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
+import { enrolCustomer, startTestRuntime } from '../support/local-stack.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
 const email = 'Forget.Me@Example.com';
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
-  const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
   // forget runs in this process and reaches the stack through the SDK's endpoint variables.
-  runtime = await startLocalRuntime({
-    clock: new VirtualClock(start),
-    bundle,
-    logLevel: 'SILENT',
-    exportEnvironment: true,
-  });
+  runtime = await startTestRuntime({ clock: new VirtualClock(start), exportEnvironment: true });
 });
 
 afterAll(async () => {
@@ -150,7 +144,8 @@ describe('rekindle forget', () => {
   });
 
   it('never emails a forgotten address that is imported again', async () => {
-    await runtime.store.putCustomers([
+    const enrolmentId = await enrolCustomer(
+      runtime,
       {
         customerId: 'f2',
         email: 'forget.me@example.com',
@@ -158,16 +153,9 @@ describe('rekindle forget', () => {
         locale: 'en',
         consent: 'granted',
       },
-    ]);
-    const enrolmentId = 'gentle-winback-20261123-forget';
-    await runtime.enrolments.createAssignment({
-      enrolmentId,
-      customerId: 'f2',
-      sequenceId: 'gentle-winback',
-      segmentId: 'lapsed',
-      enrolledAt: start,
-      state: 'active',
-    });
+      start,
+      'gentle-winback-20261123-forget',
+    );
     const before = (await runtime.ses.outbox()).length;
     const message = {
       version: 1,
@@ -270,18 +258,12 @@ describe('rekindle forget', () => {
 
   it('re-creates nothing after the erasure: an old unsubscribe link, a late reply and a late SES complaint write nothing and forward nothing', async () => {
     const address = 'late.writer@example.com';
-    const enrolmentId = 'gentle-winback-20261123-late';
-    await runtime.store.putCustomers([
+    const enrolmentId = await enrolCustomer(
+      runtime,
       { customerId: 'f5', email: address, firstName: 'Lena', locale: 'en', consent: 'granted' },
-    ]);
-    await runtime.enrolments.createAssignment({
-      enrolmentId,
-      customerId: 'f5',
-      sequenceId: 'gentle-winback',
-      segmentId: 'lapsed',
-      enrolledAt: start,
-      state: 'active',
-    });
+      start,
+      'gentle-winback-20261123-late',
+    );
     const privacy = new DynamoPrivacyStore(
       runtime.clients.dynamodb,
       localNames.tableName,

@@ -9,22 +9,20 @@ import {
   DynamoPrivacyStore,
 } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { S3ObjectStore } from '../../functions/adapters/s3/object-store.ts';
-import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { main } from '../../functions/cli/main.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import { erasedResult, makeHandler as makeIngestEvent } from '../../functions/handlers/ingest-event.ts';
-import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
+import { startTestRuntime } from '../support/local-stack.ts';
+import { shopEvent } from '../support/shop-event.ts';
 
 let runtime: LocalRuntime;
 let dir: string;
 
 beforeAll(async () => {
-  const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  runtime = await startLocalRuntime({
+  runtime = await startTestRuntime({
     clock: new VirtualClock(Date.parse('2026-11-23T09:00:00Z')),
-    bundle,
-    logLevel: 'SILENT',
     // rekindle import runs in this process and reaches the stack through the SDK's endpoint variables.
     exportEnvironment: true,
   });
@@ -35,6 +33,14 @@ afterAll(async () => {
   await runtime?.stop();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
+
+/** ingest-event over the runtime's table, as EventBridge invokes it. */
+const ingestEvent = () =>
+  makeIngestEvent({
+    store: runtime.segmentationStore,
+    forgotten: new DynamoForgottenRegister(runtime.clients.dynamodb, localNames.tableName),
+    logger: new Logger({ logLevel: 'SILENT' }),
+  });
 
 async function countItems(): Promise<number> {
   let count = 0;
@@ -140,22 +146,15 @@ describe('imports against DynamoDB Local', () => {
       { line: 2, reason: 'this person was erased on request (rekindle forget): not imported' },
       { line: 3, reason: 'this person was erased on request (rekindle forget): not imported' },
     ]);
-    const ingest = makeIngestEvent({
-      store: runtime.segmentationStore,
-      forgotten: new DynamoForgottenRegister(runtime.clients.dynamodb, localNames.tableName),
-      logger: new Logger({ logLevel: 'SILENT' }),
-    });
-    const outcome = await ingest({
-      id: 'late-order',
-      version: '0',
-      account: '000000000000',
-      time: '2026-11-23T09:00:00Z',
-      region: 'eu-west-1',
-      resources: [],
-      source: 'shop',
-      'detail-type': 'order.placed',
-      detail: { orderId: 'o-late', customerId: 'gone-1', placedAt: '2026-11-22', amount: 10 },
-    });
+    const ingest = ingestEvent();
+    const outcome = await ingest(
+      shopEvent('order.placed', {
+        orderId: 'o-late',
+        customerId: 'gone-1',
+        placedAt: '2026-11-22',
+        amount: 10,
+      }),
+    );
     expect(outcome.result).toBe(erasedResult);
     expect(await runtime.store.getCustomerView('gone-1')).toBeUndefined();
     expect(await runtime.store.getCustomerView('new-id')).toBeUndefined();
@@ -163,30 +162,15 @@ describe('imports against DynamoDB Local', () => {
   });
 
   it('shop events on EventBridge land in the same items; a late "opened" never reopens a resolved incident', async () => {
-    const ingest = makeIngestEvent({
-      store: runtime.segmentationStore,
-      forgotten: new DynamoForgottenRegister(runtime.clients.dynamodb, localNames.tableName),
-      logger: new Logger({ logLevel: 'SILENT' }),
-    });
-    const envelope = (type: string, detail: unknown) => ({
-      id: type,
-      version: '0',
-      account: '000000000000',
-      time: '2026-11-23T09:00:00Z',
-      region: 'eu-west-1',
-      resources: [],
-      source: 'shop',
-      'detail-type': type,
-      detail,
-    });
+    const ingest = ingestEvent();
     await ingest(
-      envelope('order.placed', { orderId: 'o9', customerId: 'k4', placedAt: '2026-11-22', amount: 30 }),
+      shopEvent('order.placed', { orderId: 'o9', customerId: 'k4', placedAt: '2026-11-22', amount: 30 }),
     );
     const incident = { incidentId: 'n9', customerId: 'k4', kind: 'refund_delay', occurredAt: '2026-11-10' };
     await ingest(
-      envelope('incident.resolved', { ...incident, resolvedAt: '2026-11-12', resolution: 'refund sent' }),
+      shopEvent('incident.resolved', { ...incident, resolvedAt: '2026-11-12', resolution: 'refund sent' }),
     );
-    await ingest(envelope('incident.opened', { ...incident, ticketOpen: true }));
+    await ingest(shopEvent('incident.opened', { ...incident, ticketOpen: true }));
     const view = await runtime.store.getCustomerView('k4');
     expect(view?.orders.map((order) => order.orderId)).toEqual(['o2', 'o9']);
     expect(view?.incidents).toEqual([

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { pauseCommand, resumeCommand } from '../../functions/cli/commands/pause.ts';
 import { reportCommand } from '../../functions/cli/commands/report.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
-import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
+import { enrolCustomer, startTestRuntime } from '../support/local-stack.ts';
 
 // Monday 09:00 in London: inside the send window, so only a pause can hold a step back.
 const start = Date.parse('2026-11-23T09:00:00Z');
@@ -13,11 +13,8 @@ let runtime: LocalRuntime;
 const outcomes: SendStepOutcome[] = [];
 
 beforeAll(async () => {
-  const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  runtime = await startLocalRuntime({
+  runtime = await startTestRuntime({
     clock: new VirtualClock(start),
-    bundle,
-    logLevel: 'SILENT',
     // rekindle pause, resume and report run in this process against this stack.
     exportEnvironment: true,
     onSendOutcome: (_message, outcome) => outcomes.push(outcome),
@@ -28,21 +25,12 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-async function enrol(customerId: string): Promise<string> {
-  await runtime.store.putCustomers([
+const enrol = (customerId: string) =>
+  enrolCustomer(
+    runtime,
     { customerId, email: `${customerId}@example.com`, firstName: 'Kim', locale: 'en', consent: 'granted' },
-  ]);
-  const enrolmentId = `gentle-winback-20261123-${customerId}`;
-  await runtime.enrolments.createAssignment({
-    enrolmentId,
-    customerId,
-    sequenceId: 'gentle-winback',
-    segmentId: 'lapsed',
-    enrolledAt: start,
-    state: 'active',
-  });
-  return enrolmentId;
-}
+    start,
+  );
 
 const stepMessage = (customerId: string, enrolmentId: string) =>
   JSON.stringify({

@@ -1,32 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
 import { DynamoSegmentationStore } from '../../functions/adapters/dynamo/segmentation-store.ts';
 import { summariseOrders } from '../../functions/core/domain/scoring.ts';
 import { importText } from '../../functions/core/import/import-file.ts';
 import { customerFacts } from '../../functions/core/segments/evaluate.ts';
-import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
+import { useDynamoTable } from '../support/dynamo-table.ts';
 
 const table = 'order-identity';
-let local: DynamoDbLocal | undefined;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  local = await startDynamoDbLocal();
-  client = new DynamoDBClient({
-    endpoint: local.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await createCustomerTable(client, table);
-}, 120_000);
-
-afterAll(async () => {
-  client?.destroy();
-  await local?.stop();
-});
+const dynamodb = useDynamoTable(table);
 
 const customers = 'customerId,email,firstName\nc1,ana@example.com,Ana\n';
 const ordersWithDates = 'orderId,customerId,placedAt,amount\no1,c1,2026-03-01,10\no2,c1,2026-05-01,20\n';
@@ -36,13 +18,13 @@ const ordersWithTimes =
 
 describe('an order is its id (DynamoDB Local)', () => {
   it('stores an order re-imported with a date-time once, and every reader counts it once', async () => {
-    const store = new DynamoSegmentationStore(client, table);
+    const store = new DynamoSegmentationStore(dynamodb(), table);
     await importText(customers, { file: 'customers.csv', kind: 'customers', format: 'csv' }, store);
     for (const text of [ordersWithDates, ordersWithTimes]) {
       const report = await importText(text, { file: 'orders.csv', kind: 'orders', format: 'csv' }, store);
       expect(report).toMatchObject({ written: 2, rejectedTotal: 0 });
     }
-    const documents = DynamoDBDocumentClient.from(client);
+    const documents = DynamoDBDocumentClient.from(dynamodb());
     const items = await documents.send(new ScanCommand({ TableName: table }));
     expect((items.Items ?? []).filter((item) => item.type === 'order').map((item) => item.sk)).toEqual(
       expect.arrayContaining(['ORDER#o1', 'ORDER#o2']),
@@ -50,7 +32,7 @@ describe('an order is its id (DynamoDB Local)', () => {
     expect((items.Items ?? []).filter((item) => item.type === 'order')).toHaveLength(2);
 
     // The send decision's view, the segmenter's records and the model's summary.
-    const view = await new DynamoCustomerStore(client, table).getCustomerView('c1');
+    const view = await new DynamoCustomerStore(dynamodb(), table).getCustomerView('c1');
     expect(view?.orders.map((order) => order.placedAt).sort()).toEqual([
       '2026-03-02T04:30:00.000Z',
       '2026-05-01T09:00:00.000Z',
@@ -66,7 +48,7 @@ describe('an order is its id (DynamoDB Local)', () => {
   });
 
   it('counts an order stored under the old key (placedAt in it) once beside its re-import', async () => {
-    const documents = DynamoDBDocumentClient.from(client);
+    const documents = DynamoDBDocumentClient.from(dynamodb());
     await documents.send(
       new PutCommand({
         TableName: table,
@@ -89,13 +71,13 @@ describe('an order is its id (DynamoDB Local)', () => {
         Item: { pk: 'CUSTOMER#c2', sk: `ORDER#${legacy.placedAt}#o9`, type: 'order', ...legacy },
       }),
     );
-    const store = new DynamoSegmentationStore(client, table);
+    const store = new DynamoSegmentationStore(dynamodb(), table);
     await importText(
       'orderId,customerId,placedAt,amount\no9,c2,2026-04-01T08:00:00Z,5\n',
       { file: 'orders.csv', kind: 'orders', format: 'csv' },
       store,
     );
-    const view = await new DynamoCustomerStore(client, table).getCustomerView('c2');
+    const view = await new DynamoCustomerStore(dynamodb(), table).getCustomerView('c2');
     expect(view?.orders).toEqual([{ ...legacy, placedAt: '2026-04-01T08:00:00.000Z' }]);
     for await (const record of store.scanCustomerRecords())
       if (record.customer.customerId === 'c2') expect(record.orders).toHaveLength(1);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import type { CustomerRecord } from '../../functions/core/domain/customer-view.ts';
 import { isHeldOut } from '../../functions/core/domain/enrolment.ts';
 import { emptyReport, mergeReports } from '../../functions/core/segments/run-segmenter.ts';
-import { type LocalRuntime, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import type { LocalRuntime } from '../../functions/local/local-runtime.ts';
 import { generateSampleData } from '../../functions/local/sample-data.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import { enrolmentStoreContract } from '../support/contracts/enrolment-store-contract.ts';
+import { projectBundle, startTestRuntime } from '../support/local-stack.ts';
 
 const start = Date.parse('2026-11-23T06:00:00Z');
 const customers = 600;
@@ -14,15 +14,12 @@ const totalSegments = 4;
 let runtime: LocalRuntime;
 
 beforeAll(async () => {
-  const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  const config = {
-    ...bundle.config,
-    segmentation: { ...bundle.config.segmentation, totalSegments, sampleSize: 400 },
-  };
-  runtime = await startLocalRuntime({
+  runtime = await startTestRuntime({
     clock: new VirtualClock(start),
-    bundle: { ...bundle, config },
-    logLevel: 'SILENT',
+    bundle: await projectBundle((config) => ({
+      ...config,
+      segmentation: { ...config.segmentation, totalSegments, sampleSize: 400 },
+    })),
   });
   const sample = generateSampleData({ customers, seed: 11, now: start });
   await runtime.segmentationStore.putCustomers(sample.customers);

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { PolicySchema, SequenceSchema } from '../../functions/core/config/sequences.ts';
 import { enrolmentIdFor } from '../../functions/core/domain/enrolment.ts';
 import { MailerError } from '../../functions/core/domain/mailer-error.ts';
 import { type StepMessage, scheduleNameFor } from '../../functions/core/domain/step-message.ts';
 import { confirmStuckSend, retryStuckSend } from '../../functions/core/sending/stuck-sends.ts';
 import { stepScheduler } from '../../functions/handlers/composition.ts';
-import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
 import type { CustomerStore } from '../../functions/ports/customer-store.ts';
 import type { EnrolmentStore } from '../../functions/ports/enrolment-store.ts';
 import type { Mailer } from '../../functions/ports/mailer.ts';
 import type { StepScheduler } from '../../functions/ports/step-scheduler.ts';
+import { projectBundle, startTestRuntime } from '../support/local-stack.ts';
 
 /**
  * Crashes and duplicate deliveries at every point of the send path, over many enrolments: every
@@ -143,33 +144,28 @@ function faultyMailer(mailer: Mailer): Mailer {
 const zones = ['Europe/London', 'Asia/Kolkata', 'Pacific/Chatham', 'America/New_York', undefined];
 
 beforeAll(async () => {
-  const built = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  bundle = {
-    ...built,
-    config: {
-      ...built.config,
-      policy: PolicySchema.parse({
-        cap: { emails: 10, per: '7d' },
-        minimumGap: '1h',
-        sendWindow: { from: '07:00', to: '22:00' },
+  bundle = await projectBundle((config) => ({
+    ...config,
+    policy: PolicySchema.parse({
+      cap: { emails: 10, per: '7d' },
+      minimumGap: '1h',
+      sendWindow: { from: '07:00', to: '22:00' },
+    }),
+    sequences: [
+      SequenceSchema.parse({
+        id: 'faults',
+        steps: [
+          { id: 'check-in', template: 'checking-in', delay: '0d' },
+          { id: 'fixed', template: 'we-fixed-it', delay: '2d' },
+          { id: 'last', template: 'last-note', delay: '3d' },
+        ],
       }),
-      sequences: [
-        SequenceSchema.parse({
-          id: 'faults',
-          steps: [
-            { id: 'check-in', template: 'checking-in', delay: '0d' },
-            { id: 'fixed', template: 'we-fixed-it', delay: '2d' },
-            { id: 'last', template: 'last-note', delay: '3d' },
-          ],
-        }),
-      ],
-    },
-  };
+    ],
+  }));
   clock = new VirtualClock(start);
-  runtime = await startLocalRuntime({
+  runtime = await startTestRuntime({
     clock,
     bundle,
-    logLevel: 'SILENT',
     wrapStore: faultyStore,
     wrapEnrolments: faultyEnrolments,
     wrapScheduler: faultyScheduler,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
+import type { RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import type { StepMessage } from '../../functions/core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
 import { Chaos } from '../../functions/local/chaos.ts';
@@ -8,6 +8,7 @@ import { RequestCounter } from '../../functions/local/request-counter.ts';
 import { toCsv } from '../../functions/local/sample-data.ts';
 import { SendWorkerError, startSendWorker } from '../../functions/local/send-worker/index.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
+import { projectBundle, startTestRuntime } from '../support/local-stack.ts';
 import { customerColumns, lapsedCustomer, lapsedOrders, orderColumns } from './lapsed-customer.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
@@ -16,11 +17,10 @@ let runtime: LocalRuntime;
 const outcomes: [StepMessage, SendStepOutcome][] = [];
 
 beforeAll(async () => {
-  bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
-  runtime = await startLocalRuntime({
+  bundle = await projectBundle();
+  runtime = await startTestRuntime({
     clock: new VirtualClock(start),
     bundle,
-    logLevel: 'SILENT',
     sendWorker: true,
     onSendOutcome: (message, outcome) => outcomes.push([message, outcome]),
   });

@@ -1,6 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DynamoContactStatusStore } from '../../functions/adapters/dynamo/contact-status-store.ts';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
@@ -12,8 +11,6 @@ import { DynamoReportReader } from '../../functions/adapters/dynamo/report-reade
 import { DynamoSendGuard } from '../../functions/adapters/dynamo/send-guard.ts';
 import { DynamoSequencePauses } from '../../functions/adapters/dynamo/sequence-pauses.ts';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
-import { createCustomerTable } from '../../functions/local/bootstrap-table.ts';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../functions/local/dynamodb-local.ts';
 import { contactStatusStoreContract } from '../support/contracts/contact-status-store-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
 import { inboundLogContract } from '../support/contracts/inbound-log-contract.ts';
@@ -21,31 +18,11 @@ import { reportReaderContract } from '../support/contracts/report-reader-contrac
 import { sendGuardContract } from '../support/contracts/send-guard-contract.ts';
 import { sendLedgerContract } from '../support/contracts/send-ledger-contract.ts';
 import { sequencePausesContract } from '../support/contracts/sequence-pauses-contract.ts';
+import { useDynamoTable } from '../support/dynamo-table.ts';
 
 /** The DynamoDB adapters against DynamoDB Local, through the same contracts their fakes pass. */
 const table = 'store-contracts';
-let dynamo: DynamoDbLocal | undefined;
-let client: DynamoDBClient | undefined;
-
-beforeAll(async () => {
-  dynamo = await startDynamoDbLocal();
-  client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await createCustomerTable(client, table);
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynamo?.stop();
-});
-
-const dynamodb = () => {
-  if (client === undefined) throw new Error('DynamoDB Local did not start');
-  return client;
-};
+const dynamodb = useDynamoTable(table);
 const unique = (name: string) => `dynamo-${name}`;
 
 describe('the DynamoDB EngagementLedger keeps the port’s promises', () => {

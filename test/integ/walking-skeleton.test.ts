@@ -1,10 +1,10 @@
 import { GetScheduleCommand, ResourceNotFoundException } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { scheduleNameFor } from '../../functions/core/domain/step-message.ts';
-import { type LocalRuntime, localNames, startLocalRuntime } from '../../functions/local/local-runtime.ts';
+import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { toCsv } from '../../functions/local/sample-data.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
+import { startTestRuntime } from '../support/local-stack.ts';
 import { customerColumns, lapsedCustomer, lapsedOrders, orderColumns } from './lapsed-customer.ts';
 
 const start = Date.parse('2026-11-23T09:00:00Z');
@@ -13,9 +13,8 @@ let runtime: LocalRuntime;
 let clock: VirtualClock;
 
 beforeAll(async () => {
-  const bundle = await buildRuntimeBundle({ configFile: 'config/rekindle.yaml', templatesDir: 'templates' });
   clock = new VirtualClock(start);
-  runtime = await startLocalRuntime({ clock, bundle, logLevel: 'SILENT' });
+  runtime = await startTestRuntime({ clock });
 });
 
 afterAll(async () => {

@@ -9,19 +9,8 @@ import {
 } from '../../../functions/handlers/ingest-event.ts';
 import { MemoryForgotten } from '../../support/memory-forgotten.ts';
 import { MemoryIngestStore } from '../../support/memory-ingest-store.ts';
+import { shopEvent } from '../../support/shop-event.ts';
 import { hostileJson, hostileString, mutate, mutation, prototypeKeys } from './arbitraries.ts';
-
-const envelope = (detailType: string, detail: unknown): EventBridgeEvent<string, unknown> => ({
-  id: 'evt-1',
-  version: '0',
-  account: '000000000000',
-  time: '2026-11-23T09:00:00Z',
-  region: 'eu-west-1',
-  resources: [],
-  source: 'shop',
-  'detail-type': detailType,
-  detail,
-});
 
 const validDetails: Record<string, unknown> = {
   'order.placed': { orderId: 'o1', customerId: 'c1', placedAt: '2026-11-20', amount: '12.5' },
@@ -65,7 +54,7 @@ describe('EventBridge shop events under fuzzing', () => {
         hostileJson,
         async (type, detail) => {
           fc.pre(!shopEventTypes.includes(type));
-          const result = await ingest(envelope(type, detail));
+          const result = await ingest(shopEvent(type, detail));
           expect(result.ok).toBe(false);
           if (!result.ok) expect(result.message).toContain('unknown detail-type');
           expect(writes(result.store)).toBe(0);
@@ -78,7 +67,7 @@ describe('EventBridge shop events under fuzzing', () => {
   it('stores a valid detail or refuses it naming the type, whatever the detail is', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...shopEventTypes), hostileJson, async (type, detail) => {
-        const result = await ingest(envelope(type, detail));
+        const result = await ingest(shopEvent(type, detail));
         if (result.ok) expect(writes(result.store)).toBe(1);
         else {
           expect(result.message).toContain(`${type} detail is invalid`);
@@ -93,7 +82,7 @@ describe('EventBridge shop events under fuzzing', () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...shopEventTypes), mutation, async (type, change) => {
         const detail = mutate(validDetails[type], change);
-        const result = await ingest(envelope(type, detail));
+        const result = await ingest(shopEvent(type, detail));
         if (result.ok) expect(writes(result.store)).toBe(1);
         // z.prettifyError names the path of each issue ("→ at placedAt") or the whole detail.
         else expect(result.message).toMatch(/detail is invalid: ✖ .+/s);
@@ -104,13 +93,13 @@ describe('EventBridge shop events under fuzzing', () => {
 
   it('stores every unmodified valid event', async () => {
     for (const type of shopEventTypes) {
-      const result = await ingest(envelope(type, validDetails[type]));
+      const result = await ingest(shopEvent(type, validDetails[type]));
       expect(result.ok).toBe(true);
     }
   });
 
   it('refuses the detail-type "constructor" instead of returning nothing', async () => {
-    const result = await ingest(envelope('constructor', validDetails['order.placed']));
+    const result = await ingest(shopEvent('constructor', validDetails['order.placed']));
     expect(result).toMatchObject({
       ok: false,
       message: expect.stringContaining('unknown detail-type "constructor"'),

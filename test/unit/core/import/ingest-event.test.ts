@@ -1,21 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { MalformedEventError, makeHandler } from '../../../../functions/handlers/ingest-event.ts';
 import { MemoryForgotten } from '../../../support/memory-forgotten.ts';
 import { MemoryIngestStore } from '../../../support/memory-ingest-store.ts';
-
-const event = (detailType: string, detail: unknown): EventBridgeEvent<string, unknown> => ({
-  id: `evt-${detailType}`,
-  version: '0',
-  account: '000000000000',
-  time: '2026-11-23T09:00:00Z',
-  region: 'eu-west-1',
-  resources: [],
-  source: 'shop',
-  'detail-type': detailType,
-  detail,
-});
+import { shopEvent } from '../../../support/shop-event.ts';
 
 const setup = () => {
   const store = new MemoryIngestStore();
@@ -31,13 +19,13 @@ describe('ingest-event', () => {
   it('writes orders and customer updates through the import schemas, idempotently', async () => {
     const { store, handle } = setup();
     const order = { orderId: 'o1', customerId: 'c1', placedAt: '2026-11-20', amount: '12.5' };
-    await handle(event('order.placed', order));
-    await handle(event('order.placed', order));
+    await handle(shopEvent('order.placed', order));
+    await handle(shopEvent('order.placed', order));
     expect([...store.orders.values()]).toEqual([
       { orderId: 'o1', customerId: 'c1', placedAt: '2026-11-20T00:00:00.000Z', amount: 12.5 },
     ]);
     await handle(
-      event('customer.updated', { customerId: 'c1', email: 'A@Example.com', timeZone: 'Asia/Kolkata' }),
+      shopEvent('customer.updated', { customerId: 'c1', email: 'A@Example.com', timeZone: 'Asia/Kolkata' }),
     );
     expect(store.customers.get('c1')).toMatchObject({
       email: 'a@example.com',
@@ -57,7 +45,7 @@ describe('ingest-event', () => {
     };
     await expect(
       handle(
-        event('incident.resolved', {
+        shopEvent('incident.resolved', {
           ...opened,
           ticketOpen: false,
           resolvedAt: '2026-11-03',
@@ -65,7 +53,7 @@ describe('ingest-event', () => {
         }),
       ),
     ).resolves.toMatchObject({ result: 'written' });
-    await expect(handle(event('incident.opened', opened))).resolves.toMatchObject({
+    await expect(handle(shopEvent('incident.opened', opened))).resolves.toMatchObject({
       result: 'kept-resolved',
     });
     expect(store.incidents.get('c1#i1')).toMatchObject({ resolution: 'refunded', ticketOpen: false });
@@ -74,11 +62,11 @@ describe('ingest-event', () => {
   it('refuses a malformed detail or an unknown type with a reason, so the event reaches the DLQ', async () => {
     const { store, handle } = setup();
     await expect(
-      handle(event('order.placed', { orderId: 'o1', customerId: 'c1', placedAt: 'soon' })),
+      handle(shopEvent('order.placed', { orderId: 'o1', customerId: 'c1', placedAt: 'soon' })),
     ).rejects.toThrow(/order\.placed detail is invalid:[\s\S]*placedAt/);
     await expect(
       handle(
-        event('incident.resolved', {
+        shopEvent('incident.resolved', {
           incidentId: 'i1',
           customerId: 'c1',
           kind: 'late',
@@ -86,7 +74,7 @@ describe('ingest-event', () => {
         }),
       ),
     ).rejects.toThrow(/resolvedAt/);
-    await expect(handle(event('order.cancelled', {}))).rejects.toBeInstanceOf(MalformedEventError);
+    await expect(handle(shopEvent('order.cancelled', {}))).rejects.toBeInstanceOf(MalformedEventError);
     expect(store.writes).toBe(0);
   });
 });
