@@ -1,4 +1,4 @@
-import type { ReportData } from '../../functions/core/domain/report-data.ts';
+import { type ReportData, reportAssignment, reportOrder } from '../../functions/core/domain/report-data.ts';
 import type { ReportReader } from '../../functions/ports/report-reader.ts';
 import type { MemoryCustomerStore } from './memory-customer-store.ts';
 import type { MemoryEngagementLedger } from './memory-engagement-ledger.ts';
@@ -44,42 +44,11 @@ export class MemoryReportReader implements ReportReader {
     for (const { enrolmentId, marker, at } of ledger.markers.values())
       if (responseMarkers.has(marker)) earlier(responses, enrolmentId, at);
     return {
-      assignments: [...enrolments.items.values()].map(
-        ({
-          customerId,
-          enrolmentId,
-          sequenceId,
-          segmentId,
-          enrolledAt,
-          state,
-          endedAt,
-          exitReason,
-          predictedPurchases,
-        }) => ({
-          customerId,
-          enrolmentId,
-          sequenceId,
-          segmentId,
-          enrolledAt,
-          state,
-          ...(endedAt === undefined ? {} : { endedAt }),
-          ...(exitReason === undefined ? {} : { exitReason }),
-          ...(predictedPurchases === undefined ? {} : { predictedPurchases }),
-        }),
-      ),
+      assignments: [...enrolments.items.values()].map(reportAssignment),
       firstSends: [...firstSends].map(([enrolmentId, sentAt]) => ({ enrolmentId, sentAt })),
       sends,
       // Every order with its status, as DynamoDB's reader gives them: the report leaves out refunds.
-      orders: [...customers.orders.values()].map(
-        ({ customerId, placedAt, amount, currency, status, refundedAmount }) => ({
-          customerId,
-          placedAt: Date.parse(placedAt),
-          amount,
-          ...(currency === undefined ? {} : { currency }),
-          ...(status === undefined ? {} : { status }),
-          ...(refundedAmount === undefined ? {} : { refundedAmount }),
-        }),
-      ),
+      orders: [...customers.orders.values()].map(reportOrder),
       counters: [...ledger.counters.values()],
       responses: [...responses].map(([enrolmentId, respondedAt]) => ({ enrolmentId, respondedAt })),
     };

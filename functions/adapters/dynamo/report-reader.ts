@@ -1,6 +1,6 @@
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import type { StepCounters } from '../../core/domain/counters.ts';
-import type { ReportData } from '../../core/domain/report-data.ts';
+import { type ReportData, reportAssignment, reportOrder } from '../../core/domain/report-data.ts';
 import type { ReportReader } from '../../ports/report-reader.ts';
 import { sumShards } from './engagement-ledger.ts';
 import {
@@ -34,31 +34,9 @@ interface Collected {
 function collect(item: Item, data: Collected): void {
   switch (item[typeAttribute]) {
     case itemTypes.enrolment:
-    case itemTypes.holdout: {
-      const {
-        customerId,
-        enrolmentId,
-        sequenceId,
-        segmentId,
-        enrolledAt,
-        state,
-        endedAt,
-        exitReason,
-        predictedPurchases,
-      } = parseItem(AssignmentItemSchema, item);
-      data.assignments.push({
-        customerId,
-        enrolmentId,
-        sequenceId,
-        segmentId,
-        enrolledAt,
-        state,
-        ...(endedAt === undefined ? {} : { endedAt }),
-        ...(exitReason === undefined ? {} : { exitReason }),
-        ...(predictedPurchases === undefined ? {} : { predictedPurchases }),
-      });
+    case itemTypes.holdout:
+      data.assignments.push(reportAssignment(parseItem(AssignmentItemSchema, item)));
       return;
-    }
     case itemTypes.messageStats:
       addResponse(data.responses, item);
       return;
@@ -70,22 +48,10 @@ function collect(item: Item, data: Collected): void {
       if (earlier === undefined || send.sentAt < earlier) data.firstSends.set(send.enrolmentId, send.sentAt);
       return;
     }
-    case itemTypes.order: {
+    case itemTypes.order:
       // Refunded, cancelled and voided orders too: the report leaves them out by their status.
-      const { customerId, placedAt, amount, currency, status, refundedAmount } = parseItem(
-        StoredOrderSchema,
-        item,
-      );
-      data.orders.push({
-        customerId,
-        placedAt: Date.parse(placedAt),
-        amount,
-        ...(currency === undefined ? {} : { currency }),
-        ...(status === undefined ? {} : { status }),
-        ...(refundedAmount === undefined ? {} : { refundedAmount }),
-      });
+      data.orders.push(reportOrder(parseItem(StoredOrderSchema, item)));
       return;
-    }
     case itemTypes.stats:
       data.counters.push(toStepCounters(item));
       return;

@@ -1,3 +1,4 @@
+import type { Order } from '../customers/model.ts';
 import type { StepCounters } from './counters.ts';
 
 /** Everything the report reads, from one pass over the table. */
@@ -38,4 +39,39 @@ export interface ReportData {
     readonly refundedAmount?: number;
   }[];
   readonly counters: readonly StepCounters[];
+}
+
+export type ReportAssignment = ReportData['assignments'][number];
+export type ReportOrder = ReportData['orders'][number];
+
+/** What the report keeps of an enrolment or hold-out, whatever else its store holds. */
+export function reportAssignment(assignment: ReportAssignment): ReportAssignment {
+  const { customerId, enrolmentId, sequenceId, segmentId, enrolledAt, state } = assignment;
+  const { endedAt, exitReason, predictedPurchases } = assignment;
+  return {
+    customerId,
+    enrolmentId,
+    sequenceId,
+    segmentId,
+    enrolledAt,
+    state,
+    ...(endedAt === undefined ? {} : { endedAt }),
+    ...(exitReason === undefined ? {} : { exitReason }),
+    ...(predictedPurchases === undefined ? {} : { predictedPurchases }),
+  };
+}
+
+/** What the report keeps of an order: every order, refunded and cancelled ones too, with its status. */
+export function reportOrder(
+  order: Pick<Order, 'customerId' | 'placedAt' | 'amount' | 'currency' | 'status' | 'refundedAmount'>,
+): ReportOrder {
+  const { customerId, placedAt, amount, currency, status, refundedAmount } = order;
+  return {
+    customerId,
+    placedAt: Date.parse(placedAt),
+    amount,
+    ...(currency === undefined ? {} : { currency }),
+    ...(status === undefined ? {} : { status }),
+    ...(refundedAmount === undefined ? {} : { refundedAmount }),
+  };
 }
