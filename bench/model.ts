@@ -1,13 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  compressSummaries,
   expectedPurchasesColumns,
   fitModel,
   pAliveColumns,
+  type SummaryColumns,
   scoreColumns,
   simulateBgNbd,
 } from '../functions/core/model/index.ts';
 import { type BenchRow, printTable } from './table.ts';
 
 const AREA = 'models';
+const ROOT = join(import.meta.dirname, '..');
 
 let peakRss = 0;
 function sampleRss(): void {
@@ -23,51 +30,107 @@ function time<T>(body: () => T): { seconds: number; result: T } {
   return { seconds, result };
 }
 
+/** The summaries as the CSV a user would hand `rekindle model fit --summary` (full float precision). */
+function summaryCsv(columns: SummaryColumns): string {
+  const lines = ['ID,frequency,recency,T'];
+  for (let i = 0; i < columns.T.length; i += 1)
+    lines.push(`c${i + 1},${columns.frequency[i]},${columns.recency[i]},${columns.T[i]}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /**
- * Fitting and scoring speed on customers simulated from the BG/NBD with the CDNOW parameters, a 12-week
- * acquisition cohort (T between 27 and 39 weeks) and purchase times on whole days. Single-threaded.
- * References are lifetimes (numpy/scipy) on the same kind of machine, from the project's issue.
+ * The whole command as a user runs it (`node bin/rekindle.js model fit …`, start-up included): wall
+ * seconds, and the peak resident set of its processes from GNU time where it is installed.
+ */
+function timeCommand(args: readonly string[]): { seconds: number; peakMb: number | undefined } {
+  const gnuTime = '/usr/bin/time';
+  const useTime = existsSync(gnuTime);
+  const command = useTime ? gnuTime : process.execPath;
+  const argv = [...(useTime ? ['-f', '%M', process.execPath] : []), join(ROOT, 'bin/rekindle.js'), ...args];
+  const start = performance.now();
+  const run = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const seconds = (performance.now() - start) / 1000;
+  if (run.status !== 0) throw new Error(`rekindle ${args.join(' ')} failed: ${run.stderr}`);
+  const kilobytes = useTime ? Number(run.stderr.trim().split('\n').at(-1)) : Number.NaN;
+  return { seconds, peakMb: Number.isFinite(kilobytes) ? kilobytes / 1024 : undefined };
+}
+
+/**
+ * Fitting and scoring speed on customers simulated from the BG/NBD with the CDNOW parameters and a
+ * 12-week acquisition cohort (T between 27 and 39 weeks), in two shapes: purchase times rounded to
+ * whole days (many identical rows) and continuous (every row distinct). BG/NBD and MBG/NBD read every
+ * row (no merging) on every core; Pareto/NBD merges identical rows. The whole-command rows run the
+ * CLI on CSV files of the same customers. References are lifetimes 0.11 (numpy/scipy) from issues 3
+ * and 25.
  */
 export async function modelBenchmarks(): Promise<BenchRow[]> {
   const T = { min: 27, max: 39 };
-  const million = simulateBgNbd({ customers: 1_000_000, seed: 1, T });
-  const hundredThousand = simulateBgNbd({ customers: 100_000, seed: 2, T });
-  sampleRss();
+  const shapes = [
+    { name: 'rounded to days', resolution: 1 / 7, lifetimes: 'lifetimes 18.2 s' },
+    { name: 'continuous', resolution: 0, lifetimes: 'lifetimes 18.1 s' },
+  ] as const;
   const rows: BenchRow[] = [];
-  const bg = time(() => fitModel('bgnbd', million));
-  rows.push({
-    area: AREA,
-    case: `BG/NBD fit with standard errors, 1M customers (${bg.result.uniqueRows} unique rows, ${bg.result.iterations} iterations)`,
-    value: bg.seconds,
-    unit: 's',
-    target: '< 1.2 s',
-    reference: 'lifetimes 12.4 s',
-  });
-  const mbg = time(() => fitModel('mbgnbd', million));
-  rows.push({
-    area: AREA,
-    case: `MBG/NBD fit, 1M customers (${mbg.result.iterations} iterations)`,
-    value: mbg.seconds,
-    unit: 's',
-  });
-  const pnbd = time(() => fitModel('paretonbd', hundredThousand));
-  rows.push({
-    area: AREA,
-    case: `Pareto/NBD fit with standard errors, 100k customers (${pnbd.result.uniqueRows} unique rows, ${pnbd.result.iterations} iterations)`,
-    value: pnbd.seconds,
-    unit: 's',
-    target: '< 2 s',
-    reference: 'lifetimes 41 s',
-  });
-  const pnbdFast = time(() => fitModel('paretonbd', hundredThousand, { standardErrors: false }));
-  rows.push({
-    area: AREA,
-    case: 'Pareto/NBD fit, 100k customers, without standard errors (no Hessian)',
-    value: pnbdFast.seconds,
-    unit: 's',
-    target: '< 2 s',
-  });
-  const fit = bg.result;
+  const directory = mkdtempSync(join(tmpdir(), 'rekindle-bench-model-'));
+  try {
+    for (const shape of shapes) {
+      const million = simulateBgNbd({ customers: 1_000_000, seed: 1, T, resolution: shape.resolution });
+      const distinct = compressSummaries(million).size;
+      sampleRss();
+      const bg = time(() => fitModel('bgnbd', million));
+      rows.push({
+        area: AREA,
+        case: `BG/NBD fit with standard errors, 1M customers, ${shape.name} (${distinct} distinct rows, ${bg.result.iterations} iterations)`,
+        value: bg.seconds,
+        unit: 's',
+        target: '< 1.5 s',
+        reference: shape.lifetimes,
+      });
+      const mbg = time(() => fitModel('mbgnbd', million));
+      rows.push({
+        area: AREA,
+        case: `MBG/NBD fit with standard errors, 1M customers, ${shape.name} (${mbg.result.iterations} iterations)`,
+        value: mbg.seconds,
+        unit: 's',
+        target: '< 1.5 s',
+      });
+      const file = join(directory, `summary-${shape.resolution === 0 ? 'continuous' : 'days'}.csv`);
+      writeFileSync(file, summaryCsv(million));
+      const command = timeCommand(['model', 'fit', '--summary', file, '--model', 'bgnbd']);
+      rows.push({
+        area: AREA,
+        case: `\`rekindle model fit --summary --model bgnbd\`, whole command, 1M customers, ${shape.name}`,
+        value: command.seconds,
+        unit: 's',
+        target: '< 2.5 s',
+        reference: 'lifetimes fit alone 18 s',
+      });
+      if (command.peakMb !== undefined)
+        rows.push({
+          area: AREA,
+          case: `peak memory of that command, ${shape.name}`,
+          value: command.peakMb,
+          unit: 'MB',
+          target: '< 500 MB',
+        });
+    }
+    for (const shape of shapes) {
+      const hundredThousand = simulateBgNbd({ customers: 100_000, seed: 2, T, resolution: shape.resolution });
+      const distinct = compressSummaries(hundredThousand).size;
+      const pnbd = time(() => fitModel('paretonbd', hundredThousand));
+      rows.push({
+        area: AREA,
+        case: `Pareto/NBD fit with standard errors, 100k customers, ${shape.name} (${distinct} distinct rows, ${pnbd.result.iterations} iterations)`,
+        value: pnbd.seconds,
+        unit: 's',
+        target: '< 2 s',
+        reference: 'lifetimes 41 s',
+      });
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+  const million = simulateBgNbd({ customers: 1_000_000, seed: 1, T });
+  const fit = fitModel('bgnbd', million);
   const pAlive = time(() => pAliveColumns(fit, million));
   rows.push({
     area: AREA,
@@ -92,12 +155,13 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
     unit: 's',
     target: '< 0.5 s',
   });
-  const allPareto = time(() => scoreColumns(pnbd.result, million, 39));
+  const pareto = fitModel('paretonbd', simulateBgNbd({ customers: 100_000, seed: 2, T }));
+  const allPareto = time(() => scoreColumns(pareto, million, 39));
   rows.push({ area: AREA, case: 'Pareto/NBD all scores, 1M customers', value: allPareto.seconds, unit: 's' });
   const maxRss = process.resourceUsage().maxRSS * 1024;
   rows.push({
     area: AREA,
-    case: 'peak RSS of the whole run (simulation included)',
+    case: 'peak RSS of the benchmark process (simulations included)',
     value: Math.max(peakRss, maxRss) / 1e6,
     unit: 'MB',
     target: '< 500 MB',

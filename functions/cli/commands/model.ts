@@ -16,11 +16,14 @@ import {
   parseSummaryCsv,
   parseTransactionsCsv,
   type RejectedLine,
+  type SummaryColumns,
   scoreCustomers,
   summariseTransactions,
   type TimeUnit,
   type Transaction,
+  toColumns,
 } from '../../core/model/index.ts';
+import { readSummaryCsv } from '../../core/model/summary-csv.ts';
 import { csvTable } from '../../core/reporting/csv-output.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -51,12 +54,16 @@ function parseUnit(value: string | undefined): TimeUnit {
   throw new UsageError(`--unit must be days or weeks, not "${value}"`);
 }
 
-function readText(file: string): string {
+function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (error: unknown) {
     throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+function readText(file: string): string {
+  return readBytes(file).toString('utf8');
 }
 
 interface LoadedInput {
@@ -92,6 +99,24 @@ function loadInput(values: {
     rejected: [...parsed.rejected, ...summary.rejected],
     transactions: parsed.transactions,
   };
+}
+
+/**
+ * The fit's input as columns: a summary file straight from its bytes (on shared memory, so the fit's
+ * worker threads read it in place), transactions summarised as before.
+ */
+function loadColumns(values: {
+  summary?: string | undefined;
+  transactions?: string | undefined;
+  'calibration-end'?: string | undefined;
+  unit: TimeUnit;
+}): { columns: SummaryColumns; size: number; rejected: RejectedLine[] } {
+  if (values.summary !== undefined && values.transactions === undefined) {
+    const table = readSummaryCsv(readBytes(values.summary), values.summary, { shared: true });
+    return { columns: table.columns, size: table.size, rejected: table.rejected };
+  }
+  const input = loadInput(values);
+  return { columns: toColumns(input.customers), size: input.customers.length, rejected: input.rejected };
 }
 
 function reportRejected(rejected: readonly RejectedLine[], out: Output): void {
@@ -142,14 +167,23 @@ function printFit(fit: FitResult, out: Output): void {
     );
   }
   out.line(`log-likelihood: ${fit.logLikelihood.toFixed(2)}`);
-  out.line(`customers: ${fit.customers} (${fit.uniqueRows} distinct x, t_x, T)`);
+  out.line(
+    fit.uniqueRows === fit.customers
+      ? `customers: ${fit.customers} (the likelihood read every row)`
+      : `customers: ${fit.customers} (${fit.uniqueRows} distinct x, t_x, T)`,
+  );
   out.line(
     `converged: ${fit.converged ? 'yes' : 'no'} after ${fit.iterations} iterations (gradient norm ${fit.gradientNorm.toExponential(1)}) in ${fit.seconds.toFixed(3)} s`,
   );
 }
 
-function fitOrFail(kind: ModelKind | 'auto', customers: CustomerSummary[], out: Output): FitResult {
-  if (customers.length === 0) throw new UsageError('no valid customers in the input');
+function fitOrFail(
+  kind: ModelKind | 'auto',
+  customers: CustomerSummary[] | SummaryColumns,
+  out: Output,
+): FitResult {
+  if (('length' in customers ? customers.length : customers.T.length) === 0)
+    throw new UsageError('no valid customers in the input');
   const fit = fitModel(kind, customers);
   for (const warning of fit.warnings) out.error(`warning: ${warning}`);
   return fit;
@@ -164,9 +198,9 @@ export const modelFitCommand: Command = {
     const { values } = parseArgs({ args: [...argv], options: INPUT_OPTIONS, strict: true });
     const kind = parseModel(values.model);
     const unit = parseUnit(values.unit);
-    const input = withInputErrors(() => loadInput({ ...values, unit }));
+    const input = withInputErrors(() => loadColumns({ ...values, unit }));
     reportRejected(input.rejected, out);
-    const fit = fitOrFail(kind, input.customers, out);
+    const fit = fitOrFail(kind, input.columns, out);
     if (values.json === true) out.json(fitJson(fit));
     else printFit(fit, out);
     return input.rejected.length > 0 ? 1 : 0;
