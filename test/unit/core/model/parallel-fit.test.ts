@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { xLevelsOf } from '../../../../functions/core/model/bgnbd-columns.ts';
 import { fitBetaGeometricRows, fitCompressed, rowsOf } from '../../../../functions/core/model/fit.ts';
-import { compressSummaries, type FitResult, simulateBgNbd } from '../../../../functions/core/model/index.ts';
+import {
+  compressSummaries,
+  type FitResult,
+  fitModel,
+  simulateBgNbd,
+} from '../../../../functions/core/model/index.ts';
 import { RowPool, RowPoolError } from '../../../../functions/core/model/row-pool.ts';
 
 function paramsOf(fit: FitResult): number[] {
@@ -95,5 +100,19 @@ describe('RowPool', () => {
     pool.close();
     pool.close();
     expect(() => pool.run(0)).toThrow(RowPoolError);
+  });
+});
+
+describe('auto on a large base', () => {
+  it('compares the models on a 100k sample, says so, and fits the chosen one on everyone', () => {
+    // Whole weeks: few distinct rows, so the Pareto/NBD candidates stay quick.
+    const data = simulateBgNbd({ customers: 260_000, seed: 13, T: { min: 27, max: 39 }, resolution: 1 });
+    const auto = fitModel('auto', data);
+    expect(auto.choice?.reason).toMatch(/compared on a sample of 100,000 of the 260,000 customers/);
+    expect(auto.customers).toBe(260_000);
+    const chosen = auto.choice?.chosen;
+    if (chosen === undefined) throw new Error('expected a choice');
+    const direct = fitModel(chosen, data);
+    expectRelativelyClose(paramsOf(auto), paramsOf(direct), 1e-9);
   });
 });
