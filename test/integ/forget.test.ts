@@ -86,6 +86,13 @@ async function rawMailExists(key: string): Promise<boolean> {
   }
 }
 
+/** A received mail in the inbound bucket, as SES stores it. */
+async function putRawMail(key: string, body: string): Promise<void> {
+  await runtime.clients.s3.send(
+    new PutObjectCommand({ Bucket: localNames.inboundBucket, Key: key, Body: body }),
+  );
+}
+
 describe('rekindle forget', () => {
   it('erases every item and raw reply of the person, keeps only a hashed tombstone, and is idempotent', async () => {
     await runtime.store.putCustomers([
@@ -102,13 +109,7 @@ describe('rekindle forget', () => {
       { orderId: 'o1', customerId: 'f1', placedAt: '2026-01-02T00:00:00.000Z', amount: 5 },
     ]);
     const s3Key = `${localNames.inboundPrefix}mail-forget`;
-    await runtime.clients.s3.send(
-      new PutObjectCommand({
-        Bucket: localNames.inboundBucket,
-        Key: s3Key,
-        Body: 'From: forget.me@example.com\r\n\r\nhi',
-      }),
-    );
+    await putRawMail(s3Key, 'From: forget.me@example.com\r\n\r\nhi');
     await runtime.engagement.ledger.record({
       eventId: 'reply-forget',
       type: 'reply',
@@ -213,15 +214,7 @@ describe('rekindle forget', () => {
     // Written by other code or before the address was parsed: a display name, 80 days old; no sender, but her customer.
     const older = `${localNames.inboundPrefix}mail-old-refusal`;
     const unreadable = `${localNames.inboundPrefix}mail-unreadable`;
-    for (const key of [older, unreadable]) {
-      await runtime.clients.s3.send(
-        new PutObjectCommand({
-          Bucket: localNames.inboundBucket,
-          Key: key,
-          Body: 'From: ada.away@example.com',
-        }),
-      );
-    }
+    for (const key of [older, unreadable]) await putRawMail(key, 'From: ada.away@example.com');
     await runtime.engagement.inbound.recordInbound({
       mailId: 'old-refusal',
       receivedAt: runtime.clock.now() - 80 * 86_400_000,
