@@ -216,6 +216,7 @@ export function sendStepDeps(
     store: stores.customers,
     enrolments: stores.enrolments,
     guard: stores.sendGuard,
+    deferrals: stores.ledger,
     mailer: mailer(c),
     scheduler: stepScheduler(c),
     clock: c.clock,

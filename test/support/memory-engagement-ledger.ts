@@ -1,6 +1,13 @@
 import type { StepCounters } from '../../functions/core/domain/counters.ts';
-import { type Counters, counterEffect, zeroCounters } from '../../functions/core/domain/counters.ts';
+import {
+  type Counters,
+  counterEffect,
+  type DeferralCause,
+  deferralCounter,
+  zeroCounters,
+} from '../../functions/core/domain/counters.ts';
 import type { EngagementEvent } from '../../functions/core/domain/engagement-event.ts';
+import type { DeferralCounter, DeferralKey } from '../../functions/ports/deferral-counter.ts';
 import type { EngagementLedger } from '../../functions/ports/engagement-ledger.ts';
 
 /**
@@ -8,7 +15,7 @@ import type { EngagementLedger } from '../../functions/ports/engagement-ledger.t
  * customer (or, without one, its message), time and id; only an attributed event with its message's
  * tags counts, and a first-of-kind counter once per message.
  */
-export class MemoryEngagementLedger implements EngagementLedger {
+export class MemoryEngagementLedger implements EngagementLedger, DeferralCounter {
   readonly events = new Map<string, EngagementEvent>();
   /** Each message's first-of-kind markers, with the time of the event that set each. */
   readonly markers = new Map<
@@ -63,5 +70,13 @@ export class MemoryEngagementLedger implements EngagementLedger {
 
   async sequenceCounters(sequenceId: string): Promise<StepCounters[]> {
     return [...this.counters.values()].filter((item) => item.sequenceId === sequenceId);
+  }
+
+  async countDeferral(key: DeferralKey, cause: DeferralCause): Promise<void> {
+    const counterKey = `${key.sequenceId}|${key.stepIndex}|${key.segmentId}`;
+    const current = this.counters.get(counterKey);
+    const next: Record<keyof Counters, number> = { ...(current?.counters ?? zeroCounters()) };
+    next[deferralCounter[cause]] += 1;
+    this.counters.set(counterKey, { ...(current ?? key), counters: next });
   }
 }

@@ -1,8 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { StepCounters } from '../../core/domain/counters.ts';
-import { addCounters, type CounterName, counterEffect } from '../../core/domain/counters.ts';
+import {
+  addCounters,
+  type CounterName,
+  counterEffect,
+  type DeferralCause,
+  deferralCounter,
+} from '../../core/domain/counters.ts';
 import type { EngagementEvent } from '../../core/domain/engagement-event.ts';
+import type { DeferralCounter, DeferralKey } from '../../ports/deferral-counter.ts';
 import type { EngagementLedger } from '../../ports/engagement-ledger.ts';
 import { expiresAfter, type Item, itemTypes, toStepCounters, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
@@ -197,7 +210,7 @@ function planEvents(
 }
 
 /** The EngagementLedger over the one table: event items, message markers and counter shards (keys in table-design.ts). */
-export class DynamoEngagementLedger extends TableAdapter implements EngagementLedger {
+export class DynamoEngagementLedger extends TableAdapter implements EngagementLedger, DeferralCounter {
   readonly #conflictRetry: RetryPolicy;
 
   /** `conflictRetry`: how a transaction cancelled by a conflicting one is retried. */
@@ -316,6 +329,29 @@ export class DynamoEngagementLedger extends TableAdapter implements EngagementLe
       ConsistentRead: true,
     });
     return sumShards(items.map(toStepCounters));
+  }
+
+  async countDeferral(key: DeferralKey, cause: DeferralCause): Promise<void> {
+    const counter = deferralCounter[cause];
+    // A shard drawn at random: a window opening defers many steps of one sequence at once.
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: {
+          pk: keys.stats(key.sequenceId),
+          sk: keys.statsStep(key.stepIndex, key.segmentId, statsShard(randomUUID())),
+        },
+        UpdateExpression: `SET sequenceId = :sequenceId, stepIndex = :stepIndex, segmentId = :segmentId, #type = :stats ADD ${counter} :one`,
+        ExpressionAttributeNames: { '#type': typeAttribute },
+        ExpressionAttributeValues: {
+          ':sequenceId': key.sequenceId,
+          ':stepIndex': key.stepIndex,
+          ':segmentId': key.segmentId,
+          ':stats': itemTypes.stats,
+          ':one': 1,
+        },
+      }),
+    );
   }
 }
 

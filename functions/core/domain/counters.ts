@@ -23,6 +23,13 @@ export const counterNames = [
   'opens',
   'machineOpens',
   'clicks',
+  /** Each time a due step was held back, by cause: outside the send window, the cap, the minimum gap… */
+  'deferredWindow',
+  'deferredCap',
+  'deferredGap',
+  /** …a pause (the customer's, a sequence's, the kill switch, SES pausing the account), an open ticket. */
+  'deferredPause',
+  'deferredTicket',
 ] as const;
 export type CounterName = (typeof counterNames)[number];
 export type Counters = Readonly<Record<CounterName, number>>;
@@ -45,7 +52,25 @@ export const zeroCounters = (): Record<CounterName, number> => ({
   opens: 0,
   machineOpens: 0,
   clicks: 0,
+  deferredWindow: 0,
+  deferredCap: 0,
+  deferredGap: 0,
+  deferredPause: 0,
+  deferredTicket: 0,
 });
+
+/** Why a due step was held back, as the report splits deferrals. */
+export const deferralCauses = ['window', 'cap', 'gap', 'pause', 'ticket'] as const;
+export type DeferralCause = (typeof deferralCauses)[number];
+
+/** The counter each cause adds to. */
+export const deferralCounter = {
+  window: 'deferredWindow',
+  cap: 'deferredCap',
+  gap: 'deferredGap',
+  pause: 'deferredPause',
+  ticket: 'deferredTicket',
+} as const satisfies Record<DeferralCause, CounterName>;
 
 /**
  * What storing an event adds: `always` when the event is new, and `first` only when it is the

@@ -1,3 +1,4 @@
+import type { Counters } from '../domain/counters.ts';
 import { allSequences } from '../domain/pauses.ts';
 import type { FunnelStage, GroupReport, LiftResult, PauseInForce, Report } from './build-report.ts';
 import { formatAmounts, formatMoney, type Money } from './money.ts';
@@ -37,6 +38,7 @@ export function renderReportText(report: Report): string {
       ...describeRevenue(group).map((line) => `  ${line}`),
       `  lift ${describeLift(group.lift)}`,
       `  ended ${describeEnds(group)}`,
+      `  held back ${describeDeferrals(group.totals)}`,
       `  ${'step'.padEnd(16)}${[
         'sent',
         'delivered',
@@ -235,6 +237,23 @@ export function describeRevenue(
   });
 }
 
+const deferralLabels = [
+  ['deferredWindow', 'outside the send window'],
+  ['deferredCap', 'the cap'],
+  ['deferredGap', 'the minimum gap'],
+  ['deferredPause', 'a pause'],
+  ['deferredTicket', 'an open ticket'],
+] as const satisfies readonly (readonly [keyof Counters, string])[];
+
+/** Each time a due step waited, by cause: the window, the cap, the minimum gap, a pause, a ticket. */
+export function describeDeferrals(counters: Counters): string {
+  const total = deferralLabels.reduce((sum, [name]) => sum + counters[name], 0);
+  if (total === 0) return 'nothing (no due step had to wait)';
+  return `${total} times a due step waited: ${deferralLabels
+    .map(([name, label]) => `${label} ${counters[name]}`)
+    .join(', ')}`;
+}
+
 /** The funnel on a line: each stage's count and its share of the emails sent. */
 export function describeFunnel(group: Pick<GroupReport, 'funnel'>): string {
   const sent = group.funnel[0]?.count ?? 0;
@@ -289,6 +308,7 @@ export function renderReportHtml(report: Report): string {
         .map((line) => `<li>${escapeHtml(line)}</li>`)
         .join('')}</ul>
 <p>Ended: ${escapeHtml(describeEnds(group))}.</p>
+<p>Held back: ${escapeHtml(describeDeferrals(group.totals))}.</p>
 <h3>Funnel</h3>
 ${funnelChart(group, index)}
 <p class="muted">Opened counts people; ${group.totals.machineOpened} more emails had only a likely machine open (Apple Mail Privacy Protection, scanners).</p>
@@ -299,6 +319,15 @@ ${weeklyCharts(group, index)}
 <tbody>${rows}</tbody></table>
 <table class="rates"><caption>Rates, of the emails delivered</caption><thead><tr><th>step</th>${rateColumns.map(([, heading]) => `<th>${heading}</th>`).join('')}</tr></thead>
 <tbody>${rateRows}</tbody></table>
+<table class="held"><caption>Held back, each time a due step waited, by cause</caption><thead><tr><th>step</th>${deferralLabels
+        .map(([, label]) => `<th>${label}</th>`)
+        .join('')}</tr></thead>
+<tbody>${[...group.steps, { stepId: 'total', counters: group.totals }]
+        .map(
+          (step) =>
+            `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${deferralLabels.map(([name]) => `<td>${step.counters[name]}</td>`).join('')}</tr>`,
+        )
+        .join('\n')}</tbody></table>
 <table class="returns"><caption>Returns, by the step that was the customer's latest email</caption><thead><tr><th>step</th><th>returned</th><th>revenue</th><th>per email sent</th></tr></thead>
 <tbody>${group.steps
         .map(

@@ -1,10 +1,12 @@
 import type { Clock } from '../../ports/clock.ts';
 import type { CustomerStore } from '../../ports/customer-store.ts';
+import type { DeferralCounter } from '../../ports/deferral-counter.ts';
 import type { EnrolmentStore } from '../../ports/enrolment-store.ts';
 import type { Mailer } from '../../ports/mailer.ts';
 import type { SendGuardReader } from '../../ports/send-guard.ts';
 import type { StepScheduler } from '../../ports/step-scheduler.ts';
 import type { RekindleConfig } from '../config/schema.ts';
+import type { DeferralCause } from '../domain/counters.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import { planStep } from '../domain/enrolment.ts';
 import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
@@ -39,7 +41,19 @@ export interface SendStepDeps {
    * with a bounced email) and a sequence paused for complaints. Absent in tests of the send path alone.
    */
   readonly guard?: SendGuardReader;
+  /** Counts each held-back step by cause, for the report. Absent in tests of the send path alone. */
+  readonly deferrals?: DeferralCounter;
 }
+
+/** How the report groups the reasons a due step waits: every kind of pause is a pause. */
+export const deferralCauseOf = {
+  window: 'window',
+  cap: 'cap',
+  gap: 'gap',
+  paused: 'pause',
+  'sequence-paused': 'pause',
+  'ticket-open': 'ticket',
+} as const satisfies Record<DeferReason, DeferralCause>;
 
 /** SES asked us to slow down: the step is tried again this much later (plus the flexible window). */
 export const throttledRetryDelay = 5 * 60_000;
@@ -140,6 +154,7 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
   }
   if (verdict.kind === 'defer') {
     const attempt = await scheduleAgain(message, verdict.until, verdict.timeZone, deps);
+    await countDeferral(message, deferralCauseOf[verdict.reason], deps);
     return { kind: 'deferred', reason: verdict.reason, until: verdict.until, attempt };
   }
 
@@ -202,6 +217,8 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
       await store.releaseClaim(claimed);
       const until = clock.now() + (paused ? pausedRetryDelay : throttledRetryDelay);
       const attempt = await scheduleAgain(message, until, timeZone, deps);
+      // SES pausing the account holds the step back like any pause; throttling is only a delay.
+      if (paused) await countDeferral(message, 'pause', deps);
       return { kind: paused ? 'paused' : 'retry', reason, until, attempt };
     }
     return fail(claimed, reason, deps);
@@ -237,6 +254,14 @@ async function guardStep(
     };
   }
   return undefined;
+}
+
+/** Counts the step held back under its sequence, step and segment, once planned again. */
+async function countDeferral(message: StepMessage, cause: DeferralCause, deps: SendStepDeps): Promise<void> {
+  await deps.deferrals?.countDeferral(
+    { sequenceId: message.sequenceId, stepIndex: message.stepIndex, segmentId: message.segmentId },
+    cause,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { EngagementEvent } from '../../../functions/core/domain/engagement-event.ts';
+import type { DeferralCounter } from '../../../functions/ports/deferral-counter.ts';
 import type { EngagementLedger } from '../../../functions/ports/engagement-ledger.ts';
 
 const at = Date.parse('2026-11-24T06:00:00Z');
@@ -9,7 +10,7 @@ const at = Date.parse('2026-11-24T06:00:00Z');
  * `unique(name)` gives an id no other test uses (customers and sequences share one table).
  */
 export function engagementLedgerContract(
-  ledger: () => EngagementLedger,
+  ledger: () => EngagementLedger & DeferralCounter,
   unique: (name: string) => string,
 ): void {
   const message = (name: string) => {
@@ -90,5 +91,19 @@ export function engagementLedgerContract(
     };
     expect(await ledger().record(untagged)).toBe('recorded');
     expect(await ledger().sequenceCounters(of.sequenceId)).toEqual([]);
+  });
+
+  it('counts deferrals by cause beside the other counters of the step, each one', async () => {
+    const of = message('deferrals');
+    const key = { sequenceId: of.sequenceId, stepIndex: 0, segmentId: 'lapsed' };
+    await ledger().record(event(of, 'send-1', 'send'));
+    await ledger().countDeferral(key, 'window');
+    await ledger().countDeferral(key, 'window');
+    await ledger().countDeferral(key, 'pause');
+    await ledger().countDeferral({ ...key, stepIndex: 1 }, 'cap');
+    const steps = await ledger().sequenceCounters(of.sequenceId);
+    const step = (index: number) => steps.find((counters) => counters.stepIndex === index)?.counters;
+    expect(step(0)).toMatchObject({ sent: 1, deferredWindow: 2, deferredPause: 1, deferredCap: 0 });
+    expect(step(1)).toMatchObject({ sent: 0, deferredCap: 1, deferredGap: 0, deferredTicket: 0 });
   });
 }

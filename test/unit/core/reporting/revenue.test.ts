@@ -151,6 +151,33 @@ describe('the funnel and the weeks, in text and on the page', () => {
   });
 });
 
+describe('deferrals in the report', () => {
+  it('splits the steps held back by cause, per sequence and per step', () => {
+    const input = data();
+    const [first, ...rest] = input.counters;
+    if (first === undefined) throw new Error('fixture has counters');
+    const held = {
+      ...first,
+      counters: { ...first.counters, deferredWindow: 7, deferredPause: 1374, deferredCap: 2 },
+    };
+    const report = buildReport({ ...input, counters: [held, ...rest] }, config, { now: start + 60 * day });
+    expect(renderReportText(report)).toContain(
+      'held back 1383 times a due step waited: outside the send window 7, the cap 2, the minimum gap 0, a pause 1374, an open ticket 0',
+    );
+    const html = renderReportHtml(report);
+    expect(html).toContain('<caption>Held back, each time a due step waited, by cause</caption>');
+    expect(html).toContain(
+      '<th scope="row">check-in</th><td>7</td><td>2</td><td>0</td><td>1374</td><td>0</td>',
+    );
+  });
+
+  it('says when nothing had to wait', () => {
+    expect(renderReportText(buildReport(data(), config, { now: start }))).toContain(
+      'held back nothing (no due step had to wait)',
+    );
+  });
+});
+
 describe('money and weeks', () => {
   it('formats amounts with their code, side by side', () => {
     expect(formatMoney({ currency: 'EUR', amount: 1234.5 })).toBe('EUR 1,234.50');

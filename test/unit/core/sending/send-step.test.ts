@@ -8,6 +8,7 @@ import { sendStep, throttledRetryDelay } from '../../../../functions/core/sendin
 import { VirtualClock } from '../../../../functions/local/virtual-clock.ts';
 import type { Mailer } from '../../../../functions/ports/mailer.ts';
 import { MemoryCustomerStore } from '../../../support/memory-customer-store.ts';
+import { MemoryEngagementLedger } from '../../../support/memory-engagement-ledger.ts';
 import { MemoryEnrolmentStore } from '../../../support/memory-enrolment-store.ts';
 import { MemoryMailer } from '../../../support/memory-mailer.ts';
 import { links, loadConfig } from '../rendering/fixtures.ts';
@@ -155,5 +156,53 @@ describe('sendStep: claim, send, confirm, release', () => {
     });
     expect(await sendStep(message, deps)).toMatchObject({ kind: 'duplicate', state: 'claimed' });
     expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe('sendStep: deferrals counted by cause', () => {
+  const counted = (ledger: MemoryEngagementLedger) => {
+    const counters = ledger.counters.get('gentle-winback|0|lapsed')?.counters;
+    return counters === undefined
+      ? undefined
+      : {
+          window: counters.deferredWindow,
+          cap: counters.deferredCap,
+          gap: counters.deferredGap,
+          pause: counters.deferredPause,
+          ticket: counters.deferredTicket,
+        };
+  };
+
+  it('counts a step due at night as held back by the window, under its sequence, step and segment', async () => {
+    const ledger = new MemoryEngagementLedger();
+    const { deps, clock } = await setup();
+    // 02:00 in London: outside the send window.
+    clock.advanceTo(Date.parse('2026-11-24T02:00:00Z'));
+    expect(await sendStep(message, { ...deps, deferrals: ledger })).toMatchObject({
+      kind: 'deferred',
+      reason: 'window',
+    });
+    expect(counted(ledger)).toEqual({ window: 1, cap: 0, gap: 0, pause: 0, ticket: 0 });
+  });
+
+  it('counts the minimum gap after an email, and SES pausing the account as a pause', async () => {
+    const ledger = new MemoryEngagementLedger();
+    const { deps } = await setup();
+    await sendStep(message, deps);
+    expect(await sendStep({ ...message, stepIndex: 1 }, { ...deps, deferrals: ledger })).toMatchObject({
+      kind: 'deferred',
+      reason: 'gap',
+    });
+    const paused = await setup(failing('SendingPausedException'));
+    await sendStep(message, { ...paused.deps, deferrals: ledger });
+    expect(ledger.counters.get('gentle-winback|1|lapsed')?.counters.deferredGap).toBe(1);
+    expect(counted(ledger)).toEqual({ window: 0, cap: 0, gap: 0, pause: 1, ticket: 0 });
+  });
+
+  it('counts nothing when the step goes out', async () => {
+    const ledger = new MemoryEngagementLedger();
+    const { deps } = await setup();
+    expect(await sendStep(message, { ...deps, deferrals: ledger })).toMatchObject({ kind: 'sent' });
+    expect(counted(ledger)).toBeUndefined();
   });
 });
