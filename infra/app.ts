@@ -18,6 +18,8 @@ const context = {
   inboundReplies: app.node.tryGetContext('inboundReplies'),
   sandboxRecipients: app.node.tryGetContext('sandboxRecipients'),
   linkSigningSecretArn: app.node.tryGetContext('linkSigningSecretArn'),
+  shopifyEventSource: app.node.tryGetContext('shopifyEventSource'),
+  stripeEventSource: app.node.tryGetContext('stripeEventSource'),
   // Set by the CDK CLI from the profile or AWS_REGION; absent offline.
   region: process.env.CDK_DEFAULT_REGION,
 };

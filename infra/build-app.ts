@@ -81,6 +81,22 @@ export const RekindleContextSchema = z.object({
       'must be the complete ARN of a Secrets Manager secret (with its six-character suffix), as in the LinkSigningSecretArn output',
     )
     .optional(),
+  /** Shopify's partner event source (`aws.partner/shopify.com/<app id>/<name>`): read its EventBridge delivery. */
+  shopifyEventSource: z
+    .string()
+    .regex(
+      /^aws\.partner\/shopify\.com\/\d+\/[\w.-]+$/,
+      'must be a Shopify partner event source name, e.g. aws.partner/shopify.com/123456/rekindle',
+    )
+    .optional(),
+  /** Stripe's partner event source (`aws.partner/stripe.com/<destination id>`): read its charges and customers. */
+  stripeEventSource: z
+    .string()
+    .regex(
+      /^aws\.partner\/stripe\.com\/[\w.-]+$/,
+      'must be a Stripe partner event source name, e.g. aws.partner/stripe.com/ed_61Q…',
+    )
+    .optional(),
   /** The region being deployed to (from the environment); checked against SES receiving. */
   region: z.string().optional(),
 });
@@ -99,6 +115,8 @@ export interface DeploymentParameters {
   readonly trackingDomain?: DomainParameters;
   readonly unsubscribeDomain?: DomainParameters;
   readonly dmarcReportAddress?: string;
+  readonly shopifyEventSource?: string;
+  readonly stripeEventSource?: string;
 }
 
 /** Bad CDK context; the message has one line per key, naming it and what was expected. */
@@ -219,6 +237,8 @@ export function resolveParameters(
     ...(trackingDomain === undefined ? {} : { trackingDomain }),
     ...(unsubscribeDomain === undefined ? {} : { unsubscribeDomain }),
     ...(dmarcReportAddress === undefined ? {} : { dmarcReportAddress }),
+    ...(context.shopifyEventSource === undefined ? {} : { shopifyEventSource: context.shopifyEventSource }),
+    ...(context.stripeEventSource === undefined ? {} : { stripeEventSource: context.stripeEventSource }),
   };
 }
 

@@ -234,32 +234,40 @@ export class Observability extends Construct {
     );
   }
 
-  /** The throttle alarm over every watched function, and the dashboard. Call once, last. */
+  /**
+   * The throttle alarm over every watched function, and the dashboard. Call once, last. An alarm's
+   * math may name at most 10 metrics, so past ten functions the next ten get an alarm of their own.
+   */
   finish(): void {
-    const throttles = Object.fromEntries(
-      this.#functions.map((watched, index) => [
-        `t${index}`,
-        watched.fn.function.metricThrottles({ statistic: 'Sum', period: Duration.minutes(5) }),
-      ]),
-    );
-    this.addAlarm(
-      'Throttles',
-      new cloudwatch.MathExpression({
-        // An idle function publishes no Throttles datapoints, and a sum with a missing term has no
-        // value: without FILL one busy throttled function beside idle ones would read as "no data".
-        expression: Object.keys(throttles)
-          .map((id) => `FILL(${id}, 0)`)
-          .join(' + '),
-        usingMetrics: throttles,
-        label: 'Throttled invocations, all Rekindle functions',
-        period: Duration.minutes(5),
-      }),
-      {
-        threshold: 1,
-        evaluationPeriods: 3,
-        description: 'Lambda throttled Rekindle functions for 15 minutes (account concurrency)',
-      },
-    );
+    const perAlarm = 10;
+    for (let start = 0; start < this.#functions.length; start += perAlarm) {
+      const throttles = Object.fromEntries(
+        this.#functions
+          .slice(start, start + perAlarm)
+          .map((watched, index) => [
+            `t${index}`,
+            watched.fn.function.metricThrottles({ statistic: 'Sum', period: Duration.minutes(5) }),
+          ]),
+      );
+      this.addAlarm(
+        start === 0 ? 'Throttles' : `Throttles${start / perAlarm + 1}`,
+        new cloudwatch.MathExpression({
+          // An idle function publishes no Throttles datapoints, and a sum with a missing term has no
+          // value: without FILL one busy throttled function beside idle ones would read as "no data".
+          expression: Object.keys(throttles)
+            .map((id) => `FILL(${id}, 0)`)
+            .join(' + '),
+          usingMetrics: throttles,
+          label: 'Throttled invocations, all Rekindle functions',
+          period: Duration.minutes(5),
+        }),
+        {
+          threshold: 1,
+          evaluationPeriods: 3,
+          description: 'Lambda throttled Rekindle functions for 15 minutes (account concurrency)',
+        },
+      );
+    }
     this.buildDashboard();
   }
 

@@ -15,6 +15,7 @@ import { Segmenter } from '../constructs/segmentation.ts';
 import { SendQueue } from '../constructs/send-queue.ts';
 import type { DnsRecord } from '../constructs/sender-identity.ts';
 import { SendPipeline } from '../constructs/sending.ts';
+import { ShopIntegrations } from '../constructs/shop-integrations.ts';
 import { UnsubscribeEndpoint } from '../constructs/unsubscribe-endpoint.ts';
 
 /** A domain of the shop's and its certificate's ARN (ACM, us-east-1), as deployment parameters. */
@@ -76,6 +77,16 @@ export interface RekindleStackProps extends StackProps {
    * @default - no aggregate reports
    */
   readonly dmarcReportAddress?: string;
+  /**
+   * Shopify's partner event source name: its EventBridge delivery is read.
+   * @default - Shopify's webhooks only over HTTPS
+   */
+  readonly shopifyEventSource?: string;
+  /**
+   * Stripe's partner event source name: its charges and customers are read.
+   * @default - no Stripe events
+   */
+  readonly stripeEventSource?: string;
 }
 
 /** The whole of Rekindle in one account and region. */
@@ -92,6 +103,8 @@ export class RekindleStack extends Stack {
   /** Absent when inbound replies are left out. */
   readonly replies?: InboundReplies;
   readonly linkSigningKey: LinkSigningKey;
+  /** Live data from Shopify, Stripe and the helpdesk. */
+  readonly integrations: ShopIntegrations;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: RekindleStackProps) {
@@ -160,6 +173,14 @@ export class RekindleStack extends Stack {
         extraRecipients: unsubscribeMailto.endsWith(`@${replyDomain}`) ? [] : [unsubscribeMailto],
       });
     }
+    this.integrations = new ShopIntegrations(this, 'Integrations', {
+      runtimeBundle,
+      table: this.table,
+      dataBucket: this.ingestion.bucket,
+      ...(this.replies === undefined ? {} : { replies: this.replies }),
+      ...(props.shopifyEventSource === undefined ? {} : { shopifyEventSource: props.shopifyEventSource }),
+      ...(props.stripeEventSource === undefined ? {} : { stripeEventSource: props.stripeEventSource }),
+    });
 
     this.observability = this.watch(props.alarmEmail);
     this.addOutputs(props);
@@ -177,6 +198,16 @@ export class RekindleStack extends Stack {
     watch.watchFunction('Unsubscribe', 'unsubscribe', this.unsubscribe.unsubscribeFunction, {
       alarmOnErrors: true,
     });
+    watch.watchFunction('ShopifyWebhook', 'shopify-webhook', this.integrations.shopifyWebhook, {
+      alarmOnErrors: true,
+    });
+    watch.watchFunction('HelpdeskWebhook', 'helpdesk-webhook', this.integrations.helpdeskWebhook, {
+      alarmOnErrors: true,
+    });
+    if (this.integrations.shopifyEvents !== undefined)
+      watch.watchFunction('ShopifyEvents', 'shopify-event', this.integrations.shopifyEvents);
+    if (this.integrations.stripeEvents !== undefined)
+      watch.watchFunction('StripeEvents', 'stripe-event', this.integrations.stripeEvents);
     watch.watchQueue('send queue', this.sendQueue.queue);
     watch.watchQueue('segment queue', this.segmenter.segmentQueue);
     watch.watchQueue('engagement queue', this.engagement.queue);
@@ -184,6 +215,11 @@ export class RekindleStack extends Stack {
     watch.watchDeadLetterQueue('Segment', 'segmentation runs and segments', this.segmenter.deadLetterQueue);
     watch.watchDeadLetterQueue('Ingest', 'shop events', this.events.deadLetterQueue);
     watch.watchDeadLetterQueue('Engagement', 'SES events', this.engagement.deadLetterQueue);
+    watch.watchDeadLetterQueue(
+      'Integrations',
+      'Shopify and Stripe events',
+      this.integrations.deadLetterQueue,
+    );
     if (this.replies !== undefined) {
       watch.watchDeadLetterQueue('Replies', 'received replies', this.replies.deadLetterQueue);
     }
@@ -224,6 +260,20 @@ export class RekindleStack extends Stack {
         description: 'Run once after the first deploy; it replaces any rule set active in this region',
       });
     }
+    new CfnOutput(this, 'ShopifyWebhookUrl', {
+      value: this.integrations.shopifyWebhookUrl.url,
+      description:
+        'Subscribe Shopify webhooks here (docs/integrations.md); put the app client secret as "shopify" in the IntegrationSecretName',
+    });
+    new CfnOutput(this, 'HelpdeskWebhookUrl', {
+      value: this.integrations.helpdeskWebhookUrl.url,
+      description: 'Helpdesk webhooks: <this>zendesk, <this>gorgias, <this>freshdesk (docs/integrations.md)',
+    });
+    new CfnOutput(this, 'IntegrationSecretName', {
+      value: this.integrations.secret.secretName,
+      description:
+        'JSON: "shopify" (app client secret), "zendesk" (webhook signing secret), "token" (generated; for Gorgias and Freshdesk)',
+    });
     new CfnOutput(this, 'LinkSigningSecretArn', {
       value: this.linkSigningKey.secretArn,
       description:

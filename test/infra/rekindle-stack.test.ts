@@ -9,7 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { customerTableDesign } from '../../functions/adapters/dynamo/table-design.ts';
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import { engagementBatching } from '../../functions/core/engagement/record-ses-event.ts';
-import { EnvironmentNames } from '../../functions/handlers/environment.ts';
+import {
+  type EnvironmentKey,
+  EnvironmentNames,
+  HelpdeskWebhookEnvironment,
+  ShopifyEventEnvironment,
+  ShopifyWebhookEnvironment,
+} from '../../functions/handlers/environment.ts';
 import {
   buildApp,
   checkReceivingRegion,
@@ -118,7 +124,7 @@ describe('RekindleStack', () => {
       const code = readFileSync(join(directory, file), 'utf8');
       return { description: properties.Description, bytes: Buffer.byteLength(code), code };
     });
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(10);
     // A compiled template's catalogue key: only in the sender's bundle.
     const withTemplates = functions.filter((fn) => fn.code.includes('checking-in/en'));
     expect(withTemplates.map((fn) => fn.description)).toEqual([
@@ -126,7 +132,7 @@ describe('RekindleStack', () => {
     ]);
     // Every function that reads the config has it (the import and event ingest read none).
     const withConfig = functions.filter((fn) => fn.code.includes('gentle-winback'));
-    expect(withConfig).toHaveLength(6);
+    expect(withConfig).toHaveLength(7);
     for (const fn of functions) expect(fn.bytes, fn.description).toBeLessThan(1024 * 1024);
   });
 
@@ -180,7 +186,7 @@ describe('RekindleStack', () => {
       expect(found).toHaveLength(1);
       return found[0]?.Properties;
     };
-    expect(Object.keys(functions)).toHaveLength(8);
+    expect(Object.keys(functions)).toHaveLength(10);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -201,6 +207,14 @@ describe('RekindleStack', () => {
     expect(names(byDescription('record a batch of SES'))).toEqual([...importEnvironment].sort());
     expect(names(byDescription('handle a reply'))).toEqual([...replyEnvironment].sort());
     expect(names(byDescription('unsubscribe and preferences'))).toEqual([...unsubscribeEnvironment].sort());
+    // Shopify's erasure deletes raw replies, so it is told the inbound bucket when replies are deployed.
+    const shopifyWebhookKeys: EnvironmentKey[] = [...ShopifyWebhookEnvironment, 'inboundBucket'];
+    expect(names(byDescription('Shopify webhooks (HMAC'))).toEqual(
+      shopifyWebhookKeys.map((key) => EnvironmentNames[key]).sort(),
+    );
+    expect(names(byDescription('helpdesk tickets'))).toEqual(
+      HelpdeskWebhookEnvironment.map((key) => EnvironmentNames[key]).sort(),
+    );
     expect(byDescription('handle a reply')?.Environment.Variables[EnvironmentNames.inboundPrefix]).toBe(
       'inbound/',
     );
@@ -216,8 +230,14 @@ describe('RekindleStack', () => {
 
   it('serves unsubscribe on a public Function URL and hands that URL to send-step', () => {
     const urls = template.findResources('AWS::Lambda::Url');
-    const [urlId, url] = Object.entries(urls)[0] ?? [];
-    expect(Object.keys(urls)).toHaveLength(1);
+    // Besides unsubscribe, the Shopify and helpdesk webhooks (each request verified by its handler).
+    expect(Object.keys(urls)).toHaveLength(3);
+    const [urlId, url] =
+      Object.entries(urls).find(([id]) => id.startsWith('UnsubscribeUnsubscribeFunction')) ??
+      Object.entries(urls).find(([, resource]) =>
+        JSON.stringify(resource.Properties.TargetFunctionArn).includes('UnsubscribeFunction'),
+      ) ??
+      [];
     expect(url?.Properties).toMatchObject({
       AuthType: 'NONE',
       TargetFunctionArn: { 'Fn::GetAtt': [expect.stringMatching(/^UnsubscribeFunction/), 'Arn'] },
@@ -252,10 +272,10 @@ describe('RekindleStack', () => {
 
   it('keeps function logs a month and encrypts every queue, bucket, topic and secret', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(8);
+    expect(logGroups).toHaveLength(10);
     for (const group of logGroups) expect(group.Properties.RetentionInDays).toBe(30);
     const queues = Object.values(template.findResources('AWS::SQS::Queue'));
-    expect(queues).toHaveLength(8);
+    expect(queues).toHaveLength(9);
     for (const queue of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     for (const bucket of Object.values(template.findResources('AWS::S3::Bucket'))) {
       expect(bucket.Properties.BucketEncryption).toEqual({
@@ -276,7 +296,7 @@ describe('RekindleStack', () => {
           Properties: { PolicyDocument: { Statement: denyInsecure } },
         }),
       ),
-    ).toHaveLength(8);
+    ).toHaveLength(9);
     template.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: denyInsecure } });
   });
 
@@ -559,7 +579,7 @@ describe('RekindleStack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const described = (fragment: string) =>
       alarms.filter((alarm) => String(alarm.Properties.AlarmDescription).includes(fragment));
-    expect(described('dead-letter queue')).toHaveLength(5);
+    expect(described('dead-letter queue')).toHaveLength(6);
     expect(described('invocations failed').length).toBeGreaterThanOrEqual(4);
     expect(described('throttled')).toHaveLength(1);
     expect(described('paused sending')).toHaveLength(1);
@@ -667,7 +687,7 @@ describe('RekindleStack', () => {
       TreatMissingData: string;
     };
     const inputs = throttles.Metrics.filter((metric) => metric.MetricStat !== undefined);
-    expect(inputs).toHaveLength(8);
+    expect(inputs).toHaveLength(10);
     for (const input of inputs) expect(input.MetricStat?.Metric.MetricName).toBe('Throttles');
     const expression = throttles.Metrics.find((metric) => metric.Expression !== undefined)?.Expression;
     expect(expression).toBe(inputs.map((input) => `FILL(${input.Id}, 0)`).join(' + '));
@@ -991,6 +1011,8 @@ const configWithoutInbound = () => {
 describe('RekindleStack on an account already sending through SES, in a region without SES receiving', () => {
   const sandboxRecipients = ['tester@gmail.example', 'qa@outlook.example'];
   const linkSigningSecretArn = 'arn:aws:secretsmanager:eu-south-1:123456789012:secret:RekindleLinkKey-AbC123';
+  const shopifyEventSource = 'aws.partner/shopify.com/123456/rekindle';
+  const stripeEventSource = 'aws.partner/stripe.com/ed_test_61RMpzG4Pq9cLkDtA16RMpz';
   let existing: { app: App; stack: Stack; template: Template };
   beforeAll(async () => {
     const built = await buildApp({
@@ -1008,6 +1030,8 @@ describe('RekindleStack on an account already sending through SES, in a region w
         sandboxRecipients: sandboxRecipients.join(', '),
         linkSigningSecretArn,
         region: 'eu-south-1',
+        shopifyEventSource,
+        stripeEventSource,
       },
     });
     existing = { app: built.app, stack: built.stack, template: Template.fromStack(built.stack) };
@@ -1062,8 +1086,47 @@ describe('RekindleStack on an account already sending through SES, in a region w
     ]);
   });
 
+  it("reads Shopify's and Stripe's partner event sources on their own buses, to their functions, with a dead-letter queue", () => {
+    for (const source of [shopifyEventSource, stripeEventSource])
+      existing.template.hasResourceProperties('AWS::Events::EventBus', {
+        Name: source,
+        EventSourceName: source,
+      });
+    const rules = Object.values(existing.template.findResources('AWS::Events::Rule')).filter((rule) =>
+      JSON.stringify(rule.Properties.EventPattern).includes('aws.partner/'),
+    );
+    expect(rules.map((rule) => rule.Properties.EventPattern)).toEqual([
+      { source: [shopifyEventSource], 'detail-type': ['shopifyWebhook'] },
+      {
+        source: [stripeEventSource],
+        'detail-type': ['charge.succeeded', 'charge.refunded', 'customer.created', 'customer.updated'],
+      },
+    ]);
+    for (const rule of rules)
+      expect(rule.Properties.Targets).toEqual([
+        expect.objectContaining({
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [expect.stringMatching(/^IntegrationsDeadLetterQueue/), 'Arn'] },
+          },
+        }),
+      ]);
+    // Without replies, Shopify's erasure has no inbound bucket to clean.
+    const shopify = Object.values(
+      existing.template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp("Shopify's EventBridge") },
+      }),
+    )[0];
+    expect(Object.keys(shopify?.Properties.Environment.Variables ?? {}).sort()).toEqual(
+      ['NODE_OPTIONS', ...ShopifyEventEnvironment.map((key) => EnvironmentNames[key])].sort(),
+    );
+  });
+
   it('reuses the retained link-signing secret instead of generating a new one', () => {
-    existing.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // The one secret created is the integrations' (live endpoints), not a link key.
+    const secrets = Object.values(existing.template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets.map((secret) => String(secret.Properties.Description))).toEqual([
+      expect.stringMatching(/live endpoints/),
+    ]);
     const reads = statementsOfIn(existing.template, 'SendingSendStepRole').filter((statement) =>
       JSON.stringify(statement.Action).includes('secretsmanager:GetSecretValue'),
     );
