@@ -7,6 +7,7 @@ import type { RecordResult } from '../core/engagement/record-ses-event.ts';
 import type { LiveResult } from '../core/import/live/live-change.ts';
 import { type TableStores, tableStores } from '../handlers/composition.ts';
 import { ImportBucketPrefixes } from '../handlers/environment.ts';
+import { reportKeyFor } from '../handlers/import-file.ts';
 import type { ScoreSegmentResult } from '../handlers/score-segment.ts';
 import { type AwsClients, createClients } from '../handlers/wiring.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -70,8 +71,16 @@ export interface LocalRuntime {
   readonly webhooks: { readonly shopify: string; readonly helpdesk: string };
   /** Puts a Shopify or Stripe event on its partner bus (sources in `localNames`); undefined when no rule matches. */
   publishPartnerEvent(event: EventBridgeEvent<string, unknown>): Promise<LiveResult | undefined>;
+  /** Resolves once every upload seen so far has been imported (with `importUploads`). */
+  uploadsImported(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** What became of a file uploaded under `imports/` (with `importUploads`). */
+export type UploadImport = { readonly key: string; readonly reportKey: string } & (
+  | { readonly reports: Awaited<ReturnType<LocalHandlers['importFile']>> }
+  | { readonly error: unknown }
+);
 
 export interface LocalRuntimeOptions extends SenderHooks {
   readonly clock: Clock;
@@ -102,6 +111,15 @@ export interface LocalRuntimeOptions extends SenderHooks {
    * @default false
    */
   readonly exportEnvironment?: boolean;
+  /**
+   * Imports every file uploaded under `imports/` in the import bucket (by the AWS CLI, an SDK, a
+   * browser), as the stack's S3 notification does, and writes its report beside it under
+   * `reports/`. `rekindle dev` turns it on; tests that call `dropImport` leave it off, which
+   * imports by itself. @default false
+   */
+  readonly importUploads?: boolean;
+  /** Told of each upload imported (or failed) with `importUploads`. */
+  readonly onUploadImported?: (outcome: UploadImport) => void;
 }
 
 /**
@@ -165,6 +183,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sendStep = (event) => worker.invoke(event, options.clock.now());
     }
     sources.connect({ ...handlers, sendStep });
+    let uploads = Promise.resolve();
+    if (options.importUploads === true) {
+      emulators.s3.onObjectCreated((object) => {
+        if (object.bucket !== localNames.importBucket || !object.key.startsWith(ImportBucketPrefixes.imports))
+          return;
+        // One at a time, in upload order; a failure is reported, never thrown into s3rver.
+        uploads = uploads.then(async () => {
+          try {
+            const reports = await handlers.importFile(
+              s3ObjectCreated(object.bucket, object.key, object.size),
+            );
+            options.onUploadImported?.({ key: object.key, reportKey: reportKeyFor(object.key), reports });
+          } catch (error: unknown) {
+            options.onUploadImported?.({ key: object.key, reportKey: reportKeyFor(object.key), error });
+          }
+        });
+      });
+    }
     const shopifyServer = await startFunctionUrlServer(handlers.shopifyWebhook);
     stoppable.push(shopifyServer);
     const helpdeskServer = await startFunctionUrlServer(handlers.helpdeskWebhook);
@@ -208,6 +244,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       publishSesEvents: sources.publishSesEvents,
       webhooks: { shopify: `${shopifyServer.url}/`, helpdesk: `${helpdeskServer.url}/` },
       publishPartnerEvent: sources.publishPartnerEvent,
+      uploadsImported: () => uploads,
       stop,
     };
   } catch (error: unknown) {

@@ -17,5 +17,7 @@ declare module 's3rver' {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** An S3 notification (`{ Records: [...] }`) for every object put, posted, copied or deleted. */
+    on(event: 'event', listener: (notification: unknown) => void): this;
   }
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { UploadImport } from '../../local/local-runtime.ts';
 import type { Command } from '../command.ts';
 
 /** `rekindle dev`: the local stack on real time, for poking at it with the AWS CLI or SDK. */
@@ -24,9 +25,15 @@ export const devCommand: Command = {
       logLevel: 'INFO',
       // Commands started from this process inherit the endpoints; other shells get the printed lines.
       exportEnvironment: true,
+      // A file uploaded under imports/ is imported, as the stack's S3 notification does.
+      importUploads: true,
+      onUploadImported: (outcome) => out.line(uploadLine(outcome)),
     });
     runtime.scheduler.startRealTime(1_000);
     for (const line of devInstructions(runtime.endpoints, localNames)) out.line(line);
+    out.line(
+      `Live endpoints: Shopify webhooks ${runtime.webhooks.shopify}, helpdesk ${runtime.webhooks.helpdesk}zendesk (gorgias, freshdesk); secrets in functions/local/local-names.ts.`,
+    );
     out.line(`The SES outbox: ${runtime.endpoints.sesv2}   Press Ctrl+C to stop.`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
@@ -37,6 +44,18 @@ export const devCommand: Command = {
     return 0;
   },
 };
+
+/** One line about an uploaded file: what the import wrote and rejected, and where its report is. */
+export function uploadLine(outcome: UploadImport): string {
+  if ('error' in outcome)
+    return `import of ${outcome.key} failed: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}`;
+  const [report] = outcome.reports;
+  const where = outcome.reportKey;
+  if (report === undefined)
+    return `${outcome.key} is not an import (customers*, orders* or incidents*): see ${where}`;
+  const stopped = report.stopped === undefined ? '' : `, stopped at line ${report.stopped.line}`;
+  return `imported ${outcome.key}: ${report.written} written, ${report.rejectedTotal} rejected, ${report.skippedTotal} skipped${stopped}; report at ${where}`;
+}
 
 /**
  * How to reach the local stack: the SDK's standard endpoint variables, and `--endpoint-url` for
@@ -55,8 +74,10 @@ export function devInstructions(
     `  export AWS_ENDPOINT_URL_SCHEDULER=${endpoints.scheduler}`,
     'AWS CLI releases before 2.13 ignore those variables (check with "aws --version"); give each command --endpoint-url:',
     `  aws dynamodb scan --table-name ${names.tableName} --max-items 5 --endpoint-url ${endpoints.dynamodb}`,
-    `  aws s3 ls s3://${names.importBucket} --endpoint-url ${endpoints.s3}`,
+    `  aws s3 cp orders.csv s3://${names.importBucket}/imports/orders.csv --endpoint-url ${endpoints.s3}`,
+    `  aws s3 ls s3://${names.importBucket} --recursive --endpoint-url ${endpoints.s3}`,
     `  aws scheduler list-schedules --group-name ${names.scheduleGroup} --endpoint-url ${endpoints.scheduler}`,
     `Table ${names.tableName}, import bucket ${names.importBucket}, schedule group ${names.scheduleGroup}.`,
+    'A file uploaded under imports/ is imported at once, as the stack does; its report lands under reports/.',
   ];
 }
