@@ -56,6 +56,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./plan.ts')).planCommand,
   },
   {
+    name: 'cdnow',
+    summary: "convert CDNOW's transactions into the import's customers.csv and orders.csv",
+    load: async () => (await import('./cdnow.ts')).cdnowCommand,
+  },
+  {
     name: 'sends',
     summary: 'list sends stuck between claim and confirmation; retry or confirm one',
     load: async () => (await import('./sends.ts')).sendsCommand,
