@@ -1,10 +1,19 @@
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readShopFiles } from '../../functions/cli/commands/plan.ts';
 import { previewCommand } from '../../functions/cli/commands/preview.ts';
 import { MemoryOutput } from '../../functions/cli/output.ts';
-import { PreviewPortError, startPreviewServer } from '../../functions/local/preview/server.ts';
+import {
+  PreviewPortError,
+  type PreviewServer,
+  startPreviewServer,
+} from '../../functions/local/preview/server.ts';
 import type { SesLocal } from '../../functions/local/ses-local.ts';
+import { MemoryMailer } from '../support/memory-mailer.ts';
 
 // Records every emulator the preview starts, so the test can check that it was stopped.
 const started = vi.hoisted((): SesLocal[] => []);
@@ -79,4 +88,54 @@ describe('rekindle preview on a port that is taken', () => {
     },
     timeout,
   );
+});
+
+describe("rekindle preview with the shop's own files", () => {
+  it('lists the customers the import reads and shows each one’s email and sequence timeline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rekindle-preview-shop-'));
+    let server: PreviewServer | undefined;
+    try {
+      const ids = Array.from({ length: 12 }, (_, i) => `c${i + 1}`);
+      const customers = join(dir, 'customers.csv');
+      const orders = join(dir, 'orders.csv');
+      await writeFile(
+        customers,
+        [
+          'customerId,email,firstName,locale,timeZone,consent',
+          ...ids.map((id, i) => `${id},${id}@example.com,Ana${i + 1},en,Europe/London,granted`),
+        ].join('\n'),
+      );
+      await writeFile(
+        orders,
+        ['orderId,customerId,placedAt,amount', ...ids.map((id) => `${id}-1,${id},2025-08-14,30`)].join('\n'),
+      );
+      const read = await readShopFiles(
+        { customers: { file: customers }, orders: { file: orders } },
+        undefined,
+        new MemoryOutput(),
+      );
+      if ('errors' in read) throw new Error(read.errors.join('\n'));
+
+      server = await startPreviewServer({
+        port: 0,
+        shop: read.data,
+        mailer: new MemoryMailer(),
+        timelineStart: '2026-03-02',
+      });
+      const page = await (await fetch(`${server.url}?template=checking-in&locale=en&customer=c3`)).text();
+
+      expect(page).toContain('12 customers from the shop&#39;s files');
+      expect(page).toContain('<h1>checking-in · en · Ana3 (c3)</h1>');
+      expect(page).toContain('Sequence timeline for Ana3 (c3)');
+      // Lapsed 200 days when the timeline starts: gentle-winback, or held out of it.
+      expect(page).toMatch(/enrolled in gentle-winback|held out of gentle-winback/);
+      const email = await fetch(`${server.url}email?template=checking-in&locale=en&customer=c3`);
+      expect(await email.text()).toContain('Ana3');
+      const unknown = await fetch(`${server.url}email?template=checking-in&locale=en&customer=nobody`);
+      expect(unknown.status).toBe(404);
+    } finally {
+      await server?.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

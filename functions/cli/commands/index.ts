@@ -29,7 +29,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'preview',
-    summary: 'preview every template × locale × sample customer in a browser; send tests to local SES',
+    summary: 'preview every template × locale × customer in a browser, with sequence timelines; send tests',
     load: async () => (await import('./preview.ts')).previewCommand,
   },
   {

@@ -1,4 +1,12 @@
+import type { Customer, Incident, Order } from '../../core/customers/model.ts';
 import type { CustomerView } from '../../core/domain/customer-view.ts';
+
+/** The shop's customers, orders and incidents, as `rekindle import` reads them. */
+export interface PreviewShop {
+  readonly customers: readonly Customer[];
+  readonly orders: readonly Order[];
+  readonly incidents: readonly Incident[];
+}
 
 /** A sample recipient for the preview: a name for the page and the customer as the sender sees them. */
 export interface PreviewSample {
@@ -94,3 +102,50 @@ const samples: readonly PreviewSample[] = [
 
 /** Customers with and without past problems, so every branch of a template shows. */
 export const previewSamples: readonly PreviewSample[] = samples.map(enrolledFor);
+
+/**
+ * Where the samples' timelines start: 54 days after their order, within a year of their problems,
+ * so they are lapsed as a shop's customers would be when a win-back starts.
+ */
+export const sampleTimelineStart = Date.parse('2025-11-24T00:00:00.000Z');
+
+/** The sample customers as shop data, for their sequence timelines. */
+export const sampleShop: PreviewShop = {
+  customers: samples.map((sample) => sample.view.customer),
+  orders: samples.flatMap((sample) => sample.view.orders),
+  incidents: samples.flatMap((sample) => sample.view.incidents),
+};
+
+/**
+ * The shop's customers as preview samples, in file order: each with their orders and incidents,
+ * enrolled for their newest problem as the samples are.
+ */
+export function shopSamples(shop: PreviewShop): PreviewSample[] {
+  const ordersOf = groupBy(shop.orders, (order) => order.customerId);
+  const incidentsOf = groupBy(shop.incidents, (incident) => incident.customerId);
+  return shop.customers.map((customer) =>
+    enrolledFor({
+      id: customer.customerId,
+      label: `${customer.firstName || customer.email} (${customer.customerId})`,
+      view: {
+        customer,
+        orders: ordersOf.get(customer.customerId) ?? [],
+        enrolments: [],
+        sends: [],
+        incidents: incidentsOf.get(customer.customerId) ?? [],
+        engagement: [],
+        status: {},
+      },
+    }),
+  );
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list === undefined) groups.set(key(item), [item]);
+    else list.push(item);
+  }
+  return groups;
+}

@@ -1,0 +1,122 @@
+import type { RekindleConfig } from '../../core/config/schema.ts';
+import { seededRandom } from '../../core/model/simulate.ts';
+import { describeEntry, localTime } from '../../core/planning/plan-text.ts';
+import { planningModel } from '../../core/planning/planning-model.ts';
+import {
+  localMidnight,
+  planStart,
+  simulatePlan,
+  type TimelineEntry,
+} from '../../core/planning/simulate-plan.ts';
+import { recipientTimeZone } from '../../core/policy/decide.ts';
+import type { PreviewSample, PreviewShop } from './samples.ts';
+
+/** One line of a customer's timeline, in their own time zone. */
+export interface PreviewTimelineEntry {
+  readonly when: string;
+  readonly kind: TimelineEntry['kind'];
+  readonly what: string;
+  /** The template an email step uses: the page links to it for this customer. */
+  readonly template?: string;
+}
+
+/** A customer's sequence timeline as the plan computes it, or why it could not be computed. */
+export type PreviewTimeline =
+  | { readonly error: string }
+  | {
+      readonly timeZone: string;
+      readonly from: string;
+      readonly days: number;
+      readonly entries: readonly PreviewTimelineEntry[];
+    };
+
+/** The plan's timelines for every customer, with where they start. */
+interface PlannedTimelines {
+  readonly start: number;
+  readonly timelines: ReadonlyMap<string, readonly TimelineEntry[]>;
+}
+
+/**
+ * The plan (`rekindle plan`'s simulation: the real segmenter, enrolment and send policy in virtual
+ * time, sending nothing) of the preview's customers, computed once per config text: the timelines
+ * of every customer come from one run, as the segment's model is fitted on all of them.
+ */
+export class TimelineCache {
+  readonly #shop: PreviewShop;
+  readonly #days: number;
+  readonly #start: number | string | undefined;
+  readonly #now: () => number;
+  #key: string | undefined;
+  #planned: Promise<PlannedTimelines> | undefined;
+
+  constructor(options: {
+    readonly shop: PreviewShop;
+    readonly days: number;
+    /**
+     * The first planned instant, or day (YYYY-MM-DD, midnight in the segmenter's zone); default the
+     * day after the newest order or incident, as `rekindle plan`.
+     */
+    readonly start?: number | string;
+    readonly now: () => number;
+  }) {
+    this.#shop = options.shop;
+    this.#days = options.days;
+    this.#start = options.start;
+    this.#now = options.now;
+  }
+
+  get days(): number {
+    return this.#days;
+  }
+
+  /** The plan under this config; the previous config's plan is dropped when the text changes. */
+  planned(config: RekindleConfig, configText: string): Promise<PlannedTimelines> {
+    if (this.#planned === undefined || this.#key !== configText) {
+      this.#key = configText;
+      const zone = config.segmentation.timeZone ?? config.shop.fallbackTimeZone;
+      const start =
+        typeof this.#start === 'string'
+          ? localMidnight(this.#start, zone)
+          : (this.#start ?? planStart(this.#shop, zone, this.#now()));
+      this.#planned = simulatePlan({
+        config,
+        data: this.#shop,
+        start,
+        days: this.#days,
+        model: planningModel,
+        random: seededRandom(1),
+        examples: 0,
+      }).then((plan) => ({ start, timelines: plan.timelines }));
+      // A failed plan is computed again on the next page, not cached.
+      this.#planned.catch(() => {
+        this.#planned = undefined;
+      });
+    }
+    return this.#planned;
+  }
+}
+
+/** The sample's timeline: what the plan does to them, each line in their own zone. */
+export async function timelineFor(
+  cache: TimelineCache,
+  config: { readonly config: RekindleConfig; readonly text: string },
+  sample: PreviewSample,
+): Promise<PreviewTimeline> {
+  const planned = await cache.planned(config.config, config.text);
+  const timeZone = recipientTimeZone(
+    sample.view.customer,
+    config.config.policy,
+    config.config.shop.fallbackTimeZone,
+  );
+  const entries = (planned.timelines.get(sample.view.customer.customerId) ?? []).map((entry) => {
+    const when = localTime(entry.at, timeZone);
+    const what = describeEntry(entry, timeZone).slice(when.length).trim();
+    return {
+      when,
+      kind: entry.kind,
+      what,
+      ...(entry.kind === 'sent' && entry.template !== undefined ? { template: entry.template } : {}),
+    };
+  });
+  return { timeZone, from: localTime(planned.start, timeZone), days: cache.days, entries };
+}
