@@ -176,7 +176,7 @@ ${perDay}
 
 <h2>What the caps and windows change</h2>
 ${table(
-  ['', 'as configured', 'without caps and windows'],
+  ['over the plan', 'as configured', 'without caps and windows'],
   compare.map(([label, a, b]) => [label, count(a), count(b)]),
   [false, true, true],
 )}

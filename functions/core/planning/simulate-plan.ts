@@ -760,7 +760,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
         const matched = describeMatch(segment, facts);
         entry.examples.push({
           customerId: record.customer.customerId,
-          reasons: `${stored?.explanation ?? 'not scored (no purchase on record)'}${matched.length === 0 ? '' : ` — matched ${matched.join(', ')}`}`,
+          reasons: `${stored?.explanation ?? (first.run.fit === undefined ? 'not scored (no model fit)' : 'not scored (no purchase on record)')}${matched.length === 0 ? '' : ` — matched ${matched.join(', ')}`}`,
         });
       }
     }
