@@ -4,6 +4,7 @@ import { addCounters, type Counters, zeroCounters } from '../domain/counters.ts'
 import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../domain/enrolment-state.ts';
 import { allSequences } from '../domain/pauses.ts';
 import type { ReportData } from '../domain/report-data.ts';
+import { analyseExperiment, type ExperimentAnalysis, type ExperimentUnit } from './experiment.ts';
 import { isoWeek } from './iso-week.ts';
 import { type Money, MoneyTally, perUnit } from './money.ts';
 import { type Lift, newcombeDifference } from './statistics.ts';
@@ -29,6 +30,23 @@ export interface WeekRow {
   readonly revenue: readonly Money[];
 }
 
+/**
+ * The hold-out comparison with its statistics (experiment.ts): the return-rate and revenue lifts,
+ * plain and adjusted by each customer's predicted purchases, and the customers a lift needs.
+ */
+export type ExperimentResult =
+  | {
+      readonly kind: 'analysis';
+      /** The currency of the revenue lift: the group's main one (orders in others are left out of it). */
+      readonly currency: string;
+      readonly analysis: ExperimentAnalysis;
+      /** Why there is no adjusted estimate, when there is none. */
+      readonly unadjustedBecause?: string;
+      /** Customers assigned (enrolled or held out) per week so far, for "about N weeks more". */
+      readonly customersPerWeek: number;
+    }
+  | { readonly kind: 'not-enough-data'; readonly reason: string };
+
 export type LiftResult =
   | ({ readonly kind: 'lift' } & Lift)
   | { readonly kind: 'not-enough-data'; readonly reason: string };
@@ -50,6 +68,8 @@ export interface GroupReport {
   /** The enrolled's revenue per email sent, per currency. */
   readonly revenuePerEmail: readonly Money[];
   readonly lift: LiftResult;
+  /** The same comparison with revenue, the adjusted estimates and the customers a lift needs. */
+  readonly experiment: ExperimentResult;
   /** Enrolments that ran to the end (every step sent or skipped). */
   readonly completed: number;
   /** Enrolments that ended early, by reason (purchase, reply, unsubscribe…). */
@@ -142,6 +162,21 @@ export function buildReport(
       (order) => order.placedAt > from && order.placedAt <= from + window,
     );
 
+  const unitOf = (
+    treated: boolean,
+    purchases: readonly Purchase[],
+    assignment: ReportData['assignments'][number],
+  ): Tally['units'][number] => {
+    const revenue = new MoneyTally();
+    for (const order of purchases) revenue.add(order.currency, keptAmount(order));
+    return {
+      treated,
+      returned: purchases.length > 0,
+      revenue: revenue.list(),
+      covariate: assignment.predictedPurchases,
+      assignedAt: assignment.enrolledAt,
+    };
+  };
   interface StepTally {
     returned: number;
     revenue: MoneyTally;
@@ -164,6 +199,14 @@ export function buildReport(
     heldOutRevenue: MoneyTally;
     steps: Map<number, StepTally>;
     weeks: Map<string, WeekTally>;
+    /** Each assigned customer's outcome, for the experiment's statistics. */
+    units: {
+      treated: boolean;
+      returned: boolean;
+      revenue: readonly Money[];
+      covariate: number | undefined;
+      assignedAt: number;
+    }[];
   }
   const emptyTally = (): Tally => ({
     enrolled: 0,
@@ -178,6 +221,7 @@ export function buildReport(
     heldOutRevenue: new MoneyTally(),
     steps: new Map(),
     weeks: new Map(),
+    units: [],
   });
   const stepOf = (tally: Tally, stepIndex: number) => {
     const step = tally.steps.get(stepIndex) ?? { returned: 0, revenue: new MoneyTally() };
@@ -200,6 +244,7 @@ export function buildReport(
       const purchases = inWindow(assignment.customerId, assignment.enrolledAt);
       if (purchases.length > 0) tally.heldOutReturned += 1;
       for (const order of purchases) tally.heldOutRevenue.add(order.currency, keptAmount(order));
+      tally.units.push(unitOf(false, purchases, assignment));
     } else {
       tally.enrolled += 1;
       const from = firstSend.get(assignment.enrolmentId) ?? assignment.enrolledAt;
@@ -215,6 +260,7 @@ export function buildReport(
         stepOf(tally, stepAt(first.placedAt)).returned += 1;
         weekOf(tally, first.placedAt).returned += 1;
       }
+      tally.units.push(unitOf(true, purchases, assignment));
       for (const order of purchases) {
         tally.revenue.add(order.currency, keptAmount(order));
         stepOf(tally, stepAt(order.placedAt)).revenue.add(order.currency, keptAmount(order));
@@ -307,7 +353,7 @@ export function buildReport(
     });
     const totals = steps.reduce((sum, step) => addCounters(sum, step.counters), zeroCounters());
     const revenue = tally.revenue.list();
-    const { steps: _steps, weeks, revenue: _revenue, heldOutRevenue, ...counts } = tally;
+    const { steps: _steps, weeks, revenue: _revenue, heldOutRevenue, units, ...counts } = tally;
     return {
       segmentId,
       sequenceId,
@@ -318,6 +364,7 @@ export function buildReport(
       heldOutRevenue: heldOutRevenue.list(),
       revenuePerEmail: perUnit(revenue, totals.sent),
       lift: liftOf(tally, minGroupSize),
+      experiment: experimentOf(units, revenue[0]?.currency ?? heldOutRevenue.list()[0]?.currency ?? ''),
       totals,
       steps,
       funnel: [
@@ -367,5 +414,48 @@ function liftOf(
       { successes: tally.returned, trials: tally.enrolled },
       { successes: tally.heldOutReturned, trials: tally.heldOut },
     ),
+  };
+}
+
+/**
+ * The experiment's statistics over the group's customers: revenue in `currency` (a customer's
+ * purchases in other currencies count as no revenue there), and the adjusted estimates when every
+ * customer has a predicted purchase count from the assignment.
+ */
+function experimentOf(
+  units: readonly {
+    treated: boolean;
+    returned: boolean;
+    revenue: readonly Money[];
+    covariate: number | undefined;
+    assignedAt: number;
+  }[],
+  currency: string,
+): ExperimentResult {
+  const missing = units.filter((unit) => unit.covariate === undefined).length;
+  const experimentUnits = units.map(
+    (unit): ExperimentUnit => ({
+      treated: unit.treated,
+      returned: unit.returned,
+      revenue: unit.revenue.find((money) => money.currency === currency)?.amount ?? 0,
+      ...(missing === 0 && unit.covariate !== undefined ? { covariate: unit.covariate } : {}),
+    }),
+  );
+  const result = analyseExperiment(experimentUnits);
+  if (!result.ok) return { kind: 'not-enough-data', reason: result.reason };
+  const times = units.map((unit) => unit.assignedAt);
+  const weeks = Math.max(1, (Math.max(...times) - Math.min(...times)) / (7 * 86_400_000));
+  const unadjustedBecause =
+    result.analysis.adjusted !== undefined
+      ? undefined
+      : missing > 0
+        ? `${missing} of ${units.length} customers were assigned without a predicted purchase count (no fitted model then)`
+        : 'the predicted purchases are the same for every customer';
+  return {
+    kind: 'analysis',
+    currency,
+    analysis: result.analysis,
+    customersPerWeek: units.length / weeks,
+    ...(unadjustedBecause === undefined ? {} : { unadjustedBecause }),
   };
 }

@@ -1,9 +1,17 @@
 import type { Counters } from '../domain/counters.ts';
 import { allSequences } from '../domain/pauses.ts';
-import type { FunnelStage, GroupReport, LiftResult, PauseInForce, Report } from './build-report.ts';
+import type {
+  ExperimentResult,
+  FunnelStage,
+  GroupReport,
+  LiftResult,
+  PauseInForce,
+  Report,
+} from './build-report.ts';
+import type { Effect } from './experiment.ts';
 import { formatAmounts, formatMoney, type Money } from './money.ts';
 import { rateColumns, ratesOf } from './rates.ts';
-import { barChart, escapeXml, lineChart } from './svg-chart.ts';
+import { barChart, escapeXml, intervalChart, lineChart } from './svg-chart.ts';
 
 const percent = (value: number | undefined, digits = 1) =>
   value === undefined || Number.isNaN(value) ? '–' : `${(value * 100).toFixed(digits)}%`;
@@ -37,6 +45,7 @@ export function renderReportText(report: Report): string {
       `  returned ${group.returned} (${percent(group.returnRate)}), hold-out returned ${group.heldOutReturned} (${percent(group.heldOutReturnRate)})`,
       ...describeRevenue(group).map((line) => `  ${line}`),
       `  lift ${describeLift(group.lift)}`,
+      ...describeExperiment(group.experiment).map((line) => `  ${line}`),
       `  ended ${describeEnds(group)}`,
       `  held back ${describeDeferrals(group.totals)}`,
       `  ${'step'.padEnd(16)}${[
@@ -170,21 +179,91 @@ ${charts.join('\n')}
     .join('\n')}</tbody></table>`;
 }
 
-/** The lift with its interval on an axis around zero. */
-function liftSvg(lift: LiftResult): string {
-  if (lift.kind === 'not-enough-data') return `<p class="muted">Lift: ${escapeHtml(describeLift(lift))}</p>`;
-  const width = 520;
-  const span = Math.max(0.05, Math.abs(lift.low), Math.abs(lift.high)) * 1.2;
-  const x = (value: number) => (width / 2 + (value / span) * (width / 2 - 20)).toFixed(1);
-  return `<svg role="img" aria-label="lift and 95% interval" xmlns="http://www.w3.org/2000/svg" width="${width}" height="60" viewBox="0 0 ${width} 60">
-<line x1="10" y1="30" x2="${width - 10}" y2="30" stroke="#9ca3af"/>
-<line x1="${x(0)}" y1="12" x2="${x(0)}" y2="48" stroke="#111" stroke-dasharray="3 3"/>
-<text x="${x(0)}" y="58" font-size="11" text-anchor="middle">0</text>
-<line x1="${x(lift.low)}" y1="30" x2="${x(lift.high)}" y2="30" stroke="#16a34a" stroke-width="6" stroke-linecap="round"/>
-<circle cx="${x(lift.estimate)}" cy="30" r="6" fill="#14532d"/>
-<text x="${x(lift.low)}" y="16" font-size="11" text-anchor="middle">${points(lift.low)}</text>
-<text x="${x(lift.high)}" y="16" font-size="11" text-anchor="middle">${points(lift.high)}</text>
-</svg><p>Lift: ${escapeHtml(describeLift(lift))}</p>`;
+/** The lifts as intervals on an axis through zero: the return rate, then revenue, plain and adjusted. */
+function liftCharts(group: GroupReport, index: number): string {
+  const { experiment } = group;
+  const summary = `<p>Lift: ${escapeHtml(describeLift(group.lift))}</p>`;
+  if (experiment.kind === 'not-enough-data') return summary;
+  const { analysis, currency } = experiment;
+  const rates = [
+    { label: 'return rate, plain', ...analysis.returnRate },
+    ...(analysis.adjusted === undefined
+      ? []
+      : [{ label: 'return rate, adjusted by predicted purchases', ...analysis.adjusted.returnRate }]),
+  ];
+  const revenues = [
+    { label: 'revenue per customer, plain', ...analysis.revenue },
+    ...(analysis.adjusted === undefined
+      ? []
+      : [{ label: 'revenue per customer, adjusted', ...analysis.adjusted.revenue }]),
+  ];
+  return `${summary}
+${intervalChart(rates, {
+  id: `lift-${index}`,
+  title: `Return-rate lift over the hold-out with 95% intervals, ${group.sequenceId}`,
+  format: points,
+})}
+${intervalChart(revenues, {
+  id: `revenue-lift-${index}`,
+  title: `Revenue lift per customer over the hold-out with 95% intervals${currency === '' ? '' : `, ${currency}`}, ${group.sequenceId}`,
+  format: (value) => signedMoney(currency, value),
+})}
+<ul>${describeExperiment(experiment)
+    .map((line) => `<li>${escapeHtml(line)}</li>`)
+    .join('')}</ul>`;
+}
+
+const signedMoney = (currency: string, amount: number) =>
+  `${amount >= 0 ? '+' : '−'}${formatMoney({ currency, amount: Math.abs(amount) })}`;
+
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+
+/**
+ * The experiment in words: the adjusted return-rate lift beside the plain one, the revenue lifts,
+ * and, while the interval still spans zero, how many more customers (and weeks) a lift needs.
+ */
+export function describeExperiment(experiment: ExperimentResult): string[] {
+  if (experiment.kind === 'not-enough-data')
+    return [`adjusted lift: not enough data yet (${experiment.reason})`];
+  const { analysis, currency } = experiment;
+  const { adjusted } = analysis;
+  const interval = (effect: Effect, format: (value: number) => string) =>
+    `${format(effect.estimate)} (95% CI ${format(effect.low)} to ${format(effect.high)})`;
+  const money = (value: number) => signedMoney(currency, value);
+  const lines: string[] = [];
+  if (adjusted === undefined)
+    lines.push(`adjusted lift: none (${experiment.unadjustedBecause ?? 'no covariate'})`);
+  else {
+    const plainWidth = analysis.returnRate.high - analysis.returnRate.low;
+    const narrower =
+      plainWidth <= 0 ? 0 : 1 - (adjusted.returnRate.high - adjusted.returnRate.low) / plainWidth;
+    lines.push(
+      `adjusted lift ${interval(adjusted.returnRate, points)} by predicted purchases: interval ${(narrower * 100).toFixed(0)}% ${narrower >= 0 ? 'narrower' : 'wider'} than the plain one`,
+    );
+  }
+  lines.push(
+    `revenue lift per customer ${interval(analysis.revenue, money)}${adjusted === undefined ? '' : `; adjusted ${interval(adjusted.revenue, money)}`}`,
+  );
+  const best = adjusted?.returnRate ?? analysis.returnRate;
+  if (best.low > 0 || best.high < 0) return lines;
+  const have = analysis.treated.customers + analysis.holdout.customers;
+  if (analysis.treated.returned + analysis.holdout.returned === 0) {
+    lines.push('customers needed: none returned yet in either group, so it cannot be estimated');
+    return lines;
+  }
+  for (const need of analysis.needed) {
+    const more = need.customers - have;
+    const label = `to find a lift of ${(need.effect * 100).toFixed(0)} pt${need.effect === 0.01 ? '' : 's'}`;
+    if (more <= 0) {
+      lines.push(`${label}: enough customers already (${count(need.customers)} needed)`);
+      continue;
+    }
+    const weeks = Math.ceil(more / Math.max(experiment.customersPerWeek, 1e-9));
+    lines.push(
+      `${label}: about ${count(need.customers)} customers in all, ${count(more)} more (about ${count(weeks)} week${weeks === 1 ? '' : 's'} at ${count(experiment.customersPerWeek)} a week)`,
+    );
+  }
+  return lines;
 }
 
 /**
@@ -312,7 +391,8 @@ export function renderReportHtml(report: Report): string {
 <h3>Funnel</h3>
 ${funnelChart(group, index)}
 <p class="muted">Opened counts people; ${group.totals.machineOpened} more emails had only a likely machine open (Apple Mail Privacy Protection, scanners).</p>
-${liftSvg(group.lift)}
+<h3>Lift over the hold-out</h3>
+${liftCharts(group, index)}
 ${weeklyCharts(group, index)}
 <p>${escapeHtml(describeYield(group))}.</p>
 <table><thead><tr><th>step</th><th>sent</th><th>delivered</th><th>opened</th><th>likely machine opens</th><th>clicked</th><th>replied</th><th>unsubscribed</th><th>bounced</th><th>complained</th></tr></thead>

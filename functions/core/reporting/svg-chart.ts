@@ -151,3 +151,59 @@ ${labels.join('\n')}
 ${lines.join('\n')}
 </svg>`;
 }
+
+/** One estimate with its interval, for the interval chart. */
+export interface IntervalRow {
+  readonly label: string;
+  readonly estimate: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface IntervalChartOptions {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  /** How a value reads on the chart ("+1.2 pts", "EUR 0.85"). */
+  readonly format: (value: number) => string;
+  /** @default 520 */
+  readonly width?: number;
+}
+
+/**
+ * Estimates with their intervals on one axis through zero (a forest plot): a row per estimate, its
+ * interval as a bar, the estimate as a dot, and the three numbers written beside it.
+ */
+export function intervalChart(rows: readonly IntervalRow[], options: IntervalChartOptions): string {
+  const width = options.width ?? 520;
+  const rowHeight = 44;
+  const top = 8;
+  const bottom = 20;
+  const height = top + Math.max(1, rows.length) * rowHeight + bottom;
+  const left = 10;
+  const right = 10;
+  const span =
+    Math.max(Number.MIN_VALUE, ...rows.flatMap((row) => [Math.abs(row.low), Math.abs(row.high)])) * 1.15;
+  const x = (value: number) => left + ((value + span) / (2 * span)) * (width - left - right);
+  const description =
+    options.description ??
+    rows
+      .map(
+        (row) =>
+          `${row.label}: ${options.format(row.estimate)}, 95% interval ${options.format(row.low)} to ${options.format(row.high)}`,
+      )
+      .join('; ');
+  const zero = x(0).toFixed(1);
+  const drawn = rows.map((row, index) => {
+    const y = top + index * rowHeight;
+    const colour = chartColours[index % chartColours.length] ?? chartColours[0];
+    return `<text x="${left}" y="${y + 12}" font-size="12">${escapeXml(`${row.label}: ${options.format(row.estimate)} (${options.format(row.low)} to ${options.format(row.high)})`)}</text>
+<line x1="${x(row.low).toFixed(1)}" x2="${x(row.high).toFixed(1)}" y1="${y + 28}" y2="${y + 28}" stroke="${colour}" stroke-width="6" stroke-linecap="round"/>
+<circle cx="${x(row.estimate).toFixed(1)}" cy="${y + 28}" r="6" fill="currentColor"/>`;
+  });
+  return `${open(options.id, options.title, description, width, height)}
+<line x1="${zero}" x2="${zero}" y1="${top + 16}" y2="${height - bottom + 2}" stroke="currentColor" stroke-dasharray="3 3"/>
+<text x="${zero}" y="${height - 4}" font-size="11" text-anchor="middle">0</text>
+${drawn.join('\n')}
+</svg>`;
+}

@@ -128,7 +128,9 @@ describe('the report', () => {
       }),
     );
     expect(html).toContain('<title id="funnel-0-title">Funnel of winback for lapsed');
-    expect(html).toContain('aria-label="lift and 95% interval"');
+    expect(html).toContain(
+      '<title id="lift-0-title">Return-rate lift over the hold-out with 95% intervals, winback</title>',
+    );
     expect(html).toContain('30 more emails had only a likely machine open');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });

@@ -220,6 +220,12 @@ describe('segmentCustomers', () => {
     expect(store.scores.get('c1')?.segmentId).toBeNull();
     const heldOut = [...store.assignments.values()].filter((assignment) => assignment.state === 'held-out');
     expect(heldOut.every((assignment) => isHeldOut(assignment.customerId, 'gentle-winback', 20))).toBe(true);
+    // Each assignment keeps the purchases the model predicted then: the report's covariate, fixed before any email.
+    for (const assignment of store.assignments.values())
+      expect(assignment.predictedPurchases).toBe(store.scores.get(assignment.customerId)?.expectedPurchases);
+    expect(
+      [...store.assignments.values()].every((assignment) => assignment.predictedPurchases !== undefined),
+    ).toBe(true);
 
     const again = await segmentCustomers(store.scanCustomerRecords(), deps, now);
     expect(again).toMatchObject({
