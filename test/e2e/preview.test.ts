@@ -45,6 +45,9 @@ describe('rekindle preview', () => {
     expect(await page.locator('main iframe').count()).toBe(2);
     expect(await page.locator('nav .template').count()).toBe(4);
     expect(await page.locator('nav .template[data-status="error"]').count()).toBe(0);
+    // The first page is the first template in the default locale's language, for the first customer.
+    expect(await heading(page)).toBe('apology · en · Asha: damaged parcel, replaced');
+    expect(await page.locator('nav a[aria-current="page"]').count()).toBe(2);
 
     for (const [id, locale, greeting] of [
       ['checking-in', 'hi', 'नमस्ते Asha जी,'],
@@ -126,6 +129,10 @@ describe('rekindle preview', () => {
     const errors = page.locator('[data-errors="apology"]');
     expect(await errors.locator('li').first().textContent()).toMatch(
       /apology[\\/]en\.mjml:\d+(:\d+)?\s+.*mj-txt/,
+    );
+    expect(await apology.getByRole('link', { name: 'en ✗' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.locator('main').textContent()).toContain(
+      'apology in en did not compile: its problems are listed above',
     );
     await page.screenshot({ path: 'test-artifacts/preview-broken-template.png' });
 

@@ -5,6 +5,8 @@ import type { PreviewTimeline } from './timeline.ts';
 export interface TemplateEntry {
   readonly id: string;
   readonly locales: readonly string[];
+  /** Locales whose file did not compile. */
+  readonly brokenLocales: readonly string[];
   readonly issues: readonly string[];
 }
 
@@ -62,12 +64,17 @@ function templateNav(model: PageModel): string {
           : '';
     const locales = model.locales.map((locale) => {
       const current = template.id === selection.template && locale === selection.locale;
-      const missing = !template.locales.includes(locale);
+      const broken = template.brokenLocales.includes(locale);
+      const missing = !broken && !template.locales.includes(locale);
       return `<li>${link(
-        missing ? `${locale}*` : locale,
+        broken ? `${locale} ✗` : missing ? `${locale}*` : locale,
         { ...selection, template: template.id, locale },
         current,
-        missing ? ` title="no ${escapeHtml(locale)} file: shows the fallback"` : '',
+        broken
+          ? ` title="the ${escapeHtml(locale)} file does not compile"`
+          : missing
+            ? ` title="no ${escapeHtml(locale)} file: shows the fallback"`
+            : '',
       )}</li>`;
     });
     return `<li class="template" data-template="${escapeHtml(template.id)}" data-status="${status}">
@@ -77,7 +84,7 @@ function templateNav(model: PageModel): string {
   });
   return `<h2 id="nav-templates">Templates</h2>
   <ul class="templates" aria-labelledby="nav-templates">${items.join('\n')}</ul>
-  <p class="hint">* no file in that locale: its customers get the fallback.</p>`;
+  <p class="hint">* no file in that locale: its customers get the fallback. ✗ the file does not compile.</p>`;
 }
 
 function customerNav(model: PageModel): string {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesMailer } from '../../adapters/ses/ses-mailer.ts';
 import {
@@ -134,16 +135,19 @@ export function templateEntries(folder: TemplateFolder): {
   const claimed = new Set<number>();
   const templates = folder.ids.map((id) => {
     const inFolder = new RegExp(`(^|[\\\\/])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\\\/][^\\\\/]+$`);
+    const failed = new Set<string>();
     const issues = folder.issues.flatMap((issue, index) => {
       if (!inFolder.test(issue.file)) return [];
       claimed.add(index);
+      failed.add(basename(issue.file).replace(/\.mjml$/, ''));
       return [`${templateIssuePlace(issue)}  ${issue.message}`];
     });
     const locales = compiled
       .filter((template) => template.id === id)
       .map((template) => template.locale)
       .sort();
-    return { id, locales, issues };
+    const brokenLocales = [...failed].filter((locale) => !locales.includes(locale)).sort();
+    return { id, locales, brokenLocales, issues };
   });
   const otherIssues = folder.issues
     .filter((_, index) => !claimed.has(index))
@@ -214,7 +218,10 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
     ].sort();
     const firstWorking = entries.templates.find((template) => template.locales.length > 0);
     const template = url.searchParams.get('template') ?? firstWorking?.id ?? entries.templates[0]?.id;
-    const locale = url.searchParams.get('locale') ?? defaultLocale;
+    // The default locale, or its language when no file is in the regional one (en-GB → en).
+    const locale =
+      url.searchParams.get('locale') ??
+      (locales.includes(defaultLocale) ? defaultLocale : (defaultLocale.split('-')[0] ?? defaultLocale));
     const customerId = url.searchParams.get('customer');
     const sample = customerId === null ? samples[0] : byId.get(customerId);
     return { config, entries, catalog, locales, template, locale, customerId, sample };
@@ -227,7 +234,10 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
     if (!config.ok || template === undefined || sample === undefined) return undefined;
     const entry = loaded.entries.templates.find((candidate) => candidate.id === template);
     if (entry === undefined) return { error: `there is no template "${template}" in ${templatesDir}` };
-    if (entry.locales.length === 0) return { error: `${template} did not compile: see its errors above` };
+    if (entry.locales.length === 0 || entry.brokenLocales.includes(locale))
+      return {
+        error: `${template} in ${locale} did not compile: its problems are listed above; the other templates and locales render`,
+      };
     try {
       return { email: await compose(config.config, catalog, { template, locale, sample }) };
     } catch (error: unknown) {
