@@ -106,8 +106,9 @@ const statuses: Record<HelpdeskPlatform, { open: readonly string[]; solved: read
   },
 };
 
+/** Tags as one text are comma-separated (Freshdesk, whose tags may hold spaces) or space-separated (Zendesk). */
 const tagsOf = (tags: HelpdeskTicket['tags']): string[] =>
-  (typeof tags === 'string' ? tags.split(/[\s,]+/) : (tags ?? []))
+  (typeof tags === 'string' ? tags.split(tags.includes(',') ? ',' : /\s+/) : (tags ?? []))
     .map((tag) => tag.trim().toLowerCase())
     .filter((tag) => tag !== '');
 

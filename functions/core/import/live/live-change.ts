@@ -55,12 +55,15 @@ export interface LiveResult {
   readonly key?: string;
 }
 
+/** Where privacy requests are answered and recorded, in the data (import) bucket. */
+export const privacyPrefix = 'privacy/';
+
 /** Where the answer to data request `requestId` of `source` is written. */
 export const dataRequestKey = (source: string, requestId: string) =>
-  `privacy/data-requests/${source}-${requestId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  `${privacyPrefix}data-requests/${source}-${requestId.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
 /** Where a shop's request to delete its data is written down for the owner. */
 export const shopRedactKey = (shop: string) =>
-  `privacy/shop-redact/${shop.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  `${privacyPrefix}shop-redact/${shop.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
 
 export const erasedResult = 'skipped: this person was erased on request (rekindle forget)';
 
