@@ -167,7 +167,7 @@ function engagementStores(stores: TableStores) {
  */
 
 export function importFileDeps(
-  c: Composition<'tableName'>,
+  c: Composition<'tableName'> & WithBundle,
   stores = tableStores(c.clients, c.names.tableName),
 ): ImportFileDeps {
   return {
@@ -175,6 +175,7 @@ export function importFileDeps(
     objects: new S3ObjectStore(c.clients.s3),
     forgotten: stores.forgotten,
     reader: new S3ObjectReader(c.clients.s3),
+    timeZone: c.bundle.config.shop.fallbackTimeZone,
     logger: c.logger('import-file'),
   };
 }

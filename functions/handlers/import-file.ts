@@ -7,6 +7,7 @@ import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
 import { importFileDeps } from './composition.ts';
 import { ImportBucketPrefixes, ImportEnvironment } from './environment.ts';
+import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface ImportFileDeps {
@@ -17,6 +18,8 @@ export interface ImportFileDeps {
   readonly forgotten: ForgottenRegister;
   /** Streams the file; without it the file is read whole through `objects`. */
   readonly reader?: ObjectReader;
+  /** The zone of dates written without one (WooCommerce's CSV export): config `shop.fallbackTimeZone`. */
+  readonly timeZone?: string;
   readonly logger: Logger;
 }
 
@@ -45,7 +48,12 @@ export function makeHandler(deps: ImportFileDeps) {
         continue;
       }
       const chunks = deps.reader?.streamText(bucket, key) ?? [await deps.objects.getText(bucket, key)];
-      const report = await importStream(chunks, { file: key, ...kind }, deps.store, {
+      const source = {
+        file: key,
+        ...kind,
+        ...(deps.timeZone === undefined ? {} : { presetOptions: { timeZone: deps.timeZone } }),
+      };
+      const report = await importStream(chunks, source, deps.store, {
         forgotten: deps.forgotten,
       });
       await deps.objects.putText(bucket, reportKeyFor(key), JSON.stringify(report, null, 2));
@@ -63,5 +71,5 @@ export function makeHandler(deps: ImportFileDeps) {
 }
 
 export const handler = lazyHandler(async () =>
-  makeHandler(importFileDeps(lambdaComposition(ImportEnvironment))),
+  makeHandler(importFileDeps({ ...lambdaComposition(ImportEnvironment), bundle: loadRuntimeBundle() })),
 );

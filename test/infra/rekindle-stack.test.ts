@@ -130,9 +130,9 @@ describe('RekindleStack', () => {
     expect(withTemplates.map((fn) => fn.description)).toEqual([
       'Rekindle: send one due step of a sequence and schedule the next',
     ]);
-    // Every function that reads the config has it (the import and event ingest read none).
+    // Every function that reads the config has it (event ingest and the Shopify webhook read none).
     const withConfig = functions.filter((fn) => fn.code.includes('gentle-winback'));
-    expect(withConfig).toHaveLength(7);
+    expect(withConfig).toHaveLength(8);
     for (const fn of functions) expect(fn.bytes, fn.description).toBeLessThan(1024 * 1024);
   });
 

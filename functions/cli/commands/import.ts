@@ -15,11 +15,12 @@ import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
 
 const usage = [
-  'rekindle import customers|orders|incidents FILE [--format FORMAT] [--map MAP.yaml] [--time-zone ZONE] [--check] [--table NAME]',
+  'rekindle import customers|orders|incidents FILE [--format FORMAT] [--map MAP.yaml] [--time-zone ZONE] [--config FILE] [--check] [--table NAME]',
   '  FORMAT: csv, jsonl or json (ours; from the file name by default), or a platform export:',
   '          shopify-customers, shopify-orders, stripe-payments, woocommerce-orders (recognised by header too)',
   '  --map MAP.yaml   any other CSV: which column holds which field, the date format (docs/integrations.md)',
-  '  --time-zone ZONE the zone of dates written without one (WooCommerce CSV, a mapping)',
+  '  --time-zone ZONE the zone of dates written without one (WooCommerce CSV, a mapping);',
+  '                   default: shop.fallbackTimeZone of --config (config/rekindle.yaml), else UTC',
   '  --check          offline: print what would be written and what rejected, write nothing (exit 1 if rejected)',
   '  table also from REKINDLE_TABLE',
 ].join('\n');
@@ -197,6 +198,26 @@ export function printImportSummary(report: ImportReport, out: Output, check = fa
   }
 }
 
+/**
+ * The config's `shop.fallbackTimeZone`, the zone of dates written without one when `--time-zone`
+ * is not given (the S3 import reads the same field); undefined (UTC) without a readable config.
+ */
+async function fallbackTimeZone(file: string | undefined, out: Output): Promise<string | undefined> {
+  const path = file ?? 'config/rekindle.yaml';
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error: unknown) {
+    if (file !== undefined) throw new UsageError(`cannot read --config ${file}: ${reason(error)}`);
+    return undefined;
+  }
+  const { parseConfig } = await import('../../core/config/load.ts');
+  const parsed = parseConfig(text, path);
+  if (parsed.ok) return parsed.config.shop.fallbackTimeZone;
+  out.error(`${path} is invalid (see rekindle validate): dates without a zone are read in UTC`);
+  return undefined;
+}
+
 /** `rekindle import`: a customers, orders or incidents file into the table, validated row by row. */
 export const importCommand: Command = {
   name: 'import',
@@ -211,6 +232,7 @@ export const importCommand: Command = {
         format: { type: 'string' },
         map: { type: 'string' },
         'time-zone': { type: 'string' },
+        config: { type: 'string' },
         check: { type: 'boolean', default: false },
       },
       allowPositionals: true,
@@ -232,7 +254,8 @@ export const importCommand: Command = {
       return 2;
     }
     const { format, preset } = layout;
-    const presetOptions: PresetOptions = timeZone === undefined ? {} : { timeZone };
+    const zone = timeZone ?? (await fallbackTimeZone(values.config, out));
+    const presetOptions: PresetOptions = zone === undefined ? {} : { timeZone: zone };
     const source = { kind, file, format, presetOptions, ...(preset === undefined ? {} : { preset }) };
     if (values.check) return checkFile(source, out);
     const table = values.table ?? process.env.REKINDLE_TABLE;

@@ -135,7 +135,7 @@ const isRestOrder = (object: Record<string, unknown>) =>
   'line_items' in object && 'billing' in object && ('date_created_gmt' in object || 'date_created' in object);
 const csvColumns = ['order_id', 'order_date', 'status', 'order_total', 'billing_email'];
 const zoneNote = (options: PresetOptions) =>
-  `WooCommerce: date_created_gmt (REST API) is UTC; order_date (CSV export) is the site's local time, read in ${options.timeZone ?? 'UTC'}${options.timeZone === undefined ? ' (pass --time-zone with your WordPress time zone)' : ''}`;
+  `WooCommerce: date_created_gmt (REST API) is UTC; order_date (CSV export) is the site's local time, read in ${options.timeZone ?? 'UTC'}${options.timeZone === undefined ? ' (pass --time-zone with your WordPress time zone, or set shop.fallbackTimeZone)' : ' (--time-zone, else shop.fallbackTimeZone)'}`;
 
 export const wooOrders: Preset = {
   name: 'woocommerce-orders',

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,5 +137,26 @@ describe('rekindle import, files that are not there', () => {
     await expect(
       run('orders', `${fixtures}stripe/payments.csv`, '--map', join(dir, 'missing.yaml'), '--check'),
     ).rejects.toThrow(/cannot read the mapping file .*missing\.yaml: no such file/);
+  });
+});
+
+describe('rekindle import, dates written without a zone', () => {
+  it("reads WooCommerce's order_date in the config's shop.fallbackTimeZone unless --time-zone says otherwise", async () => {
+    const config = join(dir, 'kolkata.yaml');
+    const text = (await readFile('config/rekindle.yaml', 'utf8')).replace(
+      /^(\s+)fallbackTimeZone: .*$/m,
+      '$1fallbackTimeZone: Asia/Kolkata',
+    );
+    await writeFile(config, text);
+    const file = `${fixtures}woocommerce/orders-export.csv`;
+    const fromConfig = await run('orders', file, '--config', config, '--check');
+    expect(fromConfig.text).toContain('read in Asia/Kolkata');
+    // 2026-03-02 10:14:09 in Kolkata (+05:30).
+    expect(fromConfig.text).toContain('"placedAt":"2026-03-02T04:44:09.000Z"');
+    const given = await run('orders', file, '--config', config, '--time-zone', 'America/New_York', '--check');
+    expect(given.text).toContain('"placedAt":"2026-03-02T15:14:09.000Z"');
+    await expect(run('orders', file, '--config', join(dir, 'none.yaml'), '--check')).rejects.toThrow(
+      /cannot read --config/,
+    );
   });
 });
