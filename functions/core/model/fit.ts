@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { type BetaGeometricParams, betaGeometricObjective } from './bgnbd.ts';
 import { betaGeometricColumnObjective, xLevelsOf } from './bgnbd-columns.ts';
 import {
+  forwardHessian,
   invert,
   type MinimiseResult,
   minimise,
@@ -18,6 +19,7 @@ import {
   compressSummaries,
   type SummaryColumns,
   toColumns,
+  unmergedSummaries,
 } from './summary-data.ts';
 
 /** The parametric models. */
@@ -167,7 +169,14 @@ export function fitCompressed(
   const errors =
     options.standardErrors === false || !result.theta.every(Number.isFinite)
       ? null
-      : standardErrorsFrom(numericHessian(objective, result.theta), result.theta, data.totalWeight);
+      : standardErrorsFrom(
+          // Pareto/NBD's gradient costs a series per distinct pair: forward differences need half as many.
+          kind === 'paretonbd'
+            ? forwardHessian(objective, result.theta, result.gradient)
+            : numericHessian(objective, result.theta),
+          result.theta,
+          data.totalWeight,
+        );
   return fitResult(kind, result, errors, penalty, data.totalWeight, data.size, startedAt, () =>
     fallback(`${kind} fit diverged; ranked by the RFM score instead`),
   );
@@ -183,6 +192,23 @@ interface WarmStart {
 const PARETO_SAMPLE_ABOVE = 30_000;
 const PARETO_SAMPLE_ROWS = 10_000;
 
+/** Merging pays when a sample of the rows holds this share of distinct rows or fewer. */
+const MERGE_BELOW = 0.8;
+const MERGE_PROBE_ROWS = 20_000;
+
+/**
+ * The rows merged where identical (x, t_x, T) are common, as they are where nearly every row is
+ * distinct (times not rounded): a 20,000-row sample's share of distinct rows decides. Both give the
+ * same likelihood; merging only saves work when it finds something.
+ */
+function mergeIfItPays(columns: SummaryColumns): CompressedSummaries {
+  const n = columns.T.length;
+  if (n <= MERGE_PROBE_ROWS) return compressSummaries(columns);
+  const probe = strideSample(rowsOf(columns), MERGE_PROBE_ROWS);
+  const distinct = compressSummaries({ frequency: probe.x, recency: probe.tx, T: probe.T }).size;
+  return distinct / MERGE_PROBE_ROWS <= MERGE_BELOW ? compressSummaries(columns) : unmergedSummaries(columns);
+}
+
 /**
  * Pareto/NBD by maximum likelihood on merged rows (see {@link fitCompressed}). Above 30,000 rows a
  * 10,000-row sample is fitted first, and its optimum and inverse Hessian start the fit of all rows,
@@ -195,7 +221,7 @@ export function fitParetoNbd(
   startedAt = performance.now(),
 ): FitResult {
   const rows = rowsOf(columns);
-  const data = compressSummaries(columns);
+  const data = mergeIfItPays(columns);
   let warmStart: WarmStart | undefined;
   if (rows.x.length > PARETO_SAMPLE_ABOVE && thinData('paretonbd', rows, options) === undefined) {
     const sampleRows = strideSample(rows, PARETO_SAMPLE_ROWS);

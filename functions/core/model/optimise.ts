@@ -4,6 +4,8 @@ export type Objective = (theta: Float64Array, gradient: Float64Array | undefined
 /** How a minimisation ended. */
 export interface MinimiseResult {
   readonly theta: Float64Array;
+  /** The gradient at `theta`. */
+  readonly gradient: Float64Array;
   readonly value: number;
   readonly iterations: number;
   readonly evaluations: number;
@@ -94,7 +96,7 @@ export function minimise(f: Objective, start: Float64Array, options: MinimiseOpt
     if (!converged && Math.abs(previous - value) <= 1e-15 * Math.max(1, Math.abs(value)) && norm(s) < 1e-12)
       break;
   }
-  return { theta, value, iterations, evaluations, gradientNorm: norm(gradient), converged };
+  return { theta, gradient, value, iterations, evaluations, gradientNorm: norm(gradient), converged };
 }
 
 function identity(n: number): Float64Array {
@@ -164,6 +166,36 @@ export function numericHessian(f: Objective, theta: Float64Array, step = 1e-4): 
     f(probe, down);
     probe[j] = t;
     for (let i = 0; i < n; i += 1) H[i * n + j] = ((up[i] ?? 0) - (down[i] ?? 0)) / (2 * step);
+  }
+  for (let i = 0; i < n; i += 1) {
+    for (let j = i + 1; j < n; j += 1) {
+      const mean = ((H[i * n + j] ?? 0) + (H[j * n + i] ?? 0)) / 2;
+      H[i * n + j] = mean;
+      H[j * n + i] = mean;
+    }
+  }
+  return H;
+}
+
+/**
+ * Hessian of `f` by forward differences of its gradient from θ, where the gradient is already known
+ * (an optimum): n evaluations instead of 2n, at an error of order `step`. Symmetrised, row-major.
+ */
+export function forwardHessian(
+  f: Objective,
+  theta: Float64Array,
+  gradient: Float64Array,
+  step = 1e-5,
+): Float64Array {
+  const n = theta.length;
+  const H = new Float64Array(n * n);
+  const probe = Float64Array.from(theta);
+  const up = new Float64Array(n);
+  for (let j = 0; j < n; j += 1) {
+    probe[j] = (theta[j] ?? 0) + step;
+    f(probe, up);
+    probe[j] = theta[j] ?? 0;
+    for (let i = 0; i < n; i += 1) H[i * n + j] = ((up[i] ?? 0) - (gradient[i] ?? 0)) / step;
   }
   for (let i = 0; i < n; i += 1) {
     for (let j = i + 1; j < n; j += 1) {
