@@ -4,6 +4,7 @@ import { compressSummaries, simulateBgNbd } from '../../../../functions/core/mod
 import { invert, numericGradient } from '../../../../functions/core/model/optimise.ts';
 import { paretoNbdObjective } from '../../../../functions/core/model/pareto-nbd.ts';
 import { logHyp2f1, logHyp2f1Shifted } from '../../../../functions/core/model/special-functions.ts';
+import { unmergedSummaries } from '../../../../functions/core/model/summary-data.ts';
 
 const data = simulateBgNbd({ customers: 40_000, seed: 5, T: { min: 27, max: 39 }, resolution: 0 });
 const merged = compressSummaries(data);
@@ -81,5 +82,20 @@ describe('Pareto/NBD analytic gradient', () => {
     actual.forEach((se, i) => {
       expect(Math.abs(se - (expected[i] ?? 0)) / (expected[i] ?? 1), `entry ${i}`).toBeLessThan(2e-3);
     });
+  });
+});
+
+describe('unmerged rows', () => {
+  it('give the Pareto/NBD likelihood and gradient of the merged ones', () => {
+    const days = simulateBgNbd({ customers: 5_000, seed: 9, T: { min: 27, max: 39 } });
+    const mergedDays = compressSummaries(days);
+    const unmerged = unmergedSummaries(days);
+    expect(mergedDays.size).toBeLessThan(unmerged.size);
+    const theta = Float64Array.from([0.5, 10, 1, 30], Math.log);
+    const byMerged = new Float64Array(4);
+    const byRows = new Float64Array(4);
+    const value = paretoNbdObjective(mergedDays, 0)(theta, byMerged);
+    expect(paretoNbdObjective(unmerged, 0)(theta, byRows)).toBeCloseTo(value, 12);
+    byRows.forEach((g, i) => expect(g).toBeCloseTo(byMerged[i] ?? Number.NaN, 12));
   });
 });
