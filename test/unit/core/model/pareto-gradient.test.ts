@@ -96,6 +96,8 @@ describe('unmerged rows', () => {
     const byRows = new Float64Array(4);
     const value = paretoNbdObjective(mergedDays, 0)(theta, byMerged);
     expect(paretoNbdObjective(unmerged, 0)(theta, byRows)).toBeCloseTo(value, 12);
-    byRows.forEach((g, i) => expect(g).toBeCloseTo(byMerged[i] ?? Number.NaN, 12));
+    byRows.forEach((g, i) => {
+      expect(g).toBeCloseTo(byMerged[i] ?? Number.NaN, 12);
+    });
   });
 });
