@@ -82,6 +82,7 @@ describe('rekindle preview', () => {
     });
     expect(await page.locator('.warning').first().textContent()).toContain('has no "fr" version');
     expect(await page.locator('.subject').textContent()).toBe('Nimal, it has been a while');
+    expect(await page.locator('.preheader').textContent()).not.toBe('');
 
     // Any customer by id.
     await page.getByLabel('Customer ID').fill('late-open');

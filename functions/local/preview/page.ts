@@ -138,7 +138,7 @@ function problems(model: PageModel): string {
 
 /** The hidden preheader as MJML places it, so the page shows what inboxes show after the subject. */
 function preheaderOf(html: string): string {
-  const hidden = /<div style="display:none;[^"]*">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+  const hidden = /<div\b[^>]*\bstyle="display:none;[^"]*"[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
   return hidden
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
@@ -276,9 +276,13 @@ export function renderPage(model: PageModel): string {
   th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
   td:first-child { white-space: nowrap; }
   tr[data-kind="sent"] td:first-child { font-weight: 600; }
+  .to-nav { display: none; }
   @media (max-width: 48rem) {
     .layout { grid-template-columns: minmax(0, 1fr); }
-    nav { border-right: 0; border-bottom: 1px solid var(--line); }
+    /* On a phone the email comes first; the sidebar follows it, a link away. */
+    main { order: 1; }
+    nav { order: 2; border-right: 0; border-top: 1px solid var(--line); }
+    .to-nav { display: block; margin: 0 0 8px; }
     main { padding: 12px; }
     td:first-child { white-space: normal; }
   }
@@ -287,12 +291,13 @@ export function renderPage(model: PageModel): string {
 <body>
 <a class="skip" href="#main">Skip to the email</a>
 <div class="layout">
-<nav aria-label="Templates and customers">
+<nav id="nav" aria-label="Templates and customers">
   <h1>Rekindle preview</h1>
   ${templateNav(model)}
   ${customerNav(model)}
 </nav>
 <main id="main">
+  <a class="to-nav" href="#nav">Templates and customers ↓</a>
   <h1>${escapeHtml(title)}</h1>
   ${missingCustomer}
   ${problems(model)}
