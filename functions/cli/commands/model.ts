@@ -24,6 +24,7 @@ import {
   toColumns,
 } from '../../core/model/index.ts';
 import { readSummaryCsv } from '../../core/model/summary-csv.ts';
+import { readTransactionsSummary } from '../../core/model/transactions-csv.ts';
 import { csvTable } from '../../core/reporting/csv-output.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -102,8 +103,8 @@ function loadInput(values: {
 }
 
 /**
- * The fit's input as columns: a summary file straight from its bytes (on shared memory, so the fit's
- * worker threads read it in place), transactions summarised as before.
+ * The fit's input as columns, straight from the file's bytes (on shared memory, so the fit's worker
+ * threads read them in place): a summary file as it is, transactions summarised per customer.
  */
 function loadColumns(values: {
   summary?: string | undefined;
@@ -113,6 +114,17 @@ function loadColumns(values: {
 }): { columns: SummaryColumns; size: number; rejected: RejectedLine[] } {
   if (values.summary !== undefined && values.transactions === undefined) {
     const table = readSummaryCsv(readBytes(values.summary), values.summary, { shared: true });
+    return { columns: table.columns, size: table.size, rejected: table.rejected };
+  }
+  if (values.transactions !== undefined && values.summary === undefined) {
+    const calibrationEnd = values['calibration-end'];
+    if (calibrationEnd === undefined)
+      throw new UsageError('--transactions needs --calibration-end YYYY-MM-DD');
+    const table = readTransactionsSummary(readBytes(values.transactions), values.transactions, {
+      calibrationEnd,
+      unit: values.unit,
+      shared: true,
+    });
     return { columns: table.columns, size: table.size, rejected: table.rejected };
   }
   const input = loadInput(values);

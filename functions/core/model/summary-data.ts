@@ -73,7 +73,7 @@ const WORDS = new Uint32Array(BITS.buffer);
  * for millions of double keys (which a Map boxes). Keys compare as a Map's do (0 and −0 are one key,
  * NaN is one key).
  */
-class NumberIndex {
+export class NumberIndex {
   #keys = new Float64Array(1024);
   #slots = new Int32Array(1024).fill(-1);
   #mask = 1023;

@@ -1,0 +1,313 @@
+import { isUtf8 } from 'node:buffer';
+import {
+  ModelInputError,
+  parseIsoDay,
+  parseTransactionsCsv,
+  type RejectedLine,
+  summariseTransactions,
+  unitDays,
+} from './rfm.ts';
+import type { SummaryTable } from './summary-csv.ts';
+import { NumberIndex, type TimeUnit } from './summary-data.ts';
+
+/** Options of {@link readTransactionsSummary}. */
+export interface ReadTransactionsOptions {
+  /** Last day of the calibration period (inclusive), YYYY-MM-DD. */
+  readonly calibrationEnd: string;
+  /** @default 'weeks' */
+  readonly unit?: TimeUnit;
+  /** Columns on SharedArrayBuffers, for a fit's worker threads. @default false */
+  readonly shared?: boolean;
+}
+
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const DOT = 0x2e;
+const DASH = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function allocate(length: number, shared: boolean): Float64Array {
+  return shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
+}
+
+function digitsAt(bytes: Buffer, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const c = bytes[i] ?? 0;
+    if (c < ZERO || c > NINE) return -1;
+    value = value * 10 + (c - ZERO);
+  }
+  return value;
+}
+
+/** Days since 1970-01-01 of a YYYY-MM-DD field (years 1000–9999), or NaN for anything else. */
+function isoDay(bytes: Buffer, from: number, to: number): number {
+  if (to - from !== 10 || bytes[from + 4] !== DASH || bytes[from + 7] !== DASH) return Number.NaN;
+  const year = digitsAt(bytes, from, 4);
+  const month = digitsAt(bytes, from + 5, 2);
+  const day = digitsAt(bytes, from + 8, 2);
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return Number.NaN;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (MONTH_DAYS[month - 1] ?? 0) + (month === 2 && leap ? 1 : 0)) return Number.NaN;
+  // Days from the civil date (Hinnant's algorithm), as Date.UTC gives them.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** A plain non-negative decimal, as Number reads it; NaN for anything else (the reference judges it). */
+function plainAmount(bytes: Buffer, from: number, to: number): number {
+  let point = false;
+  for (let i = from; i < to; i += 1) {
+    const c = bytes[i] ?? 0;
+    if (c === DOT && !point && i > from && i < to - 1) point = true;
+    else if (c < ZERO || c > NINE) return Number.NaN;
+  }
+  return from < to ? Number(bytes.toString('latin1', from, to)) : Number.NaN;
+}
+
+/** A whole number written without leading zeros in at most 15 digits, so its text is String(value). */
+function numberAt(bytes: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15 || (bytes[from] === ZERO && to - from > 1)) return Number.NaN;
+  const value = digitsAt(bytes, from, to - from);
+  return value < 0 ? Number.NaN : value;
+}
+
+function canonicalNumber(id: string): number {
+  return /^(0|[1-9]\d{0,14})$/.test(id) ? Number(id) : Number.NaN;
+}
+
+function isEdge(byte: number | undefined): boolean {
+  return byte !== undefined && byte > 0x20 && byte < 0x7f;
+}
+
+/** Where field k of a line ends: before the next field's comma, or at the line's end. */
+function fieldEnd(starts: Int32Array, k: number, lineEnd: number): number {
+  return k + 1 < starts.length - 1 ? (starts[k + 1] ?? 0) - 1 : lineEnd;
+}
+
+function tableOf(
+  customers: readonly { customerId: string; frequency: number; recency: number; T: number }[],
+  rejected: RejectedLine[],
+  shared: boolean,
+): SummaryTable {
+  const n = customers.length;
+  const frequency = allocate(n, shared);
+  const recency = allocate(n, shared);
+  const T = allocate(n, shared);
+  customers.forEach((customer, i) => {
+    frequency[i] = customer.frequency;
+    recency[i] = customer.recency;
+    T[i] = customer.T;
+  });
+  return {
+    columns: { frequency, recency, T },
+    size: n,
+    customerId: (i) => customers[i]?.customerId ?? '',
+    rejected,
+  };
+}
+
+/** The reference path: the zod reader, then the summary, for files the fast path does not take on. */
+function fromReference(bytes: Buffer, fileName: string, options: ReadTransactionsOptions): SummaryTable {
+  const parsed = parseTransactionsCsv(bytes.toString('utf8'), fileName);
+  const summary = summariseTransactions(parsed.transactions, {
+    calibrationEnd: options.calibrationEnd,
+    unit: options.unit ?? 'weeks',
+    fileName,
+  });
+  return tableOf(summary.customers, [...parsed.rejected, ...summary.rejected], options.shared ?? false);
+}
+
+function hasLoneCr(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(CR); at >= 0; at = bytes.indexOf(CR, at + 1))
+    if (bytes[at + 1] !== NEWLINE) return true;
+  return false;
+}
+
+/**
+ * Reads a transactions CSV (`customer_id,date[,amount]`) from its bytes straight into the calibration
+ * summary's columns, for files of millions of rows: what {@link parseTransactionsCsv} then
+ * {@link summariseTransactions} give, the same customers in the same order and the same rejected
+ * lines and messages. A row it cannot judge at a glance goes through that reference reader, and so
+ * does a whole file with quotes, bytes that are not UTF-8, lone CR line ends or an unusual header.
+ */
+export function readTransactionsSummary(
+  bytes: Buffer,
+  fileName: string,
+  options: ReadTransactionsOptions,
+): SummaryTable {
+  const unit = unitDays(options.unit ?? 'weeks');
+  const shared = options.shared ?? false;
+  if (
+    !isUtf8(bytes) ||
+    bytes.indexOf(QUOTE) >= 0 ||
+    bytes.indexOf('\uFFFD', 0, 'utf8') >= 0 ||
+    hasLoneCr(bytes)
+  )
+    return fromReference(bytes, fileName, options);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let headerEnd = bytes.indexOf(NEWLINE, bom);
+  if (headerEnd < 0) headerEnd = bytes.length;
+  const headerText = bytes.toString('utf8', bom, bytes[headerEnd - 1] === CR ? headerEnd - 1 : headerEnd);
+  const header = headerText.split(',').map((column) => column.trim());
+  const idAt = header.indexOf('customer_id');
+  const dateAt = header.indexOf('date');
+  const amountAt = header.indexOf('amount');
+  const plainHeader =
+    new Set(header).size === header.length && header.every((column) => !column.includes('.'));
+  if (!plainHeader || idAt < 0 || dateAt < 0) return fromReference(bytes, fileName, options);
+  const fieldCount = header.length;
+  const end = parseIsoDay(options.calibrationEnd);
+  if (end === undefined)
+    throw new ModelInputError(
+      `calibration end "${options.calibrationEnd}" is not a date of the form YYYY-MM-DD`,
+    );
+
+  let capacity = 1;
+  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) capacity += 1;
+  // In-calibration purchases: the customer's index (in order of first purchase) and the day.
+  const owner = new Int32Array(capacity);
+  const days = new Int32Array(capacity);
+  let purchases = 0;
+  // Ids written as plain whole numbers (most shops' ids) are found by number, without a string.
+  const numericIds = new NumberIndex();
+  const customerOfNumber: number[] = [];
+  const customerOf = new Map<string, number>();
+  const ids: string[] = [];
+  const rejected: RejectedLine[] = [];
+  const starts = new Int32Array(fieldCount + 1);
+  const record = (customer: number, day: number): void => {
+    owner[purchases] = customer;
+    days[purchases] = day;
+    purchases += 1;
+  };
+  const addNumber = (id: number, day: number): void => {
+    if (day > end) return;
+    const k = numericIds.of(id);
+    let customer = customerOfNumber[k];
+    if (customer === undefined) {
+      customer = ids.length;
+      customerOfNumber[k] = customer;
+      ids.push(String(id));
+    }
+    record(customer, day);
+  };
+  const add = (id: string, day: number): void => {
+    const number = canonicalNumber(id);
+    if (!Number.isNaN(number)) {
+      addNumber(number, day);
+      return;
+    }
+    if (day > end) return;
+    let customer = customerOf.get(id);
+    if (customer === undefined) {
+      customer = ids.length;
+      customerOf.set(id, customer);
+      ids.push(id);
+    }
+    record(customer, day);
+  };
+  let line = 1;
+  const viaReference = (from: number, to: number): void => {
+    const one = parseTransactionsCsv(`${headerText}\n${bytes.toString('utf8', from, to)}`, fileName);
+    for (const row of one.rejected) rejected.push({ ...row, line });
+    for (const row of one.transactions) add(row.customerId.trim(), parseIsoDay(row.date) ?? Number.NaN);
+  };
+
+  let from = headerEnd + 1;
+  while (from < bytes.length) {
+    line += 1;
+    let lineEnd = bytes.indexOf(NEWLINE, from);
+    if (lineEnd < 0) lineEnd = bytes.length;
+    const to = bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+    if (to > from) {
+      let commas = 0;
+      starts[0] = from;
+      for (let i = from; i < to; i += 1) {
+        if (bytes[i] === COMMA) {
+          commas += 1;
+          if (commas < fieldCount) starts[commas] = i + 1;
+        }
+      }
+      let ok = commas === fieldCount - 1;
+      if (ok) {
+        const idStart = starts[idAt] ?? 0;
+        const idEnd = fieldEnd(starts, idAt, to);
+        const day = isoDay(bytes, starts[dateAt] ?? 0, fieldEnd(starts, dateAt, to));
+        const amountFrom = amountAt < 0 ? 0 : (starts[amountAt] ?? 0);
+        const amountTo = amountAt < 0 ? 0 : fieldEnd(starts, amountAt, to);
+        ok =
+          idEnd > idStart &&
+          isEdge(bytes[idStart]) &&
+          isEdge(bytes[idEnd - 1]) &&
+          !Number.isNaN(day) &&
+          (amountTo === amountFrom || Number.isFinite(plainAmount(bytes, amountFrom, amountTo)));
+        if (ok) {
+          const number = numberAt(bytes, idStart, idEnd);
+          if (Number.isNaN(number)) add(bytes.toString('utf8', idStart, idEnd), day);
+          else addNumber(number, day);
+        }
+      }
+      if (!ok) viaReference(from, to);
+    }
+    from = lineEnd + 1;
+  }
+  return summaryOf(
+    ids,
+    owner.subarray(0, purchases),
+    days.subarray(0, purchases),
+    end,
+    unit,
+    rejected,
+    shared,
+  );
+}
+
+/** x, t_x and T per customer from their purchase days (distinct days count once). */
+function summaryOf(
+  ids: readonly string[],
+  owner: Int32Array,
+  days: Int32Array,
+  end: number,
+  unit: number,
+  rejected: RejectedLine[],
+  shared: boolean,
+): SummaryTable {
+  const n = ids.length;
+  // Counting sort of the purchases by customer, then each customer's days sorted.
+  const offsets = new Int32Array(n + 1);
+  for (const customer of owner) offsets[customer + 1] = (offsets[customer + 1] ?? 0) + 1;
+  for (let k = 0; k < n; k += 1) offsets[k + 1] = (offsets[k + 1] ?? 0) + (offsets[k] ?? 0);
+  const cursor = offsets.slice(0, n);
+  const sorted = new Int32Array(days.length);
+  owner.forEach((customer, i) => {
+    const at = cursor[customer] ?? 0;
+    sorted[at] = days[i] ?? 0;
+    cursor[customer] = at + 1;
+  });
+  const frequency = allocate(n, shared);
+  const recency = allocate(n, shared);
+  const T = allocate(n, shared);
+  for (let k = 0; k < n; k += 1) {
+    const first = offsets[k] ?? 0;
+    const last = offsets[k + 1] ?? 0;
+    const mine = sorted.subarray(first, last);
+    if (mine.length > 1) mine.sort();
+    let distinct = 0;
+    for (let i = 0; i < mine.length; i += 1) if (i === 0 || mine[i] !== mine[i - 1]) distinct += 1;
+    const firstDay = mine[0] ?? 0;
+    const lastDay = mine[mine.length - 1] ?? 0;
+    frequency[k] = distinct - 1;
+    recency[k] = distinct === 1 ? 0 : (lastDay - firstDay) / unit;
+    T[k] = (end - firstDay) / unit;
+  }
+  return { columns: { frequency, recency, T }, size: n, customerId: (i) => ids[i] ?? '', rejected };
+}
