@@ -30,6 +30,7 @@ export {
   scoreCustomers,
 } from './scores.ts';
 export { CDNOW_BGNBD, type SimulateOptions, simulateBgNbd } from './simulate.ts';
+export { type ReadSummaryOptions, readSummaryCsv, type SummaryTable } from './summary-csv.ts';
 export {
   type CustomerSummary,
   compressSummaries,
@@ -37,3 +38,4 @@ export {
   type TimeUnit,
   toColumns,
 } from './summary-data.ts';
+export { type ReadTransactionsOptions, readTransactionsSummary } from './transactions-csv.ts';
