@@ -4,6 +4,7 @@ import { flowBenchmarks } from './flow.ts';
 import { handlerBenchmarks } from './handlers.ts';
 import { inboundBenchmarks } from './inbound.ts';
 import { modelBenchmarks } from './model.ts';
+import { planBenchmarks } from './plan.ts';
 import { renderingBenchmarks } from './rendering.ts';
 import { type BenchRow, printTable } from './table.ts';
 
@@ -16,6 +17,7 @@ for (const [name, run] of [
   ['handlers', () => handlerBenchmarks()],
   ['flow', () => flowBenchmarks()],
   ['inbound', () => inboundBenchmarks()],
+  ['plan', () => planBenchmarks()],
 ] as const) {
   process.stderr.write(`running ${name} benchmarks …\n`);
   rows.push(...(await run()));
