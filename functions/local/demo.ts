@@ -7,6 +7,7 @@ import type { StepMessage } from '../core/domain/step-message.ts';
 import { trackingFor } from '../core/domain/tracking.ts';
 import type { ImportReport } from '../core/import/import-file.ts';
 import { buildReport } from '../core/reporting/build-report.ts';
+import { pausesInForce } from '../core/reporting/pauses-in-force.ts';
 import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
 import { segmenterSchedule } from '../core/segments/plan-run.ts';
 import { emptyReport, mergeReports, type SegmenterReport } from '../core/segments/run-segmenter.ts';
@@ -17,6 +18,7 @@ import { clearOutbox, type ManifestEntry, writeOutbox } from './demo-outbox.ts';
 import { checkInvariants, type InvariantResult, type LearnedStops, readRunRecords } from './invariants.ts';
 import { localNames, startLocalRuntime } from './local-runtime.ts';
 import { type SimulationSummary, simulateRecipients } from './recipient-simulator.ts';
+import { saveReportState } from './report-state.ts';
 import { generateSampleData, toCsv } from './sample-data.ts';
 import type { ParallelFiring } from './scheduler-emulator/index.ts';
 import type { StoredEmail } from './ses-local.ts';
@@ -43,6 +45,11 @@ export interface DemoOptions {
   readonly parallelSends?: ParallelFiring;
   /** For tests: a deliberately broken mailer proves the invariant checks catch what they claim to. */
   readonly wrapMailer?: (mailer: Mailer) => Mailer;
+  /**
+   * Where to leave the state file naming the report's saved data (beside the outbox), so
+   * `rekindle report` works after the emulators have stopped. @default none written
+   */
+  readonly stateFile?: string;
 }
 
 export interface DemoReport {
@@ -77,6 +84,8 @@ export interface DemoReport {
   /** The win-back report (`rekindle report`), as text and as an HTML file. */
   readonly reportText: string;
   readonly reportFile: string;
+  /** The report's data as read at the end, saved for `rekindle report` (with `stateFile`). */
+  readonly reportDataFile?: string;
   readonly emails: readonly StoredEmail[];
   /** Where the emails (`.eml`, `.html`, `.txt`) and `manifest.jsonl` are; the input CSVs are beside it. */
   readonly outDir: string;
@@ -258,11 +267,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     progress(`checked the invariants on every customer's records (${elapsed(since)})`);
     since = performance.now();
     const manifest = await writeOutbox(options.outDir, outbox, records.views);
-    const winBack = buildReport(records.reportData, bundle.config, {
-      now: clock.now(),
-    });
+    const pauses = await pausesInForce(runtime.engagement.pauses, bundle.config);
+    const winBack = buildReport(records.reportData, bundle.config, { now: clock.now(), pauses });
     const reportFile = join(options.outDir, '..', 'report.html');
     await writeFile(reportFile, renderReportHtml(winBack));
+    const reportDataFile = join(dirname(options.outDir), 'report-data.json');
+    if (options.stateFile !== undefined)
+      await saveReportState(options.stateFile, reportDataFile, {
+        now: clock.now(),
+        configFile: options.configFile,
+        data: records.reportData,
+        pauses,
+      });
     progress(
       `wrote ${manifest.length} emails (.eml, .html, .txt), ${outbox.length - manifest.length} forwarded replies, the manifest and the report (${elapsed(since)})`,
     );
@@ -294,6 +310,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       },
       reportText: renderReportText(winBack),
       reportFile,
+      ...(options.stateFile === undefined ? {} : { reportDataFile }),
       emails,
       outDir: options.outDir,
       manifest,

@@ -34,7 +34,10 @@ export const demoCommand: Command = {
       strict: true,
     });
     // Loaded on use: the local runtime pulls in the emulators, which other commands never need.
-    const { runDemo } = await import('../../local/demo.ts');
+    const [{ runDemo }, { reportStateFile }] = await Promise.all([
+      import('../../local/demo.ts'),
+      import('../../local/report-state.ts'),
+    ]);
     const chaosRate = values['chaos-rate'] === undefined ? 0.05 : Number(values['chaos-rate']);
     if (!(chaosRate >= 0 && chaosRate <= 0.5))
       throw new UsageError(
@@ -49,6 +52,7 @@ export const demoCommand: Command = {
       configFile: values.config ?? 'config/rekindle.yaml',
       templatesDir: 'templates',
       outDir: values.out ?? '.rekindle/demo/outbox',
+      stateFile: reportStateFile,
       progress: (line) => out.error(line),
       beforeStop: values['keep-running']
         ? async ({ sesUrl }) => {
@@ -127,6 +131,10 @@ export const demoCommand: Command = {
     out.line('');
     out.line(report.reportText);
     out.line(`The report is also at ${report.reportFile}.`);
+    if (report.reportDataFile !== undefined)
+      out.line(
+        `Its data is saved in ${report.reportDataFile} (named by ${reportStateFile}): rekindle report (npm run rekindle -- report) reads it with no flags, --html FILE for the page.`,
+      );
     out.line(
       `The emails are in ${report.outDir}/: each as sent (.eml), its HTML and text, and manifest.jsonl (one line per email); the imported customers.csv, orders.csv and incidents.csv are in ${dirname(report.outDir)}/. Run with --keep-running to browse the SES outbox.`,
     );

@@ -1,22 +1,23 @@
 import { parseArgs } from 'node:util';
 import type { RekindleConfig } from '../../core/config/schema.ts';
-import { allSequences } from '../../core/domain/pauses.ts';
 import type { PauseInForce } from '../../core/reporting/build-report.ts';
 import type { ReportReader } from '../../ports/report-reader.ts';
 import type { SequencePauses } from '../../ports/sequence-pauses.ts';
-import type { Command } from '../command.ts';
+import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
 
-const usage = 'rekindle report [--html FILE] [--json] [--config FILE] [--table NAME]';
+const usage =
+  'rekindle report [--stack NAME | --table NAME | --state FILE] [--html FILE] [--json] [--config FILE]';
 
 /**
  * `rekindle report`: per segment, sequence and step, what was sent and what recipients did, and
- * whether more customers returned than in the hold-out. Reads the table named by --table or
- * TABLE_NAME; the endpoint comes from the SDK's AWS_ENDPOINT_URL_DYNAMODB for local runs.
+ * whether more customers returned than in the hold-out. Finds its data: the table named by --table
+ * or TABLE_NAME, or the TableName output of the CloudFormation stack --stack names, or else the data
+ * the demo left (.rekindle/state.json, or --state FILE). Says which it reads; every failure is one line.
  */
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'show opens, clicks, replies, returns and the lift over the hold-out',
+  summary: 'show opens, clicks, replies, returns, revenue and the lift over the hold-out',
   usage,
   async run(argv, out) {
     const { values } = parseArgs({
@@ -26,84 +27,178 @@ export const reportCommand: Command = {
         json: { type: 'boolean' },
         config: { type: 'string' },
         table: { type: 'string' },
+        stack: { type: 'string' },
+        state: { type: 'string' },
       },
       strict: true,
     });
-    const tableName = values.table ?? process.env.TABLE_NAME;
-    if (tableName === undefined || tableName === '') {
-      out.error('rekindle report: name the table with --table or TABLE_NAME');
-      return 2;
+    if (values.table !== undefined && values.stack !== undefined)
+      throw new UsageError('give --stack NAME or --table NAME, not both');
+    const tableName = values.table ?? (values.stack === undefined ? process.env.TABLE_NAME : undefined);
+    const output = { html: values.html, json: values.json ?? false };
+    if (values.stack === undefined && (tableName === undefined || tableName === '')) {
+      // No table and no stack: the data the demo left, if it ran here.
+      const { loadReportState, reportStateFile } = await import('../../local/report-state.ts');
+      const stateFile = values.state ?? reportStateFile;
+      const loaded = await loadReportState(stateFile);
+      if (!loaded.ok) {
+        out.error(
+          loaded.missing
+            ? `rekindle report: no data to report on: run the demo first (npm start), or name a deployed stack with --stack NAME or a table with --table NAME`
+            : `rekindle report: ${loaded.reason}`,
+        );
+        return loaded.missing ? 2 : 1;
+      }
+      const { state, data, pauses } = loaded.saved;
+      const config = await loadReportConfig(values.config ?? state.configFile, out);
+      if (config === undefined) return 1;
+      const source = `the demo's data saved ${new Date(state.writtenAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (${state.dataFile}, named by ${stateFile}); run npm start again to refresh it`;
+      out.error(`Reading ${source}.`);
+      return writeReport(
+        { loadReportData: async () => data },
+        config,
+        { now: state.now, ...output, pauseList: pauses, source },
+        out,
+      );
     }
-    // Loaded on use: the SDK and the config loader are heavy for the other commands.
-    const [
-      { readFile },
-      { DynamoDBClient },
-      { DynamoReportReader },
-      { DynamoSequencePauses },
-      { parseConfig, formatConfigIssues },
-    ] = await Promise.all([
-      import('node:fs/promises'),
+    const config = await loadReportConfig(values.config ?? 'config/rekindle.yaml', out);
+    if (config === undefined) return 1;
+    const [{ DynamoDBClient }, { DynamoReportReader }, { DynamoSequencePauses }] = await Promise.all([
       import('@aws-sdk/client-dynamodb'),
       import('../../adapters/dynamo/report-reader.ts'),
       import('../../adapters/dynamo/sequence-pauses.ts'),
-      import('../../core/config/load.ts'),
     ]);
-    const configFile = values.config ?? 'config/rekindle.yaml';
-    const parsed = parseConfig(await readFile(configFile, 'utf8'), configFile);
-    if (!parsed.ok) {
-      out.error(formatConfigIssues(parsed.issues));
-      return 1;
+    let table = tableName ?? '';
+    let source = `table ${table}`;
+    if (values.stack !== undefined) {
+      const found = await tableOfStack(values.stack);
+      if (!found.ok) {
+        out.error(`rekindle report: ${found.reason}`);
+        return 1;
+      }
+      table = found.tableName;
+      source = `table ${table} (output TableName of stack ${values.stack})`;
     }
+    const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
+    source += endpoint === undefined ? '' : ` at ${endpoint}`;
+    out.error(`Reading ${source}.`);
     const client = new DynamoDBClient({});
-    const store = new DynamoReportReader(client, tableName);
-    return writeReport(
-      store,
-      parsed.config,
-      {
-        now: Date.now(),
-        html: values.html,
-        json: values.json ?? false,
-        pauses: new DynamoSequencePauses(client, tableName),
-      },
-      out,
-    );
+    try {
+      return await writeReport(
+        new DynamoReportReader(client, table),
+        config,
+        { now: Date.now(), ...output, pauses: new DynamoSequencePauses(client, table), source },
+        out,
+      );
+    } catch (error: unknown) {
+      out.error(`rekindle report: ${describeAwsError(error, `table ${table}`)}`);
+      return 1;
+    } finally {
+      client.destroy();
+    }
   },
 };
+
+/** The config, or undefined once its problems are printed. */
+async function loadReportConfig(configFile: string, out: Output): Promise<RekindleConfig | undefined> {
+  const [{ readFile }, { parseConfig, formatConfigIssues }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../../core/config/load.ts'),
+  ]);
+  let text: string;
+  try {
+    text = await readFile(configFile, 'utf8');
+  } catch {
+    out.error(`rekindle report: cannot read the config ${configFile}; name it with --config FILE`);
+    return undefined;
+  }
+  const parsed = parseConfig(text, configFile);
+  if (!parsed.ok) {
+    out.error(formatConfigIssues(parsed.issues));
+    return undefined;
+  }
+  return parsed.config;
+}
+
+/** The stack's TableName output, read with CloudFormation DescribeStacks, or why not. */
+export async function tableOfStack(
+  stackName: string,
+  client?: import('@aws-sdk/client-cloudformation').CloudFormationClient,
+): Promise<{ ok: true; tableName: string } | { ok: false; reason: string }> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const cloudFormation = client ?? new CloudFormationClient({});
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = Stacks?.[0];
+    if (stack === undefined) return { ok: false, reason: `stack ${stackName} not found` };
+    const tableName = stack.Outputs?.find((output) => output.OutputKey === 'TableName')?.OutputValue;
+    if (tableName === undefined || tableName === '')
+      return {
+        ok: false,
+        reason: `stack ${stackName} has no TableName output (status ${stack.StackStatus ?? 'unknown'}): deploy this version of Rekindle (npx cdk deploy)`,
+      };
+    return { ok: true, tableName };
+  } catch (error: unknown) {
+    return { ok: false, reason: describeAwsError(error, `stack ${stackName}`) };
+  } finally {
+    if (client === undefined) cloudFormation.destroy();
+  }
+}
+
+/** An AWS SDK error as one line a person can act on: what was not found, missing credentials… */
+export function describeAwsError(error: unknown, what: string): string {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  if (name === 'ResourceNotFoundException') return `${what} does not exist (${message})`;
+  if (name === 'ValidationError' && /does not exist/.test(message))
+    return `${what} does not exist in this account and region (${message}); set AWS_REGION or AWS_PROFILE`;
+  if (name === 'CredentialsProviderError' || /credential/i.test(message))
+    return `no AWS credentials for ${what}: set AWS_PROFILE or run aws sso login (${message})`;
+  if (/ECONNREFUSED|ENOTFOUND|getaddrinfo/.test(`${name} ${message}`))
+    return `cannot reach the endpoint for ${what} (${message}); is the local stack running?`;
+  return `cannot read ${what}: ${name}: ${message}`;
+}
 
 /** Builds and prints the report from a store; the demo calls this with its local store. */
 export async function writeReport(
   store: ReportReader,
   config: Pick<RekindleConfig, 'engagement' | 'sequences'>,
-  options: { now: number; html?: string | undefined; json: boolean; pauses?: SequencePauses },
+  options: {
+    now: number;
+    html?: string | undefined;
+    json: boolean;
+    /** Where to read the pauses in force, or the pauses themselves (saved by the demo). */
+    pauses?: SequencePauses;
+    pauseList?: readonly PauseInForce[];
+    source?: string;
+  },
   out: Output,
 ): Promise<number> {
-  const [{ buildReport }, { renderReportHtml, renderReportText }, { writeFile }] = await Promise.all([
-    import('../../core/reporting/build-report.ts'),
-    import('../../core/reporting/render-report.ts'),
-    import('node:fs/promises'),
-  ]);
-  const pauses = options.pauses === undefined ? [] : await pausesInForce(options.pauses, config);
-  const report = buildReport(await store.loadReportData(), config, { now: options.now, pauses });
+  const [{ buildReport }, { renderReportHtml, renderReportText }, { writeFile }, { pausesInForce }] =
+    await Promise.all([
+      import('../../core/reporting/build-report.ts'),
+      import('../../core/reporting/render-report.ts'),
+      import('node:fs/promises'),
+      import('../../core/reporting/pauses-in-force.ts'),
+    ]);
+  const pauses =
+    options.pauses === undefined ? (options.pauseList ?? []) : await pausesInForce(options.pauses, config);
+  const report = buildReport(await store.loadReportData(), config, {
+    now: options.now,
+    pauses,
+    ...(options.source === undefined ? {} : { source: options.source }),
+  });
   if (options.json) out.json(report);
   else out.line(renderReportText(report));
   if (options.html !== undefined) {
-    await writeFile(options.html, renderReportHtml(report), 'utf8');
+    try {
+      await writeFile(options.html, renderReportHtml(report), 'utf8');
+    } catch (error: unknown) {
+      const code = (error as { code?: unknown } | null)?.code;
+      out.error(`rekindle report: cannot write ${options.html} (${String(code ?? error)})`);
+      return 1;
+    }
     out.error(`HTML report written to ${options.html}`);
   }
   return 0;
-}
-
-/** The kill switch and each configured sequence's pause, those in force. */
-async function pausesInForce(
-  pauses: SequencePauses,
-  config: Pick<RekindleConfig, 'sequences'>,
-): Promise<PauseInForce[]> {
-  const scopes = [allSequences, ...config.sequences.map((sequence) => sequence.id)];
-  const found = await Promise.all(
-    scopes.map(async (scope) => {
-      const pause = await pauses.sequencePause(scope);
-      return pause === undefined ? [] : [{ scope, reason: pause.reason, at: pause.at }];
-    }),
-  );
-  return found.flat();
 }

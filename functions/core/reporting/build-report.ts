@@ -44,6 +44,11 @@ export type ExperimentResult =
       readonly unadjustedBecause?: string;
       /** Customers assigned (enrolled or held out) per week so far, for "about N weeks more". */
       readonly customersPerWeek: number;
+      /**
+       * Set while either group is under the minimum size: the estimates are not shown yet, only the
+       * customers a lift needs.
+       */
+      readonly tooFewBecause?: string;
     }
   | { readonly kind: 'not-enough-data'; readonly reason: string };
 
@@ -107,6 +112,8 @@ export interface PauseInForce {
 
 export interface Report {
   readonly generatedAt: number;
+  /** Which data the report read (a table, a stack, the demo's saved data), in words. */
+  readonly source?: string;
   readonly attributionWindowDays: number;
   /** Shown first: nothing of these goes out until someone resumes them. */
   readonly pauses: readonly PauseInForce[];
@@ -119,6 +126,8 @@ export interface ReportOptions {
   readonly minGroupSize?: number;
   /** The pauses in force (read from the sequence pauses by the caller). @default none */
   readonly pauses?: readonly PauseInForce[];
+  /** Which data the report reads, shown in its header. */
+  readonly source?: string;
 }
 
 /**
@@ -364,7 +373,11 @@ export function buildReport(
       heldOutRevenue: heldOutRevenue.list(),
       revenuePerEmail: perUnit(revenue, totals.sent),
       lift: liftOf(tally, minGroupSize),
-      experiment: experimentOf(units, revenue[0]?.currency ?? heldOutRevenue.list()[0]?.currency ?? ''),
+      experiment: experimentOf(
+        units,
+        revenue[0]?.currency ?? heldOutRevenue.list()[0]?.currency ?? '',
+        minGroupSize,
+      ),
       totals,
       steps,
       funnel: [
@@ -387,6 +400,7 @@ export function buildReport(
   groups.sort((a, b) => a.segmentId.localeCompare(b.segmentId) || a.sequenceId.localeCompare(b.sequenceId));
   return {
     generatedAt: options.now,
+    ...(options.source === undefined ? {} : { source: options.source }),
     attributionWindowDays: window / 86_400_000,
     pauses: [...(options.pauses ?? [])].sort((a, b) =>
       a.scope === allSequences ? -1 : b.scope === allSequences ? 1 : a.at - b.at,
@@ -431,6 +445,7 @@ function experimentOf(
     assignedAt: number;
   }[],
   currency: string,
+  minGroupSize: number,
 ): ExperimentResult {
   const missing = units.filter((unit) => unit.covariate === undefined).length;
   const experimentUnits = units.map(
@@ -441,6 +456,7 @@ function experimentOf(
       ...(missing === 0 && unit.covariate !== undefined ? { covariate: unit.covariate } : {}),
     }),
   );
+  if (!units.some((unit) => !unit.treated)) return { kind: 'not-enough-data', reason: 'no hold-out group' };
   const result = analyseExperiment(experimentUnits);
   if (!result.ok) return { kind: 'not-enough-data', reason: result.reason };
   const times = units.map((unit) => unit.assignedAt);
@@ -451,11 +467,17 @@ function experimentOf(
       : missing > 0
         ? `${missing} of ${units.length} customers were assigned without a predicted purchase count (no fitted model then)`
         : 'the predicted purchases are the same for every customer';
+  const { treated, holdout } = result.analysis;
+  const tooFewBecause =
+    treated.customers < minGroupSize || holdout.customers < minGroupSize
+      ? `needs ${minGroupSize} in each group (${treated.customers} enrolled, ${holdout.customers} held out)`
+      : undefined;
   return {
     kind: 'analysis',
     currency,
     analysis: result.analysis,
     customersPerWeek: units.length / weeks,
     ...(unadjustedBecause === undefined ? {} : { unadjustedBecause }),
+    ...(tooFewBecause === undefined ? {} : { tooFewBecause }),
   };
 }

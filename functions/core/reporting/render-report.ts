@@ -34,6 +34,7 @@ export function renderReportText(report: Report): string {
   const lines: string[] = [
     `Rekindle report — ${new Date(report.generatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     `Returned = a purchase within ${report.attributionWindowDays} days after the first email (hold-out: after the hold-out date).`,
+    ...(report.source === undefined ? [] : [`Data: ${report.source}.`]),
   ];
   for (const line of describePauses(report.pauses)) lines.push('', line);
   if (report.groups.length === 0) lines.push('', 'Nothing enrolled yet.');
@@ -184,6 +185,11 @@ function liftCharts(group: GroupReport, index: number): string {
   const { experiment } = group;
   const summary = `<p>Lift: ${escapeHtml(describeLift(group.lift))}</p>`;
   if (experiment.kind === 'not-enough-data') return summary;
+  const list = `<ul>${describeExperiment(experiment)
+    .map((line) => `<li>${escapeHtml(line)}</li>`)
+    .join('')}</ul>`;
+  // Too few customers for estimates: only what a lift would need.
+  if (experiment.tooFewBecause !== undefined) return `${summary}\n${list}`;
   const { analysis, currency } = experiment;
   const rates = [
     { label: 'return rate, plain', ...analysis.returnRate },
@@ -208,9 +214,7 @@ ${intervalChart(revenues, {
   title: `Revenue lift per customer over the hold-out with 95% intervals${currency === '' ? '' : `, ${currency}`}, ${group.sequenceId}`,
   format: (value) => signedMoney(currency, value),
 })}
-<ul>${describeExperiment(experiment)
-    .map((line) => `<li>${escapeHtml(line)}</li>`)
-    .join('')}</ul>`;
+${list}`;
 }
 
 const signedMoney = (currency: string, amount: number) =>
@@ -231,6 +235,11 @@ export function describeExperiment(experiment: ExperimentResult): string[] {
     `${format(effect.estimate)} (95% CI ${format(effect.low)} to ${format(effect.high)})`;
   const money = (value: number) => signedMoney(currency, value);
   const lines: string[] = [];
+  if (experiment.tooFewBecause !== undefined)
+    return [
+      `adjusted lift: not enough data yet (${experiment.tooFewBecause})`,
+      ...describeNeeded(experiment),
+    ];
   if (adjusted === undefined)
     lines.push(`adjusted lift: none (${experiment.unadjustedBecause ?? 'no covariate'})`);
   else {
@@ -246,6 +255,13 @@ export function describeExperiment(experiment: ExperimentResult): string[] {
   );
   const best = adjusted?.returnRate ?? analysis.returnRate;
   if (best.low > 0 || best.high < 0) return lines;
+  return [...lines, ...describeNeeded(experiment)];
+}
+
+/** The customers (and weeks at the current pace) a 1, 2 or 5 point lift needs, and how many more. */
+function describeNeeded(experiment: Extract<ExperimentResult, { kind: 'analysis' }>): string[] {
+  const { analysis } = experiment;
+  const lines: string[] = [];
   const have = analysis.treated.customers + analysis.holdout.customers;
   if (analysis.treated.returned + analysis.holdout.returned === 0) {
     lines.push('customers needed: none returned yet in either group, so it cannot be estimated');
@@ -431,7 +447,7 @@ svg.rk-chart{display:block;margin:.5rem 0}
 ${describePauses(report.pauses)
   .map((line) => `<p class="paused" role="alert">${escapeHtml(line)}</p>`)
   .join('\n')}
-<p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart. Rates are of the emails delivered.</p>
+${report.source === undefined ? '' : `<p class="muted">Data: ${escapeHtml(report.source)}.</p>\n`}<p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart. Rates are of the emails delivered.</p>
 ${
   // Wide tables scroll inside their box on a phone; the page itself never scrolls sideways.
   sections.replaceAll('<table', '<div class="scroll"><table').replaceAll('</table>', '</table></div>') ||

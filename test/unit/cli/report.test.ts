@@ -1,0 +1,174 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeAwsError, reportCommand, tableOfStack } from '../../../functions/cli/commands/report.ts';
+import { MemoryOutput } from '../../../functions/cli/output.ts';
+import { zeroCounters } from '../../../functions/core/domain/counters.ts';
+import type { ReportData } from '../../../functions/core/domain/report-data.ts';
+import { loadReportState, saveReportState } from '../../../functions/local/report-state.ts';
+
+const day = 86_400_000;
+const now = Date.parse('2026-12-14T09:00:00Z');
+const configFile = resolve('config/rekindle.yaml');
+
+const data: ReportData = {
+  assignments: [
+    {
+      customerId: 'c1',
+      enrolmentId: 'e1',
+      sequenceId: 'gentle-winback',
+      segmentId: 'lapsed',
+      enrolledAt: now - 20 * day,
+      state: 'completed',
+      predictedPurchases: 0.4,
+    },
+  ],
+  firstSends: [{ enrolmentId: 'e1', sentAt: now - 19 * day }],
+  sends: [{ enrolmentId: 'e1', stepIndex: 0, sentAt: now - 19 * day }],
+  orders: [{ customerId: 'c1', placedAt: now - 10 * day, amount: 42, currency: 'EUR' }],
+  counters: [
+    {
+      sequenceId: 'gentle-winback',
+      stepIndex: 0,
+      segmentId: 'lapsed',
+      stepId: 'check-in',
+      counters: { ...zeroCounters(), sent: 1, delivered: 1 },
+    },
+  ],
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rekindle-report-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('rekindle report finds its data', () => {
+  it("reads the demo's saved data with no table or stack, says so, and reports as of the demo's time", async () => {
+    const stateFile = join(dir, 'state.json');
+    await saveReportState(stateFile, join(dir, 'demo', 'report-data.json'), {
+      now,
+      configFile,
+      data,
+      pauses: [{ scope: 'gentle-winback', reason: 'complaint rate 0.4%', at: now - day }],
+    });
+    const out = new MemoryOutput();
+    const html = join(dir, 'report.html');
+    expect(await reportCommand.run(['--state', stateFile, '--html', html], out)).toBe(0);
+    const text = out.lines.join('\n');
+    expect(text).toContain('Rekindle report — 2026-12-14 09:00 UTC');
+    expect(text).toContain(`Data: the demo's data saved`);
+    expect(text).toContain('PAUSED: gentle-winback since 2026-12-13 09:00 UTC: complaint rate 0.4%');
+    expect(text).toContain('revenue EUR 42.00 (EUR 42.00 per email sent)');
+    expect(out.errors[0]).toMatch(
+      /^Reading the demo's data saved .* \(.*report-data.json, named by .*state.json\)/,
+    );
+    expect(await readFile(html, 'utf8')).toContain('<h1>Did win-back work?</h1>');
+  });
+
+  it('says in one line what to do when there is no data anywhere', async () => {
+    const out = new MemoryOutput();
+    expect(await reportCommand.run(['--state', join(dir, 'none.json')], out)).toBe(2);
+    expect(out.errors).toEqual([
+      'rekindle report: no data to report on: run the demo first (npm start), or name a deployed stack with --stack NAME or a table with --table NAME',
+    ]);
+  });
+
+  it('names the file and field of a damaged state, in one line', async () => {
+    const stateFile = join(dir, 'state.json');
+    const dataFile = join(dir, 'report-data.json');
+    await saveReportState(stateFile, dataFile, { now, configFile, data, pauses: [] });
+    await writeFile(
+      dataFile,
+      JSON.stringify({ data: { ...data, orders: [{ customerId: 'c1' }] }, pauses: [] }),
+    );
+    const loaded = await loadReportState(stateFile);
+    expect(loaded).toMatchObject({ ok: false, missing: false });
+    if (loaded.ok) throw new Error('expected a failure');
+    expect(loaded.reason).toMatch(
+      /report-data\.json: data\.orders\.0\.placedAt: .*; run the demo again \(npm start\)$/,
+    );
+    await writeFile(stateFile, '{');
+    const out = new MemoryOutput();
+    expect(await reportCommand.run(['--state', stateFile], out)).toBe(1);
+    expect(out.errors).toEqual([`rekindle report: ${stateFile} is not JSON: run the demo again (npm start)`]);
+  });
+});
+
+describe('rekindle report --stack NAME', () => {
+  const cloudFormation = mockClient(CloudFormationClient);
+  afterEach(() => {
+    cloudFormation.reset();
+  });
+
+  it("reads the table name from the stack's TableName output", async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'Rekindle' }).resolves({
+      Stacks: [
+        {
+          StackName: 'Rekindle',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'ImportBucketName', OutputValue: 'rekindle-imports-abc' },
+            { OutputKey: 'TableName', OutputValue: 'Rekindle-Table-XYZ' },
+          ],
+        },
+      ],
+    });
+    expect(await tableOfStack('Rekindle')).toEqual({ ok: true, tableName: 'Rekindle-Table-XYZ' });
+  });
+
+  it('says when the stack has no such output or does not exist, in one line', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'Old' })
+      .resolves({ Stacks: [{ StackName: 'Old', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE' }] });
+    expect(await tableOfStack('Old')).toEqual({
+      ok: false,
+      reason:
+        'stack Old has no TableName output (status CREATE_COMPLETE): deploy this version of Rekindle (npx cdk deploy)',
+    });
+    const missing = new Error('Stack with id Nope does not exist');
+    missing.name = 'ValidationError';
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'Nope' }).rejects(missing);
+    const out = new MemoryOutput();
+    expect(await reportCommand.run(['--stack', 'Nope', '--config', configFile], out)).toBe(1);
+    expect(out.errors).toEqual([
+      'rekindle report: stack Nope does not exist in this account and region (Stack with id Nope does not exist); set AWS_REGION or AWS_PROFILE',
+    ]);
+  });
+
+  it('refuses --stack with --table', async () => {
+    await expect(reportCommand.run(['--stack', 'A', '--table', 'B'], new MemoryOutput())).rejects.toThrow(
+      'give --stack NAME or --table NAME, not both',
+    );
+  });
+});
+
+describe('describeAwsError', () => {
+  const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+  it('turns the SDK errors a person meets into one line with what to do', () => {
+    expect(
+      describeAwsError(
+        named('ResourceNotFoundException', 'Cannot do operations on a non-existent table'),
+        'table T',
+      ),
+    ).toBe('table T does not exist (Cannot do operations on a non-existent table)');
+    expect(
+      describeAwsError(
+        named('CredentialsProviderError', 'Could not load credentials from any providers'),
+        'table T',
+      ),
+    ).toMatch(/^no AWS credentials for table T: set AWS_PROFILE/);
+    expect(
+      describeAwsError(named('Error', 'connect ECONNREFUSED 127.0.0.1:8000\n    at stack'), 'table T'),
+    ).toBe(
+      'cannot reach the endpoint for table T (connect ECONNREFUSED 127.0.0.1:8000); is the local stack running?',
+    );
+  });
+});
