@@ -25,7 +25,7 @@ import type { StackNames } from './environment.ts';
 import type { HelpdeskWebhookDeps } from './helpdesk-webhook.ts';
 import type { ImportFileDeps } from './import-file.ts';
 import type { IngestEventDeps } from './ingest-event.ts';
-import { type IntegrationSecrets, secretFor } from './integration-secrets.ts';
+import type { SecretSource } from './integration-secrets.ts';
 import type { PlanSegmentationDeps } from './plan-segmentation.ts';
 import type { ReceiveReplyHandlerDeps } from './receive-reply.ts';
 import type { RecordEngagementDeps } from './record-engagement.ts';
@@ -278,9 +278,9 @@ export function unsubscribeDeps(
   };
 }
 
-/** The live endpoints' secrets (Secrets Manager on Lambda, fixed local ones locally). */
+/** The live endpoints' secrets (Secrets Manager on Lambda, read again after a refusal; fixed ones locally). */
 export interface WithIntegrationSecrets {
-  readonly integrationSecrets: IntegrationSecrets;
+  readonly integrationSecrets: SecretSource;
 }
 
 /** Where erasure deletes raw replies: the inbound bucket, when replies are deployed. */
@@ -310,7 +310,7 @@ export function shopifyWebhookDeps(
 ): ShopifyWebhookDeps {
   return {
     ...shopDataDeps(c, stores),
-    secret: secretFor(c.integrationSecrets, 'shopify'),
+    secrets: c.integrationSecrets,
     logger: c.logger('shopify-webhook'),
   };
 }

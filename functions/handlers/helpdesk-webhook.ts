@@ -8,16 +8,17 @@ import {
   verifyHelpdeskRequest,
 } from '../core/import/live/helpdesk.ts';
 import { type ApplyLiveDeps, applyLiveChange } from '../core/import/live/live-change.ts';
+import { refused, type Verdict } from '../core/import/live/signatures.ts';
 import type { CustomerDirectory } from '../ports/customer-directory.ts';
 import { helpdeskWebhookDeps } from './composition.ts';
 import { HelpdeskWebhookEnvironment } from './environment.ts';
-import { type IntegrationSecrets, secretFor } from './integration-secrets.ts';
+import { type IntegrationSecrets, type SecretSource, secretFor } from './integration-secrets.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
 import { lambdaComposition, lambdaIntegrationSecrets, lazyHandler } from './wiring.ts';
 
 export interface HelpdeskWebhookDeps extends Pick<ApplyLiveDeps, 'store' | 'forgotten' | 'now'> {
-  readonly secrets: IntegrationSecrets;
+  readonly secrets: SecretSource;
   /** Finds the customers a ticket's requester is, by email. */
   readonly directory: CustomerDirectory;
   readonly mapping: HelpdeskMapping;
@@ -43,18 +44,24 @@ export function makeHandler(deps: HelpdeskWebhookDeps) {
     const body = rawBody(event);
     if (body.length > MAX_WEBHOOK_BYTES)
       return refuse(413, `the body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
-    const secret = secretFor(deps.secrets, platform);
-    if (secret === undefined)
-      return refuse(401, `no ${platform} secret is configured: put it in the integration secret`);
     const now = deps.now();
-    const verdict = verifyHelpdeskRequest({
-      platform,
-      headers: event.headers ?? {},
-      query: event.queryStringParameters ?? {},
-      body,
-      secret,
-      now,
-    });
+    const verify = (secrets: IntegrationSecrets): Verdict => {
+      const secret = secretFor(secrets, platform);
+      if (secret === undefined)
+        return refused(`no ${platform} secret is configured: put it in the integration secret`);
+      return verifyHelpdeskRequest({
+        platform,
+        headers: event.headers ?? {},
+        query: event.queryStringParameters ?? {},
+        body,
+        secret,
+        now,
+      });
+    };
+    let verdict = verify(await deps.secrets.current());
+    // The owner may have just put the secret: read it again (at most once a minute) before refusing.
+    const fresh = verdict.ok ? undefined : await deps.secrets.refreshed();
+    if (fresh !== undefined) verdict = verify(fresh);
     if (!verdict.ok) return refuse(verdict.status, verdict.reason);
     const json = jsonOf(body);
     if (!json.ok) return refuse(400, 'the body is not JSON');
@@ -88,7 +95,7 @@ export const handler = lazyHandler(async () => {
     helpdeskWebhookDeps({
       ...lambda,
       bundle: loadRuntimeBundle(),
-      integrationSecrets: await lambdaIntegrationSecrets(lambda),
+      integrationSecrets: lambdaIntegrationSecrets(lambda),
     }),
   );
 });

@@ -41,3 +41,47 @@ export function secretFor(
   const value = secrets[secretKeyOf(source)];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** The integration secrets as a handler sees them: what it read, and a fresh read when they may have changed. */
+export interface SecretSource {
+  current(): Promise<IntegrationSecrets>;
+  /**
+   * Reads the secret again when a request failed verification: the owner may have just put the
+   * platform's secret. At most once a minute (a flood of forged requests costs one read a minute);
+   * undefined when it is too soon or nothing changed.
+   */
+  refreshed(): Promise<IntegrationSecrets | undefined>;
+}
+
+/** Fixed secrets (the local stack, tests): nothing to refresh. */
+export const fixedSecrets = (secrets: IntegrationSecrets): SecretSource => ({
+  current: async () => secrets,
+  refreshed: async () => undefined,
+});
+
+/** Secrets read by `read` (Secrets Manager), once at cold start and again at most every `minimumMs` after a refusal. */
+export function refreshingSecrets(
+  read: () => Promise<IntegrationSecrets>,
+  now: () => number,
+  minimumMs = 60_000,
+): SecretSource {
+  let secrets: Promise<IntegrationSecrets> | undefined;
+  let readAt = Number.NEGATIVE_INFINITY;
+  const load = () => {
+    readAt = now();
+    secrets = read().catch((error: unknown) => {
+      secrets = undefined;
+      throw error;
+    });
+    return secrets;
+  };
+  return {
+    current: () => secrets ?? load(),
+    refreshed: async () => {
+      if (now() - readAt < minimumMs) return undefined;
+      const before = JSON.stringify(await (secrets ?? load()));
+      const after = await load();
+      return JSON.stringify(after) === before ? undefined : after;
+    },
+  };
+}

@@ -2,15 +2,16 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type ApplyLiveDeps, applyLiveChange } from '../core/import/live/live-change.ts';
 import { readShopifyWebhook, ShopifyHeaders, verifyShopifyWebhook } from '../core/import/live/shopify.ts';
-import { header } from '../core/import/live/signatures.ts';
+import { header, refused, type Verdict } from '../core/import/live/signatures.ts';
 import { shopifyWebhookDeps } from './composition.ts';
 import { ShopifyWebhookEnvironment } from './environment.ts';
+import { type IntegrationSecrets, type SecretSource, secretFor } from './integration-secrets.ts';
 import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
 import { lambdaComposition, lambdaIntegrationSecrets, lazyHandler } from './wiring.ts';
 
 export interface ShopifyWebhookDeps extends ApplyLiveDeps {
-  /** The app's client secret; without it every request is refused. */
-  readonly secret: string | undefined;
+  /** The integration secrets; `shopify` is the app's client secret, without which every request is refused. */
+  readonly secrets: SecretSource;
   readonly logger: Logger;
 }
 
@@ -36,12 +37,18 @@ export function makeHandler(deps: ShopifyWebhookDeps) {
     const body = rawBody(event);
     if (body.length > MAX_WEBHOOK_BYTES)
       return refuse(413, `the body is larger than ${MAX_WEBHOOK_BYTES} bytes`);
-    if (deps.secret === undefined)
-      return refuse(
-        401,
-        'no Shopify secret is configured: put the app client secret in the integration secret',
-      );
-    const verdict = verifyShopifyWebhook(headers, body, deps.secret);
+    const verify = (secrets: IntegrationSecrets): Verdict => {
+      const secret = secretFor(secrets, 'shopify');
+      if (secret === undefined)
+        return refused(
+          'no Shopify secret is configured: put the app client secret in the integration secret',
+        );
+      return verifyShopifyWebhook(headers, body, secret);
+    };
+    let verdict = verify(await deps.secrets.current());
+    // The owner may have just put the secret: read it again (at most once a minute) before refusing.
+    const fresh = verdict.ok ? undefined : await deps.secrets.refreshed();
+    if (fresh !== undefined) verdict = verify(fresh);
     if (!verdict.ok) return refuse(verdict.status, verdict.reason);
     if (context.topic === undefined) return refuse(400, `no ${ShopifyHeaders.topic} header`);
     const json = jsonOf(body);
@@ -65,7 +72,7 @@ export const handler = lazyHandler(async () => {
   return makeHandler(
     shopifyWebhookDeps({
       ...lambda,
-      integrationSecrets: await lambdaIntegrationSecrets(lambda),
+      integrationSecrets: lambdaIntegrationSecrets(lambda),
       inboundBucket: process.env.INBOUND_BUCKET,
     }),
   );

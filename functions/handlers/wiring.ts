@@ -11,7 +11,7 @@ import { redactingReplacer } from '../core/redact.ts';
 import type { MetricsSink } from '../ports/metrics-sink.ts';
 import type { Composition } from './composition.ts';
 import { type EnvironmentKey, readEnvironment, type StackNames } from './environment.ts';
-import { type IntegrationSecrets, parseIntegrationSecrets } from './integration-secrets.ts';
+import { parseIntegrationSecrets, refreshingSecrets, type SecretSource } from './integration-secrets.ts';
 
 /** Where a local stack listens: given to its clients explicitly, so that no other stack's endpoints reach them. */
 export interface ClientTarget {
@@ -139,12 +139,19 @@ export async function lambdaSecrets(lambda: {
   return { linkSigningKey: await readSecret(lambda.clients.secretsManager, lambda.names.linkSecretArn) };
 }
 
-/** The live endpoints' secrets (one JSON secret), read from Secrets Manager at cold start. */
-export async function lambdaIntegrationSecrets(lambda: {
+/**
+ * The live endpoints' secrets (one JSON secret) from Secrets Manager: read on the first request,
+ * and again after a refused one at most once a minute, so a secret the owner just put takes effect.
+ */
+export function lambdaIntegrationSecrets(lambda: {
   readonly clients: LambdaClients;
   readonly names: Pick<StackNames, 'integrationSecretArn'>;
-}): Promise<IntegrationSecrets> {
-  return parseIntegrationSecrets(
-    await readSecret(lambda.clients.secretsManager, lambda.names.integrationSecretArn),
+}): SecretSource {
+  return refreshingSecrets(
+    async () =>
+      parseIntegrationSecrets(
+        await readSecret(lambda.clients.secretsManager, lambda.names.integrationSecretArn),
+      ),
+    () => systemClock.now(),
   );
 }

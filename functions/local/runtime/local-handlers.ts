@@ -15,6 +15,7 @@ import {
 } from '../../handlers/composition.ts';
 import { makeHandler as makeHelpdeskWebhook } from '../../handlers/helpdesk-webhook.ts';
 import { makeHandler as makeImportFile } from '../../handlers/import-file.ts';
+import { fixedSecrets } from '../../handlers/integration-secrets.ts';
 import { makeHandler as makePlanSegmentation } from '../../handlers/plan-segmentation.ts';
 import { makeHandler as makeReceiveReply } from '../../handlers/receive-reply.ts';
 import { makeHandler as makeRecordEngagement } from '../../handlers/record-engagement.ts';
@@ -84,7 +85,7 @@ export function localHandlers(
   // Erasure deletes raw replies from the local inbound bucket, as on AWS when replies are deployed.
   const live = {
     ...composition,
-    integrationSecrets: localNames.integrationSecrets,
+    integrationSecrets: fixedSecrets(localNames.integrationSecrets),
     inboundBucket: localNames.inboundBucket,
   };
   // The hooks (and chaos) wrap the whole stores the sender is given, not just the part it uses.

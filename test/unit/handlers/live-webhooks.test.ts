@@ -5,6 +5,11 @@ import { HelpdeskMappingSchema } from '../../../functions/core/config/integratio
 import { hmacBase64 } from '../../../functions/core/import/live/signatures.ts';
 import { makeHandler as makeHelpdesk } from '../../../functions/handlers/helpdesk-webhook.ts';
 import { MalformedEventError } from '../../../functions/handlers/ingest-event.ts';
+import {
+  fixedSecrets,
+  type IntegrationSecrets,
+  refreshingSecrets,
+} from '../../../functions/handlers/integration-secrets.ts';
 import { makeHandler as makeShopifyEvent } from '../../../functions/handlers/shopify-event.ts';
 import { makeHandler as makeShopify } from '../../../functions/handlers/shopify-webhook.ts';
 import { makeHandler as makeStripe } from '../../../functions/handlers/stripe-event.ts';
@@ -69,7 +74,7 @@ const shopifyRequest = (name: string, topic: string, sign = secret, body = fixtu
 describe('shopify-webhook', () => {
   it('writes a signed order, and the same delivery again changes nothing', async () => {
     const { store, deps } = shopifySetup();
-    const handle = makeShopify({ ...deps, secret });
+    const handle = makeShopify({ ...deps, secrets: fixedSecrets({ shopify: secret }) });
     const first = await handle(shopifyRequest('orders-create.json', 'orders/create'));
     expect(first.statusCode).toBe(200);
     const snapshot = JSON.stringify([...store.orders]);
@@ -85,7 +90,7 @@ describe('shopify-webhook', () => {
 
   it('refuses altered, wrongly signed and unsigned requests with 401 and a one-line reason, writing nothing', async () => {
     const { store, deps } = shopifySetup();
-    const handle = makeShopify({ ...deps, secret });
+    const handle = makeShopify({ ...deps, secrets: fixedSecrets({ shopify: secret }) });
     const body = fixtureBytes('shopify', 'orders-create.json');
     const altered = shopifyRequest('orders-create.json', 'orders/create');
     altered.body = Buffer.from(body.toString('utf8').replace('"80.00"', '"8000.00"')).toString('base64');
@@ -98,7 +103,7 @@ describe('shopify-webhook', () => {
       expect(JSON.parse(String(response.body)).error).toMatch(/^[^\n]+$/);
     }
     expect(
-      await makeShopify({ ...deps, secret: undefined })(
+      await makeShopify({ ...deps, secrets: fixedSecrets({}) })(
         shopifyRequest('orders-create.json', 'orders/create'),
       ),
     ).toMatchObject({ statusCode: 401 });
@@ -110,7 +115,7 @@ describe('shopify-webhook', () => {
     const body = Buffer.from(
       JSON.stringify({ id: 1, name: '#1', created_at: '2026-03-20T11:02:44Z', currency: 'EUR' }),
     );
-    const response = await makeShopify({ ...deps, secret })(
+    const response = await makeShopify({ ...deps, secrets: fixedSecrets({ shopify: secret }) })(
       shopifyRequest('x', 'orders/create', secret, body),
     );
     expect(response.statusCode).toBe(400);
@@ -119,7 +124,7 @@ describe('shopify-webhook', () => {
 
   it('customers/redact erases (and a customer update after it is not written); data_request and shop/redact are written down', async () => {
     const { store, erased, written, deps } = shopifySetup();
-    const handle = makeShopify({ ...deps, secret });
+    const handle = makeShopify({ ...deps, secrets: fixedSecrets({ shopify: secret }) });
     expect((await handle(shopifyRequest('customers-redact.json', 'customers/redact'))).statusCode).toBe(200);
     expect(erased).toEqual(['marco.rossi@example.com']);
     const update = Buffer.from(
@@ -180,7 +185,7 @@ describe('helpdesk-webhook', () => {
       store,
       forgotten: new MemoryForgotten(),
       now: () => now,
-      secrets: { zendesk: 'zd-secret', token: 'shared-token' },
+      secrets: fixedSecrets({ zendesk: 'zd-secret', token: 'shared-token' }),
       directory: { customerIdsByEmail: async (email) => ids[email] ?? [] },
       mapping,
       logger,
@@ -236,5 +241,40 @@ describe('helpdesk-webhook', () => {
       'asha.rao@example.com#freshdesk-1289',
       'cus_RtY2kq8ZpA1bCd#freshdesk-1289',
     ]);
+  });
+});
+
+describe('the integration secrets on Lambda', () => {
+  it('are read again after a refusal, at most once a minute, so a secret just put takes effect', async () => {
+    let stored: IntegrationSecrets = { token: 'generated' };
+    let reads = 0;
+    let clock = 0;
+    const source = refreshingSecrets(
+      async () => {
+        reads += 1;
+        return stored;
+      },
+      () => clock,
+    );
+    const { store, deps } = shopifySetup();
+    const handle = makeShopify({ ...deps, secrets: source });
+    expect((await handle(shopifyRequest('orders-create.json', 'orders/create'))).statusCode).toBe(401);
+    expect(reads).toBe(1);
+    // The owner puts the app secret; within the minute the function does not ask again.
+    stored = { token: 'generated', shopify: secret };
+    clock += 30_000;
+    expect((await handle(shopifyRequest('orders-create.json', 'orders/create'))).statusCode).toBe(401);
+    expect(reads).toBe(1);
+    clock += 31_000;
+    expect((await handle(shopifyRequest('orders-create.json', 'orders/create'))).statusCode).toBe(200);
+    expect(reads).toBe(2);
+    expect(store.orders.size).toBe(1);
+    // Once valid, requests read nothing more; a forged one a minute later reads once, finds no change.
+    expect((await handle(shopifyRequest('orders-create.json', 'orders/create'))).statusCode).toBe(200);
+    clock += 61_000;
+    expect((await handle(shopifyRequest('orders-create.json', 'orders/create', 'forged'))).statusCode).toBe(
+      401,
+    );
+    expect(reads).toBe(3);
   });
 });
