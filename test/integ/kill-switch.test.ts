@@ -66,7 +66,7 @@ describe('the kill switch', () => {
     const report = new MemoryOutput();
     await reportCommand.run(['--table', localNames.tableName], report);
     const lines = report.lines.join('\n').split('\n');
-    expect(lines[3]).toMatch(
+    expect(lines[4]).toMatch(
       /^PAUSED: every sequence \(the kill switch\) since 20\d\d-\d\d-\d\d \d\d:\d\d UTC: wrong coupon in the apology\. No email goes out; steps due wait\. Resume with: rekindle resume --all$/,
     );
 
