@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -7,10 +16,13 @@ import {
   expectedPurchasesColumns,
   fitModel,
   pAliveColumns,
+  readSummaryCsv,
+  readTransactionsSummary,
   type SummaryColumns,
   scoreColumns,
   simulateBgNbd,
 } from '../functions/core/model/index.ts';
+import { seededRandom } from '../functions/core/model/simulate.ts';
 import { type BenchRow, printTable } from './table.ts';
 
 const AREA = 'models';
@@ -30,12 +42,42 @@ function time<T>(body: () => T): { seconds: number; result: T } {
   return { seconds, result };
 }
 
-/** The summaries as the CSV a user would hand `rekindle model fit --summary` (full float precision). */
-function summaryCsv(columns: SummaryColumns): string {
-  const lines = ['ID,frequency,recency,T'];
-  for (let i = 0; i < columns.T.length; i += 1)
-    lines.push(`c${i + 1},${columns.frequency[i]},${columns.recency[i]},${columns.T[i]}`);
-  return `${lines.join('\n')}\n`;
+/** Writes the summaries as the CSV a user would hand `rekindle model fit --summary` (full float precision). */
+function writeSummaryCsv(file: string, columns: SummaryColumns): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, 'ID,frequency,recency,T\n');
+    const chunk = 50_000;
+    for (let from = 0; from < columns.T.length; from += chunk) {
+      const lines: string[] = [];
+      for (let i = from; i < Math.min(from + chunk, columns.T.length); i += 1)
+        lines.push(`c${i + 1},${columns.frequency[i]},${columns.recency[i]},${columns.T[i]}\n`);
+      writeSync(fd, lines.join(''));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** 1M purchases of 300,000 customers over 18 months from 1997-01-01, with amounts. */
+function writeTransactionsCsv(file: string): void {
+  const random = seededRandom(3);
+  const start = Date.UTC(1997, 0, 1);
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, 'customer_id,date,amount\n');
+    for (let from = 0; from < 1_000_000; from += 50_000) {
+      const lines: string[] = [];
+      for (let i = 0; i < 50_000; i += 1) {
+        const customer = Math.floor(random() * 300_000) + 1;
+        const day = new Date(start + Math.floor(random() * 545) * 86_400_000).toISOString().slice(0, 10);
+        lines.push(`${customer},${day},${(random() * 100).toFixed(2)}\n`);
+      }
+      writeSync(fd, lines.join(''));
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -94,7 +136,15 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
         target: '< 1.5 s',
       });
       const file = join(directory, `summary-${shape.resolution === 0 ? 'continuous' : 'days'}.csv`);
-      writeFileSync(file, summaryCsv(million));
+      writeSummaryCsv(file, million);
+      const read = time(() => readSummaryCsv(readFileSync(file), file, { shared: true }));
+      rows.push({
+        area: AREA,
+        case: `read and validate a 1M-row summary CSV into columns, ${shape.name} (${(statSync(file).size / 1e6).toFixed(0)} MB)`,
+        value: read.seconds,
+        unit: 's',
+        target: '< 1 s',
+      });
       const command = timeCommand(['model', 'fit', '--summary', file, '--model', 'bgnbd']);
       rows.push({
         area: AREA,
@@ -113,6 +163,21 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
           target: '< 500 MB',
         });
     }
+    const transactions = join(directory, 'transactions.csv');
+    writeTransactionsCsv(transactions);
+    const summarised = time(() =>
+      readTransactionsSummary(readFileSync(transactions), transactions, {
+        calibrationEnd: '1997-09-30',
+        shared: true,
+      }),
+    );
+    rows.push({
+      area: AREA,
+      case: `read, validate and summarise a 1M-row transactions CSV (${summarised.result.size} customers)`,
+      value: summarised.seconds,
+      unit: 's',
+      target: '< 1 s',
+    });
     for (const shape of shapes) {
       const hundredThousand = simulateBgNbd({ customers: 100_000, seed: 2, T, resolution: shape.resolution });
       const distinct = compressSummaries(hundredThousand).size;
