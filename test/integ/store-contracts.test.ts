@@ -2,19 +2,25 @@ import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DynamoContactStatusStore } from '../../functions/adapters/dynamo/contact-status-store.ts';
+import { DynamoCustomerDirectory } from '../../functions/adapters/dynamo/customer-directory.ts';
 import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-store.ts';
 import { DynamoEngagementLedger } from '../../functions/adapters/dynamo/engagement-ledger.ts';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamo/enrolment-store.ts';
 import { DynamoInboundLog, inboundRetentionMs } from '../../functions/adapters/dynamo/inbound-log.ts';
 import { DynamoPrivacyStore } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { DynamoReportReader } from '../../functions/adapters/dynamo/report-reader.ts';
+import { DynamoSegmentationStore } from '../../functions/adapters/dynamo/segmentation-store.ts';
 import { DynamoSendGuard } from '../../functions/adapters/dynamo/send-guard.ts';
 import { DynamoSequencePauses } from '../../functions/adapters/dynamo/sequence-pauses.ts';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
 import { contactStatusStoreContract } from '../support/contracts/contact-status-store-contract.ts';
+import { customerDirectoryContract } from '../support/contracts/customer-directory-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
+import { forgottenRegisterContract } from '../support/contracts/forgotten-register-contract.ts';
+import { importSinkContract } from '../support/contracts/import-sink-contract.ts';
 import { inboundLogContract } from '../support/contracts/inbound-log-contract.ts';
 import { reportReaderContract } from '../support/contracts/report-reader-contract.ts';
+import { segmentationStoreContract } from '../support/contracts/segmentation-store-contract.ts';
 import { sendGuardContract } from '../support/contracts/send-guard-contract.ts';
 import { sendLedgerContract } from '../support/contracts/send-ledger-contract.ts';
 import { sequencePausesContract } from '../support/contracts/sequence-pauses-contract.ts';
@@ -24,20 +30,24 @@ import { useDynamoTable } from '../support/dynamo-table.ts';
 const table = 'store-contracts';
 const dynamodb = useDynamoTable(table);
 const unique = (name: string) => `dynamo-${name}`;
+/** Stores a customer profile with this address, as an import would. */
+const addProfile = (customerId: string, email: string) =>
+  new DynamoCustomerStore(dynamodb(), table).putCustomers([
+    { customerId, email, firstName: 'Asha', locale: 'en', timeZone: 'UTC', consent: 'granted' },
+  ]);
+/** Erasure needs no raw mail here: the tests put none in a bucket. */
+const noObjects = {
+  putText: async () => undefined,
+  getText: async () => '',
+  deleteObject: async () => undefined,
+};
 
 describe('the DynamoDB EngagementLedger keeps the port’s promises', () => {
   engagementLedgerContract(() => new DynamoEngagementLedger(dynamodb(), table), unique);
 });
 
 describe('the DynamoDB ContactStatusStore keeps the port’s promises', () => {
-  contactStatusStoreContract(
-    () => new DynamoContactStatusStore(dynamodb(), table),
-    unique,
-    (customerId, email) =>
-      new DynamoCustomerStore(dynamodb(), table).putCustomers([
-        { customerId, email, firstName: 'Asha', locale: 'en', timeZone: 'UTC', consent: 'granted' },
-      ]),
-  );
+  contactStatusStoreContract(() => new DynamoContactStatusStore(dynamodb(), table), unique, addProfile);
 });
 
 describe('the DynamoDB SequencePauses keep the port’s promises', () => {
@@ -55,12 +65,7 @@ describe('the DynamoDB SendGuardReader keeps the port’s promises', () => {
   );
 
   it('reads a forgotten address as suppressed by hand, from its tombstone', async () => {
-    const objects = {
-      putText: async () => undefined,
-      getText: async () => '',
-      deleteObject: async () => undefined,
-    };
-    await new DynamoPrivacyStore(dynamodb(), table, objects).forgetEmail('gone@example.com', 7);
+    await new DynamoPrivacyStore(dynamodb(), table, noObjects).forgetEmail('gone@example.com', 7);
     expect(await new DynamoSendGuard(dynamodb(), table).sendGuard('Gone@example.com', 'any')).toEqual({
       suppression: { reason: 'manual', at: 7 },
     });
@@ -78,6 +83,48 @@ describe('the DynamoDB ReportReader keeps the port’s promises', () => {
       enrolments: new DynamoEnrolmentStore(dynamodb(), table),
       customers: new DynamoCustomerStore(dynamodb(), table),
       ledger: new DynamoEngagementLedger(dynamodb(), table),
+    }),
+    unique,
+  );
+});
+
+describe('the DynamoDB CustomerDirectory keeps the port’s promises', () => {
+  customerDirectoryContract(() => new DynamoCustomerDirectory(dynamodb(), table), addProfile, unique);
+});
+
+describe('the DynamoDB ForgottenRegister keeps the port’s promises', () => {
+  const privacy = () => new DynamoPrivacyStore(dynamodb(), table, noObjects);
+  forgottenRegisterContract(
+    privacy,
+    async (email, customerIds, at) => {
+      for (const customerId of customerIds) await addProfile(customerId, email);
+      await privacy().forgetEmail(email, at);
+    },
+    unique,
+  );
+});
+
+describe('the DynamoDB SegmentationStore keeps the port’s promises', () => {
+  const segmentation = () => new DynamoSegmentationStore(dynamodb(), table);
+  importSinkContract(
+    segmentation,
+    async (customerId) => {
+      for await (const record of segmentation().scanCustomerRecords()) {
+        if (record.customer.customerId === customerId) return record;
+      }
+      return { orders: [], incidents: [] };
+    },
+    unique,
+  );
+  segmentationStoreContract(
+    () => ({
+      store: segmentation(),
+      enrolments: new DynamoEnrolmentStore(dynamodb(), table),
+      addCustomer: async ({ customer, orders, incidents }) => {
+        await segmentation().putCustomers([customer]);
+        await segmentation().putOrders(orders);
+        await segmentation().putIncidents(incidents);
+      },
     }),
     unique,
   );

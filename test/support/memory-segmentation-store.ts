@@ -38,22 +38,26 @@ export class MemorySegmentationStore
     return created;
   }
 
+  /** One run per id, as the table keeps one item per day: a run written again replaces it. */
   async putModelRun(run: ModelRun): Promise<void> {
-    this.runs.push(run);
+    const index = this.runs.findIndex((stored) => stored.runId === run.runId);
+    if (index === -1) this.runs.push(run);
+    else this.runs.splice(index, 1, run);
   }
 
+  /** The run with the greatest id before `runId` (ids are days), as the table's sort key orders them. */
   async previousModelRun(runId: string): Promise<ModelRun | undefined> {
     return this.runs
       .filter((run) => run.runId < runId)
-      .sort((a, b) => a.createdAt - b.createdAt)
+      .sort((a, b) => (a.runId < b.runId ? -1 : 1))
       .at(-1);
   }
 
-  /** The day's latest run, as the table keeps one item per day; every read counted. */
+  /** Every read counted. */
   modelRunReads = 0;
   async getModelRun(runId: string): Promise<ModelRun | undefined> {
     this.modelRunReads += 1;
-    return this.runs.filter((run) => run.runId === runId).at(-1);
+    return this.runs.find((run) => run.runId === runId);
   }
 
   /** Records with the assignments made so far, as a fresh scan would see them. */
@@ -68,7 +72,8 @@ export class MemorySegmentationStore
       const score = this.scores.get(stored.customer.customerId) ?? stored.score;
       yield {
         ...stored,
-        assignments: [...stored.assignments, ...assignments],
+        // Oldest first, as the table's adapter sorts them.
+        assignments: [...stored.assignments, ...assignments].sort((a, b) => a.enrolledAt - b.enrolledAt),
         ...(score === undefined ? {} : { score }),
       };
     }

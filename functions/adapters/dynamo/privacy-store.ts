@@ -30,11 +30,15 @@ const batchGetKeys = 100;
 /** The ForgottenRegister over the customer table's hashed tombstones; consistent reads, throttling thrown. */
 export class DynamoForgottenRegister extends TableAdapter implements ForgottenRegister {
   async forgotten(refs: { customerIds?: readonly string[]; emails?: readonly string[] }): Promise<Forgotten> {
-    const wanted = new Map<string, { kind: 'customer' | 'email'; value: string }>();
-    for (const id of refs.customerIds ?? [])
-      wanted.set(keys.forgottenCustomer(id), { kind: 'customer', value: id });
-    for (const email of refs.emails ?? [])
-      wanted.set(keys.forgottenEmail(email), { kind: 'email', value: email });
+    // One key may answer for several spellings of an address (`A@x` and `a@x`): each is named as asked.
+    const wanted = new Map<string, { kind: 'customer' | 'email'; values: string[] }>();
+    const want = (pk: string, kind: 'customer' | 'email', value: string) => {
+      const entry = wanted.get(pk);
+      if (entry === undefined) wanted.set(pk, { kind, values: [value] });
+      else entry.values.push(value);
+    };
+    for (const id of refs.customerIds ?? []) want(keys.forgottenCustomer(id), 'customer', id);
+    for (const email of refs.emails ?? []) want(keys.forgottenEmail(email), 'email', email);
     const customerIds = new Set<string>();
     const emails = new Set<string>();
     const pks = [...wanted.keys()];
@@ -55,8 +59,9 @@ export class DynamoForgottenRegister extends TableAdapter implements ForgottenRe
         throw new Error('the lookup of forgotten people was throttled; try again');
       for (const item of result.Responses?.[this.tableName] ?? []) {
         const found = wanted.get(String(item.pk));
-        if (found?.kind === 'customer') customerIds.add(found.value);
-        if (found?.kind === 'email') emails.add(found.value);
+        if (found === undefined) continue;
+        const into = found.kind === 'customer' ? customerIds : emails;
+        for (const value of found.values) into.add(value);
       }
     }
     return { customerIds, emails };
