@@ -22,70 +22,68 @@ export async function planBenchmarks(): Promise<BenchRow[]> {
   const loaded = parseConfig(await readFile('config/rekindle.yaml', 'utf8'), 'config/rekindle.yaml');
   if (!loaded.ok) throw new Error('the shipped config must be valid');
   const config = loaded.config;
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
-  try {
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    const converted = convertCdnow(await readFile(cdnow, 'utf8'));
-    const sink = new ShopDataSink();
-    await importText(converted.customersCsv, { file: cdnow, kind: 'customers', format: 'csv' }, sink);
-    await importText(converted.ordersCsv, { file: cdnow, kind: 'orders', format: 'csv' }, sink);
-    const data = sink.data();
-    const read = performance.now();
-    const zone = config.segmentation.timeZone ?? config.shop.fallbackTimeZone;
-    const start = planStart(data, zone, Date.now());
-    const fits = new Map<string, ModelRun>();
-    const options = { data, start, days: 30, model: planningModel, fits };
-    const plan = await simulatePlan({ ...options, config, random: seededRandom(1) });
-    const planned = performance.now();
-    await simulatePlan({
-      ...options,
-      config: { ...config, policy: withoutLimits(config.policy) },
-      random: seededRandom(1),
-      examples: 0,
-    });
-    const compared = performance.now();
-    const cpu = process.cpuUsage(cpuBefore);
-    return [
-      {
-        area: AREA,
-        case: `CDNOW, ${data.customers.length.toLocaleString('en')} customers, 30 days: whole plan and comparison`,
-        value: (compared - started) / 1000,
-        unit: 's',
-        target: '< 30 s',
-      },
-      {
-        area: AREA,
-        case: 'read and validate the files (converted, then the import)',
-        value: (read - started) / 1000,
-        unit: 's',
-      },
-      {
-        area: AREA,
-        case: `plan as configured (${plan.model.fits} fits, ${plan.totals.emails.toLocaleString('en')} emails)`,
-        value: (planned - read) / 1000,
-        unit: 's',
-      },
-      {
-        area: AREA,
-        case: 'the same without caps and windows (fits reused)',
-        value: (compared - planned) / 1000,
-        unit: 's',
-      },
-      {
-        area: AREA,
-        case: 'CPU time of the whole (user + system; wall time above it means a busy machine)',
-        value: (cpu.user + cpu.system) / 1e6,
-        unit: 's',
-      },
-      { area: AREA, case: 'peak RSS', value: peak / 1024 / 1024, unit: 'MB' },
-    ];
-  } finally {
-    clearInterval(sampler);
-  }
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const converted = convertCdnow(await readFile(cdnow, 'utf8'));
+  const sink = new ShopDataSink();
+  await importText(converted.customersCsv, { file: cdnow, kind: 'customers', format: 'csv' }, sink);
+  await importText(converted.ordersCsv, { file: cdnow, kind: 'orders', format: 'csv' }, sink);
+  const data = sink.data();
+  const read = performance.now();
+  const zone = config.segmentation.timeZone ?? config.shop.fallbackTimeZone;
+  const start = planStart(data, zone, Date.now());
+  const fits = new Map<string, ModelRun>();
+  const options = { data, start, days: 30, model: planningModel, fits };
+  const plan = await simulatePlan({ ...options, config, random: seededRandom(1) });
+  const planned = performance.now();
+  await simulatePlan({
+    ...options,
+    config: { ...config, policy: withoutLimits(config.policy) },
+    random: seededRandom(1),
+    examples: 0,
+  });
+  const compared = performance.now();
+  const cpu = process.cpuUsage(cpuBefore);
+  return [
+    {
+      area: AREA,
+      case: `CDNOW, ${data.customers.length.toLocaleString('en')} customers, 30 days: whole plan and comparison`,
+      value: (compared - started) / 1000,
+      unit: 's',
+      target: '< 30 s',
+    },
+    {
+      area: AREA,
+      case: 'read and validate the files (converted, then the import)',
+      value: (read - started) / 1000,
+      unit: 's',
+    },
+    {
+      area: AREA,
+      case: `plan as configured (${plan.model.fits} fits, ${plan.totals.emails.toLocaleString('en')} emails)`,
+      value: (planned - read) / 1000,
+      unit: 's',
+    },
+    {
+      area: AREA,
+      case: 'the same without caps and windows (fits reused)',
+      value: (compared - planned) / 1000,
+      unit: 's',
+    },
+    {
+      area: AREA,
+      case: 'CPU time of the whole (user + system; wall time above it means a busy machine)',
+      value: (cpu.user + cpu.system) / 1e6,
+      unit: 's',
+    },
+    {
+      // The kernel's high-water mark: a timer would not run while the plan holds the thread.
+      area: AREA,
+      case: 'peak RSS of the process (maxRSS, model fit workers included)',
+      value: process.resourceUsage().maxRSS / 1024,
+      unit: 'MB',
+    },
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
