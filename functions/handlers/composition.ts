@@ -296,6 +296,7 @@ function shopDataDeps(c: Composition<'tableName' | 'importBucket'> & WithInbound
     forgotten: stores.forgotten,
     privacy: new DynamoPrivacyStore(c.clients.dynamodb, c.names.tableName, objects, c.inboundBucket),
     customers: stores.customers,
+    directory: new DynamoCustomerDirectory(c.clients.dynamodb, c.names.tableName),
     dataRequests: {
       write: (key: string, body: string) =>
         objects.putText(c.names.importBucket, key, body, 'application/json'),

@@ -112,8 +112,11 @@ describe('Shopify webhooks on the local Function URL', () => {
       }),
     );
     const answer = JSON.parse((await object.Body?.transformToString()) ?? '{}');
-    expect(answer).toMatchObject({ found: true, customer: { email: 'asha.rao@example.com' } });
-    expect(answer.orders).toHaveLength(2);
+    expect(answer).toMatchObject({
+      found: true,
+      customers: [{ customer: { email: 'asha.rao@example.com' } }],
+    });
+    expect(answer.customers[0].orders).toHaveLength(2);
 
     const redact = Buffer.from(
       JSON.stringify({

@@ -1,3 +1,4 @@
+import type { CustomerDirectory } from '../../../ports/customer-directory.ts';
 import type { ForgetReport, ForgottenRegister } from '../../../ports/privacy-store.ts';
 import type { SegmentationStore } from '../../../ports/segmentation-store.ts';
 import type { Customer, Incident, Order } from '../../customers/model.ts';
@@ -44,6 +45,8 @@ export interface ApplyLiveDeps {
   readonly privacy?: { forgetEmail(email: string, at: number): Promise<ForgetReport> };
   /** Reads a customer's data for a data request. */
   readonly customers?: { getCustomerView(customerId: string): Promise<CustomerView | undefined> };
+  /** Finds every customer with an address (a person may be keyed by email and by a Stripe id). */
+  readonly directory?: CustomerDirectory;
   readonly dataRequests?: DataRequestSink;
   readonly now: () => number;
 }
@@ -104,7 +107,14 @@ export async function applyLiveChange(change: LiveChange, deps: ApplyLiveDeps): 
     case 'data-request': {
       if (deps.customers === undefined || deps.dataRequests === undefined)
         throw new Error('this path cannot answer data requests: no customer store or sink given');
-      const view = await deps.customers.getCustomerView(change.customerId);
+      const ids = new Set([change.customerId]);
+      if (change.email !== '')
+        for (const id of (await deps.directory?.customerIdsByEmail(change.email)) ?? []) ids.add(id);
+      const views: CustomerView[] = [];
+      for (const id of ids) {
+        const view = id === '' ? undefined : await deps.customers.getCustomerView(id);
+        if (view !== undefined) views.push(view);
+      }
       const key = dataRequestKey(change.source, change.requestId);
       const body = {
         request: {
@@ -113,21 +123,26 @@ export async function applyLiveChange(change: LiveChange, deps: ApplyLiveDeps): 
           email: change.email,
           receivedAt: new Date(deps.now()).toISOString(),
         },
-        found: view !== undefined,
-        ...(view === undefined
-          ? {}
-          : {
-              customer: view.customer,
-              orders: view.orders,
-              incidents: view.incidents,
-              enrolments: view.enrolments,
-              sends: view.sends,
-              engagement: view.engagement,
-              status: view.status,
-            }),
+        found: views.length > 0,
+        // Every customer record with this address: one per key the shop's sources gave them.
+        customers: views.map((view) => ({
+          customer: view.customer,
+          orders: view.orders,
+          incidents: view.incidents,
+          enrolments: view.enrolments,
+          sends: view.sends,
+          engagement: view.engagement,
+          status: view.status,
+        })),
       };
       await deps.dataRequests.write(key, JSON.stringify(body, null, 2));
-      return { result: view === undefined ? 'no data held: answer written' : 'answer written', key };
+      return {
+        result:
+          views.length === 0
+            ? 'no data held: answer written'
+            : `answer written (${views.length} customer record(s))`,
+        key,
+      };
     }
     case 'shop-redact': {
       if (deps.dataRequests === undefined)
