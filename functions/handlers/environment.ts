@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The environment each Lambda reads, declared once: infra sets exactly these names and handlers

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CustomerSchema, IncidentSchema, OrderSchema } from '../core/customers/model.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';

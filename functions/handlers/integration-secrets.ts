@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HelpdeskPlatform } from '../core/import/live/helpdesk.ts';
 
 /**

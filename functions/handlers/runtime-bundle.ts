@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RekindleConfigSchema } from '../core/config/schema.ts';
 import { TemplateCatalogSchema } from '../core/rendering/compiled-template.ts';
 import { EnvironmentError } from './environment.ts';

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ModelRun, ScoringModel } from '../core/domain/scoring.ts';
 import { SegmentTaskSchema } from '../core/domain/segment-task.ts';

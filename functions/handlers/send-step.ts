@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type StepMessage, StepMessageSchema } from '../core/domain/step-message.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
 import { sendStepDeps } from './composition.ts';

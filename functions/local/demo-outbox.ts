@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { forEachConcurrently } from '../core/concurrency.ts';
 import type { CustomerView } from '../core/domain/customer-view.ts';
 import type { SendRecord } from '../core/domain/send-record.ts';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { counterNames } from '../core/domain/counters.ts';
 import type { ReportData } from '../core/domain/report-data.ts';
 import type { PauseInForce } from '../core/reporting/build-report.ts';

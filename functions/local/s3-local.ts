@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An object created in a bucket, as s3rver reports it (its key as stored, not URL-encoded). */
 export interface CreatedObject {

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { viewOf } from '../adapters/dynamo/customer-store.ts';
 import { isItemOf, itemTypes } from '../adapters/dynamo/items.ts';
 import { byPartition, onlyTypes, scanItems } from '../adapters/dynamo/pages.ts';

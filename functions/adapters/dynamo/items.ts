@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Order, OrderStatusSchema } from '../../core/customers/model.ts';
 import { counterNames, type StepCounters, zeroCounters } from '../../core/domain/counters.ts';
 import { customerTableDesign, keys } from './table-design.ts';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Command, UsageError } from '../command.ts';
 
 const usage = 'rekindle forget EMAIL [--table NAME] [--inbound-bucket NAME]';

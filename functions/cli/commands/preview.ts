@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PreviewServer, PreviewServerOptions } from '../../local/preview/server.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';

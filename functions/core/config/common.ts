@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../time-zone.ts';
 
 /** A duration such as `3d`, `12h`, `90m` or `2w`; milliseconds after parsing. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../time-zone.ts';
 import { completions } from './common.ts';
 import { RekindleConfigSchema } from './schema.ts';

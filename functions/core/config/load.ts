@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RekindleConfig, RekindleConfigSchema } from './schema.ts';
 import { closest } from './suggest.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalLocale } from '../customers/model.ts';
 import { TimeZoneSchema } from './common.ts';
 import { ContentSchema, type LocalizedText, LocalizedTextSchema } from './content.ts';

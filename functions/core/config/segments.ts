@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IncidentKindSchema } from '../customers/model.ts';
 import { DurationSchema, IdSchema, oneOrMany, SequenceIdSchema, TimeZoneSchema } from './common.ts';
 

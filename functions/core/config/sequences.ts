@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { completions, DurationSchema, IdSchema, TemplateIdSchema, TimeZoneSchema } from './common.ts';
 import { TrackingOverrideSchema } from './engagement.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a recipient (or their mail system) did, as stored against the customer. */
 export const EngagementTypeSchema = z.enum([

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One unit of scoring work, as the segment queue carries it: a parallel-scan segment of the table,

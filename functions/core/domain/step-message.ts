@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The payload of every scheduled step: what the Scheduler puts on the send queue and the sender

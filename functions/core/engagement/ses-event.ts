@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EngagementEvent, EngagementType } from '../domain/engagement-event.ts';
 import { fromEventTags } from '../domain/message-tags.ts';
 import { unsubscribeLinkTag } from '../domain/tracking.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseRows } from '../import/import-rows.ts';
 import type { CustomerSummary, TimeUnit } from './summary-data.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OutgoingEmail } from '../../ports/mailer.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
 import type { CustomerView } from '../domain/customer-view.ts';

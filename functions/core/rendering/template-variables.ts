@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IncidentKindSchema } from '../customers/model.ts';
 
 /** A past problem as a template sees it: dates already written in the email's language. */

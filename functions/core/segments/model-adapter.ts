@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FittedModel, ScoringModel } from '../domain/scoring.ts';
 import { fitModel } from '../model/choose-model.ts';
 import type { FitResult } from '../model/fit.ts';

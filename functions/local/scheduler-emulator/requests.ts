@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validation } from './errors.ts';
 
 const NAME_PATTERN = /^[0-9a-zA-Z-_.]+$/;

@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StepMessage } from '../../core/domain/step-message.ts';
 import type { SendStepOutcome } from '../../core/sending/send-step.ts';
 import type { ClientTarget } from '../../handlers/wiring.ts';

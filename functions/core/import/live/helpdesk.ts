@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HelpdeskMapping } from '../../config/integrations.ts';
 import { type IncidentKind, IncidentSchema } from '../../customers/model.ts';
 import type { ParsedLive } from './live-change.ts';

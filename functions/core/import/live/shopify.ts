@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CustomerSchema, OrderSchema, type OrderStatus } from '../../customers/model.ts';
 import type { LiveChange, ParsedLive } from './live-change.ts';
 import { accepted, header, hmacBase64, refused, sameSecret, type Verdict } from './signatures.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CustomerSchema, canonicalLocale, OrderSchema } from '../../customers/model.ts';
 import type { ParsedLive } from './live-change.ts';
 

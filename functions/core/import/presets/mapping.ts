@@ -1,5 +1,5 @@
 import { isMap, LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../../time-zone.ts';
 import { datePattern } from './dates.ts';
 import { accept, type Preset, type PresetKind, readMoney, refuse } from './preset.ts';
