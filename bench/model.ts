@@ -33,13 +33,18 @@ function sampleRss(): void {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
 
-/** Wall-clock seconds of `body` (run once: these are seconds-long, single-shot cases). */
-function time<T>(body: () => T): { seconds: number; result: T } {
+/**
+ * Wall-clock seconds of `body` (run once: these are seconds-long, single-shot cases), and the CPU
+ * seconds of the process meanwhile (every thread's), which a loaded machine inflates far less.
+ */
+function time<T>(body: () => T): { seconds: number; cpu: string; result: T } {
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   const result = body();
   const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpuStart);
   sampleRss();
-  return { seconds, result };
+  return { seconds, cpu: `CPU ${((used.user + used.system) / 1e6).toFixed(2)} s`, result };
 }
 
 /** Writes the summaries as the CSV a user would hand `rekindle model fit --summary` (full float precision). */
@@ -84,17 +89,27 @@ function writeTransactionsCsv(file: string): void {
  * The whole command as a user runs it (`node bin/rekindle.js model fit …`, start-up included): wall
  * seconds, and the peak resident set of its processes from GNU time where it is installed.
  */
-function timeCommand(args: readonly string[]): { seconds: number; peakMb: number | undefined } {
+function timeCommand(args: readonly string[]): { seconds: number; peakMb: number | undefined; cpu: string } {
   const gnuTime = '/usr/bin/time';
   const useTime = existsSync(gnuTime);
   const command = useTime ? gnuTime : process.execPath;
-  const argv = [...(useTime ? ['-f', '%M', process.execPath] : []), join(ROOT, 'bin/rekindle.js'), ...args];
+  const argv = [
+    ...(useTime ? ['-f', '%M %U %S', process.execPath] : []),
+    join(ROOT, 'bin/rekindle.js'),
+    ...args,
+  ];
   const start = performance.now();
   const run = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
   const seconds = (performance.now() - start) / 1000;
   if (run.status !== 0) throw new Error(`rekindle ${args.join(' ')} failed: ${run.stderr}`);
-  const kilobytes = useTime ? Number(run.stderr.trim().split('\n').at(-1)) : Number.NaN;
-  return { seconds, peakMb: Number.isFinite(kilobytes) ? kilobytes / 1024 : undefined };
+  const [kilobytes = Number.NaN, user = Number.NaN, system = Number.NaN] = useTime
+    ? (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number)
+    : [];
+  return {
+    seconds,
+    peakMb: Number.isFinite(kilobytes) ? kilobytes / 1024 : undefined,
+    cpu: Number.isFinite(user + system) ? `CPU ${(user + system).toFixed(2)} s` : 'CPU not measured',
+  };
 }
 
 /**
@@ -121,7 +136,7 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
       const bg = time(() => fitModel('bgnbd', million));
       rows.push({
         area: AREA,
-        case: `BG/NBD fit with standard errors, 1M customers, ${shape.name} (${distinct} distinct rows, ${bg.result.iterations} iterations)`,
+        case: `BG/NBD fit with standard errors, 1M customers, ${shape.name} (${distinct} distinct rows, ${bg.result.iterations} iterations; ${bg.cpu})`,
         value: bg.seconds,
         unit: 's',
         target: '< 1.5 s',
@@ -130,7 +145,7 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
       const mbg = time(() => fitModel('mbgnbd', million));
       rows.push({
         area: AREA,
-        case: `MBG/NBD fit with standard errors, 1M customers, ${shape.name} (${mbg.result.iterations} iterations)`,
+        case: `MBG/NBD fit with standard errors, 1M customers, ${shape.name} (${mbg.result.iterations} iterations; ${mbg.cpu})`,
         value: mbg.seconds,
         unit: 's',
         target: '< 1.5 s',
@@ -140,7 +155,7 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
       const read = time(() => readSummaryCsv(readFileSync(file), file, { shared: true }));
       rows.push({
         area: AREA,
-        case: `read and validate a 1M-row summary CSV into columns, ${shape.name} (${(statSync(file).size / 1e6).toFixed(0)} MB)`,
+        case: `read and validate a 1M-row summary CSV into columns, ${shape.name} (${(statSync(file).size / 1e6).toFixed(0)} MB; ${read.cpu})`,
         value: read.seconds,
         unit: 's',
         target: '< 1 s',
@@ -148,7 +163,7 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
       const command = timeCommand(['model', 'fit', '--summary', file, '--model', 'bgnbd']);
       rows.push({
         area: AREA,
-        case: `\`rekindle model fit --summary --model bgnbd\`, whole command, 1M customers, ${shape.name}`,
+        case: `\`rekindle model fit --summary --model bgnbd\`, whole command, 1M customers, ${shape.name} (${command.cpu})`,
         value: command.seconds,
         unit: 's',
         target: '< 2.5 s',
@@ -173,7 +188,7 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
     );
     rows.push({
       area: AREA,
-      case: `read, validate and summarise a 1M-row transactions CSV (${summarised.result.size} customers)`,
+      case: `read, validate and summarise a 1M-row transactions CSV (${summarised.result.size} customers; ${summarised.cpu})`,
       value: summarised.seconds,
       unit: 's',
       target: '< 1 s',
@@ -184,7 +199,7 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
       const pnbd = time(() => fitModel('paretonbd', hundredThousand));
       rows.push({
         area: AREA,
-        case: `Pareto/NBD fit with standard errors, 100k customers, ${shape.name} (${distinct} distinct rows, ${pnbd.result.iterations} iterations)`,
+        case: `Pareto/NBD fit with standard errors, 100k customers, ${shape.name} (${distinct} distinct rows, ${pnbd.result.iterations} iterations; ${pnbd.cpu})`,
         value: pnbd.seconds,
         unit: 's',
         target: '< 2 s',
