@@ -87,7 +87,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'report',
-    summary: 'show opens, clicks, replies, returns and the lift over the hold-out',
+    summary: 'show opens, clicks, replies, returns, revenue and the lift over the hold-out',
     load: async () => (await import('./report.ts')).reportCommand,
   },
   {
