@@ -1,10 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
 import { recordEngagementDeps } from './composition.ts';
 import { EngagementEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
+import { processQueueBatch } from './sqs-batch.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface RecordEngagementDeps extends RecordDeps {
@@ -74,11 +74,7 @@ export function makeHandler(deps: RecordEngagementDeps) {
           });
         }
       };
-      const response = await processPartialResponse(batch, handleRecord, new BatchProcessor(EventType.SQS), {
-        processInParallel: false,
-        throwOnFullBatchFailure: false,
-      });
-      return { batchItemFailures: response.batchItemFailures };
+      return await processQueueBatch(batch, handleRecord);
     } finally {
       deps.flushMetrics?.();
     }

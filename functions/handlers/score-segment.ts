@@ -1,7 +1,5 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ModelRun, ScoringModel } from '../core/domain/scoring.ts';
 import { SegmentTaskSchema } from '../core/domain/segment-task.ts';
@@ -12,6 +10,7 @@ import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { scoreSegmentDeps } from './composition.ts';
 import { SchedulingEnvironment } from './environment.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
+import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
 import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface ScoreSegmentDeps {
@@ -46,28 +45,15 @@ export function makeHandler(deps: ScoreSegmentDeps) {
   return async (event: SQSEvent): Promise<ScoreSegmentResult> => {
     const reports: ScoreSegmentResult['reports'] = [];
     const handleRecord = async (record: SQSRecord): Promise<void> => {
-      let body: unknown;
+      // Malformed: failed until the queue's redrive moves it to the dead-letter queue.
+      const task = parseRecordBody(record, SegmentTaskSchema, 'segment task', deps.logger);
       try {
-        body = JSON.parse(record.body);
-      } catch {
-        body = undefined;
-      }
-      const task = SegmentTaskSchema.safeParse(body);
-      if (!task.success) {
-        // Malformed: fail it until the queue's redrive moves it to the dead-letter queue.
-        deps.logger.error('malformed segment task', {
-          messageId: record.messageId,
-          issues: z.prettifyError(task.error),
-        });
-        throw new Error('malformed segment task');
-      }
-      try {
-        const run = await loadRun(task.data.runId, task.data.plannedAt);
-        if (run === undefined) throw new Error(`model run ${task.data.runId} not found`);
+        const run = await loadRun(task.runId, task.plannedAt);
+        if (run === undefined) throw new Error(`model run ${task.runId} not found`);
         const report = await segmentCustomers(
           deps.store.scanCustomerRecords({
-            segment: task.data.segment,
-            totalSegments: task.data.totalSegments,
+            segment: task.segment,
+            totalSegments: task.totalSegments,
           }),
           {
             store: deps.store,
@@ -78,18 +64,14 @@ export function makeHandler(deps: ScoreSegmentDeps) {
           },
           run.createdAt,
         );
-        deps.logger.info('segment scored', { ...task.data, ...report });
-        reports.push({ runId: task.data.runId, segment: task.data.segment, ...report });
+        deps.logger.info('segment scored', { ...task, ...report });
+        reports.push({ runId: task.runId, segment: task.segment, ...report });
       } catch (error: unknown) {
-        deps.logger.error('segment failed', { ...task.data, error });
+        deps.logger.error('segment failed', { ...task, error });
         throw error;
       }
     };
-    // The same partial-batch mechanism as every SQS handler: a failed record comes again, alone.
-    const response = await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+    const response = await processQueueBatch(event, handleRecord);
     return { batchItemFailures: response.batchItemFailures, reports };
   };
 }
