@@ -253,6 +253,7 @@ export const planCommand: Command = {
       random: seededRandom(seed),
       fits,
       examples: 0,
+      ...(simulate.replayable(plan) ? { replay: plan.assignments } : {}),
     });
     const report = buildPlanReport({
       configFile,

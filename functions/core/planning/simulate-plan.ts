@@ -8,7 +8,13 @@ import type { ModelRun, ScoringModel, StoredScore } from '../domain/scoring.ts';
 import { runIdFor } from '../domain/scoring.ts';
 import type { SendRecord } from '../domain/send-record.ts';
 import { type StepMessage, scheduleNameFor } from '../domain/step-message.ts';
-import { type DeferReason, decideStep, flexibleWindowMinutes, plannedInstant } from '../policy/decide.ts';
+import {
+  type DeferReason,
+  decideStep,
+  flexibleWindowMinutes,
+  plannedInstant,
+  recipientTimeZone,
+} from '../policy/decide.ts';
 import { instantOf, wallTimeAt } from '../policy/zoned-time.ts';
 import { updatesFor } from '../rendering/content-variables.ts';
 import { customerFacts, describeMatch, segmentMatch } from '../segments/evaluate.ts';
@@ -137,6 +143,8 @@ export interface PlanResult {
   }[];
   /** What happened to each customer the plan touched, in time order. */
   readonly timelines: ReadonlyMap<string, readonly TimelineEntry[]>;
+  /** Every enrolment and hold-out the segmenter made, in order: what `replay` takes. */
+  readonly assignments: readonly Assignment[];
 }
 
 export interface PlanOptions {
@@ -156,7 +164,21 @@ export interface PlanOptions {
   readonly fits?: Map<string, ModelRun>;
   /** Example members listed per segment. @default 3 */
   readonly examples?: number;
+  /**
+   * The enrolments and hold-outs of an earlier plan of the same data, made again at the same
+   * moments instead of running the segmenter: exact when that plan had no exit (see
+   * `replayable`), and how the comparison without caps and windows saves the segmenter's work.
+   */
+  readonly replay?: readonly Assignment[];
 }
+
+/**
+ * Whether a plan's enrolments can be replayed under another send policy: when none of its
+ * enrolments exited, each either completed (and, since nobody responds in a plan, the customer is
+ * sunset from then on) or is still running, and holds-outs rest from their start, so the segmenter
+ * decides the same on every day whatever the policy changes about when steps go.
+ */
+export const replayable = (plan: Pick<PlanResult, 'exits'>): boolean => Object.keys(plan.exits).length === 0;
 
 interface CustomerState {
   readonly record: Omit<CustomerRecord, 'assignments'>;
@@ -395,6 +417,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
   };
 
   const segmentTotals = new Map<string, { enrolled: number; heldOut: number }>();
+  const made: Assignment[] = [];
   let dayEnrolled = 0;
   let dayHeldOut = 0;
   const enrolments = {
@@ -405,6 +428,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
         if (state.assignments.some((existing) => existing.enrolmentId === assignment.enrolmentId))
           return false;
         state.assignments.push(assignment);
+        made.push(assignment);
         const totals = segmentTotals.get(assignment.segmentId) ?? { enrolled: 0, heldOut: 0 };
         if (assignment.state === 'held-out') {
           totals.heldOut += 1;
@@ -636,6 +660,45 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     return run;
   };
 
+  const dayOf = (index: number, dayStart: number, runAt: number): PlanDay => ({
+    date: localDate(dayStart, zone),
+    segmenterAt: runAt,
+    enrolled: dayEnrolled,
+    heldOut: dayHeldOut,
+    emails: emailsByDay[index] ?? 0,
+    emailsBySequence: bySequenceByDay[index] ?? {},
+    deferrals: deferralsByDay[index] ?? 0,
+  });
+  // The replayed plan's assignments by the moment they were made, each day's in their order.
+  const replayAt = new Map<number, Assignment[]>();
+  for (const assignment of options.replay ?? []) {
+    const list = replayAt.get(assignment.enrolledAt);
+    if (list === undefined) replayAt.set(assignment.enrolledAt, [assignment]);
+    else list.push(assignment);
+  }
+  /** A day's replayed assignments, the first step of each enrolment planned as the segmenter plans it. */
+  const replayDay = async (runAt: number) => {
+    const assignments = replayAt.get(runAt) ?? [];
+    const created = await enrolments.createAssignments(assignments);
+    for (const [i, assignment] of assignments.entries()) {
+      const sequence = config.sequences.find((candidate) => candidate.id === assignment.sequenceId);
+      const state = states.get(assignment.customerId);
+      if (
+        created[i] !== true ||
+        assignment.state === 'held-out' ||
+        sequence === undefined ||
+        state === undefined
+      )
+        continue;
+      const first = planStep(assignment, sequence, 0, assignment.enrolledAt);
+      if (first === undefined) continue;
+      const timeZone = recipientTimeZone(state.record.customer, policy, config.shop.fallbackTimeZone);
+      await scheduler.scheduleStep(scheduleNameFor(first.enrolmentId, 0), first, {
+        timeZone,
+        at: plannedInstant(first.dueAt, policy, timeZone),
+      });
+    }
+  };
   const days: PlanDay[] = [];
   let firstDay:
     | { run: ModelRun; scores: Map<string, StoredScore>; records: CustomerRecord[]; at: number }
@@ -659,6 +722,14 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     );
     drain(runAt);
     now = runAt;
+    if (options.replay !== undefined) {
+      dayEnrolled = 0;
+      dayHeldOut = 0;
+      await replayDay(runAt);
+      drain(dayStarts[index + 1] ?? end);
+      days.push(dayOf(index, dayStart, runAt));
+      continue;
+    }
     const run = await runFor(runAt);
     // Only customers the segmenter could enrol today: one in a sequence, or resting after one, is
     // held back by decideEnrolment whatever their segment, and the plan stores no scores.
@@ -695,15 +766,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     );
     if (index === 0) firstDay = { run, scores, records, at: runAt };
     drain(dayStarts[index + 1] ?? end);
-    days.push({
-      date: localDate(dayStart, zone),
-      segmenterAt: runAt,
-      enrolled: dayEnrolled,
-      heldOut: dayHeldOut,
-      emails: emailsByDay[index] ?? 0,
-      emailsBySequence: bySequenceByDay[index] ?? {},
-      deferrals: deferralsByDay[index] ?? 0,
-    });
+    days.push(dayOf(index, dayStart, runAt));
   }
 
   const first = firstDay;
@@ -824,5 +887,6 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     exits,
     steps: stepRows,
     timelines,
+    assignments: made,
   };
 }

@@ -9,6 +9,7 @@ import { seededRandom } from '../../../../functions/core/model/simulate.ts';
 import {
   localMidnight,
   planStart,
+  replayable,
   segmenterTimeOfDay,
   simulatePlan,
   withoutLimits,
@@ -113,15 +114,7 @@ describe('simulatePlan', () => {
     const kinds = (result.timelines.get('c0') ?? []).map(
       (entry) => `${entry.kind}${entry.reason === undefined ? '' : `:${entry.reason}`}`,
     );
-    expect(kinds).toEqual([
-      'enrolled',
-      'sent',
-      'deferred:gap',
-      'sent',
-      'deferred:cap',
-      'sent',
-      'completed',
-    ]);
+    expect(kinds).toEqual(['enrolled', 'sent', 'deferred:gap', 'sent', 'deferred:cap', 'sent', 'completed']);
     for (const entry of result.timelines.get('c0') ?? [])
       if (entry.kind === 'sent') expect(isInWindow(entry.at, sendWindowOf(config().policy), zone)).toBe(true);
   });
@@ -132,6 +125,48 @@ describe('simulatePlan', () => {
 
     expect(result.days.slice(0, 4).map((day) => day.emails)).toEqual([20, 20, 20, 0]);
     expect(result.totals.deferrals).toBe(0);
+  });
+
+  it('replays the enrolments of a plan under another policy with the same result as running the segmenter again', async () => {
+    const cfg = config({ holdoutPercent: 20 });
+    const base = shop(30, { recent: 4 });
+    // Three more who cross the 120 days of `lapsed` on the plan's fifth day: enrolled later.
+    const later = shop(3);
+    const data = {
+      customers: [
+        ...base.customers,
+        ...later.customers.map((c) => ({ ...c, customerId: `l${c.customerId}` })),
+      ],
+      orders: [
+        ...base.orders,
+        ...later.orders.map((o) => ({
+          ...o,
+          orderId: `l${o.orderId}`,
+          customerId: `l${o.customerId}`,
+          placedAt: new Date(start - 115 * dayMs).toISOString(),
+        })),
+      ],
+      incidents: [],
+    };
+    const unlimited = { ...cfg, policy: withoutLimits(cfg.policy) };
+    const first = await plan(cfg, data);
+    expect(replayable(first)).toBe(true);
+
+    const full = await plan(unlimited, data);
+    const replayed = await simulatePlan({
+      config: unlimited,
+      data,
+      start,
+      days: 14,
+      random: seededRandom(1),
+      replay: first.assignments,
+    });
+
+    expect(first.days.map((day) => day.enrolled + day.heldOut).filter((n) => n > 0)).toEqual([30, 3]);
+    expect(replayed.days).toEqual(full.days);
+    expect(replayed.totals).toEqual(full.totals);
+    expect(replayed.steps).toEqual(full.steps);
+    expect([...replayed.timelines]).toEqual([...full.timelines]);
   });
 
   it('names every customer the segmenter holds back, holds out the configured share, and leaves the recent alone', async () => {
