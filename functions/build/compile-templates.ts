@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Liquid, LiquidError } from 'liquidjs';
-import mjml2html from 'mjml';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { closest, didYouMean } from '../core/config/suggest.ts';
 import { IncidentKindSchema } from '../core/customers/model.ts';
 import {
   type CompiledTemplate,
+  CompiledTemplateSchema,
   catalogKey,
   type TemplateCatalog,
 } from '../core/rendering/compiled-template.ts';
@@ -27,6 +27,8 @@ import {
   OptionalVariableSchema,
   TemplateVariablesSchema,
 } from '../core/rendering/template-variables.ts';
+import { cachedJson } from './build-cache.ts';
+import { compileMjml, partialsFingerprint } from './mjml-cache.ts';
 
 /** One problem with a template file, at the line (and column, where known) of its source. */
 export interface TemplateIssue {
@@ -81,6 +83,25 @@ export interface TemplateFolder {
   readonly failed: readonly string[];
 }
 
+/**
+ * The folder where the `rekindle` command keeps each template file's compiled template and issues;
+ * bin/rekindle.js sets it inside the CLI bundle built from the current sources, so a change to any
+ * of them starts an empty one. Without it every file is compiled and checked.
+ */
+export const templateCheckCacheVariable = 'REKINDLE_TEMPLATE_CHECK_CACHE';
+
+const TemplateIssueSchema = z.object({
+  file: z.string(),
+  line: z.number(),
+  column: z.number().optional(),
+  message: z.string(),
+});
+/** One template file checked: its compiled template (when it compiled) and its issues. */
+const CheckedFileSchema = z.object({
+  template: CompiledTemplateSchema.optional(),
+  issues: z.array(TemplateIssueSchema),
+});
+
 /** {@link compileTemplates} without throwing: `rekindle validate` reports these with the config's. */
 export async function compileTemplateFolder(templatesDir: string): Promise<TemplateFolder> {
   const catalog: TemplateCatalog = {};
@@ -89,6 +110,7 @@ export async function compileTemplateFolder(templatesDir: string): Promise<Templ
   const folders = (await readdir(templatesDir, { withFileTypes: true })).filter(
     (entry) => entry.isDirectory() && !entry.name.startsWith('_'),
   );
+  const partials = await partialsFingerprint(templatesDir);
   for (const folder of folders) {
     const before = issues.length;
     const files = (await readdir(join(templatesDir, folder.name))).filter((name) => name.endsWith('.mjml'));
@@ -96,15 +118,27 @@ export async function compileTemplateFolder(templatesDir: string): Promise<Templ
       const path = join(templatesDir, folder.name, name);
       const file = relative(process.cwd(), path);
       const source = await readFile(path, 'utf8');
-      const result = await compileOne(folder.name, name.replace(/\.mjml$/, ''), source, {
-        path,
-        file,
-        templatesDir,
-      });
-      if (result.ok) {
-        catalog[catalogKey(result.template.id, result.template.locale)] = result.template;
-        issues.push(...(await sampleRenderIssues(result.template, file, source)));
-      } else issues.push(...result.issues);
+      // Kept per build of the code that checks (see templateCheckCacheVariable): the same file,
+      // partials and code give the same template and issues.
+      const checked = await cachedJson(
+        process.env[templateCheckCacheVariable],
+        [file, path, source, partials],
+        CheckedFileSchema,
+        async () => {
+          const result = await compileOne(folder.name, name.replace(/\.mjml$/, ''), source, {
+            path,
+            file,
+            templatesDir,
+            partials,
+          });
+          return result.ok
+            ? { template: result.template, issues: await sampleRenderIssues(result.template, file, source) }
+            : { issues: result.issues };
+        },
+      );
+      if (checked.template !== undefined)
+        catalog[catalogKey(checked.template.id, checked.template.locale)] = checked.template;
+      issues.push(...checked.issues);
     }
     if (issues.length > before) failed.add(folder.name);
   }
@@ -528,7 +562,7 @@ async function compileOne(
   id: string,
   locale: string,
   source: string,
-  where: { path: string; file: string; templatesDir: string },
+  where: { path: string; file: string; templatesDir: string; partials: string },
 ): Promise<{ ok: true; template: CompiledTemplate } | { ok: false; issues: TemplateIssue[] }> {
   const { path, file, templatesDir } = where;
   const front = frontMatterPattern.exec(source);
@@ -581,16 +615,20 @@ async function compileOne(
   const unreadable = await missingIncludes(body, path, { file, lineOffset: bodyLineOffset, templatesDir });
   if (unreadable.length > 0) return { ok: false, issues: unreadable };
   try {
-    const { html, errors } = await mjml2html(body, {
-      validationLevel: 'strict',
-      filePath: path,
-      keepComments: false,
-      // MJML 5 ignores mj-include unless told, and only inside includePath.
-      ignoreIncludes: false,
-      includePath: resolve(templatesDir),
-      // No web fonts: nothing in our mail loads from a third party.
-      fonts: {},
-    });
+    const { html, errors } = await compileMjml(
+      body,
+      {
+        validationLevel: 'strict',
+        filePath: path,
+        keepComments: false,
+        // MJML 5 ignores mj-include unless told, and only inside includePath.
+        ignoreIncludes: false,
+        includePath: resolve(templatesDir),
+        // No web fonts: nothing in our mail loads from a third party.
+        fonts: {},
+      },
+      where.partials,
+    );
     if (errors.length > 0) {
       return {
         ok: false,
