@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
 import type { ConfigSource } from '../core/config/checks.ts';
 import {
   ConfigError,
@@ -12,6 +13,7 @@ import type { RekindleConfig } from '../core/config/schema.ts';
 import { didYouMean } from '../core/config/suggest.ts';
 import { untrackedConditions } from '../core/domain/tracking.ts';
 import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
+import { bakedCompression } from '../handlers/runtime-bundle.ts';
 import { compileTemplates } from './compile-templates.ts';
 
 /** What every function needs besides its environment: the validated config and compiled templates. */
@@ -32,10 +34,15 @@ export const bakedBundleIdentifier = '__REKINDLE_BUNDLE__';
 
 /**
  * The module esbuild injects into a function's bundle, defining {@link bakedBundleIdentifier}: the
- * serialized bundle as one string constant (as `--define` it would exceed Linux's 128 KiB argument).
+ * serialized bundle as one string constant (as `--define` it would exceed Linux's 128 KiB argument),
+ * Brotli-compressed and in base64: the sender's compiled HTML, escaped twice as a JSON string in a
+ * JS string, was 290 KB of its bundle and is 15 KB so (loadRuntimeBundle expands it).
  */
 export function bakedBundleModule(serialized: string): string {
-  return `export const ${bakedBundleIdentifier} = ${JSON.stringify(serialized)};\n`;
+  const compressed = brotliCompressSync(serialized, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY },
+  });
+  return `export const ${bakedBundleIdentifier} = ${JSON.stringify(`${bakedCompression}${compressed.toString('base64')}`)};\n`;
 }
 
 /**
