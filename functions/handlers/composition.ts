@@ -288,12 +288,16 @@ export interface WithInboundBucket {
   readonly inboundBucket?: string | undefined;
 }
 
+/** What every live-data path writes with: the segmentation store, the tombstones it checks first, the clock. */
+function liveDataDeps(c: Composition<'tableName'>, stores: TableStores) {
+  return { store: stores.segmentation, forgotten: stores.forgotten, now: () => c.clock.now() };
+}
+
 /** What Shopify's two paths share: the writes, erasure as `rekindle forget` does it, data requests into the data bucket. */
 function shopDataDeps(c: Composition<'tableName' | 'importBucket'> & WithInboundBucket, stores: TableStores) {
   const objects = new S3ObjectStore(c.clients.s3);
   return {
-    store: stores.segmentation,
-    forgotten: stores.forgotten,
+    ...liveDataDeps(c, stores),
     privacy: new DynamoPrivacyStore(c.clients.dynamodb, c.names.tableName, objects, c.inboundBucket),
     customers: stores.customers,
     directory: new DynamoCustomerDirectory(c.clients.dynamodb, c.names.tableName),
@@ -301,7 +305,6 @@ function shopDataDeps(c: Composition<'tableName' | 'importBucket'> & WithInbound
       write: (key: string, body: string) =>
         objects.putText(c.names.importBucket, key, body, 'application/json'),
     },
-    now: () => c.clock.now(),
   };
 }
 
@@ -327,12 +330,7 @@ export function stripeEventDeps(
   c: Composition<'tableName'>,
   stores = tableStores(c.clients, c.names.tableName),
 ): StripeEventDeps {
-  return {
-    store: stores.segmentation,
-    forgotten: stores.forgotten,
-    now: () => c.clock.now(),
-    logger: c.logger('stripe-event'),
-  };
+  return { ...liveDataDeps(c, stores), logger: c.logger('stripe-event') };
 }
 
 export function helpdeskWebhookDeps(
@@ -340,9 +338,7 @@ export function helpdeskWebhookDeps(
   stores = tableStores(c.clients, c.names.tableName),
 ): HelpdeskWebhookDeps {
   return {
-    store: stores.segmentation,
-    forgotten: stores.forgotten,
-    now: () => c.clock.now(),
+    ...liveDataDeps(c, stores),
     secrets: c.integrationSecrets,
     directory: new DynamoCustomerDirectory(c.clients.dynamodb, c.names.tableName),
     mapping: c.bundle.config.integrations.helpdesk,
