@@ -108,13 +108,11 @@ describe('checking that a test can reach a real inbox through SES', () => {
   });
 
   it('reports any other refusal in one line', async () => {
-    ses
-      .on(GetAccountCommand)
-      .rejects(
-        Object.assign(new Error('User is not authorized\nto perform ses:GetAccount'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    ses.on(GetAccountCommand).rejects(
+      Object.assign(new Error('User is not authorized\nto perform ses:GetAccount'), {
+        name: 'AccessDeniedException',
+      }),
+    );
 
     expect(await checkTestSending(client(), { from, to })).toEqual({
       ok: false,
