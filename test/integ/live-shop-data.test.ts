@@ -209,5 +209,23 @@ describe('helpdesk tickets on the local Function URL', () => {
       ['gorgias-38291077', 'support'],
       ['zendesk-4711', 'damaged'],
     ]);
+    // Freshdesk resolved, its token in the URL; an unreadable date is the time of receipt.
+    const freshdesk = Buffer.from(
+      JSON.stringify({
+        ...(fixture('freshdesk', 'ticket-resolved.json') as object),
+        requester_email: 'lena.fischer@example.com',
+      }),
+    );
+    const url = `${runtime.webhooks.helpdesk}freshdesk`;
+    expect((await fetch(url, { method: 'POST', body: freshdesk })).status).toBe(401);
+    expect((await fetch(`${url}?token=${token}`, { method: 'POST', body: freshdesk })).status).toBe(200);
+    const resolved = (await runtime.store.getCustomerView('lena.fischer@example.com'))?.incidents.find(
+      (incident) => incident.incidentId === 'freshdesk-1289',
+    );
+    expect(resolved).toMatchObject({
+      kind: 'support',
+      ticketOpen: false,
+      resolvedAt: new Date(start).toISOString(),
+    });
   });
 });
