@@ -35,7 +35,7 @@ export async function handlerEntries(): Promise<string[]> {
 export interface HandlerBundle {
   readonly name: string;
   readonly code: Uint8Array;
-  /** The source files and packages in it, as esbuild's metafile names them. */
+  /** The files with code in it (not those tree-shaking left empty), as esbuild's metafile names them. */
   readonly inputs: readonly string[];
 }
 
@@ -53,10 +53,13 @@ export async function bundleHandlers(baked: BakedBundle, dir: string): Promise<H
       entryPoints: [entry],
       metafile: true,
     });
+    const output = Object.values(result.metafile.outputs)[0];
     bundles.push({
       name,
       code: result.outputFiles[0]?.contents ?? new Uint8Array(),
-      inputs: Object.keys(result.metafile.inputs),
+      inputs: Object.entries(output?.inputs ?? {})
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
     });
   }
   return bundles;

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Liquid, LiquidError } from 'liquidjs';
 import { LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { closest, didYouMean } from '../core/config/suggest.ts';
 import { IncidentKindSchema } from '../core/customers/model.ts';
 import {

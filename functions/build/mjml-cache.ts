@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MjmlOptions } from 'mjml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cachedJson } from './build-cache.ts';
 
 /** What MJML gave for a template body: the HTML and its validation errors (line, message). */
