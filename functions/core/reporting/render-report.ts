@@ -92,10 +92,13 @@ export function renderReportText(report: Report): string {
       );
     }
     // What each step brought back: customers and revenue while it was their latest email.
-    lines.push(`  ${'returns'.padEnd(16)}${'returned'.padStart(11)}  ${'revenue'.padEnd(24)}per email sent`);
+    const revenueWidth = Math.max(9, ...group.steps.map((step) => formatAmounts(step.revenue).length)) + 2;
+    lines.push(
+      `  ${'returns'.padEnd(16)}${'returned'.padStart(11)}  ${'revenue'.padEnd(revenueWidth)}per email sent`,
+    );
     for (const step of group.steps)
       lines.push(
-        `  ${step.stepId.slice(0, 15).padEnd(16)}${String(step.returned).padStart(11)}  ${formatAmounts(step.revenue).padEnd(24)}${formatAmounts(step.revenuePerEmail)}`,
+        `  ${step.stepId.slice(0, 15).padEnd(16)}${String(step.returned).padStart(11)}  ${formatAmounts(step.revenue).padEnd(revenueWidth)}${formatAmounts(step.revenuePerEmail)}`,
       );
     lines.push(`  ${describeYield(group)}`, `  funnel ${describeFunnel(group)}`);
     if (group.weeks.length > 0) {
@@ -218,7 +221,7 @@ ${list}`;
 }
 
 const signedMoney = (currency: string, amount: number) =>
-  `${amount >= 0 ? '+' : '−'}${formatMoney({ currency, amount: Math.abs(amount) })}`;
+  `${amount >= 0 ? '+' : '-'}${formatMoney({ currency, amount: Math.abs(amount) })}`;
 
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 
@@ -437,21 +440,22 @@ ${weeklyCharts(group, index)}
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Rekindle report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>:root{color-scheme:light dark}body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fff;overflow-wrap:anywhere}
-table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}
+<style>:root{color-scheme:light dark}body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fff}p,li{overflow-wrap:anywhere}
+table{border-collapse:collapse;margin:1rem 0}td,th{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right;white-space:nowrap}
 th[scope=row]{text-align:left;white-space:nowrap}.muted{color:#6b7280}section{margin-bottom:2.5rem}.scroll{overflow-x:auto;max-width:100%}
 table.rates{background:#f8fafc}caption{text-align:left;font-weight:600;padding:.3rem 0}.paused{background:#fef3c7;border-left:4px solid #b45309;padding:.6rem .8rem;font-weight:600}
 svg.rk-chart{display:block;margin:.5rem 0}
 @media (prefers-color-scheme:dark){body{color:#e5e7eb;background:#111827}.muted{color:#9ca3af}td,th{border-color:#374151}table.rates{background:#1f2937}.paused{background:#451a03;border-color:#f59e0b}}</style></head>
-<body><h1>Did win-back work?</h1>
+<body><main><h1>Did win-back work?</h1>
 ${describePauses(report.pauses)
   .map((line) => `<p class="paused" role="alert">${escapeHtml(line)}</p>`)
   .join('\n')}
 ${report.source === undefined ? '' : `<p class="muted">Data: ${escapeHtml(report.source)}.</p>\n`}<p class="muted">Generated ${new Date(report.generatedAt).toISOString()}. Returned = a purchase within ${report.attributionWindowDays} days after the first email; the hold-out is never emailed. Opens exclude likely machine opens (Apple Mail Privacy Protection and scanners), shown apart. Rates are of the emails delivered.</p>
 ${
   // Wide tables scroll inside their box on a phone; the page itself never scrolls sideways.
-  sections.replaceAll('<table', '<div class="scroll"><table').replaceAll('</table>', '</table></div>') ||
-  '<p>Nothing enrolled yet.</p>'
+  sections
+    .replaceAll('<table', '<div class="scroll" tabindex="0"><table')
+    .replaceAll('</table>', '</table></div>') || '<p>Nothing enrolled yet.</p>'
 }
-</body></html>`;
+</main></body></html>`;
 }

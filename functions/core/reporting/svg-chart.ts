@@ -99,7 +99,8 @@ export function lineChart(options: LineChartOptions): string {
   const height = options.height ?? 220;
   const legendHeight = 20 * Math.ceil(options.series.length / 2);
   const left = 44;
-  const right = 12;
+  // Room for the last label, centred on the last point.
+  const right = 32;
   const top = 12 + legendHeight;
   const bottom = 36;
   const plotWidth = width - left - right;
@@ -113,10 +114,10 @@ export function lineChart(options: LineChartOptions): string {
     return `<line x1="${left}" x2="${width - right}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}" stroke="currentColor" stroke-opacity="${share === 0 ? 0.6 : 0.15}"/>
 <text x="${left - 6}" y="${(y(value) + 4).toFixed(1)}" font-size="11" text-anchor="end">${number(value)}</text>`;
   });
-  // At most about eight labels on the x axis, always the first and last.
-  const every = Math.max(1, Math.ceil(count / 8));
+  // At most about six labels on the x axis, counted back from the last so it always has one.
+  const every = Math.max(1, Math.ceil(count / 6));
   const labels = options.categories.map((category, index) =>
-    index % every === 0 || index === count - 1
+    (count - 1 - index) % every === 0
       ? `<text x="${x(index).toFixed(1)}" y="${height - bottom + 16}" font-size="11" text-anchor="middle">${escapeXml(category)}</text>`
       : '',
   );

@@ -60,7 +60,7 @@ describe('the adjusted lift in the report', () => {
       /adjusted lift \+\d+\.\d pts \(95% CI \+\d+\.\d pts to \+\d+\.\d pts\) by predicted purchases: interval \d+% narrower than the plain one/,
     );
     expect(text).toMatch(
-      /revenue lift per customer \+EUR \d+\.\d\d \(95% CI [+−]EUR \d+\.\d\d to \+EUR \d+\.\d\d\); adjusted/,
+      /revenue lift per customer \+EUR \d+\.\d\d \(95% CI [+-]EUR \d+\.\d\d to \+EUR \d+\.\d\d\); adjusted/,
     );
     // A clear effect needs no more customers.
     expect(text).not.toContain('more (about');

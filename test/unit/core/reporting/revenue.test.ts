@@ -146,7 +146,7 @@ describe('the funnel and the weeks, in text and on the page', () => {
   it('is readable in dark mode and scrolls wide tables in their own box', () => {
     const html = renderReportHtml(report);
     expect(html).toContain('@media (prefers-color-scheme:dark)');
-    expect(html).toContain('<div class="scroll"><table');
+    expect(html).toContain('<div class="scroll" tabindex="0"><table');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });
