@@ -191,6 +191,8 @@ function timelineSection(model: PageModel): string {
   const heading = `<h2 id="timeline-title">Sequence timeline for ${who}</h2>`;
   if ('error' in timeline)
     return `<section class="timeline" aria-labelledby="timeline-title">${heading}<p class="problem-text">The plan could not run: ${escapeHtml(timeline.error)}</p></section>`;
+  if ('pending' in timeline)
+    return `<section class="timeline" aria-labelledby="timeline-title">${heading}<p>${escapeHtml(timeline.pending)}</p></section>`;
   const intro = `<p class="hint">What the config does to this customer over ${timeline.days} days from ${escapeHtml(timeline.from)}, as <code>rekindle plan</code> computes it (the real segments, enrolment and send policy in virtual time; nothing is sent; nobody opens, replies or buys). Times in ${escapeHtml(timeline.timeZone)}.</p>`;
   if (timeline.entries.length === 0)
     return `<section class="timeline" aria-labelledby="timeline-title">${heading}${intro}<p>Nothing planned: in no segment with a sequence, or held back.</p></section>`;

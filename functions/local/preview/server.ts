@@ -25,7 +25,7 @@ import {
   sampleTimelineStart,
   shopSamples,
 } from './samples.ts';
-import { type PreviewTimeline, TimelineCache, timelineFor } from './timeline.ts';
+import { type PreviewTimeline, TimelineCache, timelineFor, waitedForCustomers } from './timeline.ts';
 
 export interface PreviewServerOptions {
   /** Default: a free port. */
@@ -252,7 +252,7 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
     let timeline: PreviewTimeline | undefined;
     if (config.ok && sample !== undefined) {
       try {
-        timeline = await timelineFor(timelines, config, sample);
+        timeline = await timelineFor(timelines, config, sample, shop.customers.length);
       } catch (error: unknown) {
         timeline = { error: error instanceof Error ? error.message : String(error) };
       }
@@ -341,6 +341,11 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
       { cause: error },
     );
   }
+  // A large shop's plan starts now, so the first page that shows a timeline waits less for it.
+  if (shop.customers.length > waitedForCustomers)
+    void readConfig(configFile).then((config) =>
+      config.ok ? timelines.planned(config.config, config.text).catch(() => undefined) : undefined,
+    );
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,

@@ -23,6 +23,8 @@ export interface PreviewTimelineEntry {
 /** A customer's sequence timeline as the plan computes it, or why it could not be computed. */
 export type PreviewTimeline =
   | { readonly error: string }
+  /** The plan of a large shop still runs; the section fills in on a later page. */
+  | { readonly pending: string }
   | {
       readonly timeZone: string;
       readonly from: string;
@@ -96,13 +98,37 @@ export class TimelineCache {
   }
 }
 
-/** The sample's timeline: what the plan does to them, each line in their own zone. */
+/** Above this many customers a page does not wait for the plan: it says the plan still runs. */
+export const waitedForCustomers = 2_000;
+/** How long a page of a large shop waits for the plan before saying it still runs. */
+const patienceMs = 2_000;
+
+/**
+ * The sample's timeline: what the plan does to them, each line in their own zone. For a shop of
+ * more than {@link waitedForCustomers} customers, a plan that takes longer than two seconds is
+ * reported as still running (it goes on, and a later page shows it).
+ */
 export async function timelineFor(
   cache: TimelineCache,
   config: { readonly config: RekindleConfig; readonly text: string },
   sample: PreviewSample,
+  customers: number,
 ): Promise<PreviewTimeline> {
-  const planned = await cache.planned(config.config, config.text);
+  const planning = cache.planned(config.config, config.text);
+  let timer: NodeJS.Timeout | undefined;
+  const planned =
+    customers <= waitedForCustomers
+      ? await planning
+      : await Promise.race([
+          planning,
+          new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), patienceMs);
+          }),
+        ]).finally(() => clearTimeout(timer));
+  if (planned === undefined)
+    return {
+      pending: `The plan of ${customers.toLocaleString('en')} customers over ${cache.days} days is still running: refresh in a moment.`,
+    };
   const timeZone = recipientTimeZone(
     sample.view.customer,
     config.config.policy,
