@@ -23,7 +23,7 @@ import {
   type Transaction,
   toColumns,
 } from '../../core/model/index.ts';
-import { readSummaryCsv } from '../../core/model/summary-csv.ts';
+import { readSummaryCsv, type SummaryTable } from '../../core/model/summary-csv.ts';
 import { readTransactionsSummary } from '../../core/model/transactions-csv.ts';
 import { csvTable } from '../../core/reporting/csv-output.ts';
 import { type Command, UsageError } from '../command.ts';
@@ -111,24 +111,26 @@ function loadColumns(values: {
   transactions?: string | undefined;
   'calibration-end'?: string | undefined;
   unit: TimeUnit;
-}): { columns: SummaryColumns; size: number; rejected: RejectedLine[] } {
-  if (values.summary !== undefined && values.transactions === undefined) {
-    const table = readSummaryCsv(readBytes(values.summary), values.summary, { shared: true });
-    return { columns: table.columns, size: table.size, rejected: table.rejected };
-  }
+}): SummaryTable {
+  if (values.summary !== undefined && values.transactions === undefined)
+    return readSummaryCsv(readBytes(values.summary), values.summary, { shared: true });
   if (values.transactions !== undefined && values.summary === undefined) {
     const calibrationEnd = values['calibration-end'];
     if (calibrationEnd === undefined)
       throw new UsageError('--transactions needs --calibration-end YYYY-MM-DD');
-    const table = readTransactionsSummary(readBytes(values.transactions), values.transactions, {
+    return readTransactionsSummary(readBytes(values.transactions), values.transactions, {
       calibrationEnd,
       unit: values.unit,
       shared: true,
     });
-    return { columns: table.columns, size: table.size, rejected: table.rejected };
   }
   const input = loadInput(values);
-  return { columns: toColumns(input.customers), size: input.customers.length, rejected: input.rejected };
+  return {
+    columns: toColumns(input.customers),
+    size: input.customers.length,
+    customerId: (i) => input.customers[i]?.customerId ?? '',
+    rejected: input.rejected,
+  };
 }
 
 function reportRejected(rejected: readonly RejectedLine[], out: Output): void {
@@ -238,10 +240,16 @@ export const modelScoreCommand: Command = {
       throw new UsageError('--out must name a .csv or .jsonl file');
     const kind = parseModel(values.model);
     const unit = parseUnit(values.unit);
-    const input = withInputErrors(() => loadInput({ ...values, unit }));
+    const input = withInputErrors(() => loadColumns({ ...values, unit }));
     reportRejected(input.rejected, out);
-    const fit = fitOrFail(kind, input.customers, out);
-    const scores = scoreCustomers(fit, input.customers, horizon, unit);
+    const fit = fitOrFail(kind, input.columns, out);
+    const customers = Array.from({ length: input.size }, (_, i) => ({
+      customerId: input.customerId(i),
+      frequency: input.columns.frequency[i] ?? 0,
+      recency: input.columns.recency[i] ?? 0,
+      T: input.columns.T[i] ?? 0,
+    }));
+    const scores = scoreCustomers(fit, customers, horizon, unit);
     const columns = [
       'customerId',
       'frequency',
