@@ -35,8 +35,8 @@ export async function handlerEntries(): Promise<string[]> {
 export interface HandlerBundle {
   readonly name: string;
   readonly code: Uint8Array;
-  /** The files with code in it (not those tree-shaking left empty), as esbuild's metafile names them. */
-  readonly inputs: readonly string[];
+  /** The bytes each file (as esbuild's metafile names it) kept in the bundle after tree-shaking. */
+  readonly inputs: Readonly<Record<string, number>>;
 }
 
 /**
@@ -57,9 +57,9 @@ export async function bundleHandlers(baked: BakedBundle, dir: string): Promise<H
     bundles.push({
       name,
       code: result.outputFiles[0]?.contents ?? new Uint8Array(),
-      inputs: Object.entries(output?.inputs ?? {})
-        .filter(([, input]) => input.bytesInOutput > 0)
-        .map(([path]) => path),
+      inputs: Object.fromEntries(
+        Object.entries(output?.inputs ?? {}).map(([path, input]) => [path, input.bytesInOutput]),
+      ),
     });
   }
   return bundles;

@@ -10,12 +10,11 @@ import {
 import { type ApplyLiveDeps, applyLiveChange } from '../core/import/live/live-change.ts';
 import { refused, type Verdict } from '../core/import/live/signatures.ts';
 import type { CustomerDirectory } from '../ports/customer-directory.ts';
-import { helpdeskWebhookDeps } from './composition.ts';
 import { HelpdeskWebhookEnvironment } from './environment.ts';
 import { type IntegrationSecrets, type SecretSource, secretFor } from './integration-secrets.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
-import { lambdaComposition, lambdaIntegrationSecrets, lazyHandler } from './wiring.ts';
 
 export interface HelpdeskWebhookDeps extends Pick<ApplyLiveDeps, 'store' | 'forgotten' | 'now'> {
   readonly secrets: SecretSource;
@@ -90,6 +89,9 @@ export function makeHandler(deps: HelpdeskWebhookDeps) {
 }
 
 export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition, lambdaIntegrationSecrets } = await import('./wiring.ts');
+  const { helpdeskWebhookDeps } = await import('./composition.ts');
   const lambda = lambdaComposition(HelpdeskWebhookEnvironment);
   return makeHandler(
     helpdeskWebhookDeps({

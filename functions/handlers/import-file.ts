@@ -5,10 +5,9 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import type { ObjectReader } from '../ports/object-stream.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
-import { importFileDeps } from './composition.ts';
 import { ImportBucketPrefixes, ImportEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface ImportFileDeps {
   readonly store: ImportSink;
@@ -70,6 +69,11 @@ export function makeHandler(deps: ImportFileDeps) {
   };
 }
 
-export const handler = lazyHandler(async () =>
-  makeHandler(importFileDeps({ ...lambdaComposition(ImportEnvironment), bundle: loadRuntimeBundle() })),
-);
+export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { importFileDeps } = await import('./composition.ts');
+  return makeHandler(
+    importFileDeps({ ...lambdaComposition(ImportEnvironment), bundle: loadRuntimeBundle() }),
+  );
+});

@@ -4,9 +4,8 @@ import * as z from 'zod';
 import { CustomerSchema, IncidentSchema, OrderSchema } from '../core/customers/model.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
-import { ingestEventDeps } from './composition.ts';
 import { ImportEnvironment } from './environment.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
+import { lazyHandler } from './lazy-handler.ts';
 
 /** The events the shop puts on its bus (source `shop`), by detail-type; the same schemas as imports. */
 export const ShopEventSchemas = {
@@ -99,6 +98,9 @@ export function makeHandler(deps: IngestEventDeps) {
   };
 }
 
-export const handler = lazyHandler(async () =>
-  makeHandler(ingestEventDeps(lambdaComposition(ImportEnvironment))),
-);
+export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { ingestEventDeps } = await import('./composition.ts');
+  return makeHandler(ingestEventDeps(lambdaComposition(ImportEnvironment)));
+});

@@ -1,15 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SqsSegmentQueue } from '../adapters/sqs/segment-queue.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ScoringModel } from '../core/domain/scoring.ts';
 import { planRun } from '../core/segments/plan-run.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
-import { planSegmentationDeps } from './composition.ts';
 import { PlanSegmentationEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface PlanSegmentationDeps {
   readonly store: SegmentationStore;
@@ -62,6 +60,10 @@ export function makeHandler(deps: PlanSegmentationDeps) {
 }
 
 export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { planSegmentationDeps } = await import('./composition.ts');
+  const { SqsSegmentQueue } = await import('../adapters/sqs/segment-queue.ts');
   const lambda = lambdaComposition(PlanSegmentationEnvironment);
   return makeHandler(
     planSegmentationDeps({

@@ -2,10 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SESEvent } from 'aws-lambda';
 import { type ReceiveReplyDeps, type ReplyOutcome, receiveReply } from '../core/inbound/receive-reply.ts';
 import type { RawMailSource } from '../ports/raw-mail-source.ts';
-import { receiveReplyDeps } from './composition.ts';
 import { ReplyEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
 
 export interface ReceiveReplyHandlerDeps extends ReceiveReplyDeps {
   readonly raw: RawMailSource;
@@ -60,6 +59,9 @@ export function makeHandler(deps: ReceiveReplyHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
+  const { receiveReplyDeps } = await import('./composition.ts');
   const lambda = lambdaComposition(ReplyEnvironment);
   const bundle = loadRuntimeBundle();
   return makeHandler(receiveReplyDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));

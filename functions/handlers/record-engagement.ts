@@ -1,11 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
-import { recordEngagementDeps } from './composition.ts';
 import { EngagementEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { processQueueBatch } from './sqs-batch.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface RecordEngagementDeps extends RecordDeps {
   readonly logger: Logger;
@@ -102,8 +101,11 @@ function envelopeOf(body: ReturnType<typeof parseBody> | undefined): Record<stri
   return fields;
 }
 
-export const handler = lazyHandler(async () =>
-  makeHandler(
+export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { recordEngagementDeps } = await import('./composition.ts');
+  return makeHandler(
     recordEngagementDeps({ ...lambdaComposition(EngagementEnvironment), bundle: loadRuntimeBundle() }),
-  ),
-);
+  );
+});

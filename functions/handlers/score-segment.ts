@@ -7,11 +7,10 @@ import { type SegmenterReport, segmentCustomers } from '../core/segments/run-seg
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
-import { scoreSegmentDeps } from './composition.ts';
 import { SchedulingEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface ScoreSegmentDeps {
   readonly store: Pick<SegmentationStore, 'getModelRun' | 'scanCustomerRecords' | 'putScores'>;
@@ -76,6 +75,11 @@ export function makeHandler(deps: ScoreSegmentDeps) {
   };
 }
 
-export const handler = lazyHandler(async () =>
-  makeHandler(scoreSegmentDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() })),
-);
+export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { scoreSegmentDeps } = await import('./composition.ts');
+  return makeHandler(
+    scoreSegmentDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
+  );
+});

@@ -7,10 +7,9 @@ import type { Clock } from '../ports/clock.ts';
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
-import { segmentCustomersDeps } from './composition.ts';
 import { SchedulingEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
 
 export interface SegmentCustomersDeps {
   readonly store: SegmentationStore;
@@ -57,8 +56,11 @@ export function makeHandler(deps: SegmentCustomersDeps) {
   };
 }
 
-export const handler = lazyHandler(async () =>
-  makeHandler(
+export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { segmentCustomersDeps } = await import('./composition.ts');
+  return makeHandler(
     segmentCustomersDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
-  ),
-);
+  );
+});

@@ -3,11 +3,10 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type StepMessage, StepMessageSchema } from '../core/domain/step-message.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
-import { sendStepDeps } from './composition.ts';
 import { SendEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
-import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
 
 /** The metric an alarm watches: SES has paused sending for the account. */
 export const sendingPausedMetric = 'SesSendingPaused';
@@ -65,6 +64,9 @@ export function makeHandler(deps: SendStepHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
+  const { sendStepDeps } = await import('./composition.ts');
   const lambda = lambdaComposition(SendEnvironment);
   const bundle = loadRuntimeBundle();
   return makeHandler(sendStepDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));

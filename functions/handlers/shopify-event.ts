@@ -2,10 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { type ApplyLiveDeps, applyLiveChange, type LiveResult } from '../core/import/live/live-change.ts';
 import { readShopifyEvent } from '../core/import/live/shopify.ts';
-import { shopifyEventDeps } from './composition.ts';
 import { ShopifyEventEnvironment } from './environment.ts';
 import { MalformedEventError } from './ingest-event.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
+import { lazyHandler } from './lazy-handler.ts';
 
 export interface ShopifyEventDeps extends ApplyLiveDeps {
   readonly logger: Logger;
@@ -30,11 +29,14 @@ export function makeHandler(deps: ShopifyEventDeps) {
   };
 }
 
-export const handler = lazyHandler(async () =>
-  makeHandler(
+export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { shopifyEventDeps } = await import('./composition.ts');
+  return makeHandler(
     shopifyEventDeps({
       ...lambdaComposition(ShopifyEventEnvironment),
       inboundBucket: process.env.INBOUND_BUCKET,
     }),
-  ),
-);
+  );
+});

@@ -3,11 +3,10 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type ApplyLiveDeps, applyLiveChange } from '../core/import/live/live-change.ts';
 import { readShopifyWebhook, ShopifyHeaders, verifyShopifyWebhook } from '../core/import/live/shopify.ts';
 import { header, refused, type Verdict } from '../core/import/live/signatures.ts';
-import { shopifyWebhookDeps } from './composition.ts';
 import { ShopifyWebhookEnvironment } from './environment.ts';
 import { type IntegrationSecrets, type SecretSource, secretFor } from './integration-secrets.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
-import { lambdaComposition, lambdaIntegrationSecrets, lazyHandler } from './wiring.ts';
 
 export interface ShopifyWebhookDeps extends ApplyLiveDeps {
   /** The integration secrets; `shopify` is the app's client secret, without which every request is refused. */
@@ -68,6 +67,9 @@ export function makeHandler(deps: ShopifyWebhookDeps) {
 }
 
 export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition, lambdaIntegrationSecrets } = await import('./wiring.ts');
+  const { shopifyWebhookDeps } = await import('./composition.ts');
   const lambda = lambdaComposition(ShopifyWebhookEnvironment);
   return makeHandler(
     shopifyWebhookDeps({

@@ -2,10 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { type ApplyLiveDeps, applyLiveChange, type LiveResult } from '../core/import/live/live-change.ts';
 import { readStripeEvent } from '../core/import/live/stripe.ts';
-import { stripeEventDeps } from './composition.ts';
 import { StripeEventEnvironment } from './environment.ts';
 import { MalformedEventError } from './ingest-event.ts';
-import { lambdaComposition, lazyHandler } from './wiring.ts';
+import { lazyHandler } from './lazy-handler.ts';
 
 export interface StripeEventDeps extends Pick<ApplyLiveDeps, 'store' | 'forgotten' | 'now'> {
   readonly logger: Logger;
@@ -29,6 +28,9 @@ export function makeHandler(deps: StripeEventDeps) {
   };
 }
 
-export const handler = lazyHandler(async () =>
-  makeHandler(stripeEventDeps(lambdaComposition(StripeEventEnvironment))),
-);
+export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition } = await import('./wiring.ts');
+  const { stripeEventDeps } = await import('./composition.ts');
+  return makeHandler(stripeEventDeps(lambdaComposition(StripeEventEnvironment)));
+});

@@ -2,10 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsubscribe.ts';
 import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
-import { unsubscribeDeps } from './composition.ts';
 import { UnsubscribeEnvironment } from './environment.ts';
+import { lazyHandler } from './lazy-handler.ts';
 import { loadRuntimeBundle } from './runtime-bundle.ts';
-import { lambdaComposition, lambdaSecrets, lazyHandler } from './wiring.ts';
 
 export interface UnsubscribeHandlerDeps extends UnsubscribeDeps {
   readonly logger: Logger;
@@ -84,6 +83,9 @@ export function makeHandler(deps: UnsubscribeHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
+  // The AWS SDK and the adapters load on the first event, not with the module.
+  const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
+  const { unsubscribeDeps } = await import('./composition.ts');
   const lambda = lambdaComposition(UnsubscribeEnvironment);
   const bundle = loadRuntimeBundle();
   return makeHandler(unsubscribeDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));

@@ -99,21 +99,6 @@ export function createLogger(serviceName: string): Logger {
 }
 
 /**
- * A Lambda entry point whose dependencies are built on the first (cold-start) invocation, so the
- * module can also be imported by tests and the local runtime, which call `makeHandler` themselves.
- */
-export function lazyHandler<E, R>(build: () => Promise<(event: E) => Promise<R>>): (event: E) => Promise<R> {
-  let built: Promise<(event: E) => Promise<R>> | undefined;
-  return async (event: E) => {
-    built ??= build().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    });
-    return (await built)(event);
-  };
-}
-
-/**
  * A Lambda's input to the composition root (composition.ts): the names its environment declares
  * (`keys`, read and checked first, so a missing variable fails the cold start), the SDK's default
  * clients, the system clock, and Powertools' logger and metrics.
