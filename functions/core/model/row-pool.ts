@@ -124,6 +124,8 @@ export class RowPool {
           slot,
         },
       });
+      // A worker that fails to start is covered by the start timeout in `run`, not by a crash.
+      worker.on('error', () => undefined);
       worker.unref();
       this.#workers.push(worker);
     }
@@ -131,7 +133,7 @@ export class RowPool {
 
   /** Threads the rows are split over (the main thread included). */
   get threads(): number {
-    return this.#bounds.length - 1;
+    return this.#workers.length + 1;
   }
 
   /** Runs kernel `kernel` over every row with the current params and tables; the summed outputs. */
@@ -155,8 +157,12 @@ export class RowPool {
     let done = Atomics.load(control, DONE);
     while (done < this.#workers.length) {
       const outcome = Atomics.wait(control, DONE, done, START_TIMEOUT_MS);
-      if (outcome === 'timed-out' && Atomics.load(control, STARTED) < this.#workers.length)
-        throw new RowPoolError(`a worker thread did not start within ${START_TIMEOUT_MS / 1000} s`);
+      if (outcome === 'timed-out' && Atomics.load(control, STARTED) < this.#workers.length) {
+        // A worker that cannot start (no threads left?): the main thread does all the work from now on.
+        this.#stopWorkers();
+        compute(this.rows, this.tables, this.params, 0, this.#size, total);
+        return total;
+      }
       done = Atomics.load(control, DONE);
     }
     if (Atomics.load(control, FAILED) > 0)
@@ -172,11 +178,15 @@ export class RowPool {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopWorkers();
+  }
+
+  #stopWorkers(): void {
     if (this.#workers.length === 0) return;
     Atomics.store(this.#control, KERNEL, -1);
     this.#generation += 1;
     Atomics.store(this.#control, GENERATION, this.#generation);
     Atomics.notify(this.#control, GENERATION);
-    for (const worker of this.#workers) void worker.terminate();
+    for (const worker of this.#workers.splice(0)) void worker.terminate();
   }
 }
