@@ -105,8 +105,10 @@ const patienceMs = 2_000;
 
 /**
  * The sample's timeline: what the plan does to them, each line in their own zone. For a shop of
- * more than {@link waitedForCustomers} customers, a plan that takes longer than two seconds is
- * reported as still running (it goes on, and a later page shows it).
+ * more than {@link waitedForCustomers} customers, a plan not done within two seconds is reported
+ * as still running. The plan computes on the preview's own thread, so this helps only while it
+ * waits on the model fit's workers: mostly the first page waits for the whole plan, as long as
+ * `rekindle plan` takes on the same files (a worker thread for the plan would lift that).
  */
 export async function timelineFor(
   cache: TimelineCache,
