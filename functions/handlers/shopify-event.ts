@@ -1,10 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EventBridgeEvent } from 'aws-lambda';
-import { type ApplyLiveDeps, applyLiveChange, type LiveResult } from '../core/import/live/live-change.ts';
+import type { ApplyLiveDeps } from '../core/import/live/live-change.ts';
 import { readShopifyEvent } from '../core/import/live/shopify.ts';
 import { ShopifyEventEnvironment } from './environment.ts';
-import { MalformedEventError } from './ingest-event.ts';
 import { lazyHandler } from './lazy-handler.ts';
+import { liveEventHandler } from './live-event.ts';
 
 export interface ShopifyEventDeps extends ApplyLiveDeps {
   readonly logger: Logger;
@@ -16,17 +15,7 @@ export interface ShopifyEventDeps extends ApplyLiveDeps {
  * fails the invocation and lands on the dead-letter queue whole; redelivery writes the same items.
  */
 export function makeHandler(deps: ShopifyEventDeps) {
-  return async (event: EventBridgeEvent<string, unknown>): Promise<LiveResult> => {
-    const context = { eventId: event.id, source: event.source };
-    const parsed = readShopifyEvent(event.detail);
-    if (!parsed.ok) {
-      deps.logger.error('event refused', { ...context, reason: parsed.reason });
-      throw new MalformedEventError(parsed.reason);
-    }
-    const outcome = await applyLiveChange(parsed.change, deps);
-    deps.logger.info('event applied', { ...context, id: parsed.id, change: parsed.change.kind, ...outcome });
-    return outcome;
-  };
+  return liveEventHandler(readShopifyEvent, (event) => ({ eventId: event.id, source: event.source }), deps);
 }
 
 export const handler = lazyHandler(async () => {

@@ -1,10 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EventBridgeEvent } from 'aws-lambda';
-import { type ApplyLiveDeps, applyLiveChange, type LiveResult } from '../core/import/live/live-change.ts';
+import type { ApplyLiveDeps } from '../core/import/live/live-change.ts';
 import { readStripeEvent } from '../core/import/live/stripe.ts';
 import { StripeEventEnvironment } from './environment.ts';
-import { MalformedEventError } from './ingest-event.ts';
 import { lazyHandler } from './lazy-handler.ts';
+import { liveEventHandler } from './live-event.ts';
 
 export interface StripeEventDeps extends Pick<ApplyLiveDeps, 'store' | 'forgotten' | 'now'> {
   readonly logger: Logger;
@@ -15,17 +14,11 @@ export interface StripeEventDeps extends Pick<ApplyLiveDeps, 'store' | 'forgotte
  * customers as customers. An event that cannot be read lands on the dead-letter queue whole.
  */
 export function makeHandler(deps: StripeEventDeps) {
-  return async (event: EventBridgeEvent<string, unknown>): Promise<LiveResult> => {
-    const context = { eventId: event.id, detailType: event['detail-type'] };
-    const parsed = readStripeEvent(event.detail);
-    if (!parsed.ok) {
-      deps.logger.error('event refused', { ...context, reason: parsed.reason });
-      throw new MalformedEventError(parsed.reason);
-    }
-    const outcome = await applyLiveChange(parsed.change, deps);
-    deps.logger.info('event applied', { ...context, id: parsed.id, change: parsed.change.kind, ...outcome });
-    return outcome;
-  };
+  return liveEventHandler(
+    readStripeEvent,
+    (event) => ({ eventId: event.id, detailType: event['detail-type'] }),
+    deps,
+  );
 }
 
 export const handler = lazyHandler(async () => {
