@@ -107,9 +107,11 @@ function moduleLoad(file: string, runs: number): { ms: number; cpuMs: number; rs
 }
 
 /** The median of `runs` fresh processes running `file`, which prints a number of ms. */
-function medianRun(file: string, runs: number): number {
+function medianRun(file: string, runs: number, env: NodeJS.ProcessEnv = process.env): number {
   const times = Array.from({ length: runs }, () =>
-    Number(execFileSync(process.execPath, [file], { encoding: 'utf8' })),
+    Number(
+      execFileSync(process.execPath, [file], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] }),
+    ),
   ).sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
@@ -145,6 +147,28 @@ export async function handlerBenchmarks(runs = 5): Promise<BenchRow[]> {
       { area: AREA, case: `${name} memory after load`, value: load.rssMb, unit: 'MB', target: '< 256 MB' },
     );
   }
+  // What the first event adds: ingest-event loads the AWS SDK, builds its clients and stores
+  // (lazyHandler), then refuses an event of an unknown type before any request is made.
+  const firstEvent = join(outDir, 'first-event.cjs');
+  await writeFile(
+    firstEvent,
+    `const { handler } = require('./ingest-event.cjs');
+const started = performance.now();
+handler({ 'detail-type': 'bench.none', id: 'bench', source: 'shop', detail: {} }).then(
+  () => { throw new Error('the event was not refused'); },
+  (error) => {
+    if (error.name !== 'MalformedEventError') throw error;
+    process.stdout.write(String(performance.now() - started));
+  },
+);
+`,
+  );
+  rows.push({
+    area: AREA,
+    case: 'ingest-event first invocation: load the AWS SDK, build clients and stores',
+    value: medianRun(firstEvent, runs, { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'eu-west-1' }),
+    unit: 'ms',
+  });
   // The handlers parse the baked bundle on their first invocation (lazyHandler), in a fresh process.
   for (const kind of ['templates', 'config'] as const) {
     const result = await build({
