@@ -12,7 +12,7 @@ export interface Suppression {
  * rewrite a complaint, a second unsubscribe not the first one's time. Implemented over DynamoDB.
  */
 export interface ContactStatusStore {
-  /** Customer ids whose profile has this email (the email index). */
+  /** Customer ids whose profile has this email (the email index, compared lower-cased), each once. */
   customersByEmail(email: string): Promise<string[]>;
   /** Suppresses the address for good (global item) and on each customer's status item. */
   suppress(

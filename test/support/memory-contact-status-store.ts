@@ -13,9 +13,10 @@ export class MemoryContactStatusStore implements ContactStatusStore {
   readonly suppressions = new Map<string, Suppression>();
 
   async customersByEmail(email: string): Promise<string[]> {
-    return [...this.emails].flatMap(([known, ids]) =>
+    const ids = [...this.emails].flatMap(([known, ids]) =>
       known.toLowerCase() === email.toLowerCase() ? ids : [],
     );
+    return [...new Set(ids)];
   }
 
   async suppress(email: string, customerIds: readonly string[], reason: SuppressionReason, at: number) {

@@ -1,6 +1,7 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContactStatusStore, Suppression, SuppressionReason } from '../../ports/contact-status-store.ts';
-import { itemTypes, profilesByEmailQuery, typeAttribute } from './items.ts';
+import { customerIdsByEmail } from './customers-by-email.ts';
+import { itemTypes, typeAttribute } from './items.ts';
 import { readSendGuard } from './send-guard.ts';
 import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
@@ -10,13 +11,8 @@ import { keys } from './table-design.ts';
  * (`EMAIL#<address>` / `SUPPRESSION`) and of each customer's status item (`STATUS`).
  */
 export class DynamoContactStatusStore extends TableAdapter implements ContactStatusStore {
-  async customersByEmail(email: string): Promise<string[]> {
-    const page = await this.documents.send(
-      new QueryCommand({ TableName: this.tableName, ...profilesByEmailQuery(email) }),
-    );
-    return (page.Items ?? []).flatMap((item) =>
-      typeof item.customerId === 'string' ? [item.customerId] : [],
-    );
+  customersByEmail(email: string): Promise<string[]> {
+    return customerIdsByEmail(this.documents, this.tableName, email);
   }
 
   async suppress(

@@ -1,15 +1,10 @@
 import type { CustomerDirectory } from '../../ports/customer-directory.ts';
-import { profilesByEmailQuery } from './items.ts';
-import { queryAll } from './pages.ts';
+import { customerIdsByEmail } from './customers-by-email.ts';
 import { TableAdapter } from './table-adapter.ts';
 
 /** The CustomerDirectory over the table's email index (the profiles' `EMAIL#<email>` entries). */
 export class DynamoCustomerDirectory extends TableAdapter implements CustomerDirectory {
-  async customerIdsByEmail(email: string): Promise<string[]> {
-    const items = await queryAll(this.documents, {
-      TableName: this.tableName,
-      ...profilesByEmailQuery(email.toLowerCase()),
-    });
-    return [...new Set(items.map((item) => String(item.customerId)))];
+  customerIdsByEmail(email: string): Promise<string[]> {
+    return customerIdsByEmail(this.documents, this.tableName, email);
   }
 }

@@ -2,8 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import type { ForgetReport, Forgotten, ForgottenRegister, PrivacyStore } from '../../ports/privacy-store.ts';
+import { customerIdsByEmail } from './customers-by-email.ts';
 import { inboundRetentionMs } from './inbound-log.ts';
-import { itemTypes, profilesByEmailQuery, typeAttribute } from './items.ts';
+import { itemTypes, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { TableAdapter } from './table-adapter.ts';
@@ -87,8 +88,7 @@ export class DynamoPrivacyStore extends TableAdapter implements PrivacyStore {
   }
 
   async forgetEmail(email: string, at: number): Promise<ForgetReport> {
-    const profiles = await this.#query(profilesByEmailQuery(email));
-    const customerIds = [...new Set(profiles.map((item) => String(item.customerId)))];
+    const customerIds = await customerIdsByEmail(this.documents, this.tableName, email);
     const doomed: Item[] = [];
     const rawMails = new Set<string>();
     for (const customerId of customerIds) {
