@@ -14,6 +14,7 @@ import { makeHandler as makeShopifyEvent } from '../../../functions/handlers/sho
 import { makeHandler as makeShopify } from '../../../functions/handlers/shopify-webhook.ts';
 import { makeHandler as makeStripe } from '../../../functions/handlers/stripe-event.ts';
 import { functionUrlEvent } from '../../../functions/local/events/function-url-event.ts';
+import { MemoryCustomerDirectory } from '../../support/memory-customer-directory.ts';
 import { MemoryForgotten } from '../../support/memory-forgotten.ts';
 import { MemoryIngestStore } from '../../support/memory-ingest-store.ts';
 import { fixture, fixtureBytes } from '../core/import/live/fixtures.ts';
@@ -179,14 +180,17 @@ describe('shopify-event and stripe-event (EventBridge)', () => {
 
 describe('helpdesk-webhook', () => {
   const mapping = HelpdeskMappingSchema.parse({ kinds: [{ kind: 'damaged', tags: ['damaged_in_transit'] }] });
-  const setup = (ids: Record<string, string[]> = { 'asha.rao@example.com': ['asha.rao@example.com'] }) => {
+  /** `profiles`: each customer's address by customer id, found whatever its case as the email index does. */
+  const setup = (profiles: Record<string, string> = { 'asha.rao@example.com': 'asha.rao@example.com' }) => {
     const store = new MemoryIngestStore();
+    const directory = new MemoryCustomerDirectory();
+    for (const [customerId, email] of Object.entries(profiles)) directory.profiles.set(customerId, email);
     const handle = makeHelpdesk({
       store,
       forgotten: new MemoryForgotten(),
       now: () => now,
       secrets: fixedSecrets({ zendesk: 'zd-secret', token: 'shared-token' }),
-      directory: { customerIdsByEmail: async (email) => ids[email] ?? [] },
+      directory,
       mapping,
       logger,
     });
@@ -231,7 +235,8 @@ describe('helpdesk-webhook', () => {
 
   it('records the ticket for every customer with the requester email (Freshdesk, token in the URL)', async () => {
     const { store, handle } = setup({
-      'asha.rao@example.com': ['asha.rao@example.com', 'cus_RtY2kq8ZpA1bCd'],
+      'asha.rao@example.com': 'asha.rao@example.com',
+      cus_RtY2kq8ZpA1bCd: 'Asha.Rao@example.com',
     });
     const response = await handle(
       post('/freshdesk', fixtureBytes('freshdesk', 'ticket-created.json'), {}, '?token=shared-token'),
