@@ -461,13 +461,22 @@ function experimentOf(
   if (!result.ok) return { kind: 'not-enough-data', reason: result.reason };
   const times = units.map((unit) => unit.assignedAt);
   const weeks = Math.max(1, (Math.max(...times) - Math.min(...times)) / (7 * 86_400_000));
-  const unadjustedBecause =
-    result.analysis.adjusted !== undefined
-      ? undefined
-      : missing > 0
-        ? `${missing} of ${units.length} customers were assigned without a predicted purchase count (no fitted model then)`
-        : 'the predicted purchases are the same for every customer';
   const { treated, holdout } = result.analysis;
+  // With no returns (or only returns) in a group, its adjusted variance is zero and the normal
+  // interval far too narrow: the plain Newcombe interval is the honest one then.
+  const degenerate = [treated, holdout].some((arm) => arm.returned === 0 || arm.returned === arm.customers);
+  const analysis: ExperimentAnalysis =
+    degenerate && result.analysis.adjusted !== undefined
+      ? (({ adjusted: _adjusted, ...rest }) => rest)(result.analysis)
+      : result.analysis;
+  const unadjustedBecause =
+    analysis.adjusted !== undefined
+      ? undefined
+      : degenerate
+        ? `${holdout.returned === 0 || holdout.returned === holdout.customers ? 'the hold-out' : 'the enrolled'} ${[treated, holdout].some((arm) => arm.returned === 0) ? 'had no returns' : 'all returned'}, so an adjusted interval would be too narrow`
+        : missing > 0
+          ? `${missing} of ${units.length} customers were assigned without a predicted purchase count (no fitted model then)`
+          : 'the predicted purchases are the same for every customer';
   const tooFewBecause =
     treated.customers < minGroupSize || holdout.customers < minGroupSize
       ? `needs ${minGroupSize} in each group (${treated.customers} enrolled, ${holdout.customers} held out)`
@@ -475,7 +484,7 @@ function experimentOf(
   return {
     kind: 'analysis',
     currency,
-    analysis: result.analysis,
+    analysis,
     customersPerWeek: units.length / weeks,
     ...(unadjustedBecause === undefined ? {} : { unadjustedBecause }),
     ...(tooFewBecause === undefined ? {} : { tooFewBecause }),

@@ -246,11 +246,11 @@ export function describeExperiment(experiment: ExperimentResult): string[] {
   if (adjusted === undefined)
     lines.push(`adjusted lift: none (${experiment.unadjustedBecause ?? 'no covariate'})`);
   else {
-    const plainWidth = analysis.returnRate.high - analysis.returnRate.low;
-    const narrower =
-      plainWidth <= 0 ? 0 : 1 - (adjusted.returnRate.high - adjusted.returnRate.low) / plainWidth;
+    // Against the plain estimate's standard error: the same normal interval, without the covariate.
+    const plain = analysis.returnRate.standardError;
+    const narrower = plain <= 0 ? 0 : 1 - adjusted.returnRate.standardError / plain;
     lines.push(
-      `adjusted lift ${interval(adjusted.returnRate, points)} by predicted purchases: interval ${(narrower * 100).toFixed(0)}% ${narrower >= 0 ? 'narrower' : 'wider'} than the plain one`,
+      `adjusted lift ${interval(adjusted.returnRate, points)} by predicted purchases: they explain ${(adjusted.varianceRemoved * 100).toFixed(0)}% of the variance, the interval ${(Math.abs(narrower) * 100).toFixed(0)}% ${narrower >= 0 ? 'narrower' : 'wider'}`,
     );
   }
   lines.push(

@@ -57,7 +57,7 @@ describe('the adjusted lift in the report', () => {
     expect(revenue.estimate).toBeGreaterThan(0);
     const text = renderReportText(report);
     expect(text).toMatch(
-      /adjusted lift \+\d+\.\d pts \(95% CI \+\d+\.\d pts to \+\d+\.\d pts\) by predicted purchases: interval \d+% narrower than the plain one/,
+      /adjusted lift \+\d+\.\d pts \(95% CI \+\d+\.\d pts to \+\d+\.\d pts\) by predicted purchases: they explain \d+% of the variance, the interval \d+% narrower/,
     );
     expect(text).toMatch(
       /revenue lift per customer \+EUR \d+\.\d\d \(95% CI [+-]EUR \d+\.\d\d to \+EUR \d+\.\d\d\); adjusted/,
@@ -89,6 +89,26 @@ describe('the adjusted lift in the report', () => {
     expect(result.analysis.adjusted).toBeUndefined();
     expect(renderReportText(report)).toContain(
       'adjusted lift: none (1 of 400 customers were assigned without a predicted purchase count (no fitted model then))',
+    );
+  });
+
+  it('leaves the adjusted interval out while the hold-out has no returns, where it would be too narrow', () => {
+    const input = experiment(400, 0.05);
+    const heldOut = new Set(
+      input.assignments
+        .filter((assignment) => assignment.state === 'held-out')
+        .map((assignment) => assignment.customerId),
+    );
+    const report = buildReport(
+      { ...input, orders: input.orders.filter((order) => !heldOut.has(order.customerId)) },
+      config,
+      { now: start + 90 * day },
+    );
+    const result = report.groups[0]?.experiment;
+    if (result?.kind !== 'analysis') throw new Error('expected an analysis');
+    expect(result.analysis.adjusted).toBeUndefined();
+    expect(renderReportText(report)).toContain(
+      'adjusted lift: none (the hold-out had no returns, so an adjusted interval would be too narrow)',
     );
   });
 
