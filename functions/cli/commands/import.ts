@@ -47,7 +47,7 @@ export class CheckSink implements ImportSink {
 }
 
 /** Why a file could not be read, for people: "no such file", not a stack trace. */
-const reason = (error: unknown) =>
+export const unreadable = (error: unknown) =>
   error instanceof Error && 'code' in error && error.code === 'ENOENT'
     ? 'no such file'
     : error instanceof Error
@@ -75,7 +75,7 @@ export async function resolveLayout(
     )
       throw new UsageError('--map reads a CSV file: leave out --format, or pass --format csv');
     const text = await readFile(options.map, 'utf8').catch((error: unknown) => {
-      throw new UsageError(`cannot read the mapping file ${options.map}: ${reason(error)}`);
+      throw new UsageError(`cannot read the mapping file ${options.map}: ${unreadable(error)}`);
     });
     const mapping = parseMapping(text, kind, options.map);
     return mapping.ok ? { format: 'csv', preset: mapping.preset } : { errors: mapping.errors };
@@ -208,7 +208,7 @@ async function fallbackTimeZone(file: string | undefined, out: Output): Promise<
   try {
     text = await readFile(path, 'utf8');
   } catch (error: unknown) {
-    if (file !== undefined) throw new UsageError(`cannot read --config ${file}: ${reason(error)}`);
+    if (file !== undefined) throw new UsageError(`cannot read --config ${file}: ${unreadable(error)}`);
     return undefined;
   }
   const { parseConfig } = await import('../../core/config/load.ts');
@@ -246,7 +246,7 @@ export const importCommand: Command = {
     if (timeZone !== undefined && !isTimeZone(timeZone))
       throw new UsageError(`--time-zone ${timeZone} is not an IANA time zone such as Europe/London`);
     await stat(file).catch((error: unknown) => {
-      throw new UsageError(`cannot read ${file}: ${reason(error)}`);
+      throw new UsageError(`cannot read ${file}: ${unreadable(error)}`);
     });
     const layout = await resolveLayout(kind, file, { format: values.format, map: values.map });
     if ('errors' in layout) {

@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import type { ModelRun } from '../../core/domain/scoring.ts';
 import type { ImportKind } from '../../core/import/import-file.ts';
 import type { ShopData } from '../../core/planning/shop-data.ts';
+import type { PlanOptions } from '../../core/planning/simulate-plan.ts';
 import { isTimeZone } from '../../core/time-zone.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
-import { importFile, resolveLayout } from './import.ts';
+import { importFile, resolveLayout, unreadable } from './import.ts';
 
 const usage = [
   'rekindle plan (--customers FILE --orders FILE [--incidents FILE] | --cdnow FILE) [--days N] [--start YYYY-MM-DD]',
@@ -23,14 +24,6 @@ const usage = [
 const listedRejections = 10;
 const maxDays = 366;
 
-/** Why a file could not be read, for people. */
-const reason = (error: unknown) =>
-  error instanceof Error && 'code' in error && error.code === 'ENOENT'
-    ? 'no such file'
-    : error instanceof Error
-      ? error.message
-      : String(error);
-
 /** Reads the shop's files through the import's validation into memory; rejected rows go to stderr. */
 export async function readShopFiles(
   files: Partial<Record<ImportKind, { file: string; format?: string; map?: string }>>,
@@ -45,7 +38,7 @@ export async function readShopFiles(
     const source = files[kind];
     if (source === undefined) continue;
     await stat(source.file).catch((error: unknown) => {
-      throw new UsageError(`cannot read ${source.file}: ${reason(error)}`);
+      throw new UsageError(`cannot read ${source.file}: ${unreadable(error)}`);
     });
     const layout = await resolveLayout(kind, source.file, { format: source.format, map: source.map });
     if ('errors' in layout) return { errors: layout.errors };
@@ -80,7 +73,7 @@ export async function readShopFiles(
 /** Reads CDNOW's transactions as customers and orders (functions/core/import/cdnow.ts). */
 async function readCdnow(file: string, out: Output): Promise<{ data: ShopData; rejected: number }> {
   const text = await readFile(file, 'utf8').catch((error: unknown) => {
-    throw new UsageError(`cannot read ${file}: ${reason(error)}`);
+    throw new UsageError(`cannot read ${file}: ${unreadable(error)}`);
   });
   const [{ convertCdnow }, { importText }, { ShopDataSink }] = await Promise.all([
     import('../../core/import/cdnow.ts'),
@@ -184,7 +177,7 @@ export const planCommand: Command = {
     ]);
     const configFile = values.config ?? 'config/rekindle.yaml';
     const configText = await readFile(configFile, 'utf8').catch((error: unknown) => {
-      throw new UsageError(`cannot read the config ${configFile}: ${reason(error)}`);
+      throw new UsageError(`cannot read the config ${configFile}: ${unreadable(error)}`);
     });
     const loaded = parseConfig(configText, configFile);
     if (!loaded.ok) {
@@ -235,23 +228,20 @@ export const planCommand: Command = {
         ? simulate.planStart(read.data, zone, Date.now())
         : simulate.localMidnight(values.start, zone);
     const fits = new Map<string, ModelRun>();
-    const plan = await simulate.simulatePlan({
-      config,
-      data: read.data,
-      start,
-      days,
-      model: planningModel,
-      random: seededRandom(seed),
-      fits,
-    });
-    const unlimited = await simulate.simulatePlan({
+    // Both runs draw the same random numbers and share the model's fits.
+    const run = (options: Pick<PlanOptions, 'config' | 'examples' | 'replay'>) =>
+      simulate.simulatePlan({
+        data: read.data,
+        start,
+        days,
+        model: planningModel,
+        random: seededRandom(seed),
+        fits,
+        ...options,
+      });
+    const plan = await run({ config });
+    const unlimited = await run({
       config: { ...config, policy: simulate.withoutLimits(config.policy) },
-      data: read.data,
-      start,
-      days,
-      model: planningModel,
-      random: seededRandom(seed),
-      fits,
       examples: 0,
       ...(simulate.replayable(plan) ? { replay: plan.assignments } : {}),
     });

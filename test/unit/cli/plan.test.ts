@@ -35,35 +35,32 @@ async function shopFiles(extraCustomerRows: readonly string[] = []) {
   return { customers, orders, ids };
 }
 
+/** The plan's arguments for these files from 2 March 2026, then `extra`. */
+const planArgs = (files: { customers: string; orders: string }, ...extra: string[]) => [
+  '--customers',
+  files.customers,
+  '--orders',
+  files.orders,
+  '--start',
+  '2026-03-02',
+  ...extra,
+];
+
 const lapsedHeldOut = (ids: readonly string[]) =>
   ids.filter((id) => isHeldOut(id, 'gentle-winback', 10)).length;
 
 describe('rekindle plan', () => {
   it('prints segments, emails per day, deferrals, the comparison and a timeline for the files the import reads', async () => {
-    const { customers, orders, ids } = await shopFiles();
+    const files = await shopFiles();
     const out = new MemoryOutput();
 
-    const code = await planCommand.run(
-      [
-        '--customers',
-        customers,
-        '--orders',
-        orders,
-        '--start',
-        '2026-03-02',
-        '--days',
-        '14',
-        '--customer',
-        'c1',
-      ],
-      out,
-    );
+    const code = await planCommand.run(planArgs(files, '--days', '14', '--customer', 'c1'), out);
 
     expect(code).toBe(0);
     const text = out.lines.join('\n');
     expect(text).toContain('Plan for 14 days from 2026-03-02 (Europe/London)');
     expect(text).toContain('  lapsed: 12 (100.0%) → gentle-winback (10% held out)');
-    const heldOut = lapsedHeldOut(ids);
+    const heldOut = lapsedHeldOut(files.ids);
     expect(text).toContain(`    day 1: ${12 - heldOut} enrolled, ${heldOut} held out`);
     expect(text).toContain('Deferrals by cause');
     expect(text).toContain('What the caps and windows change:');
@@ -72,52 +69,28 @@ describe('rekindle plan', () => {
   });
 
   it('writes the plan as JSON with the counts and as an HTML page with charts', async () => {
-    const { customers, orders, ids } = await shopFiles();
+    const files = await shopFiles();
     const out = new MemoryOutput();
     const html = join(dir, 'plan.html');
 
-    expect(
-      await planCommand.run(
-        ['--customers', customers, '--orders', orders, '--start', '2026-03-02', '--json'],
-        out,
-      ),
-    ).toBe(0);
+    expect(await planCommand.run(planArgs(files, '--json'), out)).toBe(0);
     const report = JSON.parse(out.lines.join(''));
-    const heldOut = lapsedHeldOut(ids);
+    const heldOut = lapsedHeldOut(files.ids);
     expect(report.totals.enrolled).toBe(12 - heldOut);
     expect(report.totals.heldOut).toBe(heldOut);
     expect(report.days).toHaveLength(30);
 
-    expect(
-      await planCommand.run(
-        ['--customers', customers, '--orders', orders, '--start', '2026-03-02', '--html', html],
-        new MemoryOutput(),
-      ),
-    ).toBe(0);
+    expect(await planCommand.run(planArgs(files, '--html', html), new MemoryOutput())).toBe(0);
     const page = await readFile(html, 'utf8');
     expect(page).toContain('<svg class="rk-chart" role="img"');
     expect(page).toContain('Emails per day');
   });
 
   it('lists rejected rows and unknown customers as one line each, and exits 1', async () => {
-    const { customers, orders } = await shopFiles(['bad1,not-an-email,Bo,en,Europe/London,granted']);
+    const files = await shopFiles(['bad1,not-an-email,Bo,en,Europe/London,granted']);
     const out = new MemoryOutput();
 
-    const code = await planCommand.run(
-      [
-        '--customers',
-        customers,
-        '--orders',
-        orders,
-        '--start',
-        '2026-03-02',
-        '--days',
-        '3',
-        '--customer',
-        'nobody',
-      ],
-      out,
-    );
+    const code = await planCommand.run(planArgs(files, '--days', '3', '--customer', 'nobody'), out);
 
     expect(code).toBe(1);
     expect(out.errors).toContainEqual(expect.stringMatching(/customers\.csv:14 {2}.*email/));
