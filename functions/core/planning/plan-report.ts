@@ -1,7 +1,7 @@
 import type { RekindleConfig } from '../config/schema.ts';
 import { recipientTimeZone } from '../policy/decide.ts';
 import type { ShopData } from './shop-data.ts';
-import type { PlanDay, PlanResult, SegmentPlan, TimelineEntry } from './simulate-plan.ts';
+import type { PlanDay, PlanResult, TimelineEntry } from './simulate-plan.ts';
 
 /** One customer's plan: their zone (the times a window is read in) and what happens, in order. */
 export interface CustomerTimeline {
@@ -11,24 +11,27 @@ export interface CustomerTimeline {
 }
 
 /** The plan as printed: as configured, the same without caps and windows, and some customers' timelines. */
-export interface PlanReport {
+export interface PlanReport
+  extends Pick<
+    PlanResult,
+    | 'start'
+    | 'end'
+    | 'timeZone'
+    | 'customers'
+    | 'orders'
+    | 'incidents'
+    | 'model'
+    | 'segments'
+    | 'unmatched'
+    | 'totals'
+    | 'deferrals'
+    | 'skips'
+    | 'exits'
+    | 'steps'
+  > {
   readonly configFile: string;
-  readonly start: number;
-  readonly end: number;
-  readonly timeZone: string;
-  readonly customers: number;
-  readonly orders: number;
-  readonly incidents: number;
   readonly rejectedRows: number;
-  readonly model: PlanResult['model'];
-  readonly segments: readonly SegmentPlan[];
-  readonly unmatched: number;
   readonly days: readonly (PlanDay & { readonly emailsWithoutLimits: number })[];
-  readonly totals: PlanResult['totals'];
-  readonly deferrals: PlanResult['deferrals'];
-  readonly skips: PlanResult['skips'];
-  readonly exits: PlanResult['exits'];
-  readonly steps: PlanResult['steps'];
   /** The same plan with the send window open all week, no cap and no minimum gap. */
   readonly withoutLimits: {
     readonly totals: PlanResult['totals'];

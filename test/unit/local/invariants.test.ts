@@ -8,6 +8,7 @@ import type { EngagementEvent } from '../../../functions/core/domain/engagement-
 import type { EnrolmentRecord } from '../../../functions/core/domain/enrolment-state.ts';
 import { signLink } from '../../../functions/core/domain/links.ts';
 import type { SendRecord } from '../../../functions/core/domain/send-record.ts';
+import { withoutLimits } from '../../../functions/core/planning/simulate-plan.ts';
 import {
   checkInvariants,
   type InvariantResult,
@@ -25,20 +26,9 @@ const onDay = (day: number) => start + day * dayMs;
 function config(): RekindleConfig {
   const parsed = parseConfig(readFileSync('config/rekindle.yaml', 'utf8'), 'config/rekindle.yaml');
   if (!parsed.ok) throw new Error(parsed.issues.map((issue) => issue.message).join('\n'));
-  const { policy } = parsed.config;
   return {
     ...parsed.config,
-    policy: {
-      ...policy,
-      sendWindow: {
-        ...policy.sendWindow,
-        days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
-        from: 0,
-        to: 24 * 60,
-      },
-      cap: { emails: 100, per: dayMs },
-      minimumGap: 0,
-    },
+    policy: { ...withoutLimits(parsed.config.policy), cap: { emails: 100, per: dayMs } },
   };
 }
 
