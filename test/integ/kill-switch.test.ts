@@ -5,7 +5,7 @@ import { MemoryOutput } from '../../functions/cli/output.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
 import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
-import { enrolCustomer, startTestRuntime } from '../support/local-stack.ts';
+import { enrolCustomer, firstStepMessage, startTestRuntime } from '../support/local-stack.ts';
 
 // Monday 09:00 in London: inside the send window, so only a pause can hold a step back.
 const start = Date.parse('2026-11-23T09:00:00Z');
@@ -32,17 +32,6 @@ const enrol = (customerId: string) =>
     start,
   );
 
-const stepMessage = (customerId: string, enrolmentId: string) =>
-  JSON.stringify({
-    version: 1,
-    customerId,
-    enrolmentId,
-    sequenceId: 'gentle-winback',
-    segmentId: 'lapsed',
-    stepIndex: 0,
-    dueAt: start,
-  });
-
 const run = async (command: typeof pauseCommand, args: string[]) => {
   const out = new MemoryOutput();
   const code = await command.run([...args, '--table', localNames.tableName], out);
@@ -59,7 +48,7 @@ describe('the kill switch', () => {
       code: 0,
       text: 'paused every sequence: no email goes out until "rekindle resume --all"; steps due meanwhile wait, and go within an hour of it',
     });
-    await runtime.sendQueue.deliver({ body: stepMessage('kill-1', enrolmentId) });
+    await runtime.sendQueue.deliver(firstStepMessage('kill-1', enrolmentId, start));
     expect(outcomes.at(-1)).toMatchObject({ kind: 'deferred', reason: 'sequence-paused' });
     expect(await runtime.ses.outbox()).toHaveLength(before);
 

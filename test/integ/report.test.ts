@@ -4,7 +4,7 @@ import { MemoryOutput } from '../../functions/cli/output.ts';
 import type { SendStepOutcome } from '../../functions/core/sending/send-step.ts';
 import { type LocalRuntime, localNames } from '../../functions/local/local-runtime.ts';
 import { VirtualClock } from '../../functions/local/virtual-clock.ts';
-import { enrolCustomer, startTestRuntime } from '../support/local-stack.ts';
+import { enrolCustomer, firstStepMessage, startTestRuntime } from '../support/local-stack.ts';
 
 // Monday 09:00 in London: inside the send window.
 const start = Date.parse('2026-11-23T09:00:00Z');
@@ -26,17 +26,8 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const stepMessage = (customerId: string, enrolmentId: string) => ({
-  body: JSON.stringify({
-    version: 1,
-    customerId,
-    enrolmentId,
-    sequenceId: 'gentle-winback',
-    segmentId: 'lapsed',
-    stepIndex: 0,
-    dueAt: start,
-  }),
-});
+const stepMessage = (customerId: string, enrolmentId: string) =>
+  firstStepMessage(customerId, enrolmentId, start);
 
 interface JsonGroup {
   segmentId: string;

@@ -1,6 +1,7 @@
 import { buildRuntimeBundle, type RuntimeBundle } from '../../functions/build/runtime-bundle.ts';
 import type { RekindleConfig } from '../../functions/core/config/schema.ts';
 import type { Customer } from '../../functions/core/customers/model.ts';
+import type { StepMessage } from '../../functions/core/domain/step-message.ts';
 import {
   type LocalRuntime,
   type LocalRuntimeOptions,
@@ -50,4 +51,18 @@ export async function enrolCustomer(
     state: 'active',
   });
   return enrolmentId;
+}
+
+/** The send queue's message for the first step of an enrolment `enrolCustomer` made, due at `dueAt`. */
+export function firstStepMessage(customerId: string, enrolmentId: string, dueAt: number): { body: string } {
+  const message: StepMessage = {
+    version: 1,
+    customerId,
+    enrolmentId,
+    sequenceId: 'gentle-winback',
+    segmentId: 'lapsed',
+    stepIndex: 0,
+    dueAt,
+  };
+  return { body: JSON.stringify(message) };
 }
