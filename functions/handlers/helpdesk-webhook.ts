@@ -13,7 +13,6 @@ import type { CustomerDirectory } from '../ports/customer-directory.ts';
 import { HelpdeskWebhookEnvironment } from './environment.ts';
 import { type IntegrationSecrets, type SecretSource, secretFor } from './integration-secrets.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
 
 export interface HelpdeskWebhookDeps extends Pick<ApplyLiveDeps, 'store' | 'forgotten' | 'now'> {
@@ -89,9 +88,10 @@ export function makeHandler(deps: HelpdeskWebhookDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition, lambdaIntegrationSecrets } = await import('./wiring.ts');
   const { helpdeskWebhookDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   const lambda = lambdaComposition(HelpdeskWebhookEnvironment);
   return makeHandler(
     helpdeskWebhookDeps({

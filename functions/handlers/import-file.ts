@@ -7,7 +7,6 @@ import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
 import { ImportBucketPrefixes, ImportEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 
 export interface ImportFileDeps {
   readonly store: ImportSink;
@@ -70,9 +69,10 @@ export function makeHandler(deps: ImportFileDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition } = await import('./wiring.ts');
   const { importFileDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   return makeHandler(
     importFileDeps({ ...lambdaComposition(ImportEnvironment), bundle: loadRuntimeBundle() }),
   );

@@ -7,7 +7,6 @@ import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import { PlanSegmentationEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 
 export interface PlanSegmentationDeps {
   readonly store: SegmentationStore;
@@ -60,9 +59,10 @@ export function makeHandler(deps: PlanSegmentationDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition } = await import('./wiring.ts');
   const { planSegmentationDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   const { SqsSegmentQueue } = await import('../adapters/sqs/segment-queue.ts');
   const lambda = lambdaComposition(PlanSegmentationEnvironment);
   return makeHandler(

@@ -4,7 +4,6 @@ import { type ReceiveReplyDeps, type ReplyOutcome, receiveReply } from '../core/
 import type { RawMailSource } from '../ports/raw-mail-source.ts';
 import { ReplyEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 
 export interface ReceiveReplyHandlerDeps extends ReceiveReplyDeps {
   readonly raw: RawMailSource;
@@ -59,9 +58,10 @@ export function makeHandler(deps: ReceiveReplyHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
   const { receiveReplyDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   const lambda = lambdaComposition(ReplyEnvironment);
   const bundle = loadRuntimeBundle();
   return makeHandler(receiveReplyDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));

@@ -3,7 +3,6 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
 import { EngagementEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { processQueueBatch } from './sqs-batch.ts';
 
 export interface RecordEngagementDeps extends RecordDeps {
@@ -102,9 +101,10 @@ function envelopeOf(body: ReturnType<typeof parseBody> | undefined): Record<stri
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition } = await import('./wiring.ts');
   const { recordEngagementDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   return makeHandler(
     recordEngagementDeps({ ...lambdaComposition(EngagementEnvironment), bundle: loadRuntimeBundle() }),
   );

@@ -9,7 +9,6 @@ import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { SchedulingEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
 
 export interface ScoreSegmentDeps {
@@ -76,9 +75,10 @@ export function makeHandler(deps: ScoreSegmentDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition } = await import('./wiring.ts');
   const { scoreSegmentDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   return makeHandler(
     scoreSegmentDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
   );

@@ -9,7 +9,6 @@ import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
 import { SchedulingEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 
 export interface SegmentCustomersDeps {
   readonly store: SegmentationStore;
@@ -57,9 +56,10 @@ export function makeHandler(deps: SegmentCustomersDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition } = await import('./wiring.ts');
   const { segmentCustomersDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   return makeHandler(
     segmentCustomersDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
   );

@@ -5,7 +5,6 @@ import { type StepMessage, StepMessageSchema } from '../core/domain/step-message
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
 import { SendEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
 
 /** The metric an alarm watches: SES has paused sending for the account. */
@@ -64,9 +63,10 @@ export function makeHandler(deps: SendStepHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
   const { sendStepDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   const lambda = lambdaComposition(SendEnvironment);
   const bundle = loadRuntimeBundle();
   return makeHandler(sendStepDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));

@@ -4,7 +4,6 @@ import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsu
 import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
 import { UnsubscribeEnvironment } from './environment.ts';
 import { lazyHandler } from './lazy-handler.ts';
-import { loadRuntimeBundle } from './runtime-bundle.ts';
 
 export interface UnsubscribeHandlerDeps extends UnsubscribeDeps {
   readonly logger: Logger;
@@ -83,9 +82,10 @@ export function makeHandler(deps: UnsubscribeHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
+  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
   const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
   const { unsubscribeDeps } = await import('./composition.ts');
+  const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
   const lambda = lambdaComposition(UnsubscribeEnvironment);
   const bundle = loadRuntimeBundle();
   return makeHandler(unsubscribeDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
