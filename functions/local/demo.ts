@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { buildRuntimeBundle } from '../build/runtime-bundle.ts';
+import type { DeferralCause } from '../core/domain/counters.ts';
 import type { CustomerView } from '../core/domain/customer-view.ts';
 import type { StepMessage } from '../core/domain/step-message.ts';
 import { trackingFor } from '../core/domain/tracking.ts';
@@ -11,7 +12,7 @@ import { pausesInForce } from '../core/reporting/pauses-in-force.ts';
 import { renderReportHtml, renderReportText } from '../core/reporting/render-report.ts';
 import { segmenterSchedule } from '../core/segments/plan-run.ts';
 import { emptyReport, mergeReports, type SegmenterReport } from '../core/segments/run-segmenter.ts';
-import type { SendStepOutcome } from '../core/sending/send-step.ts';
+import { deferralCauseOf, type SendStepOutcome } from '../core/sending/send-step.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import { Chaos, type FaultKind } from './chaos.ts';
 import { clearOutbox, type ManifestEntry, writeOutbox } from './demo-outbox.ts';
@@ -101,9 +102,8 @@ export interface StepReport {
   readonly step: string;
   sent: number;
   skipped: number;
-  deferredByWindow: number;
-  /** The cap, the minimum gap, a pause or an open ticket. */
-  deferredByCap: number;
+  /** Each time it was held back, by cause (the window, the cap, the minimum gap, a pause, a ticket). */
+  deferred: Record<DeferralCause, number>;
   exited: Record<string, number>;
 }
 
@@ -137,16 +137,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const key = `${message.sequenceId}/${sequence?.steps[message.stepIndex]?.id ?? message.stepIndex}`;
     let report = steps.get(key);
     if (report === undefined) {
-      report = { step: key, sent: 0, skipped: 0, deferredByWindow: 0, deferredByCap: 0, exited: {} };
+      report = {
+        step: key,
+        sent: 0,
+        skipped: 0,
+        deferred: { window: 0, cap: 0, gap: 0, pause: 0, ticket: 0 },
+        exited: {},
+      };
       steps.set(key, report);
     }
     if (outcome.kind === 'sent') {
       report.sent += 1;
     } else if (outcome.kind === 'skipped') report.skipped += 1;
-    else if (outcome.kind === 'deferred') {
-      if (outcome.reason === 'window') report.deferredByWindow += 1;
-      else report.deferredByCap += 1;
-    } else if (outcome.kind === 'exited')
+    else if (outcome.kind === 'deferred') report.deferred[deferralCauseOf[outcome.reason]] += 1;
+    else if (outcome.kind === 'paused') report.deferred.pause += 1;
+    else if (outcome.kind === 'exited')
       report.exited[outcome.reason] = (report.exited[outcome.reason] ?? 0) + 1;
   };
   const chaos = options.chaos === undefined ? undefined : new Chaos(options.chaos);

@@ -97,7 +97,7 @@ export const demoCommand: Command = {
     out.line('');
     out.line('Per step (each time it fell due)');
     out.line(
-      `  ${'step'.padEnd(32)} ${'sent'.padStart(5)} ${'skipped'.padStart(8)} ${'deferred: window'.padStart(17)} ${'cap/gap'.padStart(8)}  exited`,
+      `  ${'step'.padEnd(32)} ${'sent'.padStart(5)} ${'skipped'.padStart(8)} ${'held: window'.padStart(13)} ${'cap'.padStart(5)} ${'gap'.padStart(5)} ${'pause'.padStart(6)} ${'ticket'.padStart(7)}  exited`,
     );
     for (const step of report.steps) {
       const exited =
@@ -105,7 +105,7 @@ export const demoCommand: Command = {
           .map(([reason, count]) => `${reason} ${count}`)
           .join(', ') || '-';
       out.line(
-        `  ${step.step.padEnd(32)} ${String(step.sent).padStart(5)} ${String(step.skipped).padStart(8)} ${String(step.deferredByWindow).padStart(17)} ${String(step.deferredByCap).padStart(8)}  ${exited}`,
+        `  ${step.step.padEnd(32)} ${String(step.sent).padStart(5)} ${String(step.skipped).padStart(8)} ${String(step.deferred.window).padStart(13)} ${String(step.deferred.cap).padStart(5)} ${String(step.deferred.gap).padStart(5)} ${String(step.deferred.pause).padStart(6)} ${String(step.deferred.ticket).padStart(7)}  ${exited}`,
       );
     }
     const first = report.emails[0];
