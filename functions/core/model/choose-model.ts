@@ -5,7 +5,7 @@ import {
   fitBetaGeometricRows,
   fitParetoNbd,
   type ModelKind,
-  rowsOf,
+  mergedRowsIfItPays,
 } from './fit.ts';
 import type { CustomerSummary, SummaryColumns } from './summary-data.ts';
 
@@ -55,7 +55,7 @@ export function fitModel(
   const fitOne = (model: ModelKind, started?: number): FitResult =>
     model === 'paretonbd'
       ? fitParetoNbd(columns, options, started)
-      : fitBetaGeometricRows(model, rowsOf(columns), options, started);
+      : fitBetaGeometricRows(model, mergedRowsIfItPays(columns), options, started);
   if (kind !== 'auto') return fitOne(kind, startedAt);
   const n = columns.T.length;
   if (n > AUTO_SAMPLE_ABOVE) {

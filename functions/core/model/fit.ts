@@ -202,11 +202,23 @@ const MERGE_PROBE_ROWS = 20_000;
  * same likelihood; merging only saves work when it finds something.
  */
 function mergeIfItPays(columns: SummaryColumns): CompressedSummaries {
+  return mergingPays(columns) ? compressSummaries(columns) : unmergedSummaries(columns);
+}
+
+function mergingPays(columns: SummaryColumns): boolean {
   const n = columns.T.length;
-  if (n <= MERGE_PROBE_ROWS) return compressSummaries(columns);
+  if (n <= MERGE_PROBE_ROWS) return true;
   const probe = strideSample(rowsOf(columns), MERGE_PROBE_ROWS);
   const distinct = compressSummaries({ frequency: probe.x, recency: probe.tx, T: probe.T }).size;
-  return distinct / MERGE_PROBE_ROWS <= MERGE_BELOW ? compressSummaries(columns) : unmergedSummaries(columns);
+  return distinct / MERGE_PROBE_ROWS <= MERGE_BELOW;
+}
+
+/**
+ * Rows for BG/NBD and MBG/NBD: merged with weights where identical rows are common (each iteration
+ * then reads fewer), as they are otherwise.
+ */
+export function mergedRowsIfItPays(columns: SummaryColumns): WeightedRows {
+  return mergingPays(columns) ? compressedRows(compressSummaries(columns)) : rowsOf(columns);
 }
 
 /**
@@ -250,8 +262,9 @@ export function fitParetoNbd(
 }
 
 /** Above this many rows BG/NBD first fits a sample, so the fit of all rows starts next to the optimum. */
-const SAMPLE_ABOVE = 150_000;
+const SAMPLE_ABOVE = 100_000;
 const SAMPLE_ROWS = 50_000;
+const SAMPLE_ITERATIONS = 100;
 /** Above this many rows the likelihood is split across threads by default. */
 const PARALLEL_ABOVE = 200_000;
 
@@ -291,7 +304,7 @@ function positiveInverse(hessian: Float64Array, n: number): Float64Array | undef
 /**
  * BG/NBD or MBG/NBD by maximum likelihood on every row, merged or not: the likelihood's row terms run
  * in the row kernel (split across worker threads above 200,000 rows), with analytic gradient and
- * Hessian. Above 150,000 rows a 50,000-row sample is fitted first and its optimum and inverse Hessian
+ * Hessian. Above 100,000 rows a 50,000-row sample is fitted first and its optimum and inverse Hessian
  * start the fit of all rows, which then needs a few iterations. The optimum is the same MLE as
  * {@link fitCompressed}'s (the same objective, the same tolerance).
  */
@@ -321,10 +334,15 @@ export function fitBetaGeometricRows(
     if (n > SAMPLE_ABOVE) {
       const sample = columnObjective(kind, strideSample(rows, SAMPLE_ROWS), penalty, 1);
       try {
-        const warm = minimise(sample.objective, start, { maxIterations, gradientTolerance });
+        // Only a head start: a sample that converges slowly (a flat ridge) is not worth finishing.
+        const warm = minimise(sample.objective, start, {
+          maxIterations: Math.min(maxIterations, SAMPLE_ITERATIONS),
+          gradientTolerance,
+        });
         if (warm.theta.every(Number.isFinite) && Number.isFinite(warm.value)) {
           start = warm.theta;
-          inverseHessian = positiveInverse(sample.hessian(warm.theta), start.length);
+          // Away from an optimum the sample's curvature can mislead BFGS more than the identity.
+          if (warm.converged) inverseHessian = positiveInverse(sample.hessian(warm.theta), start.length);
         }
       } catch (error: unknown) {
         // A sample that cannot be fitted only loses the head start.
