@@ -55,7 +55,7 @@ export const unreadable = (error: unknown) =>
       : String(error);
 
 /** The file format and layout the options name, or the usage error saying what is accepted. */
-export async function resolveLayout(
+async function resolveLayout(
   kind: ImportKind,
   file: string,
   options: { format?: string | undefined; map?: string | undefined },
@@ -133,6 +133,36 @@ function progressBar(out: Output, total: number, tty: boolean) {
       lastTenth = tenth;
       out.error(text);
     }
+  };
+}
+
+/** A file to import and how it is laid out, before any time zone for dates written without one. */
+export interface ImportSource {
+  readonly kind: ImportKind;
+  readonly file: string;
+  readonly format: ImportFormat;
+  readonly preset?: Preset;
+}
+
+/**
+ * The file, checked to exist, with the format and layout the options name; the usage errors saying
+ * what is accepted otherwise. `rekindle import` and `rekindle plan` read their files through it.
+ */
+export async function resolveSource(
+  kind: ImportKind,
+  file: string,
+  options: { format?: string | undefined; map?: string | undefined },
+): Promise<ImportSource | { errors: readonly string[] }> {
+  await stat(file).catch((error: unknown) => {
+    throw new UsageError(`cannot read ${file}: ${unreadable(error)}`);
+  });
+  const layout = await resolveLayout(kind, file, options);
+  if ('errors' in layout) return layout;
+  return {
+    kind,
+    file,
+    format: layout.format,
+    ...(layout.preset === undefined ? {} : { preset: layout.preset }),
   };
 }
 
@@ -245,18 +275,14 @@ export const importCommand: Command = {
     const timeZone = values['time-zone'];
     if (timeZone !== undefined && !isTimeZone(timeZone))
       throw new UsageError(`--time-zone ${timeZone} is not an IANA time zone such as Europe/London`);
-    await stat(file).catch((error: unknown) => {
-      throw new UsageError(`cannot read ${file}: ${unreadable(error)}`);
-    });
-    const layout = await resolveLayout(kind, file, { format: values.format, map: values.map });
-    if ('errors' in layout) {
-      for (const error of layout.errors) out.error(error);
+    const resolved = await resolveSource(kind, file, { format: values.format, map: values.map });
+    if ('errors' in resolved) {
+      for (const error of resolved.errors) out.error(error);
       return 2;
     }
-    const { format, preset } = layout;
     const zone = timeZone ?? (await fallbackTimeZone(values.config, out));
     const presetOptions: PresetOptions = zone === undefined ? {} : { timeZone: zone };
-    const source = { kind, file, format, presetOptions, ...(preset === undefined ? {} : { preset }) };
+    const source = { ...resolved, presetOptions };
     if (values.check) return checkFile(source, out);
     const table = values.table ?? process.env.REKINDLE_TABLE;
     if (table === undefined || table === '') throw new UsageError('pass --table NAME or set REKINDLE_TABLE');
@@ -286,13 +312,7 @@ export const importCommand: Command = {
  * People erased on request are not known offline: the real import may still refuse their rows.
  */
 export async function checkFile(
-  source: {
-    kind: ImportKind;
-    file: string;
-    format: ImportFormat;
-    preset?: Preset;
-    presetOptions?: PresetOptions;
-  },
+  source: ImportSource & { presetOptions?: PresetOptions },
   out: Output,
 ): Promise<number> {
   const sink = new CheckSink();

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ModelRun } from '../../core/domain/scoring.ts';
 import type { ImportKind } from '../../core/import/import-file.ts';
@@ -7,7 +7,7 @@ import type { PlanOptions } from '../../core/planning/simulate-plan.ts';
 import { isTimeZone } from '../../core/time-zone.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
-import { importFile, resolveLayout, unreadable } from './import.ts';
+import { importFile, resolveSource, unreadable } from './import.ts';
 
 const usage = [
   'rekindle plan (--customers FILE --orders FILE [--incidents FILE] | --cdnow FILE) [--days N] [--start YYYY-MM-DD]',
@@ -37,20 +37,10 @@ export async function readShopFiles(
   for (const kind of ['customers', 'orders', 'incidents'] as const) {
     const source = files[kind];
     if (source === undefined) continue;
-    await stat(source.file).catch((error: unknown) => {
-      throw new UsageError(`cannot read ${source.file}: ${unreadable(error)}`);
-    });
-    const layout = await resolveLayout(kind, source.file, { format: source.format, map: source.map });
-    if ('errors' in layout) return { errors: layout.errors };
+    const resolved = await resolveSource(kind, source.file, source);
+    if ('errors' in resolved) return { errors: resolved.errors };
     const report = await importFile(
-      {
-        kind,
-        file: source.file,
-        format: layout.format,
-        ...(layout.preset === undefined ? {} : { preset: layout.preset }),
-        presetOptions: timeZone === undefined ? {} : { timeZone },
-        sink,
-      },
+      { ...resolved, presetOptions: timeZone === undefined ? {} : { timeZone }, sink },
       quiet,
     );
     rejected += report.rejectedTotal;
