@@ -91,7 +91,7 @@ export const reportCommand: Command = {
         out,
       );
     } catch (error: unknown) {
-      out.error(`rekindle report: ${describeAwsError(error, `table ${table}`)}`);
+      out.error(`rekindle report: ${describeAwsError(error, `table ${table}`, await regionOf(client))}`);
       return 1;
     } finally {
       client.destroy();
@@ -139,24 +139,52 @@ export async function tableOfStack(
       };
     return { ok: true, tableName };
   } catch (error: unknown) {
-    return { ok: false, reason: describeAwsError(error, `stack ${stackName}`) };
+    return {
+      ok: false,
+      reason: describeAwsError(error, `stack ${stackName}`, await regionOf(cloudFormation)),
+    };
   } finally {
     if (client === undefined) cloudFormation.destroy();
   }
 }
 
-/** An AWS SDK error as one line a person can act on: what was not found, missing credentials… */
-export function describeAwsError(error: unknown, what: string): string {
+/**
+ * An AWS SDK error as one line a person can act on: no region, no or expired credentials, not
+ * allowed, not found, unreachable. `region` is the one the client used, when it had one.
+ */
+export function describeAwsError(error: unknown, what: string, region?: string): string {
   const name = error instanceof Error ? error.name : 'Error';
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-  if (name === 'ResourceNotFoundException') return `${what} does not exist (${message})`;
+  const inRegion = region === undefined ? 'in this account and region' : `in this account in ${region}`;
+  if (/region is missing/i.test(message))
+    return `no AWS region to read ${what}: set AWS_REGION or AWS_PROFILE's region (aws configure set region …)`;
+  if (name === 'ResourceNotFoundException') return `${what} does not exist ${inRegion} (${message})`;
   if (name === 'ValidationError' && /does not exist/.test(message))
-    return `${what} does not exist in this account and region (${message}); set AWS_REGION or AWS_PROFILE`;
+    return `${what} does not exist ${inRegion}: check its name, AWS_REGION and AWS_PROFILE (${message})`;
+  if (/expired/i.test(`${name} ${message}`))
+    return `the AWS credentials for ${what} have expired: run aws sso login or renew them (${message})`;
+  if (
+    /^(UnrecognizedClientException|InvalidClientTokenId|InvalidSignatureException|SignatureDoesNotMatch)$/.test(
+      name,
+    )
+  )
+    return `the AWS credentials for ${what} are not valid: check AWS_PROFILE or AWS_ACCESS_KEY_ID (${message})`;
   if (name === 'CredentialsProviderError' || /credential/i.test(message))
     return `no AWS credentials for ${what}: set AWS_PROFILE or run aws sso login (${message})`;
+  if (/^AccessDenied(Exception)?$/.test(name) || /not authorized/i.test(message))
+    return `not allowed to read ${what}: use a profile that may (${message})`;
   if (/ECONNREFUSED|ENOTFOUND|getaddrinfo/.test(`${name} ${message}`))
     return `cannot reach the endpoint for ${what} (${message}); is the local stack running?`;
   return `cannot read ${what}: ${name}: ${message}`;
+}
+
+/** The region a client is configured with, or undefined when it has none. */
+async function regionOf(client: { config: { region: () => Promise<string> } }): Promise<string | undefined> {
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds and prints the report from a store; the demo calls this with its local store. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { describeAwsError, reportCommand, tableOfStack } from '../../../functions/cli/commands/report.ts';
 import { MemoryOutput } from '../../../functions/cli/output.ts';
 import { zeroCounters } from '../../../functions/core/domain/counters.ts';
@@ -104,6 +104,7 @@ describe('rekindle report --stack NAME', () => {
   const cloudFormation = mockClient(CloudFormationClient);
   afterEach(() => {
     cloudFormation.reset();
+    vi.unstubAllEnvs();
   });
 
   it("reads the table name from the stack's TableName output", async () => {
@@ -132,13 +133,23 @@ describe('rekindle report --stack NAME', () => {
       reason:
         'stack Old has no TableName output (status CREATE_COMPLETE): deploy this version of Rekindle (npx cdk deploy)',
     });
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
     const missing = new Error('Stack with id Nope does not exist');
     missing.name = 'ValidationError';
     cloudFormation.on(DescribeStacksCommand, { StackName: 'Nope' }).rejects(missing);
     const out = new MemoryOutput();
     expect(await reportCommand.run(['--stack', 'Nope', '--config', configFile], out)).toBe(1);
     expect(out.errors).toEqual([
-      'rekindle report: stack Nope does not exist in this account and region (Stack with id Nope does not exist); set AWS_REGION or AWS_PROFILE',
+      'rekindle report: stack Nope does not exist in this account in eu-west-1: check its name, AWS_REGION and AWS_PROFILE (Stack with id Nope does not exist)',
+    ]);
+  });
+
+  it('says to set a region when the SDK has none, in one line', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(new Error('Region is missing'));
+    const out = new MemoryOutput();
+    expect(await reportCommand.run(['--stack', 'Nope', '--config', configFile], out)).toBe(1);
+    expect(out.errors).toEqual([
+      "rekindle report: no AWS region to read stack Nope: set AWS_REGION or AWS_PROFILE's region (aws configure set region …)",
     ]);
   });
 
@@ -158,7 +169,9 @@ describe('describeAwsError', () => {
         named('ResourceNotFoundException', 'Cannot do operations on a non-existent table'),
         'table T',
       ),
-    ).toBe('table T does not exist (Cannot do operations on a non-existent table)');
+    ).toBe(
+      'table T does not exist in this account and region (Cannot do operations on a non-existent table)',
+    );
     expect(
       describeAwsError(
         named('CredentialsProviderError', 'Could not load credentials from any providers'),
@@ -170,5 +183,33 @@ describe('describeAwsError', () => {
     ).toBe(
       'cannot reach the endpoint for table T (connect ECONNREFUSED 127.0.0.1:8000); is the local stack running?',
     );
+    expect(
+      describeAwsError(
+        named('ExpiredTokenException', 'The security token included in the request is expired'),
+        'stack S',
+      ),
+    ).toMatch(/^the AWS credentials for stack S have expired: run aws sso login/);
+    expect(
+      describeAwsError(
+        named('UnrecognizedClientException', 'The security token included in the request is invalid'),
+        'table T',
+      ),
+    ).toMatch(/^the AWS credentials for table T are not valid: check AWS_PROFILE/);
+    expect(
+      describeAwsError(
+        named(
+          'AccessDenied',
+          'User: arn:aws:iam::1:user/u is not authorized to perform: cloudformation:DescribeStacks',
+        ),
+        'stack S',
+      ),
+    ).toMatch(/^not allowed to read stack S: use a profile that may/);
+    expect(
+      describeAwsError(
+        named('ResourceNotFoundException', 'Requested resource not found'),
+        'table T',
+        'us-east-1',
+      ),
+    ).toBe('table T does not exist in this account in us-east-1 (Requested resource not found)');
   });
 });
