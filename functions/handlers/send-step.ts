@@ -9,6 +9,19 @@ import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
 
 /** The metric an alarm watches: SES has paused sending for the account. */
 export const sendingPausedMetric = 'SesSendingPaused';
+/** The dashboard's "held back by a pause": steps due but held, per `pause` dimension. */
+export const heldBackByPauseMetric = 'StepsHeldBackByPause';
+/** The `pause` dimension's values: the kill switch, a sequence's own pause, SES pausing the account. */
+export const heldBackPauses = ['kill-switch', 'sequence', 'ses-account'] as const;
+export type HeldBackPause = (typeof heldBackPauses)[number];
+
+/** Which pause held this step back, if one did (a customer's own pause is theirs, not an operator's). */
+export function heldBackPauseOf(outcome: SendStepOutcome): HeldBackPause | undefined {
+  if (outcome.kind === 'paused') return 'ses-account';
+  if (outcome.kind === 'deferred' && outcome.reason === 'sequence-paused')
+    return outcome.pausedBy ?? 'sequence';
+  return undefined;
+}
 
 export interface SendStepHandlerDeps extends SendStepDeps {
   readonly logger: Logger;
@@ -54,6 +67,12 @@ export function makeHandler(deps: SendStepHandlerDeps) {
           until: new Date(outcome.until).toISOString(),
         });
         deps.metrics?.addMetric(sendingPausedMetric, MetricUnit.Count, 1);
+      }
+      const pause = heldBackPauseOf(outcome);
+      if (pause !== undefined && deps.metrics !== undefined) {
+        const single = deps.metrics.singleMetric();
+        single.addDimension('pause', pause);
+        single.addMetric(heldBackByPauseMetric, MetricUnit.Count, 1);
       }
     };
     const response = await processQueueBatch(event, handleRecord);

@@ -8,7 +8,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { sequencesPausedMetric } from '../../functions/core/engagement/record-ses-event.ts';
-import { sendingPausedMetric } from '../../functions/handlers/send-step.ts';
+import {
+  type HeldBackPause,
+  heldBackByPauseMetric,
+  heldBackPauses,
+  sendingPausedMetric,
+} from '../../functions/handlers/send-step.ts';
 import type { RekindleFunction } from './rekindle-function.ts';
 
 export interface ObservabilityProps {
@@ -324,6 +329,35 @@ export class Observability extends Construct {
         width: 12,
         left: [rate('Reputation.BounceRate', 'bounce rate')],
         right: [rate('Reputation.ComplaintRate', 'complaint rate')],
+      }),
+    );
+    // Nothing silent: steps a pause holds back, by pause; `rekindle report` says which and how to resume.
+    const pauseLabels: Record<HeldBackPause, string> = {
+      'kill-switch': 'kill switch (rekindle pause --all)',
+      sequence: 'sequence paused',
+      'ses-account': 'SES account paused',
+    };
+    const heldBack = (pause: HeldBackPause, period: Duration) =>
+      new cloudwatch.Metric({
+        namespace: 'Rekindle',
+        metricName: heldBackByPauseMetric,
+        dimensionsMap: { service: 'send-step', pause },
+        statistic: 'Sum',
+        period,
+        label: pauseLabels[pause],
+      });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Held back by a pause',
+        width: 16,
+        stacked: true,
+        left: heldBackPauses.map((pause) => heldBack(pause, Duration.hours(1))),
+      }),
+      new cloudwatch.SingleValueWidget({
+        title: 'Held back by a pause (dashboard range)',
+        width: 8,
+        setPeriodToTimeRange: true,
+        metrics: heldBackPauses.map((pause) => heldBack(pause, Duration.hours(1))),
       }),
     );
     this.dashboard.addWidgets(

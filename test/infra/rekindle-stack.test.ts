@@ -625,6 +625,16 @@ describe('RekindleStack', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it('shows on the dashboard the steps held back by the kill switch, a sequence pause and SES pausing the account', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    expect(body).toContain('Held back by a pause');
+    for (const pause of ['kill-switch', 'sequence', 'ses-account'])
+      expect(body).toContain(
+        `[\\"Rekindle\\",\\"StepsHeldBackByPause\\",\\"pause\\",\\"${pause}\\",\\"service\\",\\"send-step\\"`,
+      );
+  });
+
   it("lets CloudWatch publish to the alarm topic and use its key, for this account's alarms only, over TLS only", () => {
     const fromThisAccountsAlarms = {
       StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },

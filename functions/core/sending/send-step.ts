@@ -11,7 +11,7 @@ import type { CustomerView } from '../domain/customer-view.ts';
 import { planStep } from '../domain/enrolment.ts';
 import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
 import { MailerError } from '../domain/mailer-error.ts';
-import { pauseRecheckMs } from '../domain/pauses.ts';
+import { allSequences, pauseRecheckMs } from '../domain/pauses.ts';
 import type { SendRecord } from '../domain/send-record.ts';
 import { type StepMessage, scheduleNameFor } from '../domain/step-message.ts';
 import {
@@ -55,6 +55,9 @@ export const deferralCauseOf = {
   'ticket-open': 'ticket',
 } as const satisfies Record<DeferReason, DeferralCause>;
 
+/** A pause in the table that holds a step: the kill switch (every sequence) or one sequence's. */
+export type SequencePauseKind = 'kill-switch' | 'sequence';
+
 /** SES asked us to slow down: the step is tried again this much later (plus the flexible window). */
 export const throttledRetryDelay = 5 * 60_000;
 /** SES has paused the account: the step is looked at again hourly, until a person has SES resume. */
@@ -75,6 +78,8 @@ export type SendStepOutcome =
       readonly reason: DeferReason;
       readonly until: number;
       readonly attempt: number;
+      /** Which pause held a `sequence-paused` step: the kill switch or the sequence's own. */
+      readonly pausedBy?: SequencePauseKind;
     }
   | { readonly kind: 'skipped'; readonly reason: string; readonly nextStep?: number }
   | { readonly kind: 'failed'; readonly reason: string }
@@ -155,7 +160,13 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
   if (verdict.kind === 'defer') {
     const attempt = await scheduleAgain(message, verdict.until, verdict.timeZone, deps);
     await countDeferral(message, deferralCauseOf[verdict.reason], deps);
-    return { kind: 'deferred', reason: verdict.reason, until: verdict.until, attempt };
+    return {
+      kind: 'deferred',
+      reason: verdict.reason,
+      until: verdict.until,
+      attempt,
+      ...(guarded?.kind === 'defer' ? { pausedBy: guarded.pausedBy } : {}),
+    };
   }
 
   const record: SendRecord = {
@@ -238,7 +249,7 @@ async function guardStep(
   deps: SendStepDeps,
 ): Promise<
   | { kind: 'exit'; reason: EnrolmentExitReason }
-  | { kind: 'defer'; reason: DeferReason; until: number; timeZone: string }
+  | { kind: 'defer'; reason: DeferReason; until: number; timeZone: string; pausedBy: SequencePauseKind }
   | undefined
 > {
   if (deps.guard === undefined) return undefined;
@@ -251,6 +262,7 @@ async function guardStep(
       reason: 'sequence-paused',
       until: now + pauseRecheckMs(pause.sequenceId ?? message.sequenceId),
       timeZone,
+      pausedBy: pause.sequenceId === allSequences ? 'kill-switch' : 'sequence',
     };
   }
   return undefined;

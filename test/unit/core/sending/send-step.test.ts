@@ -2,9 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mailerErrorKindFor } from '../../../../functions/adapters/ses/ses-mailer.ts';
 import { compileTemplates } from '../../../../functions/build/compile-templates.ts';
 import { MailerError } from '../../../../functions/core/domain/mailer-error.ts';
+import { allSequences } from '../../../../functions/core/domain/pauses.ts';
 import type { StepMessage } from '../../../../functions/core/domain/step-message.ts';
 import type { TemplateCatalog } from '../../../../functions/core/rendering/compiled-template.ts';
 import { sendStep, throttledRetryDelay } from '../../../../functions/core/sending/send-step.ts';
+import { heldBackPauseOf } from '../../../../functions/handlers/send-step.ts';
 import { VirtualClock } from '../../../../functions/local/virtual-clock.ts';
 import type { Mailer } from '../../../../functions/ports/mailer.ts';
 import { MemoryCustomerStore } from '../../../support/memory-customer-store.ts';
@@ -197,6 +199,24 @@ describe('sendStep: deferrals counted by cause', () => {
     await sendStep(message, { ...paused.deps, deferrals: ledger });
     expect(ledger.counters.get('gentle-winback|1|lapsed')?.counters.deferredGap).toBe(1);
     expect(counted(ledger)).toEqual({ window: 0, cap: 0, gap: 0, pause: 1, ticket: 0 });
+  });
+
+  it('says which pause held the step, and the dashboard counts it under that pause', async () => {
+    const { deps } = await setup();
+    const guard = (sequenceId: string) => ({
+      sendGuard: async () => ({ pause: { reason: 'stopped by hand', at: now, sequenceId } }),
+    });
+    const all = await sendStep(message, { ...deps, guard: guard(allSequences) });
+    expect(all).toMatchObject({ kind: 'deferred', reason: 'sequence-paused', pausedBy: 'kill-switch' });
+    expect(heldBackPauseOf(all)).toBe('kill-switch');
+    const own = await sendStep(message, { ...deps, guard: guard('gentle-winback') });
+    expect(own).toMatchObject({ kind: 'deferred', reason: 'sequence-paused', pausedBy: 'sequence' });
+    expect(heldBackPauseOf(own)).toBe('sequence');
+    const paused = await setup(failing('SendingPausedException'));
+    expect(heldBackPauseOf(await sendStep(message, paused.deps))).toBe('ses-account');
+    const window = await sendStep(message, { ...deps, clock: new VirtualClock(now - 9 * 3_600_000) });
+    expect(window).toMatchObject({ kind: 'deferred', reason: 'window' });
+    expect(heldBackPauseOf(window)).toBeUndefined();
   });
 
   it('counts nothing when the step goes out', async () => {
