@@ -82,12 +82,20 @@ export const reportCommand: Command = {
     const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL;
     source += endpoint === undefined ? '' : ` at ${endpoint}`;
     out.error(`Reading ${source}.`);
+    // SES exists only on AWS: against the local emulators (an endpoint set) there is no account to ask.
+    const accountPause = endpoint === undefined ? await readSesAccountPause(out) : undefined;
     const client = new DynamoDBClient({});
     try {
       return await writeReport(
         new DynamoReportReader(client, table),
         config,
-        { now: Date.now(), ...output, pauses: new DynamoSequencePauses(client, table), source },
+        {
+          now: Date.now(),
+          ...output,
+          pauses: new DynamoSequencePauses(client, table),
+          ...(accountPause === undefined ? {} : { accountPause }),
+          source,
+        },
         out,
       );
     } catch (error: unknown) {
@@ -187,6 +195,31 @@ async function regionOf(client: { config: { region: () => Promise<string> } }): 
   }
 }
 
+/**
+ * SES pausing sending for the account (SESv2 GetAccount), or undefined; a failure to ask is one
+ * line and the report goes on without it.
+ */
+export async function readSesAccountPause(
+  out: Output,
+  client?: import('@aws-sdk/client-sesv2').SESv2Client,
+): Promise<PauseInForce | undefined> {
+  const [{ SESv2Client }, { sesAccountPause }] = await Promise.all([
+    import('@aws-sdk/client-sesv2'),
+    import('../../adapters/ses/account-pause.ts'),
+  ]);
+  const ses = client ?? new SESv2Client({});
+  try {
+    return await sesAccountPause(ses);
+  } catch (error: unknown) {
+    out.error(
+      `rekindle report: not showing whether SES paused sending: ${describeAwsError(error, 'the SES account', await regionOf(ses))}`,
+    );
+    return undefined;
+  } finally {
+    if (client === undefined) ses.destroy();
+  }
+}
+
 /** Builds and prints the report from a store; the demo calls this with its local store. */
 export async function writeReport(
   store: ReportReader,
@@ -198,6 +231,8 @@ export async function writeReport(
     /** Where to read the pauses in force, or the pauses themselves (saved by the demo). */
     pauses?: SequencePauses;
     pauseList?: readonly PauseInForce[];
+    /** SES pausing sending for the account, shown before every other pause. */
+    accountPause?: PauseInForce;
     source?: string;
   },
   out: Output,
@@ -209,8 +244,12 @@ export async function writeReport(
       import('node:fs/promises'),
       import('../../core/reporting/pauses-in-force.ts'),
     ]);
-  const pauses =
-    options.pauses === undefined ? (options.pauseList ?? []) : await pausesInForce(options.pauses, config);
+  const pauses = [
+    ...(options.accountPause === undefined ? [] : [options.accountPause]),
+    ...(options.pauses === undefined
+      ? (options.pauseList ?? [])
+      : await pausesInForce(options.pauses, config)),
+  ];
   const report = buildReport(await store.loadReportData(), config, {
     now: options.now,
     pauses,

@@ -2,7 +2,7 @@ import type { RekindleConfig } from '../config/schema.ts';
 import { isPurchase, keptAmount } from '../customers/model.ts';
 import { addCounters, type Counters, zeroCounters } from '../domain/counters.ts';
 import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../domain/enrolment-state.ts';
-import { allSequences } from '../domain/pauses.ts';
+import { allSequences, sesAccountScope } from '../domain/pauses.ts';
 import type { ReportData } from '../domain/report-data.ts';
 import { analyseExperiment, type ExperimentAnalysis, type ExperimentUnit } from './experiment.ts';
 import { isoWeek } from './iso-week.ts';
@@ -105,9 +105,11 @@ export interface FunnelStage {
 
 /** A pause in force: the kill switch (`scope` is `allSequences`) or one sequence's. */
 export interface PauseInForce {
+  /** A sequence id, `allSequences` (the kill switch) or `sesAccountScope` (SES paused the account; core/domain/pauses.ts). */
   readonly scope: string;
   readonly reason: string;
-  readonly at: number;
+  /** Since when; SES does not say when it paused an account. */
+  readonly at?: number;
 }
 
 export interface Report {
@@ -402,8 +404,9 @@ export function buildReport(
     generatedAt: options.now,
     ...(options.source === undefined ? {} : { source: options.source }),
     attributionWindowDays: window / 86_400_000,
-    pauses: [...(options.pauses ?? [])].sort((a, b) =>
-      a.scope === allSequences ? -1 : b.scope === allSequences ? 1 : a.at - b.at,
+    // SES pausing the account first, then the kill switch, then sequences, oldest first.
+    pauses: [...(options.pauses ?? [])].sort(
+      (a, b) => pauseRank(a) - pauseRank(b) || (a.at ?? 0) - (b.at ?? 0),
     ),
     groups,
   };
@@ -490,3 +493,6 @@ function experimentOf(
     ...(tooFewBecause === undefined ? {} : { tooFewBecause }),
   };
 }
+
+const pauseRank = (pause: PauseInForce) =>
+  pause.scope === sesAccountScope ? 0 : pause.scope === allSequences ? 1 : 2;

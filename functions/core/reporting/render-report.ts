@@ -1,5 +1,5 @@
 import type { Counters } from '../domain/counters.ts';
-import { allSequences } from '../domain/pauses.ts';
+import { allSequences, sesAccountScope } from '../domain/pauses.ts';
 import type {
   ExperimentResult,
   FunnelStage,
@@ -309,10 +309,15 @@ export function describeEnds(
 /** Each pause in force, first in the report: what, why, since when, and the command that lifts it. */
 export function describePauses(pauses: readonly PauseInForce[]): string[] {
   return pauses.map((pause) => {
-    const since = new Date(pause.at).toISOString().slice(0, 16).replace('T', ' ');
+    if (pause.scope === sesAccountScope)
+      return `PAUSED: SES sending for the whole AWS account: ${pause.reason}. No email goes out; steps due are tried again hourly.`;
+    const since =
+      pause.at === undefined
+        ? ''
+        : ` since ${new Date(pause.at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     return pause.scope === allSequences
-      ? `PAUSED: every sequence (the kill switch) since ${since} UTC: ${pause.reason}. No email goes out; steps due wait. Resume with: rekindle resume --all`
-      : `PAUSED: ${pause.scope} since ${since} UTC: ${pause.reason}. Its steps wait. Resume with: rekindle resume --sequence ${pause.scope}`;
+      ? `PAUSED: every sequence (the kill switch)${since}: ${pause.reason}. No email goes out; steps due wait. Resume with: rekindle resume --all`
+      : `PAUSED: ${pause.scope}${since}: ${pause.reason}. Its steps wait. Resume with: rekindle resume --sequence ${pause.scope}`;
   });
 }
 

@@ -2,11 +2,20 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetAccountCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { describeAwsError, reportCommand, tableOfStack } from '../../../functions/cli/commands/report.ts';
+import { sesAccountPause } from '../../../functions/adapters/ses/account-pause.ts';
+import {
+  describeAwsError,
+  readSesAccountPause,
+  reportCommand,
+  tableOfStack,
+  writeReport,
+} from '../../../functions/cli/commands/report.ts';
 import { MemoryOutput } from '../../../functions/cli/output.ts';
 import { zeroCounters } from '../../../functions/core/domain/counters.ts';
+import { allSequences } from '../../../functions/core/domain/pauses.ts';
 import type { ReportData } from '../../../functions/core/domain/report-data.ts';
 import { loadReportState, saveReportState } from '../../../functions/local/report-state.ts';
 
@@ -211,5 +220,73 @@ describe('describeAwsError', () => {
         'us-east-1',
       ),
     ).toBe('table T does not exist in this account in us-east-1 (Requested resource not found)');
+  });
+});
+
+describe('SES pausing sending for the account', () => {
+  const ses = mockClient(SESv2Client);
+  afterEach(() => {
+    ses.reset();
+  });
+
+  it('is no pause while sending is enabled, and says who lifts it when it is not', async () => {
+    ses.on(GetAccountCommand).resolves({ SendingEnabled: true, EnforcementStatus: 'PROBATION' });
+    expect(await sesAccountPause(new SESv2Client({ region: 'eu-west-1' }))).toBeUndefined();
+    ses.on(GetAccountCommand).resolves({ SendingEnabled: false, EnforcementStatus: 'SHUTDOWN' });
+    expect((await sesAccountPause(new SESv2Client({ region: 'eu-west-1' })))?.reason).toMatch(
+      /^SES disabled sending \(enforcement status SHUTDOWN\); .*ask AWS for a review/,
+    );
+    ses.on(GetAccountCommand).resolves({ SendingEnabled: false, EnforcementStatus: 'HEALTHY' });
+    expect((await sesAccountPause(new SESv2Client({ region: 'eu-west-1' })))?.reason).toContain(
+      'aws sesv2 put-account-sending-attributes --sending-enabled',
+    );
+  });
+
+  it('is shown first in the report, before the kill switch', async () => {
+    ses.on(GetAccountCommand).resolves({ SendingEnabled: false, EnforcementStatus: 'SHUTDOWN' });
+    const out = new MemoryOutput();
+    const accountPause = await readSesAccountPause(out, new SESv2Client({ region: 'eu-west-1' }));
+    expect(accountPause).toBeDefined();
+    const { parseConfig } = await import('../../../functions/core/config/load.ts');
+    const parsed = parseConfig(await readFile(configFile, 'utf8'), configFile);
+    if (!parsed.ok) throw new Error('the sample config should parse');
+    expect(
+      await writeReport(
+        { loadReportData: async () => data },
+        parsed.config,
+        {
+          now,
+          json: false,
+          pauseList: [{ scope: allSequences, reason: 'stopped by hand', at: now - day }],
+          ...(accountPause === undefined ? {} : { accountPause }),
+        },
+        out,
+      ),
+    ).toBe(0);
+    const paused = out.lines
+      .join('\n')
+      .split('\n')
+      .filter((line) => line.startsWith('PAUSED'));
+    expect(paused).toEqual([
+      expect.stringMatching(
+        /^PAUSED: SES sending for the whole AWS account: SES disabled sending \(enforcement status SHUTDOWN\)/,
+      ),
+      expect.stringMatching(
+        /^PAUSED: every sequence \(the kill switch\) since 2026-12-13 09:00 UTC: stopped by hand/,
+      ),
+    ]);
+  });
+
+  it('leaves the report without it, in one line, when SES cannot be asked', async () => {
+    ses.on(GetAccountCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: ses:GetAccount'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    const out = new MemoryOutput();
+    expect(await readSesAccountPause(out, new SESv2Client({ region: 'eu-west-1' }))).toBeUndefined();
+    expect(out.errors).toEqual([
+      'rekindle report: not showing whether SES paused sending: not allowed to read the SES account: use a profile that may (User is not authorized to perform: ses:GetAccount)',
+    ]);
   });
 });
