@@ -1,6 +1,20 @@
-import { isUtf8 } from 'node:buffer';
+import {
+  allocate,
+  CR,
+  DOT,
+  fieldEnd,
+  isEdge,
+  lineCapacity,
+  NEWLINE,
+  NINE,
+  needsReference,
+  readHeader,
+  splitFields,
+  tableOf,
+  ZERO,
+} from './csv-bytes.ts';
 import { parseSummaryCsv, type RejectedLine } from './rfm.ts';
-import type { CustomerSummary, SummaryColumns } from './summary-data.ts';
+import type { SummaryColumns } from './summary-data.ts';
 
 /** A summary file read into columns: the customers' ids are decoded only when asked for. */
 export interface SummaryTable {
@@ -16,60 +30,15 @@ export interface ReadSummaryOptions {
   readonly shared?: boolean;
 }
 
-const NEWLINE = 0x0a;
-const CR = 0x0d;
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
 const REQUIRED = ['ID', 'frequency', 'recency', 'T'] as const;
 /** Digits a mantissa may have for M / 10^k to be exact (M < 2^53, 10^k exact): then it is Number(text). */
 const EXACT_DIGITS = 15;
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
-function allocate(length: number, shared: boolean): Float64Array {
-  return shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
-}
-
 /** The reference reader's result as a table: for files the fast path does not take on. */
 function fromReference(bytes: Buffer, fileName: string, shared: boolean): SummaryTable {
   const { customers, rejected } = parseSummaryCsv(bytes.toString('utf8'), fileName);
   return tableOf(customers, rejected, shared);
-}
-
-function tableOf(
-  customers: readonly CustomerSummary[],
-  rejected: RejectedLine[],
-  shared: boolean,
-): SummaryTable {
-  const n = customers.length;
-  const frequency = allocate(n, shared);
-  const recency = allocate(n, shared);
-  const T = allocate(n, shared);
-  customers.forEach((customer, i) => {
-    frequency[i] = customer.frequency;
-    recency[i] = customer.recency;
-    T[i] = customer.T;
-  });
-  return {
-    columns: { frequency, recency, T },
-    size: n,
-    customerId: (index) => customers[index]?.customerId ?? '',
-    rejected,
-  };
-}
-
-/** Whether the bytes hold U+FFFD itself (EF BF BD): the reference reader stops there as on bad bytes. */
-function hasReplacementCharacter(bytes: Buffer): boolean {
-  return bytes.indexOf('\uFFFD', 0, 'utf8') >= 0;
-}
-
-/** Whether a CR stands alone (the old Mac line end) anywhere. */
-function hasLoneCr(bytes: Buffer): boolean {
-  for (let at = bytes.indexOf(CR); at >= 0; at = bytes.indexOf(CR, at + 1))
-    if (bytes[at + 1] !== NEWLINE) return true;
-  return false;
 }
 
 /**
@@ -99,16 +68,6 @@ function plainDecimal(bytes: Buffer, from: number, to: number, wholeOnly: boolea
   return Number(bytes.toString('latin1', from, to));
 }
 
-/** Where field k of a line ends: before the next field's comma, or at the line's end. */
-function fieldEnd(starts: Int32Array, k: number, lineEnd: number): number {
-  return k + 1 < starts.length - 1 ? (starts[k + 1] ?? 0) - 1 : lineEnd;
-}
-
-/** Printable ASCII other than space: an id that starts and ends with one needs no trimming. */
-function isEdge(byte: number | undefined): boolean {
-  return byte !== undefined && byte > 0x20 && byte < 0x7f;
-}
-
 /**
  * Reads a summary CSV (`ID,frequency,recency,T`, the lifetimes / CDNOW layout) straight from its bytes
  * into columns, for files of millions of rows: one pass over the bytes, numbers parsed in place, ids
@@ -123,23 +82,14 @@ export function readSummaryCsv(
   options: ReadSummaryOptions = {},
 ): SummaryTable {
   const shared = options.shared ?? false;
-  if (!isUtf8(bytes) || bytes.indexOf(QUOTE) >= 0 || hasReplacementCharacter(bytes) || hasLoneCr(bytes))
-    return fromReference(bytes, fileName, shared);
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let headerEnd = bytes.indexOf(NEWLINE, bom);
-  if (headerEnd < 0) headerEnd = bytes.length;
-  const headerText = bytes.toString('utf8', bom, bytes[headerEnd - 1] === CR ? headerEnd - 1 : headerEnd);
-  const header = headerText.split(',').map((column) => column.trim());
-  const positions = REQUIRED.map((column) => header.indexOf(column));
-  const plainHeader =
-    new Set(header).size === header.length && header.every((column) => !column.includes('.'));
-  if (!plainHeader || positions.some((position) => position < 0))
+  if (needsReference(bytes)) return fromReference(bytes, fileName, shared);
+  const header = readHeader(bytes);
+  const positions = REQUIRED.map((column) => header.columns.indexOf(column));
+  if (!header.plain || positions.some((position) => position < 0))
     return fromReference(bytes, fileName, shared);
   const [idAt = 0, frequencyAt = 0, recencyAt = 0, TAt = 0] = positions;
-  const fieldCount = header.length;
-
-  let capacity = 1;
-  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) capacity += 1;
+  const fieldCount = header.columns.length;
+  const capacity = lineCapacity(bytes);
   const frequency = allocate(capacity, shared);
   const recency = allocate(capacity, shared);
   const T = allocate(capacity, shared);
@@ -153,7 +103,7 @@ export function readSummaryCsv(
 
   /** A row the fast path will not judge: the reference reader reads it after the header. */
   const viaReference = (from: number, to: number): void => {
-    const one = parseSummaryCsv(`${headerText}\n${bytes.toString('utf8', from, to)}`, fileName);
+    const one = parseSummaryCsv(`${header.text}\n${bytes.toString('utf8', from, to)}`, fileName);
     for (const row of one.rejected) rejected.push({ ...row, line });
     for (const customer of one.customers) {
       frequency[size] = customer.frequency;
@@ -164,22 +114,14 @@ export function readSummaryCsv(
     }
   };
 
-  let from = headerEnd + 1;
+  let from = header.end + 1;
   while (from < bytes.length) {
     line += 1;
     let end = bytes.indexOf(NEWLINE, from);
     if (end < 0) end = bytes.length;
     const to = bytes[end - 1] === CR ? end - 1 : end;
     if (to > from) {
-      let commas = 0;
-      starts[0] = from;
-      for (let i = from; i < to; i += 1) {
-        if (bytes[i] === COMMA) {
-          commas += 1;
-          if (commas < fieldCount) starts[commas] = i + 1;
-        }
-      }
-      let ok = commas === fieldCount - 1;
+      let ok = splitFields(bytes, from, to, starts, fieldCount);
       if (ok) {
         const idStart = starts[idAt] ?? 0;
         const idEnd = fieldEnd(starts, idAt, to);

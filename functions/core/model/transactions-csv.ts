@@ -1,4 +1,18 @@
-import { isUtf8 } from 'node:buffer';
+import {
+  allocate,
+  CR,
+  DOT,
+  fieldEnd,
+  isEdge,
+  lineCapacity,
+  NEWLINE,
+  NINE,
+  needsReference,
+  readHeader,
+  splitFields,
+  tableOf,
+  ZERO,
+} from './csv-bytes.ts';
 import {
   ModelInputError,
   parseIsoDay,
@@ -20,19 +34,8 @@ export interface ReadTransactionsOptions {
   readonly shared?: boolean;
 }
 
-const NEWLINE = 0x0a;
-const CR = 0x0d;
-const COMMA = 0x2c;
-const QUOTE = 0x22;
-const DOT = 0x2e;
 const DASH = 0x2d;
-const ZERO = 0x30;
-const NINE = 0x39;
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function allocate(length: number, shared: boolean): Float64Array {
-  return shared ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length);
-}
 
 function digitsAt(bytes: Buffer, from: number, count: number): number {
   let value = 0;
@@ -84,37 +87,6 @@ function canonicalNumber(id: string): number {
   return /^(0|[1-9]\d{0,14})$/.test(id) ? Number(id) : Number.NaN;
 }
 
-function isEdge(byte: number | undefined): boolean {
-  return byte !== undefined && byte > 0x20 && byte < 0x7f;
-}
-
-/** Where field k of a line ends: before the next field's comma, or at the line's end. */
-function fieldEnd(starts: Int32Array, k: number, lineEnd: number): number {
-  return k + 1 < starts.length - 1 ? (starts[k + 1] ?? 0) - 1 : lineEnd;
-}
-
-function tableOf(
-  customers: readonly { customerId: string; frequency: number; recency: number; T: number }[],
-  rejected: RejectedLine[],
-  shared: boolean,
-): SummaryTable {
-  const n = customers.length;
-  const frequency = allocate(n, shared);
-  const recency = allocate(n, shared);
-  const T = allocate(n, shared);
-  customers.forEach((customer, i) => {
-    frequency[i] = customer.frequency;
-    recency[i] = customer.recency;
-    T[i] = customer.T;
-  });
-  return {
-    columns: { frequency, recency, T },
-    size: n,
-    customerId: (i) => customers[i]?.customerId ?? '',
-    rejected,
-  };
-}
-
 /** The reference path: the zod reader, then the summary, for files the fast path does not take on. */
 function fromReference(bytes: Buffer, fileName: string, options: ReadTransactionsOptions): SummaryTable {
   const parsed = parseTransactionsCsv(bytes.toString('utf8'), fileName);
@@ -124,12 +96,6 @@ function fromReference(bytes: Buffer, fileName: string, options: ReadTransaction
     fileName,
   });
   return tableOf(summary.customers, [...parsed.rejected, ...summary.rejected], options.shared ?? false);
-}
-
-function hasLoneCr(bytes: Buffer): boolean {
-  for (let at = bytes.indexOf(CR); at >= 0; at = bytes.indexOf(CR, at + 1))
-    if (bytes[at + 1] !== NEWLINE) return true;
-  return false;
 }
 
 /**
@@ -146,33 +112,20 @@ export function readTransactionsSummary(
 ): SummaryTable {
   const unit = unitDays(options.unit ?? 'weeks');
   const shared = options.shared ?? false;
-  if (
-    !isUtf8(bytes) ||
-    bytes.indexOf(QUOTE) >= 0 ||
-    bytes.indexOf('\uFFFD', 0, 'utf8') >= 0 ||
-    hasLoneCr(bytes)
-  )
-    return fromReference(bytes, fileName, options);
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  let headerEnd = bytes.indexOf(NEWLINE, bom);
-  if (headerEnd < 0) headerEnd = bytes.length;
-  const headerText = bytes.toString('utf8', bom, bytes[headerEnd - 1] === CR ? headerEnd - 1 : headerEnd);
-  const header = headerText.split(',').map((column) => column.trim());
-  const idAt = header.indexOf('customer_id');
-  const dateAt = header.indexOf('date');
-  const amountAt = header.indexOf('amount');
-  const plainHeader =
-    new Set(header).size === header.length && header.every((column) => !column.includes('.'));
-  if (!plainHeader || idAt < 0 || dateAt < 0) return fromReference(bytes, fileName, options);
-  const fieldCount = header.length;
+  if (needsReference(bytes)) return fromReference(bytes, fileName, options);
+  const header = readHeader(bytes);
+  const idAt = header.columns.indexOf('customer_id');
+  const dateAt = header.columns.indexOf('date');
+  const amountAt = header.columns.indexOf('amount');
+  if (!header.plain || idAt < 0 || dateAt < 0) return fromReference(bytes, fileName, options);
+  const fieldCount = header.columns.length;
   const end = parseIsoDay(options.calibrationEnd);
   if (end === undefined)
     throw new ModelInputError(
       `calibration end "${options.calibrationEnd}" is not a date of the form YYYY-MM-DD`,
     );
 
-  let capacity = 1;
-  for (let at = bytes.indexOf(NEWLINE); at >= 0; at = bytes.indexOf(NEWLINE, at + 1)) capacity += 1;
+  const capacity = lineCapacity(bytes);
   // In-calibration purchases: the customer's index (in order of first purchase) and the day.
   const owner = new Int32Array(capacity);
   const days = new Int32Array(capacity);
@@ -217,27 +170,19 @@ export function readTransactionsSummary(
   };
   let line = 1;
   const viaReference = (from: number, to: number): void => {
-    const one = parseTransactionsCsv(`${headerText}\n${bytes.toString('utf8', from, to)}`, fileName);
+    const one = parseTransactionsCsv(`${header.text}\n${bytes.toString('utf8', from, to)}`, fileName);
     for (const row of one.rejected) rejected.push({ ...row, line });
     for (const row of one.transactions) add(row.customerId.trim(), parseIsoDay(row.date) ?? Number.NaN);
   };
 
-  let from = headerEnd + 1;
+  let from = header.end + 1;
   while (from < bytes.length) {
     line += 1;
     let lineEnd = bytes.indexOf(NEWLINE, from);
     if (lineEnd < 0) lineEnd = bytes.length;
     const to = bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
     if (to > from) {
-      let commas = 0;
-      starts[0] = from;
-      for (let i = from; i < to; i += 1) {
-        if (bytes[i] === COMMA) {
-          commas += 1;
-          if (commas < fieldCount) starts[commas] = i + 1;
-        }
-      }
-      let ok = commas === fieldCount - 1;
+      let ok = splitFields(bytes, from, to, starts, fieldCount);
       if (ok) {
         const idStart = starts[idAt] ?? 0;
         const idEnd = fieldEnd(starts, idAt, to);
