@@ -1,4 +1,9 @@
-import { type SESv2Client, SESv2ServiceException, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  type SESv2Client,
+  SESv2ServiceException,
+  SendEmailCommand,
+  type SendEmailCommandInput,
+} from '@aws-sdk/client-sesv2';
 import { MailerError, type MailerErrorKind } from '../../core/domain/mailer-error.ts';
 import { encodeMessageTags } from '../../core/domain/message-tags.ts';
 import type { EmailTracking, Mailer, OutgoingEmail } from '../../ports/mailer.ts';
@@ -24,6 +29,25 @@ export function mailerErrorKindFor(error: {
   if (throttlingErrors.has(error.name) || /sending rate/i.test(error.message ?? '')) return 'throttled';
   if (error.retryable === true || (error.status ?? 0) >= 500) return 'unavailable';
   return 'rejected';
+}
+
+/** The addresses and content of an SES send, shared by the mailer and the preview's test send. */
+export function sendEmailInput(email: OutgoingEmail): SendEmailCommandInput {
+  return {
+    FromEmailAddress: email.from,
+    Destination: { ToAddresses: [email.to] },
+    ReplyToAddresses: email.replyTo === undefined ? undefined : [...email.replyTo],
+    Content: {
+      Simple: {
+        Subject: { Data: email.subject, Charset: 'UTF-8' },
+        Body: {
+          Html: { Data: email.html, Charset: 'UTF-8' },
+          Text: { Data: email.text, Charset: 'UTF-8' },
+        },
+        Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })),
+      },
+    },
+  };
 }
 
 const featureStatus = (on: boolean) => (on ? 'ENABLED' : 'DISABLED');
@@ -62,22 +86,10 @@ export class SesMailer implements Mailer {
     try {
       const result = await this.#client.send(
         new SendEmailCommand({
-          FromEmailAddress: email.from,
-          Destination: { ToAddresses: [email.to] },
-          ReplyToAddresses: email.replyTo === undefined ? undefined : [...email.replyTo],
+          ...sendEmailInput(email),
           ConfigurationSetName: this.#configurationSet,
           ConfigurationOverrides: trackingOverrides(email.tracking),
           EmailTags: Object.entries(tags.tags).map(([Name, Value]) => ({ Name, Value })),
-          Content: {
-            Simple: {
-              Subject: { Data: email.subject, Charset: 'UTF-8' },
-              Body: {
-                Html: { Data: email.html, Charset: 'UTF-8' },
-                Text: { Data: email.text, Charset: 'UTF-8' },
-              },
-              Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })),
-            },
-          },
         }),
       );
       if (result.MessageId === undefined) throw new MailerError('SES returned no MessageId', 'unknown');

@@ -4,6 +4,7 @@ import {
   type SESv2Client,
   SendEmailCommand,
 } from '@aws-sdk/client-sesv2';
+import { sendEmailInput } from '../../adapters/ses/ses-mailer.ts';
 import type { Mailer, OutgoingEmail } from '../../ports/mailer.ts';
 
 /** Whether a test email can go through this SES account, and if not, what to do. */
@@ -102,23 +103,7 @@ export class TestEmailSender implements Mailer {
   }
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
-    const result = await this.#client.send(
-      new SendEmailCommand({
-        FromEmailAddress: email.from,
-        Destination: { ToAddresses: [email.to] },
-        ReplyToAddresses: email.replyTo === undefined ? undefined : [...email.replyTo],
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: {
-              Html: { Data: email.html, Charset: 'UTF-8' },
-              Text: { Data: email.text, Charset: 'UTF-8' },
-            },
-            Headers: email.headers.map(({ name, value }) => ({ Name: name, Value: value })),
-          },
-        },
-      }),
-    );
+    const result = await this.#client.send(new SendEmailCommand(sendEmailInput(email)));
     if (result.MessageId === undefined) throw new Error('SES returned no MessageId');
     return { messageId: result.MessageId };
   }
