@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { CustomerSchema, OrderSchema, type OrderStatus } from '../../customers/model.ts';
+import { CustomerSchema, OrderSchema } from '../../customers/model.ts';
+import { shopifyOrderStatus } from '../shopify-order-status.ts';
 import type { LiveChange, ParsedLive } from './live-change.ts';
 import { accepted, header, hmacBase64, refused, sameSecret, type Verdict } from './signatures.ts';
 
@@ -99,26 +100,6 @@ export const CustomersDataRequestSchema = z.object({
 });
 export const ShopRedactSchema = z.object({ shop_domain: z.string() });
 
-/** Shopify's financial status, and whether the order was cancelled, as ours (as the export preset reads them). */
-function orderStatus(financial: string, cancelled: boolean): OrderStatus | undefined {
-  switch (financial) {
-    case 'voided':
-    case 'expired':
-      return 'voided';
-    case 'refunded':
-      return 'refunded';
-    case 'partially_refunded':
-      return cancelled ? 'cancelled' : 'partially_refunded';
-    case 'paid':
-    case 'pending':
-    case 'authorized':
-    case 'partially_paid':
-      return cancelled ? 'cancelled' : 'paid';
-    default:
-      return undefined;
-  }
-}
-
 const consentOf = (customer: z.infer<typeof ShopifyCustomerSchema>) => {
   const state = customer.email_marketing_consent?.state;
   if (state === 'subscribed') return 'granted';
@@ -143,7 +124,7 @@ function order(topic: string, payload: unknown): ParsedLive {
       change: { kind: 'ignored', reason: `order ${source.name} has no email: nobody to key it by` },
     };
   const financial = (source.financial_status ?? 'paid').toLowerCase();
-  const status = orderStatus(financial, source.cancelled_at != null);
+  const status = shopifyOrderStatus(financial, source.cancelled_at != null);
   if (status === undefined)
     return { ok: false, reason: `${topic}: financial_status "${financial}" is not one Shopify documents` };
   const refunded = source.refunds

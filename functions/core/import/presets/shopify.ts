@@ -1,4 +1,5 @@
 import { canonicalLocale } from '../../customers/model.ts';
+import { shopifyOrderStatus } from '../shopify-order-status.ts';
 import { datePattern } from './dates.ts';
 import {
   accept,
@@ -20,26 +21,6 @@ import {
 
 const shopifyDate = datePattern('YYYY-MM-DD HH:mm:ss Z');
 
-/** Shopify's `Financial Status`, and whether the order was cancelled, as our order status. */
-function orderStatus(financial: string, cancelledAt: string): string | undefined {
-  switch (financial.trim().toLowerCase()) {
-    case 'voided':
-    case 'expired':
-      return 'voided';
-    case 'refunded':
-      return 'refunded';
-    case 'partially_refunded':
-      return cancelledAt === '' ? 'partially_refunded' : 'cancelled';
-    case 'paid':
-    case 'pending':
-    case 'authorized':
-    case 'partially_paid':
-      return cancelledAt === '' ? 'paid' : 'cancelled';
-    default:
-      return undefined;
-  }
-}
-
 function shopifyOrder(line: number, cell: Cells): PresetOutcome[] {
   const name = cell('Name').trim();
   const orderId = name.startsWith('#') ? name.slice(1) : name;
@@ -53,7 +34,7 @@ function shopifyOrder(line: number, cell: Cells): PresetOutcome[] {
   const placed = shopifyDate.read(cell('Created at'));
   if (!placed.ok) return [refuse(line, `Created at: ${placed.reason}`)];
   const financial = cell('Financial Status');
-  const status = orderStatus(financial, cell('Cancelled at').trim());
+  const status = shopifyOrderStatus(financial.trim().toLowerCase(), cell('Cancelled at').trim() !== '');
   if (status === undefined)
     return [
       refuse(
