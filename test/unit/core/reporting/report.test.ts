@@ -5,6 +5,7 @@ import type { ReportData } from '../../../../functions/core/domain/report-data.t
 import { buildReport } from '../../../../functions/core/reporting/build-report.ts';
 import { renderReportHtml, renderReportText } from '../../../../functions/core/reporting/render-report.ts';
 import { newcombeDifference, wilsonInterval } from '../../../../functions/core/reporting/statistics.ts';
+import { winbackAssignment } from '../../../support/report-assignment.ts';
 
 const day = 86_400_000;
 const start = Date.parse('2026-11-01T00:00:00Z');
@@ -21,14 +22,7 @@ function data(options: {
   const firstSends: ReportData['firstSends'][number][] = [];
   for (let index = 0; index < options.enrolled; index += 1) {
     const customerId = `t${index}`;
-    assignments.push({
-      customerId,
-      enrolmentId: `e-${customerId}`,
-      sequenceId: 'winback',
-      segmentId: 'lapsed',
-      enrolledAt: start,
-      state: 'completed',
-    });
+    assignments.push(winbackAssignment(customerId, start, 'completed'));
     firstSends.push({ enrolmentId: `e-${customerId}`, sentAt: start + day });
     // Returns inside the window, and one customer who bought before the first email (not a return).
     if (index < options.returned)
@@ -38,14 +32,7 @@ function data(options: {
   }
   for (let index = 0; index < options.heldOut; index += 1) {
     const customerId = `h${index}`;
-    assignments.push({
-      customerId,
-      enrolmentId: `e-${customerId}`,
-      sequenceId: 'winback',
-      segmentId: 'lapsed',
-      enrolledAt: start,
-      state: 'held-out',
-    });
+    assignments.push(winbackAssignment(customerId, start, 'held-out'));
     // Returns after the window do not count.
     orders.push({
       customerId,
@@ -137,16 +124,11 @@ describe('the report', () => {
 });
 
 /** An enrolment of `winback` that began at `start` and ended eleven days later. */
-const ended = (customerId: string, state: 'completed' | 'exited', exitReason?: string) => ({
-  customerId,
-  enrolmentId: `e-${customerId}`,
-  sequenceId: 'winback',
-  segmentId: 'lapsed',
-  enrolledAt: start,
-  state,
-  endedAt: start + 11 * day,
-  ...(exitReason === undefined ? {} : { exitReason }),
-});
+const ended = (customerId: string, state: 'completed' | 'exited', exitReason?: string) =>
+  winbackAssignment(customerId, start, state, {
+    endedAt: start + 11 * day,
+    ...(exitReason === undefined ? {} : { exitReason }),
+  });
 
 describe('how enrolments ended', () => {
   it('counts completions, exits by reason, and the unanswered completions that sunset the customer', () => {

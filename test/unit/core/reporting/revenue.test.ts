@@ -6,20 +6,14 @@ import { buildReport } from '../../../../functions/core/reporting/build-report.t
 import { isoWeek } from '../../../../functions/core/reporting/iso-week.ts';
 import { formatAmounts, formatMoney } from '../../../../functions/core/reporting/money.ts';
 import { renderReportHtml, renderReportText } from '../../../../functions/core/reporting/render-report.ts';
+import { winbackAssignment } from '../../../support/report-assignment.ts';
 
 const day = 86_400_000;
 // A Monday: 2026-11-02 starts ISO week 45.
 const start = Date.parse('2026-11-02T00:00:00Z');
 const config = { engagement: EngagementConfigSchema.parse({}), sequences: [] };
 
-const enrolment = (customerId: string, state = 'completed') => ({
-  customerId,
-  enrolmentId: `e-${customerId}`,
-  sequenceId: 'winback',
-  segmentId: 'lapsed',
-  enrolledAt: start,
-  state,
-});
+const enrolment = (customerId: string, state = 'completed') => winbackAssignment(customerId, start, state);
 
 /** Two steps a week apart; who bought what, when, in which currency. */
 function data(): ReportData {
