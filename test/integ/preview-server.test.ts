@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import {
   startPreviewServer,
 } from '../../functions/local/preview/server.ts';
 import type { SesLocal } from '../../functions/local/ses-local.ts';
+import { writeLapsedShop } from '../support/lapsed-shop.ts';
 import { MemoryMailer } from '../support/memory-mailer.ts';
 
 // Records every emulator the preview starts, so the test can check that it was stopped.
@@ -95,20 +96,7 @@ describe("rekindle preview with the shop's own files", () => {
     const dir = await mkdtemp(join(tmpdir(), 'rekindle-preview-shop-'));
     let server: PreviewServer | undefined;
     try {
-      const ids = Array.from({ length: 12 }, (_, i) => `c${i + 1}`);
-      const customers = join(dir, 'customers.csv');
-      const orders = join(dir, 'orders.csv');
-      await writeFile(
-        customers,
-        [
-          'customerId,email,firstName,locale,timeZone,consent',
-          ...ids.map((id, i) => `${id},${id}@example.com,Ana${i + 1},en,Europe/London,granted`),
-        ].join('\n'),
-      );
-      await writeFile(
-        orders,
-        ['orderId,customerId,placedAt,amount', ...ids.map((id) => `${id}-1,${id},2025-08-14,30`)].join('\n'),
-      );
+      const { customers, orders } = await writeLapsedShop(dir);
       const read = await readShopFiles(
         { customers: { file: customers }, orders: { file: orders } },
         undefined,

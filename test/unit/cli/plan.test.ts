@@ -6,6 +6,7 @@ import { UsageError } from '../../../functions/cli/command.ts';
 import { planCommand } from '../../../functions/cli/commands/plan.ts';
 import { MemoryOutput } from '../../../functions/cli/output.ts';
 import { isHeldOut } from '../../../functions/core/domain/enrolment.ts';
+import { writeLapsedShop } from '../../support/lapsed-shop.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -16,23 +17,8 @@ afterEach(async () => {
 });
 
 /** Twelve customers whose last order was 200 days before 2 March 2026: all lapsed in the shipped config. */
-async function shopFiles(extraCustomerRows: readonly string[] = []) {
-  const ids = Array.from({ length: 12 }, (_, i) => `c${i + 1}`);
-  const customers = join(dir, 'customers.csv');
-  const orders = join(dir, 'orders.csv');
-  await writeFile(
-    customers,
-    [
-      'customerId,email,firstName,locale,timeZone,consent',
-      ...ids.map((id) => `${id},${id}@example.com,Ana,en,Europe/London,granted`),
-      ...extraCustomerRows,
-    ].join('\n'),
-  );
-  await writeFile(
-    orders,
-    ['orderId,customerId,placedAt,amount', ...ids.map((id) => `${id}-1,${id},2025-08-14,30`)].join('\n'),
-  );
-  return { customers, orders, ids };
+function shopFiles(extraCustomerRows: readonly string[] = []) {
+  return writeLapsedShop(dir, extraCustomerRows);
 }
 
 /** The plan's arguments for these files from 2 March 2026, then `extra`. */
