@@ -3,25 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { parseSummaryCsv } from '../../../../functions/core/model/index.ts';
 import { seededRandom } from '../../../../functions/core/model/simulate.ts';
 import { readSummaryCsv } from '../../../../functions/core/model/summary-csv.ts';
-
-/** What a reader made of a file: every customer in order, the rejections, or the error it threw. */
-function outcome(read: () => { customers: unknown[]; rejected: unknown[] }): unknown {
-  try {
-    return read();
-  } catch (error: unknown) {
-    return { threw: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-  }
-}
+import { fuzzedCsv, outcome, tableRows } from '../../../support/csv-fuzz.ts';
 
 function fast(bytes: Buffer, fileName: string) {
-  const table = readSummaryCsv(bytes, fileName);
-  const customers = Array.from({ length: table.size }, (_, i) => ({
-    customerId: table.customerId(i),
-    frequency: table.columns.frequency[i],
-    recency: table.columns.recency[i],
-    T: table.columns.T[i],
-  }));
-  return { customers, rejected: table.rejected };
+  return tableRows(readSummaryCsv(bytes, fileName));
 }
 
 const IDS = ['c1', 'c-2', 'José', ' c3', 'c4 ', '', '\u00a0c5', 'a b', '__proto__', 'x\u2028'];
@@ -68,35 +53,20 @@ const HEADERS = [
 
 /** A summary file drawn from the pools above, with the line ends, blank lines and damage real files have. */
 function randomFile(random: () => number): Buffer {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
-  const header = pick(HEADERS);
-  const columns = header.split(',').map((column) => column.trim());
-  const newline = random() < 0.2 ? '\r\n' : '\n';
-  const lines = [random() < 0.1 ? `\uFEFF${header}` : header];
-  const rows = Math.floor(random() * 30);
-  for (let row = 0; row < rows; row += 1) {
-    const roll = random();
-    if (roll < 0.05) lines.push('');
-    else if (roll < 0.08) lines.push('   ');
-    else {
-      const cells = columns.map((column) => {
-        if (column === 'ID') return pick(IDS);
-        if (column === 'frequency') return random() < 0.6 ? pick(['0', '1', '2', '7']) : pick(NUMBERS);
-        return random() < 0.6 ? pick(['0', '3', '10.5', '39', '27.142857142857142']) : pick(NUMBERS);
-      });
-      if (random() < 0.05) cells.push('surplus');
-      if (random() < 0.05) cells.pop();
-      lines.push(cells.join(','));
-    }
-  }
-  let text = lines.join(newline) + (random() < 0.7 ? newline : '');
-  const damage = random();
-  if (damage < 0.03) text = text.replace(',', ',"');
-  else if (damage < 0.05) text = text.replace('\n', '\r');
-  else if (damage < 0.07) text = text.replace('c1', 'c\uFFFD');
-  const bytes = Buffer.from(text, 'utf8');
-  if (damage > 0.97 && bytes.length > 10) bytes[bytes.length - 3] = 0xff;
-  return bytes;
+  return fuzzedCsv(random, {
+    headers: HEADERS,
+    maxRows: 30,
+    emptyBelow: 0.05,
+    blankBelow: 0.08,
+    blank: '   ',
+    cellCountDamage: 0.05,
+    cell: (column, pick) => {
+      if (column === 'ID') return pick(IDS);
+      if (column === 'frequency') return random() < 0.6 ? pick(['0', '1', '2', '7']) : pick(NUMBERS);
+      return random() < 0.6 ? pick(['0', '3', '10.5', '39', '27.142857142857142']) : pick(NUMBERS);
+    },
+    replace: ['c1', 'c\uFFFD'],
+  });
 }
 
 describe('readSummaryCsv', () => {

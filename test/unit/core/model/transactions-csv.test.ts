@@ -3,17 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseTransactionsCsv, summariseTransactions } from '../../../../functions/core/model/index.ts';
 import { seededRandom } from '../../../../functions/core/model/simulate.ts';
 import { readTransactionsSummary } from '../../../../functions/core/model/transactions-csv.ts';
+import { fuzzedCsv, outcome, tableRows } from '../../../support/csv-fuzz.ts';
 
 const END = '1997-09-30';
-
-/** What a reader made of a file: the summary's customers in order and the rejections, or its error. */
-function outcome(read: () => { customers: unknown[]; rejected: unknown[] }): unknown {
-  try {
-    return read();
-  } catch (error: unknown) {
-    return { threw: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-  }
-}
 
 function reference(bytes: Buffer, fileName: string, calibrationEnd = END) {
   const parsed = parseTransactionsCsv(bytes.toString('utf8'), fileName);
@@ -22,14 +14,7 @@ function reference(bytes: Buffer, fileName: string, calibrationEnd = END) {
 }
 
 function fast(bytes: Buffer, fileName: string, calibrationEnd = END) {
-  const table = readTransactionsSummary(bytes, fileName, { calibrationEnd, unit: 'weeks' });
-  const customers = Array.from({ length: table.size }, (_, i) => ({
-    customerId: table.customerId(i),
-    frequency: table.columns.frequency[i],
-    recency: table.columns.recency[i],
-    T: table.columns.T[i],
-  }));
-  return { customers, rejected: table.rejected };
+  return tableRows(readTransactionsSummary(bytes, fileName, { calibrationEnd, unit: 'weeks' }));
 }
 
 const IDS = ['1', '2', '3', 'c4', ' 2', '3 ', '', 'José', '\u00a07', '02', '0', '1234567890123456'];
@@ -63,35 +48,20 @@ const HEADERS = [
 ];
 
 function randomFile(random: () => number): Buffer {
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)] as T;
-  const header = pick(HEADERS);
-  const columns = header.split(',').map((column) => column.trim());
-  const newline = random() < 0.2 ? '\r\n' : '\n';
-  const lines = [random() < 0.1 ? `\uFEFF${header}` : header];
-  const rows = Math.floor(random() * 40);
-  for (let row = 0; row < rows; row += 1) {
-    const roll = random();
-    if (roll < 0.04) lines.push('');
-    else if (roll < 0.06) lines.push('  ');
-    else {
-      const cells = columns.map((column) => {
-        if (column === 'customer_id') return random() < 0.7 ? pick(['1', '2', '3']) : pick(IDS);
-        if (column === 'date') return random() < 0.6 ? pick(DATES.slice(0, 5)) : pick(DATES);
-        if (column === 'amount') return pick(AMOUNTS);
-        return 'note';
-      });
-      if (random() < 0.04) cells.push('surplus');
-      if (random() < 0.04) cells.pop();
-      lines.push(cells.join(','));
-    }
-  }
-  let text = lines.join(newline) + (random() < 0.7 ? newline : '');
-  const damage = random();
-  if (damage < 0.03) text = text.replace(',', ',"');
-  else if (damage < 0.05) text = text.replace('\n', '\r');
-  const bytes = Buffer.from(text, 'utf8');
-  if (damage > 0.97 && bytes.length > 10) bytes[bytes.length - 3] = 0xff;
-  return bytes;
+  return fuzzedCsv(random, {
+    headers: HEADERS,
+    maxRows: 40,
+    emptyBelow: 0.04,
+    blankBelow: 0.06,
+    blank: '  ',
+    cellCountDamage: 0.04,
+    cell: (column, pick) => {
+      if (column === 'customer_id') return random() < 0.7 ? pick(['1', '2', '3']) : pick(IDS);
+      if (column === 'date') return random() < 0.6 ? pick(DATES.slice(0, 5)) : pick(DATES);
+      if (column === 'amount') return pick(AMOUNTS);
+      return 'note';
+    },
+  });
 }
 
 describe('readTransactionsSummary', () => {
