@@ -4,6 +4,7 @@ import { betaGeometricColumnObjective, xLevelsOf } from './bgnbd-columns.ts';
 import {
   forwardHessian,
   invert,
+  type MinimiseOptions,
   type MinimiseResult,
   minimise,
   numericHessian,
@@ -155,30 +156,22 @@ export function fitCompressed(
   if (thin !== undefined) return fallback(thin);
   const penalty = options.penalty ?? 0;
   const objective = objectiveFor(kind, data, penalty);
-  let result: MinimiseResult;
-  try {
-    result = minimise(objective, warmStart?.theta ?? startOf(kind, rows, data.totalWeight), {
-      maxIterations: options.maxIterations ?? 500,
-      gradientTolerance: kind === 'paretonbd' ? 1e-6 : 1e-7,
-      ...(warmStart?.inverseHessian === undefined ? {} : { inverseHessian: warmStart.inverseHessian }),
-    });
-  } catch (error: unknown) {
-    if (error instanceof OptimiseError) return fallback(`${kind} could not be fitted: ${error.message}`);
-    throw error;
-  }
-  const errors =
-    options.standardErrors === false || !result.theta.every(Number.isFinite)
-      ? null
-      : standardErrorsFrom(
-          // Pareto/NBD's gradient costs a series per distinct pair: forward differences need half as many.
-          kind === 'paretonbd'
-            ? forwardHessian(objective, result.theta, result.gradient)
-            : numericHessian(objective, result.theta),
-          result.theta,
-          data.totalWeight,
-        );
-  return fitResult(kind, result, errors, penalty, data.totalWeight, data.size, startedAt, () =>
-    fallback(`${kind} fit diverged; ranked by the RFM score instead`),
+  const settings = {
+    maxIterations: options.maxIterations ?? 500,
+    gradientTolerance: kind === 'paretonbd' ? 1e-6 : 1e-7,
+    ...(warmStart?.inverseHessian === undefined ? {} : { inverseHessian: warmStart.inverseHessian }),
+  };
+  const run = { kind, penalty, totalWeight: data.totalWeight, size: data.size, startedAt, options, fallback };
+  return minimisedFit(
+    run,
+    objective,
+    warmStart?.theta ?? startOf(kind, rows, data.totalWeight),
+    settings,
+    (result) =>
+      // Pareto/NBD's gradient costs a series per distinct pair: forward differences need half as many.
+      kind === 'paretonbd'
+        ? forwardHessian(objective, result.theta, result.gradient)
+        : numericHessian(objective, result.theta),
   );
 }
 
@@ -351,27 +344,55 @@ export function fitBetaGeometricRows(
         sample.pool.close();
       }
     }
-    let result: MinimiseResult;
-    try {
-      result = minimise(full.objective, start, {
-        maxIterations,
-        gradientTolerance,
-        ...(inverseHessian === undefined ? {} : { inverseHessian }),
-      });
-    } catch (error: unknown) {
-      if (error instanceof OptimiseError) return fallback(`${kind} could not be fitted: ${error.message}`);
-      throw error;
-    }
-    const errors =
-      options.standardErrors === false || !result.theta.every(Number.isFinite)
-        ? null
-        : standardErrorsFrom(full.hessian(result.theta), result.theta, totalWeight);
-    return fitResult(kind, result, errors, penalty, totalWeight, n, startedAt, () =>
-      fallback(`${kind} fit diverged; ranked by the RFM score instead`),
-    );
+    const settings = {
+      maxIterations,
+      gradientTolerance,
+      ...(inverseHessian === undefined ? {} : { inverseHessian }),
+    };
+    const run = { kind, penalty, totalWeight, size: n, startedAt, options, fallback };
+    return minimisedFit(run, full.objective, start, settings, (result) => full.hessian(result.theta));
   } finally {
     full.pool.close();
   }
+}
+
+/** What both fit paths hand to {@link minimisedFit}. */
+interface FitRun {
+  readonly kind: ModelKind;
+  readonly penalty: number;
+  readonly totalWeight: number;
+  readonly size: number;
+  readonly startedAt: number;
+  readonly options: FitOptions;
+  readonly fallback: (warning: string) => FitResult;
+}
+
+/**
+ * Minimises from `start` and makes the optimum a fit, with standard errors from `hessianAt` unless
+ * the options turn them off; a fit that cannot be evaluated or diverges falls back to the RFM score.
+ */
+function minimisedFit(
+  run: FitRun,
+  objective: Objective,
+  start: Float64Array,
+  settings: MinimiseOptions,
+  hessianAt: (result: MinimiseResult) => Float64Array,
+): FitResult {
+  let result: MinimiseResult;
+  try {
+    result = minimise(objective, start, settings);
+  } catch (error: unknown) {
+    if (error instanceof OptimiseError)
+      return run.fallback(`${run.kind} could not be fitted: ${error.message}`);
+    throw error;
+  }
+  const errors =
+    run.options.standardErrors === false || !result.theta.every(Number.isFinite)
+      ? null
+      : standardErrorsFrom(hessianAt(result), result.theta, run.totalWeight);
+  return fitResult(run.kind, result, errors, run.penalty, run.totalWeight, run.size, run.startedAt, () =>
+    run.fallback(`${run.kind} fit diverged; ranked by the RFM score instead`),
+  );
 }
 
 /** The result of a converged (or stopped) minimisation, or `fallback()` when it diverged. */
