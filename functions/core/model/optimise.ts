@@ -167,6 +167,11 @@ export function numericHessian(f: Objective, theta: Float64Array, step = 1e-4): 
     probe[j] = t;
     for (let i = 0; i < n; i += 1) H[i * n + j] = ((up[i] ?? 0) - (down[i] ?? 0)) / (2 * step);
   }
+  return symmetrised(H, n);
+}
+
+/** H (row-major n×n) made symmetric in place, each pair of entries replaced by their mean. */
+function symmetrised(H: Float64Array, n: number): Float64Array {
   for (let i = 0; i < n; i += 1) {
     for (let j = i + 1; j < n; j += 1) {
       const mean = ((H[i * n + j] ?? 0) + (H[j * n + i] ?? 0)) / 2;
@@ -197,14 +202,7 @@ export function forwardHessian(
     probe[j] = theta[j] ?? 0;
     for (let i = 0; i < n; i += 1) H[i * n + j] = ((up[i] ?? 0) - (gradient[i] ?? 0)) / step;
   }
-  for (let i = 0; i < n; i += 1) {
-    for (let j = i + 1; j < n; j += 1) {
-      const mean = ((H[i * n + j] ?? 0) + (H[j * n + i] ?? 0)) / 2;
-      H[i * n + j] = mean;
-      H[j * n + i] = mean;
-    }
-  }
-  return H;
+  return symmetrised(H, n);
 }
 
 /** Inverse of a row-major n×n matrix by Gauss–Jordan with partial pivoting; undefined when singular. */
