@@ -23,6 +23,25 @@ export interface ParetoNbdParams {
 /** Above this many series terms an A₀ end is integrated by quadrature instead. */
 const SERIES_BUDGET = 4000;
 
+/** The Gauss series of an A₀ end at y: a = r+s+x, its second parameter, z and M = max(α, β). */
+interface A0Terms {
+  readonly rsx: number;
+  readonly alphaFirst: boolean;
+  readonly big: number;
+  readonly z: number;
+  readonly second: number;
+}
+
+/** The A₀ end's series terms; undefined when the series would need more than SERIES_BUDGET terms. */
+function a0Terms(p: ParetoNbdParams, x: number, y: number): A0Terms | undefined {
+  const alphaFirst = p.alpha >= p.beta;
+  const big = alphaFirst ? p.alpha : p.beta;
+  const z = Math.abs(p.alpha - p.beta) / (big + y);
+  const second = alphaFirst ? p.s + 1 : p.r + x;
+  if (hyp2f1SeriesTerms(second, z) > SERIES_BUDGET) return undefined;
+  return { rsx: p.r + p.s + x, alphaFirst, big, z, second };
+}
+
 /**
  * log of the A₀ term of Fader & Hardie's note on the Pareto/NBD likelihood, evaluated at one end y (t_x or
  * T): log[₂F₁(r+s+x, B; r+s+x+1; z) / (M+y)^(r+s+x)], with M = max(α, β), z = |α−β|/(M+y) < 1 and
@@ -31,12 +50,9 @@ const SERIES_BUDGET = 4000;
  * optimiser explores s and β in the thousands): the caller then integrates instead.
  */
 function logA0End(p: ParetoNbdParams, x: number, y: number): number {
-  const rsx = p.r + p.s + x;
-  const alphaFirst = p.alpha >= p.beta;
-  const big = alphaFirst ? p.alpha : p.beta;
-  const z = Math.abs(p.alpha - p.beta) / (big + y);
-  const second = alphaFirst ? p.s + 1 : p.r + x;
-  if (hyp2f1SeriesTerms(second, z) > SERIES_BUDGET) return Number.NaN;
+  const terms = a0Terms(p, x, y);
+  if (terms === undefined) return Number.NaN;
+  const { rsx, big, z, second } = terms;
   return logHyp2f1(rsx, second, rsx + 1, z) - rsx * Math.log(big + y);
 }
 
@@ -99,12 +115,9 @@ function logA0EndWithGradient(
   at: number,
   scratch: Float64Array,
 ): number {
-  const rsx = p.r + p.s + x;
-  const alphaFirst = p.alpha >= p.beta;
-  const big = alphaFirst ? p.alpha : p.beta;
-  const z = Math.abs(p.alpha - p.beta) / (big + y);
-  const second = alphaFirst ? p.s + 1 : p.r + x;
-  if (hyp2f1SeriesTerms(second, z) > SERIES_BUDGET) return Number.NaN;
+  const terms = a0Terms(p, x, y);
+  if (terms === undefined) return Number.NaN;
+  const { rsx, alphaFirst, big, z, second } = terms;
   const series = logHyp2f1Shifted(rsx, second, z, scratch);
   const byA = scratch[0] ?? 0;
   const byB = scratch[1] ?? 0;
