@@ -1,18 +1,4 @@
-import {
-  allocate,
-  CR,
-  DOT,
-  fieldEnd,
-  isEdge,
-  lineCapacity,
-  NEWLINE,
-  NINE,
-  needsReference,
-  readHeader,
-  splitFields,
-  tableOf,
-  ZERO,
-} from './csv-bytes.ts';
+import { allocate, lineCapacity, needsReference, readHeader, tableOf } from './csv-bytes.ts';
 import { parseSummaryCsv, type RejectedLine } from './rfm.ts';
 import type { SummaryColumns } from './summary-data.ts';
 
@@ -30,6 +16,12 @@ export interface ReadSummaryOptions {
   readonly shared?: boolean;
 }
 
+const NEWLINE = 0x0a;
+const CR = 0x0d;
+const COMMA = 0x2c;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
 const REQUIRED = ['ID', 'frequency', 'recency', 'T'] as const;
 /** Digits a mantissa may have for M / 10^k to be exact (M < 2^53, 10^k exact): then it is Number(text). */
 const EXACT_DIGITS = 15;
@@ -39,6 +31,16 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 function fromReference(bytes: Buffer, fileName: string, shared: boolean): SummaryTable {
   const { customers, rejected } = parseSummaryCsv(bytes.toString('utf8'), fileName);
   return tableOf(customers, rejected, shared);
+}
+
+/** Where field k of a line ends: before the next field's comma, or at the line's end. */
+function fieldEnd(starts: Int32Array, k: number, lineEnd: number): number {
+  return k + 1 < starts.length - 1 ? (starts[k + 1] ?? 0) - 1 : lineEnd;
+}
+
+/** Printable ASCII other than space: an id that starts and ends with one needs no trimming. */
+function isEdge(byte: number | undefined): boolean {
+  return byte !== undefined && byte > 0x20 && byte < 0x7f;
 }
 
 /**
@@ -121,7 +123,16 @@ export function readSummaryCsv(
     if (end < 0) end = bytes.length;
     const to = bytes[end - 1] === CR ? end - 1 : end;
     if (to > from) {
-      let ok = splitFields(bytes, from, to, starts, fieldCount);
+      // The comma scan stays inline: as a call it halved the reader's speed on 1M rows.
+      let commas = 0;
+      starts[0] = from;
+      for (let i = from; i < to; i += 1) {
+        if (bytes[i] === COMMA) {
+          commas += 1;
+          if (commas < fieldCount) starts[commas] = i + 1;
+        }
+      }
+      let ok = commas === fieldCount - 1;
       if (ok) {
         const idStart = starts[idAt] ?? 0;
         const idEnd = fieldEnd(starts, idAt, to);
