@@ -19,12 +19,15 @@ export type StripeEventType = (typeof stripeEventTypes)[number];
 const isType = (type: string): type is StripeEventType =>
   (stripeEventTypes as readonly string[]).includes(type);
 
+/** A Unix time in whole seconds, as Stripe writes `created`; at most 9999-12-31, so it is a real date. */
+const UnixSecondsSchema = z.int().nonnegative().max(253_402_300_799);
+
 /** Stripe's Event object, as the event destination puts it in the EventBridge detail. */
 export const StripeEventSchema = z.object({
   id: z.string().startsWith('evt_'),
   object: z.literal('event'),
   type: z.string(),
-  created: z.number(),
+  created: UnixSecondsSchema,
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
@@ -34,7 +37,7 @@ export const StripeChargeSchema = z.object({
   amount: z.int().nonnegative(),
   amount_refunded: z.int().nonnegative().default(0),
   currency: z.string(),
-  created: z.number(),
+  created: UnixSecondsSchema,
   status: z.string(),
   captured: z.boolean().default(true),
   refunded: z.boolean().default(false),

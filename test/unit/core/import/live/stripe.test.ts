@@ -65,4 +65,13 @@ describe('Stripe events', () => {
       readStripeEvent({ ...event, data: { object: { ...event.data.object, amount: -1 } } }),
     ).toMatchObject({ ok: false, reason: expect.stringMatching(/amount/) });
   });
+
+  it('refuses a charge whose created time is no date (the fuzz test found a RangeError)', () => {
+    const event = detail('charge-succeeded.json') as { data: { object: Record<string, unknown> } };
+    const farFuture = {
+      ...event,
+      data: { object: { ...event.data.object, created: 8_640_000_000_000.001 } },
+    };
+    expect(readStripeEvent(farFuture)).toMatchObject({ ok: false, reason: expect.stringMatching(/created/) });
+  });
 });
