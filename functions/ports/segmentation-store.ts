@@ -1,6 +1,12 @@
 import type { Customer, Incident, Order } from '../core/customers/model.ts';
 import type { CustomerRecord } from '../core/domain/customer-view.ts';
 import type { ModelRun, StoredScore } from '../core/domain/scoring.ts';
+import type {
+  LiveOrder,
+  LiveOrderWrite,
+  LiveRefund,
+  LiveRefundWrite,
+} from '../core/import/live/live-order.ts';
 
 /** Where validated import rows go; every write is an idempotent put keyed by the row's id. */
 export interface ImportSink {
@@ -16,6 +22,13 @@ export interface SegmentationStore extends ImportSink {
    * so `incident.opened` arriving after `incident.resolved` (EventBridge does not order) is harmless.
    */
   recordIncident(incident: Incident): Promise<'written' | 'kept-resolved'>;
+  /**
+   * Writes an order from a live event unless the stored one was updated later (`updatedAt`); an
+   * equal time writes again (a redelivery). An order put by an import holds no time and is replaced.
+   */
+  recordOrder(live: LiveOrder): Promise<LiveOrderWrite>;
+  /** Counts a refund on the live-written order with its Shopify id, once however often delivered. */
+  recordRefund(refund: LiveRefund): Promise<LiveRefundWrite>;
   /** Streams customers of one parallel-scan segment (or all), with orders, incidents, assignments, score. */
   scanCustomerRecords(options?: { segment?: number; totalSegments?: number }): AsyncIterable<CustomerRecord>;
   /** Writes the daily score and segment membership of each customer (one item per customer, replaced). */

@@ -84,6 +84,48 @@ describe('Shopify webhooks on the local Function URL', () => {
     ]);
   });
 
+  it('counts refunds/create on the order once; a late orders/create cannot undo it, by URL or EventBridge', async () => {
+    const email = 'noor.haddad@example.com';
+    const as = (name: string, fields: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ ...(fixture('shopify', name) as object), ...fields }));
+    const order = { id: 5861712770001, name: '#1010', email, contact_email: email, customer: { email } };
+    const refund = as('refunds-create.json', { order_id: order.id });
+    expect((await shopify('customers/create', withEmail('customers-create.json', email))).status).toBe(200);
+    expect((await shopify('refunds/create', refund)).body.result).toMatch(
+      /^ignored: no order from a live event/,
+    );
+    expect((await shopify('orders/create', as('orders-create.json', order))).body).toEqual({
+      result: 'written',
+    });
+    expect((await shopify('refunds/create', refund)).body).toEqual({ result: 'written' });
+    expect((await shopify('refunds/create', refund)).body).toEqual({
+      result: 'skipped: the order already counts this refund',
+    });
+    const refunded = [{ orderId: '1010', status: 'partially_refunded', refundedAmount: 40, amount: 80 }];
+    expect((await runtime.store.getCustomerView(email))?.orders).toMatchObject(refunded);
+
+    // Shopify's retry of orders/create, hours late, is older than the refund.
+    expect((await shopify('orders/create', as('orders-create.json', order))).body).toEqual({
+      result:
+        'skipped: older than the order held (updated 2026-03-20T11:02:45.000Z, held 2026-03-24T15:40:09.000Z)',
+    });
+    expect((await shopify('orders/updated', as('orders-updated.json', order))).body).toEqual({
+      result: 'written',
+    });
+    const event = partnerEvent('shopify', 'eventbridge-orders-create.json', localNames.shopifyEventSource);
+    const late = {
+      ...event,
+      detail: {
+        ...(event.detail as object),
+        payload: { ...(event.detail as { payload: object }).payload, ...order },
+      },
+    };
+    expect(await runtime.publishPartnerEvent(late)).toEqual({
+      result: expect.stringMatching(/^skipped: older than the order held/),
+    });
+    expect((await runtime.store.getCustomerView(email))?.orders).toMatchObject(refunded);
+  });
+
   it('reads the same webhook through the EventBridge delivery', async () => {
     const event = partnerEvent('shopify', 'eventbridge-orders-create.json', localNames.shopifyEventSource);
     const payload = (event.detail as { payload: Record<string, unknown> }).payload;
@@ -151,6 +193,14 @@ describe('Stripe events on the partner event bus', () => {
     ]);
     await runtime.publishPartnerEvent(partnerEvent('stripe', 'charge-refunded.json', source));
     await runtime.publishPartnerEvent(partnerEvent('stripe', 'charge-refunded.json', source));
+    view = await runtime.store.getCustomerView('cus_RtY2kq8ZpA1bCd');
+    expect(view?.orders).toMatchObject([{ status: 'refunded', refundedAmount: 45.9 }]);
+    // EventBridge retried charge.succeeded after the refund: older, so the charge stays refunded.
+    expect(
+      await runtime.publishPartnerEvent(partnerEvent('stripe', 'charge-succeeded.json', source)),
+    ).toEqual({
+      result: expect.stringMatching(/^skipped: older than the order held/),
+    });
     view = await runtime.store.getCustomerView('cus_RtY2kq8ZpA1bCd');
     expect(view?.orders).toMatchObject([{ status: 'refunded', refundedAmount: 45.9 }]);
   });

@@ -17,7 +17,7 @@ import { contactStatusStoreContract } from '../support/contracts/contact-status-
 import { customerDirectoryContract } from '../support/contracts/customer-directory-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
 import { forgottenRegisterContract } from '../support/contracts/forgotten-register-contract.ts';
-import { importSinkContract } from '../support/contracts/import-sink-contract.ts';
+import { importSinkContract, liveOrderContract } from '../support/contracts/import-sink-contract.ts';
 import { inboundLogContract } from '../support/contracts/inbound-log-contract.ts';
 import { reportReaderContract } from '../support/contracts/report-reader-contract.ts';
 import { segmentationStoreContract } from '../support/contracts/segmentation-store-contract.ts';
@@ -106,14 +106,20 @@ describe('the DynamoDB ForgottenRegister keeps the port’s promises', () => {
 
 describe('the DynamoDB SegmentationStore keeps the port’s promises', () => {
   const segmentation = () => new DynamoSegmentationStore(dynamodb(), table);
-  importSinkContract(
+  const read = async (customerId: string) => {
+    for await (const record of segmentation().scanCustomerRecords()) {
+      if (record.customer.customerId === customerId) return record;
+    }
+    return { orders: [], incidents: [] };
+  };
+  importSinkContract(segmentation, read, unique);
+  // One customer's Query instead of a Scan of the table.
+  liveOrderContract(
     segmentation,
-    async (customerId) => {
-      for await (const record of segmentation().scanCustomerRecords()) {
-        if (record.customer.customerId === customerId) return record;
-      }
-      return { orders: [], incidents: [] };
-    },
+    async (customerId) => ({
+      orders: (await new DynamoCustomerStore(dynamodb(), table).getCustomerView(customerId))?.orders ?? [],
+      incidents: [],
+    }),
     unique,
   );
   segmentationStoreContract(

@@ -1,17 +1,61 @@
-import type { Incident } from '../../functions/core/customers/model.ts';
+import type { Incident, Order } from '../../functions/core/customers/model.ts';
+import {
+  type LiveOrder,
+  type LiveOrderWrite,
+  type LiveRefund,
+  type LiveRefundWrite,
+  withRefund,
+} from '../../functions/core/import/live/live-order.ts';
 import type { SegmentationStore } from '../../functions/ports/segmentation-store.ts';
 import { MemorySink } from './memory-import-sink.ts';
 
 /**
- * What ingest-event writes, in memory: the import's puts and live incidents, where an unresolved
- * version never overwrites a resolved one (as the DynamoDB store's condition keeps it).
+ * What ingest-event and the live paths write, in memory: the import's puts, live incidents (an
+ * unresolved version never overwrites a resolved one) and live orders (never over a newer version;
+ * refunds counted once), as the DynamoDB store's conditions keep them.
  */
-export class MemoryIngestStore extends MemorySink implements Pick<SegmentationStore, 'recordIncident'> {
+export class MemoryIngestStore
+  extends MemorySink
+  implements Pick<SegmentationStore, 'recordIncident' | 'recordOrder' | 'recordRefund'>
+{
+  /** Versions of orders written by live events, by `customerId#orderId`; an import's put drops one. */
+  readonly liveOrders = new Map<string, LiveOrder>();
+
+  override async putOrders(orders: readonly Order[]): Promise<void> {
+    for (const order of orders) this.liveOrders.delete(`${order.customerId}#${order.orderId}`);
+    await super.putOrders(orders);
+  }
+
   async recordIncident(incident: Incident): Promise<'written' | 'kept-resolved'> {
     const key = `${incident.customerId}#${incident.incidentId}`;
     if (incident.resolvedAt === undefined && this.incidents.get(key)?.resolvedAt !== undefined)
       return 'kept-resolved';
     this.incidents.set(key, incident);
     return 'written';
+  }
+
+  async recordOrder(live: LiveOrder): Promise<LiveOrderWrite> {
+    const key = `${live.order.customerId}#${live.order.orderId}`;
+    const held = this.liveOrders.get(key);
+    if (held !== undefined && held.updatedAt > live.updatedAt)
+      return { written: false, storedUpdatedAt: held.updatedAt };
+    this.#write(live);
+    return { written: true };
+  }
+
+  async recordRefund(refund: LiveRefund): Promise<LiveRefundWrite> {
+    const held = [...this.liveOrders.values()].find((live) => live.shopifyOrderId === refund.shopifyOrderId);
+    if (held === undefined) return 'unknown-order';
+    const next = withRefund(held, refund);
+    if (next === undefined) return 'already-recorded';
+    this.#write(next);
+    return 'written';
+  }
+
+  #write(live: LiveOrder): void {
+    this.writes += 1;
+    const key = `${live.order.customerId}#${live.order.orderId}`;
+    this.orders.set(key, live.order);
+    this.liveOrders.set(key, live);
   }
 }

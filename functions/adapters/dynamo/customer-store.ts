@@ -56,7 +56,8 @@ const customerItem = (customer: Customer): Item => ({
   ...customer,
 });
 
-const orderItem = (order: Order): Item => ({
+/** An order's item as the import puts it (a live order adds liveOrderAttributes). */
+export const orderItem = (order: Order): Item => ({
   [customerTableDesign.partitionKey]: keys.customer(order.customerId),
   [customerTableDesign.sortKey]: keys.order(order.orderId),
   [typeAttribute]: itemTypes.order,

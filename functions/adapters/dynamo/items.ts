@@ -175,6 +175,43 @@ export const StoredOrderSchema = z.object({
 }) satisfies z.ZodType<Order>;
 
 /**
+ * An order written by a live event: the order with the source's update time (epoch ms), which a
+ * later write must not predate, and for Shopify its numeric id (an index entry, so refunds/create
+ * finds it) and the ids of the refunds it counts. An import's put leaves none of these.
+ */
+export const LiveOrderItemSchema = StoredOrderSchema.extend({
+  sourceUpdatedAt: z.number(),
+  shopifyOrderId: z.string().optional(),
+  refundIds: z.array(z.string()).optional(),
+});
+
+/** The attributes a live order adds to its order item (see LiveOrderItemSchema). */
+export const liveOrderAttributes = (live: {
+  readonly updatedAt: number;
+  readonly shopifyOrderId?: string;
+  readonly refundIds?: readonly string[];
+  readonly order: Pick<Order, 'orderId'>;
+}): Item => ({
+  sourceUpdatedAt: live.updatedAt,
+  ...(live.shopifyOrderId === undefined
+    ? {}
+    : {
+        [indexPartitionKey]: keys.shopifyOrder(live.shopifyOrderId),
+        [indexSortKey]: keys.order(live.order.orderId),
+        shopifyOrderId: live.shopifyOrderId,
+        refundIds: [...(live.refundIds ?? [])],
+      }),
+});
+
+/** The Query of the live order with this Shopify id (the index; eventually consistent). */
+export const shopifyOrderQuery = (shopifyOrderId: string) => ({
+  IndexName: indexName,
+  KeyConditionExpression: '#ipk = :order',
+  ExpressionAttributeNames: { '#ipk': indexPartitionKey },
+  ExpressionAttributeValues: { ':order': keys.shopifyOrder(shopifyOrderId) },
+});
+
+/**
  * Adds an order item to a customer's `orders`, one per order id. Before orders were keyed by id
  * alone, the same order imported with a date and a date-time was stored twice
  * (`ORDER#<placedAt>#<orderId>`); such an old item counts only while no item under the id's key

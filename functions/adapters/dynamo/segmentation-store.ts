@@ -14,8 +14,15 @@ import {
 import type { CustomerRecord } from '../../core/domain/customer-view.ts';
 import type { AssignmentHistory } from '../../core/domain/enrolment-state.ts';
 import type { ModelRun, StoredScore } from '../../core/domain/scoring.ts';
+import {
+  type LiveOrder,
+  type LiveOrderWrite,
+  type LiveRefund,
+  type LiveRefundWrite,
+  withRefund,
+} from '../../core/import/live/live-order.ts';
 import type { SegmentationStore } from '../../ports/segmentation-store.ts';
-import { DynamoCustomerStore } from './customer-store.ts';
+import { DynamoCustomerStore, orderItem } from './customer-store.ts';
 import {
   AssignmentItemSchema,
   addOrder,
@@ -26,12 +33,15 @@ import {
   type Item,
   type ItemType,
   itemTypes,
+  LiveOrderItemSchema,
+  liveOrderAttributes,
   ModelRunItemSchema,
   parseItem,
   ScoreItemSchema,
+  shopifyOrderQuery,
   typeAttribute,
 } from './items.ts';
-import { onlyTypes, scanItems } from './pages.ts';
+import { onlyTypes, queryAll, scanItems } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
@@ -50,6 +60,11 @@ const incidentItem = (incident: Incident): Item => ({
   [typeAttribute]: itemTypes.incident,
   ...incident,
 });
+
+const liveOrderItem = (live: LiveOrder): Item => ({ ...orderItem(live.order), ...liveOrderAttributes(live) });
+
+/** Refund writes that lose a race (another write to the order between read and put) are tried again. */
+const refundAttempts = 5;
 
 const scoreItem = (score: StoredScore): Item => ({
   pk: keys.customer(score.customerId),
@@ -145,6 +160,76 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
       if (error instanceof ConditionalCheckFailedException) return 'kept-resolved';
       throw error;
     }
+  }
+
+  async recordOrder(live: LiveOrder): Promise<LiveOrderWrite> {
+    const item = liveOrderItem(live);
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          // Events come in any order: only a version as new as the one held (or none, an import's) lands.
+          ConditionExpression: 'attribute_not_exists(sourceUpdatedAt) OR sourceUpdatedAt <= :at',
+          ExpressionAttributeValues: { ':at': live.updatedAt },
+        }),
+      );
+      return { written: true };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const held = await this.#liveOrderAt({ pk: item.pk, sk: item.sk });
+      if (held === undefined)
+        throw new CorruptItemError('live order refused but none held', { cause: error });
+      return { written: false, storedUpdatedAt: held.updatedAt };
+    }
+  }
+
+  async recordRefund(refund: LiveRefund): Promise<LiveRefundWrite> {
+    for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
+      const [entry] = await queryAll(this.documents, {
+        TableName: this.tableName,
+        ...shopifyOrderQuery(refund.shopifyOrderId),
+      });
+      if (entry === undefined) return 'unknown-order';
+      const key = { pk: entry.pk, sk: entry.sk };
+      // The index may lag: the item itself says whether it is still a live Shopify order.
+      const held = await this.#liveOrderAt(key);
+      if (held?.shopifyOrderId !== refund.shopifyOrderId) return 'unknown-order';
+      const next = withRefund(held, refund);
+      if (next === undefined) return 'already-recorded';
+      try {
+        await this.documents.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: liveOrderItem(next),
+            // Only over what was read: a write in between (another refund, an update) means read again.
+            ConditionExpression: 'sourceUpdatedAt = :seen AND size(refundIds) = :refunds',
+            ExpressionAttributeValues: { ':seen': held.updatedAt, ':refunds': held.refundIds?.length ?? 0 },
+          }),
+        );
+        return 'written';
+      } catch (error: unknown) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    throw new Error(
+      `refund ${refund.refundId} of order ${refund.shopifyOrderId}: the order changed under each of ${refundAttempts} attempts`,
+    );
+  }
+
+  /** The live order at `key`, or undefined when there is none or an import wrote it (no version). */
+  async #liveOrderAt(key: { pk: unknown; sk: unknown }): Promise<LiveOrder | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (Item === undefined || Item.sourceUpdatedAt === undefined) return undefined;
+    const { sourceUpdatedAt, shopifyOrderId, refundIds, ...order } = parseItem(LiveOrderItemSchema, Item);
+    return {
+      order,
+      updatedAt: sourceUpdatedAt,
+      ...(shopifyOrderId === undefined ? {} : { shopifyOrderId }),
+      ...(refundIds === undefined ? {} : { refundIds }),
+    };
   }
 
   async *scanCustomerRecords(

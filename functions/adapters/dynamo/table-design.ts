@@ -24,6 +24,8 @@ export const keys = {
    * Items written before were `ORDER#<placedAt>#<orderId>`; readers keep one per id (addOrder).
    */
   order: (orderId: string) => `ORDER#${orderId}`,
+  /** In the index, a live Shopify order under Shopify's numeric id, by which a refund names it. */
+  shopifyOrder: (shopifyOrderId: string) => `SHOPIFY-ORDER#${shopifyOrderId}`,
   incident: (incidentId: string) => `INCIDENT#${incidentId}`,
   score: () => 'SCORE',
   enrolment: (enrolmentId: string) => `ENROLMENT#${enrolmentId}`,

@@ -83,3 +83,96 @@ export function importSinkContract(
     expect((await read(customerId)).incidents).toEqual([noted]);
   });
 }
+
+/**
+ * What every store of live orders promises (`recordOrder`, `recordRefund`), for the in-memory fake
+ * (unit) and DynamoDB (integ) alike: events out of order never undo a newer state, a redelivery
+ * writes the same again, a refund counts once, and an import's put is as it always was.
+ */
+export function liveOrderContract(
+  sink: () => ImportSink & Pick<SegmentationStore, 'recordOrder' | 'recordRefund'>,
+  read: (customerId: string) => Promise<StoredCustomer>,
+  unique: (name: string) => string,
+): void {
+  const time = (iso: string) => Date.parse(iso);
+  const customer = (customerId: string): Customer => ({
+    customerId,
+    email: `${customerId}@example.com`,
+    firstName: 'Asha',
+    locale: 'en',
+    consent: 'granted',
+  });
+  const placed = (customerId: string): Order => ({
+    orderId: '1005',
+    customerId,
+    placedAt: '2026-03-20T11:02:44.000Z',
+    amount: 80,
+    status: 'paid',
+    currency: 'EUR',
+  });
+
+  it('writes a live order only over an older or equal version, and says which one it keeps', async () => {
+    const customerId = unique('live-order');
+    await sink().putCustomers([customer(customerId)]);
+    const paid = placed(customerId);
+    const refunded: Order = { ...paid, status: 'refunded', refundedAmount: 80 };
+    // An import's order has no version: the first live event replaces it.
+    await sink().putOrders([{ ...paid, amount: 79 }]);
+    expect(await sink().recordOrder({ order: refunded, updatedAt: time('2026-03-24T15:40:10Z') })).toEqual({
+      written: true,
+    });
+    expect(await sink().recordOrder({ order: paid, updatedAt: time('2026-03-20T11:02:45Z') })).toEqual({
+      written: false,
+      storedUpdatedAt: time('2026-03-24T15:40:10Z'),
+    });
+    expect((await read(customerId)).orders).toEqual([refunded]);
+    // The same version again is a redelivery: written, the same order.
+    expect(await sink().recordOrder({ order: refunded, updatedAt: time('2026-03-24T15:40:10Z') })).toEqual({
+      written: true,
+    });
+    // An import replaces the order as it always did, version and all.
+    await sink().putOrders([paid]);
+    expect(await sink().recordOrder({ order: paid, updatedAt: time('2026-03-01T00:00:00Z') })).toEqual({
+      written: true,
+    });
+    expect((await read(customerId)).orders).toEqual([paid]);
+  });
+
+  it('counts a Shopify refund once on the live order with its id, concurrent refunds both', async () => {
+    const customerId = unique('live-refund');
+    await sink().putCustomers([customer(customerId)]);
+    const shopifyOrderId = unique('5861712773322');
+    const refund = (refundId: string, amount: number) => ({
+      shopifyOrderId,
+      refundId,
+      amount,
+      at: time('2026-03-24T15:40:09Z'),
+    });
+    expect(await sink().recordRefund(refund('r1', 10))).toBe('unknown-order');
+    await sink().recordOrder({
+      order: placed(customerId),
+      updatedAt: time('2026-03-20T11:02:45Z'),
+      shopifyOrderId,
+      refundIds: [],
+    });
+    expect(await sink().recordRefund(refund('r1', 10))).toBe('written');
+    expect(await sink().recordRefund(refund('r1', 10))).toBe('already-recorded');
+    expect(
+      await Promise.all([sink().recordRefund(refund('r2', 20)), sink().recordRefund(refund('r3', 5))]),
+    ).toEqual(['written', 'written']);
+    expect((await read(customerId)).orders).toEqual([
+      { ...placed(customerId), status: 'partially_refunded', refundedAmount: 35 },
+    ]);
+    // The refund's time is the order's version now: an update from before it is skipped.
+    expect(
+      await sink().recordOrder({
+        order: placed(customerId),
+        updatedAt: time('2026-03-21T00:00:00Z'),
+        shopifyOrderId,
+      }),
+    ).toEqual({ written: false, storedUpdatedAt: time('2026-03-24T15:40:09Z') });
+    // An imported order holds no Shopify id: a refund cannot find it.
+    await sink().putOrders([placed(customerId)]);
+    expect(await sink().recordRefund(refund('r4', 10))).toBe('unknown-order');
+  });
+}

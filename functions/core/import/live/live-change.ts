@@ -3,13 +3,17 @@ import type { ForgetReport, ForgottenRegister } from '../../../ports/privacy-sto
 import type { SegmentationStore } from '../../../ports/segmentation-store.ts';
 import type { Customer, Incident, Order } from '../../customers/model.ts';
 import type { CustomerView } from '../../domain/customer-view.ts';
+import { type LiveOrder, type LiveRefund, olderResult } from './live-order.ts';
 
 /**
  * What one live message from the shop's platforms (a Shopify webhook, a Stripe event, a helpdesk
  * ticket) comes to, once parsed and mapped: a change in our own terms, or why nothing changes.
  */
 export type LiveChange =
-  | { readonly kind: 'order'; readonly order: Order }
+  /** An order; with `version` (the source's update time) it never overwrites a newer one. */
+  | { readonly kind: 'order'; readonly order: Order; readonly version?: Omit<LiveOrder, 'order'> }
+  /** A refund of a Shopify order, named by Shopify's numeric order id. */
+  | { readonly kind: 'refund'; readonly refund: LiveRefund }
   | { readonly kind: 'customer'; readonly customer: Customer }
   | { readonly kind: 'incident'; readonly incident: Incident }
   /** Erase everything about this person (Shopify's customers/redact), as `rekindle forget` does. */
@@ -38,7 +42,10 @@ export interface DataRequestSink {
 }
 
 export interface ApplyLiveDeps {
-  readonly store: Pick<SegmentationStore, 'putCustomers' | 'putOrders' | 'recordIncident'>;
+  readonly store: Pick<
+    SegmentationStore,
+    'putCustomers' | 'putOrders' | 'recordIncident' | 'recordOrder' | 'recordRefund'
+  >;
   /** People erased on request: messages about them write nothing. */
   readonly forgotten: ForgottenRegister;
   /** Erasure, the same as `rekindle forget`; paths that never erase leave it out. */
@@ -70,9 +77,19 @@ export const shopRedactKey = (shop: string) =>
 
 export const erasedResult = 'skipped: this person was erased on request (rekindle forget)';
 
+/** What a refund's write comes to, for the response and the log. */
+const refundResults = {
+  written: 'written',
+  'already-recorded': 'skipped: the order already counts this refund',
+  'unknown-order':
+    'ignored: no order from a live event has this Shopify id (orders/create or orders/updated writes it, with its refunds)',
+} as const;
+
 /**
- * Applies a change. Every write is an idempotent put (an incident keeps its resolved version), so a
- * redelivered message changes nothing; nobody erased on request is written again.
+ * Applies a change. Every write is idempotent (an incident keeps its resolved version, a refund is
+ * counted once), so a redelivered message changes nothing; a versioned order older than the one
+ * held is skipped, so messages out of order cannot undo a newer state; nobody erased on request is
+ * written again.
  */
 export async function applyLiveChange(change: LiveChange, deps: ApplyLiveDeps): Promise<LiveResult> {
   const erased = async (customerId: string, email?: string) => {
@@ -85,9 +102,18 @@ export async function applyLiveChange(change: LiveChange, deps: ApplyLiveDeps): 
   switch (change.kind) {
     case 'order': {
       if (await erased(change.order.customerId)) return { result: erasedResult };
-      await deps.store.putOrders([change.order]);
-      return { result: 'written' };
+      if (change.version === undefined) {
+        await deps.store.putOrders([change.order]);
+        return { result: 'written' };
+      }
+      const write = await deps.store.recordOrder({ order: change.order, ...change.version });
+      return {
+        result: write.written ? 'written' : olderResult(change.version.updatedAt, write.storedUpdatedAt),
+      };
     }
+    case 'refund':
+      // No erasure check: a refund only changes an order that is held, and an erased person's are not.
+      return { result: refundResults[await deps.store.recordRefund(change.refund)] };
     case 'customer': {
       if (await erased(change.customer.customerId, change.customer.email)) return { result: erasedResult };
       await deps.store.putCustomers([change.customer]);

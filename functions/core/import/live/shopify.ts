@@ -57,11 +57,23 @@ export function verifyShopifyWebhook(
 const money = z.union([z.string(), z.number()]).transform((value) => Number(value));
 const emailOrNull = z.string().nullish();
 
-const RefundSchema = z.object({
-  transactions: z
-    .array(z.object({ kind: z.string(), status: z.string().nullish(), amount: money }))
-    .default([]),
-});
+const TransactionsSchema = z
+  .array(z.object({ kind: z.string(), status: z.string().nullish(), amount: money }))
+  .default([]);
+
+/** What went back in `transactions`: the successful ones of kind `refund`. */
+const refundedBy = (transactions: z.infer<typeof TransactionsSchema>) =>
+  transactions
+    .filter((transaction) => transaction.kind === 'refund' && (transaction.status ?? 'success') === 'success')
+    .reduce((sum, transaction) => sum + Math.abs(transaction.amount), 0);
+
+const RefundSchema = z.object({ id: z.number().nullish(), transactions: TransactionsSchema });
+
+/** A Shopify time (ISO 8601 with offset) as epoch ms, or undefined when it is none. */
+const shopifyTime = z
+  .string()
+  .transform((text) => Date.parse(text))
+  .refine((ms) => !Number.isNaN(ms), { message: 'expected an ISO 8601 date-time' });
 
 /** The fields of Shopify's Order resource that Rekindle reads (orders/create, updated, cancelled). */
 export const ShopifyOrderSchema = z.object({
@@ -74,6 +86,8 @@ export const ShopifyOrderSchema = z.object({
   total_price: money,
   financial_status: z.string().nullish(),
   cancelled_at: z.string().nullish(),
+  /** Which of two deliveries of one order is newer: webhooks and EventBridge do not keep their order. */
+  updated_at: shopifyTime.nullish(),
   customer: z.object({ email: emailOrNull }).nullish(),
   refunds: z.array(RefundSchema).default([]),
 });
@@ -88,8 +102,13 @@ export const ShopifyCustomerSchema = z.object({
   accepts_marketing: z.boolean().nullish(),
 });
 
-/** refunds/create: a refund names its order by Shopify's numeric id only. */
-export const ShopifyRefundSchema = z.object({ id: z.number(), order_id: z.number() });
+/** refunds/create (REST resource Refund): it names its order by Shopify's numeric id only. */
+export const ShopifyRefundSchema = z.object({
+  id: z.number(),
+  order_id: z.number(),
+  created_at: shopifyTime.nullish(),
+  transactions: TransactionsSchema,
+});
 
 const PrivacyCustomerSchema = z.object({ id: z.number().nullish(), email: emailOrNull });
 export const CustomersRedactSchema = z.object({ shop_domain: z.string(), customer: PrivacyCustomerSchema });
@@ -127,10 +146,7 @@ function order(topic: string, payload: unknown): ParsedLive {
   const status = shopifyOrderStatus(financial, source.cancelled_at != null);
   if (status === undefined)
     return { ok: false, reason: `${topic}: financial_status "${financial}" is not one Shopify documents` };
-  const refunded = source.refunds
-    .flatMap((refund) => refund.transactions)
-    .filter((transaction) => transaction.kind === 'refund' && (transaction.status ?? 'success') === 'success')
-    .reduce((sum, transaction) => sum + Math.abs(transaction.amount), 0);
+  const refunded = refundedBy(source.refunds.flatMap((refund) => refund.transactions));
   const ours = OrderSchema.safeParse({
     orderId,
     customerId: email,
@@ -141,7 +157,34 @@ function order(topic: string, payload: unknown): ParsedLive {
     ...(refunded > 0 ? { refundedAmount: Math.min(refunded, source.total_price) } : {}),
   });
   if (!ours.success) return { ok: false, reason: problem(topic, ours.error) };
-  return { ok: true, id: orderId, change: { kind: 'order', order: ours.data } };
+  if (source.updated_at == null)
+    return { ok: true, id: orderId, change: { kind: 'order', order: ours.data } };
+  const version = {
+    updatedAt: source.updated_at,
+    shopifyOrderId: String(source.id),
+    refundIds: source.refunds.flatMap((refund) => (refund.id == null ? [] : [String(refund.id)])),
+  };
+  return { ok: true, id: orderId, change: { kind: 'order', order: ours.data, version } };
+}
+
+/** refunds/create: the refund, counted on the order a live event wrote with this Shopify id. */
+function refund(topic: string, payload: unknown): ParsedLive {
+  const parsed = ShopifyRefundSchema.safeParse(payload);
+  if (!parsed.success) return { ok: false, reason: problem(topic, parsed.error) };
+  const source = parsed.data;
+  return {
+    ok: true,
+    id: String(source.id),
+    change: {
+      kind: 'refund',
+      refund: {
+        shopifyOrderId: String(source.order_id),
+        refundId: String(source.id),
+        amount: refundedBy(source.transactions),
+        at: source.created_at ?? 0,
+      },
+    },
+  };
 }
 
 function customer(topic: string, payload: unknown): ParsedLive {
@@ -166,9 +209,10 @@ function customer(topic: string, payload: unknown): ParsedLive {
 }
 
 /**
- * A webhook's payload as our change. `refunds/create` names the order by Shopify's numeric id,
- * which our records (keyed by the order's name, as the export) do not hold: the refund reaches the
- * order through the `orders/updated` Shopify sends for it, with the new financial status.
+ * A webhook's payload as our change. Orders carry `updated_at` as their version, so a late delivery
+ * never overwrites a newer state. `refunds/create` names the order by Shopify's numeric id, which
+ * orders written by a live event keep (the export's have only the name): the refund is counted on
+ * such an order; any other gets it through the `orders/updated` Shopify sends with it.
  */
 export function readShopifyWebhook(topic: string, payload: unknown): ParsedLive {
   if (!isTopic(topic))
@@ -184,18 +228,8 @@ export function readShopifyWebhook(topic: string, payload: unknown): ParsedLive 
     case 'customers/create':
     case 'customers/update':
       return customer(topic, payload);
-    case 'refunds/create': {
-      const parsed = ShopifyRefundSchema.safeParse(payload);
-      if (!parsed.success) return { ok: false, reason: problem(topic, parsed.error) };
-      return {
-        ok: true,
-        id: String(parsed.data.id),
-        change: {
-          kind: 'ignored',
-          reason: `refund of order ${parsed.data.order_id} is recorded from the orders/updated Shopify sends with it`,
-        },
-      };
-    }
+    case 'refunds/create':
+      return refund(topic, payload);
     case 'customers/redact': {
       const parsed = CustomersRedactSchema.safeParse(payload);
       if (!parsed.success) return { ok: false, reason: problem(topic, parsed.error) };

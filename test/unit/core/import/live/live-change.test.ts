@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerView } from '../../../../../functions/core/domain/customer-view.ts';
 import { applyLiveChange } from '../../../../../functions/core/import/live/live-change.ts';
+import { readShopifyWebhook } from '../../../../../functions/core/import/live/shopify.ts';
 import { MemoryForgotten } from '../../../../support/memory-forgotten.ts';
 import { MemoryIngestStore } from '../../../../support/memory-ingest-store.ts';
+import { fixture } from './fixtures.ts';
 
 const viewOf = (customerId: string, email: string): CustomerView => ({
   customer: { customerId, email, firstName: 'Asha', locale: 'en', consent: 'unknown' },
@@ -53,5 +55,58 @@ describe('a data request', () => {
       email: 'asha.rao@example.com',
       receivedAt: '2026-04-01T00:00:00.000Z',
     });
+  });
+});
+
+describe('Shopify orders and refunds out of order', () => {
+  const deps = (store: MemoryIngestStore) => ({
+    store,
+    forgotten: new MemoryForgotten(),
+    now: () => Date.parse('2026-04-01T00:00:00Z'),
+  });
+  const change = (topic: string, name: string) => {
+    const parsed = readShopifyWebhook(topic, fixture('shopify', name));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.change;
+  };
+
+  it('skips an orders/create that arrives after the orders/updated of a refund, saying so', async () => {
+    const store = new MemoryIngestStore();
+    expect(await applyLiveChange(change('orders/updated', 'orders-updated.json'), deps(store))).toEqual({
+      result: 'written',
+    });
+    expect(await applyLiveChange(change('orders/create', 'orders-create.json'), deps(store))).toEqual({
+      result:
+        'skipped: older than the order held (updated 2026-03-20T11:02:45.000Z, held 2026-03-24T15:40:10.000Z)',
+    });
+    // The same update again is a redelivery: written, the same order.
+    expect(await applyLiveChange(change('orders/updated', 'orders-updated.json'), deps(store))).toEqual({
+      result: 'written',
+    });
+    expect([...store.orders.values()]).toMatchObject([{ status: 'partially_refunded', refundedAmount: 40 }]);
+  });
+
+  it('counts refunds/create on the order without orders/updated, once, and an older update cannot undo it', async () => {
+    const store = new MemoryIngestStore();
+    const refund = change('refunds/create', 'refunds-create.json');
+    expect((await applyLiveChange(refund, deps(store))).result).toMatch(
+      /^ignored: no order from a live event/,
+    );
+    await applyLiveChange(change('orders/create', 'orders-create.json'), deps(store));
+    expect(await applyLiveChange(refund, deps(store))).toEqual({ result: 'written' });
+    expect(await applyLiveChange(refund, deps(store))).toEqual({
+      result: 'skipped: the order already counts this refund',
+    });
+    expect([...store.orders.values()]).toMatchObject([{ status: 'partially_refunded', refundedAmount: 40 }]);
+    // orders/create redelivered now is older than the refund.
+    expect(
+      (await applyLiveChange(change('orders/create', 'orders-create.json'), deps(store))).result,
+    ).toMatch(/^skipped: older/);
+    // The orders/updated Shopify sends with the refund lists it: written, not counted twice.
+    await applyLiveChange(change('orders/updated', 'orders-updated.json'), deps(store));
+    expect(await applyLiveChange(refund, deps(store))).toEqual({
+      result: 'skipped: the order already counts this refund',
+    });
+    expect([...store.orders.values()]).toMatchObject([{ refundedAmount: 40 }]);
   });
 });

@@ -54,7 +54,38 @@ describe('Shopify webhook payloads', () => {
           status: 'paid',
           currency: 'EUR',
         },
+        // Its version: updated_at, and Shopify's numeric id, by which refunds/create names it.
+        version: {
+          updatedAt: Date.parse('2026-03-20T11:02:45Z'),
+          shopifyOrderId: '5861712773322',
+          refundIds: [],
+        },
       },
+    });
+  });
+
+  it('orders/updated lists the refunds it counts, so refunds/create does not count one again', () => {
+    expect(readShopifyWebhook('orders/updated', fixture('shopify', 'orders-updated.json'))).toMatchObject({
+      change: {
+        version: {
+          updatedAt: Date.parse('2026-03-24T15:40:10Z'),
+          shopifyOrderId: '5861712773322',
+          refundIds: ['929361462'],
+        },
+      },
+    });
+  });
+
+  it('an order without updated_at has no version; an updated_at that is no date is refused', () => {
+    const { updated_at: _, ...unversioned } = fixture('shopify', 'orders-create.json') as Record<
+      string,
+      unknown
+    >;
+    const parsed = readShopifyWebhook('orders/create', unversioned);
+    expect(parsed.ok && parsed.change.kind === 'order' && parsed.change.version).toBe(undefined);
+    expect(readShopifyWebhook('orders/create', { ...unversioned, updated_at: 'yesterday' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/updated_at/),
     });
   });
 
@@ -120,11 +151,25 @@ describe('Shopify webhook payloads', () => {
     });
   });
 
-  it('refunds/create writes nothing: the refund comes with orders/updated', () => {
-    expect(readShopifyWebhook('refunds/create', fixture('shopify', 'refunds-create.json'))).toMatchObject({
+  it('refunds/create: the refund of the order with that Shopify id, its successful refund transactions summed', () => {
+    expect(readShopifyWebhook('refunds/create', fixture('shopify', 'refunds-create.json'))).toEqual({
       ok: true,
-      change: { kind: 'ignored', reason: expect.stringMatching(/orders\/updated/) },
+      id: '929361462',
+      change: {
+        kind: 'refund',
+        refund: {
+          shopifyOrderId: '5861712773322',
+          refundId: '929361462',
+          amount: 40,
+          at: Date.parse('2026-03-24T15:40:09Z'),
+        },
+      },
     });
+    const failed = {
+      ...(fixture('shopify', 'refunds-create.json') as object),
+      transactions: [{ kind: 'refund', status: 'failure', amount: '40.00' }],
+    };
+    expect(readShopifyWebhook('refunds/create', failed)).toMatchObject({ change: { refund: { amount: 0 } } });
   });
 
   it('refuses an unknown topic and a payload missing what it must have, naming the field', () => {

@@ -5,7 +5,7 @@ import { fixture } from './fixtures.ts';
 const detail = (name: string) => (fixture('stripe', name) as { detail: unknown }).detail;
 
 describe('Stripe events', () => {
-  it('charge.succeeded: an order keyed by the charge id, its customer by cus_ id, in units not cents', () => {
+  it('charge.succeeded: an order keyed by the charge id, its customer by cus_ id, in units not cents, versioned by the event', () => {
     expect(readStripeEvent(detail('charge-succeeded.json'))).toEqual({
       ok: true,
       id: 'ch_3QzKb2LkdIwHu7ix0Yv8sRpD',
@@ -19,14 +19,24 @@ describe('Stripe events', () => {
           status: 'paid',
           currency: 'EUR',
         },
+        // The event's created, not the charge's: it orders two events of one charge.
+        version: { updatedAt: 1774084501 * 1000 },
       },
     });
   });
 
-  it('charge.refunded replaces the same order as refunded', () => {
+  it('charge.refunded replaces the same order as refunded, with its later event time', () => {
     expect(readStripeEvent(detail('charge-refunded.json'))).toMatchObject({
-      change: { order: { orderId: 'ch_3QzKb2LkdIwHu7ix0Yv8sRpD', status: 'refunded', refundedAmount: 45.9 } },
+      change: {
+        order: { orderId: 'ch_3QzKb2LkdIwHu7ix0Yv8sRpD', status: 'refunded', refundedAmount: 45.9 },
+        version: { updatedAt: expect.any(Number) },
+      },
     });
+    const succeeded = readStripeEvent(detail('charge-succeeded.json'));
+    const refunded = readStripeEvent(detail('charge-refunded.json'));
+    const versionOf = (parsed: typeof succeeded) =>
+      parsed.ok && parsed.change.kind === 'order' ? parsed.change.version?.updatedAt : undefined;
+    expect(versionOf(refunded)).toBeGreaterThan(versionOf(succeeded) ?? Number.POSITIVE_INFINITY);
   });
 
   it('a guest charge is keyed by its billing email; yen have no minor unit', () => {
