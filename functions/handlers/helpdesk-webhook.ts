@@ -10,8 +10,13 @@ import {
 import { type ApplyLiveDeps, applyLiveChange } from '../core/import/live/live-change.ts';
 import { refused, type Verdict } from '../core/import/live/signatures.ts';
 import type { CustomerDirectory } from '../ports/customer-directory.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { helpdeskWebhookDeps } from './composition/core.ts';
 import { HelpdeskWebhookEnvironment } from './environment.ts';
 import { type IntegrationSecrets, type SecretSource, secretFor } from './integration-secrets.ts';
+import { lambdaComposition } from './lambda.ts';
+import { lambdaIntegrationSecrets } from './lambda-secrets.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
 
@@ -88,11 +93,13 @@ export function makeHandler(deps: HelpdeskWebhookDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition, lambdaIntegrationSecrets } = await import('./wiring.ts');
-  const { helpdeskWebhookDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  const lambda = lambdaComposition(HelpdeskWebhookEnvironment);
+  const lambda = lambdaComposition(HelpdeskWebhookEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    secretsManager: secretsManagerClient(),
+  }));
   return makeHandler(
     helpdeskWebhookDeps({
       ...lambda,

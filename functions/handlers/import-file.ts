@@ -5,7 +5,11 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import type { ObjectReader } from '../ports/object-stream.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { ImportSink } from '../ports/segmentation-store.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { s3Client } from './clients/s3.ts';
+import { importFileDeps } from './composition/objects.ts';
 import { ImportBucketPrefixes, ImportEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
 
 export interface ImportFileDeps {
@@ -69,11 +73,9 @@ export function makeHandler(deps: ImportFileDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition } = await import('./wiring.ts');
-  const { importFileDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  return makeHandler(
-    importFileDeps({ ...lambdaComposition(ImportEnvironment), bundle: loadRuntimeBundle() }),
-  );
+  const lambda = lambdaComposition(ImportEnvironment, () => ({ dynamodb: dynamoDbClient(), s3: s3Client() }));
+  return makeHandler(importFileDeps({ ...lambda, bundle: loadRuntimeBundle() }));
 });

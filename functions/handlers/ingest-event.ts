@@ -4,7 +4,10 @@ import * as z from 'zod';
 import { CustomerSchema, IncidentSchema, OrderSchema } from '../core/customers/model.ts';
 import type { ForgottenRegister } from '../ports/privacy-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { ingestEventDeps } from './composition/core.ts';
 import { ImportEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
 
 /** The events the shop puts on its bus (source `shop`), by detail-type; the same schemas as imports. */
@@ -99,8 +102,9 @@ export function makeHandler(deps: IngestEventDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
-  const { lambdaComposition } = await import('./wiring.ts');
-  const { ingestEventDeps } = await import('./composition.ts');
-  return makeHandler(ingestEventDeps(lambdaComposition(ImportEnvironment)));
+  // The clients are built on the first event; their SDK packages load with the module, in Lambda's
+  // init phase.
+  return makeHandler(
+    ingestEventDeps(lambdaComposition(ImportEnvironment, () => ({ dynamodb: dynamoDbClient() }))),
+  );
 });

@@ -1,11 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { SqsSegmentQueue } from '../adapters/sqs/segment-queue.ts';
 import type { RekindleConfig } from '../core/config/schema.ts';
 import type { ScoringModel } from '../core/domain/scoring.ts';
 import { planRun } from '../core/segments/plan-run.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SegmentFanOut } from '../ports/segment-fan-out.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { sqsClient } from './clients/sqs.ts';
+import { planSegmentationDeps } from './composition/core.ts';
 import { PlanSegmentationEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
 
 export interface PlanSegmentationDeps {
@@ -59,12 +64,13 @@ export function makeHandler(deps: PlanSegmentationDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition } = await import('./wiring.ts');
-  const { planSegmentationDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  const { SqsSegmentQueue } = await import('../adapters/sqs/segment-queue.ts');
-  const lambda = lambdaComposition(PlanSegmentationEnvironment);
+  const lambda = lambdaComposition(PlanSegmentationEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    sqs: sqsClient(),
+  }));
   return makeHandler(
     planSegmentationDeps({
       ...lambda,

@@ -2,7 +2,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SESEvent } from 'aws-lambda';
 import { type ReceiveReplyDeps, type ReplyOutcome, receiveReply } from '../core/inbound/receive-reply.ts';
 import type { RawMailSource } from '../ports/raw-mail-source.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { s3Client } from './clients/s3.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { sesv2Client } from './clients/sesv2.ts';
+import { receiveReplyDeps } from './composition/replies.ts';
 import { ReplyEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
+import { lambdaSecrets } from './lambda-secrets.ts';
 import { lazyHandler } from './lazy-handler.ts';
 
 export interface ReceiveReplyHandlerDeps extends ReceiveReplyDeps {
@@ -58,11 +65,15 @@ export function makeHandler(deps: ReceiveReplyHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
-  const { receiveReplyDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  const lambda = lambdaComposition(ReplyEnvironment);
+  const lambda = lambdaComposition(ReplyEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    sesv2: sesv2Client(),
+    s3: s3Client(),
+    secretsManager: secretsManagerClient(),
+  }));
   const bundle = loadRuntimeBundle();
   return makeHandler(receiveReplyDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

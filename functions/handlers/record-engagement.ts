@@ -1,7 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type RecordDeps, type RecordResult, recordSesEvents } from '../core/engagement/record-ses-event.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { recordEngagementDeps } from './composition/core.ts';
 import { EngagementEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { processQueueBatch } from './sqs-batch.ts';
 
@@ -101,11 +104,9 @@ function envelopeOf(body: ReturnType<typeof parseBody> | undefined): Record<stri
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition } = await import('./wiring.ts');
-  const { recordEngagementDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  return makeHandler(
-    recordEngagementDeps({ ...lambdaComposition(EngagementEnvironment), bundle: loadRuntimeBundle() }),
-  );
+  const lambda = lambdaComposition(EngagementEnvironment, () => ({ dynamodb: dynamoDbClient() }));
+  return makeHandler(recordEngagementDeps({ ...lambda, bundle: loadRuntimeBundle() }));
 });

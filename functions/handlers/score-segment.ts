@@ -7,7 +7,11 @@ import { type SegmenterReport, segmentCustomers } from '../core/segments/run-seg
 import type { EnrolmentStore } from '../ports/enrolment-store.ts';
 import type { SegmentationStore } from '../ports/segmentation-store.ts';
 import type { StepScheduler } from '../ports/step-scheduler.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { schedulerClient } from './clients/scheduler.ts';
+import { scoreSegmentDeps } from './composition/scheduling.ts';
 import { SchedulingEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
 
@@ -75,11 +79,12 @@ export function makeHandler(deps: ScoreSegmentDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition } = await import('./wiring.ts');
-  const { scoreSegmentDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  return makeHandler(
-    scoreSegmentDeps({ ...lambdaComposition(SchedulingEnvironment), bundle: loadRuntimeBundle() }),
-  );
+  const lambda = lambdaComposition(SchedulingEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    scheduler: schedulerClient(),
+  }));
+  return makeHandler(scoreSegmentDeps({ ...lambda, bundle: loadRuntimeBundle() }));
 });

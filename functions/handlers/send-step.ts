@@ -3,7 +3,14 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type StepMessage, StepMessageSchema } from '../core/domain/step-message.ts';
 import { type SendStepDeps, type SendStepOutcome, sendStep } from '../core/sending/send-step.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { schedulerClient } from './clients/scheduler.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { sesv2Client } from './clients/sesv2.ts';
+import { sendStepDeps } from './composition/sending.ts';
 import { SendEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
+import { lambdaSecrets } from './lambda-secrets.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { parseRecordBody, processQueueBatch } from './sqs-batch.ts';
 
@@ -82,11 +89,15 @@ export function makeHandler(deps: SendStepHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
-  const { sendStepDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  const lambda = lambdaComposition(SendEnvironment);
+  const lambda = lambdaComposition(SendEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    sesv2: sesv2Client(),
+    scheduler: schedulerClient(),
+    secretsManager: secretsManagerClient(),
+  }));
   const bundle = loadRuntimeBundle();
   return makeHandler(sendStepDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

@@ -1,7 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ApplyLiveDeps } from '../core/import/live/live-change.ts';
 import { readShopifyEvent } from '../core/import/live/shopify.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { s3Client } from './clients/s3.ts';
+import { shopifyEventDeps } from './composition/objects.ts';
 import { ShopifyEventEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { liveEventHandler } from './live-event.ts';
 
@@ -19,13 +23,11 @@ export function makeHandler(deps: ShopifyEventDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
-  const { lambdaComposition } = await import('./wiring.ts');
-  const { shopifyEventDeps } = await import('./composition.ts');
-  return makeHandler(
-    shopifyEventDeps({
-      ...lambdaComposition(ShopifyEventEnvironment),
-      inboundBucket: process.env.INBOUND_BUCKET,
-    }),
-  );
+  // The clients are built on the first event; their SDK packages load with the module, in Lambda's
+  // init phase.
+  const lambda = lambdaComposition(ShopifyEventEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    s3: s3Client(),
+  }));
+  return makeHandler(shopifyEventDeps({ ...lambda, inboundBucket: process.env.INBOUND_BUCKET }));
 });

@@ -3,8 +3,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type ApplyLiveDeps, applyLiveChange } from '../core/import/live/live-change.ts';
 import { readShopifyWebhook, ShopifyHeaders, verifyShopifyWebhook } from '../core/import/live/shopify.ts';
 import { header, refused, type Verdict } from '../core/import/live/signatures.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { s3Client } from './clients/s3.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { shopifyWebhookDeps } from './composition/objects.ts';
 import { ShopifyWebhookEnvironment } from './environment.ts';
 import { type IntegrationSecrets, type SecretSource, secretFor } from './integration-secrets.ts';
+import { lambdaComposition } from './lambda.ts';
+import { lambdaIntegrationSecrets } from './lambda-secrets.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { jsonOf, MAX_WEBHOOK_BYTES, rawBody, webhookResponse } from './webhook-response.ts';
 
@@ -67,10 +73,13 @@ export function makeHandler(deps: ShopifyWebhookDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
-  const { lambdaComposition, lambdaIntegrationSecrets } = await import('./wiring.ts');
-  const { shopifyWebhookDeps } = await import('./composition.ts');
-  const lambda = lambdaComposition(ShopifyWebhookEnvironment);
+  // The clients are built on the first event; their SDK packages load with the module, in Lambda's
+  // init phase.
+  const lambda = lambdaComposition(ShopifyWebhookEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    s3: s3Client(),
+    secretsManager: secretsManagerClient(),
+  }));
   return makeHandler(
     shopifyWebhookDeps({
       ...lambda,

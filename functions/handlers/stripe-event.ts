@@ -1,7 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ApplyLiveDeps } from '../core/import/live/live-change.ts';
 import { readStripeEvent } from '../core/import/live/stripe.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { stripeEventDeps } from './composition/core.ts';
 import { StripeEventEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
 import { liveEventHandler } from './live-event.ts';
 
@@ -22,8 +25,9 @@ export function makeHandler(deps: StripeEventDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK and the adapters load on the first event, not with the module.
-  const { lambdaComposition } = await import('./wiring.ts');
-  const { stripeEventDeps } = await import('./composition.ts');
-  return makeHandler(stripeEventDeps(lambdaComposition(StripeEventEnvironment)));
+  // The clients are built on the first event; their SDK packages load with the module, in Lambda's
+  // init phase.
+  return makeHandler(
+    stripeEventDeps(lambdaComposition(StripeEventEnvironment, () => ({ dynamodb: dynamoDbClient() }))),
+  );
 });

@@ -2,7 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleUnsubscribe, type UnsubscribeDeps } from '../core/engagement/unsubscribe.ts';
 import { pickLocale, renderUnsubscribePage } from '../core/engagement/unsubscribe-page.ts';
+import { dynamoDbClient } from './clients/dynamodb.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { unsubscribeDeps } from './composition/core.ts';
 import { UnsubscribeEnvironment } from './environment.ts';
+import { lambdaComposition } from './lambda.ts';
+import { lambdaSecrets } from './lambda-secrets.ts';
 import { lazyHandler } from './lazy-handler.ts';
 
 export interface UnsubscribeHandlerDeps extends UnsubscribeDeps {
@@ -82,11 +87,13 @@ export function makeHandler(deps: UnsubscribeHandlerDeps) {
 }
 
 export const handler = lazyHandler(async () => {
-  // The AWS SDK, the adapters and the config schema load on the first event, not with the module.
-  const { lambdaComposition, lambdaSecrets } = await import('./wiring.ts');
-  const { unsubscribeDeps } = await import('./composition.ts');
+  // The config schema and the baked bundle load on the first event; the SDK clients' packages with
+  // the module, in Lambda's init phase.
   const { loadRuntimeBundle } = await import('./runtime-bundle.ts');
-  const lambda = lambdaComposition(UnsubscribeEnvironment);
+  const lambda = lambdaComposition(UnsubscribeEnvironment, () => ({
+    dynamodb: dynamoDbClient(),
+    secretsManager: secretsManagerClient(),
+  }));
   const bundle = loadRuntimeBundle();
   return makeHandler(unsubscribeDeps({ ...lambda, bundle, secrets: await lambdaSecrets(lambda) }));
 });

@@ -16,15 +16,23 @@ const usage = [
 
 /** Connects to the deployed (or local) table and Scheduler from the environment. */
 async function connectFromEnvironment(configFile: string): Promise<StuckSendDeps> {
-  const [{ readEnvironment, SchedulingEnvironment }, { stepScheduler, tableStores }, { createClients }] =
-    await Promise.all([
-      import('../../handlers/environment.ts'),
-      import('../../handlers/composition.ts'),
-      import('../../handlers/wiring.ts'),
-    ]);
+  const [
+    { readEnvironment, SchedulingEnvironment },
+    { tableStores },
+    { stepScheduler },
+    { dynamoDbClient },
+    { schedulerClient },
+  ] = await Promise.all([
+    import('../../handlers/environment.ts'),
+    import('../../handlers/composition/core.ts'),
+    import('../../handlers/composition/scheduling.ts'),
+    import('../../handlers/clients/dynamodb.ts'),
+    import('../../handlers/clients/scheduler.ts'),
+  ]);
   const { buildRuntimeBundle } = await import('../../build/runtime-bundle.ts');
   const names = readEnvironment(SchedulingEnvironment, process.env);
-  const clients = createClients();
+  // The two clients this command uses.
+  const clients = { dynamodb: dynamoDbClient(), scheduler: schedulerClient() };
   const clock = { now: () => Date.now() };
   const { config } = await buildRuntimeBundle({ configFile, templatesDir: 'templates' });
   return {

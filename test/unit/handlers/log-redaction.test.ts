@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { redactAddresses } from '../../../functions/core/redact.ts';
-import { createLogger } from '../../../functions/handlers/wiring.ts';
+import { createLogger } from '../../../functions/handlers/lambda.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
