@@ -1,12 +1,7 @@
+import type { LiveOrder, LiveOrderWrite, LiveRefund, LiveRefundWrite } from '../core/customers/live-order.ts';
 import type { Customer, Incident, Order } from '../core/customers/model.ts';
 import type { CustomerRecord } from '../core/domain/customer-view.ts';
 import type { ModelRun, StoredScore } from '../core/domain/scoring.ts';
-import type {
-  LiveOrder,
-  LiveOrderWrite,
-  LiveRefund,
-  LiveRefundWrite,
-} from '../core/import/live/live-order.ts';
 
 /** Where validated import rows go; every write is an idempotent put keyed by the row's id. */
 export interface ImportSink {

@@ -1,11 +1,11 @@
-import type { Incident, Order } from '../../functions/core/customers/model.ts';
 import {
   type LiveOrder,
   type LiveOrderWrite,
   type LiveRefund,
   type LiveRefundWrite,
   withRefund,
-} from '../../functions/core/import/live/live-order.ts';
+} from '../../functions/core/customers/live-order.ts';
+import type { Incident, Order } from '../../functions/core/customers/model.ts';
 import type { SegmentationStore } from '../../functions/ports/segmentation-store.ts';
 import { MemorySink } from './memory-import-sink.ts';
 

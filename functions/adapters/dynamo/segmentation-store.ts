@@ -4,6 +4,13 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
+  type LiveOrder,
+  type LiveOrderWrite,
+  type LiveRefund,
+  type LiveRefundWrite,
+  withRefund,
+} from '../../core/customers/live-order.ts';
+import {
   ContactStatusSchema,
   type Customer,
   CustomerSchema,
@@ -14,13 +21,6 @@ import {
 import type { CustomerRecord } from '../../core/domain/customer-view.ts';
 import type { AssignmentHistory } from '../../core/domain/enrolment-state.ts';
 import type { ModelRun, StoredScore } from '../../core/domain/scoring.ts';
-import {
-  type LiveOrder,
-  type LiveOrderWrite,
-  type LiveRefund,
-  type LiveRefundWrite,
-  withRefund,
-} from '../../core/import/live/live-order.ts';
 import type { SegmentationStore } from '../../ports/segmentation-store.ts';
 import { DynamoCustomerStore, orderItem } from './customer-store.ts';
 import {

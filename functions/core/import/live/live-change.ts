@@ -1,9 +1,9 @@
 import type { CustomerDirectory } from '../../../ports/customer-directory.ts';
 import type { ForgetReport, ForgottenRegister } from '../../../ports/privacy-store.ts';
 import type { SegmentationStore } from '../../../ports/segmentation-store.ts';
+import { type LiveOrder, type LiveRefund, olderResult } from '../../customers/live-order.ts';
 import type { Customer, Incident, Order } from '../../customers/model.ts';
 import type { CustomerView } from '../../domain/customer-view.ts';
-import { type LiveOrder, type LiveRefund, olderResult } from './live-order.ts';
 
 /**
  * What one live message from the shop's platforms (a Shopify webhook, a Stripe event, a helpdesk

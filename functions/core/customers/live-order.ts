@@ -1,4 +1,4 @@
-import type { Order, OrderStatus } from '../../customers/model.ts';
+import type { Order, OrderStatus } from './model.ts';
 
 /**
  * An order as a live event states it, with the version the store compares: live events are not

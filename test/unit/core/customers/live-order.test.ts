@@ -4,7 +4,7 @@ import {
   olderResult,
   statusAfterRefund,
   withRefund,
-} from '../../../../../functions/core/import/live/live-order.ts';
+} from '../../../../functions/core/customers/live-order.ts';
 
 const placed: LiveOrder = {
   order: {
