@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   type CustomerSummary,
@@ -17,15 +18,14 @@ import {
   parseTransactionsCsv,
   type RejectedLine,
   type SummaryColumns,
-  scoreCustomers,
   summariseTransactions,
   type TimeUnit,
   type Transaction,
   toColumns,
 } from '../../core/model/index.ts';
+import { type ScoreFileFormat, scoreFileChunks } from '../../core/model/score-file.ts';
 import { readSummaryCsv, type SummaryTable } from '../../core/model/summary-csv.ts';
 import { readTransactionsSummary } from '../../core/model/transactions-csv.ts';
-import { csvTable } from '../../core/reporting/csv-output.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
 
@@ -221,6 +221,32 @@ export const modelFitCommand: Command = {
   },
 };
 
+/** Writes all of `bytes` at the file handle's position (a write may take only part). */
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += (await file.write(bytes, written)).bytesWritten;
+}
+
+/**
+ * Writes `chunks` to `path` one after another, so the whole file is never one string in memory; each
+ * chunk is written while the next is made (the writes run off the main thread).
+ */
+async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
+  const file = await open(path, 'w');
+  let pending = Promise.resolve();
+  try {
+    for (const chunk of chunks) {
+      await pending;
+      pending = writeAll(file, chunk);
+    }
+    await pending;
+  } finally {
+    // A write still in flight when making a chunk failed: let it finish before closing; that error wins.
+    await pending.catch(() => undefined);
+    await file.close();
+  }
+}
+
 /** `rekindle model score`: scores every customer for a horizon and writes CSV or JSON Lines. */
 export const modelScoreCommand: Command = {
   name: 'model score',
@@ -243,34 +269,11 @@ export const modelScoreCommand: Command = {
     const input = withInputErrors(() => loadColumns({ ...values, unit }));
     reportRejected(input.rejected, out);
     const fit = fitOrFail(kind, input.columns, out);
-    const customers = Array.from({ length: input.size }, (_, i) => ({
-      customerId: input.customerId(i),
-      frequency: input.columns.frequency[i] ?? 0,
-      recency: input.columns.recency[i] ?? 0,
-      T: input.columns.T[i] ?? 0,
-    }));
-    const scores = scoreCustomers(fit, customers, horizon, unit);
-    const columns = [
-      'customerId',
-      'frequency',
-      'recency',
-      'T',
-      'pAlive',
-      'expectedPurchases',
-      'pReturn',
-      'explanation',
-    ] as const;
-    const text = target.endsWith('.jsonl')
-      ? `${scores
-          .map((score) =>
-            JSON.stringify(Object.fromEntries(columns.map((column) => [column, score[column]]))),
-          )
-          .join('\n')}\n`
-      : csvTable(columns, scores);
-    writeFileSync(target, text);
-    const summary = { model: fit.model, customers: scores.length, horizon, unit, out: target };
+    const format: ScoreFileFormat = target.endsWith('.jsonl') ? 'jsonl' : 'csv';
+    await writeChunks(target, scoreFileChunks(fit, input, horizon, unit, format));
+    const summary = { model: fit.model, customers: input.size, horizon, unit, out: target };
     if (values.json === true) out.json({ ...summary, fit: fitJson(fit) });
-    else out.line(`${target}: ${scores.length} customers scored with ${fit.model} over ${horizon} ${unit}`);
+    else out.line(`${target}: ${input.size} customers scored with ${fit.model} over ${horizon} ${unit}`);
     return input.rejected.length > 0 ? 1 : 0;
   },
 };

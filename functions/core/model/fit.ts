@@ -198,7 +198,8 @@ function mergeIfItPays(columns: SummaryColumns): CompressedSummaries {
   return mergingPays(columns) ? compressSummaries(columns) : unmergedSummaries(columns);
 }
 
-function mergingPays(columns: SummaryColumns): boolean {
+/** Whether merging identical rows pays: a 20,000-row sample holds few enough distinct rows. */
+export function mergingPays(columns: SummaryColumns): boolean {
   const n = columns.T.length;
   if (n <= MERGE_PROBE_ROWS) return true;
   const probe = strideSample(rowsOf(columns), MERGE_PROBE_ROWS);

@@ -7,13 +7,14 @@
 export type CsvValue = string | number | boolean | null | undefined;
 
 const formulaStart = /^[=+\-@\t\r]/;
+const needsQuotes = /[",\n\r]/;
 
 /** One cell: text neutralised as above, then quoted (RFC 4180) when it holds `"`, `,` or a line break. */
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
   const text = formulaStart.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return needsQuotes.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** A header row of `columns` and a row per record, LF line ends and a final newline. */
