@@ -117,8 +117,8 @@ function timeCommand(args: readonly string[]): { seconds: number; peakMb: number
  * 12-week acquisition cohort (T between 27 and 39 weeks), in two shapes: purchase times rounded to
  * whole days (many identical rows) and continuous (every row distinct). BG/NBD and MBG/NBD read every
  * row (no merging) on every core; Pareto/NBD merges identical rows. The whole-command rows run the
- * CLI on CSV files of the same customers. References are lifetimes 0.11 (numpy/scipy) from issues 3
- * and 25.
+ * CLI on CSV files of the same customers: `model fit`, and `model score` writing every customer's
+ * scores. References are lifetimes 0.11 (numpy/scipy) from issues 3 and 25.
  */
 export async function modelBenchmarks(): Promise<BenchRow[]> {
   const T = { min: 27, max: 39 };
@@ -177,6 +177,35 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
           unit: 'MB',
           target: '< 500 MB',
         });
+      const scores = join(directory, 'scores.csv');
+      const score = timeCommand([
+        'model',
+        'score',
+        '--summary',
+        file,
+        '--model',
+        'bgnbd',
+        '--horizon',
+        '39',
+        '--out',
+        scores,
+      ]);
+      rows.push({
+        area: AREA,
+        case: `\`rekindle model score --summary --model bgnbd --horizon 39 --out FILE.csv\`, whole command (fit, scores, ${(statSync(scores).size / 1e6).toFixed(0)} MB CSV), 1M customers, ${shape.name} (${score.cpu})`,
+        value: score.seconds,
+        unit: 's',
+        target: '< 5 s',
+      });
+      if (score.peakMb !== undefined)
+        rows.push({
+          area: AREA,
+          case: `peak memory of that command, ${shape.name}`,
+          value: score.peakMb,
+          unit: 'MB',
+          target: '< 500 MB',
+        });
+      rmSync(scores, { force: true });
     }
     const transactions = join(directory, 'transactions.csv');
     writeTransactionsCsv(transactions);

@@ -318,11 +318,12 @@ export const modelEvaluateCommand: Command = {
       horizon: holdoutLength(calibrationEnd, holdoutEnd, unit),
     }));
     const kinds = kind === 'auto' ? MODEL_KINDS : [kind];
-    const fits = kinds.map((model) => fitModel(model, input.customers));
+    // Columns once for every model's fit, not a conversion per model.
+    const columns = toColumns(input.customers);
+    const fits = kinds.map((model) => fitModel(model, columns));
     for (const warning of new Set(fits.flatMap((fit) => fit.warnings))) out.error(`warning: ${warning}`);
     const comparisons = fits.map((fit) => compareHoldout(fit, input.customers, actual, horizon));
-    const oneTime =
-      input.customers.filter((customer) => customer.frequency === 0).length / input.customers.length;
+    const oneTime = columns.frequency.filter((x) => x === 0).length / input.customers.length;
     const chosen =
       kind === 'auto'
         ? chooseModel(
