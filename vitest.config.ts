@@ -11,6 +11,9 @@ export default defineConfig({
           // Ceilings for a loaded two-core machine, not targets: fuzz and corpus tests take seconds there.
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // Vitest's default is one fewer worker than cores: one at a time on a two-core machine, where
+          // each file's start (a fork, its imports) leaves the other core idle. Unit and infra share this.
+          maxWorkers: '100%',
         },
       },
       {
@@ -30,6 +33,8 @@ export default defineConfig({
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+          // The same as unit's: projects that run side by side must agree on it.
+          maxWorkers: '100%',
         },
       },
       {
