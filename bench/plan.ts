@@ -46,6 +46,7 @@ export async function planBenchmarks(): Promise<BenchRow[]> {
     config: { ...config, policy: withoutLimits(config.policy) },
     random: seededRandom(1),
     examples: 0,
+    timelines: false,
     ...(replayable(plan) ? { replay: plan.assignments } : {}),
   });
   const compared = performance.now();

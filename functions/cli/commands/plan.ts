@@ -219,7 +219,7 @@ export const planCommand: Command = {
         : simulate.localMidnight(values.start, zone);
     const fits = new Map<string, ModelRun>();
     // Both runs draw the same random numbers and share the model's fits.
-    const run = (options: Pick<PlanOptions, 'config' | 'examples' | 'replay'>) =>
+    const run = (options: Pick<PlanOptions, 'config' | 'examples' | 'replay' | 'timelines'>) =>
       simulate.simulatePlan({
         data: read.data,
         start,
@@ -233,6 +233,7 @@ export const planCommand: Command = {
     const unlimited = await run({
       config: { ...config, policy: simulate.withoutLimits(config.policy) },
       examples: 0,
+      timelines: false,
       ...(simulate.replayable(plan) ? { replay: plan.assignments } : {}),
     });
     const report = buildPlanReport({

@@ -1,5 +1,5 @@
 import type { RekindleConfig } from '../config/schema.ts';
-import type { Policy } from '../config/sequences.ts';
+import type { Policy, Sequence } from '../config/sequences.ts';
 import type { CustomerRecord, CustomerView } from '../domain/customer-view.ts';
 import type { Assignment } from '../domain/enrolment.ts';
 import { planStep } from '../domain/enrolment.ts';
@@ -170,6 +170,11 @@ export interface PlanOptions {
    * `replayable`), and how the comparison without caps and windows saves the segmenter's work.
    */
   readonly replay?: readonly Assignment[];
+  /**
+   * Whether to keep each customer's timeline (`timelines` in the result). The comparison without
+   * caps and windows shows only counts, so it does without them. @default true
+   */
+  readonly timelines?: boolean;
 }
 
 /**
@@ -183,7 +188,10 @@ export const replayable = (plan: Pick<PlanResult, 'exits'>): boolean => Object.k
 interface CustomerState {
   readonly record: Omit<CustomerRecord, 'assignments'>;
   assignments: AssignmentHistory[];
-  sends: SendRecord[];
+  readonly sends: SendRecord[];
+  /** The record and the view as of the current assignments: dropped whenever those change. */
+  current?: CustomerRecord;
+  view?: CustomerView;
 }
 
 /** A step planned to fire, as the Scheduler would hold it. */
@@ -259,9 +267,12 @@ export function withoutLimits(policy: Policy): Policy {
 /** The Scheduler adapter's floor (adapters/scheduler/step-scheduler.ts): no schedule less than 2 minutes ahead. */
 const scheduleTimeFloor = 2 * 60_000;
 
-/** FNV-1a, 32-bit: a small stable hash of short strings. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+/**
+ * FNV-1a, 32-bit: a small stable hash of short strings. `from` continues the hash of the text
+ * before, so `fnv1a(b, fnv1a(a))` is `fnv1a(a + b)` without joining them.
+ */
+function fnv1a(text: string, from = 0x811c9dc5): number {
+  let hash = from;
   for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return hash >>> 0;
 }
@@ -325,24 +336,41 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
       sends: [],
     });
 
-  const recordOf = (state: CustomerState, snapshot = false): CustomerRecord => ({
+  // A customer's record and view are made again only when their assignments change (an enrolment
+  // starts or ends), not for every day and every step: most customers' never do after the first day.
+  const recordOf = (state: CustomerState): CustomerRecord => {
+    state.current ??= { ...state.record, assignments: state.assignments };
+    return state.current;
+  };
+  /** The record as it is now, kept unchanged whatever happens later (the first day's, explained afterwards). */
+  const snapshotOf = (state: CustomerState): CustomerRecord => ({
     ...state.record,
-    assignments: snapshot ? [...state.assignments] : state.assignments,
+    assignments: [...state.assignments],
   });
-  const viewOf = (state: CustomerState): CustomerView => ({
-    customer: state.record.customer,
-    orders: state.record.orders,
-    incidents: state.record.incidents,
-    enrolments: state.assignments.filter(
-      (assignment): assignment is AssignmentHistory & EnrolmentRecord => assignment.state !== 'held-out',
-    ),
-    sends: state.sends,
-    engagement: [],
-    status: {},
-  });
+  const viewOf = (state: CustomerState): CustomerView => {
+    state.view ??= {
+      customer: state.record.customer,
+      orders: state.record.orders,
+      incidents: state.record.incidents,
+      enrolments: state.assignments.filter(
+        (assignment): assignment is AssignmentHistory & EnrolmentRecord => assignment.state !== 'held-out',
+      ),
+      // The same list the plan appends to, so the view always has every send.
+      sends: state.sends,
+      engagement: [],
+      status: {},
+    };
+    return state.view;
+  };
+  const assignmentsChanged = (state: CustomerState) => {
+    state.current = undefined;
+    state.view = undefined;
+  };
 
   const timelines = new Map<string, TimelineEntry[]>();
+  const keepTimelines = options.timelines ?? true;
   const note = (customerId: string, entry: TimelineEntry) => {
+    if (!keepTimelines) return;
     const list = timelines.get(customerId);
     if (list === undefined) timelines.set(customerId, [entry]);
     else list.push(entry);
@@ -406,7 +434,8 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     if (scheduled.has(name)) return 'exists' as const;
     scheduled.add(name);
     const floored = Math.max(at, now + scheduleTimeFloor);
-    const jitter = flexibleSeconds > 0 ? (fnv1a(`${name}@${floored}`) % flexibleSeconds) * 1000 : 0;
+    const jitter =
+      flexibleSeconds > 0 ? (fnv1a(String(floored), fnv1a('@', fnv1a(name))) % flexibleSeconds) * 1000 : 0;
     queue.push(floored + jitter, { message, timeZone });
     return 'created' as const;
   };
@@ -428,6 +457,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
         if (state.assignments.some((existing) => existing.enrolmentId === assignment.enrolmentId))
           return false;
         state.assignments.push(assignment);
+        assignmentsChanged(state);
         made.push(assignment);
         const totals = segmentTotals.get(assignment.segmentId) ?? { enrolled: 0, heldOut: 0 };
         if (assignment.state === 'held-out') {
@@ -464,12 +494,17 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
           }
         : assignment,
     );
+    assignmentsChanged(state);
   };
+
+  const sequenceById = new Map<string, Sequence>();
+  for (const sequence of config.sequences)
+    if (!sequenceById.has(sequence.id)) sequenceById.set(sequence.id, sequence);
 
   /** The sender's work for one fired schedule, decided by the core as send-step decides it. */
   const fire = (at: number, { message, timeZone }: Planned) => {
     const state = states.get(message.customerId);
-    const sequence = config.sequences.find((candidate) => candidate.id === message.sequenceId);
+    const sequence = sequenceById.get(message.sequenceId);
     const step = sequence?.steps[message.stepIndex];
     if (state === undefined || sequence === undefined || step === undefined) return;
     const enrolment = state.assignments.find((candidate) => candidate.enrolmentId === message.enrolmentId);
@@ -681,7 +716,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     const assignments = replayAt.get(runAt) ?? [];
     const created = await enrolments.createAssignments(assignments);
     for (const [i, assignment] of assignments.entries()) {
-      const sequence = config.sequences.find((candidate) => candidate.id === assignment.sequenceId);
+      const sequence = sequenceById.get(assignment.sequenceId);
       const state = states.get(assignment.customerId);
       if (
         created[i] !== true ||
@@ -734,16 +769,19 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     // Only customers the segmenter could enrol today: one in a sequence, or resting after one, is
     // held back by decideEnrolment whatever their segment, and the plan stores no scores.
     const records: CustomerRecord[] = [];
+    // After the first day, neither is one whose consent is withdrawn: never enrolled in any segment
+    // (nothing in a plan changes a customer's consent), and later days' scores are not kept.
     for (const state of states.values())
       if (
         index === 0 ||
         !(
+          state.record.customer.consent === 'withdrawn' ||
           state.assignments.some((assignment) => assignment.state === 'active') ||
           inCooldown(state.assignments, runAt, policy.cooldown)
         )
       )
         // The first day's records are kept as they were, to explain the segments afterwards.
-        records.push(recordOf(state, index === 0));
+        records.push(index === 0 ? snapshotOf(state) : recordOf(state));
     const scores = new Map<string, StoredScore>();
     dayEnrolled = 0;
     dayHeldOut = 0;
@@ -782,6 +820,11 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
       }
     >();
     const dayOne = new Map<string, { enrolled: number; heldOut: number }>();
+    // Each customer's first assignment made at the first run (the timelines need not be kept).
+    const firstAssigned = new Map<string, Assignment['state']>();
+    for (const assignment of made)
+      if (assignment.enrolledAt === first.at && !firstAssigned.has(assignment.customerId))
+        firstAssigned.set(assignment.customerId, assignment.state);
     for (const record of first.records) {
       const stored = first.scores.get(record.customer.customerId);
       const facts = customerFacts(
@@ -811,12 +854,10 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
       const decision = decideEnrolment(record, segment, config, first.at);
       if (!decision.enrol) entry.heldBack[decision.reason] += 1;
       else {
-        const assigned = (timelines.get(record.customer.customerId) ?? []).find(
-          (event) => event.at === first.at && (event.kind === 'enrolled' || event.kind === 'held-out'),
-        );
+        const assigned = firstAssigned.get(record.customer.customerId);
         const counts = dayOne.get(segment.id) ?? { enrolled: 0, heldOut: 0 };
-        if (assigned?.kind === 'held-out') counts.heldOut += 1;
-        else if (assigned?.kind === 'enrolled') counts.enrolled += 1;
+        if (assigned === 'held-out') counts.heldOut += 1;
+        else if (assigned !== undefined) counts.enrolled += 1;
         dayOne.set(segment.id, counts);
       }
       if (entry.examples.length < (options.examples ?? 3)) {
