@@ -6,7 +6,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRuntimeBundle } from '../../../functions/build/runtime-bundle.ts';
 import type { StepMessage } from '../../../functions/core/domain/step-message.ts';
-import { recordEngagementDeps, sendStepDeps } from '../../../functions/handlers/composition.ts';
+import { dynamoDbClient } from '../../../functions/handlers/clients/dynamodb.ts';
+import {
+  ingestEventDeps,
+  recordEngagementDeps,
+  sendStepDeps,
+  stripeEventDeps,
+  tableStores,
+} from '../../../functions/handlers/composition.ts';
 import {
   EnvironmentError,
   EnvironmentNames,
@@ -159,5 +166,16 @@ describe('the composition root', () => {
     expect(scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input.GroupName).toBe(
       localNames.scheduleGroup,
     );
+  });
+
+  it('builds a handler from only the clients it uses, and lets handlers share one set of stores', () => {
+    const composition = { clients: { dynamodb: dynamoDbClient() }, names: { tableName: 't' }, clock, logger };
+    const stores = tableStores(composition.clients, 't');
+    const ingest = ingestEventDeps(composition, stores);
+    const stripe = stripeEventDeps(composition, stores);
+    expect(ingest.forgotten).toBe(stripe.forgotten);
+    expect(ingest.store).toBe(stripe.store);
+    // Each handler's own stores otherwise.
+    expect(ingestEventDeps(composition).forgotten).not.toBe(ingest.forgotten);
   });
 });
