@@ -33,9 +33,10 @@ import type { UnsubscribeHandlerDeps } from '../unsubscribe.ts';
  * The composition root: one function per handler, from the composition to its dependencies.
  * Lambda's wired exports, the local runtime and the send worker all build their handlers here, so
  * wiring is written once. `stores` lets a caller share one set of stores between handlers (the
- * local runtime does). The functions are split by the SDK clients their adapters use (this module:
- * DynamoDB alone; mailer.ts, scheduling.ts, sending.ts, replies.ts, objects.ts), since a Lambda bundle requires
- * every SDK package its imported modules import; composition.ts gathers them all.
+ * local runtime does). The functions are split by the SDK clients their adapters use (this
+ * module: DynamoDB alone; mailer.ts, scheduling.ts, sending.ts, replies.ts, objects.ts), since a
+ * Lambda bundle requires every SDK package its imported modules import; composition.ts gathers
+ * them all.
  */
 
 /**
