@@ -19,9 +19,9 @@ import { projectBundle, startTestRuntime } from '../support/local-stack.ts';
  * Crashes and duplicate deliveries at every point of the send path, over many enrolments: every
  * step ends with exactly one email, or claimed and listed for an operator, never two emails.
  */
-// 600 × 3 steps gives each of the eight faults about 225 executions: every fault at every step many
-// times over, in about a minute, where 1,000 took two of CI's fifteen.
-const enrolments = 600;
+// 300 × 3 steps gives each of the eight faults about 110 (enrolment, step) pairs: every fault strikes
+// at every step dozens of times (asserted below), in half a minute; 1,000 took two of CI's fifteen.
+const enrolments = 300;
 const steps = 3;
 const start = Date.parse('2026-03-02T09:00:00Z');
 const day = 86_400_000;
@@ -317,5 +317,13 @@ describe('the send path under crashes and duplicate deliveries', () => {
       expect(view?.sends.map((send) => send.state)).toEqual(['sent', 'sent', 'sent']);
     }
     expect(runtime.sendQueue.deadLetters).toEqual([]);
+    // What the run covered: each injected fault struck at each of the three steps, many times.
+    for (const fault of faults.filter((kind) => kind !== 'none' && kind !== 'duplicate-delivery'))
+      for (let stepIndex = 0; stepIndex < steps; stepIndex += 1) {
+        const times = [...injected].filter(
+          (key) => key.startsWith(`${fault}#`) && key.endsWith(`#${stepIndex}`),
+        ).length;
+        expect(times, `${fault} at step ${stepIndex}`).toBeGreaterThanOrEqual(10);
+      }
   });
 });
