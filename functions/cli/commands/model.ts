@@ -232,7 +232,9 @@ async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
  * chunk is written while the next is made (the writes run off the main thread).
  */
 async function writeChunks(path: string, chunks: Iterable<Uint8Array>): Promise<void> {
-  const file = await open(path, 'w');
+  const file = await open(path, 'w').catch((error: unknown) => {
+    throw new UsageError(`cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   let pending = Promise.resolve();
   try {
     for (const chunk of chunks) {

@@ -128,6 +128,22 @@ describe('rekindle model score', () => {
     expect(JSON.parse(lines[2] ?? '{}')).toMatchObject({ customerId: '3', frequency: 0 });
   });
 
+  it('says which output file it cannot write, with exit code 2', async () => {
+    const target = join(dir, 'missing-folder', 'scores.csv');
+    const { code, out } = await run(
+      'model',
+      'score',
+      '--summary',
+      SUMMARY,
+      '--horizon',
+      '5',
+      '--out',
+      target,
+    );
+    expect(code).toBe(2);
+    expect(out.errors.join('\n')).toContain(`cannot write ${target}`);
+  });
+
   it('needs a positive horizon and a .csv or .jsonl output', async () => {
     expect((await run('model', 'score', '--summary', SUMMARY, '--out', join(dir, 'x.csv'))).code).toBe(2);
     expect((await run('model', 'score', '--summary', SUMMARY, '--horizon', '5', '--out', 'x.txt')).code).toBe(
