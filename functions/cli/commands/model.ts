@@ -23,9 +23,9 @@ import {
   type Transaction,
   toColumns,
 } from '../../core/model/index.ts';
-import { type ScoreFileFormat, scoreFileChunks } from '../../core/model/score-file.ts';
 import { readSummaryCsv, type SummaryTable } from '../../core/model/summary-csv.ts';
 import { readTransactionsSummary } from '../../core/model/transactions-csv.ts';
+import { type ScoreFileFormat, scoreFileChunks } from '../../core/reporting/score-file.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
 

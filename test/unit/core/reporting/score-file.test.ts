@@ -14,8 +14,8 @@ import {
   type TimeUnit,
   toColumns,
 } from '../../../../functions/core/model/index.ts';
-import { SCORE_FILE_COLUMNS, scoreFileChunks } from '../../../../functions/core/model/score-file.ts';
 import { csvTable } from '../../../../functions/core/reporting/csv-output.ts';
+import { SCORE_FILE_COLUMNS, scoreFileChunks } from '../../../../functions/core/reporting/score-file.ts';
 
 const summary = parseSummaryCsv(
   readFileSync('/work/shared/data/cdnow/cdnow_summary.csv', 'utf8'),
