@@ -356,6 +356,7 @@ export async function startPreviewServer(options: PreviewServerOptions = {}): Pr
         server.close((error) => (error ? reject(error) : resolve())),
       );
       await ses?.stop();
+      await timelines.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import type { RekindleConfig } from '../../core/config/schema.ts';
 import { seededRandom } from '../../core/model/simulate.ts';
 import { describeEntry, localTime } from '../../core/planning/plan-text.ts';
@@ -38,6 +39,69 @@ interface PlannedTimelines {
   readonly timelines: ReadonlyMap<string, readonly TimelineEntry[]>;
 }
 
+/** A plan asked of the timeline worker (timeline-worker.ts). */
+export interface TimelineRequest {
+  readonly id: number;
+  readonly config: RekindleConfig;
+  readonly start: number;
+  readonly days: number;
+}
+
+/** The timeline worker's answer to request `id`; id -1 says it has started. */
+export type TimelineReply =
+  | { readonly id: number; readonly ready: true }
+  | { readonly id: number; readonly timelines: ReadonlyMap<string, readonly TimelineEntry[]> }
+  | { readonly id: number; readonly error: string };
+
+/**
+ * The plan in a worker thread (timeline-worker.ts, through its tsx entry as the send worker's),
+ * started on the first plan and kept for the next config: the shop is copied to it once.
+ */
+class PlanWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<
+    number,
+    { resolve: (value: PlannedTimelines['timelines']) => void; reject: (error: Error) => void }
+  >();
+  #nextId = 0;
+  #failure: Error | undefined;
+
+  constructor(shop: PreviewShop, onExit: () => void) {
+    this.#worker = new Worker(new URL('./timeline-entry.mjs', import.meta.url), { workerData: shop });
+    // A preview that stops without closing the cache does not wait for the worker.
+    this.#worker.unref();
+    this.#worker.on('message', (reply: TimelineReply) => {
+      const call = this.#pending.get(reply.id);
+      if (call === undefined) return;
+      this.#pending.delete(reply.id);
+      if ('error' in reply) call.reject(new Error(reply.error));
+      else if ('timelines' in reply) call.resolve(reply.timelines);
+    });
+    const failed = (why: string) => {
+      this.#failure ??= new Error(`the timeline worker stopped: ${why}`);
+      for (const call of this.#pending.values()) call.reject(this.#failure);
+      this.#pending.clear();
+      onExit();
+    };
+    this.#worker.on('error', (error) => failed(error.message));
+    this.#worker.on('exit', (code) => failed(`exit code ${code}`));
+  }
+
+  plan(config: RekindleConfig, start: number, days: number): Promise<PlannedTimelines['timelines']> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, config, start, days } satisfies TimelineRequest);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#failure ??= new Error('the timeline worker was stopped');
+    await this.#worker.terminate();
+  }
+}
+
 /**
  * The plan (`rekindle plan`'s simulation: the real segmenter, enrolment and send policy in virtual
  * time, sending nothing) of the preview's customers, computed once per config text: the timelines
@@ -48,6 +112,8 @@ export class TimelineCache {
   readonly #days: number;
   readonly #start: number | string | undefined;
   readonly #now: () => number;
+  readonly #inWorker: boolean;
+  #worker: PlanWorker | undefined;
   #key: string | undefined;
   #planned: Promise<PlannedTimelines> | undefined;
 
@@ -60,7 +126,13 @@ export class TimelineCache {
      */
     readonly start?: number | string;
     readonly now: () => number;
+    /**
+     * Plan in a worker thread, so the server's pages go on while it runs. @default true above
+     * {@link waitedForCustomers} customers (a small shop's plan takes less than starting one)
+     */
+    readonly inWorker?: boolean;
   }) {
+    this.#inWorker = options.inWorker ?? options.shop.customers.length > waitedForCustomers;
     this.#shop = options.shop;
     this.#days = options.days;
     this.#start = options.start;
@@ -80,15 +152,18 @@ export class TimelineCache {
         typeof this.#start === 'string'
           ? localMidnight(this.#start, zone)
           : (this.#start ?? planStart(this.#shop, zone, this.#now()));
-      this.#planned = simulatePlan({
-        config,
-        data: this.#shop,
-        start,
-        days: this.#days,
-        model: planningModel,
-        random: seededRandom(1),
-        examples: 0,
-      }).then((plan) => ({ start, timelines: plan.timelines }));
+      const timelines = this.#inWorker
+        ? this.#planWorker().plan(config, start, this.#days)
+        : simulatePlan({
+            config,
+            data: this.#shop,
+            start,
+            days: this.#days,
+            model: planningModel,
+            random: seededRandom(1),
+            examples: 0,
+          }).then((plan) => plan.timelines);
+      this.#planned = timelines.then((planned) => ({ start, timelines: planned }));
       // A failed plan is computed again on the next page, not cached.
       this.#planned.catch(() => {
         this.#planned = undefined;
@@ -96,9 +171,30 @@ export class TimelineCache {
     }
     return this.#planned;
   }
+
+  #planWorker(): PlanWorker {
+    if (this.#worker === undefined) {
+      const worker = new PlanWorker(this.#shop, () => {
+        // A worker that stopped is started again for the next plan.
+        if (this.#worker === worker) this.#worker = undefined;
+      });
+      this.#worker = worker;
+    }
+    return this.#worker;
+  }
+
+  /** Stops the plan's worker thread, if one was started. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    await worker?.stop();
+  }
 }
 
-/** Above this many customers a page does not wait for the plan: it says the plan still runs. */
+/**
+ * Above this many customers a page does not wait for the plan (it says the plan still runs), and
+ * the plan runs in a worker thread.
+ */
 export const waitedForCustomers = 2_000;
 /** How long a page of a large shop waits for the plan before saying it still runs. */
 const patienceMs = 2_000;
@@ -106,9 +202,8 @@ const patienceMs = 2_000;
 /**
  * The sample's timeline: what the plan does to them, each line in their own zone. For a shop of
  * more than {@link waitedForCustomers} customers, a plan not done within two seconds is reported
- * as still running. The plan computes on the preview's own thread, so this helps only while it
- * waits on the model fit's workers: mostly the first page waits for the whole plan, as long as
- * `rekindle plan` takes on the same files (a worker thread for the plan would lift that).
+ * as still running; that plan runs in a worker thread (see TimelineCache), so the server answers
+ * every page meanwhile.
  */
 export async function timelineFor(
   cache: TimelineCache,

@@ -77,3 +77,20 @@ describe("a customer's timeline in the preview", () => {
     });
   });
 });
+
+describe('the preview plan in a worker thread', () => {
+  it('gives the same timelines as the plan on the server’s own thread', async () => {
+    const options = { shop: sampleShop, days: 30, start: '2025-11-24', now: () => 0 };
+    const here = new TimelineCache({ ...options, inWorker: false });
+    const worker = new TimelineCache({ ...options, inWorker: true });
+    try {
+      const [mine, theirs] = await Promise.all([here.planned(config, 'x'), worker.planned(config, 'x')]);
+
+      expect(theirs.start).toBe(mine.start);
+      expect([...theirs.timelines]).toEqual([...mine.timelines]);
+      expect(mine.timelines.size).toBeGreaterThan(0);
+    } finally {
+      await worker.close();
+    }
+  }, 60_000);
+});
