@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseConfig } from '../functions/core/config/load.ts';
 import type { ModelRun } from '../functions/core/domain/scoring.ts';
@@ -89,6 +90,13 @@ export async function planBenchmarks(): Promise<BenchRow[]> {
       case: 'peak RSS of the process (maxRSS, model fit workers included)',
       value: process.resourceUsage().maxRSS / 1024,
       unit: 'MB',
+    },
+    {
+      // The host is shared: a wall time means little without how busy it was.
+      area: AREA,
+      case: 'load average of the host over the last minute, at the end (2 cores)',
+      value: loadavg()[0] ?? 0,
+      unit: 'load',
     },
   ];
 }
