@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util';
 import {
   type CustomerSummary,
   chooseModel,
-  compareHoldout,
+  compareHoldoutColumns,
   type FitResult,
   fitModel,
   type HoldoutComparison,
   holdoutChartSvg,
   holdoutLength,
-  holdoutPurchases,
+  holdoutWindow,
   MODEL_KINDS,
   ModelInputError,
   type ModelKind,
@@ -24,7 +24,11 @@ import {
   toColumns,
 } from '../../core/model/index.ts';
 import { readSummaryCsv, type SummaryTable } from '../../core/model/summary-csv.ts';
-import { readTransactionsSummary } from '../../core/model/transactions-csv.ts';
+import {
+  type HoldoutTable,
+  readTransactionsHoldout,
+  readTransactionsSummary,
+} from '../../core/model/transactions-csv.ts';
 import { type ScoreFileFormat, scoreFileChunks } from '../../core/reporting/score-file.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -292,6 +296,17 @@ function printComparison(comparison: HoldoutComparison, out: Output): void {
   }
 }
 
+/** Whether the two dates make a holdout period (the reason comes from {@link holdoutWindow}). */
+function isHoldoutWindow(calibrationEnd: string, holdoutEnd: string): boolean {
+  try {
+    holdoutWindow(calibrationEnd, holdoutEnd);
+    return true;
+  } catch (error: unknown) {
+    if (error instanceof ModelInputError) return false;
+    throw error;
+  }
+}
+
 /** `rekindle model evaluate`: expected against actual holdout purchases, per model, with an SVG chart. */
 export const modelEvaluateCommand: Command = {
   name: 'model evaluate',
@@ -312,20 +327,29 @@ export const modelEvaluateCommand: Command = {
       throw new UsageError('give --calibration-end and --holdout-end');
     const kind = parseModel(values.model);
     const unit = parseUnit(values.unit);
-    const input = withInputErrors(() => loadInput({ ...values, unit }));
+    const file = values.transactions;
+    if (file === undefined) throw new UsageError('give --summary FILE or --transactions FILE');
+    // A bad holdout end is reported after the rows are read and their rejections printed.
+    const windowOk = isHoldoutWindow(calibrationEnd, holdoutEnd);
+    const input: HoldoutTable = withInputErrors(() => {
+      const bytes = readBytes(file);
+      const options = { calibrationEnd, unit, shared: true };
+      return windowOk
+        ? readTransactionsHoldout(bytes, file, { ...options, holdoutEnd })
+        : { ...readTransactionsSummary(bytes, file, options), holdout: new Int32Array(0) };
+    });
     reportRejected(input.rejected, out);
-    if (input.customers.length === 0) throw new UsageError('no valid customers in the input');
-    const { actual, horizon } = withInputErrors(() => ({
-      actual: holdoutPurchases(input.transactions ?? [], { calibrationEnd, holdoutEnd }),
-      horizon: holdoutLength(calibrationEnd, holdoutEnd, unit),
-    }));
+    if (input.size === 0) throw new UsageError('no valid customers in the input');
+    const horizon = withInputErrors(() => {
+      holdoutWindow(calibrationEnd, holdoutEnd);
+      return holdoutLength(calibrationEnd, holdoutEnd, unit);
+    });
     const kinds = kind === 'auto' ? MODEL_KINDS : [kind];
-    // Columns once for every model's fit, not a conversion per model.
-    const columns = toColumns(input.customers);
+    const { columns } = input;
     const fits = kinds.map((model) => fitModel(model, columns));
     for (const warning of new Set(fits.flatMap((fit) => fit.warnings))) out.error(`warning: ${warning}`);
-    const comparisons = fits.map((fit) => compareHoldout(fit, input.customers, actual, horizon));
-    const oneTime = columns.frequency.filter((x) => x === 0).length / input.customers.length;
+    const comparisons = fits.map((fit) => compareHoldoutColumns(fit, columns, input.holdout, horizon));
+    const oneTime = columns.frequency.filter((x) => x === 0).length / input.size;
     const chosen =
       kind === 'auto'
         ? chooseModel(
@@ -342,7 +366,7 @@ export const modelEvaluateCommand: Command = {
     }
     if (values.json === true) {
       out.json({
-        customers: input.customers.length,
+        customers: input.size,
         holdoutLength: horizon,
         unit,
         models: comparisons.map((comparison, i) => {
@@ -352,7 +376,7 @@ export const modelEvaluateCommand: Command = {
         ...(chosen?.choice === undefined ? {} : { choice: chosen.choice }),
       });
     } else {
-      out.line(`${input.customers.length} customers; holdout of ${horizon.toFixed(2)} ${unit}`);
+      out.line(`${input.size} customers; holdout of ${horizon.toFixed(2)} ${unit}`);
       for (const comparison of comparisons) printComparison(comparison, out);
       if (chosen?.choice !== undefined) out.line(`best: ${chosen.choice.chosen} — ${chosen.choice.reason}`);
       if (values.plot !== undefined) out.line(`chart written to ${values.plot}`);

@@ -1,6 +1,6 @@
 import type { FitResult } from './fit.ts';
 import { scoreColumns } from './scores.ts';
-import type { CustomerSummary } from './summary-data.ts';
+import type { CustomerSummary, SummaryColumns } from './summary-data.ts';
 import { toColumns } from './summary-data.ts';
 
 /** Expected against actual holdout purchases for one group of customers. */
@@ -35,29 +35,48 @@ export function compareHoldout(
   actual: ReadonlyMap<string, number>,
   horizon: number,
 ): HoldoutComparison {
-  const scores = scoreColumns(fit, toColumns(customers), horizon);
+  return compareHoldoutColumns(
+    fit,
+    toColumns(customers),
+    customers.map((customer) => actual.get(customer.customerId) ?? 0),
+    horizon,
+  );
+}
+
+/**
+ * {@link compareHoldout} over summary columns, with customer i's actual holdout purchases at
+ * `actual[i]` (as `readTransactionsHoldout` gives them): no object per customer.
+ */
+export function compareHoldoutColumns(
+  fit: FitResult,
+  columns: SummaryColumns,
+  actual: ArrayLike<number>,
+  horizon: number,
+): HoldoutComparison {
+  const scores = scoreColumns(fit, columns, horizon);
   const groups = Array.from({ length: LAST_GROUP + 1 }, (_, x) => ({
     label: x === LAST_GROUP ? `${LAST_GROUP}+` : String(x),
     customers: 0,
     expected: 0,
     actual: 0,
   }));
+  const n = columns.frequency.length;
   let squared = 0;
-  customers.forEach((customer, i) => {
+  for (let i = 0; i < n; i += 1) {
     const expected = scores.expectedPurchases[i] ?? 0;
-    const observed = actual.get(customer.customerId) ?? 0;
+    const observed = actual[i] ?? 0;
     squared += (expected - observed) ** 2;
-    const group = groups[Math.min(customer.frequency, LAST_GROUP)];
-    if (group === undefined) return;
+    const group = groups[Math.min(columns.frequency[i] ?? 0, LAST_GROUP)];
+    if (group === undefined) continue;
     group.customers += 1;
     group.expected += expected;
     group.actual += observed;
-  });
+  }
   return {
     model: fit.model,
     totalExpected: groups.reduce((sum, group) => sum + group.expected, 0),
     totalActual: groups.reduce((sum, group) => sum + group.actual, 0),
-    rmse: customers.length === 0 ? 0 : Math.sqrt(squared / customers.length),
+    rmse: n === 0 ? 0 : Math.sqrt(squared / n),
     byFrequency: groups,
   };
 }

@@ -4,12 +4,19 @@
  */
 export type { BetaGeometricParams } from './bgnbd.ts';
 export { chooseModel, fitModel, MODEL_KINDS, type ParametricFit } from './choose-model.ts';
-export { compareHoldout, type HoldoutComparison, type HoldoutGroup, holdoutChartSvg } from './evaluate.ts';
+export {
+  compareHoldout,
+  compareHoldoutColumns,
+  type HoldoutComparison,
+  type HoldoutGroup,
+  holdoutChartSvg,
+} from './evaluate.ts';
 export type { FitOptions, FitResult, ModelChoice, ModelKind, RfmParams } from './fit.ts';
 export type { ParetoNbdParams } from './pareto-nbd.ts';
 export {
   holdoutLength,
   holdoutPurchases,
+  holdoutWindow,
   ModelInputError,
   parseIsoDay,
   parseSummaryCsv,
@@ -38,4 +45,10 @@ export {
   type TimeUnit,
   toColumns,
 } from './summary-data.ts';
-export { type ReadTransactionsOptions, readTransactionsSummary } from './transactions-csv.ts';
+export {
+  type HoldoutTable,
+  type ReadHoldoutOptions,
+  type ReadTransactionsOptions,
+  readTransactionsHoldout,
+  readTransactionsSummary,
+} from './transactions-csv.ts';

@@ -228,9 +228,7 @@ export function holdoutPurchases(
   rows: readonly Transaction[],
   options: { readonly calibrationEnd: string; readonly holdoutEnd: string },
 ): Map<string, number> {
-  const start = parseDayOrThrow(options.calibrationEnd, 'calibration end');
-  const end = parseDayOrThrow(options.holdoutEnd, 'holdout end');
-  if (end <= start) throw new ModelInputError('the holdout end must be after the calibration end');
+  const { start, end } = holdoutWindow(options.calibrationEnd, options.holdoutEnd);
   const days = new Map<string, Set<number>>();
   for (const row of rows) {
     if (rejectReason(row) !== undefined) continue;
@@ -245,6 +243,17 @@ export function holdoutPurchases(
     set.add(day);
   }
   return new Map([...days].map(([id, set]) => [id, set.size]));
+}
+
+/**
+ * The holdout period (start, end] in days since 1970-01-01; throws {@link ModelInputError} when either
+ * date is not a date or the holdout does not end after the calibration end.
+ */
+export function holdoutWindow(calibrationEnd: string, holdoutEnd: string): { start: number; end: number } {
+  const start = parseDayOrThrow(calibrationEnd, 'calibration end');
+  const end = parseDayOrThrow(holdoutEnd, 'holdout end');
+  if (end <= start) throw new ModelInputError('the holdout end must be after the calibration end');
+  return { start, end };
 }
 
 /** Length of the holdout period in `unit`. */

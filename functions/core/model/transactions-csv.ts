@@ -1,5 +1,7 @@
 import { allocate, lineCapacity, needsReference, readHeader, tableOf } from './csv-bytes.ts';
 import {
+  holdoutPurchases,
+  holdoutWindow,
   ModelInputError,
   parseIsoDay,
   parseTransactionsCsv,
@@ -89,15 +91,50 @@ function canonicalNumber(id: string): number {
   return /^(0|[1-9]\d{0,14})$/.test(id) ? Number(id) : Number.NaN;
 }
 
-/** The reference path: the zod reader, then the summary, for files the fast path does not take on. */
-function fromReference(bytes: Buffer, fileName: string, options: ReadTransactionsOptions): SummaryTable {
+/** Options of {@link readTransactionsHoldout}. */
+export interface ReadHoldoutOptions extends ReadTransactionsOptions {
+  /** Last day of the holdout period (inclusive), YYYY-MM-DD, after the calibration end. */
+  readonly holdoutEnd: string;
+}
+
+/** The calibration summary with each of its customers' holdout purchases, in the same order. */
+export interface HoldoutTable extends SummaryTable {
+  /** Distinct purchase days in (calibration end, holdout end] of customer i. */
+  readonly holdout: Int32Array;
+}
+
+/**
+ * The reference path: the zod reader, then the summary (and the holdout counts when asked for), for
+ * files the fast path does not take on.
+ */
+function fromReference(
+  bytes: Buffer,
+  fileName: string,
+  options: ReadTransactionsOptions,
+  holdoutEnd: string | undefined,
+): HoldoutTable {
   const parsed = parseTransactionsCsv(bytes.toString('utf8'), fileName);
   const summary = summariseTransactions(parsed.transactions, {
     calibrationEnd: options.calibrationEnd,
     unit: options.unit ?? 'weeks',
     fileName,
   });
-  return tableOf(summary.customers, [...parsed.rejected, ...summary.rejected], options.shared ?? false);
+  const table = tableOf(
+    summary.customers,
+    [...parsed.rejected, ...summary.rejected],
+    options.shared ?? false,
+  );
+  const holdout = new Int32Array(summary.customers.length);
+  if (holdoutEnd !== undefined) {
+    const counts = holdoutPurchases(parsed.transactions, {
+      calibrationEnd: options.calibrationEnd,
+      holdoutEnd,
+    });
+    summary.customers.forEach((customer, i) => {
+      holdout[i] = counts.get(customer.customerId) ?? 0;
+    });
+  }
+  return { ...table, holdout };
 }
 
 /**
@@ -112,23 +149,48 @@ export function readTransactionsSummary(
   fileName: string,
   options: ReadTransactionsOptions,
 ): SummaryTable {
+  return readTransactions(bytes, fileName, options, undefined);
+}
+
+/**
+ * {@link readTransactionsSummary} and, in the same pass, each customer's holdout purchases as
+ * {@link holdoutPurchases} counts them (distinct days in (calibration end, holdout end]), without an
+ * object per row. Throws {@link ModelInputError} for a holdout end that is not a date after the
+ * calibration end, as holdoutPurchases does.
+ */
+export function readTransactionsHoldout(
+  bytes: Buffer,
+  fileName: string,
+  options: ReadHoldoutOptions,
+): HoldoutTable {
+  return readTransactions(bytes, fileName, options, options.holdoutEnd);
+}
+
+function readTransactions(
+  bytes: Buffer,
+  fileName: string,
+  options: ReadTransactionsOptions,
+  holdoutEnd: string | undefined,
+): HoldoutTable {
   const unit = unitDays(options.unit ?? 'weeks');
   const shared = options.shared ?? false;
-  if (needsReference(bytes)) return fromReference(bytes, fileName, options);
+  if (needsReference(bytes)) return fromReference(bytes, fileName, options, holdoutEnd);
   const header = readHeader(bytes);
   const idAt = header.columns.indexOf('customer_id');
   const dateAt = header.columns.indexOf('date');
   const amountAt = header.columns.indexOf('amount');
-  if (!header.plain || idAt < 0 || dateAt < 0) return fromReference(bytes, fileName, options);
+  if (!header.plain || idAt < 0 || dateAt < 0) return fromReference(bytes, fileName, options, holdoutEnd);
   const fieldCount = header.columns.length;
   const end = parseIsoDay(options.calibrationEnd);
   if (end === undefined)
     throw new ModelInputError(
       `calibration end "${options.calibrationEnd}" is not a date of the form YYYY-MM-DD`,
     );
+  // Without a holdout, days after the calibration end are skipped before an id is looked up.
+  const last = holdoutEnd === undefined ? end : holdoutWindow(options.calibrationEnd, holdoutEnd).end;
 
   const capacity = lineCapacity(bytes);
-  // In-calibration purchases: the customer's index (in order of first purchase) and the day.
+  // Purchases up to the last day: the customer's slot (in order of first purchase) and the day.
   const owner = new Int32Array(capacity);
   const days = new Int32Array(capacity);
   let purchases = 0;
@@ -137,21 +199,32 @@ export function readTransactionsSummary(
   const customerOfNumber: number[] = [];
   const customerOf = new Map<string, number>();
   const ids: string[] = [];
+  // The cohort: slots in order of their first calibration purchase (holdout purchases make slots too).
+  const cohort: number[] = [];
+  const inCohort: boolean[] = [];
   const rejected: RejectedLine[] = [];
   const starts = new Int32Array(fieldCount + 1);
   const record = (customer: number, day: number): void => {
+    if (day <= end && inCohort[customer] === false) {
+      inCohort[customer] = true;
+      cohort.push(customer);
+    }
     owner[purchases] = customer;
     days[purchases] = day;
     purchases += 1;
   };
+  const newSlot = (id: string): number => {
+    ids.push(id);
+    inCohort.push(false);
+    return ids.length - 1;
+  };
   const addNumber = (id: number, day: number): void => {
-    if (day > end) return;
+    if (!(day <= last)) return;
     const k = numericIds.of(id);
     let customer = customerOfNumber[k];
     if (customer === undefined) {
-      customer = ids.length;
+      customer = newSlot(String(id));
       customerOfNumber[k] = customer;
-      ids.push(String(id));
     }
     record(customer, day);
   };
@@ -161,12 +234,11 @@ export function readTransactionsSummary(
       addNumber(number, day);
       return;
     }
-    if (day > end) return;
+    if (!(day <= last)) return;
     let customer = customerOf.get(id);
     if (customer === undefined) {
-      customer = ids.length;
+      customer = newSlot(id);
       customerOf.set(id, customer);
-      ids.push(id);
     }
     record(customer, day);
   };
@@ -217,7 +289,7 @@ export function readTransactionsSummary(
     from = lineEnd + 1;
   }
   return summaryOf(
-    ids,
+    { ids, cohort },
     owner.subarray(0, purchases),
     days.subarray(0, purchases),
     end,
@@ -227,43 +299,75 @@ export function readTransactionsSummary(
   );
 }
 
-/** x, t_x and T per customer from their purchase days (distinct days count once). */
+/** Each slot's purchases, sorted by slot, then each slot's days sorted (a counting sort by slot). */
+function daysBySlot(
+  slots: number,
+  owner: Int32Array,
+  days: Int32Array,
+): { offsets: Int32Array; sorted: Int32Array } {
+  const offsets = new Int32Array(slots + 1);
+  for (const slot of owner) offsets[slot + 1] = (offsets[slot + 1] ?? 0) + 1;
+  for (let k = 0; k < slots; k += 1) offsets[k + 1] = (offsets[k + 1] ?? 0) + (offsets[k] ?? 0);
+  const cursor = offsets.slice(0, slots);
+  const sorted = new Int32Array(days.length);
+  owner.forEach((slot, i) => {
+    const at = cursor[slot] ?? 0;
+    sorted[at] = days[i] ?? 0;
+    cursor[slot] = at + 1;
+  });
+  for (let k = 0; k < slots; k += 1) {
+    const mine = sorted.subarray(offsets[k] ?? 0, offsets[k + 1] ?? 0);
+    if (mine.length > 1) mine.sort();
+  }
+  return { offsets, sorted };
+}
+
+/**
+ * x, t_x and T per cohort customer from their calibration days, and the distinct holdout days
+ * (days after `end`) beside them; distinct days count once.
+ */
 function summaryOf(
-  ids: readonly string[],
+  slots: { readonly ids: readonly string[]; readonly cohort: readonly number[] },
   owner: Int32Array,
   days: Int32Array,
   end: number,
   unit: number,
   rejected: RejectedLine[],
   shared: boolean,
-): SummaryTable {
-  const n = ids.length;
-  // Counting sort of the purchases by customer, then each customer's days sorted.
-  const offsets = new Int32Array(n + 1);
-  for (const customer of owner) offsets[customer + 1] = (offsets[customer + 1] ?? 0) + 1;
-  for (let k = 0; k < n; k += 1) offsets[k + 1] = (offsets[k + 1] ?? 0) + (offsets[k] ?? 0);
-  const cursor = offsets.slice(0, n);
-  const sorted = new Int32Array(days.length);
-  owner.forEach((customer, i) => {
-    const at = cursor[customer] ?? 0;
-    sorted[at] = days[i] ?? 0;
-    cursor[customer] = at + 1;
-  });
+): HoldoutTable {
+  const { ids, cohort } = slots;
+  const n = cohort.length;
+  const { offsets, sorted } = daysBySlot(ids.length, owner, days);
   const frequency = allocate(n, shared);
   const recency = allocate(n, shared);
   const T = allocate(n, shared);
+  const holdout = new Int32Array(n);
   for (let k = 0; k < n; k += 1) {
-    const first = offsets[k] ?? 0;
-    const last = offsets[k + 1] ?? 0;
-    const mine = sorted.subarray(first, last);
-    if (mine.length > 1) mine.sort();
+    const slot = cohort[k] ?? 0;
+    const mine = sorted.subarray(offsets[slot] ?? 0, offsets[slot + 1] ?? 0);
     let distinct = 0;
-    for (let i = 0; i < mine.length; i += 1) if (i === 0 || mine[i] !== mine[i - 1]) distinct += 1;
+    let after = 0;
+    let lastDay = 0;
+    for (let i = 0; i < mine.length; i += 1) {
+      const day = mine[i] ?? 0;
+      if (i > 0 && day === mine[i - 1]) continue;
+      if (day > end) after += 1;
+      else {
+        distinct += 1;
+        lastDay = day;
+      }
+    }
     const firstDay = mine[0] ?? 0;
-    const lastDay = mine[mine.length - 1] ?? 0;
     frequency[k] = distinct - 1;
     recency[k] = distinct === 1 ? 0 : (lastDay - firstDay) / unit;
     T[k] = (end - firstDay) / unit;
+    holdout[k] = after;
   }
-  return { columns: { frequency, recency, T }, size: n, customerId: (i) => ids[i] ?? '', rejected };
+  return {
+    columns: { frequency, recency, T },
+    size: n,
+    customerId: (i) => ids[cohort[i] ?? -1] ?? '',
+    rejected,
+    holdout,
+  };
 }
