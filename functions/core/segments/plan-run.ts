@@ -109,7 +109,8 @@ export async function sampleSummaries(
         customersRead += count;
       },
     );
-    collected.push(...parts.flat());
+    // One at a time: spread into push, a base of some 120,000 customers overflows the call stack.
+    for (const part of parts) for (const summary of part) collected.push(summary);
   } else {
     for (const segment of rest) {
       if (collected.length >= options.size) break;

@@ -361,6 +361,26 @@ describe('planRun', () => {
     expect(cutsRead).toBeLessThan(10);
   });
 
+  it('reads a base of 150,000 whole when the sample would be a quarter of it', async () => {
+    const one = record('c', [10]);
+    const store = {
+      async *scanCustomerRecords(scan: { segment?: number; totalSegments?: number } = {}) {
+        // The first of 64 cuts says the base is small enough to read whole, in one segment.
+        const count = scan.totalSegments === 64 ? 150_000 / 64 : 150_000;
+        for (let i = 0; i < count; i += 1)
+          yield { ...one, customer: { ...one.customer, customerId: `c${i}` } };
+      },
+    };
+    const { sample, customersRead } = await sampleSummaries(store, {
+      size: 50_000,
+      cuts: 64,
+      now,
+      random: seededRandom(5),
+    });
+    expect(customersRead).toBe(150_000);
+    expect(sample).toHaveLength(50_000);
+  });
+
   it('reads a small base whole, in the given segments, once each', async () => {
     const records = Array.from({ length: 200 }, (_, i) => record(`c${i}`, [10]));
     const store = new MemorySegmentationStore(records);
