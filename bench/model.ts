@@ -222,6 +222,33 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
       unit: 's',
       target: '< 1 s',
     });
+    const evaluate = timeCommand([
+      'model',
+      'evaluate',
+      '--transactions',
+      transactions,
+      '--calibration-end',
+      '1997-09-30',
+      '--holdout-end',
+      '1998-06-30',
+      '--model',
+      'bgnbd',
+    ]);
+    rows.push({
+      area: AREA,
+      case: `\`rekindle model evaluate --transactions --model bgnbd\`, whole command (read, holdout counts, fit, comparison), 1M-row transactions CSV (${evaluate.cpu})`,
+      value: evaluate.seconds,
+      unit: 's',
+      target: '< 5 s',
+    });
+    if (evaluate.peakMb !== undefined)
+      rows.push({
+        area: AREA,
+        case: 'peak memory of that command',
+        value: evaluate.peakMb,
+        unit: 'MB',
+        target: '< 500 MB',
+      });
     for (const shape of shapes) {
       const hundredThousand = simulateBgNbd({ customers: 100_000, seed: 2, T, resolution: shape.resolution });
       const distinct = compressSummaries(hundredThousand).size;
