@@ -7,7 +7,7 @@ import {
   logAddExp,
   logHyp2f1,
   logHyp2f1Shifted,
-  logIntegrate,
+  logPowerTail,
   logSubExp,
 } from './special-functions.ts';
 import type { CompressedSummaries } from './summary-data.ts';
@@ -42,39 +42,57 @@ function a0Terms(p: ParetoNbdParams, x: number, y: number): A0Terms | undefined 
   return { rsx: p.r + p.s + x, alphaFirst, big, z, second };
 }
 
+const tailScratch = new Float64Array(4);
+
+/**
+ * An A₀ end as the integral it is, (r+s+x)·∫ from y to ∞ of (α+τ)^−(r+x) (β+τ)^−(s+1) dτ, by
+ * {@link logPowerTail} (bounded cost), with its derivatives in (r, α, s, β) written to `gradient` from
+ * `at` when one is given: for where the series would need more than SERIES_BUDGET terms.
+ */
+function logA0EndByQuadrature(
+  p: ParetoNbdParams,
+  x: number,
+  y: number,
+  gradient?: Float64Array,
+  at = 0,
+): number {
+  const rsx = p.r + p.s + x;
+  const alphaSmall = p.alpha <= p.beta;
+  const value = alphaSmall
+    ? logPowerTail(p.r + x, p.s + 1, p.alpha + y, p.beta + y, tailScratch)
+    : logPowerTail(p.s + 1, p.r + x, p.beta + y, p.alpha + y, tailScratch);
+  if (gradient !== undefined) {
+    // tailScratch holds the derivatives in (the small end's power, the big end's power, small, big).
+    const [bySmallPower = 0, byBigPower = 0, bySmall = 0, byBig = 0] = tailScratch;
+    gradient[at] = 1 / rsx + (alphaSmall ? bySmallPower : byBigPower);
+    gradient[at + 1] = alphaSmall ? bySmall : byBig;
+    gradient[at + 2] = 1 / rsx + (alphaSmall ? byBigPower : bySmallPower);
+    gradient[at + 3] = alphaSmall ? byBig : bySmall;
+  }
+  return Math.log(rsx) + value;
+}
+
 /**
  * log of the A₀ term of Fader & Hardie's note on the Pareto/NBD likelihood, evaluated at one end y (t_x or
  * T): log[₂F₁(r+s+x, B; r+s+x+1; z) / (M+y)^(r+s+x)], with M = max(α, β), z = |α−β|/(M+y) < 1 and
  * B = s+1 when α ≥ β, r+x otherwise. A₀ = end(t_x) − end(T), so both ends are cached per (x, y) pair.
- * NaN when the Gauss series would need more than SERIES_BUDGET terms (z near 1, which happens when the
- * optimiser explores s and β in the thousands): the caller then integrates instead.
+ * Where the Gauss series would need more than SERIES_BUDGET terms (z near 1, or a huge B: the optimiser
+ * explores s and β, or r and α, in the millions on data without dropout) the same end is integrated by
+ * quadrature at a bounded cost instead.
  */
 function logA0End(p: ParetoNbdParams, x: number, y: number): number {
   const terms = a0Terms(p, x, y);
-  if (terms === undefined) return Number.NaN;
+  if (terms === undefined) return logA0EndByQuadrature(p, x, y);
   const { rsx, big, z, second } = terms;
   return logHyp2f1(rsx, second, rsx + 1, z) - rsx * Math.log(big + y);
 }
 
 /**
  * log of s·∫ from t_x to T of (α+τ)^−(r+x) (β+τ)^−(s+1) dτ: the chance of x purchases by t_x and of
- * dropping out between t_x and T, without the constant factors. From the cached A₀ ends when the series
- * converged; by adaptive quadrature of the integral itself when it would not.
+ * dropping out between t_x and T, without the constant factors, from the cached A₀ ends.
  */
-function logDead(p: ParetoNbdParams, x: number, tx: number, T: number, endTx: number, endT: number): number {
-  if (!Number.isNaN(endTx) && !Number.isNaN(endT)) {
-    return Math.log(p.s) - Math.log(p.r + p.s + x) + logSubExp(endTx, endT);
-  }
-  // The integrand relative to its value at t_x, through log1p: with s and β in the thousands the plain
-  // logs are ~1e4 and their rounding alone would swamp the quadrature's tolerance.
-  const m = p.r + x;
-  const n = p.s + 1;
-  const aTx = p.alpha + tx;
-  const bTx = p.beta + tx;
-  const atTx = -m * Math.log(aTx) - n * Math.log(bTx);
-  const relative = (tau: number): number =>
-    -m * Math.log1p((tau - tx) / aTx) - n * Math.log1p((tau - tx) / bTx);
-  return Math.log(p.s) + atTx + logIntegrate(relative, tx, T);
+function logDead(p: ParetoNbdParams, x: number, endTx: number, endT: number): number {
+  return Math.log(p.s) - Math.log(p.r + p.s + x) + logSubExp(endTx, endT);
 }
 
 /**
@@ -84,13 +102,12 @@ function logDead(p: ParetoNbdParams, x: number, tx: number, T: number, endTx: nu
 function logParts(
   p: ParetoNbdParams,
   x: number,
-  tx: number,
   T: number,
   endTx: number,
   endT: number,
 ): { alive: number; dead: number } {
   const alive = -(p.r + x) * Math.log(p.alpha + T) - p.s * Math.log(p.beta + T);
-  return { alive, dead: logDead(p, x, tx, T, endTx, endT) };
+  return { alive, dead: logDead(p, x, endTx, endT) };
 }
 
 function paramsOf(theta: Float64Array): ParetoNbdParams {
@@ -104,8 +121,8 @@ function paramsOf(theta: Float64Array): ParetoNbdParams {
 
 /**
  * logA0End with its derivatives in (r, α, s, β) written to `gradient` from `at`, from the same series
- * (its derivatives in its parameters and argument, then the chain rule through the branch's z and M).
- * NaN, with the gradient untouched, where logA0End is NaN.
+ * (its derivatives in its parameters and argument, then the chain rule through the branch's z and M),
+ * or from the quadrature where logA0End integrates.
  */
 function logA0EndWithGradient(
   p: ParetoNbdParams,
@@ -116,7 +133,7 @@ function logA0EndWithGradient(
   scratch: Float64Array,
 ): number {
   const terms = a0Terms(p, x, y);
-  if (terms === undefined) return Number.NaN;
+  if (terms === undefined) return logA0EndByQuadrature(p, x, y, gradient, at);
   const { rsx, alphaFirst, big, z, second } = terms;
   const series = logHyp2f1Shifted(rsx, second, z, scratch);
   const byA = scratch[0] ?? 0;
@@ -144,8 +161,7 @@ function logA0EndWithGradient(
  * Mean negative log-likelihood (plus `penalty`·Σ param²) of the Pareto/NBD (Schmittlein, Morrison &
  * Colombo 1987) over log-parameters [log r, log α, log s, log β], with its gradient. The Gauss
  * hypergeometric terms and their derivatives are computed once per distinct (x, t_x) and (x, T) pair,
- * in one pass of the series each; a row whose dropout term needs quadrature (the series would need too
- * many terms) gets its share of the gradient by central differences.
+ * in one pass of the series each (or one bounded quadrature where the series would need too many terms).
  */
 export function paretoNbdObjective(data: CompressedSummaries, penalty: number): Objective {
   const endTx = new Float64Array(data.xtxX.length);
@@ -155,13 +171,6 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
   const lgX = new Float64Array(data.xLevels.length);
   const psiX = new Float64Array(data.xLevels.length);
   const scratch = new Float64Array(3);
-  const probe = new Float64Array(4);
-  /** The row's log-likelihood without log Γ(r+x) and the constants: for the quadrature rows' differences. */
-  const rowTerm = (theta: Float64Array, x: number, tx: number, T: number): number => {
-    const q = paramsOf(theta);
-    const parts = logParts(q, x, tx, T, logA0End(q, x, tx), logA0End(q, x, T));
-    return logAddExp(parts.alive, parts.dead);
-  };
   return (theta, gradient) => {
     const p = paramsOf(theta);
     const want = gradient !== undefined;
@@ -182,15 +191,13 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
         ? logA0EndWithGradient(p, data.xTX[k] ?? 0, data.xTT[k] ?? 0, gradT, 4 * k, scratch)
         : logA0End(p, data.xTX[k] ?? 0, data.xTT[k] ?? 0);
     let ll = 0;
-    // Gradient of the log-likelihood in (r, α, s, β), and in θ for the rows done by differences.
+    // Gradient of the log-likelihood in (r, α, s, β).
     let gr = 0;
     let gAlpha = 0;
     let gs = 0;
     let gBeta = 0;
-    const byTheta = [0, 0, 0, 0];
     for (let i = 0; i < data.size; i += 1) {
       const x = data.x[i] ?? 0;
-      const tx = data.tx[i] ?? 0;
       const T = data.T[i] ?? 0;
       const w = data.weight[i] ?? 0;
       const xi = data.xIndex[i] ?? 0;
@@ -198,7 +205,7 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
       const b = data.xTIndex[i] ?? 0;
       const e1 = endTx[a] ?? 0;
       const e2 = endT[b] ?? 0;
-      const parts = logParts(p, x, tx, T, e1, e2);
+      const parts = logParts(p, x, T, e1, e2);
       const total = logAddExp(parts.alive, parts.dead);
       ll += w * ((lgX[xi] ?? 0) + total);
       if (!want) continue;
@@ -206,18 +213,6 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
       gAlpha += w * (p.r / p.alpha);
       gs += w * logBeta;
       gBeta += w * (p.s / p.beta);
-      if (Number.isNaN(e1) || Number.isNaN(e2)) {
-        // Wider than rounding needs: the adaptive quadrature's own noise is about 1e-13.
-        const step = 1e-5;
-        for (let j = 0; j < 4; j += 1) {
-          probe.set(theta);
-          probe[j] = (theta[j] ?? 0) + step;
-          const up = rowTerm(probe, x, tx, T);
-          probe[j] = (theta[j] ?? 0) - step;
-          byTheta[j] = (byTheta[j] ?? 0) + (w * (up - rowTerm(probe, x, tx, T))) / (2 * step);
-        }
-        continue;
-      }
       const aliveShare = Math.exp(parts.alive - total);
       const logAT = Math.log(p.alpha + T);
       const logBT = Math.log(p.beta + T);
@@ -244,7 +239,7 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
       const values = [p.r, p.alpha, p.s, p.beta];
       for (let j = 0; j < 4; j += 1) {
         const pj = values[j] ?? 0;
-        gradient[j] = pj * (-(byP[j] ?? 0) / n + 2 * penalty * pj) - (byTheta[j] ?? 0) / n;
+        gradient[j] = pj * (-(byP[j] ?? 0) / n + 2 * penalty * pj);
       }
     }
     return -ll / n + penalty * (p.r * p.r + p.alpha * p.alpha + p.s * p.s + p.beta * p.beta);
@@ -253,7 +248,7 @@ export function paretoNbdObjective(data: CompressedSummaries, penalty: number): 
 
 /** log-likelihood of one customer (all terms), for tests and diagnostics. */
 export function paretoNbdLogLikelihood(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const parts = logParts(p, x, tx, T, logA0End(p, x, tx), logA0End(p, x, T));
+  const parts = logParts(p, x, T, logA0End(p, x, tx), logA0End(p, x, T));
   return (
     lgamma(p.r + x) -
     lgamma(p.r) +
@@ -265,7 +260,7 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, x: number, tx: number
 
 /** P(alive at T | x, t_x, T): the "alive" share of the likelihood. */
 export function paretoNbdPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const parts = logParts(p, x, tx, T, logA0End(p, x, tx), logA0End(p, x, T));
+  const parts = logParts(p, x, T, logA0End(p, x, tx), logA0End(p, x, T));
   return Math.exp(parts.alive - logAddExp(parts.alive, parts.dead));
 }
 
