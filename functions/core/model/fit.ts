@@ -252,7 +252,26 @@ export function fitParetoNbd(
       if (!(error instanceof OptimiseError)) throw error;
     }
   }
-  return fitCompressed('paretonbd', data, options, startedAt, warmStart);
+  const fit = fitCompressed('paretonbd', data, options, startedAt, warmStart);
+  if (fit.model !== 'paretonbd') return fit;
+  const noDropout = noDropoutWarning(fit.params, weightedSum(rows.T, rows) / totalWeightOf(rows));
+  return noDropout === undefined ? fit : { ...fit, warnings: [...fit.warnings, noDropout] };
+}
+
+/** Below this share of customers expected to drop out within the mean T, the data show no dropout. */
+const NO_DROPOUT_SHARE = 1e-3;
+
+/**
+ * The diagnostic for a Pareto/NBD fit that ran to the boundary μ → 0 (data where customers never
+ * drop out, e.g. purchases on uniformly random days): the MLE is then the NBD model with s/β → 0,
+ * which the optimiser approaches along a flat ridge, so s, β and their standard errors mean little.
+ * Undefined when a visible share of customers is expected to drop out within the mean T.
+ */
+export function noDropoutWarning(params: ParetoNbdParams, meanT: number): string | undefined {
+  // P(μ·T̄ dropout by T̄) for μ ~ Gamma(s, β): 1 − (β/(β+T̄))^s.
+  const share = -Math.expm1(-params.s * Math.log1p(meanT / params.beta));
+  if (!(share < NO_DROPOUT_SHARE)) return undefined;
+  return `paretonbd: the data show no dropout (${share.toExponential(1)} of customers expected to drop out within the mean T of ${meanT.toPrecision(3)}; s = ${params.s.toPrecision(3)}, β = ${params.beta.toPrecision(3)}): the fit is at the boundary where Pareto/NBD is the NBD model, so s, β and their standard errors mean little`;
 }
 
 /** Above this many rows BG/NBD first fits a sample, so the fit of all rows starts next to the optimum. */
