@@ -1,6 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoContactStatusStore } from '../../adapters/dynamo/contact-status-store.ts';
 import { DynamoCustomerDirectory } from '../../adapters/dynamo/customer-directory.ts';
 import { DynamoCustomerStore } from '../../adapters/dynamo/customer-store.ts';
@@ -86,75 +85,66 @@ export interface WithInboundBucket {
 
 /**
  * The stores over one table, each built in one place and on first use: a Lambda builds the ones
- * its handler takes, the local runtime shares one set between its handlers.
+ * its handler takes, the local runtime shares one set between its handlers. The getters are the
+ * object's own (not a class's), so spreading it, as `{ ...stores }`, still carries every store.
  */
-export class TableStores {
-  #customers?: DynamoCustomerStore;
-  #ledger?: DynamoEngagementLedger;
-  #contacts?: DynamoContactStatusStore;
-  #pauses?: DynamoSequencePauses;
-  #sendGuard?: DynamoSendGuard;
-  #inbound?: DynamoInboundLog;
-  #reports?: DynamoReportReader;
-  #enrolments?: DynamoEnrolmentStore;
-  #segmentation?: DynamoSegmentationStore;
-  #forgotten?: DynamoForgottenRegister;
-
-  constructor(
-    private readonly dynamodb: DynamoDBClient,
-    private readonly tableName: string,
-  ) {}
-
-  get customers(): DynamoCustomerStore {
-    this.#customers ??= new DynamoCustomerStore(this.dynamodb, this.tableName);
-    return this.#customers;
-  }
-  /** Engagement events, their markers and counters. */
-  get ledger(): DynamoEngagementLedger {
-    this.#ledger ??= new DynamoEngagementLedger(this.dynamodb, this.tableName);
-    return this.#ledger;
-  }
-  /** Suppression and each customer's contact status. */
-  get contacts(): DynamoContactStatusStore {
-    this.#contacts ??= new DynamoContactStatusStore(this.dynamodb, this.tableName);
-    return this.#contacts;
-  }
-  get pauses(): DynamoSequencePauses {
-    this.#pauses ??= new DynamoSequencePauses(this.dynamodb, this.tableName);
-    return this.#pauses;
-  }
-  /** The sender's one read of suppression, tombstone and pause. */
-  get sendGuard(): DynamoSendGuard {
-    this.#sendGuard ??= new DynamoSendGuard(this.dynamodb, this.tableName);
-    return this.#sendGuard;
-  }
-  get inbound(): DynamoInboundLog {
-    this.#inbound ??= new DynamoInboundLog(this.dynamodb, this.tableName);
-    return this.#inbound;
-  }
-  get reports(): DynamoReportReader {
-    this.#reports ??= new DynamoReportReader(this.dynamodb, this.tableName);
-    return this.#reports;
-  }
-  /** The one writer of enrolments and hold-outs. */
-  get enrolments(): DynamoEnrolmentStore {
-    this.#enrolments ??= new DynamoEnrolmentStore(this.dynamodb, this.tableName);
-    return this.#enrolments;
-  }
-  get segmentation(): DynamoSegmentationStore {
-    this.#segmentation ??= new DynamoSegmentationStore(this.dynamodb, this.tableName);
-    return this.#segmentation;
-  }
-  get forgotten(): DynamoForgottenRegister {
-    this.#forgotten ??= new DynamoForgottenRegister(this.dynamodb, this.tableName);
-    return this.#forgotten;
-  }
+export function tableStores(clients: Pick<AwsClients, 'dynamodb'>, tableName: string) {
+  const { dynamodb } = clients;
+  const once = <T>(build: () => T): (() => T) => {
+    let built: T | undefined;
+    return () => {
+      built ??= build();
+      return built;
+    };
+  };
+  const customers = once(() => new DynamoCustomerStore(dynamodb, tableName));
+  const ledger = once(() => new DynamoEngagementLedger(dynamodb, tableName));
+  const contacts = once(() => new DynamoContactStatusStore(dynamodb, tableName));
+  const pauses = once(() => new DynamoSequencePauses(dynamodb, tableName));
+  const sendGuard = once(() => new DynamoSendGuard(dynamodb, tableName));
+  const inbound = once(() => new DynamoInboundLog(dynamodb, tableName));
+  const reports = once(() => new DynamoReportReader(dynamodb, tableName));
+  const enrolments = once(() => new DynamoEnrolmentStore(dynamodb, tableName));
+  const segmentation = once(() => new DynamoSegmentationStore(dynamodb, tableName));
+  const forgotten = once(() => new DynamoForgottenRegister(dynamodb, tableName));
+  return {
+    get customers() {
+      return customers();
+    },
+    /** Engagement events, their markers and counters. */
+    get ledger() {
+      return ledger();
+    },
+    /** Suppression and each customer's contact status. */
+    get contacts() {
+      return contacts();
+    },
+    get pauses() {
+      return pauses();
+    },
+    /** The sender's one read of suppression, tombstone and pause. */
+    get sendGuard() {
+      return sendGuard();
+    },
+    get inbound() {
+      return inbound();
+    },
+    get reports() {
+      return reports();
+    },
+    /** The one writer of enrolments and hold-outs. */
+    get enrolments() {
+      return enrolments();
+    },
+    get segmentation() {
+      return segmentation();
+    },
+    get forgotten() {
+      return forgotten();
+    },
+  };
 }
-
-/** The stores over one table (handlers take the ones they need). */
-export function tableStores(clients: Pick<AwsClients, 'dynamodb'>, tableName: string): TableStores {
-  return new TableStores(clients.dynamodb, tableName);
-}
+export type TableStores = ReturnType<typeof tableStores>;
 
 /** A function's metrics as a sink, with its flush; nothing is counted without `metrics`. */
 export function metricsOf(composition: Composition<never, never>, serviceName: string) {

@@ -178,4 +178,12 @@ describe('the composition root', () => {
     // Each handler's own stores otherwise.
     expect(ingestEventDeps(composition).forgotten).not.toBe(ingest.forgotten);
   });
+
+  it('builds each store once, and a copy of the stores (`{ ...stores }`) still holds every one', () => {
+    const stores = tableStores({ dynamodb: dynamoDbClient() }, 't');
+    expect(stores.ledger).toBe(stores.ledger);
+    const copy = { ...stores };
+    for (const name of ['customers', 'ledger', 'contacts', 'pauses', 'sendGuard', 'forgotten'] as const)
+      expect(copy[name], name).toBe(stores[name]);
+  });
 });
