@@ -286,10 +286,9 @@ export function logPowerTail(p: number, q: number, a: number, b: number, out: Fl
   /** log(1 − ε + εeᵘ). */
   const soft = (u: number): number => logAddExp(logZ, logEpsilon + u);
   const h = (u: number): number => (1 - p) * u - q * soft(u);
-  /** h′(u) = 1 − p − q·εeᵘ/(1 − ε + εeᵘ). */
-  const slope = (u: number): number => 1 - p - q * Math.exp(logEpsilon + u - soft(u));
   let top = 0;
-  if (slope(0) > 0) top = Math.log((1 - p) / sum) + logZ - logEpsilon;
+  // h′(0) = 1 − p − qε: the top is inside where that is positive, at h′ = 0.
+  if (1 - p - q * epsilon > 0) top = Math.log((1 - p) / sum) + logZ - logEpsilon;
   const hTop = h(top);
   /** The point on one side of the top where h = hTop − drop, from `from` (same side, h above it). */
   const level = (from: number, drop: number, direction: 1 | -1): number => {
@@ -297,8 +296,10 @@ export function logPowerTail(p: number, q: number, a: number, b: number, out: Fl
     let u = from;
     if (direction === 1 && u === top) u = top + Math.min(1, Math.sqrt(drop) / Math.sqrt(Math.max(q, 1)));
     for (let k = 0; k < 60; k += 1) {
-      const g = h(u) - target;
-      const d = slope(u);
+      const logSoft = soft(u);
+      const g = (1 - p) * u - q * logSoft - target;
+      // h′(u) = 1 − p − q·εeᵘ/(1 − ε + εeᵘ).
+      const d = 1 - p - q * Math.exp(logEpsilon + u - logSoft);
       if (!(d !== 0) || !Number.isFinite(g)) break;
       const next = u - g / d;
       if (direction === -1 && next <= 0) return 0;
@@ -337,7 +338,7 @@ export function logPowerTail(p: number, q: number, a: number, b: number, out: Fl
     for (let k = 0; k < TAIL_RULE.nodes.length; k += 1) {
       const node = from + width * (TAIL_RULE.nodes[k] ?? 0);
       const logSoft = soft(node);
-      const weight = width * (TAIL_RULE.weights[k] ?? 0) * Math.exp(h(node) - hTop);
+      const weight = width * (TAIL_RULE.weights[k] ?? 0) * Math.exp((1 - p) * node - q * logSoft - hTop);
       total += weight;
       byP -= weight * node;
       byQ -= weight * logSoft;
