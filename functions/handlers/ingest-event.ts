@@ -9,6 +9,7 @@ import { ingestEventDeps } from './composition/core.ts';
 import { ImportEnvironment } from './environment.ts';
 import { lambdaComposition } from './lambda.ts';
 import { lazyHandler } from './lazy-handler.ts';
+import { MalformedEventError } from './malformed-event.ts';
 
 /** The events the shop puts on its bus (source `shop`), by detail-type; the same schemas as imports. */
 export const ShopEventSchemas = {
@@ -21,15 +22,6 @@ export const ShopEventSchemas = {
 } as const;
 export type ShopEventType = keyof typeof ShopEventSchemas;
 export const shopEventTypes: readonly string[] = Object.keys(ShopEventSchemas);
-
-/**
- * The event cannot be stored as it is. Thrown, not swallowed: the invocation fails, Lambda's
- * asynchronous retries run out (a bad event stays bad), and the event lands on the ingest
- * dead-letter queue whole, with this message, for someone to fix and replay.
- */
-export class MalformedEventError extends Error {
-  override readonly name = 'MalformedEventError';
-}
 
 export interface IngestEventDeps {
   readonly store: Pick<SegmentationStore, 'putCustomers' | 'putOrders' | 'recordIncident'>;

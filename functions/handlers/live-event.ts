@@ -6,7 +6,7 @@ import {
   type LiveResult,
   type ParsedLive,
 } from '../core/import/live/live-change.ts';
-import { MalformedEventError } from './ingest-event.ts';
+import { MalformedEventError } from './malformed-event.ts';
 
 /** What a shop's EventBridge handler applies its events with. */
 export interface LiveEventDeps extends ApplyLiveDeps {

@@ -2,11 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  MalformedEventError,
-  makeHandler,
-  shopEventTypes,
-} from '../../../functions/handlers/ingest-event.ts';
+import { makeHandler, shopEventTypes } from '../../../functions/handlers/ingest-event.ts';
+import { MalformedEventError } from '../../../functions/handlers/malformed-event.ts';
 import { MemoryForgotten } from '../../support/memory-forgotten.ts';
 import { MemoryIngestStore } from '../../support/memory-ingest-store.ts';
 import { shopEvent } from '../../support/shop-event.ts';

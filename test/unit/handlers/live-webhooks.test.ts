@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { HelpdeskMappingSchema } from '../../../functions/core/config/integrations.ts';
 import { hmacBase64 } from '../../../functions/core/import/live/signatures.ts';
 import { makeHandler as makeHelpdesk } from '../../../functions/handlers/helpdesk-webhook.ts';
-import { MalformedEventError } from '../../../functions/handlers/ingest-event.ts';
 import {
   fixedSecrets,
   type IntegrationSecrets,
   refreshingSecrets,
 } from '../../../functions/handlers/integration-secrets.ts';
+import { MalformedEventError } from '../../../functions/handlers/malformed-event.ts';
 import { makeHandler as makeShopifyEvent } from '../../../functions/handlers/shopify-event.ts';
 import { makeHandler as makeShopify } from '../../../functions/handlers/shopify-webhook.ts';
 import { makeHandler as makeStripe } from '../../../functions/handlers/stripe-event.ts';

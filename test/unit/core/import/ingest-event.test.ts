@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { MalformedEventError, makeHandler } from '../../../../functions/handlers/ingest-event.ts';
+import { makeHandler } from '../../../../functions/handlers/ingest-event.ts';
+import { MalformedEventError } from '../../../../functions/handlers/malformed-event.ts';
 import { MemoryForgotten } from '../../../support/memory-forgotten.ts';
 import { MemoryIngestStore } from '../../../support/memory-ingest-store.ts';
 import { shopEvent } from '../../../support/shop-event.ts';
