@@ -1,7 +1,7 @@
-import { csvCell } from './csv-output.ts';
 import type { FitResult } from '../model/fit.ts';
 import { scoreDistinct, scoreExplainer } from '../model/scores.ts';
 import type { SummaryColumns, TimeUnit } from '../model/summary-data.ts';
+import { csvCell } from './csv-output.ts';
 
 /** The columns of a score file (`rekindle model score --out`), in order. */
 export const SCORE_FILE_COLUMNS = [
