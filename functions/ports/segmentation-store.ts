@@ -1,3 +1,4 @@
+import type { LiveCustomer, LiveCustomerWrite } from '../core/customers/live-customer.ts';
 import type { LiveOrder, LiveOrderWrite, LiveRefund, LiveRefundWrite } from '../core/customers/live-order.ts';
 import type { Customer, Incident, Order } from '../core/customers/model.ts';
 import type { CustomerRecord } from '../core/domain/customer-view.ts';
@@ -22,6 +23,11 @@ export interface SegmentationStore extends ImportSink {
    * equal time writes again (a redelivery). An order put by an import holds no time and is replaced.
    */
   recordOrder(live: LiveOrder): Promise<LiveOrderWrite>;
+  /**
+   * Writes a customer from a live event unless the stored one was updated later (`updatedAt`); an
+   * equal time writes again (a redelivery). A customer put by an import holds no time and is replaced.
+   */
+  recordCustomer(live: LiveCustomer): Promise<LiveCustomerWrite>;
   /** Counts a refund on the live-written order with its Shopify id, once however often delivered. */
   recordRefund(refund: LiveRefund): Promise<LiveRefundWrite>;
   /** Streams customers of one parallel-scan segment (or all), with orders, incidents, assignments, score. */

@@ -17,7 +17,11 @@ import { contactStatusStoreContract } from '../support/contracts/contact-status-
 import { customerDirectoryContract } from '../support/contracts/customer-directory-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
 import { forgottenRegisterContract } from '../support/contracts/forgotten-register-contract.ts';
-import { importSinkContract, liveOrderContract } from '../support/contracts/import-sink-contract.ts';
+import {
+  importSinkContract,
+  liveCustomerContract,
+  liveOrderContract,
+} from '../support/contracts/import-sink-contract.ts';
 import { inboundLogContract } from '../support/contracts/inbound-log-contract.ts';
 import { reportReaderContract } from '../support/contracts/report-reader-contract.ts';
 import { segmentationStoreContract } from '../support/contracts/segmentation-store-contract.ts';
@@ -120,6 +124,14 @@ describe('the DynamoDB SegmentationStore keeps the port’s promises', () => {
       orders: (await new DynamoCustomerStore(dynamodb(), table).getCustomerView(customerId))?.orders ?? [],
       incidents: [],
     }),
+    unique,
+  );
+  liveCustomerContract(
+    segmentation,
+    async (customerId) => {
+      const view = await new DynamoCustomerStore(dynamodb(), table).getCustomerView(customerId);
+      return { ...(view === undefined ? {} : { customer: view.customer }), orders: [], incidents: [] };
+    },
     unique,
   );
   segmentationStoreContract(

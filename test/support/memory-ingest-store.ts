@@ -1,3 +1,4 @@
+import type { LiveCustomer, LiveCustomerWrite } from '../../functions/core/customers/live-customer.ts';
 import {
   type LiveOrder,
   type LiveOrderWrite,
@@ -5,21 +6,38 @@ import {
   type LiveRefundWrite,
   withRefund,
 } from '../../functions/core/customers/live-order.ts';
-import type { Incident, Order } from '../../functions/core/customers/model.ts';
+import type { Customer, Incident, Order } from '../../functions/core/customers/model.ts';
 import type { SegmentationStore } from '../../functions/ports/segmentation-store.ts';
 import { MemorySink } from './memory-import-sink.ts';
 
 /**
  * What ingest-event and the live paths write, in memory: the import's puts, live incidents (an
- * unresolved version never overwrites a resolved one) and live orders (never over a newer version;
- * refunds counted once), as the DynamoDB store's conditions keep them.
+ * unresolved version never overwrites a resolved one), live customers (never over a newer version)
+ * and live orders (never over a newer version; refunds counted once), as the DynamoDB store's
+ * conditions keep them.
  */
 export class MemoryIngestStore
   extends MemorySink
-  implements Pick<SegmentationStore, 'recordIncident' | 'recordOrder' | 'recordRefund'>
+  implements Pick<SegmentationStore, 'recordIncident' | 'recordOrder' | 'recordRefund' | 'recordCustomer'>
 {
   /** Versions of orders written by live events, by `customerId#orderId`; an import's put drops one. */
   readonly liveOrders = new Map<string, LiveOrder>();
+
+  /** Versions of customers written by live events, by `customerId`; an import's put drops one. */
+  readonly liveCustomers = new Map<string, number>();
+
+  override async putCustomers(customers: readonly Customer[]): Promise<void> {
+    for (const customer of customers) this.liveCustomers.delete(customer.customerId);
+    await super.putCustomers(customers);
+  }
+
+  async recordCustomer(live: LiveCustomer): Promise<LiveCustomerWrite> {
+    const held = this.liveCustomers.get(live.customer.customerId);
+    if (held !== undefined && held > live.updatedAt) return { written: false, storedUpdatedAt: held };
+    await super.putCustomers([live.customer]);
+    this.liveCustomers.set(live.customer.customerId, live.updatedAt);
+    return { written: true };
+  }
 
   override async putOrders(orders: readonly Order[]): Promise<void> {
     for (const order of orders) this.liveOrders.delete(`${order.customerId}#${order.orderId}`);

@@ -4,7 +4,6 @@ import { forEachConcurrently } from '../../core/concurrency.ts';
 import {
   ContactStatusSchema,
   type Customer,
-  CustomerSchema,
   IncidentSchema,
   type Order,
 } from '../../core/customers/model.ts';
@@ -29,6 +28,7 @@ import {
   parseItem,
   removeIndexEntry,
   SendItemSchema,
+  StoredCustomerSchema,
   typeAttribute,
 } from './items.ts';
 import { byPartition, onlyTypes, queryAll, scanItems } from './pages.ts';
@@ -48,7 +48,8 @@ const snapshot = (
   enrolments: parts.enrolments,
 });
 
-const customerItem = (customer: Customer): Item => ({
+/** A customer's profile item as the import puts it (a live customer adds `sourceUpdatedAt`). */
+export const customerItem = (customer: Customer): Item => ({
   [customerTableDesign.partitionKey]: keys.customer(customer.customerId),
   [customerTableDesign.sortKey]: keys.profile(),
   [typeAttribute]: itemTypes.customer,
@@ -78,7 +79,7 @@ export function viewOf(items: readonly Item[]): CustomerView | undefined {
   const [profile] = ofType(itemTypes.customer);
   if (profile === undefined) return undefined;
   return {
-    customer: parseItem(CustomerSchema, profile),
+    customer: parseItem(StoredCustomerSchema, profile),
     orders: ofType(itemTypes.order).reduce<Order[]>((orders, item) => {
       addOrder(orders, item);
       return orders;
@@ -119,7 +120,7 @@ export class DynamoCustomerStore extends TableAdapter implements CustomerStore {
         if (current?.customer !== undefined) yield snapshot(current.customer, current);
         current = { pk, orders: [], enrolments: [] };
       }
-      if (isItemOf(item, itemTypes.customer)) current.customer = parseItem(CustomerSchema, item);
+      if (isItemOf(item, itemTypes.customer)) current.customer = parseItem(StoredCustomerSchema, item);
       else if (isItemOf(item, itemTypes.order)) addOrder(current.orders, item);
       else current.enrolments.push(parseItem(EnrolmentItemSchema, item));
     }

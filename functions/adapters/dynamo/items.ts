@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Order, OrderStatusSchema } from '../../core/customers/model.ts';
+import { type Customer, CustomerSchema, type Order, OrderStatusSchema } from '../../core/customers/model.ts';
 import { counterNames, type StepCounters, zeroCounters } from '../../core/domain/counters.ts';
 import { customerTableDesign, keys } from './table-design.ts';
 
@@ -173,6 +173,14 @@ export const StoredOrderSchema = z.object({
   currency: z.string().optional(),
   refundedAmount: z.number().optional(),
 }) satisfies z.ZodType<Order>;
+
+/**
+ * A customer's profile item: the customer, with the source's update time (epoch ms) when a live
+ * event wrote it (DynamoSegmentationStore.recordCustomer), which readers drop.
+ */
+export const StoredCustomerSchema = CustomerSchema.extend({
+  sourceUpdatedAt: z.number().optional(),
+}).transform(({ sourceUpdatedAt: _, ...customer }): Customer => customer);
 
 /**
  * An order written by a live event: the order with the source's update time (epoch ms), which a

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
+import type { LiveCustomer, LiveCustomerWrite } from '../../core/customers/live-customer.ts';
 import {
   type LiveOrder,
   type LiveOrderWrite,
@@ -13,7 +14,6 @@ import {
 import {
   ContactStatusSchema,
   type Customer,
-  CustomerSchema,
   type Incident,
   IncidentSchema,
   type Order,
@@ -22,7 +22,7 @@ import type { CustomerRecord } from '../../core/domain/customer-view.ts';
 import type { AssignmentHistory } from '../../core/domain/enrolment-state.ts';
 import type { ModelRun, StoredScore } from '../../core/domain/scoring.ts';
 import type { SegmentationStore } from '../../ports/segmentation-store.ts';
-import { DynamoCustomerStore, orderItem } from './customer-store.ts';
+import { customerItem, DynamoCustomerStore, orderItem } from './customer-store.ts';
 import {
   AssignmentItemSchema,
   addOrder,
@@ -38,6 +38,7 @@ import {
   ModelRunItemSchema,
   parseItem,
   ScoreItemSchema,
+  StoredCustomerSchema,
   shopifyOrderQuery,
   typeAttribute,
 } from './items.ts';
@@ -184,6 +185,32 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
     }
   }
 
+  async recordCustomer(live: LiveCustomer): Promise<LiveCustomerWrite> {
+    const item: Item = { ...customerItem(live.customer), sourceUpdatedAt: live.updatedAt };
+    const key = { pk: item.pk, sk: item.sk };
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          // As recordOrder: a late update must not bring back a consent the customer has since withdrawn.
+          ConditionExpression: 'attribute_not_exists(sourceUpdatedAt) OR sourceUpdatedAt <= :at',
+          ExpressionAttributeValues: { ':at': live.updatedAt },
+        }),
+      );
+      return { written: true };
+    } catch (error: unknown) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const held = Item?.sourceUpdatedAt;
+      if (typeof held !== 'number')
+        throw new CorruptItemError('live customer refused but no version held', { cause: error });
+      return { written: false, storedUpdatedAt: held };
+    }
+  }
+
   async recordRefund(refund: LiveRefund): Promise<LiveRefundWrite> {
     for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
       const [entry] = await queryAll(this.documents, {
@@ -252,7 +279,7 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
       }
       switch (item[typeAttribute]) {
         case itemTypes.customer:
-          current.customer = parseItem(CustomerSchema, item);
+          current.customer = parseItem(StoredCustomerSchema, item);
           break;
         case itemTypes.order:
           addOrder(current.orders, item);

@@ -176,3 +176,51 @@ export function liveOrderContract(
     expect(await sink().recordRefund(refund('r4', 10))).toBe('unknown-order');
   });
 }
+
+/**
+ * What every store of live customers promises (`recordCustomer`), for the in-memory fake (unit) and
+ * DynamoDB (integ) alike: a late, older update never brings back a consent withdrawn since, a
+ * redelivery writes the same again, and an import's put is as it always was.
+ */
+export function liveCustomerContract(
+  sink: () => ImportSink & Pick<SegmentationStore, 'recordCustomer'>,
+  read: (customerId: string) => Promise<StoredCustomer>,
+  unique: (name: string) => string,
+): void {
+  const time = (iso: string) => Date.parse(iso);
+
+  it('writes a live customer only over an older or equal version: a withdrawn consent stays withdrawn', async () => {
+    const customerId = unique('live-customer');
+    const granted: Customer = {
+      customerId,
+      email: `${customerId}@example.com`,
+      firstName: 'Lena',
+      locale: 'en',
+      consent: 'granted',
+    };
+    const withdrawn: Customer = { ...granted, consent: 'withdrawn' };
+    // An import's customer has no version: the first live event replaces it.
+    await sink().putCustomers([{ ...granted, firstName: 'L.' }]);
+    expect(
+      await sink().recordCustomer({ customer: withdrawn, updatedAt: time('2026-04-02T08:00:00Z') }),
+    ).toEqual({ written: true });
+    expect(
+      await sink().recordCustomer({ customer: granted, updatedAt: time('2026-03-22T17:30:00Z') }),
+    ).toEqual({
+      written: false,
+      storedUpdatedAt: time('2026-04-02T08:00:00Z'),
+    });
+    expect((await read(customerId)).customer).toEqual(withdrawn);
+    // The same version again is a redelivery: written, the same customer.
+    expect(
+      await sink().recordCustomer({ customer: withdrawn, updatedAt: time('2026-04-02T08:00:00Z') }),
+    ).toEqual({ written: true });
+    expect((await read(customerId)).customer).toEqual(withdrawn);
+    // An import replaces the customer as it always did, version and all.
+    await sink().putCustomers([granted]);
+    expect(
+      await sink().recordCustomer({ customer: withdrawn, updatedAt: time('2026-03-01T00:00:00Z') }),
+    ).toEqual({ written: true });
+    expect((await read(customerId)).customer).toEqual(withdrawn);
+  });
+}

@@ -1,8 +1,12 @@
 import { describe } from 'vitest';
-import { importSinkContract, liveOrderContract } from '../../support/contracts/import-sink-contract.ts';
+import {
+  importSinkContract,
+  liveCustomerContract,
+  liveOrderContract,
+} from '../../support/contracts/import-sink-contract.ts';
 import { MemoryIngestStore } from '../../support/memory-ingest-store.ts';
 
-describe('the in-memory ImportSink with live incidents and orders keeps the port’s promises', () => {
+describe('the in-memory ImportSink with live incidents, customers and orders keeps the port’s promises', () => {
   const store = new MemoryIngestStore();
   const read = async (customerId: string) => ({
     ...(store.customers.has(customerId) ? { customer: store.customers.get(customerId) } : {}),
@@ -15,6 +19,11 @@ describe('the in-memory ImportSink with live incidents and orders keeps the port
     (name) => `memory-${name}`,
   );
   liveOrderContract(
+    () => store,
+    read,
+    (name) => `memory-${name}`,
+  );
+  liveCustomerContract(
     () => store,
     read,
     (name) => `memory-${name}`,

@@ -1,6 +1,7 @@
 import type { CustomerDirectory } from '../../../ports/customer-directory.ts';
 import type { ForgetReport, ForgottenRegister } from '../../../ports/privacy-store.ts';
 import type { SegmentationStore } from '../../../ports/segmentation-store.ts';
+import { type LiveCustomer, olderCustomerResult } from '../../customers/live-customer.ts';
 import { type LiveOrder, type LiveRefund, olderResult } from '../../customers/live-order.ts';
 import type { Customer, Incident, Order } from '../../customers/model.ts';
 import type { CustomerView } from '../../domain/customer-view.ts';
@@ -14,7 +15,12 @@ export type LiveChange =
   | { readonly kind: 'order'; readonly order: Order; readonly version?: Omit<LiveOrder, 'order'> }
   /** A refund of a Shopify order, named by Shopify's numeric order id. */
   | { readonly kind: 'refund'; readonly refund: LiveRefund }
-  | { readonly kind: 'customer'; readonly customer: Customer }
+  /** A customer; with `version` (the source's update time) it never overwrites a newer one. */
+  | {
+      readonly kind: 'customer';
+      readonly customer: Customer;
+      readonly version?: Omit<LiveCustomer, 'customer'>;
+    }
   | { readonly kind: 'incident'; readonly incident: Incident }
   /** Erase everything about this person (Shopify's customers/redact), as `rekindle forget` does. */
   | { readonly kind: 'erase'; readonly email: string }
@@ -44,7 +50,7 @@ export interface DataRequestSink {
 export interface ApplyLiveDeps {
   readonly store: Pick<
     SegmentationStore,
-    'putCustomers' | 'putOrders' | 'recordIncident' | 'recordOrder' | 'recordRefund'
+    'putCustomers' | 'putOrders' | 'recordIncident' | 'recordOrder' | 'recordRefund' | 'recordCustomer'
   >;
   /** People erased on request: messages about them write nothing. */
   readonly forgotten: ForgottenRegister;
@@ -87,9 +93,9 @@ const refundResults = {
 
 /**
  * Applies a change. Every write is idempotent (an incident keeps its resolved version, a refund is
- * counted once), so a redelivered message changes nothing; a versioned order older than the one
- * held is skipped, so messages out of order cannot undo a newer state; nobody erased on request is
- * written again.
+ * counted once), so a redelivered message changes nothing; a versioned order or customer older
+ * than the one held is skipped, so messages out of order cannot undo a newer state (a withdrawn
+ * consent stays withdrawn); nobody erased on request is written again.
  */
 export async function applyLiveChange(change: LiveChange, deps: ApplyLiveDeps): Promise<LiveResult> {
   const erased = async (customerId: string, email?: string) => {
@@ -116,8 +122,16 @@ export async function applyLiveChange(change: LiveChange, deps: ApplyLiveDeps): 
       return { result: refundResults[await deps.store.recordRefund(change.refund)] };
     case 'customer': {
       if (await erased(change.customer.customerId, change.customer.email)) return { result: erasedResult };
-      await deps.store.putCustomers([change.customer]);
-      return { result: 'written' };
+      if (change.version === undefined) {
+        await deps.store.putCustomers([change.customer]);
+        return { result: 'written' };
+      }
+      const write = await deps.store.recordCustomer({ customer: change.customer, ...change.version });
+      return {
+        result: write.written
+          ? 'written'
+          : olderCustomerResult(change.version.updatedAt, write.storedUpdatedAt),
+      };
     }
     case 'incident': {
       if (await erased(change.incident.customerId)) return { result: erasedResult };

@@ -100,6 +100,8 @@ export const ShopifyCustomerSchema = z.object({
   /** Since API 2022-04; `accepts_marketing` before. */
   email_marketing_consent: z.object({ state: z.string() }).nullish(),
   accepts_marketing: z.boolean().nullish(),
+  /** Which of two deliveries of one customer is newer, so a late update cannot restore old consent. */
+  updated_at: shopifyTime.nullish(),
 });
 
 /** refunds/create (REST resource Refund): it names its order by Shopify's numeric id only. */
@@ -205,12 +207,21 @@ function customer(topic: string, payload: unknown): ParsedLive {
     consent: consentOf(parsed.data),
   });
   if (!ours.success) return { ok: false, reason: problem(topic, ours.error) };
-  return { ok: true, id, change: { kind: 'customer', customer: ours.data } };
+  const updatedAt = parsed.data.updated_at;
+  return {
+    ok: true,
+    id,
+    change: {
+      kind: 'customer',
+      customer: ours.data,
+      ...(updatedAt == null ? {} : { version: { updatedAt } }),
+    },
+  };
 }
 
 /**
- * A webhook's payload as our change. Orders carry `updated_at` as their version, so a late delivery
- * never overwrites a newer state. `refunds/create` names the order by Shopify's numeric id, which
+ * A webhook's payload as our change. Orders and customers carry `updated_at` as their version, so a
+ * late delivery never overwrites a newer state (a withdrawn consent stays withdrawn). `refunds/create` names the order by Shopify's numeric id, which
  * orders written by a live event keep (the export's have only the name): the refund is counted on
  * such an order; any other gets it through the `orders/updated` Shopify sends with it.
  */

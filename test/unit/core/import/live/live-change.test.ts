@@ -110,3 +110,42 @@ describe('Shopify orders and refunds out of order', () => {
     expect([...store.orders.values()]).toMatchObject([{ refundedAmount: 40 }]);
   });
 });
+
+describe('Shopify customers out of order', () => {
+  const deps = (store: MemoryIngestStore) => ({
+    store,
+    forgotten: new MemoryForgotten(),
+    now: () => Date.parse('2026-04-03T00:00:00Z'),
+  });
+  const change = (topic: string, name: string) => {
+    const parsed = readShopifyWebhook(topic, fixture('shopify', name));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.change;
+  };
+
+  it('skips a customers/create that arrives after the customers/update withdrawing consent, saying so', async () => {
+    const store = new MemoryIngestStore();
+    expect(await applyLiveChange(change('customers/update', 'customers-update.json'), deps(store))).toEqual({
+      result: 'written',
+    });
+    expect(await applyLiveChange(change('customers/create', 'customers-create.json'), deps(store))).toEqual({
+      result:
+        'skipped: older than the customer held (updated 2026-03-22T17:30:00.000Z, held 2026-04-02T08:00:00.000Z)',
+    });
+    // The same update again is a redelivery: written, the same customer.
+    expect(await applyLiveChange(change('customers/update', 'customers-update.json'), deps(store))).toEqual({
+      result: 'written',
+    });
+    expect([...store.customers.values()]).toMatchObject([
+      { customerId: 'lena.fischer@example.com', consent: 'withdrawn' },
+    ]);
+  });
+
+  it('writes customers in order: the update after the create withdraws consent', async () => {
+    const store = new MemoryIngestStore();
+    await applyLiveChange(change('customers/create', 'customers-create.json'), deps(store));
+    expect([...store.customers.values()]).toMatchObject([{ consent: 'granted' }]);
+    await applyLiveChange(change('customers/update', 'customers-update.json'), deps(store));
+    expect([...store.customers.values()]).toMatchObject([{ consent: 'withdrawn' }]);
+  });
+});

@@ -124,9 +124,25 @@ describe('Shopify webhook payloads', () => {
     );
     expect(readShopifyWebhook('customers/update', fixture('shopify', 'customers-update.json'))).toMatchObject(
       {
-        change: { customer: { consent: 'withdrawn' } },
+        change: {
+          customer: { consent: 'withdrawn' },
+          version: { updatedAt: Date.parse('2026-04-02T08:00:00Z') },
+        },
       },
     );
+  });
+
+  it('customers without updated_at carry no version and are put as they are', () => {
+    const { updated_at: _, ...payload } = fixture('shopify', 'customers-update.json') as Record<
+      string,
+      unknown
+    >;
+    const parsed = readShopifyWebhook('customers/update', payload);
+    expect(parsed).toMatchObject({
+      ok: true,
+      change: { kind: 'customer', customer: { consent: 'withdrawn' } },
+    });
+    expect(parsed.ok && parsed.change).not.toHaveProperty('version');
   });
 
   it('privacy topics: redact erases by email, data_request asks for an answer, shop/redact is recorded', () => {
