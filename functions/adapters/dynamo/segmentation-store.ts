@@ -163,51 +163,49 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
     }
   }
 
-  async recordOrder(live: LiveOrder): Promise<LiveOrderWrite> {
-    const item = liveOrderItem(live);
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          // Events come in any order: only a version as new as the one held (or none, an import's) lands.
-          ConditionExpression: 'attribute_not_exists(sourceUpdatedAt) OR sourceUpdatedAt <= :at',
-          ExpressionAttributeValues: { ':at': live.updatedAt },
-        }),
-      );
-      return { written: true };
-    } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const held = await this.#liveOrderAt({ pk: item.pk, sk: item.sk });
-      if (held === undefined)
-        throw new CorruptItemError('live order refused but none held', { cause: error });
-      return { written: false, storedUpdatedAt: held.updatedAt };
-    }
+  recordOrder(live: LiveOrder): Promise<LiveOrderWrite> {
+    return this.#putIfNotOlder(liveOrderItem(live), live.updatedAt, 'order');
   }
 
-  async recordCustomer(live: LiveCustomer): Promise<LiveCustomerWrite> {
+  recordCustomer(live: LiveCustomer): Promise<LiveCustomerWrite> {
+    // A late update must not bring back a consent the customer has since withdrawn.
     const item: Item = { ...customerItem(live.customer), sourceUpdatedAt: live.updatedAt };
-    const key = { pk: item.pk, sk: item.sk };
+    return this.#putIfNotOlder(item, live.updatedAt, 'customer');
+  }
+
+  /**
+   * Puts a live event's item unless the table holds a newer version of it: events come in any
+   * order, so only a version as new as the one held (or none, an import's) lands; an equal one is a
+   * redelivery and is written again. Refused, it reads the version held, for the result line.
+   */
+  async #putIfNotOlder(
+    item: Item,
+    updatedAt: number,
+    what: 'order' | 'customer',
+  ): Promise<{ readonly written: true } | { readonly written: false; readonly storedUpdatedAt: number }> {
     try {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          // As recordOrder: a late update must not bring back a consent the customer has since withdrawn.
           ConditionExpression: 'attribute_not_exists(sourceUpdatedAt) OR sourceUpdatedAt <= :at',
-          ExpressionAttributeValues: { ':at': live.updatedAt },
+          ExpressionAttributeValues: { ':at': updatedAt },
         }),
       );
       return { written: true };
     } catch (error: unknown) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.documents.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      const { Item: held } = await this.documents.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          ProjectionExpression: 'sourceUpdatedAt',
+          ConsistentRead: true,
+        }),
       );
-      const held = Item?.sourceUpdatedAt;
-      if (typeof held !== 'number')
-        throw new CorruptItemError('live customer refused but no version held', { cause: error });
-      return { written: false, storedUpdatedAt: held };
+      if (typeof held?.sourceUpdatedAt !== 'number')
+        throw new CorruptItemError(`live ${what} refused but no version held`, { cause: error });
+      return { written: false, storedUpdatedAt: held.sourceUpdatedAt };
     }
   }
 
