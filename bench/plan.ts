@@ -8,12 +8,7 @@ import { importText } from '../functions/core/import/import-file.ts';
 import { seededRandom } from '../functions/core/model/simulate.ts';
 import { planningModel } from '../functions/core/planning/planning-model.ts';
 import { ShopDataSink } from '../functions/core/planning/shop-data.ts';
-import {
-  planStart,
-  replayable,
-  simulatePlan,
-  withoutLimits,
-} from '../functions/core/planning/simulate-plan.ts';
+import { planStart, simulatePlan, simulateWithoutLimits } from '../functions/core/planning/simulate-plan.ts';
 import { type BenchRow, printTable } from './table.ts';
 
 const AREA = 'plan';
@@ -39,17 +34,10 @@ export async function planBenchmarks(): Promise<BenchRow[]> {
   const zone = config.segmentation.timeZone ?? config.shop.fallbackTimeZone;
   const start = planStart(data, zone, Date.now());
   const fits = new Map<string, ModelRun>();
-  const options = { data, start, days: 30, model: planningModel, fits };
-  const plan = await simulatePlan({ ...options, config, random: seededRandom(1) });
+  const options = { data, start, days: 30, model: planningModel, fits, config };
+  const plan = await simulatePlan({ ...options, random: seededRandom(1) });
   const planned = performance.now();
-  await simulatePlan({
-    ...options,
-    config: { ...config, policy: withoutLimits(config.policy) },
-    random: seededRandom(1),
-    examples: 0,
-    timelines: false,
-    ...(replayable(plan) ? { replay: plan.assignments } : {}),
-  });
+  await simulateWithoutLimits(plan, { ...options, random: seededRandom(1) });
   const compared = performance.now();
   const cpu = process.cpuUsage(cpuBefore);
   return [

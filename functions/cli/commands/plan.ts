@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import type { ModelRun } from '../../core/domain/scoring.ts';
 import type { ImportKind } from '../../core/import/import-file.ts';
 import type { ShopData } from '../../core/planning/shop-data.ts';
-import type { PlanOptions } from '../../core/planning/simulate-plan.ts';
 import { isTimeZone } from '../../core/time-zone.ts';
 import { type Command, UsageError } from '../command.ts';
 import type { Output } from '../output.ts';
@@ -219,23 +218,9 @@ export const planCommand: Command = {
         : simulate.localMidnight(values.start, zone);
     const fits = new Map<string, ModelRun>();
     // Both runs draw the same random numbers and share the model's fits.
-    const run = (options: Pick<PlanOptions, 'config' | 'examples' | 'replay' | 'timelines'>) =>
-      simulate.simulatePlan({
-        data: read.data,
-        start,
-        days,
-        model: planningModel,
-        random: seededRandom(seed),
-        fits,
-        ...options,
-      });
-    const plan = await run({ config });
-    const unlimited = await run({
-      config: { ...config, policy: simulate.withoutLimits(config.policy) },
-      examples: 0,
-      timelines: false,
-      ...(simulate.replayable(plan) ? { replay: plan.assignments } : {}),
-    });
+    const options = { data: read.data, start, days, model: planningModel, fits, config };
+    const plan = await simulate.simulatePlan({ ...options, random: seededRandom(seed) });
+    const unlimited = await simulate.simulateWithoutLimits(plan, { ...options, random: seededRandom(seed) });
     const report = buildPlanReport({
       configFile,
       config,

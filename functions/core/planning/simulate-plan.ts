@@ -264,6 +264,21 @@ export function withoutLimits(policy: Policy): Policy {
   };
 }
 
+/**
+ * The comparison beside a plan: the same shop, config and model fits under `withoutLimits`, drawing
+ * the same random numbers (give `random` a fresh generator with the plan's seed) and replaying the
+ * plan's enrolments where it can; no examples and no timelines, which nobody reads from it.
+ */
+export function simulateWithoutLimits(plan: PlanResult, options: PlanOptions): Promise<PlanResult> {
+  return simulatePlan({
+    ...options,
+    config: { ...options.config, policy: withoutLimits(options.config.policy) },
+    examples: 0,
+    timelines: false,
+    ...(replayable(plan) ? { replay: plan.assignments } : {}),
+  });
+}
+
 /** The Scheduler adapter's floor (adapters/scheduler/step-scheduler.ts): no schedule less than 2 minutes ahead. */
 const scheduleTimeFloor = 2 * 60_000;
 

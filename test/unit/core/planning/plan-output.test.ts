@@ -12,9 +12,8 @@ import { ShopDataSink } from '../../../../functions/core/planning/shop-data.ts';
 import {
   type PlanResult,
   planStart,
-  replayable,
   simulatePlan,
-  withoutLimits,
+  simulateWithoutLimits,
 } from '../../../../functions/core/planning/simulate-plan.ts';
 
 /**
@@ -88,16 +87,9 @@ async function planBoth(config: RekindleConfig) {
   const data = await shop();
   const start = planStart(data, 'Europe/London', 0);
   const fits = new Map<string, ModelRun>();
-  const options = { data, start, days: 30, model: formulaModel, fits };
-  const plan = await simulatePlan({ ...options, config, random: seededRandom(1) });
-  const unlimited = await simulatePlan({
-    ...options,
-    config: { ...config, policy: withoutLimits(config.policy) },
-    random: seededRandom(1),
-    examples: 0,
-    timelines: false,
-    ...(replayable(plan) ? { replay: plan.assignments } : {}),
-  });
+  const options = { data, start, days: 30, model: formulaModel, fits, config };
+  const plan = await simulatePlan({ ...options, random: seededRandom(1) });
+  const unlimited = await simulateWithoutLimits(plan, { ...options, random: seededRandom(1) });
   return { plan, unlimited };
 }
 
