@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fitModel } from '../../../../functions/core/model/index.ts';
 import { paretoNbdLogLikelihood, paretoNbdPAlive } from '../../../../functions/core/model/pareto-nbd.ts';
-import { hyp2f1SeriesTerms, logIntegrate } from '../../../../functions/core/model/special-functions.ts';
+import { hyp2f1SeriesTerms } from '../../../../functions/core/model/special-functions.ts';
+import { logIntegrate } from '../../../support/log-integrate.ts';
 
 describe('logIntegrate', () => {
   it('integrates smooth functions to 1e-12', () => {

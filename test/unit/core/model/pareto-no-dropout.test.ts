@@ -3,8 +3,9 @@ import { fitModel } from '../../../../functions/core/model/index.ts';
 import { minimise } from '../../../../functions/core/model/optimise.ts';
 import { paretoNbdObjective } from '../../../../functions/core/model/pareto-nbd.ts';
 import { seededRandom } from '../../../../functions/core/model/simulate.ts';
-import { logHyp2f1, logIntegrate, logPowerTail } from '../../../../functions/core/model/special-functions.ts';
+import { logHyp2f1, logPowerTail } from '../../../../functions/core/model/special-functions.ts';
 import { compressSummaries, type SummaryColumns } from '../../../../functions/core/model/summary-data.ts';
+import { logIntegrate } from '../../../support/log-integrate.ts';
 
 /**
  * Customers who never drop out, as bench/model.ts's transactions file makes them: purchases of random
