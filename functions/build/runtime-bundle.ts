@@ -13,14 +13,14 @@ import type { RekindleConfig } from '../core/config/schema.ts';
 import { didYouMean } from '../core/config/suggest.ts';
 import { untrackedConditions } from '../core/domain/tracking.ts';
 import type { TemplateCatalog } from '../core/rendering/compiled-template.ts';
-import { bakedCompression } from '../handlers/runtime-bundle.ts';
+import { bakedCompression, bundleFormat, type LoadedBundle } from '../handlers/runtime-bundle.ts';
 import { compileTemplates } from './compile-templates.ts';
 
 /** What every function needs besides its environment: the validated config and compiled templates. */
 export interface RuntimeBundle {
   readonly config: RekindleConfig;
   readonly templates: TemplateCatalog;
-  /** The JSON baked into the Lambda that renders (send-step); it parses it again at cold start. */
+  /** The JSON baked into the Lambda that renders (send-step); it reads it back without parsing again. */
   readonly serialized: string;
   /** The same without the templates, for every function that renders nothing: smaller, quicker to parse. */
   readonly serializedConfig: string;
@@ -69,9 +69,45 @@ export async function buildRuntimeBundle(paths: {
   return {
     config: parsed.config,
     templates,
-    serialized: JSON.stringify({ config: parsed.input, templates }),
-    serializedConfig: JSON.stringify({ config: parsed.input, templates: {} }),
+    serialized: serializeBundle({ config: parsed.config, templates }),
+    serializedConfig: serializeBundle({ config: parsed.config, templates: {} }),
   };
+}
+
+/**
+ * The bundle as the functions read it (handlers/runtime-bundle.ts), which trust it without a second
+ * parse: so it must read back as exactly what was validated. A value JSON would change (a Date, a
+ * Map, an infinite number, an undefined array item) is a defect of the config schema, caught here.
+ */
+export function serializeBundle(bundle: LoadedBundle): string {
+  const changed = jsonChangedPath(bundle, '');
+  if (changed !== undefined) {
+    throw new Error(`the validated config cannot be baked: JSON would change ${changed || 'the bundle'}`);
+  }
+  return JSON.stringify({ format: bundleFormat, ...bundle });
+}
+
+/** The path of the first value in `value` that JSON.stringify would not write back as itself. */
+export function jsonChangedPath(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} (${value})`;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const changed =
+        item === undefined ? `${path}[${index}] (undefined)` : jsonChangedPath(item, `${path}[${index}]`);
+      if (changed !== undefined) return changed;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) {
+      // An undefined property is dropped, and reads back as undefined all the same.
+      const changed = item === undefined ? undefined : jsonChangedPath(item, `${path}.${key}`);
+      if (changed !== undefined) return changed;
+    }
+    return undefined;
+  }
+  return `${path} (${typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value})`;
 }
 
 /**

@@ -12,10 +12,8 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
-/** `input` is the plain data before parsing (durations unconverted): what ships to the functions. */
-export type ConfigResult =
-  | { ok: true; config: RekindleConfig; input: unknown }
-  | { ok: false; issues: ConfigIssue[] };
+/** The validated config, or every issue found with its place. */
+export type ConfigResult = { ok: true; config: RekindleConfig } | { ok: false; issues: ConfigIssue[] };
 
 /** Formats issues as `file:line:column  path  message`, one per line. */
 export function formatConfigIssues(issues: readonly ConfigIssue[]): string {
@@ -90,7 +88,7 @@ export function parseConfig(text: string, file: string): ConfigResult {
     };
   }
   const result = RekindleConfigSchema.safeParse(input);
-  if (result.success) return { ok: true, config: result.data, input };
+  if (result.success) return { ok: true, config: result.data };
   return { ok: false, issues: result.error.issues.map((issue) => locate(issue, document, place, file)) };
 }
 
