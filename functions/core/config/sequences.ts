@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type ExitReason, exitReasons } from '../domain/exit-reasons.ts';
 import { completions, DurationSchema, IdSchema, TemplateIdSchema, TimeZoneSchema } from './common.ts';
 import { TrackingOverrideSchema } from './engagement.ts';
 
@@ -64,22 +65,8 @@ export const StepSchema = z.strictObject({
 });
 export type Step = z.infer<typeof StepSchema>;
 
-export const exitReasons = [
-  'purchase',
-  'reply',
-  'unsubscribe',
-  'complaint',
-  'hard-bounce',
-  'incident-opened',
-  'incident-resolved',
-] as const;
 export const ExitReasonSchema = z.enum(exitReasons);
-export type ExitReason = z.infer<typeof ExitReasonSchema>;
-
-/** Unsubscribes, complaints and hard bounces always end a sequence, listed or not. */
-export const mandatoryExits: readonly ExitReason[] = ['unsubscribe', 'complaint', 'hard-bounce'];
-/** A sequence without `exitOn` ends on these. */
-export const defaultExits: readonly ExitReason[] = ['purchase', 'reply', ...mandatoryExits];
+export type { ExitReason };
 
 /** Whether a customer may be given the same sequence again (core/domain/enrolment-state.ts applies it). */
 export const ReentrySchema = z.union(
