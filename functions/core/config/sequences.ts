@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { type ExitReason, exitReasons } from '../domain/exit-reasons.ts';
 import { completions, DurationSchema, IdSchema, TemplateIdSchema, TimeZoneSchema } from './common.ts';
 import { TrackingOverrideSchema } from './engagement.ts';
+import { type ExitReason, exitReasons } from './exit-reasons.ts';
 
 /** Sequences, steps and the global sending policy. Owned by the delivery work. */
 

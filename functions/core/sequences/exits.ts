@@ -1,8 +1,8 @@
+import { defaultExits, type ExitReason } from '../config/exit-reasons.ts';
 import { isPurchase } from '../customers/model.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import type { Enrolment } from '../domain/enrolment.ts';
 import type { EnrolmentExitReason } from '../domain/enrolment-state.ts';
-import { defaultExits, type ExitReason } from '../domain/exit-reasons.ts';
 
 /**
  * Why this enrolment must stop now, or `undefined` if it may go on. Whether we may write at all
