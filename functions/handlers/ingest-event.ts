@@ -15,9 +15,9 @@ import { MalformedEventError } from './malformed-event.ts';
 export const ShopEventSchemas = {
   'order.placed': OrderSchema,
   'incident.opened': IncidentSchema,
-  'incident.resolved': IncidentSchema.safeExtend({
-    resolvedAt: IncidentSchema.shape.resolvedAt.unwrap(),
-  }),
+  'incident.resolved': z.lazy(() =>
+    IncidentSchema.unwrap().safeExtend({ resolvedAt: IncidentSchema.unwrap().shape.resolvedAt.unwrap() }),
+  ),
   'customer.updated': CustomerSchema,
 } as const;
 export type ShopEventType = keyof typeof ShopEventSchemas;

@@ -112,86 +112,98 @@ export function parseItem<T>(schema: z.ZodType<T>, item: Item): T {
 }
 
 /** An enrolment as the sender reads it (hold-outs are their own kind). */
-export const EnrolmentItemSchema = z.object({
-  enrolmentId: z.string(),
-  customerId: z.string(),
-  sequenceId: z.string(),
-  segmentId: z.string(),
-  enrolledAt: z.number(),
-  state: z.enum(['active', 'completed', 'exited']),
-  incidentId: z.string().optional(),
-  exitReason: z.string().optional(),
-  endedAt: z.number().optional(),
-  endedAtStep: z.number().optional(),
-});
+export const EnrolmentItemSchema = z.lazy(() =>
+  z.object({
+    enrolmentId: z.string(),
+    customerId: z.string(),
+    sequenceId: z.string(),
+    segmentId: z.string(),
+    enrolledAt: z.number(),
+    state: z.enum(['active', 'completed', 'exited']),
+    incidentId: z.string().optional(),
+    exitReason: z.string().optional(),
+    endedAt: z.number().optional(),
+    endedAtStep: z.number().optional(),
+  }),
+);
 
 /** Hold-out records share the enrolment key space but are not enrolments: the sender never sees them. */
 export const isEnrolmentItem = (item: Item): boolean =>
   isItemOf(item, itemTypes.enrolment) && item.state !== 'held-out';
 
 /** Enrolments as the EnrolmentStore leaves them (ended ones with endedAt and exitReason) and hold-outs. */
-export const AssignmentItemSchema = z.object({
-  enrolmentId: z.string(),
-  customerId: z.string(),
-  sequenceId: z.string(),
-  segmentId: z.string(),
-  enrolledAt: z.number(),
-  endedAt: z.number().optional(),
-  exitReason: z.string().optional(),
-  state: z.enum(['active', 'completed', 'exited', 'held-out']),
-  incidentId: z.string().optional(),
-  predictedPurchases: z.number().optional(),
-});
+export const AssignmentItemSchema = z.lazy(() =>
+  z.object({
+    enrolmentId: z.string(),
+    customerId: z.string(),
+    sequenceId: z.string(),
+    segmentId: z.string(),
+    enrolledAt: z.number(),
+    endedAt: z.number().optional(),
+    exitReason: z.string().optional(),
+    state: z.enum(['active', 'completed', 'exited', 'held-out']),
+    incidentId: z.string().optional(),
+    predictedPurchases: z.number().optional(),
+  }),
+);
 
-export const SendItemSchema = z.object({
-  enrolmentId: z.string(),
-  stepIndex: z.number(),
-  customerId: z.string(),
-  sequenceId: z.string(),
-  stepId: z.string(),
-  state: z.enum(['claimed', 'sent', 'failed', 'skipped']),
-  claimedAt: z.number(),
-  sentAt: z.number().optional(),
-  messageId: z.string().optional(),
-  templateId: z.string().optional(),
-  locale: z.string().optional(),
-  updateIds: z.array(z.string()).optional(),
-  error: z.string().optional(),
-});
+export const SendItemSchema = z.lazy(() =>
+  z.object({
+    enrolmentId: z.string(),
+    stepIndex: z.number(),
+    customerId: z.string(),
+    sequenceId: z.string(),
+    stepId: z.string(),
+    state: z.enum(['claimed', 'sent', 'failed', 'skipped']),
+    claimedAt: z.number(),
+    sentAt: z.number().optional(),
+    messageId: z.string().optional(),
+    templateId: z.string().optional(),
+    locale: z.string().optional(),
+    updateIds: z.array(z.string()).optional(),
+    error: z.string().optional(),
+  }),
+);
 
 /**
  * An order as stored: the import validated and normalised it (ids, an ISO instant), so reading it
  * back checks the shape only. Orders are most of the items every daily segmenter run reads, and the
  * import's schema cost twenty times as much per item.
  */
-export const StoredOrderSchema = z.object({
-  orderId: z.string(),
-  customerId: z.string(),
-  placedAt: z.string(),
-  amount: z.number(),
-  status: OrderStatusSchema.optional(),
-  currency: z.string().optional(),
-  refundedAmount: z.number().optional(),
-}) satisfies z.ZodType<Order>;
+export const StoredOrderSchema = z.lazy(() =>
+  z.object({
+    orderId: z.string(),
+    customerId: z.string(),
+    placedAt: z.string(),
+    amount: z.number(),
+    status: OrderStatusSchema.optional(),
+    currency: z.string().optional(),
+    refundedAmount: z.number().optional(),
+  }),
+) satisfies z.ZodType<Order>;
 
 /**
  * A customer's profile item: the customer, with the source's update time (epoch ms) when a live
  * event wrote it (DynamoSegmentationStore.recordCustomer), which readers drop.
  */
-export const StoredCustomerSchema = CustomerSchema.extend({
-  sourceUpdatedAt: z.number().optional(),
-}).transform(({ sourceUpdatedAt: _, ...customer }): Customer => customer);
+export const StoredCustomerSchema = z.lazy(() =>
+  CustomerSchema.unwrap()
+    .extend({ sourceUpdatedAt: z.number().optional() })
+    .transform(({ sourceUpdatedAt: _, ...customer }): Customer => customer),
+);
 
 /**
  * An order written by a live event: the order with the source's update time (epoch ms), which a
  * later write must not predate, and for Shopify its numeric id (an index entry, so refunds/create
  * finds it) and the ids of the refunds it counts. An import's put leaves none of these.
  */
-export const LiveOrderItemSchema = StoredOrderSchema.extend({
-  sourceUpdatedAt: z.number(),
-  shopifyOrderId: z.string().optional(),
-  refundIds: z.array(z.string()).optional(),
-});
+export const LiveOrderItemSchema = z.lazy(() =>
+  StoredOrderSchema.unwrap().extend({
+    sourceUpdatedAt: z.number(),
+    shopifyOrderId: z.string().optional(),
+    refundIds: z.array(z.string()).optional(),
+  }),
+);
 
 /** The attributes a live order adds to its order item (see LiveOrderItemSchema). */
 export const liveOrderAttributes = (live: {
@@ -232,55 +244,67 @@ export function addOrder(orders: Order[], item: Item): void {
   else if (item[customerTableDesign.sortKey] === keys.order(order.orderId)) orders[at] = order;
 }
 
-export const ScoreItemSchema = z.object({
-  customerId: z.string(),
-  runId: z.string(),
-  scoredAt: z.number(),
-  model: z.string(),
-  pAlive: z.number(),
-  pReturn: z.number(),
-  expectedPurchases: z.number(),
-  overdueRatio: z.number().optional(),
-  explanation: z.string(),
-  segmentId: z.string().nullable(),
-});
+export const ScoreItemSchema = z.lazy(() =>
+  z.object({
+    customerId: z.string(),
+    runId: z.string(),
+    scoredAt: z.number(),
+    model: z.string(),
+    pAlive: z.number(),
+    pReturn: z.number(),
+    expectedPurchases: z.number(),
+    overdueRatio: z.number().optional(),
+    explanation: z.string(),
+    segmentId: z.string().nullable(),
+  }),
+);
 
-export const ModelRunItemSchema = z.object({
-  runId: z.string(),
-  createdAt: z.number(),
-  fitJson: z.string().optional(),
-  fitError: z.string().optional(),
-  fittedAt: z.number().optional(),
-  sampleSize: z.number(),
-  totalSegments: z.number(),
-  horizonDays: z.number(),
-});
+export const ModelRunItemSchema = z.lazy(() =>
+  z.object({
+    runId: z.string(),
+    createdAt: z.number(),
+    fitJson: z.string().optional(),
+    fitError: z.string().optional(),
+    fittedAt: z.number().optional(),
+    sampleSize: z.number(),
+    totalSegments: z.number(),
+    horizonDays: z.number(),
+  }),
+);
 
 /** The fit a model-run item holds as JSON text (`fitJson`). */
-export const FitSchema = z.object({
-  kind: z.string(),
-  parameters: z.unknown(),
-  diagnostics: z.record(z.string(), z.unknown()),
-});
+export const FitSchema = z.lazy(() =>
+  z.object({
+    kind: z.string(),
+    parameters: z.unknown(),
+    diagnostics: z.record(z.string(), z.unknown()),
+  }),
+);
 
 /** An address's suppression, and a tombstone (written as a manual suppression). */
-export const SuppressionItemSchema = z.object({
-  suppressionReason: z.enum(['hard-bounce', 'complaint', 'manual']),
-  suppressedAt: z.number(),
-});
+export const SuppressionItemSchema = z.lazy(() =>
+  z.object({
+    suppressionReason: z.enum(['hard-bounce', 'complaint', 'manual']),
+    suppressedAt: z.number(),
+  }),
+);
 
-export const PauseItemSchema = z.object({
-  reason: z.string(),
-  pausedAt: z.number(),
-  sequenceId: z.string().optional(),
-});
+export const PauseItemSchema = z.lazy(() =>
+  z.object({
+    reason: z.string(),
+    pausedAt: z.number(),
+    sequenceId: z.string().optional(),
+  }),
+);
 
-const CountersItemSchema = z.object({
-  sequenceId: z.string(),
-  stepIndex: z.number(),
-  segmentId: z.string(),
-  stepId: z.string().optional(),
-});
+const CountersItemSchema = z.lazy(() =>
+  z.object({
+    sequenceId: z.string(),
+    stepIndex: z.number(),
+    segmentId: z.string(),
+    stepId: z.string().optional(),
+  }),
+);
 
 /** One shard of a step's counters, as stored (keys.statsStep). */
 export function toStepCounters(item: Item): StepCounters {
@@ -298,11 +322,13 @@ export function toStepCounters(item: Item): StepCounters {
  * response: an open we believe a person made, a click on a content link, a reply. Machine opens
  * (Apple MPP, scanners) have a marker of their own and unsubscribe-link clicks none.
  */
-const ResponseMarkersSchema = z.object({
-  openedAt: z.number().optional(),
-  clickedAt: z.number().optional(),
-  repliedAt: z.number().optional(),
-});
+const ResponseMarkersSchema = z.lazy(() =>
+  z.object({
+    openedAt: z.number().optional(),
+    clickedAt: z.number().optional(),
+    repliedAt: z.number().optional(),
+  }),
+);
 
 /** The first response to any of an enrolment's emails, and the first reply. */
 export interface EnrolmentResponse {

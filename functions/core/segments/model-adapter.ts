@@ -4,41 +4,45 @@ import { fitModel } from '../model/choose-model.ts';
 import type { FitResult } from '../model/fit.ts';
 import { scoreCustomers } from '../model/scores.ts';
 
-const number = z.number();
-const common = {
-  logLikelihood: number,
-  customers: number,
-  converged: z.boolean(),
-  iterations: number,
-  gradientNorm: number,
-  seconds: number,
-  uniqueRows: number,
-  warnings: z.array(z.string()),
-};
-const betaGeometric = z.object({ r: number, alpha: number, a: number, b: number });
-const pareto = z.object({ r: number, alpha: number, s: number, beta: number });
-
-/** A stored fit read back: only the fields scoring uses are checked, the rest are kept as they were. */
-const StoredFitSchema = z.discriminatedUnion('model', [
-  z.looseObject({
-    ...common,
-    model: z.enum(['bgnbd', 'mbgnbd']),
-    params: betaGeometric,
-    standardErrors: betaGeometric.nullable(),
-  }),
-  z.looseObject({
-    ...common,
-    model: z.literal('paretonbd'),
-    params: pareto,
-    standardErrors: pareto.nullable(),
-  }),
-  z.looseObject({
-    ...common,
-    model: z.literal('rfm'),
-    params: z.object({ rate: number }),
-    standardErrors: z.null(),
-  }),
-]);
+/**
+ * A stored fit read back: only the fields scoring uses are checked, the rest are kept as they were.
+ * Built on first use: most functions that bundle this never score.
+ */
+const StoredFitSchema = z.lazy(() => {
+  const number = z.number();
+  const common = {
+    logLikelihood: number,
+    customers: number,
+    converged: z.boolean(),
+    iterations: number,
+    gradientNorm: number,
+    seconds: number,
+    uniqueRows: number,
+    warnings: z.array(z.string()),
+  };
+  const betaGeometric = z.object({ r: number, alpha: number, a: number, b: number });
+  const pareto = z.object({ r: number, alpha: number, s: number, beta: number });
+  return z.discriminatedUnion('model', [
+    z.looseObject({
+      ...common,
+      model: z.enum(['bgnbd', 'mbgnbd']),
+      params: betaGeometric,
+      standardErrors: betaGeometric.nullable(),
+    }),
+    z.looseObject({
+      ...common,
+      model: z.literal('paretonbd'),
+      params: pareto,
+      standardErrors: pareto.nullable(),
+    }),
+    z.looseObject({
+      ...common,
+      model: z.literal('rfm'),
+      params: z.object({ rate: number }),
+      standardErrors: z.null(),
+    }),
+  ]);
+});
 
 /** The stored fit is not one this code wrote (or the model code changed shape). */
 export class StoredFitError extends Error {
