@@ -10,6 +10,7 @@ import {
   bakedBundleModule,
   buildRuntimeBundle,
 } from '../functions/build/runtime-bundle.ts';
+import { functionNodeOptions, functionSourceMaps } from '../infra/constructs/function-runtime.ts';
 import { type BenchRow, printTable } from './table.ts';
 
 const AREA = 'handlers';
@@ -35,6 +36,8 @@ export async function handlerEntries(): Promise<string[]> {
 export interface HandlerBundle {
   readonly name: string;
   readonly code: Uint8Array;
+  /** Its source map, linked from `code` as infra/constructs/rekindle-function.ts ships it. */
+  readonly map: Uint8Array;
   /** The bytes each file (as esbuild's metafile names it) kept in the bundle after tree-shaking. */
   readonly inputs: Readonly<Record<string, number>>;
   /** The AWS SDK packages the bundle requires from the runtime, sorted. */
@@ -53,12 +56,21 @@ export async function bundleHandlers(baked: BakedBundle, dir: string): Promise<H
     const result = await build({
       ...(await bakingOptions(renders.has(name) ? baked.serialized : baked.serializedConfig, dir)),
       entryPoints: [entry],
+      // As NodejsFunction writes them (sourceMap, sourcesContent: false): index.js links index.js.map.
+      outfile: join(dir, `${name}.cjs`),
+      sourcemap: 'linked',
+      sourcesContent: functionSourceMaps.sourcesContent,
       metafile: true,
     });
-    const output = Object.values(result.metafile.outputs)[0];
+    const [outputName, output] =
+      Object.entries(result.metafile.outputs).find(([path]) => !path.endsWith('.map')) ?? [];
+    const file = (suffix: string) =>
+      result.outputFiles.find((written) => written.path.endsWith(`${outputName}${suffix}`))?.contents ??
+      new Uint8Array();
     bundles.push({
       name,
-      code: result.outputFiles[0]?.contents ?? new Uint8Array(),
+      code: file(''),
+      map: file('.map'),
       inputs: Object.fromEntries(
         Object.entries(output?.inputs ?? {}).map(([path, input]) => [path, input.bytesInOutput]),
       ),
@@ -113,12 +125,12 @@ interface LoadSample {
  * `runs` fresh Node processes running `script`, which prints `[ms, cpuMs, rss]`, and the largest
  * resident set.
  */
-function freshProcesses(script: string, runs: number): LoadSample {
+function freshProcesses(script: string, runs: number, nodeOptions = ''): LoadSample {
   const samples = Array.from({ length: runs }, () => {
     const [ms, cpuMs, rss] = JSON.parse(
       execFileSync(process.execPath, ['-e', script], {
         encoding: 'utf8',
-        env: { ...process.env, AWS_REGION: 'eu-west-1' },
+        env: { ...process.env, AWS_REGION: 'eu-west-1', NODE_OPTIONS: nodeOptions },
         stdio: ['ignore', 'pipe', 'ignore'],
       }),
     ) as [number, number, number];
@@ -139,11 +151,17 @@ const timed = (body: string) =>
 /**
  * Our bundle's own module load: a fresh process requires the SDK packages the bundle requires
  * first, untimed (Lambda's runtime provides them; their cost is the cold start's, below), then the
- * bundle, timed.
+ * bundle, timed. `nodeOptions` as the function's NODE_OPTIONS: with `--enable-source-maps` Node
+ * reads and parses the bundle's source map as it loads it.
  */
-function moduleLoad(file: string, sdkPackages: readonly string[], runs: number): LoadSample {
+function moduleLoad(
+  file: string,
+  sdkPackages: readonly string[],
+  runs: number,
+  nodeOptions = '',
+): LoadSample {
   const preload = sdkPackages.map((name) => `require(${JSON.stringify(name)});`).join('');
-  return freshProcesses(`${preload}${timed(`require(${JSON.stringify(`./${file}`)})`)}`, runs);
+  return freshProcesses(`${preload}${timed(`require(${JSON.stringify(`./${file}`)})`)}`, runs, nodeOptions);
 }
 
 /**
@@ -186,9 +204,10 @@ export async function handlerBenchmarks(runs = 5): Promise<BenchRow[]> {
     templatesDir: 'templates',
   });
   const rows: BenchRow[] = [];
-  for (const { name, code, sdkPackages } of await bundleHandlers(runtimeBundle, outDir)) {
+  for (const { name, code, map, sdkPackages } of await bundleHandlers(runtimeBundle, outDir)) {
     const file = join(outDir, `${name}.cjs`);
     await writeFile(file, code);
+    await writeFile(`${file}.map`, map);
     rows.push({
       area: AREA,
       case: `${name} bundle`,
@@ -197,6 +216,7 @@ export async function handlerBenchmarks(runs = 5): Promise<BenchRow[]> {
       target: '< 400 KB',
     });
     const load = moduleLoad(file, sdkPackages, runs);
+    const deployed = moduleLoad(file, sdkPackages, runs, functionNodeOptions);
     const cold = coldStart(file, sdkPackages, runs);
     const clients = sdkPackages
       .filter((pkg) => pkg in sdkClientClass)
@@ -204,6 +224,12 @@ export async function handlerBenchmarks(runs = 5): Promise<BenchRow[]> {
     rows.push(
       { area: AREA, case: `${name} module load`, value: load.ms, unit: 'ms', target: '< 60 ms' },
       { area: AREA, case: `${name} module load, CPU`, value: load.cpuMs, unit: 'ms' },
+      {
+        area: AREA,
+        case: `${name} module load with its source map (NODE_OPTIONS=${functionNodeOptions}, as deployed)`,
+        value: deployed.ms,
+        unit: 'ms',
+      },
       {
         area: AREA,
         case: `${name} cold start: module load + the AWS SDK clients it uses (${clients.join(', ')})`,

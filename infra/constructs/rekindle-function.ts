@@ -14,6 +14,7 @@ import {
   bakedBundleIdentifier,
   bakedBundleModule,
 } from '../../functions/build/runtime-bundle.ts';
+import { functionNodeOptions, functionSourceMaps } from './function-runtime.ts';
 
 /** The repository root: esbuild's project root and where package-lock.json lives. */
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -115,10 +116,10 @@ export class RekindleFunction extends Construct implements iam.IGrantable {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: functionNodeOptions, ...props.environment },
       bundling: {
         minify: true,
-        sourceMap: true,
+        ...functionSourceMaps,
         target: 'node22',
         // The AWS SDK v3 comes with the Node.js 22 runtime (CDK's default): bundles stay under 400 KB
         // (docs/benchmarks.md). The price is that the runtime's client versions, not package-lock.json's,

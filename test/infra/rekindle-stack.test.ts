@@ -25,6 +25,7 @@ import {
   resolveParameters,
   sesReceivingRegions,
 } from '../../infra/build-app.ts';
+import { functionNodeOptions } from '../../infra/constructs/function-runtime.ts';
 import { replyRuleName } from '../../infra/constructs/inbound-replies.ts';
 
 type Resources = Record<string, { Properties?: Record<string, unknown> }>;
@@ -130,7 +131,14 @@ describe('RekindleStack', () => {
       const directory = join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`);
       const file = readdirSync(directory).find((name) => /^index\.m?js$/.test(name)) ?? 'index.js';
       const code = readFileSync(join(directory, file), 'utf8');
-      return { description: properties.Description, bytes: Buffer.byteLength(code), baked: bakedIn(code) };
+      const map: unknown = JSON.parse(readFileSync(join(directory, `${file}.map`), 'utf8'));
+      return {
+        description: properties.Description,
+        bytes: Buffer.byteLength(code),
+        baked: bakedIn(code),
+        linksMap: code.trimEnd().endsWith(`//# sourceMappingURL=${file}.map`),
+        map: typeof map === 'object' && map !== null ? map : {},
+      };
     });
     expect(functions).toHaveLength(10);
     // A compiled template's catalogue key: only in the sender's bundle.
@@ -142,6 +150,13 @@ describe('RekindleStack', () => {
     const withConfig = functions.filter((fn) => fn.baked.includes('gentle-winback'));
     expect(withConfig).toHaveLength(8);
     for (const fn of functions) expect(fn.bytes, fn.description).toBeLessThan(400 * 1024);
+    // Stack traces are mapped (NODE_OPTIONS below) through maps without the sources' text, which Node
+    // would read and parse at every cold start for nothing (infra/constructs/function-runtime.ts).
+    for (const fn of functions) {
+      expect(fn.linksMap, fn.description).toBe(true);
+      expect(fn.map, fn.description).toHaveProperty('mappings');
+      expect(fn.map, fn.description).not.toHaveProperty('sourcesContent');
+    }
   });
 
   it('builds the table from customerTableDesign', () => {
@@ -200,7 +215,7 @@ describe('RekindleStack', () => {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         LoggingConfig: { LogFormat: 'JSON' },
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+        Environment: { Variables: { NODE_OPTIONS: functionNodeOptions } },
       });
     }
     const names = (fn: { Environment: { Variables: Record<string, unknown> } } | undefined) =>
