@@ -30,10 +30,10 @@ export class RenderError extends Error {
 // Strict: an unknown or absent variable is an error, never an empty string in someone's inbox;
 // lenientIf lets `{% if incident %}` test for one. outputEscape: every {{ value }} is HTML-escaped,
 // so a name like "<script>" stays inert.
-// locale: the date filter (which no template uses) names months in English, as Lambda's default
-// locale did; naming it spares every cold start Liquid's probe of the default, which starts ICU
-// (about 20 ms) before any message needs a date.
-const strict = { strictVariables: true, strictFilters: true, lenientIf: true, locale: 'en-US' } as const;
+// No `locale`: Liquid then probes the default with Intl, which starts ICU (about 25 ms of CPU) as the
+// sender loads. Naming one would move that into the first step, not save it: every step checks the
+// send window in the customer's zone (policy/zoned-time.ts), and init has more CPU than an invocation.
+const strict = { strictVariables: true, strictFilters: true, lenientIf: true } as const;
 const htmlLiquid = new Liquid({ ...strict, outputEscape: 'escape' });
 // Subject and preheader are plain text: escaping happens where they are placed in HTML.
 const textLiquid = new Liquid(strict);
