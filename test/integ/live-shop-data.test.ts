@@ -203,6 +203,24 @@ describe('Stripe events on the partner event bus', () => {
     });
     view = await runtime.store.getCustomerView('cus_RtY2kq8ZpA1bCd');
     expect(view?.orders).toMatchObject([{ status: 'refunded', refundedAmount: 45.9 }]);
+    // A customer.created retried after the customer.updated (its event is older) is skipped, so the
+    // profile keeps the later email and language.
+    const created = partnerEvent('stripe', 'customer-created.json', source) as EventBridgeEvent<
+      string,
+      { data: { object: Record<string, unknown> } }
+    >;
+    const late = {
+      ...created,
+      detail: {
+        ...created.detail,
+        data: { object: { ...created.detail.data.object, email: 'asha@rao.example' } },
+      },
+    };
+    expect(await runtime.publishPartnerEvent(late)).toEqual({
+      result: expect.stringMatching(/^skipped: older than the customer held/),
+    });
+    view = await runtime.store.getCustomerView('cus_RtY2kq8ZpA1bCd');
+    expect(view?.customer).toMatchObject({ email: 'asha@rao.example', locale: 'hi-IN' });
   });
 });
 

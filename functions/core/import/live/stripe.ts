@@ -126,7 +126,7 @@ function charge(type: string, object: unknown, eventCreated: number): ParsedLive
   };
 }
 
-function customer(type: string, object: unknown): ParsedLive {
+function customer(type: string, object: unknown, eventCreated: number): ParsedLive {
   const parsed = StripeCustomerSchema.safeParse(object);
   if (!parsed.success) return { ok: false, reason: problem(type, parsed.error) };
   const source = parsed.data;
@@ -145,7 +145,12 @@ function customer(type: string, object: unknown): ParsedLive {
     ...(locale === undefined ? {} : { locale }),
   });
   if (!ours.success) return { ok: false, reason: problem(type, ours.error) };
-  return { ok: true, id: source.id, change: { kind: 'customer', customer: ours.data } };
+  // Versioned by the event, as charges are: a customer.updated delivered late is skipped as older.
+  return {
+    ok: true,
+    id: source.id,
+    change: { kind: 'customer', customer: ours.data, version: { updatedAt: eventCreated * 1000 } },
+  };
 }
 
 /** A Stripe event (the EventBridge detail) as our change. */
@@ -165,6 +170,6 @@ export function readStripeEvent(detail: unknown): ParsedLive {
       return charge(type, data.object, created);
     case 'customer.created':
     case 'customer.updated':
-      return customer(type, data.object);
+      return customer(type, data.object, created);
   }
 }

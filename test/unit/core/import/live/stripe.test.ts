@@ -46,7 +46,7 @@ describe('Stripe events', () => {
     expect(stripeAmount(1234, 'kwd')).toBe(1.234);
   });
 
-  it('customers: keyed by cus_ id, with the first preferred locale', () => {
+  it('customers: keyed by cus_ id, with the first preferred locale, versioned by the event', () => {
     expect(readStripeEvent(detail('customer-created.json'))).toMatchObject({
       change: {
         kind: 'customer',
@@ -59,7 +59,10 @@ describe('Stripe events', () => {
       },
     });
     expect(readStripeEvent(detail('customer-updated.json'))).toMatchObject({
-      change: { customer: { email: 'asha@rao.example', locale: 'hi-IN' } },
+      change: {
+        customer: { email: 'asha@rao.example', locale: 'hi-IN' },
+        version: { updatedAt: 1774300000 * 1000 },
+      },
     });
   });
 
