@@ -297,10 +297,11 @@ export async function modelBenchmarks(): Promise<BenchRow[]> {
   const maxRss = process.resourceUsage().maxRSS * 1024;
   rows.push({
     area: AREA,
-    case: 'peak RSS of the benchmark process (simulations included)',
+    // No target: this process holds every 1M-customer simulation it fits; the 500 MB is the commands'
+    // (their "peak memory of that command" rows).
+    case: 'peak RSS of the benchmark process (its 1M-customer simulations included)',
     value: Math.max(peakRss, maxRss) / 1e6,
     unit: 'MB',
-    target: '< 500 MB',
   });
   return rows;
 }
