@@ -196,7 +196,7 @@ function medianRun(file: string, runs: number, env: NodeJS.ProcessEnv = process.
  * SDK clients it uses; then what the first invocation adds, building the clients and stores and
  * parsing the baked bundle. Targets: < 400 KB, < 60 ms.
  */
-export async function handlerBenchmarks(runs = 5): Promise<BenchRow[]> {
+export async function handlerBenchmarks(runs = 9): Promise<BenchRow[]> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const runtimeBundle = await buildRuntimeBundle({
