@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { counted } from '../../core/counted.ts';
 import {
   type CustomerSummary,
   chooseModel,
@@ -279,7 +280,10 @@ export const modelScoreCommand: Command = {
     await writeChunks(target, scoreFileChunks(fit, input, horizon, unit, format));
     const summary = { model: fit.model, customers: input.size, horizon, unit, out: target };
     if (values.json === true) out.json({ ...summary, fit: fitJson(fit) });
-    else out.line(`${target}: ${input.size} customers scored with ${fit.model} over ${horizon} ${unit}`);
+    else
+      out.line(
+        `${target}: ${counted(input.size, 'customer')} scored with ${fit.model} over ${horizon} ${unit}`,
+      );
     return input.rejected.length > 0 ? 1 : 0;
   },
 };
@@ -376,7 +380,7 @@ export const modelEvaluateCommand: Command = {
         ...(chosen?.choice === undefined ? {} : { choice: chosen.choice }),
       });
     } else {
-      out.line(`${input.size} customers; holdout of ${horizon.toFixed(2)} ${unit}`);
+      out.line(`${counted(input.size, 'customer')}; holdout of ${horizon.toFixed(2)} ${unit}`);
       for (const comparison of comparisons) printComparison(comparison, out);
       if (chosen?.choice !== undefined) out.line(`best: ${chosen.choice.chosen} — ${chosen.choice.reason}`);
       if (values.plot !== undefined) out.line(`chart written to ${values.plot}`);

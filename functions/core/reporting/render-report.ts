@@ -1,3 +1,4 @@
+import { counted } from '../counted.ts';
 import type { Counters } from '../domain/counters.ts';
 import { allSequences, sesAccountScope } from '../domain/pauses.ts';
 import type {
@@ -373,7 +374,7 @@ export function describeFunnel(group: Pick<GroupReport, 'funnel'>): string {
 export function describeYield(group: Pick<GroupReport, 'returned' | 'totals'>): string {
   const sent = group.totals.sent;
   if (sent === 0) return 'won back: nothing sent yet';
-  return `won back: ${group.returned} customers for ${sent} emails sent (${((group.returned / sent) * 100).toFixed(1)} per 100 emails)`;
+  return `won back: ${counted(group.returned, 'customer')} for ${counted(sent, 'email')} sent (${((group.returned / sent) * 100).toFixed(1)} per 100 emails)`;
 }
 
 /** A self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched): works offline. */

@@ -39,5 +39,8 @@ describe('the rates a marketer compares', () => {
       'won back: 6 customers for 240 emails sent (2.5 per 100 emails)',
     );
     expect(describeYield({ returned: 0, totals: zeroCounters() })).toBe('won back: nothing sent yet');
+    expect(describeYield({ returned: 1, totals: { ...zeroCounters(), sent: 1 } })).toBe(
+      'won back: 1 customer for 1 email sent (100.0 per 100 emails)',
+    );
   });
 });
