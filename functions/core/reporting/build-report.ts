@@ -4,6 +4,7 @@ import { addCounters, type Counters, zeroCounters } from '../domain/counters.ts'
 import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../domain/enrolment-state.ts';
 import { allSequences, sesAccountScope } from '../domain/pauses.ts';
 import type { ReportData } from '../domain/report-data.ts';
+import { trackingFor } from '../domain/tracking.ts';
 import { analyseExperiment, type ExperimentAnalysis, type ExperimentUnit } from './experiment.ts';
 import { isoWeek } from './iso-week.ts';
 import { type Money, MoneyTally, perUnit } from './money.ts';
@@ -94,8 +95,16 @@ export interface GroupReport {
   readonly steps: readonly StepRow[];
   /** Per ISO week with an email or a return, in order. */
   readonly weeks: readonly WeekRow[];
-  /** Emails sent → delivered → opened (by a person) → clicked, then customers returned. */
+  /**
+   * Emails sent → delivered → opened (by a person) → clicked, then customers returned; opened and
+   * clicked only where counted (see `counted`).
+   */
   readonly funnel: readonly FunnelStage[];
+  /**
+   * Whether opens and clicks are counted: tracked by the sequence now (`trackingFor`), or counted
+   * while they were. An uncounted column reads "not tracked", never a 0 that looks like a result.
+   */
+  readonly counted: { readonly opens: boolean; readonly clicks: boolean };
 }
 
 export interface FunnelStage {
@@ -363,6 +372,12 @@ export function buildReport(
       };
     });
     const totals = steps.reduce((sum, step) => addCounters(sum, step.counters), zeroCounters());
+    const tracking = trackingFor(
+      config.sequences.find((sequence) => sequence.id === sequenceId),
+      config.engagement,
+    );
+    const countsOpens = tracking.opens || totals.opened + totals.machineOpened > 0;
+    const countsClicks = tracking.clicks || totals.clicked > 0;
     const revenue = tally.revenue.list();
     const { steps: _steps, weeks, revenue: _revenue, heldOutRevenue, units, ...counts } = tally;
     return {
@@ -385,10 +400,11 @@ export function buildReport(
       funnel: [
         { stage: 'sent', count: totals.sent },
         { stage: 'delivered', count: totals.delivered },
-        { stage: 'opened', count: totals.opened },
-        { stage: 'clicked', count: totals.clicked },
+        ...(countsOpens ? [{ stage: 'opened' as const, count: totals.opened }] : []),
+        ...(countsClicks ? [{ stage: 'clicked' as const, count: totals.clicked }] : []),
         { stage: 'returned', count: tally.returned },
       ],
+      counted: { opens: countsOpens, clicks: countsClicks },
       weeks: [...weeks]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([week, row]) => ({

@@ -64,21 +64,11 @@ export function renderReportText(report: Report): string {
         .map((name) => name.padStart(11))
         .join('')}`,
     );
+    const hidden = uncounted(group);
     for (const step of [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]) {
-      const c = step.counters;
       lines.push(
-        `  ${step.stepId.slice(0, 15).padEnd(16)}${[
-          c.sent,
-          c.delivered,
-          c.opened,
-          c.machineOpened,
-          c.clicked,
-          c.replied,
-          c.unsubscribed,
-          c.bounced,
-          c.complained,
-        ]
-          .map((value) => String(value).padStart(11))
+        `  ${step.stepId.slice(0, 15).padEnd(16)}${countColumns
+          .map((name) => (hidden.has(name) ? '–' : String(step.counters[name])).padStart(11))
           .join('')}`,
       );
     }
@@ -88,10 +78,13 @@ export function renderReportText(report: Report): string {
       const rates = ratesOf(step.counters);
       lines.push(
         `  ${step.stepId.slice(0, 15).padEnd(16)}${rateColumns
-          .map(([name]) => percent(rates[name], name === 'complained' ? 2 : 1).padStart(11))
+          .map(([name]) =>
+            (hidden.has(name) ? '–' : percent(rates[name], name === 'complained' ? 2 : 1)).padStart(11),
+          )
           .join('')}`,
       );
     }
+    for (const note of describeUncounted(group)) lines.push(`  ${note}`);
     // What each step brought back: customers and revenue while it was their latest email.
     const revenueWidth = Math.max(9, ...group.steps.map((step) => formatAmounts(step.revenue).length)) + 2;
     lines.push(
@@ -358,6 +351,36 @@ export function describeDeferrals(counters: Counters): string {
     .join(', ')}`;
 }
 
+/** The columns of the step tables, in order (the text report's headings are shorter). */
+const countColumns = [
+  'sent',
+  'delivered',
+  'opened',
+  'machineOpened',
+  'clicked',
+  'replied',
+  'unsubscribed',
+  'bounced',
+  'complained',
+] as const satisfies readonly (keyof Counters)[];
+
+/** The columns a group does not count: opens or clicks its sequence does not track. */
+function uncounted(group: Pick<GroupReport, 'counted'>): ReadonlySet<string> {
+  return new Set([
+    ...(group.counted.opens ? [] : ['opened', 'machineOpened']),
+    ...(group.counted.clicks ? [] : ['clicked']),
+  ]);
+}
+
+/** Why a column reads "not tracked": nothing was counted, so a 0 there would look like a result. */
+export function describeUncounted(group: Pick<GroupReport, 'counted'>): string[] {
+  const what = [...(group.counted.opens ? [] : ['opens']), ...(group.counted.clicks ? [] : ['clicks'])];
+  if (what.length === 0) return [];
+  return [
+    `not tracked: ${what.join(' and ')} (this sequence's tracking${what.length === 1 ? `.${what[0]} is` : ' settings are'} off), so none are counted and the funnel skips ${what.length === 1 ? 'it' : 'them'}`,
+  ];
+}
+
 /** The funnel on a line: each stage's count and its share of the emails sent. */
 export function describeFunnel(group: Pick<GroupReport, 'funnel'>): string {
   const sent = group.funnel[0]?.count ?? 0;
@@ -381,28 +404,23 @@ export function describeYield(group: Pick<GroupReport, 'returned' | 'totals'>): 
 export function renderReportHtml(report: Report): string {
   const sections = report.groups
     .map((group, index) => {
+      const hidden = uncounted(group);
+      const notTracked = '<td class="muted">not tracked</td>';
       const rows = [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]
         .map((step) => {
-          const c = step.counters;
-          const cells = [
-            c.sent,
-            c.delivered,
-            c.opened,
-            c.machineOpened,
-            c.clicked,
-            c.replied,
-            c.unsubscribed,
-            c.bounced,
-            c.complained,
-          ];
-          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}</tr>`;
+          const cells = countColumns.map((name) =>
+            hidden.has(name) ? notTracked : `<td>${step.counters[name]}</td>`,
+          );
+          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.join('')}</tr>`;
         })
         .join('\n');
       const rateRows = [...group.steps, { stepIndex: -1, stepId: 'total', counters: group.totals }]
         .map((step) => {
           const rates = ratesOf(step.counters);
-          const cells = rateColumns.map(([name]) => percent(rates[name], name === 'complained' ? 2 : 1));
-          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.map((value) => `<td>${value}</td>`).join('')}</tr>`;
+          const cells = rateColumns.map(([name]) =>
+            hidden.has(name) ? notTracked : `<td>${percent(rates[name], name === 'complained' ? 2 : 1)}</td>`,
+          );
+          return `<tr><th scope="row">${escapeHtml(step.stepId)}</th>${cells.join('')}</tr>`;
         })
         .join('\n');
       return `<section>
@@ -415,7 +433,13 @@ export function renderReportHtml(report: Report): string {
 <p>Held back: ${escapeHtml(describeDeferrals(group.totals))}.</p>
 <h3>Funnel</h3>
 ${funnelChart(group, index)}
-<p class="muted">Opened counts people; ${group.totals.machineOpened} more emails had only a likely machine open (Apple Mail Privacy Protection, scanners).</p>
+${
+  group.counted.opens
+    ? `<p class="muted">Opened counts people; ${group.totals.machineOpened} more emails had only a likely machine open (Apple Mail Privacy Protection, scanners).</p>`
+    : ''
+}${describeUncounted(group)
+  .map((note) => `<p class="muted">${escapeHtml(note)}</p>`)
+  .join('\n')}
 <h3>Lift over the hold-out</h3>
 ${liftCharts(group, index)}
 ${weeklyCharts(group, index)}

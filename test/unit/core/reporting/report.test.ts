@@ -121,6 +121,50 @@ describe('the report', () => {
     expect(html).toContain('30 more emails had only a likely machine open');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
+
+  it('says "not tracked" where a sequence tracks no opens (the default), never a 0 that looks like a result', () => {
+    const untracked = data({ enrolled: 60, returned: 6, heldOut: 30, heldOutReturned: 1 });
+    const noOpens = {
+      ...untracked,
+      counters: untracked.counters.map((row) => ({
+        ...row,
+        counters: { ...row.counters, opened: 0, machineOpened: 0 },
+      })),
+    };
+    const report = buildReport(noOpens, config, { now: start });
+    const group = report.groups[0];
+    expect(config.engagement.tracking).toEqual({ opens: false, clicks: true });
+    expect(group?.counted).toEqual({ opens: false, clicks: true });
+    expect(group?.funnel.map((stage) => stage.stage)).toEqual(['sent', 'delivered', 'clicked', 'returned']);
+    const text = renderReportText(report);
+    expect(text).toMatch(/^ {2}check-in {8} {9}60 {9}58 {10}– {10}– {9}12 /m);
+    expect(text).toMatch(/^ {2}check-in {8} {10}– {6}20\.7%/m);
+    expect(text).toContain(
+      "not tracked: opens (this sequence's tracking.opens is off), so none are counted and the funnel skips it",
+    );
+    expect(text).toContain('funnel sent 60 → delivered 58 (96.7%) → clicked 12 (20.0%) → returned 6 (10.0%)');
+    const html = renderReportHtml(report);
+    expect(html).toContain(
+      '<td>58</td><td class="muted">not tracked</td><td class="muted">not tracked</td><td>12</td>',
+    );
+    expect(html).not.toContain('likely machine open (Apple');
+    // Opens counted while the sequence tracked them still show, though it no longer does.
+    const before = buildReport(untracked, config, { now: start }).groups[0];
+    expect(before?.counted).toEqual({ opens: true, clicks: true });
+    // A sequence's own setting wins over engagement.tracking: clicks off there, and none counted.
+    const noClicks = buildReport(
+      {
+        ...noOpens,
+        counters: noOpens.counters.map((row) => ({ ...row, counters: { ...row.counters, clicked: 0 } })),
+      },
+      { ...config, sequences: [{ id: 'winback', steps: [], tracking: { clicks: false } }] } as never,
+      { now: start },
+    );
+    expect(noClicks.groups[0]?.counted).toEqual({ opens: false, clicks: false });
+    expect(renderReportText(noClicks)).toContain(
+      "not tracked: opens and clicks (this sequence's tracking settings are off), so none are counted and the funnel skips them",
+    );
+  });
 });
 
 /** An enrolment of `winback` that began at `start` and ended eleven days later. */
