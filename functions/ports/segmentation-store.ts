@@ -21,6 +21,7 @@ export interface SegmentationStore extends ImportSink {
   /**
    * Writes an order from a live event unless the stored one was updated later (`updatedAt`); an
    * equal time writes again (a redelivery). An order put by an import holds no time and is replaced.
+   * A Shopify order then counts the refunds held for it (`recordRefund`).
    */
   recordOrder(live: LiveOrder): Promise<LiveOrderWrite>;
   /**
@@ -28,7 +29,10 @@ export interface SegmentationStore extends ImportSink {
    * equal time writes again (a redelivery). A customer put by an import holds no time and is replaced.
    */
   recordCustomer(live: LiveCustomer): Promise<LiveCustomerWrite>;
-  /** Counts a refund on the live-written order with its Shopify id, once however often delivered. */
+  /**
+   * Counts a refund on the live-written order with its Shopify id, once however often delivered.
+   * A refund that comes before its order is held, and `recordOrder` counts it when the order comes.
+   */
   recordRefund(refund: LiveRefund): Promise<LiveRefundWrite>;
   /** Streams customers of one parallel-scan segment (or all), with orders, incidents, assignments, score. */
   scanCustomerRecords(options?: { segment?: number; totalSegments?: number }): AsyncIterable<CustomerRecord>;

@@ -91,9 +91,6 @@ describe('Shopify webhooks on the local Function URL', () => {
     const order = { id: 5861712770001, name: '#1010', email, contact_email: email, customer: { email } };
     const refund = as('refunds-create.json', { order_id: order.id });
     expect((await shopify('customers/create', withEmail('customers-create.json', email))).status).toBe(200);
-    expect((await shopify('refunds/create', refund)).body.result).toMatch(
-      /^ignored: no order from a live event/,
-    );
     expect((await shopify('orders/create', as('orders-create.json', order))).body).toEqual({
       result: 'written',
     });
@@ -124,6 +121,30 @@ describe('Shopify webhooks on the local Function URL', () => {
       result: expect.stringMatching(/^skipped: older than the order held/),
     });
     expect((await runtime.store.getCustomerView(email))?.orders).toMatchObject(refunded);
+  });
+
+  it('holds a refunds/create that comes before its orders/create, and the order ends refunded', async () => {
+    const email = 'ines.moreau@example.com';
+    const as = (name: string, fields: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ ...(fixture('shopify', name) as object), ...fields }));
+    const order = { id: 5861712770002, name: '#1011', email, contact_email: email, customer: { email } };
+    const refund = as('refunds-create.json', { order_id: order.id });
+    expect((await shopify('customers/create', withEmail('customers-create.json', email))).status).toBe(200);
+    expect(await shopify('refunds/create', refund)).toEqual({
+      status: 200,
+      body: {
+        result: expect.stringMatching(/^held: refund \d+ waits for its order \(Shopify id 5861712770002\)/),
+      },
+    });
+    expect((await shopify('orders/create', as('orders-create.json', order))).body).toEqual({
+      result: 'written',
+    });
+    expect((await runtime.store.getCustomerView(email))?.orders).toMatchObject([
+      { orderId: '1011', status: 'partially_refunded', refundedAmount: 40, amount: 80 },
+    ]);
+    expect((await shopify('refunds/create', refund)).body).toEqual({
+      result: 'skipped: the order already counts this refund',
+    });
   });
 
   it('reads the same webhook through the EventBridge delivery', async () => {

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DynamoContactStatusStore } from '../../functions/adapters/dynamo/contact-status-store.ts';
@@ -7,12 +7,14 @@ import { DynamoCustomerStore } from '../../functions/adapters/dynamo/customer-st
 import { DynamoEngagementLedger } from '../../functions/adapters/dynamo/engagement-ledger.ts';
 import { DynamoEnrolmentStore } from '../../functions/adapters/dynamo/enrolment-store.ts';
 import { DynamoInboundLog, inboundRetentionMs } from '../../functions/adapters/dynamo/inbound-log.ts';
+import { pendingRefundItem } from '../../functions/adapters/dynamo/items.ts';
 import { DynamoPrivacyStore } from '../../functions/adapters/dynamo/privacy-store.ts';
 import { DynamoReportReader } from '../../functions/adapters/dynamo/report-reader.ts';
 import { DynamoSegmentationStore } from '../../functions/adapters/dynamo/segmentation-store.ts';
 import { DynamoSendGuard } from '../../functions/adapters/dynamo/send-guard.ts';
 import { DynamoSequencePauses } from '../../functions/adapters/dynamo/sequence-pauses.ts';
 import { keys } from '../../functions/adapters/dynamo/table-design.ts';
+import type { LiveOrder, LiveRefund } from '../../functions/core/customers/live-order.ts';
 import { contactStatusStoreContract } from '../support/contracts/contact-status-store-contract.ts';
 import { customerDirectoryContract } from '../support/contracts/customer-directory-contract.ts';
 import { engagementLedgerContract } from '../support/contracts/engagement-ledger-contract.ts';
@@ -126,6 +128,7 @@ describe('the DynamoDB SegmentationStore keeps the port’s promises', () => {
     }),
     unique,
   );
+  shopifyRefundCases(segmentation);
   liveCustomerContract(
     segmentation,
     async (customerId) => {
@@ -147,6 +150,115 @@ describe('the DynamoDB SegmentationStore keeps the port’s promises', () => {
     unique,
   );
 });
+
+/** The items under a Shopify order's id: its pointer and the refunds waiting for it. */
+async function shopifyOrderItems(shopifyOrderId: string) {
+  const { Items = [] } = await DynamoDBDocumentClient.from(dynamodb()).send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.shopifyOrder(shopifyOrderId) },
+      ConsistentRead: true,
+    }),
+  );
+  return Items;
+}
+
+/** What only the table shows of Shopify refunds: the items kept, their expiry, old items, erasure. */
+function shopifyRefundCases(segmentation: () => DynamoSegmentationStore) {
+  const at = Date.parse('2026-03-24T15:40:09Z');
+  const order = (customerId: string, shopifyOrderId: string): LiveOrder => ({
+    order: { orderId: '1005', customerId, placedAt: '2026-03-20T11:02:45.000Z', amount: 80, status: 'paid' },
+    updatedAt: Date.parse('2026-03-20T11:02:45Z'),
+    shopifyOrderId,
+    refundIds: [],
+  });
+  const refundOf = (shopifyOrderId: string): LiveRefund => ({
+    shopifyOrderId,
+    refundId: 'r1',
+    amount: 10,
+    at,
+  });
+  /** The customer's orders, read through a profile (a view needs one). */
+  const ordersOf = async (customerId: string) => {
+    await addProfile(customerId, `${customerId}@example.com`);
+    return (await new DynamoCustomerStore(dynamodb(), table).getCustomerView(customerId))?.orders ?? [];
+  };
+
+  it('keeps a refund that came first 90 days, and only the pointer once its order counted it', async () => {
+    const shopifyOrderId = unique('5861712775001');
+    const customerId = unique('refund-items');
+    expect(await segmentation().recordRefund(refundOf(shopifyOrderId))).toBe('held');
+    expect(await shopifyOrderItems(shopifyOrderId)).toEqual([
+      expect.objectContaining({
+        sk: keys.pendingRefund('r1'),
+        expiresAt: Math.floor((at + 90 * 86_400_000) / 1_000),
+      }),
+    ]);
+    await segmentation().recordOrder(order(customerId, shopifyOrderId));
+    expect(await shopifyOrderItems(shopifyOrderId)).toEqual([
+      expect.objectContaining({
+        sk: keys.shopifyOrderPointer(),
+        orderPk: keys.customer(customerId),
+        orderSk: keys.order('1005'),
+      }),
+    ]);
+  });
+
+  it('counts a held refund once when the order’s write stopped before deleting it', async () => {
+    const shopifyOrderId = unique('5861712775002');
+    const customerId = unique('refund-crash');
+    const documents = DynamoDBDocumentClient.from(dynamodb());
+    expect(await segmentation().recordRefund(refundOf(shopifyOrderId))).toBe('held');
+    await segmentation().recordOrder(order(customerId, shopifyOrderId));
+    // As if the write had stopped between counting the refund and deleting it.
+    await documents.send(
+      new PutCommand({ TableName: table, Item: pendingRefundItem(refundOf(shopifyOrderId)) }),
+    );
+    // Shopify retries the order (older than the refund now), which finishes the work.
+    expect(await segmentation().recordOrder(order(customerId, shopifyOrderId))).toEqual({
+      written: false,
+      storedUpdatedAt: at,
+    });
+    expect(await ordersOf(customerId)).toMatchObject([{ status: 'partially_refunded', refundedAmount: 10 }]);
+    expect((await shopifyOrderItems(shopifyOrderId)).map((item) => item.sk)).toEqual([
+      keys.shopifyOrderPointer(),
+    ]);
+  });
+
+  it('finds a live order written before pointers through its old index entry', async () => {
+    const shopifyOrderId = unique('5861712775003');
+    const customerId = unique('refund-legacy');
+    const live = order(customerId, shopifyOrderId);
+    await DynamoDBDocumentClient.from(dynamodb()).send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: keys.customer(customerId),
+          sk: keys.order('1005'),
+          type: 'order',
+          ...live.order,
+          sourceUpdatedAt: live.updatedAt,
+          shopifyOrderId,
+          refundIds: [],
+          gsi1pk: keys.shopifyOrder(shopifyOrderId),
+          gsi1sk: keys.order('1005'),
+        },
+      }),
+    );
+    expect(await segmentation().recordRefund(refundOf(shopifyOrderId))).toBe('written');
+    expect(await ordersOf(customerId)).toMatchObject([{ status: 'partially_refunded', refundedAmount: 10 }]);
+  });
+
+  it('erases the pointer with its customer: it names the customer’s key', async () => {
+    const email = `${unique('refund-erased')}@example.com`;
+    const shopifyOrderId = unique('5861712775004');
+    await addProfile(email, email);
+    await segmentation().recordOrder(order(email, shopifyOrderId));
+    await new DynamoPrivacyStore(dynamodb(), table, noObjects).forgetEmail(email, at);
+    expect(await shopifyOrderItems(shopifyOrderId)).toEqual([]);
+  });
+}
 
 /** An inbound record as stored, without its keys, type and expiry. */
 const StoredInboundSchema = z.object({

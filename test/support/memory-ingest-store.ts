@@ -13,8 +13,8 @@ import { MemorySink } from './memory-import-sink.ts';
 /**
  * What ingest-event and the live paths write, in memory: the import's puts, live incidents (an
  * unresolved version never overwrites a resolved one), live customers (never over a newer version)
- * and live orders (never over a newer version; refunds counted once), as the DynamoDB store's
- * conditions keep them.
+ * and live orders (never over a newer version; refunds counted once, those that come before their
+ * order held until it comes), as the DynamoDB store's conditions and pointer items keep them.
  */
 export class MemoryIngestStore
   extends MemorySink
@@ -52,18 +52,41 @@ export class MemoryIngestStore
     return 'written';
   }
 
+  /** Where the live order with a Shopify id is (`customerId#orderId`), as the table's pointer items. */
+  readonly shopifyOrders = new Map<string, string>();
+
+  /** Refunds that came before their order, by Shopify order id then refund id. */
+  readonly pendingRefunds = new Map<string, Map<string, LiveRefund>>();
+
   async recordOrder(live: LiveOrder): Promise<LiveOrderWrite> {
     const key = `${live.order.customerId}#${live.order.orderId}`;
     const held = this.liveOrders.get(key);
-    if (held !== undefined && held.updatedAt > live.updatedAt)
-      return { written: false, storedUpdatedAt: held.updatedAt };
-    this.#write(live);
-    return { written: true };
+    const write: LiveOrderWrite =
+      held !== undefined && held.updatedAt > live.updatedAt
+        ? { written: false, storedUpdatedAt: held.updatedAt }
+        : { written: true };
+    if (write.written) this.#write(live);
+    if (live.shopifyOrderId === undefined) return write;
+    if (write.written) this.shopifyOrders.set(live.shopifyOrderId, key);
+    // Refunds that came first are counted on the order held, written now or newer.
+    const pending = this.pendingRefunds.get(live.shopifyOrderId) ?? new Map<string, LiveRefund>();
+    for (const [refundId, refund] of pending)
+      if (this.#count(key, refund) !== 'unknown-order') pending.delete(refundId);
+    return write;
   }
 
   async recordRefund(refund: LiveRefund): Promise<LiveRefundWrite> {
-    const held = [...this.liveOrders.values()].find((live) => live.shopifyOrderId === refund.shopifyOrderId);
-    if (held === undefined) return 'unknown-order';
+    const key = this.shopifyOrders.get(refund.shopifyOrderId);
+    if (key !== undefined) return this.#count(key, refund);
+    const pending = this.pendingRefunds.get(refund.shopifyOrderId) ?? new Map<string, LiveRefund>();
+    pending.set(refund.refundId, refund);
+    this.pendingRefunds.set(refund.shopifyOrderId, pending);
+    return 'held';
+  }
+
+  #count(key: string, refund: LiveRefund): Exclude<LiveRefundWrite, 'held'> {
+    const held = this.liveOrders.get(key);
+    if (held?.shopifyOrderId !== refund.shopifyOrderId) return 'unknown-order';
     const next = withRefund(held, refund);
     if (next === undefined) return 'already-recorded';
     this.#write(next);

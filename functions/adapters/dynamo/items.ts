@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { LiveRefund } from '../../core/customers/live-order.ts';
 import { type Customer, CustomerSchema, type Order, OrderStatusSchema } from '../../core/customers/model.ts';
 import { counterNames, type StepCounters, zeroCounters } from '../../core/domain/counters.ts';
 import { customerTableDesign, keys } from './table-design.ts';
@@ -33,6 +34,10 @@ export const itemTypes = {
   sequencePause: 'sequence-pause',
   inbound: 'inbound',
   modelRun: 'model-run',
+  /** Where a live Shopify order is, under its Shopify id (keys.shopifyOrderPointer). */
+  shopifyOrder: 'shopify-order',
+  /** A Shopify refund that came before its order, counted when the order is written (keys.pendingRefund). */
+  pendingRefund: 'pending-refund',
 } as const;
 export type ItemType = (typeof itemTypes)[keyof typeof itemTypes];
 
@@ -194,8 +199,9 @@ export const StoredCustomerSchema = z.lazy(() =>
 
 /**
  * An order written by a live event: the order with the source's update time (epoch ms), which a
- * later write must not predate, and for Shopify its numeric id (an index entry, so refunds/create
- * finds it) and the ids of the refunds it counts. An import's put leaves none of these.
+ * later write must not predate, and for Shopify its numeric id (refunds/create finds it through
+ * its pointer, shopifyOrderPointerItem) and the ids of the refunds it counts. An import's put
+ * leaves none of these.
  */
 export const LiveOrderItemSchema = z.lazy(() =>
   StoredOrderSchema.unwrap().extend({
@@ -210,21 +216,80 @@ export const liveOrderAttributes = (live: {
   readonly updatedAt: number;
   readonly shopifyOrderId?: string;
   readonly refundIds?: readonly string[];
-  readonly order: Pick<Order, 'orderId'>;
 }): Item => ({
   sourceUpdatedAt: live.updatedAt,
   ...(live.shopifyOrderId === undefined
     ? {}
-    : {
-        [indexPartitionKey]: keys.shopifyOrder(live.shopifyOrderId),
-        [indexSortKey]: keys.order(live.order.orderId),
-        shopifyOrderId: live.shopifyOrderId,
-        refundIds: [...(live.refundIds ?? [])],
-      }),
+    : { shopifyOrderId: live.shopifyOrderId, refundIds: [...(live.refundIds ?? [])] }),
 });
 
-/** The Query of the live order with this Shopify id (the index; eventually consistent). */
-export const shopifyOrderQuery = (shopifyOrderId: string) => ({
+/** A table key. */
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** The key of the pointer to the live order with this Shopify id. */
+export const shopifyOrderPointerKey = (shopifyOrderId: string): ItemKey => ({
+  pk: keys.shopifyOrder(shopifyOrderId),
+  sk: keys.shopifyOrderPointer(),
+});
+
+/**
+ * The pointer to a live Shopify order's item, written with it in one transaction: a refund names
+ * the order by Shopify's id only, and a consistent read of the pointer finds the order the moment
+ * it is written (an index entry, eventually consistent, lost refunds that came within a second).
+ */
+export const shopifyOrderPointerItem = (
+  shopifyOrderId: string,
+  order: Pick<Order, 'customerId' | 'orderId'>,
+) => ({
+  ...shopifyOrderPointerKey(shopifyOrderId),
+  [typeAttribute]: itemTypes.shopifyOrder,
+  orderPk: keys.customer(order.customerId),
+  orderSk: keys.order(order.orderId),
+});
+
+/** A pointer as stored: the key of the order item. */
+export const ShopifyOrderPointerSchema = z.lazy(() => z.object({ orderPk: z.string(), orderSk: z.string() }));
+
+/**
+ * The pointer of a live Shopify order item, for erasure: the pointer names the customer's key (an
+ * email for Shopify's customers) outside the customer's partition.
+ */
+export const shopifyOrderPointerOf = (item: Item): ItemKey | undefined =>
+  isItemOf(item, itemTypes.order) && typeof item.shopifyOrderId === 'string'
+    ? shopifyOrderPointerKey(item.shopifyOrderId)
+    : undefined;
+
+/** How long a refund waits for its order: far past Shopify's retries of the order's webhook. */
+export const pendingRefundRetentionMs = 90 * 86_400_000;
+
+/** A refund that came before its order (no pointer yet), kept until the order's write counts it. */
+export const pendingRefundItem = (refund: LiveRefund): Item => ({
+  pk: keys.shopifyOrder(refund.shopifyOrderId),
+  sk: keys.pendingRefund(refund.refundId),
+  [typeAttribute]: itemTypes.pendingRefund,
+  ...refund,
+  [customerTableDesign.timeToLiveAttribute]: expiresAfter(refund.at, pendingRefundRetentionMs),
+});
+
+export const PendingRefundItemSchema = z.lazy(() =>
+  z.object({ shopifyOrderId: z.string(), refundId: z.string(), amount: z.number(), at: z.number() }),
+) satisfies z.ZodType<LiveRefund>;
+
+/** The Query of the refunds waiting for the order with this Shopify id (consistent). */
+export const pendingRefundsQuery = (shopifyOrderId: string) => ({
+  KeyConditionExpression: 'pk = :pk AND begins_with(sk, :refund)',
+  ExpressionAttributeValues: { ':pk': keys.shopifyOrder(shopifyOrderId), ':refund': keys.pendingRefund('') },
+  ConsistentRead: true,
+});
+
+/**
+ * The Query of a live order with this Shopify id written before the pointer, when its item held
+ * the index entry `SHOPIFY-ORDER#<id>` (eventually consistent, but such items are old).
+ */
+export const legacyShopifyOrderQuery = (shopifyOrderId: string) => ({
   IndexName: indexName,
   KeyConditionExpression: '#ipk = :order',
   ExpressionAttributeNames: { '#ipk': indexPartitionKey },

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ObjectStore } from '../../ports/object-store.ts';
 import type { ForgetReport, Forgotten, ForgottenRegister, PrivacyStore } from '../../ports/privacy-store.ts';
 import { customerIdsByEmail } from './customers-by-email.ts';
 import { inboundRetentionMs } from './inbound-log.ts';
-import { itemTypes, typeAttribute } from './items.ts';
+import { type ItemKey, itemTypes, shopifyOrderPointerOf, typeAttribute } from './items.ts';
 import { queryAll } from './pages.ts';
 import { batchWriteAll } from './retries.ts';
 import { TableAdapter } from './table-adapter.ts';
@@ -91,6 +91,8 @@ export class DynamoPrivacyStore extends TableAdapter implements PrivacyStore {
     const customerIds = await customerIdsByEmail(this.documents, this.tableName, email);
     const doomed: Item[] = [];
     const rawMails = new Set<string>();
+    // One Shopify order may have two items (an old key and a new one): its pointer is deleted once.
+    const pointers = new Set<string>();
     for (const customerId of customerIds) {
       const items = await this.#query({
         KeyConditionExpression: 'pk = :pk',
@@ -99,6 +101,12 @@ export class DynamoPrivacyStore extends TableAdapter implements PrivacyStore {
       });
       for (const item of items) {
         doomed.push(item);
+        // A live Shopify order's pointer names this customer's key: it goes too, unless it now points elsewhere.
+        const pointer = shopifyOrderPointerOf(item);
+        if (pointer !== undefined && !pointers.has(pointer.pk)) {
+          pointers.add(pointer.pk);
+          if (await this.#pointsInto(pointer, keys.customer(customerId))) doomed.push({ ...pointer });
+        }
         const detail = item.detail;
         if (
           typeof detail === 'object' &&
@@ -182,6 +190,13 @@ export class DynamoPrivacyStore extends TableAdapter implements PrivacyStore {
       }
     }
     return found;
+  }
+
+  async #pointsInto(pointer: ItemKey, pk: string): Promise<boolean> {
+    const { Item: held } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: pointer, ConsistentRead: true }),
+    );
+    return held?.orderPk === pk;
   }
 
   #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {

@@ -1,6 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { forEachConcurrently } from '../../core/concurrency.ts';
 import type { LiveCustomer, LiveCustomerWrite } from '../../core/customers/live-customer.ts';
@@ -31,19 +37,26 @@ import {
   type EnrolmentResponse,
   FitSchema,
   type Item,
+  type ItemKey,
   type ItemType,
   itemTypes,
   LiveOrderItemSchema,
+  legacyShopifyOrderQuery,
   liveOrderAttributes,
   ModelRunItemSchema,
+  PendingRefundItemSchema,
   parseItem,
+  pendingRefundItem,
+  pendingRefundsQuery,
   ScoreItemSchema,
+  ShopifyOrderPointerSchema,
   StoredCustomerSchema,
-  shopifyOrderQuery,
+  shopifyOrderPointerItem,
+  shopifyOrderPointerKey,
   typeAttribute,
 } from './items.ts';
 import { onlyTypes, queryAll, scanItems } from './pages.ts';
-import { batchWriteAll } from './retries.ts';
+import { batchWriteAll, transactWithRetry } from './retries.ts';
 import { TableAdapter } from './table-adapter.ts';
 import { keys } from './table-design.ts';
 
@@ -163,8 +176,18 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
     }
   }
 
-  recordOrder(live: LiveOrder): Promise<LiveOrderWrite> {
-    return this.#putIfNotOlder(liveOrderItem(live), live.updatedAt, 'order');
+  /**
+   * A Shopify order is written with its pointer in one transaction; then the refunds that came
+   * before it are counted, whether this write landed or a newer one is held (which counted them
+   * too, unless it stopped half-way: a redelivery finishes the work).
+   */
+  async recordOrder(live: LiveOrder): Promise<LiveOrderWrite> {
+    const item = liveOrderItem(live);
+    if (live.shopifyOrderId === undefined) return this.#putIfNotOlder(item, live.updatedAt, 'order');
+    const pointer = shopifyOrderPointerItem(live.shopifyOrderId, live.order);
+    const write = await this.#putIfNotOlder(item, live.updatedAt, 'order', pointer);
+    await this.#countPendingRefunds(live.shopifyOrderId, { pk: pointer.orderPk, sk: pointer.orderSk });
+    return write;
   }
 
   recordCustomer(live: LiveCustomer): Promise<LiveCustomerWrite> {
@@ -176,25 +199,38 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
   /**
    * Puts a live event's item unless the table holds a newer version of it: events come in any
    * order, so only a version as new as the one held (or none, an import's) lands; an equal one is a
-   * redelivery and is written again. Refused, it reads the version held, for the result line.
+   * redelivery and is written again. `alongside` (a Shopify order's pointer) is put with it in one
+   * transaction. Refused, it reads the version held, for the result line.
    */
   async #putIfNotOlder(
     item: Item,
     updatedAt: number,
     what: 'order' | 'customer',
+    alongside?: Item,
   ): Promise<{ readonly written: true } | { readonly written: false; readonly storedUpdatedAt: number }> {
+    const put = {
+      TableName: this.tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(sourceUpdatedAt) OR sourceUpdatedAt <= :at',
+      ExpressionAttributeValues: { ':at': updatedAt },
+    };
     try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(sourceUpdatedAt) OR sourceUpdatedAt <= :at',
-          ExpressionAttributeValues: { ':at': updatedAt },
-        }),
-      );
+      if (alongside === undefined) await this.documents.send(new PutCommand(put));
+      else
+        await transactWithRetry(() =>
+          this.documents.send(
+            new TransactWriteCommand({
+              TransactItems: [{ Put: put }, { Put: { TableName: this.tableName, Item: alongside } }],
+            }),
+          ),
+        );
       return { written: true };
     } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const refused =
+        error instanceof ConditionalCheckFailedException ||
+        (error instanceof TransactionCanceledException &&
+          error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed');
+      if (!refused) throw error;
       const { Item: held } = await this.documents.send(
         new GetCommand({
           TableName: this.tableName,
@@ -209,15 +245,72 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
     }
   }
 
+  /**
+   * Finds the order through its pointer (a consistent read). Without one, the order has not come
+   * yet: the refund waits under the order's Shopify id, written only while there is still no
+   * pointer, so either the order's write sees it (the pointer is written after it) or this sees
+   * the pointer and counts it on the order.
+   */
   async recordRefund(refund: LiveRefund): Promise<LiveRefundWrite> {
+    const pointerKey = shopifyOrderPointerKey(refund.shopifyOrderId);
     for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
-      const [entry] = await queryAll(this.documents, {
-        TableName: this.tableName,
-        ...shopifyOrderQuery(refund.shopifyOrderId),
-      });
-      if (entry === undefined) return 'unknown-order';
-      const key = { pk: entry.pk, sk: entry.sk };
-      // The index may lag: the item itself says whether it is still a live Shopify order.
+      const { Item: pointer } = await this.documents.send(
+        new GetCommand({ TableName: this.tableName, Key: pointerKey, ConsistentRead: true }),
+      );
+      if (pointer !== undefined) {
+        const { orderPk, orderSk } = parseItem(ShopifyOrderPointerSchema, pointer);
+        return this.#countRefund({ pk: orderPk, sk: orderSk }, refund);
+      }
+      const legacy = await this.#legacyOrderKey(refund.shopifyOrderId);
+      if (legacy !== undefined) {
+        const counted = await this.#countRefund(legacy, refund);
+        if (counted !== 'unknown-order') return counted;
+      }
+      try {
+        await transactWithRetry(() =>
+          this.documents.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  ConditionCheck: {
+                    TableName: this.tableName,
+                    Key: pointerKey,
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                { Put: { TableName: this.tableName, Item: pendingRefundItem(refund) } },
+              ],
+            }),
+          ),
+        );
+        return 'held';
+      } catch (error: unknown) {
+        // The order was written in between: count the refund on it.
+        if (
+          !(error instanceof TransactionCanceledException) ||
+          error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed'
+        )
+          throw error;
+      }
+    }
+    throw new Error(
+      `refund ${refund.refundId} of order ${refund.shopifyOrderId}: the order changed under each of ${refundAttempts} attempts`,
+    );
+  }
+
+  /** A live order written before pointers, by its index entry; undefined when there is none. */
+  async #legacyOrderKey(shopifyOrderId: string): Promise<ItemKey | undefined> {
+    const [entry] = await queryAll(this.documents, {
+      TableName: this.tableName,
+      ...legacyShopifyOrderQuery(shopifyOrderId),
+    });
+    return entry === undefined ? undefined : { pk: String(entry.pk), sk: String(entry.sk) };
+  }
+
+  /** Counts `refund` on the live order at `key`, once: a write in between means reading it again. */
+  async #countRefund(key: ItemKey, refund: LiveRefund): Promise<Exclude<LiveRefundWrite, 'held'>> {
+    for (let attempt = 0; attempt < refundAttempts; attempt += 1) {
+      // The pointer may outlive the live order (an import put it back): the item says what it is.
       const held = await this.#liveOrderAt(key);
       if (held?.shopifyOrderId !== refund.shopifyOrderId) return 'unknown-order';
       const next = withRefund(held, refund);
@@ -242,8 +335,27 @@ export class DynamoSegmentationStore extends TableAdapter implements Segmentatio
     );
   }
 
+  /**
+   * Counts the refunds waiting for the order with this Shopify id on its item at `key`, then
+   * deletes each: stopped in between, the refund's id on the order keeps a second pass from
+   * counting it again. One the item cannot take (no longer a live order) waits on.
+   */
+  async #countPendingRefunds(shopifyOrderId: string, key: ItemKey): Promise<void> {
+    const pending = await queryAll(this.documents, {
+      TableName: this.tableName,
+      ...pendingRefundsQuery(shopifyOrderId),
+    });
+    for (const item of pending) {
+      const counted = await this.#countRefund(key, parseItem(PendingRefundItemSchema, item));
+      if (counted === 'unknown-order') continue;
+      await this.documents.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }),
+      );
+    }
+  }
+
   /** The live order at `key`, or undefined when there is none or an import wrote it (no version). */
-  async #liveOrderAt(key: { pk: unknown; sk: unknown }): Promise<LiveOrder | undefined> {
+  async #liveOrderAt(key: ItemKey): Promise<LiveOrder | undefined> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
     );

@@ -24,8 +24,14 @@ export const keys = {
    * Items written before were `ORDER#<placedAt>#<orderId>`; readers keep one per id (addOrder).
    */
   order: (orderId: string) => `ORDER#${orderId}`,
-  /** In the index, a live Shopify order under Shopify's numeric id, by which a refund names it. */
+  /**
+   * A Shopify order by its numeric id, by which a refund names it: the partition of the pointer to
+   * the live order (`shopifyOrderPointer`) and of refunds that came before it (`pendingRefund`).
+   * Live orders written before the pointer have it as their index entry instead.
+   */
   shopifyOrder: (shopifyOrderId: string) => `SHOPIFY-ORDER#${shopifyOrderId}`,
+  shopifyOrderPointer: () => 'ORDER',
+  pendingRefund: (refundId: string) => `REFUND#${refundId}`,
   incident: (incidentId: string) => `INCIDENT#${incidentId}`,
   score: () => 'SCORE',
   enrolment: (enrolmentId: string) => `ENROLMENT#${enrolmentId}`,

@@ -35,7 +35,9 @@ export type LiveRefundWrite =
   | 'written'
   /** The order already counts this refund (a redelivery, or an orders/updated that listed it). */
   | 'already-recorded'
-  /** No order written by a live event has this Shopify id (only those keep their refunds' ids). */
+  /** The order has not come yet: the refund waits, and the order's write counts it. */
+  | 'held'
+  /** The order with this Shopify id is no longer one a live event wrote (an import put it back). */
   | 'unknown-order';
 
 /**

@@ -148,7 +148,6 @@ export function liveOrderContract(
       amount,
       at: time('2026-03-24T15:40:09Z'),
     });
-    expect(await sink().recordRefund(refund('r1', 10))).toBe('unknown-order');
     await sink().recordOrder({
       order: placed(customerId),
       updatedAt: time('2026-03-20T11:02:45Z'),
@@ -174,6 +173,73 @@ export function liveOrderContract(
     // An imported order holds no Shopify id: a refund cannot find it.
     await sink().putOrders([placed(customerId)]);
     expect(await sink().recordRefund(refund('r4', 10))).toBe('unknown-order');
+  });
+
+  it('holds refunds that come before their order and counts each once when the order comes', async () => {
+    const customerId = unique('refund-first');
+    await sink().putCustomers([customer(customerId)]);
+    const shopifyOrderId = unique('5861712773401');
+    const refund = (refundId: string, amount: number) => ({
+      shopifyOrderId,
+      refundId,
+      amount,
+      at: time('2026-03-24T15:40:09Z'),
+    });
+    const order = {
+      order: placed(customerId),
+      updatedAt: time('2026-03-20T11:02:45Z'),
+      shopifyOrderId,
+      refundIds: [],
+    };
+    expect(await sink().recordRefund(refund('r1', 10))).toBe('held');
+    // Shopify's retry of the refund before the order: still held, still one refund.
+    expect(await sink().recordRefund(refund('r1', 10))).toBe('held');
+    expect(await sink().recordRefund(refund('r2', 5))).toBe('held');
+    expect((await read(customerId)).orders).toEqual([]);
+
+    expect(await sink().recordOrder(order)).toEqual({ written: true });
+    const refunded = [{ ...placed(customerId), status: 'partially_refunded', refundedAmount: 15 }];
+    expect((await read(customerId)).orders).toEqual(refunded);
+    // Redelivered, the refund and the order change nothing: the refunds' time is the order's version.
+    expect(await sink().recordRefund(refund('r1', 10))).toBe('already-recorded');
+    expect(await sink().recordOrder(order)).toEqual({
+      written: false,
+      storedUpdatedAt: time('2026-03-24T15:40:09Z'),
+    });
+    expect((await read(customerId)).orders).toEqual(refunded);
+  });
+
+  it('counts a refund delivered with its order once, whichever lands first', async () => {
+    const customerId = unique('refund-race');
+    await sink().putCustomers([customer(customerId)]);
+    const orderIds = ['2001', '2002', '2003', '2004'];
+    const shopifyOrderId = (orderId: string) => unique(`58617127${orderId}`);
+    const deliver = (orderId: string) => [
+      sink().recordRefund({
+        shopifyOrderId: shopifyOrderId(orderId),
+        refundId: `r-${orderId}`,
+        amount: 30,
+        at: time('2026-03-24T15:40:09Z'),
+      }),
+      sink().recordOrder({
+        order: { ...placed(customerId), orderId },
+        updatedAt: time('2026-03-20T11:02:45Z'),
+        shopifyOrderId: shopifyOrderId(orderId),
+        refundIds: [],
+      }),
+    ];
+    // Each pair at once: the refund may read no order, then find it written before it can wait.
+    await Promise.all(orderIds.flatMap(deliver));
+    const counted = orderIds.map((orderId) => ({
+      ...placed(customerId),
+      orderId,
+      status: 'partially_refunded',
+      refundedAmount: 30,
+    }));
+    expect(sorted((await read(customerId)).orders)).toEqual(sorted(counted));
+    // Both again, at once: a redelivery counts nothing twice.
+    await Promise.all(orderIds.flatMap(deliver));
+    expect(sorted((await read(customerId)).orders)).toEqual(sorted(counted));
   });
 }
 

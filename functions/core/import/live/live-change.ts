@@ -2,7 +2,12 @@ import type { CustomerDirectory } from '../../../ports/customer-directory.ts';
 import type { ForgetReport, ForgottenRegister } from '../../../ports/privacy-store.ts';
 import type { SegmentationStore } from '../../../ports/segmentation-store.ts';
 import { type LiveCustomer, olderCustomerResult } from '../../customers/live-customer.ts';
-import { type LiveOrder, type LiveRefund, olderResult } from '../../customers/live-order.ts';
+import {
+  type LiveOrder,
+  type LiveRefund,
+  type LiveRefundWrite,
+  olderResult,
+} from '../../customers/live-order.ts';
 import type { Customer, Incident, Order } from '../../customers/model.ts';
 import type { CustomerView } from '../../domain/customer-view.ts';
 
@@ -84,12 +89,18 @@ export const shopRedactKey = (shop: string) =>
 export const erasedResult = 'skipped: this person was erased on request (rekindle forget)';
 
 /** What a refund's write comes to, for the response and the log. */
-const refundResults = {
-  written: 'written',
-  'already-recorded': 'skipped: the order already counts this refund',
-  'unknown-order':
-    'ignored: no order from a live event has this Shopify id (orders/create or orders/updated writes it, with its refunds)',
-} as const;
+const refundResult = (write: LiveRefundWrite, refund: LiveRefund): string => {
+  switch (write) {
+    case 'written':
+      return 'written';
+    case 'already-recorded':
+      return 'skipped: the order already counts this refund';
+    case 'held':
+      return `held: refund ${refund.refundId} waits for its order (Shopify id ${refund.shopifyOrderId}), which counts it when orders/create or orders/updated comes`;
+    case 'unknown-order':
+      return 'ignored: the order with this Shopify id is no longer one from a live event (an import replaced it; the next orders/updated brings its refunds)';
+  }
+};
 
 /**
  * Applies a change. Every write is idempotent (an incident keeps its resolved version, a refund is
@@ -119,7 +130,7 @@ export async function applyLiveChange(change: LiveChange, deps: ApplyLiveDeps): 
     }
     case 'refund':
       // No erasure check: a refund only changes an order that is held, and an erased person's are not.
-      return { result: refundResults[await deps.store.recordRefund(change.refund)] };
+      return { result: refundResult(await deps.store.recordRefund(change.refund), change.refund) };
     case 'customer': {
       if (await erased(change.customer.customerId, change.customer.email)) return { result: erasedResult };
       if (change.version === undefined) {
