@@ -39,6 +39,7 @@ interface JsonGroup {
   steps: { stepId: string; returned: number }[];
   weeks: { week: string; sent: number; returned: number }[];
   funnel: { stage: string; count: number }[];
+  counted: { opens: boolean; clicks: boolean };
 }
 
 describe('rekindle report against the local emulators', () => {
@@ -143,17 +144,14 @@ describe('rekindle report against the local emulators', () => {
     ]);
     expect(group.steps[0]).toMatchObject({ stepId: 'check-in', returned: 2 });
     expect(group.weeks).toEqual([{ week: '2026-W48', sent: 3, returned: 2, revenue: group.revenue }]);
-    expect(group.funnel.map((stage) => stage.stage)).toEqual([
-      'sent',
-      'delivered',
-      'opened',
-      'clicked',
-      'returned',
-    ]);
+    // The shipped config tracks clicks, not opens, and none were counted: the funnel skips opens.
+    expect(group.counted).toEqual({ opens: false, clicks: true });
+    expect(group.funnel.map((stage) => stage.stage)).toEqual(['sent', 'delivered', 'clicked', 'returned']);
 
     const text = new MemoryOutput();
     await reportCommand.run(['--table', localNames.tableName], text);
-    expect(text.lines.join('\n')).toContain('held back 1 times a due step waited: outside the send window 1');
+    expect(text.lines.join('\n')).toContain('held back once a due step waited: outside the send window 1');
+    expect(text.lines.join('\n')).toContain("not tracked: opens (this sequence's tracking.opens is off)");
   });
 
   it('says in one line that a table does not exist, never a stack trace', async () => {

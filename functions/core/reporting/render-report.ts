@@ -346,7 +346,7 @@ const deferralLabels = [
 export function describeDeferrals(counters: Counters): string {
   const total = deferralLabels.reduce((sum, [name]) => sum + counters[name], 0);
   if (total === 0) return 'nothing (no due step had to wait)';
-  return `${total} times a due step waited: ${deferralLabels
+  return `${total === 1 ? 'once' : `${total} times`} a due step waited: ${deferralLabels
     .map(([name, label]) => `${label} ${counters[name]}`)
     .join(', ')}`;
 }
