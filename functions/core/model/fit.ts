@@ -181,7 +181,11 @@ interface WarmStart {
   readonly inverseHessian?: Float64Array;
 }
 
-/** Above this many rows Pareto/NBD first fits a sample of PARETO_SAMPLE_ROWS. */
+/**
+ * Above this many distinct rows (after merging) Pareto/NBD first fits a sample of PARETO_SAMPLE_ROWS:
+ * an iteration costs a pass over the distinct rows, so where merging leaves few (times in whole days,
+ * a shop's customers alike) the sample saves nothing.
+ */
 const PARETO_SAMPLE_ABOVE = 30_000;
 const PARETO_SAMPLE_ROWS = 10_000;
 
@@ -216,10 +220,11 @@ export function mergedRowsIfItPays(columns: SummaryColumns): WeightedRows {
 }
 
 /**
- * Pareto/NBD by maximum likelihood on merged rows (see {@link fitCompressed}). Above 30,000 rows a
- * 10,000-row sample is fitted first, and its optimum and inverse Hessian start the fit of all rows,
- * which then needs a few iterations: the likelihood's hypergeometric terms cost a series per distinct
- * (x, t_x) and (x, T), so iterations on all rows are what a large fit is made of.
+ * Pareto/NBD by maximum likelihood on merged rows (see {@link fitCompressed}). Above 30,000 distinct
+ * rows a 10,000-row sample is fitted first, and its optimum and inverse Hessian, when that fit
+ * converged, start the fit of all rows, which then needs a few iterations: the likelihood's
+ * hypergeometric terms cost a series per distinct (x, t_x) and (x, T), so iterations on all rows are
+ * what a large fit is made of. Otherwise the fit starts where a fit without a sample does.
  */
 export function fitParetoNbd(
   columns: SummaryColumns,
@@ -229,7 +234,7 @@ export function fitParetoNbd(
   const rows = rowsOf(columns);
   const data = mergeIfItPays(columns);
   let warmStart: WarmStart | undefined;
-  if (rows.x.length > PARETO_SAMPLE_ABOVE && thinData('paretonbd', rows, options) === undefined) {
+  if (data.size > PARETO_SAMPLE_ABOVE && thinData('paretonbd', rows, options) === undefined) {
     const sampleRows = strideSample(rows, PARETO_SAMPLE_ROWS);
     const sample = compressSummaries({
       frequency: sampleRows.x,
@@ -243,7 +248,11 @@ export function fitParetoNbd(
         maxIterations: options.maxIterations ?? 500,
         gradientTolerance: 1e-6,
       });
-      if (warm.theta.every(Number.isFinite) && Number.isFinite(warm.value)) {
+      // Only a converged sample is a head start: one that did not converge has usually run off
+      // along the ridge where every customer's dropout rate is the same (s and β into the
+      // millions, every A₀ end by quadrature), and the fit of all rows started there stays on it,
+      // slowly, short of the optimum.
+      if (warm.converged && warm.theta.every(Number.isFinite) && Number.isFinite(warm.value)) {
         const inverseHessian = positiveInverse(numericHessian(objective, warm.theta), 4);
         warmStart = { theta: warm.theta, ...(inverseHessian === undefined ? {} : { inverseHessian }) };
       }
