@@ -1,4 +1,4 @@
-import { instantOf, type WallTime, wallTimeAt, weekdayOf } from './zoned-time.ts';
+import { instantOf, type WallTime, wallTimeAt } from './zoned-time.ts';
 
 export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof weekdays)[number];
@@ -32,13 +32,18 @@ export function nextWindowInstant(
   timeZone: string,
   endMarginMs = 0,
 ): number {
-  const days = new Set(window.days.map((day) => weekdays.indexOf(day)));
+  // The listed weekdays as bits (0 = Sunday): no Set per call, this runs for every step decided.
+  let days = 0;
+  for (const day of window.days) {
+    const index = weekdays.indexOf(day);
+    if (index >= 0) days |= 1 << index;
+  }
   const today = wallTimeAt(from, timeZone);
   // Eight days always reach a listed weekday, whatever DST did to the first.
   for (let offset = 0; offset <= 8; offset += 1) {
     const date = new Date(Date.UTC(today.year, today.month - 1, today.day + offset));
+    if ((days & (1 << date.getUTCDay())) === 0) continue;
     const day = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
-    if (!days.has(weekdayOf(day))) continue;
     const start = instantOf(at(day, window.fromMinute), timeZone);
     const end = instantOf(at(day, window.toMinute), timeZone);
     if (end <= start) continue;

@@ -46,21 +46,34 @@ const exactOffsetAt = (instant: number, timeZone: string) =>
  * never cached. A send decides on a handful of instants close together, each read many times.
  */
 const quarterHour = 900_000;
-/** By `${timeZone} ${quarter hour}`; cleared when full, as a long-lived Lambda container goes on. */
-const offsetCache = new Map<string, number>();
+/**
+ * By zone, then by quarter hour (a number: no key string per call); cleared when it holds
+ * offsetCacheLimit offsets, as a long-lived Lambda container goes on.
+ */
+const offsetCache = new Map<string, Map<number, number>>();
+let offsetCacheSize = 0;
 const offsetCacheLimit = 50_000;
 
 /** The zone's offset from UTC at `instant`, in milliseconds (+05:30 → 19 800 000). */
 export function offsetAt(instant: number, timeZone: string): number {
   const slot = Math.floor(instant / quarterHour);
-  const key = `${timeZone} ${slot}`;
-  const cached = offsetCache.get(key);
+  let zoneCache = offsetCache.get(timeZone);
+  const cached = zoneCache?.get(slot);
   if (cached !== undefined) return cached;
   const first = exactOffsetAt(slot * quarterHour, timeZone);
   const last = exactOffsetAt(slot * quarterHour + quarterHour - 1000, timeZone);
   if (first !== last) return exactOffsetAt(instant, timeZone);
-  if (offsetCache.size >= offsetCacheLimit) offsetCache.clear();
-  offsetCache.set(key, first);
+  if (offsetCacheSize >= offsetCacheLimit) {
+    offsetCache.clear();
+    offsetCacheSize = 0;
+    zoneCache = undefined;
+  }
+  if (zoneCache === undefined) {
+    zoneCache = new Map();
+    offsetCache.set(timeZone, zoneCache);
+  }
+  zoneCache.set(slot, first);
+  offsetCacheSize += 1;
   return first;
 }
 
@@ -94,11 +107,14 @@ export function instantOf(input: WallTime, timeZone: string): number {
   // The two offsets around any transition: a day either side covers every zone's change.
   const before = offsetAt(naive - 86_400_000, timeZone);
   const after = offsetAt(naive + 86_400_000, timeZone);
-  const candidates = [naive - before, naive - after]
-    .filter((instant) => utcOf(wallTimeAt(instant, timeZone)) === naive)
-    .sort((a, b) => a - b);
-  const [earliest] = candidates;
-  if (earliest !== undefined) return earliest;
+  // Of the two candidates, the earlier that shows `wall` (no array: this runs per instant).
+  const byBefore = naive - before;
+  const byAfter = naive - after;
+  const beforeShows = utcOf(wallTimeAt(byBefore, timeZone)) === naive;
+  const afterShows = utcOf(wallTimeAt(byAfter, timeZone)) === naive;
+  if (beforeShows && afterShows) return Math.min(byBefore, byAfter);
+  if (beforeShows) return byBefore;
+  if (afterShows) return byAfter;
   // Skipped (clocks went forward): the offset before the gap puts it as far past the gap's start.
   return naive - before;
 }
