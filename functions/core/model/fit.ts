@@ -221,10 +221,12 @@ export function mergedRowsIfItPays(columns: SummaryColumns): WeightedRows {
 
 /**
  * Pareto/NBD by maximum likelihood on merged rows (see {@link fitCompressed}). Above 30,000 distinct
- * rows a 10,000-row sample is fitted first, and its optimum and inverse Hessian, when that fit
- * converged, start the fit of all rows, which then needs a few iterations: the likelihood's
- * hypergeometric terms cost a series per distinct (x, t_x) and (x, T), so iterations on all rows are
- * what a large fit is made of. Otherwise the fit starts where a fit without a sample does.
+ * rows a 10,000-row sample is fitted first, and its optimum and inverse Hessian start the fit of all
+ * rows, which then needs a few iterations: the likelihood's hypergeometric terms cost a series per
+ * distinct (x, t_x) and (x, T), so iterations on all rows are what a large fit is made of. With fewer
+ * distinct rows the sample saves nothing and can cost much: on CDNOW copied twice (11,104 distinct
+ * rows) it ran off along the ridge where s and β grow together, and the fit of all rows started
+ * there stayed on it (see test/unit/core/model/pareto-sample-start.test.ts).
  */
 export function fitParetoNbd(
   columns: SummaryColumns,
@@ -248,11 +250,9 @@ export function fitParetoNbd(
         maxIterations: options.maxIterations ?? 500,
         gradientTolerance: 1e-6,
       });
-      // Only a converged sample is a head start: one that did not converge has usually run off
-      // along the ridge where every customer's dropout rate is the same (s and β into the
-      // millions, every A₀ end by quadrature), and the fit of all rows started there stays on it,
-      // slowly, short of the optimum.
-      if (warm.converged && warm.theta.every(Number.isFinite) && Number.isFinite(warm.value)) {
+      // Even a sample that did not converge is kept as the start: on data at the no-dropout
+      // boundary (the optimum at infinity) its point is still much nearer than the cold start.
+      if (warm.theta.every(Number.isFinite) && Number.isFinite(warm.value)) {
         const inverseHessian = positiveInverse(numericHessian(objective, warm.theta), 4);
         warmStart = { theta: warm.theta, ...(inverseHessian === undefined ? {} : { inverseHessian }) };
       }
