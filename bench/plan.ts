@@ -13,6 +13,23 @@ import { type BenchRow, printTable } from './table.ts';
 
 const AREA = 'plan';
 const cdnow = process.env.BENCH_CDNOW ?? '/work/shared/data/cdnow/cdnow_master_transactions.csv';
+/** BENCH_CDNOW_COPIES=k: CDNOW's customers k times, copy i under id + i·100,000 (the scale runs). */
+const copies = Number(process.env.BENCH_CDNOW_COPIES ?? 1);
+
+/** The transactions with every customer copied `times` times under new ids (the header kept). */
+export function copiedCdnow(text: string, times: number): string {
+  if (!(Number.isInteger(times) && times >= 1)) throw new RangeError(`copies must be a whole number ≥ 1`);
+  if (times === 1) return text;
+  const [header = '', ...lines] = text.split('\n').filter((line) => line.trim() !== '');
+  const out = [header];
+  for (const line of lines) {
+    const comma = line.indexOf(',');
+    const id = Number(line.slice(0, comma));
+    if (!(Number.isInteger(id) && id < 100_000)) throw new RangeError(`customer id ${line.slice(0, comma)}`);
+    for (let copy = 0; copy < times; copy += 1) out.push(`${id + copy * 100_000}${line.slice(comma)}`);
+  }
+  return `${out.join('\n')}\n`;
+}
 
 /**
  * `rekindle plan --cdnow` on CDNOW's 23,570 customers for 30 days with the shipped config, in the
@@ -25,7 +42,7 @@ export async function planBenchmarks(): Promise<BenchRow[]> {
   const config = loaded.config;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const converted = convertCdnow(await readFile(cdnow, 'utf8'));
+  const converted = convertCdnow(copiedCdnow(await readFile(cdnow, 'utf8'), copies));
   const sink = new ShopDataSink();
   await importText(converted.customersCsv, { file: cdnow, kind: 'customers', format: 'csv' }, sink);
   await importText(converted.ordersCsv, { file: cdnow, kind: 'orders', format: 'csv' }, sink);
