@@ -22,8 +22,8 @@ export const bundleFormat = 2;
  * The config and templates baked into this Lambda at synth: esbuild replaces the expression
  * `process.env.REKINDLE_BUNDLE` with the compressed JSON text (infra/constructs/rekindle-function.ts);
  * the local runtime passes the JSON text itself. The build validated the config and checked it
- * survives JSON (build/runtime-bundle.ts), so a cold start does not parse it again: zod's config
- * schema cost every function 50–70 ms at its first event and a third of its module load.
+ * survives JSON (build/runtime-bundle.ts), so a cold start does not parse it again: building zod's
+ * config schema and parsing with it cost every function 50–70 ms at its first event.
  */
 export function loadRuntimeBundle(
   serialized: string | undefined = process.env.REKINDLE_BUNDLE,
