@@ -9,11 +9,11 @@ import { verifyLink } from '../core/domain/links.ts';
 import { encodeMessageTags } from '../core/domain/message-tags.ts';
 import type { SendRecord } from '../core/domain/send-record.ts';
 import { replyAddressFor } from '../core/inbound/receive-reply.ts';
+import { trackedLinks } from '../core/rendering/tracked-links.ts';
 import type { Chaos } from './chaos.ts';
 import { functionUrlEvent } from './events/function-url-event.ts';
 import { sesEvent } from './events/ses-event.ts';
 import type { LearnedStops } from './invariants.ts';
-
 import { type LocalRuntime, localNames } from './local-runtime.ts';
 import type { StoredEmail } from './ses-local.ts';
 import { readMailViews } from './table-views.ts';
@@ -459,17 +459,12 @@ function sesTags(tags: Record<string, string>): Record<string, string[]> {
 /** The simulator plays a week in two passes: the Send events, then what the recipients did. */
 type Phase = 'sent' | 'recipient';
 
-/** The customer, enrolment and step an email was sent for, from its signed unsubscribe link. */
-/** The first link SES would track in this HTML: an http(s) href on an anchor without ses:no-track. */
+/** The first link SES would track in this sent email's HTML, for a recipient to click. */
 export function contentLink(html: string): string | undefined {
-  for (const anchor of html.matchAll(/<a\b[^>]*>/gi)) {
-    const tag = anchor[0];
-    if (/\sses:no-track\b/i.test(tag)) continue;
-    const href = /\shref="(https?:[^"]+)"/i.exec(tag)?.[1];
-    if (href !== undefined) return href.replaceAll('&amp;', '&');
-  }
-  return undefined;
+  return trackedLinks(html).find((link) => /^https?:/i.test(link));
 }
+
+/** The customer, enrolment and step an email was sent for, from its signed unsubscribe link. */
 
 export function claimsOf(email: StoredEmail) {
   const header =

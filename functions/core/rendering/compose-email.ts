@@ -6,11 +6,12 @@ import { signLink, signReplyToken } from '../domain/links.ts';
 import { toTags } from '../domain/message-tags.ts';
 import type { StepMessage } from '../domain/step-message.ts';
 import { trackingFor } from '../domain/tracking.ts';
-import type { TemplateCatalog } from './compiled-template.ts';
+import type { CompiledTemplate, TemplateCatalog } from './compiled-template.ts';
 import { buildTemplateVariables } from './content-variables.ts';
 import { formatMailbox } from './mailbox.ts';
 import { missingCompliance, RenderError, renderEmail, selectTemplate, unsafeLinks } from './render.ts';
 import { declaredVariables, TemplateVariablesSchema } from './template-variables.ts';
+import { trackedLinks } from './tracked-links.ts';
 
 export interface ComposeInput {
   readonly view: CustomerView;
@@ -56,11 +57,14 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
     unsubscribeUrl,
     enrolmentId: message.enrolmentId,
   });
-  // What SES tracks in this email, which its footer discloses.
-  const tracking = trackingFor(
+  // What SES tracks in this email, which its footer discloses. Clicks only where there is a link SES
+  // would track: in an email whose only link is the (never tracked) unsubscribe link, the footer
+  // would claim a tracking that cannot happen.
+  const configured = trackingFor(
     config.sequences.find((sequence) => sequence.id === message.sequenceId),
     config.engagement,
   );
+  const tracking = { ...configured, clicks: configured.clicks && hasTrackedLinks(template) };
   // Checked before rendering: a bad value is a failed send with a reason, never a broken email.
   const checked = TemplateVariablesSchema.safeParse({ ...variables, tracking });
   if (!checked.success) {
@@ -129,4 +133,16 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
             `template "${template.id}" has no "${fellBackFrom}" version; sent in "${template.locale}" to customer ${customer.customerId}`,
           ],
   };
+}
+
+const trackedLinkCounts = new WeakMap<CompiledTemplate, number>();
+
+/** Whether a compiled template has a link SES would track (found once per template and container). */
+function hasTrackedLinks(template: CompiledTemplate): boolean {
+  let count = trackedLinkCounts.get(template);
+  if (count === undefined) {
+    count = trackedLinks(template.html).length;
+    trackedLinkCounts.set(template, count);
+  }
+  return count > 0;
 }

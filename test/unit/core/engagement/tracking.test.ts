@@ -161,7 +161,22 @@ describe('clicks on the unsubscribe link', () => {
 describe('composeEmail', () => {
   let templates: TemplateCatalog;
   beforeAll(async () => {
-    templates = await compileTemplates('templates');
+    // The shipped templates' only link is the unsubscribe link: give them one to click, as a shop
+    // linking to its site would (without one, clicks are off whatever is configured; see
+    // test/unit/core/rendering/tracked-links.test.ts).
+    const compiled = await compileTemplates('templates');
+    templates = Object.fromEntries(
+      Object.entries(compiled).map(([key, template]) => [
+        key,
+        {
+          ...template,
+          html: template.html.replace(
+            '<a ses:no-track',
+            '<a href="https://northwind.example/">Visit us</a> <a ses:no-track',
+          ),
+        },
+      ]),
+    );
   }, 60_000);
 
   it("asks SES for the sequence's tracking and gives the footer the same", async () => {
