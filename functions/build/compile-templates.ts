@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { Liquid, LiquidError } from 'liquidjs';
+import { Liquid } from 'liquidjs';
 import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { closest, didYouMean } from '../core/config/suggest.ts';
@@ -11,9 +11,13 @@ import {
   catalogKey,
   type TemplateCatalog,
 } from '../core/rendering/compiled-template.ts';
+import { LiquidRenderError, LiquidSyntaxError, parseLiquid } from '../core/rendering/liquid.ts';
 import {
+  liquidScope,
   missingCompliance,
   RenderError,
+  type RenderedEmail,
+  type RenderVariables,
   renderEmail,
   selectTemplate,
   unsafeLinks,
@@ -426,16 +430,28 @@ async function sampleRenderIssues(
   file: string,
   source: string,
 ): Promise<TemplateIssue[]> {
+  const unsupported = syntaxIssue(template, file, source);
+  if (unsupported !== undefined) return [unsupported];
   for (const sample of sampleVariableSets()) {
     const situation = sample.incident === null ? 'no incident' : `a ${sample.incident.kind} incident`;
+    const variables: RenderVariables = {
+      ...declaredVariables(sample, template.variables),
+      customer: sample.customer,
+      shop: sample.shop,
+      unsubscribeUrl: sample.unsubscribeUrl,
+      tracking: sample.tracking,
+    };
     try {
-      const rendered = await renderEmail(template, {
-        ...declaredVariables(sample, template.variables),
-        customer: sample.customer,
-        shop: sample.shop,
-        unsubscribeUrl: sample.unsubscribeUrl,
-        tracking: sample.tracking,
-      });
+      const rendered = await renderEmail(template, variables);
+      const difference = engineDifference(template, variables, rendered);
+      if (difference !== undefined)
+        return [
+          {
+            file,
+            line: 1,
+            message: `renders differently from Liquid for a customer with ${situation}: ${difference}. The sender renders with its own Liquid (functions/core/rendering/liquid.ts); write this part another way, or report it`,
+          },
+        ];
       const missing = missingCompliance(rendered, {
         unsubscribeUrl: sample.unsubscribeUrl,
         postalAddress: sample.shop.postalAddress,
@@ -467,6 +483,76 @@ async function sampleRenderIssues(
   return [];
 }
 
+/**
+ * A tag or filter the sender's Liquid does not have, at its line in the source: checked before any
+ * sample renders, so the message names what to change rather than a failed render.
+ */
+function syntaxIssue(template: CompiledTemplate, file: string, source: string): TemplateIssue | undefined {
+  for (const part of [template.subject, template.preheader, template.html]) {
+    try {
+      parseLiquid(part);
+    } catch (error: unknown) {
+      if (!(error instanceof LiquidSyntaxError)) throw error;
+      const offset = nthIndexOf(source, error.source, repeatOf(error));
+      return {
+        file,
+        ...(offset < 0 ? { line: 1 } : placeOf(source, offset)),
+        message: `Liquid: ${error.message}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+// liquidjs with the options the sender's Liquid follows: the reference every template is checked against.
+const strictLiquid = { strictVariables: true, strictFilters: true, lenientIf: true } as const;
+const referenceText = new Liquid(strictLiquid);
+const referenceHtml = new Liquid({ ...strictLiquid, outputEscape: 'escape' });
+
+/**
+ * Where liquidjs renders `template` differently from the sender's `rendered` (subject, preheader,
+ * HTML), as a short description; none when they agree, as every shipped template does.
+ */
+export function engineDifference(
+  template: CompiledTemplate,
+  variables: RenderVariables,
+  rendered: RenderedEmail,
+): string | undefined {
+  const scope = liquidScope(variables);
+  const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const parts: [string, () => string, string][] = [
+    ['subject', () => oneLine(referenceText.parseAndRenderSync(template.subject, scope)), rendered.subject],
+    [
+      'preheader',
+      () => oneLine(referenceText.parseAndRenderSync(template.preheader, scope)),
+      rendered.preheader,
+    ],
+    [
+      'HTML',
+      () => referenceHtml.parseAndRenderSync(template.html, { ...scope, preheader: rendered.preheader }),
+      rendered.html,
+    ],
+  ];
+  for (const [part, reference, ours] of parts) {
+    let expected: string;
+    try {
+      expected = reference();
+    } catch (error: unknown) {
+      return `liquidjs fails on the ${part} (${error instanceof Error ? error.message : String(error)}) where the sender renders it`;
+    }
+    if (expected === ours) continue;
+    let at = 0;
+    while (at < expected.length && expected[at] === ours[at]) at += 1;
+    const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 30), at + 30));
+    return `in the ${part}, liquidjs gives ${around(expected)} where the sender gives ${around(ours)}`;
+  }
+  return undefined;
+}
+
+/** Which repeat of its tag, as written, in the template's text the error is at (0 for the first). */
+const repeatOf = (error: LiquidRenderError | LiquidSyntaxError) =>
+  error.input.slice(0, error.offset).split(error.source).length - 1;
+
 /** Where the `n`th (0-based) `needle` in `text` starts, else the first, else -1. */
 function nthIndexOf(text: string, needle: string, n: number): number {
   let offset = text.indexOf(needle);
@@ -484,15 +570,17 @@ function nthIndexOf(text: string, needle: string, n: number): number {
  */
 function renderIssue(error: unknown, source: string, file: string, situation: string): TemplateIssue {
   const cause = error instanceof Error ? error.cause : undefined;
-  const token = cause instanceof LiquidError ? cause.token : undefined;
-  const tag = token?.getText();
-  // The tag as written (`{{ incident.kind }}`), and which of its repeats in the compiled HTML failed.
-  const written = token === undefined ? undefined : token.input.slice(token.begin, token.end);
-  const repeat =
-    written === undefined || token === undefined
-      ? 0
-      : token.input.slice(0, token.begin).split(written).length - 1;
-  const offset = written === undefined ? -1 : nthIndexOf(source, written, repeat);
+  const located =
+    cause instanceof LiquidRenderError || cause instanceof LiquidSyntaxError ? cause : undefined;
+  // The value that failed as written (`incident.kind`), else its tag; placed at the repeat of the
+  // tag in the source that failed in the compiled HTML, at the value inside it.
+  const expression = located instanceof LiquidRenderError ? located.expression : undefined;
+  const tag = expression ?? located?.source;
+  const tagOffset = located === undefined ? -1 : nthIndexOf(source, located.source, repeatOf(located));
+  const offset =
+    tagOffset < 0 || expression === undefined
+      ? tagOffset
+      : tagOffset + Math.max(0, located?.source.indexOf(expression) ?? 0);
   const where = offset < 0 ? { line: 1 } : placeOf(source, offset);
   const missing = /undefined variable: (\w+)/.exec(cause instanceof Error ? cause.message : '')?.[1];
   if (tag !== undefined && missing !== undefined)

@@ -1,7 +1,7 @@
-import { Liquid, type Template } from 'liquidjs';
 import type { CompiledTemplate, TemplateCatalog } from './compiled-template.ts';
 import { catalogKey } from './compiled-template.ts';
 import { htmlToText } from './html-to-text.ts';
+import { type LiquidTemplate, parseLiquid, renderLiquid } from './liquid.ts';
 import type { ShopVariables, TrackingVariables } from './template-variables.ts';
 
 /** The values a message may use; every string is HTML-escaped on output. */
@@ -27,17 +27,10 @@ export class RenderError extends Error {
   override readonly name = 'RenderError';
 }
 
-// Strict: an unknown or absent variable is an error, never an empty string in someone's inbox;
-// lenientIf lets `{% if incident %}` test for one. outputEscape: every {{ value }} is HTML-escaped,
-// so a name like "<script>" stays inert.
-// No `locale`: Liquid then probes the default with Intl, which starts ICU (about 25 ms of CPU) as the
-// sender loads. Naming one would move that into the first step, not save it: every step checks the
-// send window in the customer's zone (policy/zoned-time.ts), and init has more CPU than an invocation.
-const strict = { strictVariables: true, strictFilters: true, lenientIf: true } as const;
-const htmlLiquid = new Liquid({ ...strict, outputEscape: 'escape' });
-// Subject and preheader are plain text: escaping happens where they are placed in HTML.
-const textLiquid = new Liquid(strict);
-
+// Strict, as liquidjs's strictVariables and lenientIf (liquid.ts): an unknown or absent variable is
+// an error, never an empty string in someone's inbox, and `{% if incident %}` may test for one. In
+// HTML every {{ value }} is escaped, so a name like "<script>" stays inert; subject and preheader are
+// plain text, escaped where they are placed in HTML.
 /**
  * Null means "none" in the variables, but Liquid reads a field of null as empty; dropping nulls
  * makes `{{ incident.kind }}` outside `{% if incident %}` fail instead of printing nothing.
@@ -50,10 +43,16 @@ function withoutNulls(value: unknown): unknown {
   return result;
 }
 
+/** What Liquid reads: the variables without their nulls (the build renders liquidjs with the same). */
+export function liquidScope(variables: RenderVariables): Record<string, unknown> {
+  const scope = withoutNulls(variables);
+  return (typeof scope === 'object' && scope !== null ? scope : {}) as Record<string, unknown>;
+}
+
 interface ParsedTemplate {
-  readonly subject: Template[];
-  readonly preheader: Template[];
-  readonly html: Template[];
+  readonly subject: LiquidTemplate;
+  readonly preheader: LiquidTemplate;
+  readonly html: LiquidTemplate;
 }
 
 // Parsing the compiled HTML costs more than rendering it: parse each template once per container.
@@ -63,9 +62,9 @@ function parse(template: CompiledTemplate): ParsedTemplate {
   let entry = parsed.get(template);
   if (entry === undefined) {
     entry = {
-      subject: textLiquid.parse(template.subject),
-      preheader: textLiquid.parse(template.preheader),
-      html: htmlLiquid.parse(template.html),
+      subject: parseLiquid(template.subject),
+      preheader: parseLiquid(template.preheader),
+      html: parseLiquid(template.html),
     };
     parsed.set(template, entry);
   }
@@ -104,13 +103,10 @@ export async function renderEmail(
 ): Promise<RenderedEmail> {
   try {
     const parts = parse(template);
-    const scope = withoutNulls(variables);
-    const context = typeof scope === 'object' && scope !== null ? scope : {};
-    const [subject, preheader] = await Promise.all([
-      textLiquid.render(parts.subject, context),
-      textLiquid.render(parts.preheader, context),
-    ]);
-    const html = await htmlLiquid.render(parts.html, { ...context, preheader: oneLine(preheader) });
+    const context = liquidScope(variables);
+    const subject = renderLiquid(parts.subject, context, { escape: false });
+    const preheader = renderLiquid(parts.preheader, context, { escape: false });
+    const html = renderLiquid(parts.html, { ...context, preheader: oneLine(preheader) }, { escape: true });
     return {
       templateId: template.id,
       locale: template.locale,

@@ -2,7 +2,12 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileTemplates, TemplateCompileError } from '../../../functions/build/compile-templates.ts';
+import {
+  compileTemplates,
+  engineDifference,
+  TemplateCompileError,
+} from '../../../functions/build/compile-templates.ts';
+import { renderEmail } from '../../../functions/core/rendering/render.ts';
 
 let dir: string;
 
@@ -114,5 +119,41 @@ describe('compileTemplates: MJML output fixed up', () => {
       expect(template.html).toMatch(/<div aria-roledescription="email" role="article"/);
       expect(template.html).toMatch(/<h1 /);
     }
+  });
+});
+
+describe('engineDifference: the sender renders what liquidjs renders', () => {
+  const template = {
+    id: 'note',
+    locale: 'en',
+    subject: '{{ customer.firstName }}, hello',
+    preheader: 'Hi',
+    html: '<p>{% if incident %}{{ incident.kind }}{% else %}none{% endif %} &amp; {{ shop.name }}</p>',
+    variables: [],
+  };
+  const variables = {
+    customer: { id: 'c1', firstName: 'Ana <b>', email: 'ana@example.com' },
+    shop: { name: 'Tom & "Jerry"' },
+    unsubscribeUrl: 'https://shop.example/u',
+    tracking: { opens: false, clicks: false },
+  } as unknown as Parameters<typeof engineDifference>[1];
+
+  it('finds none where both agree', async () => {
+    const rendered = await renderEmail(template, variables);
+    expect(rendered.html).toBe('<p>none &amp; Tom &amp; &#34;Jerry&#34;</p>');
+    expect(engineDifference(template, variables, rendered)).toBeUndefined();
+  });
+
+  it('names the part and quotes both where they differ', async () => {
+    const rendered = await renderEmail(template, variables);
+    expect(
+      engineDifference(template, variables, { ...rendered, html: rendered.html.replace('none', 'n0ne') }),
+    ).toBe(
+      // 30 characters either side of the first difference.
+      'in the HTML, liquidjs gives "<p>none &amp; Tom &amp; &#34;Jerry" where the sender gives "<p>n0ne &amp; Tom &amp; &#34;Jerry"',
+    );
+    expect(engineDifference(template, variables, { ...rendered, subject: 'Ana, hello' })).toMatch(
+      /^in the subject, liquidjs gives "Ana <b>, hello" where the sender gives "Ana, hello"$/,
+    );
   });
 });

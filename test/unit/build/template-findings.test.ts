@@ -49,6 +49,27 @@ describe('template findings, at the line of the .mjml source', () => {
     ]);
   });
 
+  it('refuses a tag the sender has no Liquid for, at its line, naming the tags it has', async () => {
+    await edit('checking-in/en.mjml', (source) =>
+      source.replace('{{ shop.signer }}', '{% cycle "a", "b" %}{{ shop.signer }}'),
+    );
+    const [finding, ...rest] = await findings();
+    expect(rest).toEqual([]);
+    expect(finding).toMatch(
+      /^checking-in\/en\.mjml:\d+:\d+ Liquid: the tag "cycle" is not one the sender has \(if, elsif, else, unless, case, when, for, break, continue, assign, capture, comment, raw, #\): \{% cycle "a", "b" %\}$/,
+    );
+  });
+
+  it('refuses a filter the sender has no Liquid for, at its line', async () => {
+    await edit('checking-in/en.mjml', (source) =>
+      source.replace('{{ shop.signer }}', '{{ shop.signer | slugify }}'),
+    );
+    const [finding] = await findings();
+    expect(finding).toMatch(
+      /^checking-in\/en\.mjml:\d+:\d+ Liquid: the filter "slugify" is not one the sender has \(append, /,
+    );
+  });
+
   it('finds an <mj-text> left unclosed, at its opening tag', async () => {
     await edit('checking-in/en.mjml', (source) =>
       source.replace(
