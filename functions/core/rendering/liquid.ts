@@ -195,10 +195,11 @@ const htmlEscapes: Readonly<Record<string, string>> = {
 const escapeHtml = (value: unknown) =>
   stringify(value).replace(/[&<>"']/g, (char) => htmlEscapes[char] ?? char);
 
-const elementAt = (list: readonly unknown[], index: number) =>
-  Object.hasOwn(list, index < 0 ? list.length + index : index)
-    ? list[index < 0 ? list.length + index : index]
-    : undefined;
+/** An element of a list or a string (a UTF-16 unit, as liquidjs reads it); negative from the end. */
+function elementAt(list: ArrayLike<unknown>, index: number): unknown {
+  const at = index < 0 ? list.length + index : index;
+  return Object.hasOwn(list, at) ? list[at] : undefined;
+}
 const isArrayLike = (value: unknown): value is ArrayLike<unknown> =>
   typeof value === 'string' || Array.isArray(value);
 
@@ -264,11 +265,11 @@ const filters: Readonly<Record<string, (value: unknown, ...args: unknown[]) => u
   },
   first: (value) => {
     const inner = plain(value);
-    return isArrayLike(inner) ? elementAt(Array.from(inner as ArrayLike<unknown>), 0) : '';
+    return isArrayLike(inner) ? elementAt(inner, 0) : '';
   },
   last: (value) => {
     const inner = plain(value);
-    return isArrayLike(inner) ? elementAt(Array.from(inner as ArrayLike<unknown>), -1) : '';
+    return isArrayLike(inner) ? elementAt(inner, -1) : '';
   },
   join: (value, separator) => {
     const inner = plain(value);
