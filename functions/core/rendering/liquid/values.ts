@@ -1,0 +1,92 @@
+/** Liquid's values as liquidjs treats them: nil, empty and blank, truthiness, equality, printing. */
+
+/** `nil`, `empty` and `blank`: compared as liquidjs's drops compare, printed as '' (nil as nothing). */
+export class Special {
+  constructor(readonly kind: 'nil' | 'empty' | 'blank') {}
+  valueOf(): unknown {
+    return this.kind === 'nil' ? null : '';
+  }
+  equals(value: unknown): boolean {
+    if (this.kind === 'nil') return plain(value) == null;
+    if (this.kind === 'blank') {
+      if (value === false || plain(value) == null) return true;
+      if (typeof value === 'string') return /^\s*$/.test(value);
+    }
+    if (value instanceof Special && value.kind !== 'nil') return false;
+    const inner = plain(value);
+    if (typeof inner === 'string' || Array.isArray(inner)) return inner.length === 0;
+    if (typeof inner === 'object' && inner !== null) return Object.keys(inner).length === 0;
+    return false;
+  }
+}
+
+export const literals: Readonly<Record<string, unknown>> = {
+  true: true,
+  false: false,
+  nil: new Special('nil'),
+  null: new Special('nil'),
+  empty: new Special('empty'),
+  blank: new Special('blank'),
+};
+
+export const plain = (value: unknown): unknown => (value instanceof Special ? value.valueOf() : value);
+export const isFalsy = (value: unknown) => {
+  const inner = plain(value);
+  return inner === false || inner === undefined || inner === null;
+};
+
+export function stringify(value: unknown): string {
+  const inner = plain(value);
+  if (typeof inner === 'string') return inner;
+  if (inner == null) return '';
+  if (Array.isArray(inner)) return inner.map(stringify).join('');
+  return String(inner);
+}
+
+export function equals(left: unknown, right: unknown): boolean {
+  if (left instanceof Special) return left.equals(right);
+  if (right instanceof Special) return right.equals(left);
+  if (Array.isArray(left))
+    return (
+      Array.isArray(right) && left.length === right.length && left.every((item, i) => equals(item, right[i]))
+    );
+  return left === right;
+}
+
+export type Compare = (left: never, right: never) => boolean;
+/** A drop never orders: liquidjs's nil, empty and blank answer false to <, >, <= and >=. */
+export const ordered =
+  (compare: Compare) =>
+  (left: unknown, right: unknown): boolean => {
+    if (left instanceof Special || right instanceof Special) return false;
+    return compare(left as never, right as never);
+  };
+
+export const binaryOperators: Readonly<Record<string, (left: unknown, right: unknown) => boolean>> = {
+  '==': equals,
+  '!=': (left, right) => !equals(left, right),
+  '<': ordered((l, r) => l < r),
+  '>': ordered((l, r) => l > r),
+  '<=': ordered((l, r) => l <= r),
+  '>=': ordered((l, r) => l >= r),
+  contains: (left, right) => {
+    const inner = plain(left);
+    if (Array.isArray(inner)) return inner.some((item) => equals(item, right));
+    if (typeof inner === 'string') return inner.indexOf(plain(right) as string) > -1;
+    return false;
+  },
+  and: (left, right) => !isFalsy(left) && !isFalsy(right),
+  or: (left, right) => !isFalsy(left) || !isFalsy(right),
+};
+export const precedence: Readonly<Record<string, number>> = {
+  '==': 2,
+  '!=': 2,
+  '<': 2,
+  '>': 2,
+  '<=': 2,
+  '>=': 2,
+  contains: 2,
+  not: 1,
+  and: 0,
+  or: 0,
+};
