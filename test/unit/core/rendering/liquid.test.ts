@@ -471,6 +471,8 @@ const cases: Record<string, readonly Case[]> = {
     c('{% for x in list limit: 1.5 %}{{ x }}{% endfor %}'),
     c('a\u00a0{{- name -}}\u00a0b|\u2028{{- name }}|\v{{- name }}|\f{{- name }}'),
     c('{{- name -}}\n\n\n'),
+    c('{{-1}}|{{--1}}|{{ 2 | plus: 2-}}|{{num-}}|{%-if t-%}a{%-endif-%}|{{ list | join: "-" -}}x'),
+    c('{% capture name %}{%- endcapture %}{% assign tmp = name | last %}[{{ tmp }}]'),
     c('{% if t %}{% for x in list %}{% endif %}{% endfor %}', { error: true }),
     err('{% elsif t %}'),
     err('{% else %}'),
@@ -627,6 +629,7 @@ const unsupported = [
   '{{ name | json }}',
   '{{ name | escape_once }}',
   '{{ name | strip_newlines }}',
+  '{% for x in list offset: continue %}{{ x }}{% endfor %}',
 ];
 
 // A template must parse once and render many times: nothing of one render may leak into the next.
@@ -665,9 +668,10 @@ describe('our Liquid engine against liquidjs', () => {
       expect(sources, tag).toMatch(new RegExp(`{%-?\\s*${tag === '#' ? '#' : `${tag}\\b`}`));
   });
 
-  it.each(unsupported)('refuses %s as a syntax error', (source) => {
-    expect(() => parseLiquid(source)).toThrow(LiquidSyntaxError);
-  });
+  for (const source of unsupported)
+    (stillDiffering(source) ? it.fails : it)(`refuses ${source} as a syntax error`, () => {
+      expect(() => parseLiquid(source)).toThrow(LiquidSyntaxError);
+    });
 
   it.each(reusedTemplates)('renders %s the same every time from one parse', (source) => {
     const template = parseLiquid(source);
@@ -828,9 +832,11 @@ const stillDifferingSources = new Set([
   '{% assign n = "" | first %}[{{ n }}]',
   '{% assign n = "" | last %}[{{ n }}]',
   '{% assign n = missing | first | last %}[{{ n }}]',
+  '{% capture name %}{%- endcapture %}{% assign tmp = name | last %}[{{ tmp }}]',
   'a {%- if "%}" %}b{% endif %}',
   '{% assign x = "%}" %}{{ x }}',
   '{% if "unclosed %}x{% endif %}',
+  '{% for x in list offset: continue %}{{ x }}{% endfor %}',
 ]);
 function stillDiffering(source: string): boolean {
   return (
@@ -863,7 +869,7 @@ const randomStrings = [
   '  padded  ',
   'http://x.test/?a=1&b=<2>',
 ];
-const randomNumbers = [0, 1, -1, 2, 3, 7, -7, 42, 3.5, -2.25, 0.1, 100, 1000];
+const randomNumbers = [0, 1, -1, 2, 3, 7, -7, 42, 3.5, -2.25, 0.1, 100, 1000, -0, 1e21, 1e-7, 0.000001];
 const objectKeys = ['id', 'title', 'name', 'qty', 'price', 'tags', 'kind', 'size', 'first', 'note'];
 const scopeKeys = ['name', 'items', 'user', 'count', 'flag', 'tags', 'order', 'note', 'price', 'rows'];
 
@@ -873,7 +879,10 @@ function randomValue(random: Random, depth: number): unknown {
   if (roll < 0.55) return random.pick(randomNumbers);
   if (roll < 0.63) return random.chance(0.5);
   if (roll < 0.66) return null;
-  if (roll < 0.76) return Array.from({ length: random.int(0, 4) }, () => random.pick(randomStrings));
+  if (roll < 0.76)
+    return Array.from({ length: random.int(0, 4) }, () =>
+      random.chance(0.05) ? null : random.pick(randomStrings),
+    );
   if (roll < 0.8) return Array.from({ length: random.int(0, 4) }, () => random.pick(randomNumbers));
   if (roll < 0.9) return Array.from({ length: random.int(0, 3) }, () => randomObject(random, depth + 1));
   return randomObject(random, depth + 1);
@@ -891,7 +900,8 @@ function randomScope(random: Random): Scope {
   return scope;
 }
 
-type Trim = readonly [boolean, boolean];
+/** Whitespace control on the left and right, and the spacing inside the delimiters (one space by default). */
+type Trim = readonly [boolean, boolean, string?];
 interface TextNode {
   readonly kind: 'text';
   readonly text: string;
@@ -917,16 +927,17 @@ interface TagNode {
 }
 type TemplateNode = TextNode | OutputNode | TagNode;
 
-const printTag = (head: string, [left, right]: Trim) => `{%${left ? '-' : ''} ${head} ${right ? '-' : ''}%}`;
+const printTag = (head: string, [left, right, pad = ' ']: Trim) =>
+  `{%${left ? '-' : ''}${pad}${head}${pad}${right ? '-' : ''}%}`;
 
 function print(nodes: readonly TemplateNode[]): string {
   return nodes
     .map((node) => {
       if (node.kind === 'text') return node.text;
       if (node.kind === 'output') {
-        const [left, right] = node.trim;
+        const [left, right, pad = ' '] = node.trim;
         const filters = node.filters.map((filter) => ` | ${filter}`).join('');
-        return `{{${left ? '-' : ''} ${node.value}${filters} ${right ? '-' : ''}}}`;
+        return `{{${left ? '-' : ''}${pad}${node.value}${filters}${pad}${right ? '-' : ''}}}`;
       }
       const segments = node.segments
         .map(
@@ -1124,7 +1135,8 @@ class TemplateGenerator {
   }
 
   trim(): Trim {
-    return [this.random.chance(0.2), this.random.chance(0.2)];
+    const random = this.random;
+    return [random.chance(0.2), random.chance(0.2), random.pick([' ', ' ', ' ', ' ', '', '\n', ' \t '])];
   }
 
   text(): TextNode {
@@ -1198,7 +1210,10 @@ class TemplateGenerator {
       return { kind: 'tag', segments, close: { head: 'endcase', trim: this.trim() } };
     }
     if (roll < 0.78) {
-      const arrays = [...env.entries()].filter(([, value]) => Array.isArray(value));
+      // Mostly arrays; now and then whatever a name holds (an object, a string, a number, nothing).
+      const arrays = [...env.entries()].filter(
+        ([name, value]) => name !== 'forloop' && (Array.isArray(value) || random.chance(0.1)),
+      );
       const useRange = arrays.length === 0 || random.chance(0.2);
       // A range up to a large count, nested three deep, would take minutes.
       const count = env.get('count');
@@ -1249,7 +1264,7 @@ class TemplateGenerator {
       };
     }
     if (roll < 0.88) {
-      const name = random.pick(['c1', 'tmp']);
+      const name = random.pick(['c1', 'tmp', 'name']);
       const body = child();
       env.set(name, 'captured');
       return {
