@@ -136,9 +136,15 @@ export class Reader {
     if (quote !== '"' && quote !== "'") return undefined;
     const start = this.position;
     this.position += 1;
-    while (!this.end() && this.peek() !== quote) this.position += this.peek() === '\\' ? 2 : 1;
-    if (this.end()) this.fail('quoted string not closed');
-    this.position += 1;
+    // As liquidjs: to the matching quote not after a backslash, or to the end (then the last
+    // character is dropped with the quotes).
+    let escaped = false;
+    while (!this.end()) {
+      const char = this.text[this.position];
+      this.position += 1;
+      if (char === quote && !escaped) break;
+      escaped = !escaped && char === '\\';
+    }
     return { kind: 'literal', value: stringLiteral(this.text.slice(start, this.position)) };
   }
 

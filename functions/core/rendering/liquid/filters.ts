@@ -44,8 +44,9 @@ export function elementAt(list: ArrayLike<unknown>, index: number): unknown {
   const at = index < 0 ? list.length + index : index;
   return Object.hasOwn(list, at) ? list[at] : undefined;
 }
+/** liquidjs's test: a truthy value with a numeric length (so "" is not one). */
 export const isArrayLike = (value: unknown): value is ArrayLike<unknown> =>
-  typeof value === 'string' || Array.isArray(value);
+  Boolean(value) && typeof (value as { length?: unknown }).length === 'number';
 
 /** Filters a template may use: liquidjs's, argument for argument. `raw` stops the output's escaping. */
 export const filters: Readonly<Record<string, (value: unknown, ...args: unknown[]) => unknown>> = {
@@ -131,9 +132,38 @@ export const filters: Readonly<Record<string, (value: unknown, ...args: unknown[
   times: (value, operand) => toNumber(value) * toNumber(operand),
   escape: escapeHtml,
   raw: (value) => value,
+  strip_html: (value) => stripHtml(stringify(value)),
   url_encode: (value) => encodeURIComponent(stringify(value)).replace(/%20/g, '+'),
   newline_to_br: (value) => stringify(value).replace(/\r?\n/gm, '<br />\n'),
 };
 
 /** Filters a template may use. */
 export const liquidFilters = Object.keys(filters).sort();
+
+/** Text without its tags, scripts, styles and comments, as liquidjs's strip_html reads them. */
+function stripHtml(text: string): string {
+  const blocks = new Map([
+    ['<script', '</script>'],
+    ['<style', '</style>'],
+    ['<!--', '-->'],
+    ['<', '>'],
+  ]);
+  let out = '';
+  let position = 0;
+  while (position < text.length) {
+    const open = text.indexOf('<', position);
+    if (open < 0) return out + text.slice(position);
+    out += text.slice(position, open);
+    for (const [opener, closer] of blocks) {
+      if (!text.startsWith(opener, open)) continue;
+      const close = text.indexOf(closer, open + opener.length);
+      if (close >= 0) {
+        position = close + closer.length;
+        break;
+      }
+      blocks.delete(opener);
+    }
+    if (position <= open) return out + text.slice(open);
+  }
+  return out;
+}

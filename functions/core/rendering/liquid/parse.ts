@@ -91,7 +91,8 @@ export class Parser {
       const token = this.tokens[this.position] as Token;
       this.position += 1;
       if (token.kind === 'text') {
-        if (token.content !== '') nodes.push({ kind: 'text', text: token.content });
+        // Kept when whitespace control emptied it: liquidjs renders it, and a break stops after it.
+        nodes.push({ kind: 'text', text: token.content });
         continue;
       }
       if (token.kind === 'output') {

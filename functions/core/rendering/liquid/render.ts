@@ -5,7 +5,7 @@ import type { Expression, FilteredValue } from './expression.ts';
 import { elementAt, escapeHtml, filters } from './filters.ts';
 import type { LiquidTemplate, Node } from './parse.ts';
 import type { Token } from './tokenize.ts';
-import { binaryOperators, equals, isFalsy, plain, Special, stringify } from './values.ts';
+import { binaryOperators, Drop, equals, Forloop, isFalsy, plain, stringify } from './values.ts';
 
 export class UndefinedVariable extends Error {
   constructor(
@@ -22,10 +22,18 @@ export interface Context {
   readonly scopes: Record<string, unknown>[];
   readonly variables: Readonly<Record<string, unknown>>;
   readonly escape: boolean;
+  /**
+   * A break or continue on its way out to its loop: as liquidjs's flags, each list of nodes stops
+   * after the node that set it (and a later matching `when` still renders its first node).
+   */
+  flow?: 'break' | 'continue';
+  /** Where each loop stopped, for `offset: continue` (liquidjs's registers). */
+  readonly stops: Map<string, unknown>;
 }
 
 export function readProperty(object: unknown, key: unknown): unknown {
   if (object == null) return object;
+  if (object instanceof Drop) return object.property(key);
   if (Array.isArray(object) && typeof key === 'number') return elementAt(object, key);
   const owner = object as Record<string, unknown>;
   const name = key as string;
@@ -72,8 +80,7 @@ export function evaluate(expression: Expression, context: Context, lenient: bool
           first = 1;
         } else value = evaluate(expression.base, context, lenient);
         for (let i = first; i < keys.length; i += 1) {
-          // nil, empty and blank have no properties, not even size.
-          value = value instanceof Special ? undefined : readProperty(value, keys[i]);
+          value = readProperty(value, keys[i]);
           if (value === undefined)
             throw new UndefinedVariable(keys.slice(0, i + 1).join('.'), expression.text);
         }
@@ -133,34 +140,36 @@ export function toList(value: unknown): unknown[] {
   return [];
 }
 
-export type Flow = 'break' | 'continue' | undefined;
-
-export function renderNodes(nodes: readonly Node[], context: Context, out: string[]): Flow {
+export function renderNodes(nodes: readonly Node[], context: Context, out: string[]): void {
   for (const node of nodes) {
-    const flow = renderNode(node, context, out);
-    if (flow !== undefined) return flow;
+    renderNode(node, context, out);
+    if (context.flow !== undefined) return;
   }
-  return undefined;
 }
 
-export function renderNode(node: Node, context: Context, out: string[]): Flow {
+export function renderNode(node: Node, context: Context, out: string[]): void {
   switch (node.kind) {
     case 'text':
       out.push(node.text);
-      return undefined;
+      return;
     case 'output': {
       const value = guarded(node.token, () => evaluateFiltered(node.value, context, false));
       const raw = node.value.filters.at(-1)?.name === 'raw';
       out.push(context.escape && !raw ? escapeHtml(value) : stringify(value));
-      return undefined;
+      return;
     }
     case 'if':
       for (const branch of node.branches) {
         const value = guarded(node.token, () => evaluateFiltered(branch.test, context, true));
-        if (isFalsy(value) === branch.negate) return renderNodes(branch.body, context, out);
+        if (isFalsy(value) === branch.negate) {
+          renderNodes(branch.body, context, out);
+          return;
+        }
       }
-      return renderNodes(node.otherwise, context, out);
+      renderNodes(node.otherwise, context, out);
+      return;
     case 'case': {
+      // Every matching when renders, as in liquidjs; the else only when none matched.
       const target = plain(guarded(node.token, () => evaluateFiltered(node.value, context, true)));
       let hit = false;
       for (const when of node.whens)
@@ -172,67 +181,71 @@ export function renderNode(node: Node, context: Context, out: string[]): Flow {
             )
           ) {
             hit = true;
-            const flow = renderNodes(when.body, context, out);
-            if (flow !== undefined) return flow;
+            renderNodes(when.body, context, out);
             break;
           }
-      return hit ? undefined : renderNodes(node.otherwise, context, out);
+      if (!hit) renderNodes(node.otherwise, context, out);
+      return;
     }
-    case 'for': {
-      let items = toList(guarded(node.token, () => evaluate(node.collection, context, false)));
-      if (items.length === 0) return renderNodes(node.otherwise, context, out);
-      const modifier = (name: string) => {
-        const found = node.modifiers[name];
-        return found === undefined || found === true
-          ? found
-          : plain(guarded(node.token, () => evaluate(found, context, false)));
-      };
-      const offset = modifier('offset');
-      const limit = modifier('limit');
-      if (offset !== undefined) items = items.slice(offset as number);
-      if (limit !== undefined) items = items.slice(0, limit as number);
-      if (modifier('reversed') !== undefined) items = [...items].reverse();
-      const length = items.length;
-      const forloop = {
-        name: `${node.variable}-${node.collectionText}`,
-        length,
-        index: 1,
-        index0: 0,
-      } as Record<string, unknown>;
-      const scope: Record<string, unknown> = { forloop };
-      context.scopes.push(scope);
-      try {
-        for (let i = 0; i < length; i += 1) {
-          Object.assign(forloop, {
-            index0: i,
-            index: i + 1,
-            first: i === 0,
-            last: i === length - 1,
-            rindex: length - i,
-            rindex0: length - i - 1,
-          });
-          scope[node.variable] = items[i];
-          if (renderNodes(node.body, context, out) === 'break') break;
-        }
-      } finally {
-        context.scopes.pop();
-      }
-      return undefined;
-    }
+    case 'for':
+      renderLoop(node, context, out);
+      return;
     case 'assign':
       (context.scopes[0] as Record<string, unknown>)[node.name] = guarded(node.token, () =>
         evaluateFiltered(node.value, context, true),
       );
-      return undefined;
+      return;
     case 'capture': {
       const captured: string[] = [];
-      const flow = renderNodes(node.body, context, captured);
+      renderNodes(node.body, context, captured);
       (context.scopes[0] as Record<string, unknown>)[node.name] = captured.join('');
-      return flow;
+      return;
     }
     case 'break':
     case 'continue':
-      return node.kind;
+      context.flow = node.kind;
+      return;
+  }
+}
+
+function renderLoop(node: Extract<Node, { kind: 'for' }>, context: Context, out: string[]): void {
+  let items = toList(guarded(node.token, () => evaluate(node.collection, context, false)));
+  if (items.length === 0) {
+    renderNodes(node.otherwise, context, out);
+    return;
+  }
+  // `offset: continue` reads where the same loop stopped last time.
+  const stopKey = `${node.variable}-${node.collectionText}`;
+  context.scopes.push({ continue: context.stops.get(stopKey) ?? {} });
+  const modifier = (name: string) => {
+    const found = node.modifiers[name];
+    return found === undefined || found === true
+      ? found
+      : plain(guarded(node.token, () => evaluate(found, context, false)));
+  };
+  const offset = modifier('offset');
+  const limit = modifier('limit');
+  const reversed = modifier('reversed');
+  context.scopes.pop();
+  if (offset !== undefined) items = items.slice(offset as number);
+  if (limit !== undefined) items = items.slice(0, limit as number);
+  if (reversed !== undefined) items = [...items].reverse();
+  // liquidjs's arithmetic, whatever offset was.
+  context.stops.set(stopKey, ((offset || 0) as number) + items.length);
+  const forloop = new Forloop(items.length, stopKey);
+  const scope: Record<string, unknown> = { forloop };
+  context.scopes.push(scope);
+  try {
+    for (const item of items) {
+      scope[node.variable] = item;
+      context.flow = undefined;
+      renderNodes(node.body, context, out);
+      if (context.flow === 'break') break;
+      forloop.i += 1;
+    }
+  } finally {
+    context.flow = undefined;
+    context.scopes.pop();
   }
 }
 
@@ -270,6 +283,6 @@ export function renderLiquid(
   options: { readonly escape: boolean },
 ): string {
   const out: string[] = [];
-  renderNodes(template.nodes, { scopes: [{}], variables, escape: options.escape }, out);
+  renderNodes(template.nodes, { scopes: [{}], variables, escape: options.escape, stops: new Map() }, out);
   return out.join('');
 }

@@ -17,13 +17,21 @@ export interface Token {
   readonly trimRight: boolean;
 }
 
-/** Finds `delimiter` from `from`, skipping quoted strings as liquidjs does; -1 if it is never there. */
-export function closingDelimiter(input: string, from: number, delimiter: string): number {
+/**
+ * Finds `delimiter` from `from`; -1 if it is never there. An output's quoted strings are skipped,
+ * a tag's are not: liquidjs ends `{% if "%}" %}` at the first `%}`.
+ */
+export function closingDelimiter(
+  input: string,
+  from: number,
+  delimiter: string,
+  respectQuotes: boolean,
+): number {
   let position = from;
   while (isBlank(input[position])) position += 1;
   while (position < input.length) {
     const char = input[position];
-    if (char === '"' || char === "'") {
+    if (respectQuotes && (char === '"' || char === "'")) {
       position += 1;
       while (position < input.length && input[position] !== char)
         position += input[position] === '\\' ? 2 : 1;
@@ -87,7 +95,7 @@ export function tokenize(input: string): Token[] {
       continue;
     }
     const close = isTag ? '%}' : '}}';
-    const end = closingDelimiter(input, position + 2, close);
+    const end = closingDelimiter(input, position + 2, close, !isTag);
     const snippet = input.slice(position, position + 40);
     if (end < 0)
       throw new LiquidSyntaxError(

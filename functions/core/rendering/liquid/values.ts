@@ -1,8 +1,25 @@
 /** Liquid's values as liquidjs treats them: nil, empty and blank, truthiness, equality, printing. */
 
+/**
+ * A value liquidjs keeps as a "drop": it prints and compares as `valueOf()`, and its properties are
+ * its own (`property`), never a field of the JavaScript object.
+ */
+export abstract class Drop {
+  abstract valueOf(): unknown;
+  /** The property `key`; undefined when it has none. */
+  property(key: unknown): unknown {
+    // liquidjs calls a drop's methods; the constructor cannot be called.
+    if (key === 'constructor') throw new TypeError('Class constructor cannot be invoked without new');
+    if (key === 'valueOf') return this.valueOf();
+    return undefined;
+  }
+}
+
 /** `nil`, `empty` and `blank`: compared as liquidjs's drops compare, printed as '' (nil as nothing). */
-export class Special {
-  constructor(readonly kind: 'nil' | 'empty' | 'blank') {}
+export class Special extends Drop {
+  constructor(readonly kind: 'nil' | 'empty' | 'blank') {
+    super();
+  }
   valueOf(): unknown {
     return this.kind === 'nil' ? null : '';
   }
@@ -29,7 +46,45 @@ export const literals: Readonly<Record<string, unknown>> = {
   blank: new Special('blank'),
 };
 
-export const plain = (value: unknown): unknown => (value instanceof Special ? value.valueOf() : value);
+/** `forloop`: its index, first, last…; printed, it is liquidjs's JSON of the loop's state. */
+export class Forloop extends Drop {
+  i = 0;
+  constructor(
+    readonly length: number,
+    readonly name: string,
+  ) {
+    super();
+  }
+  valueOf(): string {
+    return JSON.stringify({ i: this.i, length: this.length, name: this.name });
+  }
+  override property(key: unknown): unknown {
+    switch (key) {
+      case 'i':
+      case 'index0':
+        return this.i;
+      case 'index':
+        return this.i + 1;
+      case 'first':
+        return this.i === 0;
+      case 'last':
+        return this.i === this.length - 1;
+      case 'rindex':
+        return this.length - this.i;
+      case 'rindex0':
+        return this.length - this.i - 1;
+      case 'length':
+        return this.length;
+      case 'name':
+        return this.name;
+      default:
+        return super.property(key);
+    }
+  }
+}
+
+/** What a value is to a filter or an operator: a drop's `valueOf()`, else itself (liquidjs's toValue). */
+export const plain = (value: unknown): unknown => (value instanceof Drop ? value.valueOf() : value);
 export const isFalsy = (value: unknown) => {
   const inner = plain(value);
   return inner === false || inner === undefined || inner === null;
