@@ -50,7 +50,16 @@ const SavedReportSchema = z.object({
     responses: z.array(z.object({ enrolmentId: z.string(), respondedAt: z.number() })).optional(),
     firstSends: z.array(z.object({ enrolmentId: z.string(), sentAt: z.number() })),
     sends: z
-      .array(z.object({ enrolmentId: z.string(), stepIndex: z.number(), sentAt: z.number() }))
+      .array(
+        z.object({
+          enrolmentId: z.string(),
+          stepIndex: z.number(),
+          sentAt: z.number(),
+          tracking: z
+            .object({ opens: z.boolean(), clicks: z.boolean(), noTrackedLinks: z.boolean().optional() })
+            .optional(),
+        }),
+      )
       .optional(),
     orders: z.array(
       z.object({

@@ -144,14 +144,17 @@ describe('rekindle report against the local emulators', () => {
     ]);
     expect(group.steps[0]).toMatchObject({ stepId: 'check-in', returned: 2 });
     expect(group.weeks).toEqual([{ week: '2026-W48', sent: 3, returned: 2, revenue: group.revenue }]);
-    // The shipped config tracks clicks, not opens, and none were counted: the funnel skips opens.
-    expect(group.counted).toEqual({ opens: false, clicks: true });
-    expect(group.funnel.map((stage) => stage.stage)).toEqual(['sent', 'delivered', 'clicked', 'returned']);
+    // The shipped config tracks clicks, not opens; but the shipped template's only link is the
+    // (never tracked) unsubscribe link, so its emails went out with clicks off: the funnel skips both.
+    expect(group.counted).toEqual({ opens: false, clicks: false });
+    expect(group.funnel.map((stage) => stage.stage)).toEqual(['sent', 'delivered', 'returned']);
 
     const text = new MemoryOutput();
     await reportCommand.run(['--table', localNames.tableName], text);
     expect(text.lines.join('\n')).toContain('held back once a due step waited: outside the send window 1');
-    expect(text.lines.join('\n')).toContain("not tracked: opens (this sequence's tracking.opens is off)");
+    expect(text.lines.join('\n')).toContain(
+      "not tracked: opens (this sequence's tracking.opens is off) and clicks (none of the 3 emails sent had a link SES tracks",
+    );
   });
 
   it('says in one line that a table does not exist, never a stack trace', async () => {

@@ -38,7 +38,12 @@ export class MemoryReportReader implements ReportReader {
     for (const send of customers.ledger.values())
       if (send.state === 'sent' && send.sentAt !== undefined) {
         earlier(firstSends, send.enrolmentId, send.sentAt);
-        sends.push({ enrolmentId: send.enrolmentId, stepIndex: send.stepIndex, sentAt: send.sentAt });
+        sends.push({
+          enrolmentId: send.enrolmentId,
+          stepIndex: send.stepIndex,
+          sentAt: send.sentAt,
+          ...(send.tracking === undefined ? {} : { tracking: send.tracking }),
+        });
       }
     const responses = new Map<string, number>();
     for (const { enrolmentId, marker, at } of ledger.markers.values())

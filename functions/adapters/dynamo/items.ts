@@ -166,6 +166,10 @@ export const SendItemSchema = z.lazy(() =>
     templateId: z.string().optional(),
     locale: z.string().optional(),
     updateIds: z.array(z.string()).optional(),
+    // Absent on sends recorded before it was kept: the report falls back to the config for them.
+    tracking: z
+      .object({ opens: z.boolean(), clicks: z.boolean(), noTrackedLinks: z.boolean().optional() })
+      .optional(),
     error: z.string().optional(),
   }),
 );

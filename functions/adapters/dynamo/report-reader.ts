@@ -43,7 +43,12 @@ function collect(item: Item, data: Collected): void {
     case itemTypes.send: {
       const send = parseItem(SendItemSchema, item);
       if (send.state !== 'sent' || send.sentAt === undefined) return;
-      data.sends.push({ enrolmentId: send.enrolmentId, stepIndex: send.stepIndex, sentAt: send.sentAt });
+      data.sends.push({
+        enrolmentId: send.enrolmentId,
+        stepIndex: send.stepIndex,
+        sentAt: send.sentAt,
+        ...(send.tracking === undefined ? {} : { tracking: send.tracking }),
+      });
       const earlier = data.firstSends.get(send.enrolmentId);
       if (earlier === undefined || send.sentAt < earlier) data.firstSends.set(send.enrolmentId, send.sentAt);
       return;

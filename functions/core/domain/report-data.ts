@@ -1,5 +1,6 @@
 import type { Order } from '../customers/model.ts';
 import type { StepCounters } from './counters.ts';
+import type { SentTracking } from './send-record.ts';
 
 /** Everything the report reads, from one pass over the table. */
 export interface ReportData {
@@ -22,11 +23,16 @@ export interface ReportData {
   readonly responses?: readonly { readonly enrolmentId: string; readonly respondedAt: number }[];
   /** The time of each customer's first email per enrolment (sent sends only). */
   readonly firstSends: readonly { readonly enrolmentId: string; readonly sentAt: number }[];
-  /** Every email sent, per enrolment and step: for returns per step and the weekly trend. */
+  /**
+   * Every email sent, per enrolment and step: for returns per step, the weekly trend and whether
+   * opens and clicks could be counted.
+   */
   readonly sends?: readonly {
     readonly enrolmentId: string;
     readonly stepIndex: number;
     readonly sentAt: number;
+    /** What SES tracked in it; absent on emails sent before it was recorded (the config then says). */
+    readonly tracking?: SentTracking;
   }[];
   /** Orders as imported, refunded and cancelled ones too (the report leaves them out). */
   readonly orders: readonly {

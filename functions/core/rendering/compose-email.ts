@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { OutgoingEmail } from '../../ports/mailer.ts';
+import type { EmailTracking, OutgoingEmail } from '../../ports/mailer.ts';
 import type { RekindleConfig, Step } from '../config/schema.ts';
 import type { CustomerView } from '../domain/customer-view.ts';
 import { signLink, signReplyToken } from '../domain/links.ts';
@@ -29,6 +29,13 @@ export interface ComposedEmail extends OutgoingEmail {
   readonly locale: string;
   /** Ids of the updates-feed entries this email shows; the ledger keeps them so none repeats. */
   readonly updateIds: string[];
+  /** What SES tracks in this email (the sequence's setting, clicks only where a link is tracked). */
+  readonly tracking: EmailTracking;
+  /**
+   * Clicks were configured but the template has no link SES tracks (its only link the unsubscribe
+   * link, never tracked), so they are off: the report says so instead of "tracking.clicks is off".
+   */
+  readonly noTrackedLinks: boolean;
   /** Things worth logging that did not stop the send (a locale fallback). */
   readonly warnings: string[];
 }
@@ -64,7 +71,8 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
     config.sequences.find((sequence) => sequence.id === message.sequenceId),
     config.engagement,
   );
-  const tracking = { ...configured, clicks: configured.clicks && hasTrackedLinks(template) };
+  const noTrackedLinks = configured.clicks && !hasTrackedLinks(template);
+  const tracking = { ...configured, clicks: configured.clicks && !noTrackedLinks };
   // Checked before rendering: a bad value is a failed send with a reason, never a broken email.
   const checked = TemplateVariablesSchema.safeParse({ ...variables, tracking });
   if (!checked.success) {
@@ -119,6 +127,7 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     ],
     tracking,
+    noTrackedLinks,
     tags: {
       ...toTags({ ...message, stepId: step.id }),
       ...(fellBackFrom === undefined ? {} : { localeFallback: fellBackFrom }),

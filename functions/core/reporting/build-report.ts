@@ -4,6 +4,7 @@ import { addCounters, type Counters, zeroCounters } from '../domain/counters.ts'
 import { type AssignmentHistory, reentryBlockedBy, sunsets } from '../domain/enrolment-state.ts';
 import { allSequences, sesAccountScope } from '../domain/pauses.ts';
 import type { ReportData } from '../domain/report-data.ts';
+import type { SentTracking } from '../domain/send-record.ts';
 import { trackingFor } from '../domain/tracking.ts';
 import { analyseExperiment, type ExperimentAnalysis, type ExperimentUnit } from './experiment.ts';
 import { isoWeek } from './iso-week.ts';
@@ -101,10 +102,26 @@ export interface GroupReport {
    */
   readonly funnel: readonly FunnelStage[];
   /**
-   * Whether opens and clicks are counted: tracked by the sequence now (`trackingFor`), or counted
-   * while they were. An uncounted column reads "not tracked", never a 0 that looks like a result.
+   * Whether opens and clicks are counted: tracked in an email sent in the group (as its send record
+   * says; for emails sent before records said, by the sequence's setting now, `trackingFor`), or
+   * counted all the same. An uncounted column reads "not tracked", never a 0 that looks like a result.
    */
   readonly counted: { readonly opens: boolean; readonly clicks: boolean };
+  /** Why, for opens and for clicks where they are not counted. */
+  readonly untracked: { readonly opens?: Untracked; readonly clicks?: Untracked };
+}
+
+/** Why a group's opens or clicks are not counted: what its emails were sent with, and the setting now. */
+export interface Untracked {
+  /** Emails sent in the group. */
+  readonly emails: number;
+  /**
+   * Of those, the ones with clicks configured but no link SES tracks (the unsubscribe link never
+   * is), so sent with click tracking off. Always 0 for opens.
+   */
+  readonly noTrackedLinks: number;
+  /** The sequence's setting now: on means the emails went out while it was off. */
+  readonly settingOn: boolean;
 }
 
 export interface FunnelStage {
@@ -164,7 +181,8 @@ export function buildReport(
   }
   for (const list of ordersBy.values()) list.sort((a, b) => a.placedAt - b.placedAt);
   // Each enrolment's emails in the order they went out; the first email if that is all there is.
-  const sendsBy = new Map<string, { stepIndex: number; sentAt: number }[]>();
+  type Send = NonNullable<ReportData['sends']>[number];
+  const sendsBy = new Map<string, Send[]>();
   for (const send of data.sends ?? []) {
     const list = sendsBy.get(send.enrolmentId) ?? [];
     list.push(send);
@@ -219,6 +237,8 @@ export function buildReport(
     heldOutRevenue: MoneyTally;
     steps: Map<number, StepTally>;
     weeks: Map<string, WeekTally>;
+    /** The emails sent, and of them those that recorded what SES tracked in them, by what. */
+    emails: EmailTally;
     /** Each assigned customer's outcome, for the experiment's statistics. */
     units: {
       treated: boolean;
@@ -241,6 +261,7 @@ export function buildReport(
     heldOutRevenue: new MoneyTally(),
     steps: new Map(),
     weeks: new Map(),
+    emails: { sent: 0, unrecorded: 0, opens: 0, clicks: 0, noTrackedLinks: 0 },
     units: [],
   });
   const stepOf = (tally: Tally, stepIndex: number) => {
@@ -269,7 +290,10 @@ export function buildReport(
       tally.enrolled += 1;
       const from = firstSend.get(assignment.enrolmentId) ?? assignment.enrolledAt;
       const sends = sendsBy.get(assignment.enrolmentId) ?? [];
-      for (const send of sends) weekOf(tally, send.sentAt).sent += 1;
+      for (const send of sends) {
+        weekOf(tally, send.sentAt).sent += 1;
+        countTracking(tally.emails, send.tracking);
+      }
       // A purchase belongs to the step that was the customer's latest email when they bought.
       const stepAt = (at: number) =>
         sends.findLast((send) => send.sentAt <= at)?.stepIndex ?? sends[0]?.stepIndex ?? 0;
@@ -372,14 +396,32 @@ export function buildReport(
       };
     });
     const totals = steps.reduce((sum, step) => addCounters(sum, step.counters), zeroCounters());
-    const tracking = trackingFor(
+    const setting = trackingFor(
       config.sequences.find((sequence) => sequence.id === sequenceId),
       config.engagement,
     );
-    const countsOpens = tracking.opens || totals.opened + totals.machineOpened > 0;
-    const countsClicks = tracking.clicks || totals.clicked > 0;
+    const { emails } = tally;
+    // Tracked in an email that says so; emails that do not say (sent before it was recorded), and a
+    // group with no email yet, go by the setting now.
+    const tracked = (field: 'opens' | 'clicks') =>
+      emails[field] > 0 || (setting[field] && (emails.unrecorded > 0 || emails.sent === 0));
+    const countsOpens = tracked('opens') || totals.opened + totals.machineOpened > 0;
+    const countsClicks = tracked('clicks') || totals.clicked > 0;
+    const why = (field: 'opens' | 'clicks'): Untracked => ({
+      emails: emails.sent,
+      noTrackedLinks: field === 'clicks' ? emails.noTrackedLinks : 0,
+      settingOn: setting[field],
+    });
     const revenue = tally.revenue.list();
-    const { steps: _steps, weeks, revenue: _revenue, heldOutRevenue, units, ...counts } = tally;
+    const {
+      steps: _steps,
+      weeks,
+      revenue: _revenue,
+      heldOutRevenue,
+      units,
+      emails: _emails,
+      ...counts
+    } = tally;
     return {
       segmentId,
       sequenceId,
@@ -405,6 +447,10 @@ export function buildReport(
         { stage: 'returned', count: tally.returned },
       ],
       counted: { opens: countsOpens, clicks: countsClicks },
+      untracked: {
+        ...(countsOpens ? {} : { opens: why('opens') }),
+        ...(countsClicks ? {} : { clicks: why('clicks') }),
+      },
       weeks: [...weeks]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([week, row]) => ({
@@ -426,6 +472,28 @@ export function buildReport(
     ),
     groups,
   };
+}
+
+/** The emails of a group: sent, and by what their send records say SES tracked in them. */
+interface EmailTally {
+  sent: number;
+  /** Sent before the send record said what SES tracked. */
+  unrecorded: number;
+  opens: number;
+  clicks: number;
+  /** Sent with clicks configured but no link SES tracks. */
+  noTrackedLinks: number;
+}
+
+function countTracking(emails: EmailTally, tracking: SentTracking | undefined): void {
+  emails.sent += 1;
+  if (tracking === undefined) {
+    emails.unrecorded += 1;
+    return;
+  }
+  if (tracking.opens) emails.opens += 1;
+  if (tracking.clicks) emails.clicks += 1;
+  if (tracking.noTrackedLinks === true) emails.noTrackedLinks += 1;
 }
 
 function liftOf(

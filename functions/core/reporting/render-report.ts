@@ -8,6 +8,7 @@ import type {
   LiftResult,
   PauseInForce,
   Report,
+  Untracked,
 } from './build-report.ts';
 import type { Effect } from './experiment.ts';
 import { formatAmounts, formatMoney, type Money } from './money.ts';
@@ -372,13 +373,41 @@ function uncounted(group: Pick<GroupReport, 'counted'>): ReadonlySet<string> {
   ]);
 }
 
-/** Why a column reads "not tracked": nothing was counted, so a 0 there would look like a result. */
-export function describeUncounted(group: Pick<GroupReport, 'counted'>): string[] {
-  const what = [...(group.counted.opens ? [] : ['opens']), ...(group.counted.clicks ? [] : ['clicks'])];
-  if (what.length === 0) return [];
-  return [
-    `not tracked: ${what.join(' and ')} (this sequence's tracking${what.length === 1 ? `.${what[0]} is` : ' settings are'} off), so none are counted and the funnel skips ${what.length === 1 ? 'it' : 'them'}`,
-  ];
+/**
+ * Why a column reads "not tracked": nothing was counted, so a 0 there would look like a result. Says
+ * what a marketer can change: the setting, or a template with no link SES tracks.
+ */
+export function describeUncounted(
+  group: Pick<GroupReport, 'counted'> & Partial<Pick<GroupReport, 'untracked'>>,
+): string[] {
+  const fields = (['opens', 'clicks'] as const).filter((field) => !group.counted[field]);
+  if (fields.length === 0) return [];
+  const tail = `so none are counted and the funnel skips ${fields.length === 1 ? 'it' : 'them'}`;
+  const reasons = fields.map((field) => untrackedBecause(field, group.untracked?.[field]));
+  // Each off by the setting, as it is now: one reason for both.
+  if (reasons.every((reason) => reason === undefined)) {
+    return [
+      `not tracked: ${fields.join(' and ')} (this sequence's tracking${fields.length === 1 ? `.${fields[0]} is` : ' settings are'} off), ${tail}`,
+    ];
+  }
+  const parts = fields.map(
+    (field, index) => `${field} (${reasons[index] ?? `this sequence's tracking.${field} is off`})`,
+  );
+  return [`not tracked: ${parts.join(' and ')}, ${tail}`];
+}
+
+/** Why one of opens and clicks is not counted, when it is not simply the setting being off now. */
+function untrackedBecause(field: 'opens' | 'clicks', why: Untracked | undefined): string | undefined {
+  if (why === undefined || why.emails === 0) return undefined;
+  const noLinks = why.noTrackedLinks;
+  const settingOff = why.emails - noLinks;
+  const emails = counted(why.emails, 'email');
+  if (noLinks === why.emails)
+    return `${why.emails === 1 ? 'the 1 email sent had no' : `none of the ${emails} sent had a`} link SES tracks: the unsubscribe link never is, and ${why.emails === 1 ? 'its template has' : 'their templates have'} no other`;
+  if (noLinks > 0)
+    return `of the ${emails} sent, ${noLinks} had no link SES tracks (the unsubscribe link never is) and ${settingOff} went out with tracking.${field} off`;
+  if (why.settingOn) return `the ${emails} sent went out while tracking.${field} was off; it is on now`;
+  return undefined;
 }
 
 /** The funnel on a line: each stage's count and its share of the emails sent. */

@@ -188,7 +188,8 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     return { kind: 'skipped', reason: content.reason, ...(nextStep === undefined ? {} : { nextStep }) };
   }
 
-  // Composed before the claim (it is pure), so the claim records the locale and the updates shown.
+  // Composed before the claim (it is pure), so the claim records the locale, the updates shown and
+  // what SES tracks in the email.
   let email: Awaited<ReturnType<typeof composeEmail>>;
   try {
     email = await composeEmail({
@@ -209,6 +210,8 @@ export async function sendStep(message: StepMessage, deps: SendStepDeps): Promis
     templateId: email.templateId,
     locale: email.locale,
     ...(email.updateIds.length === 0 ? {} : { updateIds: email.updateIds }),
+    // What SES tracks in it, so the report counts opens and clicks only where they could happen.
+    tracking: { ...email.tracking, ...(email.noTrackedLinks ? { noTrackedLinks: true } : {}) },
   };
   const claim = await store.claimSend(claimed);
   if (!claim.ok) return duplicate(claim.existing, message, view, timeZone, deps);

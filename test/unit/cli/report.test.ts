@@ -36,7 +36,14 @@ const data: ReportData = {
     },
   ],
   firstSends: [{ enrolmentId: 'e1', sentAt: now - 19 * day }],
-  sends: [{ enrolmentId: 'e1', stepIndex: 0, sentAt: now - 19 * day }],
+  sends: [
+    {
+      enrolmentId: 'e1',
+      stepIndex: 0,
+      sentAt: now - 19 * day,
+      tracking: { opens: false, clicks: false, noTrackedLinks: true },
+    },
+  ],
   orders: [{ customerId: 'c1', placedAt: now - 10 * day, amount: 42, currency: 'EUR' }],
   counters: [
     {
@@ -74,6 +81,8 @@ describe('rekindle report finds its data', () => {
     expect(text).toContain(`Data: the demo's data saved`);
     expect(text).toContain('PAUSED: gentle-winback since 2026-12-13 09:00 UTC: complaint rate 0.4%');
     expect(text).toContain('revenue EUR 42.00 (EUR 42.00 per email sent)');
+    // What the email tracked is saved with it: no link SES tracks, so no clicks to count.
+    expect(text).toContain('clicks (the 1 email sent had no link SES tracks');
     expect(out.errors[0]).toMatch(
       /^Reading the demo's data saved .* \(.*report-data.json, named by .*state.json\)/,
     );

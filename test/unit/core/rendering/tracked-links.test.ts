@@ -41,6 +41,8 @@ describe('click tracking in an email', () => {
     );
     const email = await compose(catalog);
     expect(email.tracking).toEqual({ opens: false, clicks: false });
+    // The send record keeps why, so the report says so instead of "tracking.clicks is off".
+    expect(email.noTrackedLinks).toBe(true);
     expect(email.text).not.toMatch(/clicked/);
   });
 
@@ -59,6 +61,20 @@ describe('click tracking in an email', () => {
     );
     const email = await compose(withLink);
     expect(email.tracking).toEqual({ opens: false, clicks: true });
+    expect(email.noTrackedLinks).toBe(false);
     expect(email.text).toContain('This email lets us see which of its links were clicked.');
+  });
+
+  it('is off by the setting, not for want of a link, where the sequence tracks no clicks', async () => {
+    const email = await composeEmail({
+      view: view(),
+      message,
+      step: { id: 'step', template: 'checking-in', delay: 0, promotional: false },
+      config: { ...config, engagement: { ...config.engagement, tracking: { opens: true, clicks: false } } },
+      templates: catalog,
+      links,
+    });
+    expect(email.tracking).toEqual({ opens: true, clicks: false });
+    expect(email.noTrackedLinks).toBe(false);
   });
 });

@@ -96,6 +96,34 @@ describe('sendStep: claim, send, confirm, release', () => {
     expect(mailer.sent).toHaveLength(1);
   });
 
+  it('records on the send what SES tracked in the email, for the report', async () => {
+    const { store, deps } = await setup();
+    expect(await sendStep(message, deps)).toMatchObject({ kind: 'sent' });
+    // The shipped template's only link is the unsubscribe link: clicks configured, but off in the email.
+    expect(config.engagement.tracking).toEqual({ opens: false, clicks: true });
+    expect([...store.ledger.values()].map((send) => send.tracking)).toEqual([
+      { opens: false, clicks: false, noTrackedLinks: true },
+    ]);
+
+    const withLink = Object.fromEntries(
+      Object.entries(templates).map(([key, template]) => [
+        key,
+        {
+          ...template,
+          html: template.html.replace(
+            '<a ses:no-track',
+            '<a href="https://northwind.example/fixes">Fixes</a> <a ses:no-track',
+          ),
+        },
+      ]),
+    );
+    const linked = await setup();
+    await sendStep(message, { ...linked.deps, templates: withLink });
+    expect([...linked.store.ledger.values()].map((send) => send.tracking)).toEqual([
+      { opens: false, clicks: true },
+    ]);
+  });
+
   it('keeps the claim of a send that may have gone out, for an operator, and never sends it again', async () => {
     const mailer = new MemoryMailer();
     const { store, deps } = await setup({
