@@ -232,13 +232,16 @@ export class Parser {
       if (elses > 0) continue;
       const reader = readerOf(end);
       const values: Expression[] = [];
+      // As liquidjs: values separated by "," or else by whatever runs to the next "or".
+      reader.skipBlank();
       while (!reader.end()) {
         values.push(reader.value() ?? reader.fail('invalid value'));
         reader.skipBlank();
         if (reader.peek() === ',') reader.position += 1;
-        else if (reader.text.startsWith('or', reader.position) && !isWordChar(reader.peek(2)))
-          reader.position += 2;
-        else if (!reader.end()) reader.fail('expected "," or "or"');
+        else {
+          const or = reader.text.indexOf('or', reader.position);
+          reader.position = or < 0 ? reader.text.length : or + 2;
+        }
         reader.skipBlank();
       }
       target = [];
@@ -264,19 +267,22 @@ export class Parser {
       reader.skipBlank();
       if (reader.peek() === ':') {
         reader.position += 1;
-        modifiers[name] = reader.value() ?? reader.fail(`expected a value for ${name}`);
+        // As liquidjs: `limit:` with no value is true.
+        modifiers[name] = reader.value() ?? true;
       } else modifiers[name] = true;
     }
     reader.skipBlank();
     if (!reader.end()) reader.fail('unexpected characters');
-    for (const name of Object.keys(modifiers))
-      if (!['limit', 'offset', 'reversed'].includes(name))
-        fail(opener, `the for modifier "${name}" is not one the sender has`);
+    // Modifiers other than limit, offset and reversed are ignored, as liquidjs ignores them.
     const { nodes: body, end: first } = this.nodes(['else', 'endfor'], opener);
     const otherwise: Node[] = [];
-    // As liquidjs: a second else goes on adding to the first.
-    for (let end = first; end?.name === 'else'; end = this.appendTo(otherwise, ['else', 'endfor'], opener))
+    // As liquidjs: a second else goes on adding to the first; endfor takes no arguments.
+    let end = first;
+    while (end?.name === 'else') {
       expectEmpty(end);
+      end = this.appendTo(otherwise, ['else', 'endfor'], opener);
+    }
+    if (end !== undefined) expectEmpty(end);
     return { kind: 'for', variable, collection, collectionText, modifiers, body, otherwise, token: opener };
   }
 }

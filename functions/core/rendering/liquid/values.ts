@@ -101,11 +101,12 @@ export function stringify(value: unknown): string {
 export function equals(left: unknown, right: unknown): boolean {
   if (left instanceof Special) return left.equals(right);
   if (right instanceof Special) return right.equals(left);
-  if (Array.isArray(left))
-    return (
-      Array.isArray(right) && left.length === right.length && left.every((item, i) => equals(item, right[i]))
-    );
-  return left === right;
+  // Any other drop (forloop) compares as its value.
+  const lhs = plain(left);
+  const rhs = plain(right);
+  if (Array.isArray(lhs))
+    return Array.isArray(rhs) && lhs.length === rhs.length && lhs.every((item, i) => equals(item, rhs[i]));
+  return lhs === rhs;
 }
 
 export type Compare = (left: never, right: never) => boolean;
