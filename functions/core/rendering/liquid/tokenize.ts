@@ -45,6 +45,17 @@ export function closingDelimiter(
   return -1;
 }
 
+const textToken = (content: string, offset: number, input: string): Token => ({
+  kind: 'text',
+  content,
+  name: '',
+  source: content,
+  offset,
+  input,
+  trimLeft: false,
+  trimRight: false,
+});
+
 export function tokenize(input: string): Token[] {
   const tokens: { -readonly [K in keyof Token]: Token[K] }[] = [];
   let position = 0;
@@ -58,16 +69,7 @@ export function tokenize(input: string): Token[] {
       if (found === null)
         throw new LiquidSyntaxError('raw not closed', input.slice(rawStart, rawStart + 20), rawStart, input);
       const content = input.slice(position, found.index);
-      tokens.push({
-        kind: 'text',
-        content,
-        name: '',
-        source: content,
-        offset: position,
-        input,
-        trimLeft: false,
-        trimRight: false,
-      });
+      tokens.push(textToken(content, position, input));
       position = found.index;
       rawStart = -1;
       continue;
@@ -81,16 +83,7 @@ export function tokenize(input: string): Token[] {
         if (at >= 0 && at < next) next = at;
       }
       const content = input.slice(position, next);
-      tokens.push({
-        kind: 'text',
-        content,
-        name: '',
-        source: content,
-        offset: position,
-        input,
-        trimLeft: false,
-        trimRight: false,
-      });
+      tokens.push(textToken(content, position, input));
       position = next;
       continue;
     }

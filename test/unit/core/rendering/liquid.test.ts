@@ -17,6 +17,7 @@ import {
 } from '../../../../functions/core/rendering/liquid.ts';
 import { sampleVariableSets } from '../../../../functions/core/rendering/sample-variables.ts';
 import { declaredVariables } from '../../../../functions/core/rendering/template-variables.ts';
+import { seededRandom } from '../../../../functions/local/sample-data.ts';
 
 // The sender's own Liquid engine must render exactly what liquidjs renders with the options
 // render.ts used: strict variables and filters, lenient conditions, HTML escaping for the body.
@@ -1117,22 +1118,11 @@ describe('the project templates', () => {
   });
 });
 
-// Seeded random templates from the supported grammar against random scopes.
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+// Seeded random templates from the supported grammar against random scopes (the demo's mulberry32).
 class Random {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   float(): number {
     return this.next();
