@@ -15,6 +15,7 @@ import { LiquidRenderError, LiquidSyntaxError, parseLiquid } from '../core/rende
 import {
   liquidScope,
   missingCompliance,
+  oneLine,
   RenderError,
   type RenderedEmail,
   type RenderVariables,
@@ -519,7 +520,6 @@ export function engineDifference(
   rendered: RenderedEmail,
 ): string | undefined {
   const scope = liquidScope(variables);
-  const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
   const parts: [string, () => string, string][] = [
     ['subject', () => oneLine(referenceText.parseAndRenderSync(template.subject, scope)), rendered.subject],
     [

@@ -27,10 +27,6 @@ export class RenderError extends Error {
   override readonly name = 'RenderError';
 }
 
-// Strict, as liquidjs's strictVariables and lenientIf (liquid.ts): an unknown or absent variable is
-// an error, never an empty string in someone's inbox, and `{% if incident %}` may test for one. In
-// HTML every {{ value }} is escaped, so a name like "<script>" stays inert; subject and preheader are
-// plain text, escaped where they are placed in HTML.
 /**
  * Null means "none" in the variables, but Liquid reads a field of null as empty; dropping nulls
  * makes `{{ incident.kind }}` outside `{% if incident %}` fail instead of printing nothing.
@@ -94,9 +90,16 @@ export function selectTemplate(
   return { template: fallback, fellBackFrom: locale };
 }
 
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+/** Text on one line: runs of whitespace as one space (subjects and preheaders). */
+export const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/** Renders subject, preheader, HTML and plain text of one message for one recipient. */
+/**
+ * Renders subject, preheader, HTML and plain text of one message for one recipient. Strictly, as
+ * liquidjs's strictVariables and lenientIf (liquid.ts): an unknown or absent variable is an error,
+ * never an empty string in someone's inbox, and `{% if incident %}` may test for one. In the HTML
+ * every {{ value }} is escaped, so a name like "<script>" stays inert; subject and preheader are
+ * plain text, escaped where they are placed in HTML.
+ */
 export async function renderEmail(
   template: CompiledTemplate,
   variables: RenderVariables,
