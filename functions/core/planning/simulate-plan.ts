@@ -309,17 +309,16 @@ function withSegment(message: StepMessage, segmentId: string): StepMessage {
   return Object.assign({}, message, { segmentId });
 }
 
-/** What the first day's explanation reads of a stored score. */
-type ExplainedScore = Pick<
-  StoredScore,
-  'pAlive' | 'pReturn' | 'expectedPurchases' | 'overdueRatio' | 'explanation'
->;
-const explainedScore = (score: StoredScore): ExplainedScore => ({
+/** What the first day's explanation reads of a stored score: the text only for a segment's examples. */
+type ExplainedScore = Pick<StoredScore, 'pAlive' | 'pReturn' | 'expectedPurchases' | 'overdueRatio'> & {
+  readonly explanation?: string;
+};
+const explainedScore = (score: StoredScore, explained: boolean): ExplainedScore => ({
   pAlive: score.pAlive,
   pReturn: score.pReturn,
   expectedPurchases: score.expectedPurchases,
-  explanation: score.explanation,
   ...(score.overdueRatio === undefined ? {} : { overdueRatio: score.overdueRatio }),
+  ...(explained ? { explanation: score.explanation } : {}),
 });
 
 /** The Scheduler adapter's floor (adapters/scheduler/step-scheduler.ts): no schedule less than 2 minutes ahead. */
@@ -423,6 +422,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     state.view = undefined;
   };
 
+  const examples = options.examples ?? 3;
   const timelines = new Map<string, TimelineEntry[]>();
   const keepTimelines = options.timelines ?? true;
   const note = (customerId: string, entry: TimelineEntry) => {
@@ -854,6 +854,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
         // The first day's records are kept as they were, to explain the segments afterwards.
         records.push(index === 0 ? snapshotOf(state) : recordOf(state));
     const scores = new Map<string, ExplainedScore>();
+    const explainedIn = new Map<string, number>();
     dayEnrolled = 0;
     dayHeldOut = 0;
     const scoring =
@@ -863,7 +864,16 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
       {
         store: {
           async putScores(stored) {
-            if (index === 0) for (const score of stored) scores.set(score.customerId, explainedScore(score));
+            if (index === 0)
+              for (const score of stored) {
+                // Only examples show an explanation (a sentence per customer): the first members
+                // of each segment, scored in the order they are listed afterwards.
+                const explained =
+                  score.segmentId !== null && (explainedIn.get(score.segmentId) ?? 0) < examples;
+                if (explained && score.segmentId !== null)
+                  explainedIn.set(score.segmentId, (explainedIn.get(score.segmentId) ?? 0) + 1);
+                scores.set(score.customerId, explainedScore(score, explained));
+              }
           },
         },
         enrolments,
@@ -931,7 +941,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
         else if (assigned !== undefined) counts.enrolled += 1;
         dayOne.set(segment.id, counts);
       }
-      if (entry.examples.length < (options.examples ?? 3)) {
+      if (entry.examples.length < examples) {
         const matched = describeMatch(segment, facts);
         entry.examples.push({
           customerId: record.customer.customerId,
