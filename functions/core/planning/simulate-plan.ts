@@ -309,16 +309,17 @@ function withSegment(message: StepMessage, segmentId: string): StepMessage {
   return Object.assign({}, message, { segmentId });
 }
 
-/** What the first day's explanation reads of a stored score: the text only for a segment's examples. */
-type ExplainedScore = Pick<StoredScore, 'pAlive' | 'pReturn' | 'expectedPurchases' | 'overdueRatio'> & {
-  readonly explanation?: string;
-};
-const explainedScore = (score: StoredScore, explained: boolean): ExplainedScore => ({
+/** What the first day's explanation reads of a stored score. */
+type ExplainedScore = Pick<
+  StoredScore,
+  'pAlive' | 'pReturn' | 'expectedPurchases' | 'overdueRatio' | 'explanation'
+>;
+const explainedScore = (score: StoredScore): ExplainedScore => ({
   pAlive: score.pAlive,
   pReturn: score.pReturn,
   expectedPurchases: score.expectedPurchases,
+  explanation: score.explanation,
   ...(score.overdueRatio === undefined ? {} : { overdueRatio: score.overdueRatio }),
-  ...(explained ? { explanation: score.explanation } : {}),
 });
 
 /** The Scheduler adapter's floor (adapters/scheduler/step-scheduler.ts): no schedule less than 2 minutes ahead. */
@@ -422,7 +423,6 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     state.view = undefined;
   };
 
-  const examples = options.examples ?? 3;
   const timelines = new Map<string, TimelineEntry[]>();
   const keepTimelines = options.timelines ?? true;
   const note = (customerId: string, entry: TimelineEntry) => {
@@ -854,7 +854,6 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
         // The first day's records are kept as they were, to explain the segments afterwards.
         records.push(index === 0 ? snapshotOf(state) : recordOf(state));
     const scores = new Map<string, ExplainedScore>();
-    const explainedIn = new Map<string, number>();
     dayEnrolled = 0;
     dayHeldOut = 0;
     const scoring =
@@ -864,16 +863,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
       {
         store: {
           async putScores(stored) {
-            if (index === 0)
-              for (const score of stored) {
-                // Only examples show an explanation (a sentence per customer): the first members
-                // of each segment, scored in the order they are listed afterwards.
-                const explained =
-                  score.segmentId !== null && (explainedIn.get(score.segmentId) ?? 0) < examples;
-                if (explained && score.segmentId !== null)
-                  explainedIn.set(score.segmentId, (explainedIn.get(score.segmentId) ?? 0) + 1);
-                scores.set(score.customerId, explainedScore(score, explained));
-              }
+            if (index === 0) for (const score of stored) scores.set(score.customerId, explainedScore(score));
           },
         },
         enrolments,
@@ -941,7 +931,7 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
         else if (assigned !== undefined) counts.enrolled += 1;
         dayOne.set(segment.id, counts);
       }
-      if (entry.examples.length < examples) {
+      if (entry.examples.length < (options.examples ?? 3)) {
         const matched = describeMatch(segment, facts);
         entry.examples.push({
           customerId: record.customer.customerId,
