@@ -620,34 +620,30 @@ export async function simulatePlan(options: PlanOptions): Promise<PlanResult> {
     }
     const content =
       decision.kind === 'skip' ? decision : stepContent(step, view, config, message.enrolmentId);
+    // What both outcomes record, completed in place (not spread into a new object: see recordWith).
+    const claimed = {
+      enrolmentId: message.enrolmentId,
+      stepIndex: message.stepIndex,
+      customerId: message.customerId,
+      sequenceId: message.sequenceId,
+      stepId: step.id,
+      claimedAt: at,
+    };
     if (content.kind === 'skip') {
-      state.sends.push({
-        enrolmentId: message.enrolmentId,
-        stepIndex: message.stepIndex,
-        customerId: message.customerId,
-        sequenceId: message.sequenceId,
-        stepId: step.id,
-        claimedAt: at,
-        state: 'skipped',
-        error: content.reason,
-      });
+      state.sends.push(Object.assign(claimed, { state: 'skipped' as const, error: content.reason }));
       skips[content.reason] = (skips[content.reason] ?? 0) + 1;
       stepCount(message.sequenceId, message.stepIndex).skipped += 1;
       note(message.customerId, { at, kind: 'skipped', ...base, reason: content.reason });
     } else {
       const updateIds = updatesFor(view, config, message.enrolmentId).map((update) => update.id);
-      state.sends.push({
-        enrolmentId: message.enrolmentId,
-        stepIndex: message.stepIndex,
-        customerId: message.customerId,
-        sequenceId: message.sequenceId,
-        stepId: step.id,
-        claimedAt: at,
-        state: 'sent',
-        sentAt: at,
-        templateId: content.template,
-        ...(updateIds.length === 0 ? {} : { updateIds }),
-      });
+      state.sends.push(
+        Object.assign(claimed, {
+          state: 'sent' as const,
+          sentAt: at,
+          templateId: content.template,
+          ...(updateIds.length === 0 ? {} : { updateIds }),
+        }),
+      );
       const day = dayIndexOf(at);
       emailsByDay[day] = (emailsByDay[day] ?? 0) + 1;
       const bySequence = bySequenceByDay[day];
